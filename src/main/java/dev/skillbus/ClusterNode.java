@@ -1,0 +1,82 @@
+package dev.skillbus;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A clustered Vert.x instance on Hazelcast. The Hazelcast file ({@code conf/cluster.xml}, or the one
+ * shipped with vertx-hazelcast) holds the data-structure settings; the cluster name, host, port and
+ * member list come from config so that several nodes run side by side on one machine.
+ */
+public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
+
+  public static final String DEFAULT_CLUSTER_FILE = "conf/cluster.xml";
+
+  /** Starts a clustered Vert.x with the {@code cluster} section of the config. */
+  public static Future<ClusterNode> start(JsonObject cluster) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    return Vertx.builder()
+      .withClusterManager(manager)
+      .buildClustered()
+      .map(vertx -> new ClusterNode(vertx, manager));
+  }
+
+  public HazelcastInstance hazelcast() {
+    return clusterManager.getHazelcastInstance();
+  }
+
+  public String nodeId() {
+    return clusterManager.getNodeId();
+  }
+
+  /** Leaves the cluster: undeploys every verticle, then closes the event bus and Hazelcast. */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+
+  static Config hazelcastConfig(JsonObject cluster) {
+    Config config = loadFile(cluster.getString("file", DEFAULT_CLUSTER_FILE));
+    config.setClusterName(cluster.getString("name", "skillbus"));
+    // We order shutdown ourselves: connections leave their rooms before the node leaves the cluster.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    NetworkConfig network = config.getNetworkConfig();
+    String host = cluster.getString("host", "127.0.0.1");
+    network.setPort(cluster.getInteger("port", 5701));
+    network.setPortAutoIncrement(cluster.getBoolean("portAutoIncrement", true));
+    network.getInterfaces().setEnabled(true).clear().addInterface(host);
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).getMembers().clear();
+    JsonArray members = cluster.getJsonArray("members", new JsonArray().add(host));
+    members.forEach(member -> join.getTcpIpConfig().addMember(member.toString()));
+    return config;
+  }
+
+  private static Config loadFile(String file) {
+    Path path = Path.of(file);
+    try (InputStream in = Files.exists(path)
+      ? new FileInputStream(path.toFile())
+      : ClusterNode.class.getClassLoader().getResourceAsStream("default-cluster.xml")) {
+      return new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the Hazelcast settings " + file, e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.skillbus.protocol;
+
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * Stable failure codes. Sent as the bridge {@code failureCode} and mirrored as the HTTP status of
+ * the REST API. The numbers are part of the wire contract: never derive them from {@code ordinal()}.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(400),
+  UNAUTHENTICATED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  CONFLICT(409),
+  TOO_LARGE(413),
+  RATE_LIMITED(429),
+  INTERNAL(500),
+  UNAVAILABLE(503);
+
+  private final int code;
+
+  ErrorCode(int code) {
+    this.code = code;
+  }
+
+  /** The numeric code, as sent on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /** A failure carrying this code, for failing a {@code Future}. */
+  public ProtocolException exception(String message) {
+    return new ProtocolException(this, message);
+  }
+
+  /** Fails an event-bus request with this code. */
+  public void fail(Message<?> message, String text) {
+    message.fail(code, text);
+  }
+
+  /** The code for a numeric value, or {@link #INTERNAL} when the value is not one of ours. */
+  public static ErrorCode of(int code) {
+    for (ErrorCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return INTERNAL;
+  }
+
+  /**
+   * The code of any failure: ours as they are, event-bus timeouts and missing handlers as
+   * {@link #UNAVAILABLE}, anything else as {@link #INTERNAL}.
+   */
+  public static ErrorCode of(Throwable failure) {
+    if (failure instanceof ProtocolException pe) {
+      return pe.code();
+    }
+    if (failure instanceof ReplyException re) {
+      return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? of(re.failureCode()) : UNAVAILABLE;
+    }
+    return INTERNAL;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.skillbus.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/**
+ * Reading and validating inbound bodies at the door of a verticle. Every method throws a
+ * {@link ProtocolException} with {@link ErrorCode#BAD_REQUEST} naming the field that was wrong.
+ */
+public final class Fields {
+
+  /** Room and session ids: letters, digits, {@code _} and {@code -}, 1 to 128 of them. */
+  public static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  /** User ids: letters, digits, {@code _ . @ -}, 1 to 128 of them. */
+  public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
+
+  private Fields() {
+  }
+
+  public static String requiredString(JsonObject body, String field, int maxLength) {
+    String value = optionalString(body, field, maxLength);
+    if (value == null || value.isBlank()) {
+      throw bad("'" + field + "' is required");
+    }
+    return value;
+  }
+
+  public static String optionalString(JsonObject body, String field, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      throw bad("'" + field + "' must be a string");
+    }
+    if (s.length() > maxLength) {
+      throw bad("'" + field + "' must be at most " + maxLength + " characters");
+    }
+    return s;
+  }
+
+  public static String requiredId(JsonObject body, String field, Pattern pattern) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw bad("'" + field + "' is required");
+    }
+    if (!(value instanceof String s) || !pattern.matcher(s).matches()) {
+      throw bad("'" + field + "' must match " + pattern.pattern());
+    }
+    return s;
+  }
+
+  public static boolean requiredBoolean(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (!(value instanceof Boolean b)) {
+      throw bad("'" + field + "' must be true or false");
+    }
+    return b;
+  }
+
+  public static int requiredInt(JsonObject body, String field, int min, int max) {
+    Object value = body.getValue(field);
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw bad("'" + field + "' must be an integer");
+    }
+    long v = n.longValue();
+    if (v < min || v > max) {
+      throw bad("'" + field + "' must be between " + min + " and " + max);
+    }
+    return (int) v;
+  }
+
+  /** An optional non-negative integer, {@code fallback} when absent. */
+  public static long optionalLong(JsonObject body, String field, long fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0) {
+      throw bad("'" + field + "' must be a non-negative integer");
+    }
+    return n.longValue();
+  }
+
+  public static ProtocolException bad(String message) {
+    return ErrorCode.BAD_REQUEST.exception(message);
+  }
+}

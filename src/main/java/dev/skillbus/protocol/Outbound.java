@@ -1,0 +1,43 @@
+package dev.skillbus.protocol;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Publishing envelopes to {@code room.<id>} and {@code user.<id>}. The body travels as the
+ * envelope's JSON bytes (a {@code Buffer}) so that each node's bridge wraps it into a bridge frame
+ * without decoding and re-encoding it.
+ */
+public final class Outbound {
+
+  private Outbound() {
+  }
+
+  /** Publishes a durable envelope: every member gets it, a slow socket never drops it. */
+  public static void publish(EventBus eventBus, String address, JsonObject envelope) {
+    eventBus.publish(address, envelope.toBuffer());
+  }
+
+  /**
+   * Publishes a volatile envelope (cursor, activity): a slow socket may drop it, and the
+   * connection {@code originConn} (may be null) does not receive its own echo.
+   */
+  public static void publishVolatile(EventBus eventBus, String address, JsonObject envelope, String originConn) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(Header.VOLATILE, "1");
+    if (originConn != null) {
+      options.addHeader(Header.ORIGIN_CONN, originConn);
+    }
+    eventBus.publish(address, envelope.toBuffer(), options);
+  }
+
+  /**
+   * Delivers an envelope to one connection of this node, as if received on {@code address}
+   * (events meant for one joiner only). Dropped when that connection is gone or not registered on
+   * {@code address}.
+   */
+  public static void deliverToConnection(EventBus eventBus, String connId, String address, JsonObject envelope) {
+    JsonObject body = new JsonObject().put("connId", connId).put("address", address).put("envelope", envelope);
+    eventBus.send(Address.DELIVER_TO_CONNECTION, body, new DeliveryOptions().setLocalOnly(true));
+  }
+}
