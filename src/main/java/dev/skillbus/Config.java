@@ -1,0 +1,115 @@
+package dev.skillbus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads {@code conf/config.json} (or the file named by {@code SKILLBUS_CONFIG}) and applies the
+ * environment overrides of {@link #OVERRIDES}. A missing file means "all defaults": each key's
+ * default sits in the code that reads it.
+ */
+public final class Config {
+
+  public static final String DEFAULT_FILE = "conf/config.json";
+
+  enum Type { STRING, INT, BOOLEAN, LIST }
+
+  /** An environment variable and the config key (dotted path) it overrides. */
+  record Override(String env, String path, Type type) {
+  }
+
+  /** Every environment override; the README's configuration table lists the same. */
+  static final List<Override> OVERRIDES = List.of(
+    new Override("HTTP_HOST", "bridge.host", Type.STRING),
+    new Override("HTTP_PORT", "bridge.port", Type.INT),
+    new Override("SKILLBUS_DEV", "bridge.dev", Type.BOOLEAN),
+    new Override("JWT_SECRET", "bridge.auth.secret", Type.STRING),
+    new Override("TOKEN_TTL_SECONDS", "bridge.auth.tokenTtlSeconds", Type.INT),
+    new Override("SOCKET_CORS_ORIGIN", "bridge.cors.origins", Type.LIST),
+    new Override("SOCKET_PING_TIMEOUT", "bridge.pingTimeoutMs", Type.INT),
+    new Override("SOCKET_PING_INTERVAL", "bridge.pingIntervalMs", Type.INT),
+    new Override("MAX_FRAME_BYTES", "bridge.maxFrameBytes", Type.INT),
+    new Override("RATE_LIMIT_PER_SECOND", "bridge.rateLimit.perSecond", Type.INT),
+    new Override("RATE_LIMIT_BURST", "bridge.rateLimit.burst", Type.INT),
+    new Override("MAX_HANDLERS_PER_SOCKET", "bridge.maxHandlersPerSocket", Type.INT),
+    new Override("REQUEST_TIMEOUT_MS", "bridge.requestTimeoutMs", Type.INT),
+    new Override("CURSOR_MAX_PER_SECOND", "session.cursorMaxPerSecond", Type.INT),
+    new Override("HISTORY_MAX_EVENTS", "session.history.maxEvents", Type.INT),
+    new Override("HISTORY_MAX_AGE_SECONDS", "session.history.maxAgeSeconds", Type.INT),
+    new Override("ROOM_IDLE_SECONDS", "session.roomIdleSeconds", Type.INT),
+    new Override("CLUSTER_NAME", "cluster.name", Type.STRING),
+    new Override("CLUSTER_HOST", "cluster.host", Type.STRING),
+    new Override("CLUSTER_PORT", "cluster.port", Type.INT),
+    new Override("CLUSTER_MEMBERS", "cluster.members", Type.LIST),
+    new Override("CLUSTER_FILE", "cluster.file", Type.STRING));
+
+  private Config() {
+  }
+
+  /** The file's settings with the environment's overrides applied. */
+  public static JsonObject load(Map<String, String> env) {
+    Path file = Path.of(env.getOrDefault("SKILLBUS_CONFIG", DEFAULT_FILE));
+    JsonObject config = readFile(file);
+    for (Override o : OVERRIDES) {
+      String value = env.get(o.env());
+      if (value != null && !value.isBlank()) {
+        put(config, o.path(), convert(o, value.trim()));
+      }
+    }
+    return config;
+  }
+
+  private static JsonObject readFile(Path file) {
+    if (!Files.exists(file)) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("Cannot read the config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Object convert(Override o, String value) {
+    try {
+      return switch (o.type()) {
+        case STRING -> value;
+        case INT -> Integer.parseInt(value);
+        case BOOLEAN -> parseBoolean(value);
+        case LIST -> new JsonArray(Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+      };
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(o.env() + " must be " + o.type().name().toLowerCase() + ", was '" + value + "'");
+    }
+  }
+
+  private static boolean parseBoolean(String value) {
+    if (value.equalsIgnoreCase("true") || value.equals("1")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false") || value.equals("0")) {
+      return false;
+    }
+    throw new IllegalArgumentException(value);
+  }
+
+  private static void put(JsonObject config, String path, Object value) {
+    String[] keys = path.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < keys.length - 1; i++) {
+      JsonObject child = node.getJsonObject(keys[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(keys[i], child);
+      }
+      node = child;
+    }
+    node.put(keys[keys.length - 1], value);
+  }
+}

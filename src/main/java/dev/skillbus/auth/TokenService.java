@@ -1,0 +1,88 @@
+package dev.skillbus.auth;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+/**
+ * Verifies HS256 bearer tokens (claims {@code sub}, {@code name}, {@code role}) and, for dev tokens,
+ * issues them. The app's own auth server issues tokens in production with the same secret.
+ */
+public final class TokenService {
+
+  public static final int MAX_NAME_LENGTH = 100;
+  private static final String BEARER = "Bearer ";
+
+  private final JWTAuth jwt;
+  private final int ttlSeconds;
+
+  public TokenService(Vertx vertx, JsonObject auth) {
+    String secret = auth.getString("secret", "");
+    if (secret.length() < 16) {
+      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
+    }
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    this.ttlSeconds = auth.getInteger("tokenTtlSeconds", 86400);
+  }
+
+  /** A verified token: who it names, and when it stops being valid (epoch millis, or MAX_VALUE). */
+  public record Verified(Identity identity, long expiresAt) {
+    public boolean expired(long now) {
+      return now >= expiresAt;
+    }
+  }
+
+  /** Verifies an {@code authorization} header value; a 401 failure says why it was refused. */
+  public Future<Verified> verify(String authorization) {
+    if (authorization == null || !authorization.startsWith(BEARER) || authorization.length() == BEARER.length()) {
+      return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("a bearer token is required in headers.authorization"));
+    }
+    return jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())))
+      .recover(e -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token: " + e.getMessage())))
+      .map(TokenService::toVerified);
+  }
+
+  /** Issues a token for this identity, valid for the configured time. */
+  public String issue(Identity identity) {
+    JsonObject claims = new JsonObject()
+      .put("sub", identity.userId())
+      .put("name", identity.name())
+      .put("role", identity.role().wire());
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
+  }
+
+  private static Verified toVerified(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+    Identity identity = identityOf(claims);
+    Long exp = claims.getLong("exp");
+    return new Verified(identity, exp == null ? Long.MAX_VALUE : exp * 1000);
+  }
+
+  /** The identity a token's claims name; a 401 failure when the claims are not usable. */
+  static Identity identityOf(JsonObject claims) {
+    Object sub = claims.getValue("sub");
+    if (!(sub instanceof String userId) || !Fields.USER_ID.matcher(userId).matches()) {
+      throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'sub' must match " + Fields.USER_ID.pattern());
+    }
+    Role role = claims.getValue("role") instanceof String r ? Role.of(r) : null;
+    if (role == null) {
+      throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'role' must be one of learner, instructor, team_leader, agent, admin");
+    }
+    Object name = claims.getValue("name");
+    String display = name instanceof String s && !s.isBlank() ? s : userId;
+    if (display.length() > MAX_NAME_LENGTH) {
+      throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'name' is longer than " + MAX_NAME_LENGTH);
+    }
+    return new Identity(userId, display, role);
+  }
+}

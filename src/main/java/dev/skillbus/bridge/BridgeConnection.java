@@ -1,0 +1,279 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.TokenService.Verified;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Header;
+import dev.skillbus.protocol.Inbound;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser connection speaking the Vert.x bridge protocol ({@code send}, {@code publish},
+ * {@code register}, {@code unregister}, {@code ping}) over SockJS, frame for frame as Vert.x's own
+ * bridge does, with the guard applied to each frame: token, permissions, size, rate, handler count.
+ */
+final class BridgeConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final int MAX_REPLY_ADDRESS = 256;
+
+  private final String id;
+  private final SockJSSocket socket;
+  private final BridgeContext bridge;
+  private final Set<String> registered = new HashSet<>();
+  private final TokenBucket bucket;
+  private final Refusals refusals;
+  private Verified verified;
+  private String verifiedToken;
+  private Future<Void> registrations = Future.succeededFuture();
+  private long lastSeen = System.nanoTime();
+  private int framesWhileFull;
+  private boolean closed;
+
+  BridgeConnection(String id, SockJSSocket socket, BridgeContext bridge) {
+    this.id = id;
+    this.socket = socket;
+    this.bridge = bridge;
+    BridgeSettings settings = bridge.settings();
+    this.bucket = new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), lastSeen);
+    this.refusals = new Refusals(settings.closeAfterRefusals());
+  }
+
+  String id() {
+    return id;
+  }
+
+  Identity identity() {
+    return verified == null ? null : verified.identity();
+  }
+
+  long lastSeen() {
+    return lastSeen;
+  }
+
+  void start() {
+    socket.handler(this::handleFrame);
+    socket.closeHandler(v -> handleClosed());
+    socket.exceptionHandler(e -> LOG.debug("Connection {} failed: {}", id, e.getMessage()));
+    socket.drainHandler(v -> framesWhileFull = 0);
+  }
+
+  /**
+   * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client that
+   * stays behind for too many durable frames is closed (it recovers what it missed by rejoining).
+   */
+  void deliver(Buffer frame, boolean isVolatile) {
+    if (closed) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      if (isVolatile) {
+        return;
+      }
+      if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
+        close(4008, "client too slow");
+        return;
+      }
+    }
+    socket.write(frame);
+  }
+
+  void close(int code, String reason) {
+    if (!closed) {
+      LOG.info("Closing connection {} of user {} on node {}: {}", id, userIdForLog(), bridge.nodeId(), reason);
+      socket.close(code, reason);
+      handleClosed();
+    }
+  }
+
+  private void handleFrame(Buffer buffer) {
+    lastSeen = System.nanoTime();
+    JsonObject frame = parse(buffer);
+    if (!bucket.tryTake(lastSeen)) {
+      refuse(frame, ErrorCode.RATE_LIMITED, "rate_limited", "too many frames; slow down");
+    } else if (frame == null) {
+      refuse(null, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
+    } else if (buffer.length() > bridge.settings().maxFrameBytes()) {
+      refuse(frame, ErrorCode.TOO_LARGE, "too_large", "frames are limited to " + bridge.settings().maxFrameBytes() + " bytes");
+    } else {
+      handleTyped(frame);
+    }
+  }
+
+  private void handleTyped(JsonObject frame) {
+    Object type = frame.getValue("type");
+    if ("ping".equals(type)) {
+      return;
+    }
+    if (!(type instanceof String)) {
+      refuse(frame, ErrorCode.BAD_REQUEST, "missing_type", "a frame needs a 'type'");
+    } else if (!(frame.getValue("address") instanceof String)) {
+      refuse(frame, ErrorCode.BAD_REQUEST, "missing_address", "a frame needs an 'address'");
+    } else {
+      Future<Identity> caller = authenticate(frame);
+      if (caller.isComplete()) {
+        dispatch(frame, caller);
+      } else {
+        // Keep frames in order while a token is verified.
+        socket.pause();
+        caller.onComplete(ar -> {
+          socket.resume();
+          dispatch(frame, caller);
+        });
+      }
+    }
+  }
+
+  private void dispatch(JsonObject frame, Future<Identity> caller) {
+    if (closed) {
+      return;
+    }
+    if (caller.failed()) {
+      refuse(frame, ErrorCode.of(caller.cause()), "access_denied", caller.cause().getMessage());
+      return;
+    }
+    try {
+      switch (frame.getString("type")) {
+        case "send" -> handleSend(frame, caller.result());
+        case "register" -> handleRegister(frame.getString("address"), caller.result());
+        case "unregister" -> handleUnregister(frame.getString("address"));
+        case "publish" -> refuse(frame, ErrorCode.FORBIDDEN, "access_denied", "publishing is not permitted; use send");
+        default -> refuse(frame, ErrorCode.BAD_REQUEST, "invalid_type", "unknown frame type");
+      }
+    } catch (RuntimeException e) {
+      refuse(frame, ErrorCode.of(e), "access_denied", e.getMessage());
+    }
+  }
+
+  private Future<Identity> authenticate(JsonObject frame) {
+    JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+    Object token = headers.getValue(Header.AUTHORIZATION);
+    if (verified != null && verifiedToken.equals(token) && !verified.expired(System.currentTimeMillis())) {
+      return Future.succeededFuture(verified.identity());
+    }
+    return bridge.tokens().verify(token instanceof String s ? s : null).map(v -> {
+      bridge.guard().checkSameUser(identity(), v.identity());
+      verified = v;
+      verifiedToken = (String) token;
+      return v.identity();
+    });
+  }
+
+  private void handleSend(JsonObject frame, Identity caller) {
+    Inbound inbound = bridge.guard().checkSend(frame.getString("address"));
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress != null && (!(replyAddress instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
+      refuse(null, ErrorCode.BAD_REQUEST, "invalid_reply_address", "'replyAddress' must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
+      return;
+    }
+    if (!(frame.getValue("body") instanceof JsonObject body)) {
+      refuse(frame, ErrorCode.BAD_REQUEST, "invalid_body", "'body' must be a JSON object");
+      return;
+    }
+    DeliveryOptions options = caller.stamp(new DeliveryOptions(), id)
+      .setLocalOnly(inbound.nodeLocal())
+      .setSendTimeout(bridge.settings().requestTimeoutMs());
+    // Requests wait for this socket's pending registrations, so that a join sees its own room.
+    registrations.onComplete(v -> forward(inbound.address(), body, options, (String) replyAddress));
+  }
+
+  private void forward(String address, JsonObject body, DeliveryOptions options, String replyAddress) {
+    if (replyAddress == null) {
+      bridge.eventBus().send(address, body, options);
+      return;
+    }
+    bridge.eventBus().<Object>request(address, body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        deliver(Frames.rec(replyAddress, ar.result().body()), false);
+      } else {
+        ErrorCode code = ErrorCode.of(ar.cause());
+        String type = ar.cause() instanceof ReplyException re ? re.failureType().name() : "RECIPIENT_FAILURE";
+        deliver(Frames.err(replyAddress, code, type, messageOf(code, ar.cause()), "request_failed"), false);
+      }
+    });
+  }
+
+  private void handleRegister(String address, Identity caller) {
+    if (registered.contains(address)) {
+      return;
+    }
+    bridge.guard().checkRegister(caller, address);
+    if (registered.size() >= bridge.settings().maxHandlersPerSocket()) {
+      throw ErrorCode.RATE_LIMITED.exception("at most " + bridge.settings().maxHandlersPerSocket() + " handlers per connection");
+    }
+    registered.add(address);
+    Future<Void> subscribed = bridge.rooms().add(address, this);
+    registrations = Future.join(registrations, subscribed).mapEmpty();
+  }
+
+  private void handleUnregister(String address) {
+    if (registered.remove(address)) {
+      bridge.rooms().remove(address, this);
+    }
+  }
+
+  /**
+   * Answers a refused frame: on its reply address when it has one (or on the address of a refused
+   * register, where the client's handler waits), else with a global error frame.
+   */
+  private void refuse(JsonObject frame, ErrorCode code, String reason, String message) {
+    String address = null;
+    if (frame != null) {
+      Object reply = frame.getValue("replyAddress");
+      address = reply instanceof String r && r.length() <= MAX_REPLY_ADDRESS ? r
+        : "register".equals(frame.getValue("type")) && frame.getValue("address") instanceof String a ? a : null;
+    }
+    LOG.info("Refused frame from connection {} of user {} on node {}: {} {}", id, userIdForLog(), bridge.nodeId(), code.code(), reason);
+    deliver(Frames.err(address, code, "RECIPIENT_FAILURE", message, reason), false);
+    if (refusals.countAndCheck(System.nanoTime())) {
+      close(4029, "too many refused frames");
+    }
+  }
+
+  private void handleClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (String address : registered) {
+      bridge.rooms().remove(address, this);
+    }
+    registered.clear();
+    bridge.connections().remove(id);
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true);
+    Identity identity = identity();
+    if (identity != null) {
+      identity.stamp(options, id);
+    }
+    bridge.eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", id), options);
+    LOG.info("Connection {} of user {} closed on node {}", id, userIdForLog(), bridge.nodeId());
+  }
+
+  private String userIdForLog() {
+    Identity identity = identity();
+    return identity == null ? "-" : identity.userId();
+  }
+
+  private static JsonObject parse(Buffer buffer) {
+    try {
+      return buffer.toJsonObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String messageOf(ErrorCode code, Throwable cause) {
+    return code == ErrorCode.INTERNAL || cause.getMessage() == null ? code.name().toLowerCase() : cause.getMessage();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.TokenService;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Role;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, and the
+ * dev-token endpoint. One instance per node: it owns the node's local room subscriptions.
+ */
+public class BridgeVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+  private static final long MAX_API_BODY = 64 * 1024;
+
+  private BridgeContext bridge;
+  private HttpServer server;
+  private long sweepTimer;
+  private long connectionCounter;
+  private String connPrefix;
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    String nodeId = config.getString("nodeId", "local");
+    connPrefix = nodeId.length() > 8 ? nodeId.substring(0, 8) : nodeId;
+    BridgeSettings settings = BridgeSettings.from(config);
+    TokenService tokens = new TokenService(vertx, config.getJsonObject("auth", new JsonObject()));
+    bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(),
+      new LocalRooms(vertx.eventBus()), settings, new HashMap<>());
+    MessageConsumer<JsonObject> deliver = vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection);
+    sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
+    server = vertx.createHttpServer(new HttpServerOptions()
+      .setMaxWebSocketFrameSize(settings.maxFrameBytes() * 2)
+      .setMaxWebSocketMessageSize(settings.maxFrameBytes() * 4));
+    Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
+      .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
+      .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
+    return Future.all(deliver.completion(), listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    LOG.info("Bridge stopping with {} connections", bridge.connections().size());
+    vertx.cancelTimer(sweepTimer);
+    for (BridgeConnection connection : new ArrayList<>(bridge.connections().values())) {
+      connection.close(1001, "server shutting down");
+    }
+    // The sockets are closed already; don't wait out the default graceful-shutdown period.
+    return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router(JsonObject config, TokenService tokens, BridgeSettings settings) {
+    boolean dev = config.getBoolean("dev", true);
+    Router router = Router.router(vertx);
+    router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
+    if (dev) {
+      router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));
+    }
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+      .setHeartbeatInterval(settings.pingIntervalMs())
+      .setRegisterWriteHandler(false);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(this::openConnection));
+    router.route("/api/*").failureHandler(RestErrors::handleFailure);
+    router.route("/api/*").handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+    return router;
+  }
+
+  private void openConnection(SockJSSocket socket) {
+    String id = connPrefix + "-" + (++connectionCounter);
+    BridgeConnection connection = new BridgeConnection(id, socket, bridge);
+    bridge.connections().put(id, connection);
+    connection.start();
+    LOG.info("Connection {} opened on node {}", id, bridge.nodeId());
+  }
+
+  private void issueDevToken(RoutingContext ctx, TokenService tokens) {
+    JsonObject body = ctx.body().asJsonObject();
+    if (body == null) {
+      throw Fields.bad("body must be a JSON object");
+    }
+    String userId = Fields.requiredId(body, "userId", Fields.USER_ID);
+    String name = Fields.optionalString(body, "name", TokenService.MAX_NAME_LENGTH);
+    String roleName = Fields.optionalString(body, "role", 32);
+    Role role = roleName == null ? Role.LEARNER : Role.of(roleName);
+    if (role == null) {
+      throw Fields.bad("'role' must be one of learner, instructor, team_leader, agent, admin");
+    }
+    Identity identity = new Identity(userId, name == null || name.isBlank() ? userId : name, role);
+    ctx.json(new JsonObject().put("token", tokens.issue(identity)));
+  }
+
+  private void deliverToConnection(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    bridge.rooms().deliverTo(body.getString("address"), body.getString("connId"), body.getJsonObject("envelope").toBuffer());
+  }
+
+  private void closeSilentConnections() {
+    long limit = System.nanoTime() - bridge.settings().pingTimeoutMs() * 1_000_000L;
+    List<BridgeConnection> silent = new ArrayList<>();
+    for (BridgeConnection connection : bridge.connections().values()) {
+      if (connection.lastSeen() < limit) {
+        silent.add(connection);
+      }
+    }
+    silent.forEach(c -> c.close(4000, "ping timeout"));
+  }
+}

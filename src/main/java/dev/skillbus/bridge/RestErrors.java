@@ -1,0 +1,44 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** REST errors: {@code {"error": {"code": 400, "message": "…"}}}, the code also the HTTP status. */
+final class RestErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
+
+  private RestErrors() {
+  }
+
+  static void send(RoutingContext ctx, ErrorCode code, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+      .setStatusCode(code.code())
+      .putHeader("content-type", "application/json")
+      .end(new JsonObject().put("error", new JsonObject().put("code", code.code()).put("message", message)).encode());
+  }
+
+  /** The router's failure handler: known failures keep their code, the rest become a plain 500. */
+  static void handleFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      int status = ctx.statusCode();
+      ErrorCode code = ErrorCode.of(status);
+      send(ctx, code, status == 413 ? "request body too large" : code.name().toLowerCase().replace('_', ' '));
+      return;
+    }
+    ErrorCode code = ErrorCode.of(failure);
+    if (code == ErrorCode.INTERNAL) {
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      send(ctx, code, "internal error");
+    } else {
+      send(ctx, code, failure.getMessage());
+    }
+  }
+}
