@@ -1,0 +1,83 @@
+package dev.skillbus.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.BridgeClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("When a node goes away")
+class NodeFailureTest {
+
+  static JsonObject config(String cluster, int port, int peer) {
+    return new JsonObject()
+      .put("cluster", new JsonObject().put("name", cluster).put("port", port)
+        .put("members", new JsonArray().add("127.0.0.1:" + Math.min(port, peer) + "-" + Math.max(port, peer))))
+      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
+        .put("auth", new JsonObject().put("secret", "node-failure-test-secret")));
+  }
+
+  static <T> T await(Future<T> future, long seconds) throws Exception {
+    return future.await(seconds, TimeUnit.SECONDS);
+  }
+
+  static BridgeClient member(Skillbus node, String userId, String room) throws Exception {
+    BridgeClient client = await(BridgeClient.connectAs(node.node().vertx(), node.port(), userId, "learner"), 15);
+    client.register("room." + room);
+    await(client.call("session.join", new JsonObject().put("sessionId", room)), 15);
+    return client;
+  }
+
+  @Test
+  @DisplayName("killed abruptly, the survivor announces its users left within 10 seconds")
+  void killedNode() throws Exception {
+    Skillbus survivor = await(Skillbus.start(config("kill-test", 5931, 5932)), 60);
+    Skillbus victim = await(Skillbus.start(config("kill-test", 5932, 5931)), 60);
+    try {
+      BridgeClient stay = member(survivor, "stay", "kill-room");
+      member(victim, "gone", "kill-room");
+      member(victim, "gone2", "other-room");
+      await(stay.event("room.kill-room", "user-joined").compose(e -> "gone".equals(e.getJsonObject("data").getString("userId"))
+        ? Future.succeededFuture(e) : stay.event("room.kill-room", "user-joined")), 15);
+
+      long killedAt = System.nanoTime();
+      victim.node().hazelcast().getLifecycleService().terminate();
+      JsonObject left = await(stay.event("room.kill-room", "user-left"), 10).getJsonObject("data");
+      assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(10_000);
+      assertThat(left.getString("userId")).isEqualTo("gone");
+      assertThat(left.getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("userId")))
+        .containsExactly("stay");
+      JsonObject state = await(stay.call("session.join", new JsonObject().put("sessionId", "kill-room")), 10);
+      assertThat(state.getJsonArray("participants")).hasSize(1);
+      // The other room of the dead node is emptied too.
+      BridgeClient late = member(survivor, "late", "other-room");
+      JsonObject other = await(late.call("session.join", new JsonObject().put("sessionId", "other-room")), 10);
+      assertThat(other.getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("userId")))
+        .containsExactly("late");
+    } finally {
+      victim.node().vertx().close();
+      await(survivor.close(), 30);
+    }
+  }
+
+  @Test
+  @DisplayName("stopped gracefully, its connections leave their rooms before it leaves the cluster")
+  void stoppedNode() throws Exception {
+    Skillbus survivor = await(Skillbus.start(config("stop-test", 5941, 5942)), 60);
+    Skillbus leaving = await(Skillbus.start(config("stop-test", 5942, 5941)), 60);
+    try {
+      BridgeClient stay = member(survivor, "stays", "stop-room");
+      member(leaving, "leaves", "stop-room");
+      await(leaving.close(), 30);
+      JsonObject left = await(stay.event("room.stop-room", "user-left"), 10).getJsonObject("data");
+      assertThat(left.getString("userId")).isEqualTo("leaves");
+    } finally {
+      await(survivor.close(), 30);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.skillbus.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.BridgeClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Two skillbus nodes in one cluster")
+class TwoNodeClusterTest {
+
+  static Skillbus a;
+  static Skillbus b;
+
+  static JsonObject config(int clusterPort) {
+    return new JsonObject()
+      .put("cluster", new JsonObject().put("name", "two-node-test").put("port", clusterPort)
+        .put("members", new JsonArray().add("127.0.0.1:5921-5922")))
+      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
+        .put("auth", new JsonObject().put("secret", "two-node-test-secret-123")));
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    a = Skillbus.start(config(5921)).await(60, TimeUnit.SECONDS);
+    b = Skillbus.start(config(5922)).await(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Future.join(a.close(), b.close()).await(60, TimeUnit.SECONDS);
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.await(15, TimeUnit.SECONDS);
+  }
+
+  static BridgeClient member(Skillbus node, String userId, String room) throws Exception {
+    BridgeClient client = await(BridgeClient.connectAs(node.node().vertx(), node.port(), userId, "learner"));
+    client.register("room." + room);
+    await(client.call("session.join", new JsonObject().put("sessionId", room)));
+    return client;
+  }
+
+  static List<String> userIds(JsonArray participants) {
+    return participants.stream().map(p -> ((JsonObject) p).getString("userId")).sorted().toList();
+  }
+
+  @Test
+  @DisplayName("clients on different nodes see each other's join, cursor, activity and leave")
+  void eventsCrossNodes() throws Exception {
+    BridgeClient ann = member(a, "ann", "cross");
+    BridgeClient ben = member(b, "ben", "cross");
+    JsonObject joined = await(ann.event("room.cross", "user-joined"));
+    assertThat(joined.getJsonObject("data").getString("userId")).isIn("ann", "ben");
+    if (!"ben".equals(joined.getJsonObject("data").getString("userId"))) {
+      joined = await(ann.event("room.cross", "user-joined"));
+    }
+    assertThat(userIds(joined.getJsonObject("data").getJsonArray("participants"))).containsExactly("ann", "ben");
+
+    ben.send("session.cursor", new JsonObject().put("sessionId", "cross").put("line", 12).put("column", 4));
+    JsonObject cursor = await(ann.event("room.cross", "cursor-moved")).getJsonObject("data");
+    assertThat(cursor.getString("userId")).isEqualTo("ben");
+    assertThat(cursor.getJsonObject("cursor")).isEqualTo(new JsonObject().put("line", 12).put("column", 4));
+
+    ann.send("session.activity", new JsonObject().put("sessionId", "cross").put("isActive", false));
+    JsonObject activity = await(ben.event("room.cross", "user-activity-changed")).getJsonObject("data");
+    assertThat(activity).isEqualTo(new JsonObject().put("userId", "ann").put("isActive", false));
+
+    await(ben.call("session.leave", new JsonObject().put("sessionId", "cross")));
+    JsonObject left = await(ann.event("room.cross", "user-left")).getJsonObject("data");
+    assertThat(left.getString("userId")).isEqualTo("ben");
+    assertThat(userIds(left.getJsonArray("participants"))).containsExactly("ann");
+    ann.close();
+    ben.close();
+  }
+
+  @Test
+  @DisplayName("a join on one node is in the participants list on the other at once, cursor and activity included")
+  void participantsAgree() throws Exception {
+    BridgeClient cid = member(a, "cid", "agree");
+    await(cid.call("session.cursor", new JsonObject().put("sessionId", "agree").put("line", 1).put("column", 2)));
+    // Replied once recorded; state updates of one room apply in order, so the cursor is recorded too.
+    await(cid.call("session.activity", new JsonObject().put("sessionId", "agree").put("isActive", true)));
+    BridgeClient dee = await(BridgeClient.connectAs(b.node().vertx(), b.port(), "dee", "instructor"));
+    JsonObject fromB = await(dee.call("session.join", new JsonObject().put("sessionId", "agree")));
+    JsonObject fromA = await(cid.call("session.join", new JsonObject().put("sessionId", "agree")));
+    assertThat(userIds(fromB.getJsonArray("participants"))).containsExactly("cid", "dee");
+    assertThat(fromA.getJsonArray("participants")).isEqualTo(fromB.getJsonArray("participants"));
+    JsonObject cidState = fromB.getJsonArray("participants").getJsonObject(0);
+    assertThat(cidState.getString("role")).isEqualTo("learner");
+    assertThat(cidState.getBoolean("isActive")).isTrue();
+    assertThat(cidState.getJsonObject("cursor")).isEqualTo(new JsonObject().put("line", 1).put("column", 2));
+    cid.close();
+    dee.close();
+  }
+
+  @Test
+  @DisplayName("a user with tabs on both nodes leaves only when the last tab closes")
+  void twoTabsOnTwoNodes() throws Exception {
+    BridgeClient watcher = member(a, "wes", "tabs");
+    BridgeClient tab1 = member(a, "fay", "tabs");
+    BridgeClient tab2 = member(b, "fay", "tabs");
+    await(tab1.close());
+    await(tab2.call("session.history", new JsonObject().put("sessionId", "tabs").put("since", 0)));
+    JsonObject state = await(watcher.call("session.join", new JsonObject().put("sessionId", "tabs")));
+    assertThat(userIds(state.getJsonArray("participants"))).containsExactly("fay", "wes");
+    await(tab2.close());
+    JsonObject left = await(watcher.event("room.tabs", "user-left")).getJsonObject("data");
+    assertThat(left.getString("userId")).isEqualTo("fay");
+    assertThat(watcher.unclaimedEvents("room.tabs", "user-joined")).extracting(e -> e.getJsonObject("data").getString("userId"))
+      .containsOnlyOnce("fay");
+    watcher.close();
+  }
+
+  @Test
+  @DisplayName("a node holds one cluster subscription per room, however many local sockets are in it")
+  void oneSubscriptionPerRoomPerNode() throws Exception {
+    BridgeClient[] members = new BridgeClient[4];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = member(a, "sub" + i, "subs");
+    }
+    int subscriptions = a.node().hazelcast().getMultiMap("__vertx.subs").get("room.subs").size();
+    assertThat(subscriptions).isEqualTo(1);
+    for (BridgeClient member : members) {
+      member.close();
+    }
+  }
+}
