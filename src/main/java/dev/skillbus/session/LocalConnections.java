@@ -1,0 +1,89 @@
+package dev.skillbus.session;
+
+import dev.skillbus.auth.Identity;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This node's connections and the rooms each is in, with the display name it joined each room
+ * with. Used only on the verticle's event loop. It answers "is this connection a member?" without
+ * a cluster round trip, and tells which rooms to leave when a connection closes.
+ */
+final class LocalConnections {
+
+  private final Map<String, Local> byConn = new HashMap<>();
+  private final Map<String, Set<String>> byRoom = new HashMap<>();
+
+  /** Adds the connection to the room; false when it was already there. */
+  boolean add(String connId, Identity identity, String roomId, String name) {
+    Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>()));
+    if (local.names.putIfAbsent(roomId, name) != null) {
+      return false;
+    }
+    byRoom.computeIfAbsent(roomId, id -> new HashSet<>()).add(connId);
+    return true;
+  }
+
+  /** Removes the connection from the room; false when it was not there. */
+  boolean remove(String connId, String roomId) {
+    Local local = byConn.get(connId);
+    if (local == null || local.names.remove(roomId) == null) {
+      return false;
+    }
+    if (local.names.isEmpty()) {
+      byConn.remove(connId);
+    }
+    Set<String> conns = byRoom.get(roomId);
+    conns.remove(connId);
+    if (conns.isEmpty()) {
+      byRoom.remove(roomId);
+    }
+    return true;
+  }
+
+  boolean isIn(String connId, String roomId) {
+    Local local = byConn.get(connId);
+    return local != null && local.names.containsKey(roomId);
+  }
+
+  /** The name the connection joined the room with, or null when it is not in it. */
+  String nameIn(String connId, String roomId) {
+    Local local = byConn.get(connId);
+    return local == null ? null : local.names.get(roomId);
+  }
+
+  Identity identityOf(String connId) {
+    Local local = byConn.get(connId);
+    return local == null ? null : local.identity;
+  }
+
+  Set<String> roomsOf(String connId) {
+    Local local = byConn.get(connId);
+    return local == null ? Set.of() : Set.copyOf(local.names.keySet());
+  }
+
+  /** Whether this node still has a connection in the room. */
+  boolean hasRoom(String roomId) {
+    return byRoom.containsKey(roomId);
+  }
+
+  /** Whether the user still has a connection of this node in the room. */
+  boolean hasUserIn(String roomId, String userId) {
+    return byRoom.getOrDefault(roomId, Set.of()).stream()
+      .anyMatch(connId -> byConn.get(connId).identity.userId().equals(userId));
+  }
+
+  Set<String> rooms() {
+    return Set.copyOf(byRoom.keySet());
+  }
+
+  void clear() {
+    byConn.clear();
+    byRoom.clear();
+  }
+
+  private record Local(Identity identity, Map<String, String> names) {
+  }
+}

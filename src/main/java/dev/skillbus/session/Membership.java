@@ -1,0 +1,152 @@
+package dev.skillbus.session;
+
+import static dev.skillbus.session.SessionFields.CONN_ID;
+import static dev.skillbus.session.SessionFields.MISSED;
+import static dev.skillbus.session.SessionFields.NAME;
+import static dev.skillbus.session.SessionFields.PARTICIPANTS;
+import static dev.skillbus.session.SessionFields.RECOVERED;
+import static dev.skillbus.session.SessionFields.ROLE;
+import static dev.skillbus.session.SessionFields.SEQ;
+import static dev.skillbus.session.SessionFields.SESSION_ID;
+import static dev.skillbus.session.SessionFields.USER_ID;
+
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.store.RoomHistory.HistorySlice;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joining and leaving rooms: {@code session.join}, {@code session.leave}, a closed connection, and
+ * the connections of a node that stopped or died. A user appears in a room ({@code user-joined})
+ * with their first connection there and disappears ({@code user-left}) with their last.
+ */
+final class Membership {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+  private final String nodeId;
+  private final RoomRegistry registry;
+  private final RoomEvents events;
+  private final LocalConnections locals;
+  private final CursorCoalescer cursors;
+
+  Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
+             CursorCoalescer cursors) {
+    this.nodeId = nodeId;
+    this.registry = registry;
+    this.events = events;
+    this.locals = locals;
+    this.cursors = cursors;
+  }
+
+  Future<JsonObject> join(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
+    String roomId = request.roomId();
+    Connection connection = new Connection(caller.connId(), caller.userId(), request.name(),
+      request.role().wire(), nodeId, System.currentTimeMillis());
+    // Joining again is idempotent: the registry keeps the first join and reports no new user.
+    boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
+    Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();
+    return tracked
+      .compose(v -> registry.join(roomId, connection))
+      .compose(change -> announce(roomId, Event.USER_JOINED, change).map(change))
+      .compose(change -> joinReply(request, change))
+      .onSuccess(reply -> events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
+        .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS))))
+      .onFailure(err -> {
+        if (added) {
+          locals.remove(caller.connId(), roomId);
+        }
+      });
+  }
+
+  private Future<JsonObject> joinReply(JoinRequest request, RoomChange change) {
+    String roomId = request.roomId();
+    JsonObject reply = new JsonObject().put(SESSION_ID, roomId).put(PARTICIPANTS, change.participantsJson());
+    if (request.since() == null) {
+      return events.position(roomId).map(pos -> withPosition(reply, pos));
+    }
+    return events.since(roomId, request.since(), request.epoch()).map(slice -> withPosition(reply, slice)
+      .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
+      .put(RECOVERED, slice.complete()));
+  }
+
+  private static JsonObject withPosition(JsonObject reply, HistorySlice slice) {
+    return reply.put(SEQ, slice.seq()).put(SessionFields.EPOCH, slice.epoch());
+  }
+
+  /**
+   * Leaving a room the connection is not in succeeds and changes nothing, so that a client may
+   * retry a leave whose reply it lost.
+   */
+  Future<JsonObject> leave(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
+    if (!locals.isIn(caller.connId(), roomId)) {
+      return Future.succeededFuture(reply);
+    }
+    return leaveRoom(caller.connId(), caller.userId(), roomId).map(reply);
+  }
+
+  /** A bridge connection closed: it leaves every room it was in. */
+  Future<JsonObject> connectionClosed(Message<JsonObject> message) {
+    String connId = Fields.requiredString(message.body(), CONN_ID, 200);
+    var identity = locals.identityOf(connId);
+    if (identity == null) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    List<Future<Void>> leaves = new ArrayList<>();
+    for (String roomId : locals.roomsOf(connId)) {
+      leaves.add(leaveRoom(connId, identity.userId(), roomId));
+    }
+    return Future.join(leaves).map(new JsonObject());
+  }
+
+  private Future<Void> leaveRoom(String connId, String userId, String roomId) {
+    locals.remove(connId, roomId);
+    if (!locals.hasUserIn(roomId, userId)) {
+      cursors.cancel(roomId, userId);
+    }
+    return registry.leave(roomId, connId)
+      .compose(change -> announce(roomId, Event.USER_LEFT, change))
+      // Untracked only once the room holds none of our connections, so a crash never hides one.
+      .compose(v -> locals.hasRoom(roomId) ? Future.<Void>succeededFuture() : registry.untrackRoom(nodeId, roomId));
+  }
+
+  /**
+   * Removes every connection of {@code departedNode} from the given rooms and announces each user
+   * left with none: after that node died, or for this node when it stops.
+   */
+  Future<Void> leaveNode(String departedNode, Collection<String> roomIds) {
+    List<Future<Void>> leaves = new ArrayList<>();
+    for (String roomId : roomIds) {
+      leaves.add(registry.leaveNode(roomId, departedNode)
+        .compose(change -> announce(roomId, Event.USER_LEFT, change))
+        .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err)));
+    }
+    return Future.join(leaves).mapEmpty();
+  }
+
+  /** Publishes {@code event} (user-joined or user-left) for each user the change names. */
+  private Future<Void> announce(String roomId, String event, RoomChange change) {
+    List<Future<JsonObject>> sent = new ArrayList<>();
+    JsonArray participants = change.participantsJson();
+    for (Connection user : change.users()) {
+      LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
+      sent.add(events.durable(roomId, event, new JsonObject()
+        .put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
+        .put(PARTICIPANTS, participants)));
+    }
+    return Future.all(sent).mapEmpty();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.skillbus.session;
+
+import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
+import java.time.Instant;
+
+/**
+ * One user in a room, however many connections (tabs) they have there: the name, role and join time
+ * of their first connection, and their presence state. {@code line}/{@code column} are null until
+ * the user sends a cursor.
+ */
+record Participant(String userId, String name, String role, boolean active, Integer line, Integer column,
+                   long joinedAt) implements Serializable {
+
+  JsonObject toJson() {
+    JsonObject cursor = line == null ? null : new JsonObject().put("line", line).put("column", column);
+    return new JsonObject()
+      .put("userId", userId)
+      .put("name", name)
+      .put("role", role)
+      .put("isActive", active)
+      .put("cursor", cursor)
+      .put("joinedAt", Instant.ofEpochMilli(joinedAt).toString());
+  }
+}

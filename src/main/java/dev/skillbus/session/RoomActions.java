@@ -1,0 +1,128 @@
+package dev.skillbus.session;
+
+import static dev.skillbus.session.SessionFields.COLUMN;
+import static dev.skillbus.session.SessionFields.COMPLETE;
+import static dev.skillbus.session.SessionFields.CURSOR;
+import static dev.skillbus.session.SessionFields.DATA;
+import static dev.skillbus.session.SessionFields.EPOCH;
+import static dev.skillbus.session.SessionFields.EVENTS;
+import static dev.skillbus.session.SessionFields.IS_ACTIVE;
+import static dev.skillbus.session.SessionFields.LINE;
+import static dev.skillbus.session.SessionFields.NAME;
+import static dev.skillbus.session.SessionFields.SEQ;
+import static dev.skillbus.session.SessionFields.SESSION_ID;
+import static dev.skillbus.session.SessionFields.SINCE;
+import static dev.skillbus.session.SessionFields.TEXT;
+import static dev.skillbus.session.SessionFields.USER_ID;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Fields;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a member does in a room: cursor, activity, messages and reading the history. Each request
+ * is validated first (400/413), then the connection must have joined the room (403).
+ */
+final class RoomActions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoomActions.class);
+
+  static final int MAX_POSITION = 10_000_000;
+  static final int MAX_TEXT = 4000;
+  static final int MAX_DATA_BYTES = 16 * 1024;
+
+  private final RoomRegistry registry;
+  private final RoomEvents events;
+  private final LocalConnections locals;
+  private final CursorCoalescer cursors;
+
+  RoomActions(Vertx vertx, int cursorMaxPerSecond, RoomRegistry registry, RoomEvents events,
+              LocalConnections locals) {
+    this.registry = registry;
+    this.events = events;
+    this.locals = locals;
+    this.cursors = new CursorCoalescer(vertx, cursorMaxPerSecond, this::publishCursor);
+  }
+
+  CursorCoalescer cursors() {
+    return cursors;
+  }
+
+  Future<Void> cursor(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    JsonObject body = message.body();
+    String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
+    int line = Fields.requiredInt(body, LINE, 0, MAX_POSITION);
+    int column = Fields.requiredInt(body, COLUMN, 0, MAX_POSITION);
+    requireMember(caller, roomId);
+    cursors.submit(roomId, caller.userId(), caller.connId(), line, column);
+    return Future.succeededFuture();
+  }
+
+  private void publishCursor(String roomId, String userId, String originConn, int line, int column) {
+    JsonObject cursor = new JsonObject().put(LINE, line).put(COLUMN, column);
+    events.volatileEvent(roomId, Event.CURSOR_MOVED, new JsonObject().put(USER_ID, userId).put(CURSOR, cursor),
+      originConn);
+    registry.update(roomId, userId, null, line, column)
+      .onFailure(err -> LOG.warn("Could not record the cursor of {} in room {}", userId, roomId, err));
+  }
+
+  Future<Void> activity(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    boolean active = Fields.requiredBoolean(message.body(), IS_ACTIVE);
+    requireMember(caller, roomId);
+    events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
+      new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
+    return registry.update(roomId, caller.userId(), active, null, null).mapEmpty();
+  }
+
+  /** Replies only once the message is stored, with its seq. */
+  Future<JsonObject> message(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    JsonObject body = message.body();
+    String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
+    String text = Fields.requiredString(body, TEXT, MAX_TEXT);
+    Object data = body.getValue(DATA);
+    if (data != null && Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
+      throw ErrorCode.TOO_LARGE.exception("'" + DATA + "' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
+    }
+    requireMember(caller, roomId);
+    JsonObject event = new JsonObject().put(USER_ID, caller.userId())
+      .put(NAME, locals.nameIn(caller.connId(), roomId)).put(TEXT, text).put(DATA, data);
+    return events.durable(roomId, Event.MESSAGE, event)
+      .map(stored -> new JsonObject().put(SESSION_ID, roomId).put(SEQ, stored.getLong(SEQ)));
+  }
+
+  Future<JsonObject> history(Message<JsonObject> message) {
+    Caller caller = Caller.of(message);
+    JsonObject body = message.body();
+    String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
+    if (body.getValue(SINCE) == null) {
+      throw Fields.bad("'" + SINCE + "' is required");
+    }
+    long since = Fields.optionalLong(body, SINCE, 0);
+    String epoch = Fields.optionalString(body, EPOCH, JoinRequest.MAX_EPOCH);
+    requireMember(caller, roomId);
+    return events.since(roomId, since, epoch).map(slice -> new JsonObject()
+      .put(EVENTS, new JsonArray(new ArrayList<>(slice.events())))
+      .put(SEQ, slice.seq())
+      .put(EPOCH, slice.epoch())
+      .put(COMPLETE, slice.complete()));
+  }
+
+  private void requireMember(Caller caller, String roomId) {
+    if (!locals.isIn(caller.connId(), roomId)) {
+      throw ErrorCode.FORBIDDEN.exception("join room '" + roomId + "' first");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.skillbus.session;
+
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.Outbound;
+import dev.skillbus.store.RoomHistory;
+import dev.skillbus.store.RoomHistory.HistorySlice;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Sending room events: durable ones go through the room's history (which gives them their seq)
+ * before they are published; volatile ones are published as they are. Every use of a room's history
+ * is noted with the sweeper, which forgets it once the room is idle.
+ */
+final class RoomEvents {
+
+  private final EventBus eventBus;
+  private final RoomHistory history;
+  private final RoomSweeper sweeper;
+
+  RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper) {
+    this.eventBus = eventBus;
+    this.history = history;
+    this.sweeper = sweeper;
+  }
+
+  /** Appends a durable event to the room's history, then publishes it; the stored envelope. */
+  Future<JsonObject> durable(String roomId, String event, JsonObject data) {
+    sweeper.touch(roomId);
+    return history.append(roomId, event, data)
+      .onSuccess(envelope -> Outbound.publish(eventBus, Address.room(roomId), envelope));
+  }
+
+  /** Publishes a volatile event; {@code originConn} does not get its echo. */
+  void volatileEvent(String roomId, String event, JsonObject data, String originConn) {
+    Outbound.publishVolatile(eventBus, Address.room(roomId), Envelope.of(event, roomId, data), originConn);
+  }
+
+  /** Sends a volatile event to one connection of this node, as if on the room's address. */
+  void toConnection(String connId, String roomId, String event, JsonObject data) {
+    Outbound.deliverToConnection(eventBus, connId, Address.room(roomId), Envelope.of(event, roomId, data));
+  }
+
+  Future<HistorySlice> position(String roomId) {
+    sweeper.touch(roomId);
+    return history.position(roomId);
+  }
+
+  Future<HistorySlice> since(String roomId, long since, String epoch) {
+    sweeper.touch(roomId);
+    return history.since(roomId, since, epoch);
+  }
+}

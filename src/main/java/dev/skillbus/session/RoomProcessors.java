@@ -1,0 +1,74 @@
+package dev.skillbus.session;
+
+import com.hazelcast.map.EntryProcessor;
+import java.util.Map;
+
+/**
+ * The only ways {@link RoomState} changes: entry processors run atomically on the owner of the
+ * room's key (and replayed on its backup, so each one is deterministic: times come from the caller).
+ * A room whose last connection leaves is removed from the map.
+ */
+final class RoomProcessors {
+
+  private RoomProcessors() {
+  }
+
+  private static RoomState stateOf(Map.Entry<String, RoomState> entry) {
+    RoomState state = entry.getValue();
+    return state == null ? new RoomState() : state;
+  }
+
+  private static void store(Map.Entry<String, RoomState> entry, RoomState state) {
+    entry.setValue(state.isEmpty() ? null : state);
+  }
+
+  record Join(Connection connection) implements EntryProcessor<String, RoomState, RoomChange> {
+    @Override
+    public RoomChange process(Map.Entry<String, RoomState> entry) {
+      RoomState state = stateOf(entry);
+      RoomChange change = state.join(connection);
+      store(entry, state);
+      return change;
+    }
+  }
+
+  record Leave(String connId) implements EntryProcessor<String, RoomState, RoomChange> {
+    @Override
+    public RoomChange process(Map.Entry<String, RoomState> entry) {
+      if (entry.getValue() == null) {
+        return RoomChange.NONE;
+      }
+      RoomState state = entry.getValue();
+      RoomChange change = state.leave(c -> c.connId().equals(connId));
+      store(entry, state);
+      return change;
+    }
+  }
+
+  /** Removes every connection held by one node: that node stopped or died. */
+  record LeaveNode(String nodeId) implements EntryProcessor<String, RoomState, RoomChange> {
+    @Override
+    public RoomChange process(Map.Entry<String, RoomState> entry) {
+      if (entry.getValue() == null) {
+        return RoomChange.NONE;
+      }
+      RoomState state = entry.getValue();
+      RoomChange change = state.leave(c -> c.nodeId().equals(nodeId));
+      store(entry, state);
+      return change;
+    }
+  }
+
+  record Update(String userId, Boolean active, Integer line, Integer column)
+    implements EntryProcessor<String, RoomState, Boolean> {
+    @Override
+    public Boolean process(Map.Entry<String, RoomState> entry) {
+      RoomState state = entry.getValue();
+      if (state == null || !state.update(userId, active, line, column)) {
+        return false;
+      }
+      entry.setValue(state);
+      return true;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.skillbus.session;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.multimap.MultiMap;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Room membership, cluster-wide, in Hazelcast: the {@code skillbus.rooms} map (room id →
+ * {@link RoomState}, changed only by {@link RoomProcessors}) and the {@code skillbus.node-rooms}
+ * multimap (node id → the rooms where that node has connections), which lets a survivor clean up
+ * after a node that died. Every result comes back on the verticle's context.
+ */
+final class RoomRegistry {
+
+  static final String ROOMS = "skillbus.rooms";
+  static final String NODE_ROOMS = "skillbus.node-rooms";
+
+  private final Context context;
+  private final IMap<String, RoomState> rooms;
+  private final MultiMap<String, String> nodeRooms;
+
+  RoomRegistry(Context context, HazelcastInstance hazelcast) {
+    this.context = context;
+    this.rooms = hazelcast.getMap(ROOMS);
+    this.nodeRooms = hazelcast.getMultiMap(NODE_ROOMS);
+  }
+
+  Future<RoomChange> join(String roomId, Connection connection) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection)), context);
+  }
+
+  Future<RoomChange> leave(String roomId, String connId) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Leave(connId)), context);
+  }
+
+  /** Removes every connection of {@code nodeId} from the room. */
+  Future<RoomChange> leaveNode(String roomId, String nodeId) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.LeaveNode(nodeId)), context);
+  }
+
+  /** Records activity and/or cursor of a user (null = unchanged); false when the user is not in the room. */
+  Future<Boolean> update(String roomId, String userId, Boolean active, Integer line, Integer column) {
+    RoomProcessors.Update update = new RoomProcessors.Update(userId, active, line, column);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, update), context);
+  }
+
+  Future<List<Participant>> participants(String roomId) {
+    return Future.fromCompletionStage(rooms.getAsync(roomId), context)
+      .map(state -> state == null ? List.of() : state.participants());
+  }
+
+  Future<Boolean> hasMembers(String roomId) {
+    return Future.fromCompletionStage(rooms.getAsync(roomId), context).map(state -> state != null);
+  }
+
+  // The multimap has no asynchronous API in Hazelcast 5.3. Ordered blocking calls keep a node's
+  // own adds and removes for one room in the order it made them.
+
+  /** Notes that {@code nodeId} has connections in the room; made before they are added. */
+  Future<Void> trackRoom(String nodeId, String roomId) {
+    return context.executeBlocking(() -> nodeRooms.put(nodeId, roomId), true).mapEmpty();
+  }
+
+  /** Notes that {@code nodeId} has no connections left in the room. */
+  Future<Void> untrackRoom(String nodeId, String roomId) {
+    return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
+  }
+
+  /**
+   * Takes the rooms of a node out of the multimap and returns them. Atomic: when every survivor
+   * calls this for a dead node, only one of them gets the rooms and cleans up.
+   */
+  Future<Collection<String>> claimRooms(String nodeId) {
+    return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeRooms.remove(nodeId)), true);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.skillbus.session;
+
+import dev.skillbus.store.RoomHistory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forgets the history of rooms nobody has used for the idle time, so that memory follows the rooms
+ * in use, not every room ever seen. One periodic timer per node; it knows the rooms whose history
+ * this node touched, and checks the cluster-wide membership before forgetting one.
+ */
+final class RoomSweeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoomSweeper.class);
+
+  private final Vertx vertx;
+  private final RoomRegistry registry;
+  private final RoomHistory history;
+  private final long idleMillis;
+  private final Map<String, Long> lastUsed = new HashMap<>();
+  private long timerId = -1;
+
+  RoomSweeper(Vertx vertx, RoomRegistry registry, RoomHistory history, long idleSeconds) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.history = history;
+    this.idleMillis = idleSeconds * 1000;
+  }
+
+  /** The room's history was used now. */
+  void touch(String roomId) {
+    lastUsed.put(roomId, System.currentTimeMillis());
+  }
+
+  void start(long intervalSeconds) {
+    timerId = vertx.setPeriodic(intervalSeconds * 1000, id -> sweep());
+  }
+
+  void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+
+  /** Forgets each idle room that has no members; completes when all checks are done. */
+  Future<Void> sweep() {
+    long now = System.currentTimeMillis();
+    List<Future<?>> checks = new ArrayList<>();
+    new HashMap<>(lastUsed).forEach((roomId, used) -> {
+      if (now - used >= idleMillis) {
+        checks.add(forgetIfEmpty(roomId, used));
+      }
+    });
+    return Future.join(checks).mapEmpty();
+  }
+
+  private Future<Void> forgetIfEmpty(String roomId, long used) {
+    return registry.hasMembers(roomId).compose(members -> {
+      // Used again while we asked: not idle any more.
+      if (members || !lastUsed.remove(roomId, used)) {
+        return Future.succeededFuture();
+      }
+      LOG.debug("Forgetting the history of idle room {}", roomId);
+      return history.forget(roomId);
+    }).onFailure(err -> LOG.warn("Could not sweep room {}", roomId, err));
+  }
+}

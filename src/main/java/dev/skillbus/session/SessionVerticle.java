@@ -1,0 +1,121 @@
+package dev.skillbus.session;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Requests;
+import dev.skillbus.store.RoomHistory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms: membership (cluster-wide, in Hazelcast), presence, cursors, activity, messages and room
+ * history. It serves the {@code session.*} requests of its own node's bridge connections, so deploy
+ * exactly one instance per node. When a node dies, a survivor removes its connections; when this
+ * node stops, it removes its own first.
+ */
+public final class SessionVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+
+  private final HazelcastInstance hazelcast;
+  private final RoomHistory history;
+  private SessionSettings settings;
+  private RoomRegistry registry;
+  private RoomSweeper sweeper;
+  private LocalConnections locals;
+  private RoomActions actions;
+  private Membership membership;
+  private UUID membershipListener;
+
+  public SessionVerticle(HazelcastInstance hazelcast, RoomHistory history) {
+    this.hazelcast = hazelcast;
+    this.history = history;
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = SessionSettings.from(config());
+    registry = new RoomRegistry(context, hazelcast);
+    sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
+    RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper);
+    locals = new LocalConnections();
+    actions = new RoomActions(vertx, settings.cursorMaxPerSecond(), registry, events, locals);
+    membership = new Membership(settings.nodeId(), registry, events, locals, actions.cursors());
+    List<MessageConsumer<JsonObject>> consumers = List.of(
+      serve(Inbound.SESSION_JOIN.address(), membership::join),
+      serve(Inbound.SESSION_LEAVE.address(), membership::leave),
+      serve(Inbound.SESSION_CURSOR.address(), actions::cursor),
+      serve(Inbound.SESSION_ACTIVITY.address(), actions::activity),
+      serve(Inbound.SESSION_MESSAGE.address(), actions::message),
+      serve(Inbound.SESSION_HISTORY.address(), actions::history),
+      serve(Address.CONNECTION_CLOSED, membership::connectionClosed));
+    membershipListener = hazelcast.getCluster().addMembershipListener(new NodeDepartures());
+    sweeper.start(settings.sweepIntervalSeconds());
+    LOG.info("Session verticle started on node {}", settings.nodeId());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** Node-local: the bridge of this node sends these for its own connections. */
+  private MessageConsumer<JsonObject> serve(String address, Function<Message<JsonObject>, Future<?>> handler) {
+    return vertx.eventBus().localConsumer(address, message -> Requests.serve(message, handler));
+  }
+
+  /**
+   * Takes this node's connections out of their rooms (announcing who left) before the node leaves
+   * the cluster; {@code vertx.close()} undeploys verticles while the event bus still works.
+   */
+  @Override
+  public Future<?> stop() {
+    hazelcast.getCluster().removeMembershipListener(membershipListener);
+    sweeper.stop();
+    actions.cursors().cancelAll();
+    Set<String> rooms = new HashSet<>(locals.rooms());
+    locals.clear();
+    return registry.claimRooms(settings.nodeId())
+      .recover(err -> Future.succeededFuture(List.of()))
+      .compose(tracked -> {
+        rooms.addAll(tracked);
+        return membership.leaveNode(settings.nodeId(), new ArrayList<>(rooms));
+      })
+      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", settings.nodeId(), err));
+  }
+
+  /**
+   * When a node leaves the cluster, every survivor tries to claim its rooms; the one that gets them
+   * removes its connections. Hazelcast calls this on its own thread, so we hop onto our context.
+   */
+  private final class NodeDepartures implements MembershipListener {
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      // Nothing to do: a new node's connections join rooms one by one.
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      String departed = event.getMember().getUuid().toString();
+      context.runOnContext(v -> registry.claimRooms(departed)
+        .compose(rooms -> {
+          if (!rooms.isEmpty()) {
+            LOG.info("Node {} left the cluster: removing its connections from {} rooms", departed, rooms.size());
+          }
+          return membership.leaveNode(departed, rooms);
+        })
+        .onFailure(err -> LOG.error("Could not clean up after node {}", departed, err)));
+    }
+  }
+}

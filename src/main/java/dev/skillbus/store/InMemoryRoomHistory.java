@@ -1,0 +1,128 @@
+package dev.skillbus.store;
+
+import dev.skillbus.protocol.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Room history held in this node's memory: for a single node, or for tests. Every operation runs
+ * inside {@link ConcurrentHashMap#compute} so that appends, reads and {@link #forget} of one room
+ * never interleave, whichever thread calls them.
+ *
+ * <p>A room's entry is created at its first use (also by {@link #position} and {@link #since}), so the
+ * epoch reported before the first append is the one that append gets; the session sweeper forgets
+ * idle rooms, which keeps memory bounded by the rooms in use.
+ */
+public final class InMemoryRoomHistory implements RoomHistory {
+
+  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  private final int maxEvents;
+  private final long maxAgeMillis;
+  private final Clock clock;
+
+  public InMemoryRoomHistory(int maxEvents, long maxAgeSeconds) {
+    this(maxEvents, maxAgeSeconds, Clock.systemUTC());
+  }
+
+  /** With the clock that decides when events are old enough to trim (tests move it by hand). */
+  public InMemoryRoomHistory(int maxEvents, long maxAgeSeconds, Clock clock) {
+    if (maxEvents < 1 || maxAgeSeconds < 1) {
+      throw new IllegalArgumentException("maxEvents and maxAgeSeconds must be positive");
+    }
+    this.maxEvents = maxEvents;
+    this.maxAgeMillis = maxAgeSeconds * 1000;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<JsonObject> append(String roomId, String event, JsonObject data) {
+    JsonObject[] stored = new JsonObject[1];
+    rooms.compute(roomId, (id, room) -> {
+      Room r = room == null ? new Room() : room;
+      stored[0] = r.append(id, event, data, clock.millis());
+      return r;
+    });
+    return Future.succeededFuture(stored[0].copy());
+  }
+
+  @Override
+  public Future<HistorySlice> position(String roomId) {
+    HistorySlice[] slice = new HistorySlice[1];
+    rooms.compute(roomId, (id, room) -> {
+      Room r = room == null ? new Room() : room;
+      slice[0] = new HistorySlice(List.of(), r.seq, r.epoch, true);
+      return r;
+    });
+    return Future.succeededFuture(slice[0]);
+  }
+
+  @Override
+  public Future<HistorySlice> since(String roomId, long since, String epoch) {
+    HistorySlice[] slice = new HistorySlice[1];
+    rooms.compute(roomId, (id, room) -> {
+      Room r = room == null ? new Room() : room;
+      slice[0] = r.since(since, epoch);
+      return r;
+    });
+    return Future.succeededFuture(slice[0]);
+  }
+
+  @Override
+  public Future<Void> forget(String roomId) {
+    rooms.remove(roomId);
+    return Future.succeededFuture();
+  }
+
+  /** One room's events, oldest first; {@code seq} is the last seq ever given, trimmed or not. */
+  private final class Room {
+    private final String epoch = UUID.randomUUID().toString();
+    private final Deque<Stored> events = new ArrayDeque<>();
+    private long seq;
+
+    JsonObject append(String roomId, String event, JsonObject data, long now) {
+      seq++;
+      JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
+      events.addLast(new Stored(envelope, now));
+      trim(now);
+      return envelope;
+    }
+
+    HistorySlice since(long since, String expectedEpoch) {
+      trim(clock.millis());
+      boolean sameEpoch = expectedEpoch == null || expectedEpoch.equals(epoch);
+      // The first seq still held; with nothing held, everything up to seq is known.
+      long first = events.isEmpty() ? seq + 1 : events.peekFirst().envelope.getLong(Envelope.SEQ);
+      if (!sameEpoch || since > seq || since + 1 < first) {
+        // The client's position is unknown to us: it must resync, so no partial list.
+        return new HistorySlice(List.of(), seq, epoch, false);
+      }
+      List<JsonObject> missed = new ArrayList<>();
+      for (Stored stored : events) {
+        if (stored.envelope.getLong(Envelope.SEQ) > since) {
+          missed.add(stored.envelope.copy());
+        }
+      }
+      return new HistorySlice(List.copyOf(missed), seq, epoch, true);
+    }
+
+    private void trim(long now) {
+      while (events.size() > maxEvents) {
+        events.removeFirst();
+      }
+      while (!events.isEmpty() && now - events.peekFirst().appendedAt > maxAgeMillis) {
+        events.removeFirst();
+      }
+    }
+  }
+
+  private record Stored(JsonObject envelope, long appendedAt) {
+  }
+}

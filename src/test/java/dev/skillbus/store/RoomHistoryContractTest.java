@@ -1,0 +1,194 @@
+package dev.skillbus.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.Envelope;
+import dev.skillbus.store.RoomHistory.HistorySlice;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@link RoomHistory} promises. An implementation's test subclasses this and says how to
+ * build one; the Redis store runs the same tests as the in-memory one.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class RoomHistoryContractTest {
+
+  protected static final int MAX_EVENTS = 5;
+  protected static final long MAX_AGE_SECONDS = 60;
+
+  private final MutableClock clock = new MutableClock();
+
+  /** A fresh, empty history bounded by {@code maxEvents} and {@code maxAgeSeconds} on {@code clock}. */
+  protected abstract RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock);
+
+  private static String room() {
+    return "room-" + UUID.randomUUID();
+  }
+
+  private static Future<Void> appendMany(RoomHistory history, String room, int count) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 1; i <= count; i++) {
+      JsonObject data = new JsonObject().put("n", i);
+      chain = chain.compose(v -> history.append(room, "message", data)).mapEmpty();
+    }
+    return chain;
+  }
+
+  private static List<Long> seqs(HistorySlice slice) {
+    return slice.events().stream().map(e -> e.getLong(Envelope.SEQ)).toList();
+  }
+
+  @Test
+  @DisplayName("appends get gap-free seqs from 1 in one epoch, as stored envelopes")
+  void gapFreeSeqs(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    history.append(room, "message", new JsonObject().put("n", 1))
+      .compose(first -> history.append(room, "message", new JsonObject().put("n", 2))
+        .map(second -> List.of(first, second)))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        assertThat(both).extracting(e -> e.getLong(Envelope.SEQ)).containsExactly(1L, 2L);
+        assertThat(both.get(0).getString(Envelope.EPOCH)).isNotBlank()
+          .isEqualTo(both.get(1).getString(Envelope.EPOCH));
+        assertThat(both.get(1).getString(Envelope.EVENT)).isEqualTo("message");
+        assertThat(both.get(1).getString(Envelope.ROOM)).isEqualTo(room);
+        assertThat(both.get(1).getJsonObject(Envelope.DATA)).isEqualTo(new JsonObject().put("n", 2));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("an unknown room is at seq 0, and its first append keeps the epoch reported")
+  void unknownRoomPosition(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    history.position(room)
+      .compose(pos -> history.append(room, "message", new JsonObject()).map(env -> List.of(pos, env)))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        HistorySlice pos = (HistorySlice) both.get(0);
+        JsonObject env = (JsonObject) both.get(1);
+        assertThat(pos.seq()).isZero();
+        assertThat(env.getString(Envelope.EPOCH)).isEqualTo(pos.epoch());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("since returns exactly the events after it, oldest first, and says it is complete")
+  void sinceReturnsMissed(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 4)
+      .compose(v -> history.position(room))
+      .compose(pos -> history.since(room, 2, pos.epoch()))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(slice.complete()).isTrue();
+        assertThat(seqs(slice)).containsExactly(3L, 4L);
+        assertThat(slice.seq()).isEqualTo(4);
+        assertThat(slice.events().get(0).getJsonObject(Envelope.DATA).getInteger("n")).isEqualTo(3);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("since the last seq is complete and empty; since a seq not reached yet is incomplete")
+  void sinceAtAndBeyondTheEnd(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 2)
+      .compose(v -> history.since(room, 2, null))
+      .compose(atEnd -> history.since(room, 7, null).map(beyond -> List.of(atEnd, beyond)))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        assertThat(both.get(0).complete()).isTrue();
+        assertThat(both.get(0).events()).isEmpty();
+        assertThat(both.get(1).complete()).isFalse();
+        assertThat(both.get(1).events()).isEmpty();
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("events trimmed by size make a since before them incomplete, later ones still complete")
+  void trimmedBySize(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, MAX_EVENTS + 3)
+      .compose(v -> history.since(room, 0, null))
+      .compose(lost -> history.since(room, 3, null).map(kept -> List.of(lost, kept)))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        assertThat(both.get(0).complete()).isFalse();
+        assertThat(both.get(0).events()).isEmpty();
+        assertThat(both.get(0).seq()).isEqualTo(MAX_EVENTS + 3);
+        assertThat(both.get(1).complete()).isTrue();
+        assertThat(seqs(both.get(1))).containsExactly(4L, 5L, 6L, 7L, 8L);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("events older than the age limit are trimmed and make since incomplete")
+  void trimmedByAge(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 2)
+      .compose(v -> {
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+        return history.append(room, "message", new JsonObject().put("n", 3));
+      })
+      .compose(v -> history.since(room, 1, null))
+      .compose(lost -> history.since(room, 2, null).map(kept -> List.of(lost, kept)))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        assertThat(both.get(0).complete()).isFalse();
+        assertThat(both.get(1).complete()).isTrue();
+        assertThat(seqs(both.get(1))).containsExactly(3L);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a since with another epoch is incomplete and returns no events")
+  void epochMismatch(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 2)
+      .compose(v -> history.since(room, 0, "some-other-epoch"))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(slice.complete()).isFalse();
+        assertThat(slice.events()).isEmpty();
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("forget drops a room's events: it starts again at seq 1 in a new epoch")
+  void forgetStartsANewEpoch(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 3)
+      .compose(v -> history.position(room))
+      .compose(before -> history.forget(room)
+        .compose(v -> history.since(room, 3, before.epoch()))
+        .compose(after -> history.append(room, "message", new JsonObject())
+          .map(env -> {
+            ctx.verify(() -> {
+              assertThat(after.complete()).isFalse();
+              assertThat(after.epoch()).isNotEqualTo(before.epoch());
+              assertThat(env.getLong(Envelope.SEQ)).isEqualTo(1L);
+              assertThat(env.getString(Envelope.EPOCH)).isEqualTo(after.epoch());
+            });
+            return env;
+          })))
+      .onComplete(ctx.succeedingThenComplete());
+  }
+}
