@@ -15,6 +15,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A clustered Vert.x instance on Hazelcast. The Hazelcast file ({@code conf/cluster.xml}, or the one
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
 
   public static final String DEFAULT_CLUSTER_FILE = "conf/cluster.xml";
+  private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d+)-(\\d+)");
 
   /** Starts a clustered Vert.x with the {@code cluster} section of the config. */
   public static Future<ClusterNode> start(JsonObject cluster) {
@@ -65,8 +70,23 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).getMembers().clear();
     JsonArray members = cluster.getJsonArray("members", new JsonArray().add(host));
-    members.forEach(member -> join.getTcpIpConfig().addMember(member.toString()));
+    members.forEach(member -> expand(member.toString()).forEach(join.getTcpIpConfig()::addMember));
     return config;
+  }
+
+  /** {@code host:5701-5703} → each port; Hazelcast itself accepts no port range here. */
+  static List<String> expand(String member) {
+    Matcher range = PORT_RANGE.matcher(member.trim());
+    if (!range.matches()) {
+      return List.of(member.trim());
+    }
+    int from = Integer.parseInt(range.group(2));
+    int to = Integer.parseInt(range.group(3));
+    List<String> members = new ArrayList<>();
+    for (int port = from; port <= Math.min(to, from + 100); port++) {
+      members.add(range.group(1) + ":" + port);
+    }
+    return members;
   }
 
   private static Config loadFile(String file) {

@@ -6,6 +6,7 @@ import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.store.RoomHistory;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -38,9 +39,12 @@ public record Skillbus(ClusterNode node, BridgeVerticle bridge, String bridgeDep
   }
 
   public Future<Void> close() {
-    return node.vertx().undeploy(bridgeDeployment)
+    // Not bound to an event loop: the node's event loops are gone when vertx.close() completes.
+    Promise<Void> closed = Promise.promise();
+    node.vertx().undeploy(bridgeDeployment)
       .transform(v -> node.vertx().undeploy(sessionDeployment))
-      .transform(v -> node.close());
+      .onComplete(v -> node.close().onComplete(closed));
+    return closed.future();
   }
 
   private static RoomHistory history(JsonObject session) {
