@@ -1,6 +1,7 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -33,7 +34,15 @@ final class RestErrors {
       send(ctx, code, status == 413 ? "request body too large" : code.name().toLowerCase().replace('_', ' '));
       return;
     }
+    if (failure instanceof DecodeException) {
+      send(ctx, ErrorCode.BAD_REQUEST, "body is not valid JSON");
+      return;
+    }
     ErrorCode code = ErrorCode.of(failure);
+    if (code == ErrorCode.INTERNAL && ctx.statusCode() > 0 && ctx.statusCode() != 500) {
+      // Handlers such as CORS fail with a status and a plain exception: the status is the code.
+      code = ErrorCode.of(ctx.statusCode());
+    }
     if (code == ErrorCode.INTERNAL) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
       send(ctx, code, "internal error");

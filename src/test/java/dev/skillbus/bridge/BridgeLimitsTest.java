@@ -1,0 +1,160 @@
+package dev.skillbus.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.ClusterNode;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.testing.BridgeClient;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The bridge's limits, CORS and token endpoint")
+class BridgeLimitsTest {
+
+  static ClusterNode node;
+  static Vertx vertx;
+  static int port;
+  static String deployment;
+  static HttpClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = ClusterNode.start(new JsonObject().put("name", "limits-test").put("port", 5971)
+      .put("members", new JsonArray().add("127.0.0.1:5971"))).await(60, TimeUnit.SECONDS);
+    vertx = node.vertx();
+    BridgeVerticle bridge = new BridgeVerticle();
+    JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
+      .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
+      .put("pingTimeoutMs", 800).put("slowSocketMaxFrames", 20)
+      .put("cors", new JsonObject().put("origins", new JsonArray().add("https://*.example.app")));
+    deployment = vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
+    port = bridge.actualPort();
+    http = vertx.createHttpClient();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.await(15, TimeUnit.SECONDS);
+  }
+
+  /** Completes with the id of the next connection this node's bridge reports closed. */
+  static Future<String> nextClosed() {
+    Promise<String> closed = Promise.promise();
+    var consumer = vertx.eventBus().<JsonObject>localConsumer(Address.CONNECTION_CLOSED);
+    consumer.handler(m -> {
+      consumer.unregister();
+      closed.tryComplete(m.body().getString("connId"));
+    });
+    return consumer.completion().compose(v -> closed.future());
+  }
+
+  /** A response with its body read, so the connection goes back to the pool. */
+  record Response(int status, String allowOrigin, String body) {
+  }
+
+  static Future<Response> read(HttpClientResponse response) {
+    return response.body().map(b -> new Response(response.statusCode(), response.getHeader("Access-Control-Allow-Origin"), b.toString()));
+  }
+
+  static Future<Response> post(String path, String origin, JsonObject body) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path);
+    if (origin != null) {
+      options.putHeader("Origin", origin);
+    }
+    return http.request(options).compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
+      .compose(BridgeLimitsTest::read);
+  }
+
+  @Test
+  @DisplayName("closes a connection that sends nothing for the ping timeout, and keeps one that pings")
+  void pingTimeout() throws Exception {
+    BridgeClient silent = await(BridgeClient.connectAs(vertx, port, "quiet", "learner"));
+    BridgeClient pinging = await(BridgeClient.connectAs(vertx, port, "chatty", "learner"));
+    long periodic = vertx.setPeriodic(200, id -> pinging.writeFrame(new JsonObject().put("type", "ping")));
+    try {
+      assertThat(await(silent.closed())).isEqualTo((short) 4000);
+      assertThat(pinging.closed().isComplete()).isFalse();
+    } finally {
+      vertx.cancelTimer(periodic);
+      pinging.close();
+    }
+  }
+
+  @Test
+  @DisplayName("closes a client that stops reading instead of buffering for it without limit")
+  void slowConsumer() throws Exception {
+    var socket = await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+      .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")));
+    String token = await(BridgeClient.token(vertx, port, "slow", "Slow", "learner"));
+    socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "room.flood")
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
+    socket.pause();
+    Future<String> closed = nextClosed();
+    Buffer big = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(60_000))).toBuffer();
+    long timer = vertx.setPeriodic(5, id -> {
+      for (int i = 0; i < 20; i++) {
+        vertx.eventBus().publish("room.flood", big);
+      }
+    });
+    try {
+      assertThat(await(closed)).startsWith("limits-");
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  @DisplayName("allows origins that match the configured pattern and refuses others")
+  void cors() throws Exception {
+    JsonObject body = new JsonObject().put("userId", "cors-user");
+    Response allowed = await(post("/api/auth/token", "https://coach.example.app", body));
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(allowed.allowOrigin()).isEqualTo("https://coach.example.app");
+    Response local = await(post("/api/auth/token", "http://localhost:3000", body));
+    assertThat(local.allowOrigin()).isEqualTo("http://localhost:3000");
+    Response refused = await(post("/api/auth/token", "https://evil.example.com", body));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code")).isEqualTo(403);
+    Response sockJsInfo = await(http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+      .setURI("/eventbus/info").putHeader("Origin", "https://evil.example.app.attacker.com"))
+      .compose(r -> r.send()).compose(BridgeLimitsTest::read));
+    assertThat(sockJsInfo.status()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("answers bad dev-token requests with 400 and a JSON error naming the field")
+  void tokenBadInput() throws Exception {
+    for (JsonObject body : new JsonObject[] {
+      new JsonObject(), new JsonObject().put("userId", "has space"), new JsonObject().put("userId", 7),
+      new JsonObject().put("userId", "ok").put("role", "superuser"), new JsonObject().put("userId", "ok").put("name", "n".repeat(101))}) {
+      Response response = await(post("/api/auth/token", null, body));
+      JsonObject error = new JsonObject(response.body()).getJsonObject("error");
+      assertThat(response.status()).as(body.encode()).isEqualTo(400);
+      assertThat(error.getInteger("code")).isEqualTo(400);
+      assertThat(error.getString("message")).containsAnyOf("userId", "role", "name");
+    }
+    Response notJson = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+      .setPort(port).setURI("/api/auth/token")).compose(r -> r.send("{oops")).compose(BridgeLimitsTest::read));
+    assertThat(notJson.status()).isEqualTo(400);
+  }
+}
