@@ -35,7 +35,7 @@ class SessionMembershipTest {
   @BeforeAll
   static void deploy() {
     node = NODES.start().await();
-    JsonObject config = new JsonObject().put("nodeId", node.nodeId());
+    JsonObject config = new JsonObject();
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
       new DeploymentOptions().setConfig(config)).await();
   }
