@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * history. It serves the {@code session.*} requests of its own node's bridge connections, so deploy
  * exactly one instance per node. When a node dies, a survivor removes its connections; when this
  * node stops, it removes its own first.
+ *
+ * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
+ * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
+ * 1800), {@code sweepIntervalSeconds} (how often idle rooms are looked for, default 60).
  */
 public final class SessionVerticle extends VerticleBase {
 
