@@ -52,24 +52,26 @@ final class Membership {
     Caller caller = Caller.of(message);
     JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
     String roomId = request.roomId();
-    Connection connection = new Connection(caller.connId(), caller.userId(), request.name(),
-      request.role().wire(), nodeId, System.currentTimeMillis());
     // Joining again is idempotent: the registry keeps the first join and reports no new user.
     boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
     Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();
     return tracked
-      .compose(v -> registry.join(roomId, connection))
+      .compose(v -> registry.join(roomId, connectionOf(caller, request)))
       .compose(change -> announce(roomId, Event.USER_JOINED, change).map(change))
       .compose(change -> locals.isIn(caller.connId(), roomId)
         ? joinReply(request, change)
         : abandonJoin(caller.connId(), roomId))
       .onSuccess(reply -> events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
         .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS))))
-      .onFailure(err -> {
-        if (added) {
-          locals.remove(caller.connId(), roomId);
-        }
-      });
+      // A join that failed half-way is taken back, so that the connection is in the room or not at all.
+      .recover(err -> added && locals.isIn(caller.connId(), roomId)
+        ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
+        : Future.failedFuture(err));
+  }
+
+  private Connection connectionOf(Caller caller, JoinRequest request) {
+    return new Connection(caller.connId(), caller.userId(), request.name(), request.role().wire(), nodeId,
+      System.currentTimeMillis());
   }
 
   /**
