@@ -10,6 +10,7 @@ import static dev.skillbus.session.SessionFields.SEQ;
 import static dev.skillbus.session.SessionFields.SESSION_ID;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.store.RoomHistory.HistorySlice;
@@ -51,22 +52,37 @@ final class Membership {
     Caller caller = Caller.of(message);
     JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
     String roomId = request.roomId();
-    Connection connection = new Connection(caller.connId(), caller.userId(), request.name(),
-      request.role().wire(), nodeId, System.currentTimeMillis());
     // Joining again is idempotent: the registry keeps the first join and reports no new user.
     boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
     Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();
     return tracked
-      .compose(v -> registry.join(roomId, connection))
+      .compose(v -> registry.join(roomId, connectionOf(caller, request)))
       .compose(change -> announce(roomId, Event.USER_JOINED, change).map(change))
-      .compose(change -> joinReply(request, change))
+      .compose(change -> locals.isIn(caller.connId(), roomId)
+        ? joinReply(request, change)
+        : abandonJoin(caller.connId(), roomId))
       .onSuccess(reply -> events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
         .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS))))
-      .onFailure(err -> {
-        if (added) {
-          locals.remove(caller.connId(), roomId);
-        }
-      });
+      // A join that failed half-way is taken back, so that the connection is in the room or not at all.
+      .recover(err -> added && locals.isIn(caller.connId(), roomId)
+        ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
+        : Future.failedFuture(err));
+  }
+
+  private Connection connectionOf(Caller caller, JoinRequest request) {
+    return new Connection(caller.connId(), caller.userId(), request.name(), request.role().wire(), nodeId,
+      System.currentTimeMillis());
+  }
+
+  /**
+   * The connection left or closed while its join was on its way to the registry, whose leave may
+   * have run first and found nothing: take it out again so that it does not linger in the room.
+   */
+  private Future<JsonObject> abandonJoin(String connId, String roomId) {
+    return registry.leave(roomId, connId)
+      .compose(change -> announce(roomId, Event.USER_LEFT, change))
+      .compose(v -> untrackIfGone(roomId))
+      .compose(v -> Future.failedFuture(ErrorCode.CONFLICT.exception("left room '" + roomId + "' while joining it")));
   }
 
   private Future<JsonObject> joinReply(JoinRequest request, RoomChange change) {
@@ -119,8 +135,12 @@ final class Membership {
     }
     return registry.leave(roomId, connId)
       .compose(change -> announce(roomId, Event.USER_LEFT, change))
-      // Untracked only once the room holds none of our connections, so a crash never hides one.
-      .compose(v -> locals.hasRoom(roomId) ? Future.<Void>succeededFuture() : registry.untrackRoom(nodeId, roomId));
+      .compose(v -> untrackIfGone(roomId));
+  }
+
+  /** Untracked only once the room holds none of our connections, so that a crash never hides one. */
+  private Future<Void> untrackIfGone(String roomId) {
+    return locals.hasRoom(roomId) ? Future.succeededFuture() : registry.untrackRoom(nodeId, roomId);
   }
 
   /**

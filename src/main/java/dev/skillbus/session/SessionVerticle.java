@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * history. It serves the {@code session.*} requests of its own node's bridge connections, so deploy
  * exactly one instance per node. When a node dies, a survivor removes its connections; when this
  * node stops, it removes its own first.
+ *
+ * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
+ * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
+ * 1800), {@code sweepIntervalSeconds} (how often idle rooms are looked for, default 60).
  */
 public final class SessionVerticle extends VerticleBase {
 
@@ -40,6 +44,11 @@ public final class SessionVerticle extends VerticleBase {
   private RoomActions actions;
   private Membership membership;
   private UUID membershipListener;
+  /**
+   * This node as Hazelcast knows it: the id that {@code memberRemoved} reports when the node dies.
+   * Not Vert.x's node id, which the Hazelcast cluster manager of Vert.x 5 generates on its own.
+   */
+  private String memberId;
 
   public SessionVerticle(HazelcastInstance hazelcast, RoomHistory history) {
     this.hazelcast = hazelcast;
@@ -49,12 +58,13 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = SessionSettings.from(config());
+    memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
     registry = new RoomRegistry(context, hazelcast);
     sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper);
     locals = new LocalConnections();
     actions = new RoomActions(vertx, settings.cursorMaxPerSecond(), registry, events, locals);
-    membership = new Membership(settings.nodeId(), registry, events, locals, actions.cursors());
+    membership = new Membership(memberId, registry, events, locals, actions.cursors());
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
       serve(Inbound.SESSION_LEAVE.address(), membership::leave),
@@ -65,7 +75,7 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.CONNECTION_CLOSED, membership::connectionClosed));
     membershipListener = hazelcast.getCluster().addMembershipListener(new NodeDepartures());
     sweeper.start(settings.sweepIntervalSeconds());
-    LOG.info("Session verticle started on node {}", settings.nodeId());
+    LOG.info("Session verticle started on Hazelcast member {}", memberId);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -80,18 +90,22 @@ public final class SessionVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    hazelcast.getCluster().removeMembershipListener(membershipListener);
     sweeper.stop();
     actions.cursors().cancelAll();
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
-    return registry.claimRooms(settings.nodeId())
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.
+      return Future.succeededFuture();
+    }
+    hazelcast.getCluster().removeMembershipListener(membershipListener);
+    return registry.claimRooms(memberId)
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);
-        return membership.leaveNode(settings.nodeId(), new ArrayList<>(rooms));
+        return membership.leaveNode(memberId, new ArrayList<>(rooms));
       })
-      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", settings.nodeId(), err));
+      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", memberId, err));
   }
 
   /**
@@ -108,11 +122,10 @@ public final class SessionVerticle extends VerticleBase {
     @Override
     public void memberRemoved(MembershipEvent event) {
       String departed = event.getMember().getUuid().toString();
+      LOG.debug("Node {} left the cluster", departed);
       context.runOnContext(v -> registry.claimRooms(departed)
         .compose(rooms -> {
-          if (!rooms.isEmpty()) {
-            LOG.info("Node {} left the cluster: removing its connections from {} rooms", departed, rooms.size());
-          }
+          LOG.info("Node {} left the cluster: removing its connections from {} rooms", departed, rooms.size());
           return membership.leaveNode(departed, rooms);
         })
         .onFailure(err -> LOG.error("Could not clean up after node {}", departed, err)));

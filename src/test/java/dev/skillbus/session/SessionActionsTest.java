@@ -39,7 +39,7 @@ class SessionActionsTest {
   static void deploy() {
     node = NODES.start().await();
     history = new InMemoryRoomHistory(100, 3600);
-    JsonObject config = new JsonObject().put("nodeId", node.nodeId()).put("cursorMaxPerSecond", CURSOR_RATE);
+    JsonObject config = new JsonObject().put("cursorMaxPerSecond", CURSOR_RATE);
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), history),
       new DeploymentOptions().setConfig(config)).await();
   }

@@ -35,7 +35,7 @@ class SessionMembershipTest {
   @BeforeAll
   static void deploy() {
     node = NODES.start().await();
-    JsonObject config = new JsonObject().put("nodeId", node.nodeId());
+    JsonObject config = new JsonObject();
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
       new DeploymentOptions().setConfig(config)).await();
   }
@@ -223,6 +223,26 @@ class SessionMembershipTest {
     admin.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room).put("role", "instructor"))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(reply.getJsonArray("participants").getJsonObject(0).getString("role")).isEqualTo("instructor");
+        ctx.completeNow();
+      })));
+  }
+  @Test
+  @DisplayName("a leave sent right behind a join leaves nobody behind in the room")
+  void leaveRightBehindJoin(VertxTestContext ctx) {
+    String room = newRoom();
+    TestConnection alice = connection("alice", "learner");
+    BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
+    // Not chained: the leave may reach the registry before the join does.
+    Future<JsonObject> joined = join(alice, room).otherwiseEmpty();
+    Future<JsonObject> left = leave(alice, room);
+    TestConnection bob = connection("bob", "learner");
+    Future.all(joined, left)
+      // bob's join is a marker: whatever alice's join and leave announced arrives before it.
+      .compose(done -> join(bob, room))
+      .compose(reply -> probe.next(event(Event.USER_JOINED, "bob")).map(reply))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(reply.getJsonArray("participants")).hasSize(1);
+        assertThat(probe.all(event(Event.USER_LEFT, "alice"))).hasSameSizeAs(probe.all(event(Event.USER_JOINED, "alice")));
         ctx.completeNow();
       })));
   }

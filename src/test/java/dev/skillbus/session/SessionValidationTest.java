@@ -49,7 +49,7 @@ class SessionValidationTest {
     node = NODES.start().await();
     history = new InMemoryRoomHistory(100, 3600);
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), history),
-      new DeploymentOptions().setConfig(new JsonObject().put("nodeId", node.nodeId()))).await();
+      new DeploymentOptions().setConfig(new JsonObject())).await();
     member = new TestConnection(node.vertx(), "alice", "Alice", "learner");
     outsider = new TestConnection(node.vertx(), "carol", "Carol", "learner");
     member.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", ROOM)).await();

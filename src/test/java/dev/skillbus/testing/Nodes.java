@@ -48,6 +48,18 @@ public final class Nodes {
     });
   }
 
+  /**
+   * Closes one node gracefully (its verticles stop first). Call it from the test thread, not from a
+   * callback on a Vert.x thread: the close completes on the closing node's own context, and that
+   * completion is lost when a listener is chained on it from an event loop.
+   */
+  public Future<Void> close(ClusterNode node) {
+    synchronized (started) {
+      started.remove(node);
+    }
+    return node.close();
+  }
+
   /** Closes every node started here that is still running (a terminated one closes quietly). */
   public Future<Void> closeAll() {
     List<Future<Void>> closing = new ArrayList<>();

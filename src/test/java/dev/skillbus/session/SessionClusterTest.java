@@ -1,0 +1,108 @@
+package dev.skillbus.session;
+
+import static dev.skillbus.testing.BusProbe.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.ClusterNode;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.store.InMemoryRoomHistory;
+import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.Nodes;
+import dev.skillbus.testing.TestConnection;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Two nodes, each with its own session verticle: membership is cluster-wide and survives a node. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Rooms across a cluster of nodes")
+class SessionClusterTest {
+
+  private static final Nodes NODES = new Nodes("session-cluster-test", 5840);
+  /** The node that stays up in every test; each test starts the node it stops or kills. */
+  private static ClusterNode survivor;
+
+  @BeforeAll
+  static void startSurvivor() {
+    survivor = startWithSessions();
+  }
+
+  @AfterAll
+  static void close() {
+    NODES.closeAll().await();
+  }
+
+  private static ClusterNode startWithSessions() {
+    ClusterNode node = NODES.start().await();
+    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
+      new DeploymentOptions().setConfig(new JsonObject())).await();
+    return node;
+  }
+
+  private static Future<JsonObject> join(TestConnection conn, String room) {
+    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
+  }
+
+  private static Iterable<String> userIds(JsonArray participants) {
+    return participants.stream().map(p -> ((JsonObject) p).getString("userId")).toList();
+  }
+
+  @Test
+  @DisplayName("a join on one node is in the participants seen from another, and a stopping node takes its users out")
+  void joinAcrossNodesThenGracefulStop() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    ClusterNode other = startWithSessions();
+    TestConnection alice = new TestConnection(other.vertx(), "alice", "Alice", "learner");
+    TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    join(alice, room).await();
+    JsonObject reply = join(bob, room).await();
+    assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("alice", "bob");
+    // Steps on the test thread: closing a node is awaited here, not chained on its event loop.
+    NODES.close(other).await(30, TimeUnit.SECONDS);
+    BusProbe.Received left = probe.next(event(Event.USER_LEFT, "alice")).await(10, TimeUnit.SECONDS);
+    assertThat(userIds(left.body().getJsonObject("data").getJsonArray("participants"))).containsExactly("bob");
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("when a node dies, a survivor announces its users left within 10 seconds")
+  void nodeFailure(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    ClusterNode doomed = startWithSessions();
+    TestConnection alice = new TestConnection(doomed.vertx(), "alice", "Alice", "learner");
+    TestConnection aliceTab2 = new TestConnection(doomed.vertx(), "alice", "Alice", "learner");
+    TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    join(alice, room)
+      .compose(r -> join(aliceTab2, room))
+      .compose(r -> join(bob, room))
+      .compose(r -> probe.next(event(Event.USER_JOINED, "bob")))
+      .compose(r -> {
+        doomed.hazelcast().getLifecycleService().terminate();
+        return probe.next(event(Event.USER_LEFT, "alice")).timeout(10, TimeUnit.SECONDS);
+      })
+      .onComplete(ctx.succeeding(left -> ctx.verify(() -> {
+        assertThat(userIds(left.body().getJsonObject("data").getJsonArray("participants"))).containsExactly("bob");
+        assertThat(probe.all(event(Event.USER_LEFT, "alice"))).hasSize(1);
+      })))
+      .compose(r -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
+        ctx.completeNow();
+      })));
+  }
+}
