@@ -54,6 +54,8 @@ public class BridgeVerticle extends VerticleBase {
     MessageConsumer<JsonObject> deliver = vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection);
     sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
     server = vertx.createHttpServer(new HttpServerOptions()
+      // A client that stopped reading never answers a close frame: drop its TCP connection soon.
+      .setWebSocketClosingTimeout(2)
       .setMaxWebSocketFrameSize(settings.maxFrameBytes() * 2)
       .setMaxWebSocketMessageSize(settings.maxFrameBytes() * 4));
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))

@@ -120,6 +120,7 @@ class BridgeLimitsTest {
       assertThat(await(closed)).startsWith("limits-");
     } finally {
       vertx.cancelTimer(timer);
+      socket.resume();
     }
   }
 
