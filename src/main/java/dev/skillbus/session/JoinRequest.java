@@ -11,6 +11,8 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Role;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * A validated {@code session.join} body. {@code since} is null when the client did not ask for
@@ -20,6 +22,7 @@ record JoinRequest(String roomId, String name, Role role, Long since, String epo
 
   static final int MAX_NAME = 100;
   static final int MAX_EPOCH = 100;
+  private static final int MAX_ROLE = 32;
 
   static JoinRequest parse(JsonObject body, Identity identity) {
     String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
@@ -33,13 +36,14 @@ record JoinRequest(String roomId, String name, Role role, Long since, String epo
 
   /** The role to show in the room: the token's, or another one only for an admin. */
   private static Role role(JsonObject body, Identity identity) {
-    String wire = Fields.optionalString(body, ROLE, 32);
+    String wire = Fields.optionalString(body, ROLE, MAX_ROLE);
     if (wire == null) {
       return identity.role();
     }
     Role role = Role.of(wire);
     if (role == null) {
-      throw Fields.bad("'" + ROLE + "' must be one of learner, instructor, team_leader, agent, admin");
+      throw Fields.bad("'" + ROLE + "' must be one of "
+        + Arrays.stream(Role.values()).map(Role::wire).collect(Collectors.joining(", ")));
     }
     if (role != identity.role() && !identity.isAdmin()) {
       throw ErrorCode.FORBIDDEN.exception("'" + ROLE + "' must be your own role");
