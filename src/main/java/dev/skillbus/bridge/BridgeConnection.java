@@ -1,10 +1,8 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
-import dev.skillbus.auth.TokenService.Verified;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
-import dev.skillbus.protocol.Header;
 import dev.skillbus.protocol.Inbound;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -34,8 +32,7 @@ final class BridgeConnection {
   private final Set<String> registered = new HashSet<>();
   private final TokenBucket bucket;
   private final Refusals refusals;
-  private Verified verified;
-  private String verifiedToken;
+  private final SocketIdentity identity;
   private Future<Void> registrations = Future.succeededFuture();
   private long lastSeen = System.nanoTime();
   private int framesWhileFull;
@@ -48,6 +45,7 @@ final class BridgeConnection {
     BridgeSettings settings = bridge.settings();
     this.bucket = new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), lastSeen);
     this.refusals = new Refusals(settings.closeAfterRefusals());
+    this.identity = new SocketIdentity(bridge.tokens(), bridge.guard());
   }
 
   String id() {
@@ -55,7 +53,7 @@ final class BridgeConnection {
   }
 
   Identity identity() {
-    return verified == null ? null : verified.identity();
+    return identity.current();
   }
 
   long lastSeen() {
@@ -121,7 +119,7 @@ final class BridgeConnection {
     } else if (!(frame.getValue("address") instanceof String)) {
       refuse(frame, ErrorCode.BAD_REQUEST, "missing_address", "a frame needs an 'address'");
     } else {
-      Future<Identity> caller = authenticate(frame);
+      Future<Identity> caller = identity.authenticate(frame);
       if (caller.isComplete()) {
         dispatch(frame, caller);
       } else {
@@ -154,20 +152,6 @@ final class BridgeConnection {
     } catch (RuntimeException e) {
       refuse(frame, ErrorCode.of(e), "access_denied", e.getMessage());
     }
-  }
-
-  private Future<Identity> authenticate(JsonObject frame) {
-    JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
-    Object token = headers.getValue(Header.AUTHORIZATION);
-    if (verified != null && verifiedToken.equals(token) && !verified.expired(System.currentTimeMillis())) {
-      return Future.succeededFuture(verified.identity());
-    }
-    return bridge.tokens().verify(token instanceof String s ? s : null).map(v -> {
-      bridge.guard().checkSameUser(identity(), v.identity());
-      verified = v;
-      verifiedToken = (String) token;
-      return v.identity();
-    });
   }
 
   private void handleSend(JsonObject frame, Identity caller) {
@@ -252,17 +236,17 @@ final class BridgeConnection {
     registered.clear();
     bridge.connections().remove(id);
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true);
-    Identity identity = identity();
-    if (identity != null) {
-      identity.stamp(options, id);
+    Identity who = identity();
+    if (who != null) {
+      who.stamp(options, id);
     }
     bridge.eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", id), options);
     LOG.info("Connection {} of user {} closed on node {}", id, userIdForLog(), bridge.nodeId());
   }
 
   private String userIdForLog() {
-    Identity identity = identity();
-    return identity == null ? "-" : identity.userId();
+    Identity who = identity();
+    return who == null ? "-" : who.userId();
   }
 
   private static JsonObject parse(Buffer buffer) {

@@ -3,6 +3,7 @@ package dev.skillbus.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -26,12 +27,7 @@ class BridgeClientCompatibilityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = Skillbus.start(new JsonObject()
-      .put("cluster", new JsonObject().put("name", "js-client-test").put("port", 5961)
-        .put("members", new JsonArray().add("127.0.0.1:5961")))
-      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
-        .put("auth", new JsonObject().put("secret", "js-client-test-secret-123"))))
-      .await(60, TimeUnit.SECONDS);
+    node = Servers.start(Servers.config("js-client-test", 5961, 5961, 5961));
   }
 
   @AfterAll

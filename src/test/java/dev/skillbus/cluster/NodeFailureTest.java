@@ -3,7 +3,10 @@ package dev.skillbus.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import static dev.skillbus.testing.Servers.member;
+
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,30 +17,15 @@ import org.junit.jupiter.api.Test;
 @DisplayName("When a node goes away")
 class NodeFailureTest {
 
-  static JsonObject config(String cluster, int port, int peer) {
-    return new JsonObject()
-      .put("cluster", new JsonObject().put("name", cluster).put("port", port)
-        .put("members", new JsonArray().add("127.0.0.1:" + Math.min(port, peer) + "-" + Math.max(port, peer))))
-      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
-        .put("auth", new JsonObject().put("secret", "node-failure-test-secret")));
-  }
-
   static <T> T await(Future<T> future, long seconds) throws Exception {
     return future.await(seconds, TimeUnit.SECONDS);
-  }
-
-  static BridgeClient member(Skillbus node, String userId, String room) throws Exception {
-    BridgeClient client = await(BridgeClient.connectAs(node.node().vertx(), node.port(), userId, "learner"), 15);
-    client.register("room." + room);
-    await(client.call("session.join", new JsonObject().put("sessionId", room)), 15);
-    return client;
   }
 
   @Test
   @DisplayName("killed abruptly, the survivor announces its users left within 10 seconds")
   void killedNode() throws Exception {
-    Skillbus survivor = await(Skillbus.start(config("kill-test", 5931, 5932)), 60);
-    Skillbus victim = await(Skillbus.start(config("kill-test", 5932, 5931)), 60);
+    Skillbus survivor = Servers.start(Servers.config("kill-test", 5931, 5931, 5932));
+    Skillbus victim = Servers.start(Servers.config("kill-test", 5932, 5931, 5932));
     try {
       BridgeClient stay = member(survivor, "stay", "kill-room");
       member(victim, "gone", "kill-room");
@@ -68,8 +56,8 @@ class NodeFailureTest {
   @Test
   @DisplayName("stopped gracefully, its connections leave their rooms before it leaves the cluster")
   void stoppedNode() throws Exception {
-    Skillbus survivor = await(Skillbus.start(config("stop-test", 5941, 5942)), 60);
-    Skillbus leaving = await(Skillbus.start(config("stop-test", 5942, 5941)), 60);
+    Skillbus survivor = Servers.start(Servers.config("stop-test", 5941, 5941, 5942));
+    Skillbus leaving = Servers.start(Servers.config("stop-test", 5942, 5941, 5942));
     try {
       BridgeClient stay = member(survivor, "stays", "stop-room");
       member(leaving, "leaves", "stop-room");

@@ -3,7 +3,11 @@ package dev.skillbus.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import static dev.skillbus.testing.Servers.await;
+import static dev.skillbus.testing.Servers.member;
+
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,34 +24,15 @@ class TwoNodeClusterTest {
   static Skillbus a;
   static Skillbus b;
 
-  static JsonObject config(int clusterPort) {
-    return new JsonObject()
-      .put("cluster", new JsonObject().put("name", "two-node-test").put("port", clusterPort)
-        .put("members", new JsonArray().add("127.0.0.1:5921-5922")))
-      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
-        .put("auth", new JsonObject().put("secret", "two-node-test-secret-123")));
-  }
-
   @BeforeAll
   static void start() throws Exception {
-    a = Skillbus.start(config(5921)).await(60, TimeUnit.SECONDS);
-    b = Skillbus.start(config(5922)).await(60, TimeUnit.SECONDS);
+    a = Servers.start(Servers.config("two-node-test", 5921, 5921, 5922));
+    b = Servers.start(Servers.config("two-node-test", 5922, 5921, 5922));
   }
 
   @AfterAll
   static void stop() throws Exception {
     Future.join(a.close(), b.close()).await(60, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.await(15, TimeUnit.SECONDS);
-  }
-
-  static BridgeClient member(Skillbus node, String userId, String room) throws Exception {
-    BridgeClient client = await(BridgeClient.connectAs(node.node().vertx(), node.port(), userId, "learner"));
-    client.register("room." + room);
-    await(client.call("session.join", new JsonObject().put("sessionId", room)));
-    return client;
   }
 
   static List<String> userIds(JsonArray participants) {

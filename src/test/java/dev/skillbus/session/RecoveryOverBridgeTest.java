@@ -3,7 +3,10 @@ package dev.skillbus.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import static dev.skillbus.testing.Servers.await;
+
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -24,23 +27,15 @@ class RecoveryOverBridgeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = Skillbus.start(new JsonObject()
-      .put("cluster", new JsonObject().put("name", "recovery-test").put("port", 5951)
-        .put("members", new JsonArray().add("127.0.0.1:5951")))
-      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
-        .put("auth", new JsonObject().put("secret", "recovery-test-secret-1234")))
-      .put("session", new JsonObject().put("history", new JsonObject().put("maxEvents", MAX_EVENTS))))
-      .await(60, TimeUnit.SECONDS);
+    JsonObject config = Servers.config("recovery-test", 5951, 5951, 5951);
+    config.put("session", new JsonObject().put("history", new JsonObject().put("maxEvents", MAX_EVENTS)));
+    node = Servers.start(config);
     vertx = node.node().vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     node.close().await(30, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.await(15, TimeUnit.SECONDS);
   }
 
   static BridgeClient connect(String userId) throws Exception {

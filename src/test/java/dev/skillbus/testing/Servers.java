@@ -1,0 +1,43 @@
+package dev.skillbus.testing;
+
+import dev.skillbus.Skillbus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whole skillbus nodes for end-to-end tests: every verticle deployed, HTTP on a free port, a
+ * cluster of its own per test class (name and a block of Hazelcast ports given by the class).
+ */
+public final class Servers {
+
+  private Servers() {
+  }
+
+  /** A node's config: cluster {@code name} on {@code port}, members on {@code firstPort..lastPort}. */
+  public static JsonObject config(String name, int port, int firstPort, int lastPort) {
+    return new JsonObject()
+      .put("cluster", new JsonObject().put("name", name).put("port", port)
+        .put("members", new JsonArray().add("127.0.0.1:" + firstPort + "-" + lastPort)))
+      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
+        .put("auth", new JsonObject().put("secret", name + "-secret-0123456789")));
+  }
+
+  /** Starts a node, waiting for it on the calling (test) thread. */
+  public static Skillbus start(JsonObject config) throws Exception {
+    return Skillbus.start(config).await(60, TimeUnit.SECONDS);
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    return future.await(15, TimeUnit.SECONDS);
+  }
+
+  /** A client of {@code node} that registered on the room and joined it. */
+  public static BridgeClient member(Skillbus node, String userId, String room) throws Exception {
+    BridgeClient client = await(BridgeClient.connectAs(node.node().vertx(), node.port(), userId, "learner"));
+    client.register("room." + room);
+    await(client.call("session.join", new JsonObject().put("sessionId", room)));
+    return client;
+  }
+}
