@@ -1,6 +1,5 @@
 package dev.skillbus;
 
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +17,15 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) throws Exception {
-    JsonObject config = Config.load(System.getenv());
-    Skillbus node = Skillbus.start(config).await(120, TimeUnit.SECONDS);
+  public static void main(String[] args) {
+    Skillbus node;
+    try {
+      node = Skillbus.start(Config.load(System.getenv())).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("skillbus could not start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node), "skillbus-shutdown"));
     int members = node.node().clusterManager().getNodes().size();
     if (members > 1) {

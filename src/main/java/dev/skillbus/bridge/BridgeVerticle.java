@@ -35,6 +35,7 @@ public class BridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   private static final long MAX_API_BODY = 64 * 1024;
+  private static final String DEV_SECRET = "skillbus-dev-secret-change-me-in-production";
 
   private BridgeContext bridge;
   private HttpServer server;
@@ -48,7 +49,7 @@ public class BridgeVerticle extends VerticleBase {
     String nodeId = config.getString("nodeId", "local");
     connPrefix = nodeId.length() > 8 ? nodeId.substring(0, 8) : nodeId;
     BridgeSettings settings = BridgeSettings.from(config);
-    TokenService tokens = new TokenService(vertx, config.getJsonObject("auth", new JsonObject()));
+    TokenService tokens = new TokenService(vertx, authConfig(config));
     bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(),
       new LocalRooms(vertx.eventBus()), settings, new HashMap<>());
     MessageConsumer<JsonObject> deliver = vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection);
@@ -73,6 +74,16 @@ public class BridgeVerticle extends VerticleBase {
     }
     // The sockets are closed already; don't wait out the default graceful-shutdown period.
     return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
+  }
+
+  /** The auth section; in dev mode a missing secret falls back to a well-known dev secret. */
+  private static JsonObject authConfig(JsonObject config) {
+    JsonObject auth = config.getJsonObject("auth", new JsonObject()).copy();
+    if (config.getBoolean("dev", true) && auth.getString("secret") == null) {
+      LOG.warn("No JWT_SECRET set: using the dev secret. Anyone can mint tokens for this node; set JWT_SECRET and SKILLBUS_DEV=false in production.");
+      auth.put("secret", DEV_SECRET);
+    }
+    return auth;
   }
 
   /** The port the server listens on (useful when configured with port 0). */

@@ -25,16 +25,12 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a member does in a room: cursor, activity, messages and reading the history. Each request
  * is validated first (400/413), then the connection must have joined the room (403).
  */
 final class RoomActions {
-
-  private static final Logger LOG = LoggerFactory.getLogger(RoomActions.class);
 
   static final int MAX_POSITION = 10_000_000;
   static final int MAX_TEXT = 4000;
@@ -44,13 +40,21 @@ final class RoomActions {
   private final RoomEvents events;
   private final LocalConnections locals;
   private final CursorCoalescer cursors;
+  private final CursorRecorder recorder;
 
-  RoomActions(Vertx vertx, int cursorMaxPerSecond, RoomRegistry registry, RoomEvents events,
+  RoomActions(Vertx vertx, SessionSettings settings, RoomRegistry registry, RoomEvents events,
               LocalConnections locals) {
     this.registry = registry;
     this.events = events;
     this.locals = locals;
-    this.cursors = new CursorCoalescer(vertx, cursorMaxPerSecond, this::publishCursor);
+    this.cursors = new CursorCoalescer(vertx, settings.cursorMaxPerSecond(), this::publishCursor);
+    this.recorder = new CursorRecorder(vertx, registry, settings.cursorRecordMs());
+  }
+
+  /** Cancels the timers of pending cursors and of the recorder. */
+  void stop() {
+    cursors.cancelAll();
+    recorder.stop();
   }
 
   CursorCoalescer cursors() {
@@ -72,8 +76,7 @@ final class RoomActions {
     JsonObject cursor = new JsonObject().put(LINE, line).put(COLUMN, column);
     events.volatileEvent(roomId, Event.CURSOR_MOVED, new JsonObject().put(USER_ID, userId).put(CURSOR, cursor),
       originConn);
-    registry.update(roomId, userId, null, line, column)
-      .onFailure(err -> LOG.warn("Could not record the cursor of {} in room {}", userId, roomId, err));
+    recorder.record(roomId, userId, line, column);
   }
 
   Future<Void> activity(Message<JsonObject> message) {

@@ -63,7 +63,7 @@ public final class SessionVerticle extends VerticleBase {
     sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper);
     locals = new LocalConnections();
-    actions = new RoomActions(vertx, settings.cursorMaxPerSecond(), registry, events, locals);
+    actions = new RoomActions(vertx, settings, registry, events, locals);
     membership = new Membership(memberId, registry, events, locals, actions.cursors());
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
@@ -91,7 +91,7 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     sweeper.stop();
-    actions.cursors().cancelAll();
+    actions.stop();
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
