@@ -32,28 +32,26 @@ final class RoomProcessors {
     }
   }
 
-  record Leave(String connId) implements EntryProcessor<String, RoomState, RoomChange> {
-    @Override
-    public RoomChange process(Map.Entry<String, RoomState> entry) {
-      if (entry.getValue() == null) {
-        return RoomChange.NONE;
-      }
-      RoomState state = entry.getValue();
-      RoomChange change = state.leave(c -> c.connId().equals(connId));
-      store(entry, state);
-      return change;
-    }
-  }
+  /** Removes the connections a {@link Scope} names: one connection, or all of a node that stopped or died. */
+  record Leave(Scope scope, String id) implements EntryProcessor<String, RoomState, RoomChange> {
 
-  /** Removes every connection held by one node: that node stopped or died. */
-  record LeaveNode(String nodeId) implements EntryProcessor<String, RoomState, RoomChange> {
+    enum Scope { CONNECTION, NODE }
+
+    static Leave connection(String connId) {
+      return new Leave(Scope.CONNECTION, connId);
+    }
+
+    static Leave node(String nodeId) {
+      return new Leave(Scope.NODE, nodeId);
+    }
+
     @Override
     public RoomChange process(Map.Entry<String, RoomState> entry) {
-      if (entry.getValue() == null) {
+      RoomState state = entry.getValue();
+      if (state == null) {
         return RoomChange.NONE;
       }
-      RoomState state = entry.getValue();
-      RoomChange change = state.leave(c -> c.nodeId().equals(nodeId));
+      RoomChange change = state.leave(c -> id.equals(scope == Scope.CONNECTION ? c.connId() : c.nodeId()));
       store(entry, state);
       return change;
     }

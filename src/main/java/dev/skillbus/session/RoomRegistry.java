@@ -35,12 +35,12 @@ final class RoomRegistry {
   }
 
   Future<RoomChange> leave(String roomId, String connId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Leave(connId)), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.connection(connId)), context);
   }
 
   /** Removes every connection of {@code nodeId} from the room. */
   Future<RoomChange> leaveNode(String roomId, String nodeId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.LeaveNode(nodeId)), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.node(nodeId)), context);
   }
 
   /** Records activity and/or cursor of a user (null = unchanged); false when the user is not in the room. */
