@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ final class BridgeConnection {
   private static final int MAX_REPLY_ADDRESS = 256;
 
   private final String id;
-  private final SockJSSocket socket;
+  private final BridgeSocket socket;
   private final BridgeContext bridge;
   private final Set<String> registered = new HashSet<>();
   private final TokenBucket bucket;
@@ -38,7 +37,7 @@ final class BridgeConnection {
   private int framesWhileFull;
   private boolean closed;
 
-  BridgeConnection(String id, SockJSSocket socket, BridgeContext bridge) {
+  BridgeConnection(String id, BridgeSocket socket, BridgeContext bridge) {
     this.id = id;
     this.socket = socket;
     this.bridge = bridge;
@@ -61,30 +60,33 @@ final class BridgeConnection {
   }
 
   void start() {
-    socket.handler(this::handleFrame);
-    socket.closeHandler(v -> handleClosed());
-    socket.exceptionHandler(e -> LOG.debug("Connection {} failed: {}", id, e.getMessage()));
-    socket.drainHandler(v -> framesWhileFull = 0);
+    socket.start(this::handleFrame, v -> handleClosed());
   }
 
   /**
    * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client that
    * stays behind for too many durable frames is closed (it recovers what it missed by rejoining).
    */
-  void deliver(Buffer frame, boolean isVolatile) {
+  void deliver(OutFrame frame, boolean isVolatile) {
     if (closed) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      if (isVolatile) {
-        return;
-      }
-      if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
-        close(4008, "client too slow");
-        return;
-      }
+    if (socket.writable()) {
+      framesWhileFull = 0;
+    } else if (isVolatile) {
+      return;
+    } else if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
+      close(4008, "client too slow");
+      return;
     }
     socket.write(frame);
+  }
+
+  /** Writes a frame meant for this connection only (a reply, an error). */
+  void deliver(Buffer frame) {
+    OutFrame out = new OutFrame(frame);
+    deliver(out, false);
+    out.release();
   }
 
   void close(int code, String reason) {
@@ -179,11 +181,11 @@ final class BridgeConnection {
     }
     bridge.eventBus().<Object>request(address, body, options).onComplete(ar -> {
       if (ar.succeeded()) {
-        deliver(Frames.rec(replyAddress, ar.result().body()), false);
+        deliver(Frames.rec(replyAddress, ar.result().body()));
       } else {
         ErrorCode code = ErrorCode.of(ar.cause());
         String type = ar.cause() instanceof ReplyException re ? re.failureType().name() : "RECIPIENT_FAILURE";
-        deliver(Frames.err(replyAddress, code, type, messageOf(code, ar.cause()), "request_failed"), false);
+        deliver(Frames.err(replyAddress, code, type, messageOf(code, ar.cause()), "request_failed"));
       }
     });
   }
@@ -219,7 +221,7 @@ final class BridgeConnection {
         : "register".equals(frame.getValue("type")) && frame.getValue("address") instanceof String a ? a : null;
     }
     LOG.info("Refused frame from connection {} of user {} on node {}: {} {}", id, userIdForLog(), bridge.nodeId(), code.code(), reason);
-    deliver(Frames.err(address, code, "RECIPIENT_FAILURE", message, reason), false);
+    deliver(Frames.err(address, code, "RECIPIENT_FAILURE", message, reason));
     if (refusals.countAndCheck(System.nanoTime())) {
       close(4029, "too many refused frames");
     }

@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +56,9 @@ public class BridgeVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
       // A client that stopped reading never answers a close frame: drop its TCP connection soon.
       .setWebSocketClosingTimeout(2)
+      // Bridge frames are small; compressing each costs more CPU than it saves on the wire.
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false)
       .setMaxWebSocketFrameSize(settings.maxFrameBytes() * 2)
       .setMaxWebSocketMessageSize(settings.maxFrameBytes() * 4));
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
@@ -102,13 +104,26 @@ public class BridgeVerticle extends VerticleBase {
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
       .setHeartbeatInterval(settings.pingIntervalMs())
       .setRegisterWriteHandler(false);
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(this::openConnection));
+    // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
+    router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
+      .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
     router.route("/api/*").failureHandler(RestErrors::handleFailure);
     router.route("/api/*").handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     return router;
   }
 
-  private void openConnection(SockJSSocket socket) {
+  private void upgradeRawWebSocket(RoutingContext ctx) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+      return;
+    }
+    RawBridgeSocket.upgrade(ctx.request())
+      .onSuccess(this::openConnection)
+      .onFailure(ctx::fail);
+  }
+
+  private void openConnection(BridgeSocket socket) {
     String id = connPrefix + "-" + (++connectionCounter);
     BridgeConnection connection = new BridgeConnection(id, socket, bridge);
     bridge.connections().put(id, connection);

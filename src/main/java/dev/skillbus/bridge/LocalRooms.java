@@ -53,7 +53,9 @@ final class LocalRooms {
     }
     for (BridgeConnection member : subscription.members) {
       if (member.id().equals(connId)) {
-        member.deliver(subscription.frame(envelope), false);
+        OutFrame frame = subscription.frame(envelope);
+        member.deliver(frame, false);
+        frame.release();
         return true;
       }
     }
@@ -75,13 +77,13 @@ final class LocalRooms {
       this.consumer = eventBus.consumer(address, this::fanOut);
     }
 
-    Buffer frame(Buffer envelope) {
-      return Buffer.buffer(prefix.length() + envelope.length() + 1)
-        .appendBuffer(prefix).appendBuffer(envelope).appendBuffer(Frames.recSuffix());
+    OutFrame frame(Buffer envelope) {
+      return new OutFrame(Buffer.buffer(prefix.length() + envelope.length() + 1)
+        .appendBuffer(prefix).appendBuffer(envelope).appendBuffer(Frames.recSuffix()));
     }
 
     void fanOut(Message<Buffer> message) {
-      Buffer frame = frame(message.body());
+      OutFrame frame = frame(message.body());
       MultiMap headers = message.headers();
       boolean isVolatile = headers.contains(Header.VOLATILE);
       String origin = headers.get(Header.ORIGIN_CONN);
@@ -91,6 +93,7 @@ final class LocalRooms {
           member.deliver(frame, isVolatile);
         }
       }
+      frame.release();
     }
   }
 }

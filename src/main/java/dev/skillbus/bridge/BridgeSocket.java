@@ -1,0 +1,26 @@
+package dev.skillbus.bridge;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The transport under one bridge connection: a raw WebSocket ({@code /eventbus/websocket}) or any
+ * SockJS transport. Frames in, frames out; everything else about the bridge is the same on both.
+ */
+interface BridgeSocket {
+
+  /** Sets the handlers: one call per frame received, one when the socket closes. */
+  void start(Handler<Buffer> frames, Handler<Void> closed);
+
+  void pause();
+
+  void resume();
+
+  /** Queues one frame for this socket; frames queued together reach the network together. */
+  void write(OutFrame frame);
+
+  /** False while the client is not reading fast enough for the socket's buffer to drain. */
+  boolean writable();
+
+  void close(int code, String reason);
+}
