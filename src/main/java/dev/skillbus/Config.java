@@ -39,6 +39,7 @@ public final class Config {
     new Override("RATE_LIMIT_BURST", "bridge.rateLimit.burst", Type.INT),
     new Override("MAX_HANDLERS_PER_SOCKET", "bridge.maxHandlersPerSocket", Type.INT),
     new Override("REQUEST_TIMEOUT_MS", "bridge.requestTimeoutMs", Type.INT),
+    new Override("FLUSH_DELAY_MICROS", "bridge.flushDelayMicros", Type.INT),
     new Override("CURSOR_MAX_PER_SECOND", "session.cursorMaxPerSecond", Type.INT),
     new Override("HISTORY_MAX_EVENTS", "session.history.maxEvents", Type.INT),
     new Override("HISTORY_MAX_AGE_SECONDS", "session.history.maxAgeSeconds", Type.INT),

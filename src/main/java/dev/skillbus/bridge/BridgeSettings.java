@@ -12,7 +12,8 @@ record BridgeSettings(
   long pingTimeoutMs,
   long pingIntervalMs,
   long requestTimeoutMs,
-  int slowSocketMaxFrames) {
+  int slowSocketMaxFrames,
+  long flushDelayMicros) {
 
   static BridgeSettings from(JsonObject config) {
     JsonObject rate = config.getJsonObject("rateLimit", new JsonObject());
@@ -25,6 +26,7 @@ record BridgeSettings(
       config.getLong("pingTimeoutMs", 60_000L),
       config.getLong("pingIntervalMs", 25_000L),
       config.getLong("requestTimeoutMs", 10_000L),
-      config.getInteger("slowSocketMaxFrames", 2000));
+      config.getInteger("slowSocketMaxFrames", 2000),
+      config.getLong("flushDelayMicros", 0L));
   }
 }

@@ -118,7 +118,7 @@ public class BridgeVerticle extends VerticleBase {
       ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
       return;
     }
-    RawBridgeSocket.upgrade(ctx.request())
+    RawBridgeSocket.upgrade(ctx.request(), bridge.settings().flushDelayMicros() * 1000L)
       .onSuccess(this::openConnection)
       .onFailure(ctx::fail);
   }

@@ -26,20 +26,23 @@ final class RawBridgeSocket implements BridgeSocket {
 
   private final ServerWebSocket ws;
   private final ChannelHandlerContext ctx;
+  private final long flushDelayNanos;
   private boolean flushPending;
 
-  private RawBridgeSocket(ServerWebSocket ws, ChannelHandlerContext ctx) {
+  RawBridgeSocket(ServerWebSocket ws, ChannelHandlerContext ctx, long flushDelayNanos) {
     this.ws = ws;
     this.ctx = ctx;
+    this.flushDelayNanos = flushDelayNanos;
   }
 
   /**
    * Upgrades a request. The socket writes into the channel below Vert.x's WebSocket: its pipeline
    * context is the one Vert.x installs under the name {@code handler} when the upgrade completes.
    */
-  static Future<RawBridgeSocket> upgrade(HttpServerRequest request) {
+  static Future<RawBridgeSocket> upgrade(HttpServerRequest request, long flushDelayNanos) {
     Channel channel = ((ConnectionBase) request.connection()).channel();
-    return request.toWebSocket().map(ws -> new RawBridgeSocket(ws, channel.pipeline().context(WEBSOCKET_HANDLER)));
+    return request.toWebSocket()
+      .map(ws -> new RawBridgeSocket(ws, channel.pipeline().context(WEBSOCKET_HANDLER), flushDelayNanos));
   }
 
   @Override
@@ -78,7 +81,7 @@ final class RawBridgeSocket implements BridgeSocket {
     ctx.write(bytes, ctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
-      FlushBatch.add(this, ctx.executor());
+      FlushBatch.add(this, ctx.executor(), flushDelayNanos);
     }
   }
 
