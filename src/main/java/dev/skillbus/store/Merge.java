@@ -13,8 +13,11 @@ import java.util.function.Supplier;
  */
 final class Merge {
 
-  /** Writers racing on one value more often than this are told to try again (409). */
-  static final int ATTEMPTS = 10;
+  /**
+   * A merge that lost this many races in a row is told to try again later (409). Each round of a
+   * race has one winner, so this many writers merging into one value at once all land.
+   */
+  static final int ATTEMPTS = 50;
 
   private Merge() {
   }

@@ -43,7 +43,7 @@ public final class RedisListStore implements ListStore {
 
   @Override
   public Future<List<Document>> list(String kind, String ownerId) {
-    return Keys.guard(() -> redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), List.of(Buffer.buffer(itemKey(kind, ""))))
+    return Keys.guard(() -> redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), List.of(Buffer.buffer(itemPrefix(kind))))
       .map(RedisListStore::documents));
   }
 
@@ -84,8 +84,12 @@ public final class RedisListStore implements ListStore {
     return redis.key("items", Keys.kind(kind), Keys.id(ownerId));
   }
 
-  /** An item's key; with an empty id, the prefix of every item key of that kind. */
   private String itemKey(String kind, String itemId) {
-    return redis.key("item", Keys.kind(kind), itemId.isEmpty() ? "" : Keys.id(itemId));
+    return redis.key("item", Keys.kind(kind), Keys.id(itemId));
+  }
+
+  /** What every item key of this kind starts with. */
+  private String itemPrefix(String kind) {
+    return redis.key("item", Keys.kind(kind), "");
   }
 }

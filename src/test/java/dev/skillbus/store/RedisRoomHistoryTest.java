@@ -14,25 +14,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("RedisRoomHistory keeps the room history contract")
 class RedisRoomHistoryTest extends RoomHistoryContractTest {
 
-  private static final TestRedis REDIS = new TestRedis(6001);
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    REDIS.start();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    REDIS.close();
-  }
+  @RegisterExtension
+  static final TestRedis REDIS = new TestRedis(6001);
 
   @Override
   protected RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock) {
@@ -74,7 +65,7 @@ class RedisRoomHistoryTest extends RoomHistoryContractTest {
       .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
         assertThat(slice.complete()).isTrue();
         assertThat(slice.events()).extracting(e -> e.getLong(Envelope.SEQ))
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
         for (Future<JsonObject> append : appends) {
           JsonObject acked = append.result();
           assertThat(slice.events().get(acked.getLong(Envelope.SEQ).intValue() - 1)).isEqualTo(acked);

@@ -13,15 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.RedisServer;
 
 /**
  * A real Redis server for tests (the redis-server binary shipped by embedded-redis), on loopback at
  * a port of the test class's own. It keeps an append-only file in a directory of its own, so that a
  * {@link #stop()} and {@link #start()} in the middle of a test keep what was written, as a Redis
- * with persistence does.
+ * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class.
  */
-public final class TestRedis {
+public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
   private final int port;
   private final String password;
@@ -66,6 +69,16 @@ public final class TestRedis {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
   }
 
   public String url() {
