@@ -4,6 +4,7 @@ import dev.skillbus.store.RedisLink;
 import dev.skillbus.store.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -83,6 +84,12 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
   public String url() {
     return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+  }
+
+  /** A node's {@code store} config for this server: quick pings and retries, keys under {@code prefix}. */
+  public JsonObject storeConfig(String prefix) {
+    return new JsonObject().put("redisUrl", url()).put("redis", new JsonObject().put("keyPrefix", prefix)
+      .put("commandTimeoutMs", 1000).put("pingIntervalMs", 200).put("reconnectMaxMs", 400));
   }
 
   /** A link to this server with quick pings and retries, as the tests want them. */
