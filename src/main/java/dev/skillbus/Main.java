@@ -1,5 +1,6 @@
 package dev.skillbus;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,25 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node), "skillbus-shutdown"));
-    int members = node.node().clusterManager().getNodes().size();
-    if (members > 1) {
-      LOG.warn("This node joined a cluster of {} nodes with the in-memory store: room history is per node,"
-        + " so seq and recovery are not shared across nodes. Run a cluster with REDIS_URL set.", members);
-    }
+    sharingWarning(node.node().clusterManager().getNodes().size(), node.stores().shared()).ifPresent(LOG::warn);
     LOG.info("skillbus node {} started: http://localhost:{}/", node.node().nodeId(), node.port());
+  }
+
+  /**
+   * The warning for a node that joined peers while keeping its data in its own memory: each node
+   * then has its own history (seq, recovery) and documents, which a cluster must not have.
+   */
+  static Optional<String> sharingWarning(int members, boolean sharedStore) {
+    if (members < 2 || sharedStore) {
+      return Optional.empty();
+    }
+    String line = "*".repeat(100);
+    return Optional.of(String.join(System.lineSeparator(), "", line,
+      "*** This node joined a cluster of " + members + " nodes WITHOUT REDIS_URL: it keeps its store in memory.",
+      "*** Room history, seq, recovery, documents, lists and inboxes are PER NODE: a client that reconnects",
+      "*** to another node loses what it missed, and each node sees different data.",
+      "*** Set REDIS_URL=redis://[:password@]host:port[/db] on every node of a cluster.",
+      line));
   }
 
   private static void shutdown(Skillbus node) {

@@ -2,19 +2,21 @@ package dev.skillbus;
 
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.session.SessionVerticle;
-import dev.skillbus.store.InMemoryRoomHistory;
-import dev.skillbus.store.RoomHistory;
+import dev.skillbus.store.StoreSettings;
+import dev.skillbus.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A running skillbus node: the clustered Vert.x and the verticles deployed on it. Stopping is
- * ordered: the bridge closes its sockets (their connections leave their rooms and peers see
- * {@code user-left}), then the session verticle, then the node leaves the cluster.
+ * A running skillbus node: the clustered Vert.x, its stores and the verticles deployed on it.
+ * Stopping is ordered: the bridge closes its sockets (their connections leave their rooms and peers
+ * see {@code user-left}), then the session verticle, then the stores, then the node leaves the
+ * cluster.
  */
-public record Skillbus(ClusterNode node, BridgeVerticle bridge, String bridgeDeployment, String sessionDeployment) {
+public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, String bridgeDeployment,
+                       String sessionDeployment) {
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
@@ -22,15 +24,21 @@ public record Skillbus(ClusterNode node, BridgeVerticle bridge, String bridgeDep
       .compose(node -> deploy(node, config));
   }
 
-  /** Deploys every verticle on a started node; session state first, so the bridge never forwards into nothing. */
+  /**
+   * Opens the stores, then deploys every verticle on a started node; session state first, so the
+   * bridge never forwards into nothing.
+   */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
     JsonObject session = section(config, "session").put("nodeId", node.nodeId());
     JsonObject bridgeConfig = section(config, "bridge").put("nodeId", node.nodeId());
-    BridgeVerticle bridge = new BridgeVerticle();
-    return node.vertx()
-      .deployVerticle(new SessionVerticle(node.hazelcast(), history(session)), new DeploymentOptions().setConfig(session))
+    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config));
+    BridgeVerticle bridge = new BridgeVerticle(stores.health());
+    return stores.start()
+      .compose(v -> node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), stores.history()),
+        new DeploymentOptions().setConfig(session)))
       .compose(sessionId -> node.vertx().deployVerticle(bridge, new DeploymentOptions().setConfig(bridgeConfig))
-        .map(bridgeId -> new Skillbus(node, bridge, bridgeId, sessionId)));
+        .map(bridgeId -> new Skillbus(node, stores, bridge, bridgeId, sessionId)))
+      .recover(err -> stores.close().transform(v -> Future.failedFuture(err)));
   }
 
   /** The HTTP port the bridge listens on. */
@@ -43,13 +51,9 @@ public record Skillbus(ClusterNode node, BridgeVerticle bridge, String bridgeDep
     Promise<Void> closed = Promise.promise();
     node.vertx().undeploy(bridgeDeployment)
       .transform(v -> node.vertx().undeploy(sessionDeployment))
+      .transform(v -> stores.close())
       .onComplete(v -> node.close().onComplete(closed));
     return closed.future();
-  }
-
-  private static RoomHistory history(JsonObject session) {
-    JsonObject history = session.getJsonObject("history", new JsonObject());
-    return new InMemoryRoomHistory(history.getInteger("maxEvents", 1000), history.getLong("maxAgeSeconds", 86_400L));
   }
 
   private static JsonObject section(JsonObject config, String name) {

@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Role;
+import dev.skillbus.store.StoreHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -27,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, and the
- * dev-token endpoint. One instance per node: it owns the node's local room subscriptions.
+ * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, the
+ * dev-token endpoint and this node's health. One instance per node: it owns the node's local room
+ * subscriptions.
  */
 public class BridgeVerticle extends VerticleBase {
 
@@ -36,11 +38,22 @@ public class BridgeVerticle extends VerticleBase {
   private static final long MAX_API_BODY = 64 * 1024;
   private static final String DEV_SECRET = "skillbus-dev-secret-change-me-in-production";
 
+  private final StoreHealth storeHealth;
   private BridgeContext bridge;
   private HttpServer server;
   private long sweepTimer;
   private long connectionCounter;
   private String connPrefix;
+
+  /** A bridge whose node keeps its store in memory. */
+  public BridgeVerticle() {
+    this(StoreHealth.memory());
+  }
+
+  /** A bridge that reports the given store's health. */
+  public BridgeVerticle(StoreHealth storeHealth) {
+    this.storeHealth = storeHealth;
+  }
 
   @Override
   public Future<?> start() {
@@ -97,6 +110,7 @@ public class BridgeVerticle extends VerticleBase {
     boolean dev = config.getBoolean("dev", true);
     Router router = Router.router(vertx);
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
+    router.get(HealthHandler.PATH).handler(new HealthHandler(bridge.nodeId(), storeHealth));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
     if (dev) {
       router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));

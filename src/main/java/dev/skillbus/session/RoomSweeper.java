@@ -67,8 +67,10 @@ final class RoomSweeper {
       if (members || !lastUsed.remove(roomId, used)) {
         return Future.succeededFuture();
       }
-      LOG.debug("Forgetting the history of idle room {}", roomId);
-      return history.forget(roomId);
+      // Another node sharing the history may still be appending: the history checks that too.
+      return history.forgetIfIdle(roomId, idleMillis)
+        .onSuccess(dropped -> LOG.debug("Idle room {}: history forgotten {}", roomId, dropped))
+        .<Void>mapEmpty();
     }).onFailure(err -> LOG.warn("Could not sweep room {}", roomId, err));
   }
 }

@@ -81,16 +81,29 @@ public final class InMemoryRoomHistory implements RoomHistory {
     return Future.succeededFuture();
   }
 
+  @Override
+  public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
+    boolean[] dropped = new boolean[1];
+    long now = clock.millis();
+    rooms.computeIfPresent(roomId, (id, room) -> {
+      dropped[0] = now - room.lastAppend >= idleMillis;
+      return dropped[0] ? null : room;
+    });
+    return Future.succeededFuture(dropped[0]);
+  }
+
   /** One room's events, oldest first; {@code seq} is the last seq ever given, trimmed or not. */
   private final class Room {
     private final String epoch = UUID.randomUUID().toString();
     private final Deque<Stored> events = new ArrayDeque<>();
     private long seq;
+    private long lastAppend = clock.millis();
 
     JsonObject append(String roomId, String event, JsonObject data, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
       events.addLast(new Stored(envelope, now));
+      lastAppend = now;
       trim(now);
       return envelope;
     }

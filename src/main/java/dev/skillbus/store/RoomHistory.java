@@ -25,8 +25,15 @@ public interface RoomHistory {
    */
   Future<HistorySlice> since(String roomId, long since, String epoch);
 
-  /** Drops the history of a room that has been idle for longer than the idle time. */
+  /** Drops a room's history: its next append starts at seq 1 in a new epoch. */
   Future<Void> forget(String roomId);
+
+  /**
+   * Drops a room's history unless an event was appended to it within {@code idleMillis}, by any
+   * node; true when it was dropped. Nodes sharing one history forget a room only when it is idle
+   * for all of them.
+   */
+  Future<Boolean> forgetIfIdle(String roomId, long idleMillis);
 
   /** A part of a room's history: the events, the room's last seq, its epoch, and completeness. */
   record HistorySlice(java.util.List<JsonObject> events, long seq, String epoch, boolean complete) {

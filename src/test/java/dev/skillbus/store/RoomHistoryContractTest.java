@@ -191,4 +191,28 @@ public abstract class RoomHistoryContractTest {
           })))
       .onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  @DisplayName("forgetIfIdle keeps a room appended to within the idle time and drops one idle for longer")
+  void forgetIfIdle(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    long idleMillis = Duration.ofSeconds(30).toMillis();
+    appendMany(history, room, 2)
+      .compose(v -> history.position(room))
+      .compose(before -> history.forgetIfIdle(room, idleMillis)
+        .compose(recent -> {
+          clock.advance(Duration.ofMillis(idleMillis + 1));
+          return history.forgetIfIdle(room, idleMillis).map(idle -> List.of(recent, idle));
+        })
+        .compose(dropped -> history.position(room).map(after -> {
+          ctx.verify(() -> {
+            assertThat(dropped).containsExactly(false, true);
+            assertThat(after.seq()).isZero();
+            assertThat(after.epoch()).isNotEqualTo(before.epoch());
+          });
+          return after;
+        })))
+      .onComplete(ctx.succeedingThenComplete());
+  }
 }

@@ -2,6 +2,8 @@ package dev.skillbus.testing;
 
 import dev.skillbus.Skillbus;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,18 @@ public final class Servers {
         .put("members", new JsonArray().add("127.0.0.1:" + firstPort + "-" + lastPort)))
       .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
         .put("auth", new JsonObject().put("secret", name + "-secret-0123456789")));
+  }
+
+  /** The node's {@code GET /socket/health}: its HTTP status and body. */
+  public static Future<Health> health(Skillbus node) {
+    return node.node().vertx().createHttpClient()
+      .request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(node.port()).setURI("/socket/health"))
+      .compose(req -> req.send())
+      .compose(resp -> resp.body().map(body -> new Health(resp.statusCode(), body.toJsonObject())));
+  }
+
+  /** A health answer. */
+  public record Health(int status, JsonObject body) {
   }
 
   /** Starts a node, waiting for it on the calling (test) thread. */

@@ -1,0 +1,33 @@
+package dev.skillbus.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Key-value JSON documents (a coaching session's document, a course job's state), each of a
+ * {@code kind} and addressed by an {@code id}. Writes are compare-and-set on the version: an
+ * {@code expectedVersion} that is not the document's current one fails with 409 CONFLICT, and
+ * {@code 0} means "must not exist yet". Ids follow {@link Keys#ID}; a value larger than the store's
+ * limit is refused with 413 before it is written.
+ */
+public interface DocumentStore {
+
+  /** The document, or {@code null} when there is none. */
+  Future<Document> get(String kind, String id);
+
+  /** Replaces the document's value (creating it); {@code expectedVersion} null writes unconditionally. */
+  Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion);
+
+  /**
+   * Merges {@code fields} into the document's top level (creating it). Without an
+   * {@code expectedVersion}, a write that raced with another is retried on the newer value, so
+   * concurrent merges of different fields all land.
+   */
+  default Future<Document> merge(String kind, String id, JsonObject fields, Long expectedVersion) {
+    return Merge.apply(() -> get(kind, id), (value, version) -> put(kind, id, value, version),
+      fields, expectedVersion, false);
+  }
+
+  /** Deletes the document; true when there was one. */
+  Future<Boolean> delete(String kind, String id);
+}

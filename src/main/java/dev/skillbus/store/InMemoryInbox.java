@@ -1,0 +1,75 @@
+package dev.skillbus.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Inboxes in this node's memory: for a single node, or for tests. Inboxes are kept in the order of
+ * their last message, so the expired ones are always at the head and are dropped as new messages
+ * arrive: memory follows the users notified within the expiry time.
+ */
+public final class InMemoryInbox implements InboxStore {
+
+  private final Map<String, Box> boxes = new LinkedHashMap<>();
+  private final int maxValueBytes;
+  private final int maxPerUser;
+  private final long ttlMillis;
+  private final Clock clock;
+
+  public InMemoryInbox(int maxValueBytes, int maxPerUser, long ttlSeconds, Clock clock) {
+    this.maxValueBytes = maxValueBytes;
+    this.maxPerUser = maxPerUser;
+    this.ttlMillis = ttlSeconds * 1000;
+    this.clock = clock;
+  }
+
+  private static final class Box {
+    final Deque<JsonObject> messages = new ArrayDeque<>();
+    long lastPush;
+  }
+
+  @Override
+  public synchronized Future<Void> push(String userId, JsonObject message) {
+    return Keys.guard(() -> {
+      Keys.id(userId);
+      Keys.encode(message, maxValueBytes);
+      long now = clock.millis();
+      dropExpired(now);
+      Box box = boxes.remove(userId);
+      box = box == null ? new Box() : box;
+      box.messages.addLast(message.copy());
+      while (box.messages.size() > maxPerUser) {
+        box.messages.removeFirst();
+      }
+      box.lastPush = now;
+      boxes.put(userId, box);
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public synchronized Future<List<JsonObject>> take(String userId) {
+    return Keys.guard(() -> {
+      Keys.id(userId);
+      dropExpired(clock.millis());
+      Box box = boxes.remove(userId);
+      return Future.succeededFuture(box == null ? List.of() : List.copyOf(box.messages));
+    });
+  }
+
+  private void dropExpired(long now) {
+    for (Iterator<Box> it = boxes.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().lastPush < ttlMillis) {
+        return;
+      }
+      it.remove();
+    }
+  }
+}

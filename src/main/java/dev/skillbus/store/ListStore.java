@@ -1,0 +1,37 @@
+package dev.skillbus.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Items kept in lists by owner (an agent's quick notes, their action items), oldest first. Each
+ * item gets an {@code id} of its own when added, stored in its value too, and is read, updated and
+ * removed by that id alone. An owner holds at most the store's item limit (413 above); ids follow
+ * {@link Keys#ID}; a value larger than the store's limit is refused with 413.
+ */
+public interface ListStore {
+
+  /** Appends an item to the owner's list; its value gets the new {@code id}. */
+  Future<Document> add(String kind, String ownerId, JsonObject item);
+
+  /** The owner's items, oldest first; empty when they have none. */
+  Future<List<Document>> list(String kind, String ownerId);
+
+  /** The item, or {@code null} when there is none. */
+  Future<Document> get(String kind, String itemId);
+
+  /** Replaces an item's value if its version is {@code expectedVersion}: 404 when none, 409 when changed. */
+  Future<Document> replace(String kind, String itemId, JsonObject item, long expectedVersion);
+
+  /** Merges {@code changes} into an item's top level (its {@code id} stays); 404 when there is none. */
+  default Future<Document> update(String kind, String itemId, JsonObject changes) {
+    JsonObject safe = changes.copy();
+    safe.remove(Keys.ITEM_ID);
+    return Merge.apply(() -> get(kind, itemId), (value, version) -> replace(kind, itemId, value, version),
+      safe, null, true);
+  }
+
+  /** Removes an item from its owner's list; true when there was one. */
+  Future<Boolean> remove(String kind, String itemId);
+}

@@ -1,0 +1,95 @@
+package dev.skillbus.store;
+
+import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Lists by owner in Redis: each item a hash {@code item:<kind>:<id>} (its version, value and the
+ * list it is in), each owner a list of item ids {@code items:<kind>:<owner>}, oldest first. Adding
+ * and removing change both in one script.
+ */
+public final class RedisListStore implements ListStore {
+
+  private final RedisLink redis;
+  private final int maxValueBytes;
+  private final int maxItemsPerOwner;
+
+  public RedisListStore(RedisLink redis, int maxValueBytes, int maxItemsPerOwner) {
+    this.redis = redis;
+    this.maxValueBytes = maxValueBytes;
+    this.maxItemsPerOwner = maxItemsPerOwner;
+  }
+
+  @Override
+  public Future<Document> add(String kind, String ownerId, JsonObject item) {
+    return Keys.guard(() -> {
+      String list = listKey(kind, ownerId);
+      String id = UUID.randomUUID().toString();
+      JsonObject value = item.copy().put(Keys.ITEM_ID, id);
+      Buffer encoded = Keys.encode(value, maxValueBytes);
+      return redis.eval(StoreScripts.ADD, List.of(list, itemKey(kind, id)),
+          List.of(Buffer.buffer(Integer.toString(maxItemsPerOwner)), Buffer.buffer(id), encoded))
+        .compose(r -> r.toInteger() == 1
+          ? Future.succeededFuture(new Document(id, 1, value))
+          : Future.failedFuture(InMemoryListStore.tooMany()));
+    });
+  }
+
+  @Override
+  public Future<List<Document>> list(String kind, String ownerId) {
+    return Keys.guard(() -> redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), List.of(Buffer.buffer(itemPrefix(kind))))
+      .map(RedisListStore::documents));
+  }
+
+  private static List<Document> documents(Response r) {
+    List<Document> found = new ArrayList<>();
+    for (int i = 0; i + 1 < r.size(); i += 2) {
+      JsonObject value = new JsonObject(r.get(i + 1).toBuffer());
+      found.add(new Document(value.getString(Keys.ITEM_ID), r.get(i).toLong(), value));
+    }
+    return found;
+  }
+
+  @Override
+  public Future<Document> get(String kind, String itemId) {
+    return Keys.guard(() -> RedisDocumentStore.read(redis, itemKey(kind, itemId), itemId));
+  }
+
+  @Override
+  public Future<Document> replace(String kind, String itemId, JsonObject item, long expectedVersion) {
+    return Keys.guard(() -> {
+      String key = itemKey(kind, itemId);
+      JsonObject value = item.copy().put(Keys.ITEM_ID, itemId);
+      Buffer encoded = Keys.encode(value, maxValueBytes);
+      return redis.eval(StoreScripts.REPLACE, List.of(key), List.of(Buffer.buffer(Long.toString(expectedVersion)), encoded))
+        .compose(r -> r.get(0).toInteger() == -1
+          ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such item"))
+          : RedisDocumentStore.written(r, itemId, value, expectedVersion));
+    });
+  }
+
+  @Override
+  public Future<Boolean> remove(String kind, String itemId) {
+    return Keys.guard(() -> redis.eval(StoreScripts.REMOVE, List.of(itemKey(kind, itemId)), List.of(Buffer.buffer(itemId)))
+      .map(r -> r.toInteger() == 1));
+  }
+
+  private String listKey(String kind, String ownerId) {
+    return redis.key("items", Keys.kind(kind), Keys.id(ownerId));
+  }
+
+  private String itemKey(String kind, String itemId) {
+    return redis.key("item", Keys.kind(kind), Keys.id(itemId));
+  }
+
+  /** What every item key of this kind starts with. */
+  private String itemPrefix(String kind) {
+    return redis.key("item", Keys.kind(kind), "");
+  }
+}

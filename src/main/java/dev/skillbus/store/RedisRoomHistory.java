@@ -1,0 +1,119 @@
+package dev.skillbus.store;
+
+import dev.skillbus.protocol.Envelope;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Room history in Redis, shared by every node. A room is two keys: {@code room:<id>:meta}, a hash
+ * of its last {@code seq}, its {@code epoch} and when it was last appended to, and
+ * {@code room:<id>:events}, a list of {@code "<seq> <appendedAtMs> <envelope without seq>"}. Each
+ * operation is one Lua script ({@link RoomScripts}), so the next seq and the append are one atomic
+ * step whichever node appends. A missing meta means the history was lost (expired, evicted,
+ * flushed or forgotten): the room starts again in a new epoch. Both keys expire
+ * {@code maxAgeSeconds} after the last append.
+ */
+public final class RedisRoomHistory implements RoomHistory {
+
+  private final RedisLink redis;
+  private final int maxEvents;
+  private final long maxAgeSeconds;
+  private final Clock clock;
+
+  public RedisRoomHistory(RedisLink redis, int maxEvents, long maxAgeSeconds, Clock clock) {
+    if (maxEvents < 1 || maxAgeSeconds < 1) {
+      throw new IllegalArgumentException("maxEvents and maxAgeSeconds must be positive");
+    }
+    this.redis = redis;
+    this.maxEvents = maxEvents;
+    this.maxAgeSeconds = maxAgeSeconds;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<JsonObject> append(String roomId, String event, JsonObject data) {
+    return Keys.guard(() -> {
+      JsonObject body = new JsonObject().put(Envelope.EVENT, event).put(Envelope.ROOM, roomId)
+        .put(Envelope.TS, Instant.now(clock).toString()).put(Envelope.DATA, data);
+      return run(RoomScripts.APPEND, roomId, arg(maxEvents), body.toBuffer())
+        .map(r -> envelope(body, r.get(0).toLong(), r.get(1).toString()));
+    });
+  }
+
+  @Override
+  public Future<HistorySlice> position(String roomId) {
+    return Keys.guard(() -> run(RoomScripts.POSITION, roomId)
+      .map(r -> new HistorySlice(List.of(), r.get(0).toLong(), r.get(1).toString(), true)));
+  }
+
+  @Override
+  public Future<HistorySlice> since(String roomId, long since, String epoch) {
+    return Keys.guard(() -> run(RoomScripts.SINCE, roomId, arg(since), Buffer.buffer(epoch == null ? "" : epoch))
+      .map(r -> slice(r.get(0).toLong(), r.get(1).toString(), r.get(2).toInteger() == 1, r.get(3))));
+  }
+
+  @Override
+  public Future<Void> forget(String roomId) {
+    return Keys.guard(() -> redis.send(Request.cmd(Command.DEL)
+      .arg(meta(roomId)).arg(events(roomId))).mapEmpty());
+  }
+
+  @Override
+  public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
+    return Keys.guard(() -> redis.eval(RoomScripts.FORGET_IF_IDLE, List.of(meta(roomId), events(roomId)),
+      List.of(arg(clock.millis()), arg(idleMillis))).map(r -> r.toInteger() == 1));
+  }
+
+  /** Runs a room script: keys meta and events; arguments now, a fresh epoch, max age, ttl, then {@code extra}. */
+  private Future<Response> run(RedisScript script, String roomId, Buffer... extra) {
+    List<Buffer> args = new ArrayList<>(List.of(arg(clock.millis()), Buffer.buffer(UUID.randomUUID().toString()),
+      arg(maxAgeSeconds * 1000), arg(maxAgeSeconds)));
+    args.addAll(List.of(extra));
+    return redis.eval(script, List.of(meta(roomId), events(roomId)), args);
+  }
+
+  private String meta(String roomId) {
+    return redis.key("room", Keys.id(roomId), "meta");
+  }
+
+  private String events(String roomId) {
+    return redis.key("room", Keys.id(roomId), "events");
+  }
+
+  private static Buffer arg(long value) {
+    return Buffer.buffer(Long.toString(value));
+  }
+
+  private static HistorySlice slice(long seq, String epoch, boolean complete, Response entries) {
+    List<JsonObject> events = new ArrayList<>();
+    if (complete) {
+      for (Response entry : entries) {
+        String text = entry.toString();
+        int seqEnd = text.indexOf(' ');
+        int timeEnd = text.indexOf(' ', seqEnd + 1);
+        events.add(envelope(new JsonObject(text.substring(timeEnd + 1)), Long.parseLong(text.substring(0, seqEnd)), epoch));
+      }
+    }
+    return new HistorySlice(List.copyOf(events), seq, epoch, complete);
+  }
+
+  /** The stored body with its seq and epoch, in the field order of {@link Envelope#durable}. */
+  private static JsonObject envelope(JsonObject body, long seq, String epoch) {
+    return new JsonObject()
+      .put(Envelope.EVENT, body.getString(Envelope.EVENT))
+      .put(Envelope.ROOM, body.getString(Envelope.ROOM))
+      .put(Envelope.SEQ, seq)
+      .put(Envelope.EPOCH, epoch)
+      .put(Envelope.TS, body.getString(Envelope.TS))
+      .put(Envelope.DATA, body.getJsonObject(Envelope.DATA));
+  }
+}

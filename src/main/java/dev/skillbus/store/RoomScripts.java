@@ -1,0 +1,88 @@
+package dev.skillbus.store;
+
+/**
+ * The Lua scripts of {@link RedisRoomHistory}. KEYS[1] is the room's meta hash, KEYS[2] its event
+ * list. ARGV[1] is now (ms), ARGV[2] a fresh epoch for a room that has none, ARGV[3] the maximum
+ * age (ms), ARGV[4] the keys' time to live (s); the scripts' own arguments follow from ARGV[5].
+ */
+final class RoomScripts {
+
+  /** Creates the meta in a new epoch when it is missing (and drops events left of an older one). */
+  private static final String ROOM = """
+    local function room()
+      local epoch = redis.call('HGET', KEYS[1], 'epoch')
+      if not epoch then
+        epoch = ARGV[2]
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0, 'used', ARGV[1])
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
+      end
+      return epoch
+    end
+    local function trim()
+      local oldest = tonumber(ARGV[1]) - tonumber(ARGV[3])
+      while true do
+        local head = redis.call('LINDEX', KEYS[2], 0)
+        if not head or tonumber(string.match(head, '^%d+ (%d+) ')) >= oldest then
+          return
+        end
+        redis.call('LPOP', KEYS[2])
+      end
+    end
+    """;
+
+  /** ARGV[5] the maximum number of events, ARGV[6] the envelope without seq: returns {seq, epoch}. */
+  static final RedisScript APPEND = RedisScript.of(ROOM + """
+    local epoch = room()
+    local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+    redis.call('HSET', KEYS[1], 'used', ARGV[1])
+    redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1] .. ' ' .. ARGV[6])
+    redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+    trim()
+    redis.call('EXPIRE', KEYS[1], ARGV[4])
+    redis.call('EXPIRE', KEYS[2], ARGV[4])
+    return {seq, epoch}
+    """);
+
+  /** Returns {seq, epoch}. */
+  static final RedisScript POSITION = RedisScript.of(ROOM + """
+    local epoch = room()
+    return {tonumber(redis.call('HGET', KEYS[1], 'seq')), epoch}
+    """);
+
+  /**
+   * ARGV[5] since, ARGV[6] the client's epoch or '': returns {seq, epoch, complete, events}. Seqs
+   * in the list are consecutive, so the events after {@code since} start at a computed index.
+   */
+  static final RedisScript SINCE = RedisScript.of(ROOM + """
+    local epoch = room()
+    trim()
+    local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+    local since = tonumber(ARGV[5])
+    if (ARGV[6] ~= '' and ARGV[6] ~= epoch) or since > seq then
+      return {seq, epoch, 0, {}}
+    end
+    local first = seq + 1
+    local head = redis.call('LINDEX', KEYS[2], 0)
+    if head then
+      first = tonumber(string.match(head, '^(%d+) '))
+    end
+    if since + 1 < first then
+      return {seq, epoch, 0, {}}
+    end
+    return {seq, epoch, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
+    """);
+
+  /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes both keys unless appended to since; returns 1 when deleted. */
+  static final RedisScript FORGET_IF_IDLE = RedisScript.of("""
+    local used = redis.call('HGET', KEYS[1], 'used')
+    if used and tonumber(ARGV[1]) - tonumber(used) < tonumber(ARGV[2]) then
+      return 0
+    end
+    redis.call('DEL', KEYS[1], KEYS[2])
+    return used and 1 or 0
+    """);
+
+  private RoomScripts() {
+  }
+}

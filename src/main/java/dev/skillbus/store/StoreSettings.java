@@ -1,0 +1,34 @@
+package dev.skillbus.store;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The store's settings, from the node's config: the {@code store} object, and the history bounds
+ * from {@code session.history}. Without a {@code redisUrl} the node keeps everything in memory.
+ */
+public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItemsPerOwner, int inboxMaxPerUser,
+                            long inboxTtlSeconds, int historyMaxEvents, long historyMaxAgeSeconds) {
+
+  static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+  static final int DEFAULT_MAX_ITEMS_PER_OWNER = 1000;
+  static final int DEFAULT_INBOX_MAX_PER_USER = 100;
+  static final long DEFAULT_INBOX_TTL_SECONDS = 7 * 86_400;
+  static final int DEFAULT_HISTORY_MAX_EVENTS = 1000;
+  static final long DEFAULT_HISTORY_MAX_AGE_SECONDS = 86_400;
+
+  /** From the whole node config. */
+  public static StoreSettings from(JsonObject config) {
+    JsonObject store = config.getJsonObject("store", new JsonObject());
+    JsonObject inbox = store.getJsonObject("inbox", new JsonObject());
+    JsonObject history = config.getJsonObject("session", new JsonObject()).getJsonObject("history", new JsonObject());
+    String url = store.getString("redisUrl");
+    return new StoreSettings(
+      url == null || url.isBlank() ? null : RedisSettings.from(url.trim(), store.getJsonObject("redis", new JsonObject())),
+      store.getInteger("maxValueBytes", DEFAULT_MAX_VALUE_BYTES),
+      store.getInteger("maxItemsPerOwner", DEFAULT_MAX_ITEMS_PER_OWNER),
+      inbox.getInteger("maxPerUser", DEFAULT_INBOX_MAX_PER_USER),
+      inbox.getLong("ttlSeconds", DEFAULT_INBOX_TTL_SECONDS),
+      history.getInteger("maxEvents", DEFAULT_HISTORY_MAX_EVENTS),
+      history.getLong("maxAgeSeconds", DEFAULT_HISTORY_MAX_AGE_SECONDS));
+  }
+}

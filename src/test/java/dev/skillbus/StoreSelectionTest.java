@@ -1,0 +1,59 @@
+package dev.skillbus;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skillbus.store.StoreSettings;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Choosing the store")
+class StoreSelectionTest {
+
+  @Test
+  @DisplayName("without REDIS_URL a node keeps its store in memory and its health says ok")
+  void memoryByDefault() throws Exception {
+    Skillbus node = Servers.start(Servers.config("store-selection-test", 6030, 6030, 6030));
+    try {
+      Servers.Health health = await(Servers.health(node));
+      assertThat(node.stores().shared()).isFalse();
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.body()).isEqualTo(new JsonObject().put("status", "ok").put("node", node.node().nodeId())
+        .put("store", new JsonObject().put("type", "memory")));
+    } finally {
+      node.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("REDIS_URL and the store variables reach the store settings")
+  void environment() {
+    JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json",
+      "REDIS_URL", "redis://:pw@redis.internal:6380/2", "STORE_MAX_VALUE_BYTES", "2048", "INBOX_MAX_PER_USER", "7"));
+    StoreSettings settings = StoreSettings.from(config);
+    assertThat(settings.redis().url()).isEqualTo("redis://:pw@redis.internal:6380/2");
+    assertThat(settings.maxValueBytes()).isEqualTo(2048);
+    assertThat(settings.inboxMaxPerUser()).isEqualTo(7);
+    assertThat(StoreSettings.from(new JsonObject()).redis()).isNull();
+  }
+
+  @Test
+  @DisplayName("a REDIS_URL that is not a redis:// URL stops the node from starting")
+  void badUrl() {
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("redisUrl", "http://pw@somewhere"));
+    assertThatThrownBy(() -> StoreSettings.from(config)).hasMessageContaining("REDIS_URL").hasMessageNotContaining("pw");
+  }
+
+  @Test
+  @DisplayName("a node with peers and no REDIS_URL is warned loudly, naming REDIS_URL; one alone or with Redis is not")
+  void sharingWarning() {
+    assertThat(Main.sharingWarning(2, false)).hasValueSatisfying(w -> assertThat(w).contains("REDIS_URL", "PER NODE"));
+    assertThat(Main.sharingWarning(1, false)).isEmpty();
+    assertThat(Main.sharingWarning(3, true)).isEmpty();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.skillbus.cluster;
+
+import static dev.skillbus.testing.Servers.await;
+import static dev.skillbus.testing.Servers.member;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.Servers;
+import dev.skillbus.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@DisplayName("A node whose Redis stops and starts again")
+class RedisOutageTest {
+
+  static final long REQUEST_TIMEOUT_MS = 10_000;
+
+  @RegisterExtension
+  static final TestRedis REDIS = new TestRedis(6020);
+  static Skillbus node;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = Servers.config("redis-outage-test", 6021, 6021, 6021)
+      .put("store", REDIS.storeConfig("outage-test:"));
+    config.getJsonObject("bridge").put("requestTimeoutMs", REQUEST_TIMEOUT_MS);
+    node = Servers.start(config);
+    vertx = node.node().vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  static JsonObject say(String text) {
+    return new JsonObject().put("sessionId", "outage").put("text", text);
+  }
+
+  static boolean healthIs(int status, String redis) throws Exception {
+    Servers.Health health = await(Servers.health(node));
+    return health.status() == status && redis.equals(health.body().getJsonObject("store").getString("redis"));
+  }
+
+  @Test
+  @DisplayName("answers durable requests with 503 at once, keeps volatile events flowing, then recovers losing nothing acknowledged")
+  void survivesARedisRestart() throws Exception {
+    BridgeClient ann = member(node, "ann", "outage");
+    BridgeClient ben = member(node, "ben", "outage");
+    Map<Long, String> acknowledged = new LinkedHashMap<>();
+    for (String text : new String[] {"m1", "m2"}) {
+      acknowledged.put(await(ann.call("session.message", say(text))).getLong("seq"), text);
+    }
+    String epoch = await(ann.call("session.history", new JsonObject().put("sessionId", "outage").put("since", 0))).getString("epoch");
+    assertThat(healthIs(200, "up")).isTrue();
+
+    REDIS.stop();
+    long sent = System.nanoTime();
+    JsonObject refused = await(ann.request("session.message", say("lost")));
+    long millis = (System.nanoTime() - sent) / 1_000_000;
+    assertThat(refused.getString("type")).isEqualTo("err");
+    assertThat(refused.getInteger("failureCode")).isEqualTo(503);
+    assertThat(millis).isLessThan(REQUEST_TIMEOUT_MS / 4);
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node)
+      .map(h -> h.status() == 503 && "down".equals(h.body().getJsonObject("store").getString("redis")))));
+    assertThat(await(Servers.health(node)).body().getString("status")).isEqualTo("degraded");
+
+    ben.send("session.cursor", new JsonObject().put("sessionId", "outage").put("line", 3).put("column", 7));
+    assertThat(await(ann.event("room.outage", "cursor-moved")).getJsonObject("data").getString("userId")).isEqualTo("ben");
+    ann.send("session.activity", new JsonObject().put("sessionId", "outage").put("isActive", false));
+    assertThat(await(ben.event("room.outage", "user-activity-changed")).getJsonObject("data").getBoolean("isActive")).isFalse();
+    JsonObject join = await(BridgeClient.connectAs(vertx, node.port(), "cat", "learner")
+      .compose(cat -> cat.request("session.join", new JsonObject().put("sessionId", "outage"))));
+    assertThat(join.getInteger("failureCode")).isEqualTo(503);
+
+    REDIS.start();
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 200)));
+    assertThat(healthIs(200, "up")).isTrue();
+    acknowledged.put(await(ann.call("session.message", say("m3"))).getLong("seq"), "m3");
+    JsonObject history = await(ben.call("session.history", new JsonObject().put("sessionId", "outage").put("since", 0)));
+    assertThat(history.getString("epoch")).isEqualTo(epoch);
+    Map<Long, String> stored = new LinkedHashMap<>();
+    history.getJsonArray("events").stream().map(e -> (JsonObject) e)
+      .filter(e -> "message".equals(e.getString("event")))
+      .forEach(e -> stored.put(e.getLong("seq"), e.getJsonObject("data").getString("text")));
+    assertThat(stored).containsAllEntriesOf(acknowledged).doesNotContainValue("lost");
+    ann.close();
+    ben.close();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.skillbus.store;
+
+import static dev.skillbus.store.StoreAssertions.assertRefused;
+import static dev.skillbus.store.StoreAssertions.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What every {@link InboxStore} promises; the Redis store runs the same tests as the in-memory one. */
+@ExtendWith(VertxExtension.class)
+public abstract class InboxStoreContractTest {
+
+  protected static final int MAX_VALUE_BYTES = 1024;
+  protected static final int MAX_PER_USER = 3;
+  protected static final long TTL_SECONDS = 60;
+
+  protected final MutableClock clock = new MutableClock();
+  protected InboxStore store;
+  protected String user;
+
+  /** A fresh store with these limits, ageing on {@code clock} where it can. */
+  protected abstract InboxStore create(Vertx vertx, int maxValueBytes, int maxPerUser, long ttlSeconds, Clock clock);
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    store = create(vertx, MAX_VALUE_BYTES, MAX_PER_USER, TTL_SECONDS, clock);
+    user = "user-" + UUID.randomUUID();
+  }
+
+  protected static JsonObject note(int n) {
+    return new JsonObject().put("type", "info").put("message", "n" + n);
+  }
+
+  @Test
+  @DisplayName("take returns the queued messages oldest first and empties the inbox")
+  void takeEmpties() {
+    await(store.push(user, note(1)));
+    await(store.push(user, note(2)));
+    await(store.push("other-" + user, note(9)));
+    assertThat(await(store.take(user))).containsExactly(note(1), note(2));
+    assertThat(await(store.take(user))).isEmpty();
+    assertThat(await(store.take("other-" + user))).containsExactly(note(9));
+  }
+
+  @Test
+  @DisplayName("an inbox keeps the newest messages up to its limit")
+  void bounded() {
+    for (int i = 1; i <= MAX_PER_USER + 2; i++) {
+      await(store.push(user, note(i)));
+    }
+    assertThat(await(store.take(user))).containsExactly(note(3), note(4), note(5));
+  }
+
+  @Test
+  @DisplayName("a user id that could break out of its key is refused with 400, a message over the limit with 413")
+  void badInput() {
+    for (String bad : List.of("a:b", "*", "x y", "", "x".repeat(129))) {
+      assertRefused(store.push(bad, note(1)), ErrorCode.BAD_REQUEST);
+      assertRefused(store.take(bad), ErrorCode.BAD_REQUEST);
+    }
+    assertRefused(store.push(user, new JsonObject().put("message", "x".repeat(MAX_VALUE_BYTES))), ErrorCode.TOO_LARGE);
+    assertThat(await(store.take(user))).isEmpty();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.skillbus.store;
+
+import static dev.skillbus.store.StoreAssertions.assertRefused;
+import static dev.skillbus.store.StoreAssertions.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The link to Redis")
+class RedisLinkTest {
+
+  /** Nothing listens here. */
+  private static final String NOWHERE = "redis://127.0.0.1:6009";
+
+  @RegisterExtension
+  static final TestRedis REDIS = new TestRedis(6005);
+  @RegisterExtension
+  static final TestRedis LOCKED = new TestRedis(6006, "s3cret");
+
+  private static RedisLink started(Vertx vertx, String url) {
+    RedisLink link = new RedisLink(vertx, TestRedis.settings(url));
+    await(link.start());
+    return link;
+  }
+
+  private static long millisOf(Future<?> operation) {
+    long start = System.nanoTime();
+    await(operation.otherwiseEmpty());
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  @DisplayName("when Redis cannot be reached, health says down and commands fail at once with 503")
+  void unreachable(Vertx vertx) {
+    RedisLink link = started(vertx, NOWHERE);
+    DocumentStore docs = new RedisDocumentStore(link, 1024);
+    assertThat(link.up()).isFalse();
+    assertThat(link.toJson()).isEqualTo(new JsonObject().put("type", "redis").put("redis", "down"));
+    assertRefused(docs.put("session", "s1", new JsonObject(), null), ErrorCode.UNAVAILABLE);
+    assertThat(millisOf(docs.get("session", "s1"))).isLessThan(TestRedis.settings(NOWHERE).commandTimeoutMs());
+    await(link.close());
+  }
+
+  @Test
+  @DisplayName("a value over the limit and an id out of the rules are refused (413, 400) before anything reaches Redis")
+  void refusedBeforeRedis(Vertx vertx) {
+    RedisLink link = started(vertx, NOWHERE);
+    assertRefused(new RedisDocumentStore(link, 16).put("session", "s1", new JsonObject().put("t", "x".repeat(16)), null),
+      ErrorCode.TOO_LARGE);
+    assertRefused(new RedisListStore(link, 16, 5).add("notes", "a", new JsonObject().put("t", "x".repeat(16))),
+      ErrorCode.TOO_LARGE);
+    assertRefused(new RedisInbox(link, 16, 5, 60).push("u:*", new JsonObject()), ErrorCode.BAD_REQUEST);
+    await(link.close());
+  }
+
+  @Test
+  @DisplayName("uses the password and database index of the URL, and is down with a wrong password")
+  void passwordAndDatabase(Vertx vertx) {
+    RedisLink link = started(vertx, "redis://:s3cret@127.0.0.1:6006/3");
+    await(new RedisDocumentStore(link, 1024).put("session", "in-db-3", new JsonObject(), null));
+    String key = "test:doc:session:in-db-3";
+    String base = "redis://:s3cret@127.0.0.1:6006/";
+    assertThat(await(LOCKED.command(vertx, base + "3", Request.cmd(Command.EXISTS).arg(key))).toInteger()).isEqualTo(1);
+    assertThat(await(LOCKED.command(vertx, base + "0", Request.cmd(Command.EXISTS).arg(key))).toInteger()).isZero();
+    RedisLink wrong = started(vertx, "redis://:not-it@127.0.0.1:6006/3");
+    assertThat(wrong.up()).isFalse();
+    assertRefused(new RedisDocumentStore(wrong, 1024).get("session", "in-db-3"), ErrorCode.UNAVAILABLE);
+    await(Future.join(link.close(), wrong.close()));
+  }
+
+  @Test
+  @DisplayName("comes back by itself when Redis restarts, and what was written before is still there")
+  void reconnects(Vertx vertx) throws Exception {
+    RedisLink link = started(vertx, REDIS.url());
+    DocumentStore docs = new RedisDocumentStore(link, 1024);
+    Document written = await(docs.put("session", "kept", new JsonObject().put("n", 1), null));
+    REDIS.stop();
+    await(Eventually.holds(vertx, 50, 10_000, () -> Future.succeededFuture(!link.up())));
+    assertRefused(docs.get("session", "kept"), ErrorCode.UNAVAILABLE);
+    REDIS.start();
+    await(Eventually.holds(vertx, 50, 10_000, () -> Future.succeededFuture(link.up())));
+    assertThat(await(docs.get("session", "kept"))).isEqualTo(written);
+    await(link.close());
+  }
+}

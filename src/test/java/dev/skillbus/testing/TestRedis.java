@@ -1,0 +1,109 @@
+package dev.skillbus.testing;
+
+import dev.skillbus.store.RedisLink;
+import dev.skillbus.store.RedisSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.embedded.RedisServer;
+
+/**
+ * A real Redis server for tests (the redis-server binary shipped by embedded-redis), on loopback at
+ * a port of the test class's own. It keeps an append-only file in a directory of its own, so that a
+ * {@link #stop()} and {@link #start()} in the middle of a test keep what was written, as a Redis
+ * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class.
+ */
+public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
+
+  private final int port;
+  private final String password;
+  private final Path dir;
+  private RedisServer server;
+
+  public TestRedis(int port) {
+    this(port, null);
+  }
+
+  public TestRedis(int port, String password) {
+    this.port = port;
+    this.password = password;
+    try {
+      this.dir = Files.createTempDirectory("skillbus-redis-" + port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public synchronized TestRedis start() throws IOException {
+    if (server == null) {
+      server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+        .setting("dir " + dir).setting("appendonly yes").setting("appendfsync no").setting("save \"\"")
+        .settingIf(password != null, "requirepass " + password)
+        .onShutdownForceStop(true).build();
+    }
+    server.start();
+    return this;
+  }
+
+  /** Stops the server the way an operator does (SIGTERM): what it holds is on disk for {@link #start()}. */
+  public synchronized void stop() throws IOException {
+    server.stop();
+  }
+
+  /** Stops the server and deletes its files. */
+  public synchronized void close() throws IOException {
+    if (server != null && server.isActive()) {
+      server.stop();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
+  }
+
+  public String url() {
+    return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+  }
+
+  /** A node's {@code store} config for this server: quick pings and retries, keys under {@code prefix}. */
+  public JsonObject storeConfig(String prefix) {
+    return new JsonObject().put("redisUrl", url()).put("redis", new JsonObject().put("keyPrefix", prefix)
+      .put("commandTimeoutMs", 1000).put("pingIntervalMs", 200).put("reconnectMaxMs", 400));
+  }
+
+  /** A link to this server with quick pings and retries, as the tests want them. */
+  public RedisLink link(Vertx vertx) {
+    return new RedisLink(vertx, settings(url()));
+  }
+
+  public static RedisSettings settings(String url) {
+    return new RedisSettings(url, "test:", 1000, 200, 400, 4);
+  }
+
+  /** One command on a client of its own, for looking at what the store wrote. */
+  public Future<Response> command(Vertx vertx, String url, Request request) {
+    Redis client = Redis.createClient(vertx, url);
+    return client.send(request).eventually(client::close);
+  }
+}
