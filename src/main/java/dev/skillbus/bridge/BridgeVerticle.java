@@ -122,9 +122,14 @@ public class BridgeVerticle extends VerticleBase {
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
+    restRoutes(new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
     router.route("/api/*").failureHandler(RestErrors::handleFailure);
     router.route("/api/*").handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     return router;
+  }
+
+  /** The REST API: each endpoint is a request to a service's event-bus address (design.md, HTTP API). */
+  private static void restRoutes(RestApi api) {
   }
 
   private void upgradeRawWebSocket(RoutingContext ctx) {
