@@ -2,6 +2,7 @@ package dev.skillbus.store;
 
 import dev.skillbus.protocol.Envelope;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -102,7 +103,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
     JsonObject append(String roomId, String event, JsonObject data, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
-      events.addLast(new Stored(envelope, now));
+      events.addLast(new Stored(seq, envelope.toBuffer(), now));
       lastAppend = now;
       trim(now);
       return envelope;
@@ -112,15 +113,15 @@ public final class InMemoryRoomHistory implements RoomHistory {
       trim(clock.millis());
       boolean sameEpoch = expectedEpoch == null || expectedEpoch.equals(epoch);
       // The first seq still held; with nothing held, everything up to seq is known.
-      long first = events.isEmpty() ? seq + 1 : events.peekFirst().envelope.getLong(Envelope.SEQ);
+      long first = events.isEmpty() ? seq + 1 : events.peekFirst().seq;
       if (!sameEpoch || since > seq || since + 1 < first) {
         // The client's position is unknown to us: it must resync, so no partial list.
         return new HistorySlice(List.of(), seq, epoch, false);
       }
       List<JsonObject> missed = new ArrayList<>();
       for (Stored stored : events) {
-        if (stored.envelope.getLong(Envelope.SEQ) > since) {
-          missed.add(stored.envelope.copy());
+        if (stored.seq > since) {
+          missed.add(new JsonObject(stored.envelope));
         }
       }
       return new HistorySlice(List.copyOf(missed), seq, epoch, true);
@@ -136,6 +137,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
     }
   }
 
-  private record Stored(JsonObject envelope, long appendedAt) {
+  /**
+   * An event as its JSON bytes: a {@code user-joined} event carries the room's participants, so a
+   * room's history grows with the square of its size, and bytes take a fraction of the memory of
+   * the object tree (which is rebuilt only for a client that missed the event).
+   */
+  private record Stored(long seq, Buffer envelope, long appendedAt) {
   }
 }
