@@ -51,6 +51,8 @@ public final class Config {
     new Override("STORE_MAX_ITEMS_PER_OWNER", "store.maxItemsPerOwner", Type.INT),
     new Override("INBOX_MAX_PER_USER", "store.inbox.maxPerUser", Type.INT),
     new Override("INBOX_TTL_SECONDS", "store.inbox.ttlSeconds", Type.INT),
+    new Override("COACHING_PAGE_SIZE", "coaching.pageSize", Type.INT),
+    new Override("COACHING_MAX_PAGE_SIZE", "coaching.maxPageSize", Type.INT),
     new Override("CLUSTER_NAME", "cluster.name", Type.STRING),
     new Override("CLUSTER_HOST", "cluster.host", Type.STRING),
     new Override("CLUSTER_PORT", "cluster.port", Type.INT),

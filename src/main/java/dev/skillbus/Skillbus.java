@@ -1,6 +1,7 @@
 package dev.skillbus;
 
 import dev.skillbus.bridge.BridgeVerticle;
+import dev.skillbus.coaching.CoachingVerticle;
 import dev.skillbus.session.SessionVerticle;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.store.Stores;
@@ -12,11 +13,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * A running skillbus node: the clustered Vert.x, its stores and the verticles deployed on it.
  * Stopping is ordered: the bridge closes its sockets (their connections leave their rooms and peers
- * see {@code user-left}), then the session verticle, then the stores, then the node leaves the
- * cluster.
+ * see {@code user-left}), then the coaching and session verticles, then the stores, then the node
+ * leaves the cluster.
  */
 public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, String bridgeDeployment,
-                       String sessionDeployment) {
+                       String sessionDeployment, String coachingDeployment) {
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
@@ -25,19 +26,22 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, S
   }
 
   /**
-   * Opens the stores, then deploys every verticle on a started node; session state first, so the
-   * bridge never forwards into nothing.
+   * Opens the stores, then deploys every verticle on a started node; session state first (coaching
+   * sends room events through it), the bridge last, so that it never forwards into nothing.
    */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
     JsonObject session = section(config, "session").put("nodeId", node.nodeId());
     JsonObject bridgeConfig = section(config, "bridge").put("nodeId", node.nodeId());
     Stores stores = Stores.create(node.vertx(), StoreSettings.from(config));
+    JsonObject coaching = section(config, "coaching");
     BridgeVerticle bridge = new BridgeVerticle(stores.health());
     return stores.start()
       .compose(v -> node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), stores.history()),
         new DeploymentOptions().setConfig(session)))
-      .compose(sessionId -> node.vertx().deployVerticle(bridge, new DeploymentOptions().setConfig(bridgeConfig))
-        .map(bridgeId -> new Skillbus(node, stores, bridge, bridgeId, sessionId)))
+      .compose(sessionId -> node.vertx().deployVerticle(new CoachingVerticle(stores.documents(), stores.lists(),
+          stores.inbox(), node.clusterManager()), new DeploymentOptions().setConfig(coaching))
+        .compose(coachingId -> node.vertx().deployVerticle(bridge, new DeploymentOptions().setConfig(bridgeConfig))
+          .map(bridgeId -> new Skillbus(node, stores, bridge, bridgeId, sessionId, coachingId))))
       .recover(err -> stores.close().transform(v -> Future.failedFuture(err)));
   }
 
@@ -50,6 +54,7 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, S
     // Not bound to an event loop: the node's event loops are gone when vertx.close() completes.
     Promise<Void> closed = Promise.promise();
     node.vertx().undeploy(bridgeDeployment)
+      .transform(v -> node.vertx().undeploy(coachingDeployment))
       .transform(v -> node.vertx().undeploy(sessionDeployment))
       .transform(v -> stores.close())
       .onComplete(v -> node.close().onComplete(closed));

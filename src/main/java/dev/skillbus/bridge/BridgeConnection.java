@@ -4,11 +4,13 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
@@ -200,7 +202,25 @@ final class BridgeConnection {
     }
     registered.add(address);
     Future<Void> subscribed = bridge.rooms().add(address, this);
+    if (address.startsWith(Address.USER_PREFIX)) {
+      subscribed = subscribed.compose(v -> deliverQueued(caller));
+    }
     registrations = Future.join(registrations, subscribed).mapEmpty();
+  }
+
+  /**
+   * Notifications queued while the user was away are delivered to the connection that now receives
+   * on the user's address; its next requests wait for that, as they wait for registrations.
+   */
+  private Future<Void> deliverQueued(Identity caller) {
+    return Internal.userRegistered(bridge.eventBus(), caller.userId(), id, bridge.settings().requestTimeoutMs())
+      .recover(err -> {
+        // No coaching service on this node (a bridge deployed alone) is not worth a warning.
+        if (!(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
+          LOG.warn("Queued notifications of user {} not delivered to connection {}: {}", caller.userId(), id, err.getMessage());
+        }
+        return Future.succeededFuture();
+      });
   }
 
   private void handleUnregister(String address) {

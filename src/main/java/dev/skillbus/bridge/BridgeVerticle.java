@@ -5,12 +5,14 @@ import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.store.StoreHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -130,6 +132,11 @@ public class BridgeVerticle extends VerticleBase {
 
   /** The REST API: each endpoint is a request to a service's event-bus address (design.md, HTTP API). */
   private static void restRoutes(RestApi api) {
+    // Coaching
+    api.route(HttpMethod.GET, "/api/sessions/:sessionId", Address.SESSION_GET, 200, RestApi.PATH_AND_QUERY)
+      .route(HttpMethod.GET, "/api/agents/:agentId/notes", Address.NOTES_LIST, 200, RestApi.PATH_AND_QUERY)
+      .route(HttpMethod.GET, "/api/agents/:agentId/action-items", Address.ACTIONS_LIST, 200, RestApi.PATH_AND_QUERY)
+      .route(HttpMethod.PATCH, "/api/action-items/:id", Inbound.ACTIONS_UPDATE.address(), 200, RestApi.BODY_AND_PATH);
   }
 
   private void upgradeRawWebSocket(RoutingContext ctx) {
@@ -168,7 +175,9 @@ public class BridgeVerticle extends VerticleBase {
 
   private void deliverToConnection(Message<JsonObject> message) {
     JsonObject body = message.body();
-    bridge.rooms().deliverTo(body.getString("address"), body.getString("connId"), body.getJsonObject("envelope").toBuffer());
+    boolean delivered = bridge.rooms().deliverTo(body.getString("address"), body.getString("connId"),
+      body.getJsonObject("envelope").toBuffer());
+    message.reply(delivered);
   }
 
   private void closeSilentConnections() {

@@ -70,6 +70,8 @@ final class RestApi {
       .onSuccess(reply -> ctx.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json")
+        // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
+        .putHeader("x-content-type-options", "nosniff")
         .end(Json.encode(reply.body())))
       .onFailure(ctx::fail);
   }

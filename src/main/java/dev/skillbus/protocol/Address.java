@@ -20,9 +20,35 @@ public final class Address {
   /**
    * Node-local: deliver one envelope to one connection of this node, body
    * {@code {connId, address, envelope}}; used for events meant for the joiner only
-   * ({@code session-joined}). Never reachable from a browser.
+   * ({@code session-joined}) and for queued notifications. Answered, when asked, with whether the
+   * connection was there to write to. Never reachable from a browser.
    */
   public static final String DELIVER_TO_CONNECTION = "skillbus.internal.deliver";
+
+  // Coaching and the services parts give each other; none of them is reachable from a browser.
+
+  /**
+   * Node-local, served by the session verticle: append a durable event to a room's history and
+   * publish it. See {@link Internal#roomEvent}.
+   */
+  public static final String ROOM_EVENT = "skillbus.internal.room-event";
+
+  /** Node-local, served by the session verticle: a room's participants. See {@link Internal#participants}. */
+  public static final String ROOM_PARTICIPANTS = "skillbus.internal.room-participants";
+
+  /**
+   * Node-local: the bridge tells its node's coaching verticle that a connection now receives on its
+   * user's address, so that notifications queued while the user was away are delivered to it. See
+   * {@link Internal#userRegistered}.
+   */
+  public static final String USER_REGISTERED = "skillbus.internal.user-registered";
+
+  /** REST only ({@code GET /api/agents/{agentId}/notes}): an agent's quick notes, newest first. */
+  public static final String NOTES_LIST = "notes.list";
+  /** REST only ({@code GET /api/agents/{agentId}/action-items}): an agent's action items, newest first. */
+  public static final String ACTIONS_LIST = "actions.list";
+  /** REST only ({@code GET /api/sessions/{sessionId}}): a session's document and participants. */
+  public static final String SESSION_GET = "session.get";
 
   private Address() {
   }

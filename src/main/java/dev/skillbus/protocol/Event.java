@@ -10,6 +10,13 @@ public final class Event {
   public static final String USER_ACTIVITY_CHANGED = "user-activity-changed";
   public static final String MESSAGE = "message";
 
+  // Coaching
+  public static final String QUICK_NOTE_CREATED = "quickNote:created";
+  public static final String ACTION_ITEM_CREATED = "actionItem:created";
+  public static final String ACTION_ITEM_UPDATED = "actionItem:updated";
+  public static final String SESSION_UPDATED = "session:updated";
+  public static final String NOTIFICATION = "notification";
+
   private Event() {
   }
 }

@@ -9,6 +9,14 @@ import java.util.Map;
  * because they act on that node's connections; the others go to whichever node the event bus picks.
  */
 public enum Inbound {
+  // Coaching: stored notes, action items, session documents and notifications. No connection
+  // state is involved, so whichever node's coaching verticle the event bus picks serves them.
+  NOTES_CREATE("notes.create", false),
+  ACTIONS_CREATE("actions.create", false),
+  ACTIONS_UPDATE("actions.update", false),
+  SESSION_UPDATE("session.update", false),
+  NOTIFY_SEND("notify.send", false),
+
   SESSION_JOIN("session.join", true),
   SESSION_LEAVE("session.leave", true),
   SESSION_CURSOR("session.cursor", true),

@@ -1,5 +1,6 @@
 package dev.skillbus.protocol;
 
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,20 @@ public final class Outbound {
    * {@code address}.
    */
   public static void deliverToConnection(EventBus eventBus, String connId, String address, JsonObject envelope) {
-    JsonObject body = new JsonObject().put("connId", connId).put("address", address).put("envelope", envelope);
-    eventBus.send(Address.DELIVER_TO_CONNECTION, body, new DeliveryOptions().setLocalOnly(true));
+    eventBus.send(Address.DELIVER_TO_CONNECTION, delivery(connId, address, envelope), new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /**
+   * As {@link #deliverToConnection}, and completes with whether the connection was there, registered
+   * on {@code address}, to be written to.
+   */
+  public static Future<Boolean> deliverToConnectionAcked(EventBus eventBus, String connId, String address,
+                                                         JsonObject envelope) {
+    return eventBus.<Boolean>request(Address.DELIVER_TO_CONNECTION, delivery(connId, address, envelope),
+      new DeliveryOptions().setLocalOnly(true)).map(reply -> Boolean.TRUE.equals(reply.body()));
+  }
+
+  private static JsonObject delivery(String connId, String address, JsonObject envelope) {
+    return new JsonObject().put("connId", connId).put("address", address).put("envelope", envelope);
   }
 }

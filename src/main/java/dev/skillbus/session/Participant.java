@@ -1,8 +1,10 @@
 package dev.skillbus.session;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One user in a room, however many connections (tabs) they have there: the name, role and join time
@@ -21,5 +23,11 @@ record Participant(String userId, String name, String role, boolean active, Inte
       .put("isActive", active)
       .put("cursor", cursor)
       .put("joinedAt", Instant.ofEpochMilli(joinedAt).toString());
+  }
+
+  static JsonArray toJson(List<Participant> participants) {
+    JsonArray array = new JsonArray();
+    participants.forEach(p -> array.add(p.toJson()));
+    return array;
   }
 }

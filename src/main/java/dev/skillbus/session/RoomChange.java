@@ -14,8 +14,6 @@ record RoomChange(List<Connection> users, List<Participant> participants) implem
   static final RoomChange NONE = new RoomChange(List.of(), List.of());
 
   JsonArray participantsJson() {
-    JsonArray array = new JsonArray();
-    participants.forEach(p -> array.add(p.toJson()));
-    return array;
+    return Participant.toJson(participants);
   }
 }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rooms: membership (cluster-wide, in Hazelcast), presence, cursors, activity, messages and room
- * history. It serves the {@code session.*} requests of its own node's bridge connections, so deploy
- * exactly one instance per node. When a node dies, a survivor removes its connections; when this
+ * history. It serves the {@code session.*} requests of its own node's bridge connections, and the
+ * room services of {@code protocol.Internal} to its node's other parts, so deploy exactly one
+ * instance per node. When a node dies, a survivor removes its connections; when this
  * node stops, it removes its own first.
  *
  * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
@@ -65,6 +66,7 @@ public final class SessionVerticle extends VerticleBase {
     locals = new LocalConnections();
     actions = new RoomActions(vertx, settings, registry, events, locals);
     membership = new Membership(memberId, registry, events, locals, actions.cursors());
+    RoomServices services = new RoomServices(registry, events);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
       serve(Inbound.SESSION_LEAVE.address(), membership::leave),
@@ -72,7 +74,9 @@ public final class SessionVerticle extends VerticleBase {
       serve(Inbound.SESSION_ACTIVITY.address(), actions::activity),
       serve(Inbound.SESSION_MESSAGE.address(), actions::message),
       serve(Inbound.SESSION_HISTORY.address(), actions::history),
-      serve(Address.CONNECTION_CLOSED, membership::connectionClosed));
+      serve(Address.CONNECTION_CLOSED, membership::connectionClosed),
+      serve(Address.ROOM_EVENT, services::roomEvent),
+      serve(Address.ROOM_PARTICIPANTS, services::participants));
     membershipListener = hazelcast.getCluster().addMembershipListener(new NodeDepartures());
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on Hazelcast member {}", memberId);

@@ -1,0 +1,66 @@
+package dev.skillbus.coaching;
+
+import static dev.skillbus.coaching.CoachingFields.AGENT_ID;
+import static dev.skillbus.coaching.CoachingFields.CREATED_AT;
+import static dev.skillbus.coaching.CoachingFields.CREATED_BY;
+import static dev.skillbus.coaching.CoachingFields.SESSION_ID;
+import static dev.skillbus.coaching.CoachingFields.TEAM_LEADER_ID;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.store.ListStore;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * What quick notes and action items have in common: items of one kind kept in a list per agent,
+ * created by the agent or for them ({@link Rules#requireItemsOf}), authored by the caller's verified
+ * identity (never by the body), announced to the agent and to the item's session, listed newest
+ * first a page at a time.
+ */
+final class AgentItems {
+
+  private final String kind;
+  private final ListStore lists;
+  private final Audiences audiences;
+  private final CoachingSettings settings;
+
+  AgentItems(String kind, ListStore lists, Audiences audiences, CoachingSettings settings) {
+    this.kind = kind;
+    this.lists = lists;
+    this.audiences = audiences;
+    this.settings = settings;
+  }
+
+  /**
+   * Stores the item that {@code parse} validates out of the request body (with its {@code
+   * agentId}), stamped with its author and time; sends {@code event}; answers with the stored item.
+   */
+  Future<JsonObject> create(Message<JsonObject> message, Function<JsonObject, JsonObject> parse, String event) {
+    Identity caller = Identity.fromHeaders(message.headers());
+    JsonObject item = parse.apply(message.body());
+    String agentId = item.getString(AGENT_ID);
+    Rules.requireItemsOf(caller, agentId);
+    item.put(TEAM_LEADER_ID, caller.userId())
+      .put(CREATED_AT, CoachingFields.now())
+      .put(CREATED_BY, CoachingFields.person(caller));
+    return lists.add(kind, agentId, item).compose(stored -> announce(event, stored.value()));
+  }
+
+  /** Sends {@code event} with the item to its agent and its session, if it has one; then the item. */
+  Future<JsonObject> announce(String event, JsonObject item) {
+    return audiences.toUserAndSession(item.getString(AGENT_ID), item.getString(SESSION_ID), event, item).map(item);
+  }
+
+  /** {@code {agentId, offset?, limit?}}: a page of the agent's items that {@code keep} accepts, newest first. */
+  Future<JsonObject> list(Message<JsonObject> message, Predicate<JsonObject> keep) {
+    Identity caller = Identity.fromHeaders(message.headers());
+    String agentId = Fields.requiredId(message.body(), AGENT_ID, Fields.USER_ID);
+    Page page = Page.of(message.body(), settings);
+    Rules.requireItemsOf(caller, agentId);
+    return lists.list(kind, agentId).map(items -> page.of(items, keep).put(AGENT_ID, agentId));
+  }
+}

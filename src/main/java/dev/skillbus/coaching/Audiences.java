@@ -1,0 +1,49 @@
+package dev.skillbus.coaching;
+
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Outbound;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends coaching events to who should see them: a user's own address ({@code user.<id>}, on every
+ * node where they are connected) and a session room, where the event is durable (it gets the room's
+ * seq and history through the session part, so a client that reconnects recovers it). Events follow
+ * a stored change: when one cannot be sent, the change stands and the failure is logged.
+ */
+final class Audiences {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Audiences.class);
+
+  private final EventBus eventBus;
+
+  Audiences(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  /** To the user's address and, when {@code sessionId} is not null, to that session's room. */
+  Future<Void> toUserAndSession(String userId, String sessionId, String event, JsonObject data) {
+    toUser(userId, Envelope.of(event, null, data));
+    return sessionId == null ? Future.succeededFuture() : toRoom(sessionId, event, data);
+  }
+
+  /** A durable event in the room; completes once it is stored and published, or logged as lost. */
+  Future<Void> toRoom(String roomId, String event, JsonObject data) {
+    return Internal.roomEvent(eventBus, roomId, event, data)
+      .<Void>mapEmpty()
+      .recover(err -> {
+        LOG.warn("{} not sent to room {}: {}", event, roomId, err.getMessage());
+        return Future.succeededFuture();
+      });
+  }
+
+  /** An envelope on {@code user.<userId>}: every connection of the user that receives there gets it. */
+  void toUser(String userId, JsonObject envelope) {
+    Outbound.publish(eventBus, Address.user(userId), envelope);
+  }
+}

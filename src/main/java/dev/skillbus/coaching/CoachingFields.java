@@ -1,0 +1,111 @@
+package dev.skillbus.coaching;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Fields;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Field names of the coaching requests, stored items and events (the Coach App's names), their
+ * limits, and the validators that {@code protocol.Fields} does not have. Every refusal is a 400
+ * naming the field, or a 413 for a field over its size in bytes.
+ */
+final class CoachingFields {
+
+  static final String ID = "id";
+  static final String AGENT_ID = "agentId";
+  static final String TEAM_LEADER_ID = "teamLeaderId";
+  static final String SESSION_ID = "sessionId";
+  static final String NOTE_TYPE = "noteType";
+  static final String CONTENT = "content";
+  static final String PRIORITY = "priority";
+  static final String CATEGORY = "category";
+  static final String TITLE = "title";
+  static final String DESCRIPTION = "description";
+  static final String DUE_DATE = "dueDate";
+  static final String STATUS = "status";
+  static final String CREATED_AT = "createdAt";
+  static final String CREATED_BY = "createdBy";
+  static final String UPDATED_AT = "updatedAt";
+  static final String UPDATED_BY = "updatedBy";
+  static final String NAME = "name";
+  static final String USER_ID = "userId";
+  static final String TYPE = "type";
+  static final String MESSAGE = "message";
+  static final String DATA = "data";
+  static final String FROM = "from";
+
+  static final List<String> NOTE_TYPES = List.of("COACHING", "POSITIVE", "URGENT");
+  static final List<String> PRIORITIES = List.of("LOW", "MEDIUM", "HIGH");
+  static final List<String> NOTIFICATION_TYPES = List.of("info", "success", "warning", "error");
+
+  static final int MAX_CONTENT = 5000;
+  static final int MAX_CATEGORY = 100;
+  static final int MAX_TITLE = 200;
+  static final int MAX_DESCRIPTION = 5000;
+  static final int MAX_DATE = 64;
+  static final int MAX_MESSAGE = 2000;
+  static final int MAX_DATA_BYTES = 16 * 1024;
+
+  private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+  private CoachingFields() {
+  }
+
+  /** A required string that must be one of {@code allowed}, exactly (case matters, as in the seeds). */
+  static String oneOf(JsonObject body, String field, List<String> allowed) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw Fields.bad("'" + field + "' is required");
+    }
+    if (!(value instanceof String s) || !allowed.contains(s)) {
+      throw Fields.bad("'" + field + "' must be one of " + String.join(", ", allowed));
+    }
+    return s;
+  }
+
+  /** An optional id, {@code null} when absent. */
+  static String optionalId(JsonObject body, String field, Pattern pattern) {
+    return body.getValue(field) == null ? null : Fields.requiredId(body, field, pattern);
+  }
+
+  /** A required ISO-8601 date ({@code 2026-03-31}) or date-time ({@code 2026-03-31T17:00:00Z}), as given. */
+  static String isoDate(JsonObject body, String field) {
+    String value = Fields.requiredString(body, field, MAX_DATE);
+    try {
+      if (DATE_ONLY.matcher(value).matches()) {
+        LocalDate.parse(value);
+      } else {
+        DateTimeFormatter.ISO_DATE_TIME.parse(value);
+      }
+      return value;
+    } catch (DateTimeParseException e) {
+      throw Fields.bad("'" + field + "' must be an ISO-8601 date or date-time, e.g. 2026-03-31 or 2026-03-31T17:00:00Z");
+    }
+  }
+
+  /** Optional JSON of any shape, at most {@link #MAX_DATA_BYTES} when encoded (413 above). */
+  static Object optionalData(JsonObject body, String field) {
+    Object data = body.getValue(field);
+    if (data != null && Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
+      throw ErrorCode.TOO_LARGE.exception("'" + field + "' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
+    }
+    return data;
+  }
+
+  /** Who did something, as stored and sent: {@code {id, name}} from the verified identity. */
+  static JsonObject person(Identity identity) {
+    return new JsonObject().put(ID, identity.userId()).put(NAME, identity.name());
+  }
+
+  static String now() {
+    return Instant.now().toString();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.skillbus.coaching;
+
+import io.vertx.core.json.JsonObject;
+
+/** The coaching verticle's configuration, read from its own config object; defaults named here once. */
+record CoachingSettings(int pageSize, int maxPageSize) {
+
+  static final int DEFAULT_PAGE_SIZE = 20;
+  static final int DEFAULT_MAX_PAGE_SIZE = 100;
+
+  static CoachingSettings from(JsonObject config) {
+    int max = Math.max(1, config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));
+    int size = Math.max(1, Math.min(max, config.getInteger("pageSize", DEFAULT_PAGE_SIZE)));
+    return new CoachingSettings(size, max);
+  }
+}

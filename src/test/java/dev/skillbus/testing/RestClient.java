@@ -1,0 +1,60 @@
+package dev.skillbus.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/** Calls a node's REST API as one user (a dev token), the way a web app's back end or page does. */
+public final class RestClient {
+
+  /** An answer: the HTTP status, its headers and the JSON body. */
+  public record Answer(int status, MultiMap headers, JsonObject body) {
+  }
+
+  private final Vertx vertx;
+  private final int port;
+  private final String token;
+
+  private RestClient(Vertx vertx, int port, String token) {
+    this.vertx = vertx;
+    this.port = port;
+    this.token = token;
+  }
+
+  /** A client with a dev token for this user; a null {@code userId} sends no token. */
+  public static Future<RestClient> as(Vertx vertx, int port, String userId, String role) {
+    if (userId == null) {
+      return Future.succeededFuture(new RestClient(vertx, port, null));
+    }
+    return BridgeClient.token(vertx, port, userId, "User " + userId, role).map(t -> new RestClient(vertx, port, t));
+  }
+
+  public Future<Answer> get(String uri) {
+    return call(HttpMethod.GET, uri, null);
+  }
+
+  public Future<Answer> patch(String uri, JsonObject body) {
+    return call(HttpMethod.PATCH, uri, body);
+  }
+
+  public Future<Answer> call(HttpMethod method, String uri, JsonObject body) {
+    HttpClient http = vertx.createHttpClient();
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
+    if (token != null) {
+      options.putHeader("authorization", "Bearer " + token);
+    }
+    return http.request(options)
+      .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(body.toBuffer()))
+      .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), json(b))))
+      .eventually(http::close);
+  }
+
+  private static JsonObject json(Buffer body) {
+    return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+  }
+}
