@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, the
- * dev-token endpoint and this node's health. One instance per node: it owns the node's local room
+ * dev-token endpoint, this node's health and the browser client with its pages. One instance per node: it owns the node's local room
  * subscriptions.
  */
 public class BridgeVerticle extends VerticleBase {
@@ -127,6 +127,8 @@ public class BridgeVerticle extends VerticleBase {
     restRoutes(new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
     router.route("/api/*").failureHandler(RestErrors::handleFailure);
     router.route("/api/*").handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+    // Browser client and demo pages: last, so that no file shadows a route above.
+    WebPages.routes(router);
     return router;
   }
 
