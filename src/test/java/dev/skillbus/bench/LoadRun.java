@@ -34,10 +34,11 @@ final class LoadRun {
   /** Runs the load; fails with a message saying what could not connect or join. */
   LoadResult run() throws Exception {
     Connector connector = new Connector(vertx, options.connections());
+    EventLoops loops = EventLoops.deploy(vertx, options.loops()).await(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     try {
       Double rssBefore = server.rssMb();
       long start = System.nanoTime();
-      connectAll(connector);
+      connectAll(connector, loops);
       double connectSecs = (System.nanoTime() - start) / 1e9;
       progress("%d connections joined %d rooms in %.1f s", clients.size(), options.rooms(), connectSecs);
       Thread.sleep(SETTLE_MS);
@@ -48,16 +49,18 @@ final class LoadRun {
       return new LoadResult(options, measurements, measurements.latencies(), measurements.joins(),
         measurements.sendLags(), figures);
     } finally {
-      closeAll(connector);
+      closeAll(connector, loops);
     }
   }
 
-  private void connectAll(Connector connector) throws Exception {
+  private void connectAll(Connector connector, EventLoops loops) throws Exception {
     int n = options.connections();
     for (int first = 0; first < n; first += options.batch()) {
       List<Future<BenchClient>> batch = new ArrayList<>();
       for (int i = first; i < Math.min(n, first + options.batch()); i++) {
-        batch.add(BenchClient.open(connector, options, i, measurements).compose(BenchClient::join));
+        int index = i;
+        batch.add(loops.on(i, () -> BenchClient.open(connector, options, index, measurements)
+          .compose(BenchClient::join)));
       }
       clients.addAll(Future.all(batch).<List<BenchClient>>map(all -> all.list())
         .await(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -94,10 +97,11 @@ final class LoadRun {
     return new Cpu(cpuStart == null ? null : cpuEnd - cpuStart, generator);
   }
 
-  private void closeAll(Connector connector) throws Exception {
+  private void closeAll(Connector connector, EventLoops loops) throws Exception {
     List<Future<Void>> closing = new ArrayList<>();
     clients.forEach(client -> closing.add(client.close()));
-    Future.join(closing).transform(v -> connector.close()).await(30, TimeUnit.SECONDS);
+    Future.join(closing).transform(v -> Future.join(connector.close(), loops.undeploy()))
+      .await(30, TimeUnit.SECONDS);
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
