@@ -6,9 +6,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The figures of one run, written as the one JSON line of loadgen.js (same field names and
  * meanings) plus {@code latencyMs.p999}; {@code lateSends} and {@code sendLagMs} (how far the
- * senders fell behind their schedule); {@code disconnects}, {@code nodes} and {@code connectOnly}.
+ * senders fell behind their schedule); {@code disconnects} and {@code nodes}.
  * Latency and join times are in milliseconds from microsecond histograms; {@code null} stands for
- * what was not measured (no {@code --pid}, no traffic with {@code --connect-only}).
+ * what was not measured (no {@code --pid}; with {@code --connect-only}, whose mode reads
+ * {@code connect-only}, the traffic figures).
  */
 record LoadResult(LoadOptions options, Measurements measurements, Histogram latencies, Histogram joins,
                   Histogram sendLags, Figures figures) {
@@ -32,15 +33,17 @@ record LoadResult(LoadOptions options, Measurements measurements, Histogram late
 
   JsonObject toJson() {
     int connections = options.connections();
+    boolean traffic = !options.connectOnly();
     Double cpu = figures.serverCpuSecs();
     Double kbPerConnection = figures.rssBefore() == null ? null
       : (figures.rssConnected() - figures.rssBefore()) * 1024 / connections;
     return new JsonObject()
-      .put("target", "skillbus").put("mode", options.mode().label()).put("connectOnly", options.connectOnly())
-      .put("rooms", options.rooms()).put("size", options.size()).put("rate", options.rate())
-      .put("connections", connections).put("nodes", options.urls().size()).put("duration", options.duration())
+      .put("target", "skillbus").put("mode", traffic ? options.mode().label() : "connect-only")
+      .put("rooms", options.rooms()).put("size", options.size()).put("rate", traffic ? options.rate() : null)
+      .put("connections", connections).put("nodes", options.urls().size())
+      .put("duration", traffic ? options.duration() : null)
       .put("sent", measurements.sent()).put("expected", expected()).put("delivered", delivered()).put("loss", loss())
-      .put("deliveredPerSec", Math.round(delivered() / options.duration()))
+      .put("deliveredPerSec", traffic ? Math.round(delivered() / options.duration()) : null)
       .put("latencyMs", millis(latencies, 50, 90, 99, 99.9).put("max", max(latencies)))
       .put("joinMs", millis(joins, 50, 99))
       .put("connectSecs", r2(figures.connectSecs()))
