@@ -53,6 +53,11 @@ final class RoomRegistry {
     return Future.fromCompletionStage(rooms.submitToKey(roomId, update), context);
   }
 
+  /** Records the latest cursors of users of the room (users no longer there are skipped). */
+  Future<Boolean> updateCursors(String roomId, Map<String, RoomProcessors.Position> positions) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Cursors(positions)), context);
+  }
+
   Future<List<Participant>> participants(String roomId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context)
       .map(state -> state == null ? List.of() : state.participants());
