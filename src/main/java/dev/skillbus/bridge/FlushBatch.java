@@ -7,19 +7,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The raw sockets written to since the last flush on one event loop. The first write schedules one
- * task that flushes them all: with no delay, after the work already queued on that loop, so frames
- * that become ready together (several room events handled in one turn) leave in one system call
- * per socket and a lone frame waits for nothing but the tasks ahead of it; with a delay (the
- * {@code flushDelayMicros} setting), frames gather for that long, trading latency for fewer system
- * calls when each socket receives many small frames.
+ * Raw sockets written to but not flushed yet, on one event loop, and the one task that flushes
+ * them together. A socket joins the batch of this turn of the loop (flushed after the work already
+ * queued, so frames that become ready together leave in one system call per socket and a lone
+ * frame waits for nothing but the tasks ahead of it), or, when it was flushed very recently, the
+ * delayed batch, flushed once the {@code flushDelayMicros} window has passed. A socket that
+ * receives many small frames is thus flushed at most about once per window, a quiet one at once.
  */
 final class FlushBatch {
 
-  private static final FastThreadLocal<FlushBatch> PER_LOOP = new FastThreadLocal<>() {
+  private static final FastThreadLocal<FlushBatch[]> PER_LOOP = new FastThreadLocal<>() {
     @Override
-    protected FlushBatch initialValue() {
-      return new FlushBatch();
+    protected FlushBatch[] initialValue() {
+      return new FlushBatch[] {new FlushBatch(), new FlushBatch()};
     }
   };
 
@@ -30,9 +30,13 @@ final class FlushBatch {
   private FlushBatch() {
   }
 
-  /** Called on {@code loop}, the socket's event loop, after a write that is not flushed yet. */
+  /**
+   * Called on {@code loop}, the socket's event loop, after a write that is not flushed yet: the
+   * socket is flushed at the end of this turn ({@code delayNanos} 0) or after {@code delayNanos}.
+   */
   static void add(RawBridgeSocket socket, EventExecutor loop, long delayNanos) {
-    FlushBatch batch = PER_LOOP.get();
+    FlushBatch[] batches = PER_LOOP.get();
+    FlushBatch batch = delayNanos <= 0 ? batches[0] : batches[1];
     batch.pending.add(socket);
     if (!batch.scheduled) {
       batch.scheduled = true;

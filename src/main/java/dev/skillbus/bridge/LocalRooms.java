@@ -7,9 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,16 +29,14 @@ final class LocalRooms {
   /** Adds a connection to an address; completes when the node's subscription is in the cluster. */
   Future<Void> add(String address, BridgeConnection connection) {
     Subscription subscription = subscriptions.computeIfAbsent(address, Subscription::new);
-    if (!subscription.members.contains(connection)) {
-      subscription.members.add(connection);
-    }
+    subscription.add(connection);
     return subscription.consumer.completion();
   }
 
   /** Removes a connection; the node's subscription ends with its last local member. */
   void remove(String address, BridgeConnection connection) {
     Subscription subscription = subscriptions.get(address);
-    if (subscription != null && subscription.members.remove(connection) && subscription.members.isEmpty()) {
+    if (subscription != null && subscription.remove(connection) && subscription.members.length == 0) {
       subscriptions.remove(address);
       subscription.consumer.unregister();
     }
@@ -68,13 +65,34 @@ final class LocalRooms {
 
   private final class Subscription {
     final Buffer prefix;
-    // A list: iteration is the hot path, and a socket registers an address at most once.
-    final List<BridgeConnection> members = new ArrayList<>(4);
+    // Copied on change: events outnumber joins and leaves by far, and a write that closes a slow
+    // socket (which removes it) cannot disturb the fan-out iterating the previous array.
+    BridgeConnection[] members = new BridgeConnection[0];
     final MessageConsumer<Buffer> consumer;
 
     Subscription(String address) {
       this.prefix = Frames.recPrefix(address);
       this.consumer = eventBus.consumer(address, this::fanOut);
+    }
+
+    void add(BridgeConnection connection) {
+      if (!Arrays.asList(members).contains(connection)) {
+        BridgeConnection[] grown = Arrays.copyOf(members, members.length + 1);
+        grown[members.length] = connection;
+        members = grown;
+      }
+    }
+
+    boolean remove(BridgeConnection connection) {
+      int at = Arrays.asList(members).indexOf(connection);
+      if (at < 0) {
+        return false;
+      }
+      BridgeConnection[] shrunk = new BridgeConnection[members.length - 1];
+      System.arraycopy(members, 0, shrunk, 0, at);
+      System.arraycopy(members, at + 1, shrunk, at, members.length - at - 1);
+      members = shrunk;
+      return true;
     }
 
     OutFrame frame(Buffer envelope) {
@@ -87,8 +105,7 @@ final class LocalRooms {
       MultiMap headers = message.headers();
       boolean isVolatile = headers.contains(Header.VOLATILE);
       String origin = headers.get(Header.ORIGIN_CONN);
-      // A copy: a write may close a slow socket, which removes it from this list.
-      for (BridgeConnection member : members.toArray(new BridgeConnection[0])) {
+      for (BridgeConnection member : members) {
         if (origin == null || !origin.equals(member.id())) {
           member.deliver(frame, isVolatile);
         }

@@ -28,6 +28,7 @@ final class RawBridgeSocket implements BridgeSocket {
   private final ChannelHandlerContext ctx;
   private final long flushDelayNanos;
   private boolean flushPending;
+  private long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
 
   RawBridgeSocket(ServerWebSocket ws, ChannelHandlerContext ctx, long flushDelayNanos) {
     this.ws = ws;
@@ -81,12 +82,14 @@ final class RawBridgeSocket implements BridgeSocket {
     ctx.write(bytes, ctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
-      FlushBatch.add(this, ctx.executor(), flushDelayNanos);
+      boolean flushedRecently = System.nanoTime() - lastFlush < flushDelayNanos;
+      FlushBatch.add(this, ctx.executor(), flushedRecently ? flushDelayNanos : 0);
     }
   }
 
   void flush() {
     flushPending = false;
+    lastFlush = System.nanoTime();
     ctx.flush();
   }
 

@@ -16,14 +16,11 @@ final class CursorRecorder {
 
   private static final Logger LOG = LoggerFactory.getLogger(CursorRecorder.class);
 
-  private record Position(int line, int column) {
-  }
-
   private final Vertx vertx;
   private final RoomRegistry registry;
   private final long timerId;
   // room → user → latest position not yet written
-  private Map<String, Map<String, Position>> dirty = new HashMap<>();
+  private Map<String, Map<String, RoomProcessors.Position>> dirty = new HashMap<>();
 
   CursorRecorder(Vertx vertx, RoomRegistry registry, long intervalMs) {
     this.vertx = vertx;
@@ -32,7 +29,7 @@ final class CursorRecorder {
   }
 
   void record(String roomId, String userId, int line, int column) {
-    dirty.computeIfAbsent(roomId, r -> new HashMap<>()).put(userId, new Position(line, column));
+    dirty.computeIfAbsent(roomId, r -> new HashMap<>()).put(userId, new RoomProcessors.Position(line, column));
   }
 
   void stop() {
@@ -44,9 +41,10 @@ final class CursorRecorder {
     if (dirty.isEmpty()) {
       return;
     }
-    Map<String, Map<String, Position>> batch = dirty;
+    Map<String, Map<String, RoomProcessors.Position>> batch = dirty;
     dirty = new HashMap<>();
-    batch.forEach((roomId, users) -> users.forEach((userId, p) -> registry.update(roomId, userId, null, p.line(), p.column())
-      .onFailure(err -> LOG.warn("Could not record the cursor of {} in room {}", userId, roomId, err))));
+    // One entry processor per room, not per user: each costs a serialization round trip.
+    batch.forEach((roomId, users) -> registry.updateCursors(roomId, users)
+      .onFailure(err -> LOG.warn("Could not record the cursors of room {}", roomId, err)));
   }
 }

@@ -69,4 +69,27 @@ final class RoomProcessors {
       return true;
     }
   }
+
+  /** Records the latest cursor of several users of one room at once: one operation per room. */
+  record Cursors(Map<String, Position> positions) implements EntryProcessor<String, RoomState, Boolean> {
+    @Override
+    public Boolean process(Map.Entry<String, RoomState> entry) {
+      RoomState state = entry.getValue();
+      if (state == null) {
+        return false;
+      }
+      boolean changed = false;
+      for (Map.Entry<String, Position> p : positions.entrySet()) {
+        changed |= state.update(p.getKey(), null, p.getValue().line(), p.getValue().column());
+      }
+      if (changed) {
+        entry.setValue(state);
+      }
+      return changed;
+    }
+  }
+
+  /** A cursor position. */
+  record Position(int line, int column) implements java.io.Serializable {
+  }
 }

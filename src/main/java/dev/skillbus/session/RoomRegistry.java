@@ -6,7 +6,9 @@ import com.hazelcast.multimap.MultiMap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,6 +25,8 @@ final class RoomRegistry {
   private final Context context;
   private final IMap<String, RoomState> rooms;
   private final MultiMap<String, String> nodeRooms;
+  // This node's rooms as written (or being written) to the multimap; used on the context only.
+  private final Map<String, Future<Void>> tracked = new HashMap<>();
 
   RoomRegistry(Context context, HazelcastInstance hazelcast) {
     this.context = context;
@@ -49,6 +53,11 @@ final class RoomRegistry {
     return Future.fromCompletionStage(rooms.submitToKey(roomId, update), context);
   }
 
+  /** Records the latest cursors of users of the room (users no longer there are skipped). */
+  Future<Boolean> updateCursors(String roomId, Map<String, RoomProcessors.Position> positions) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Cursors(positions)), context);
+  }
+
   Future<List<Participant>> participants(String roomId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context)
       .map(state -> state == null ? List.of() : state.participants());
@@ -59,15 +68,20 @@ final class RoomRegistry {
   }
 
   // The multimap has no asynchronous API in Hazelcast 5.3. Ordered blocking calls keep a node's
-  // own adds and removes for one room in the order it made them.
+  // own adds and removes for one room in the order it made them. Each room is written once while
+  // the node has connections there, not once per join: the blocking calls run one at a time, and
+  // thousands of joins queued behind them made joins slow while clients connected.
 
-  /** Notes that {@code nodeId} has connections in the room; made before they are added. */
+  /** Notes that {@code nodeId} has connections in the room; completes before they are added. */
   Future<Void> trackRoom(String nodeId, String roomId) {
-    return context.executeBlocking(() -> nodeRooms.put(nodeId, roomId), true).mapEmpty();
+    return tracked.computeIfAbsent(roomId, r -> context.executeBlocking(() -> nodeRooms.put(nodeId, r), true)
+      .<Void>mapEmpty()
+      .onFailure(e -> tracked.remove(r)));
   }
 
   /** Notes that {@code nodeId} has no connections left in the room. */
   Future<Void> untrackRoom(String nodeId, String roomId) {
+    tracked.remove(roomId);
     return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
   }
 

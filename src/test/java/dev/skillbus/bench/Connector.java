@@ -1,0 +1,75 @@
+package dev.skillbus.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+
+/**
+ * Dev tokens over HTTP and raw SockJS WebSockets, to any of the nodes. Failures name what could not
+ * be reached, so that the tool's exit message says which node and which step.
+ */
+final class Connector {
+
+  static final String TOKEN_PATH = "/api/auth/token";
+  static final String WEBSOCKET_PATH = "/eventbus/websocket";
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+  private static final int TOKEN_POOL_SIZE = 16;
+
+  private final HttpClient http;
+  private final WebSocketClient websockets;
+
+  Connector(Vertx vertx, int connections) {
+    http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS),
+      new PoolOptions().setHttp1MaxSize(TOKEN_POOL_SIZE));
+    // The default allows 50 WebSockets per host; every connection of the run may go to one node.
+    websockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxConnections(connections).setConnectTimeout(CONNECT_TIMEOUT_MS));
+  }
+
+  /** A dev token for a learner. */
+  Future<String> token(URI node, String userId, String name) {
+    JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", "learner");
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+      .setHost(node.getHost()).setPort(port(node)).setURI(TOKEN_PATH).setSsl(secure(node));
+    return http.request(request)
+      .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
+      .compose(Connector::tokenOf)
+      .recover(e -> Future.failedFuture("cannot get a token from " + node + TOKEN_PATH + ": " + e.getMessage()));
+  }
+
+  Future<WebSocket> socket(URI node) {
+    WebSocketConnectOptions connect = new WebSocketConnectOptions()
+      .setHost(node.getHost()).setPort(port(node)).setURI(WEBSOCKET_PATH).setSsl(secure(node));
+    return websockets.connect(connect)
+      .recover(e -> Future.failedFuture("cannot open " + node + WEBSOCKET_PATH + ": " + e.getMessage()));
+  }
+
+  Future<Void> close() {
+    return Future.join(websockets.close(), http.close()).mapEmpty();
+  }
+
+  private static Future<String> tokenOf(HttpClientResponse response) {
+    return response.body().compose(body -> response.statusCode() == 200
+      ? Future.succeededFuture(body.toJsonObject().getString("token"))
+      : Future.failedFuture("HTTP " + response.statusCode() + " " + body));
+  }
+
+  private static boolean secure(URI node) {
+    return "https".equals(node.getScheme());
+  }
+
+  private static int port(URI node) {
+    return node.getPort() > 0 ? node.getPort() : secure(node) ? 443 : 80;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.skillbus.bridge;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("With a flush window on raw WebSockets")
+class FlushWindowTest {
+
+  static final int MESSAGES = 40;
+  static Skillbus node;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = Servers.config("flush-window-test", 5981, 5981, 5981);
+    // A window far longer than the time between two messages, so that frames do gather.
+    config.getJsonObject("bridge").put("flushDelayMicros", 20_000);
+    node = Servers.start(config);
+    vertx = node.node().vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("frames sent together still reach every member, each once and in order, replies included")
+  void everyFrameArrivesInOrder() throws Exception {
+    BridgeClient author = await(BridgeClient.connectAs(vertx, node.port(), "author", "learner"));
+    BridgeClient reader = await(BridgeClient.connectAs(vertx, node.port(), "reader", "learner"));
+    for (BridgeClient client : List.of(author, reader)) {
+      client.register("room.window");
+      await(client.call("session.join", new JsonObject().put("sessionId", "window")));
+    }
+    List<Future<JsonObject>> replies = new ArrayList<>();
+    for (int i = 0; i < MESSAGES; i++) {
+      replies.add(author.call("session.message", new JsonObject().put("sessionId", "window").put("text", "m" + i)));
+    }
+    List<Long> acknowledged = new ArrayList<>();
+    for (Future<JsonObject> reply : replies) {
+      acknowledged.add(await(reply).getLong("seq"));
+    }
+    List<Long> received = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < MESSAGES; i++) {
+      JsonObject event = await(reader.event("room.window", "message"));
+      received.add(event.getLong("seq"));
+      texts.add(event.getJsonObject("data").getString("text"));
+    }
+    assertThat(received).isSorted().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
+    assertThat(texts).first().isEqualTo("m0");
+    assertThat(texts).last().isEqualTo("m" + (MESSAGES - 1));
+  }
+}
