@@ -76,6 +76,30 @@ final class Chromium implements AutoCloseable {
     }
   }
 
+  /**
+   * The WCAG 2.1 A and AA violations axe-core finds in the page as it is now (colour contrast,
+   * labels, names, landmarks, …), one line each: rule, help, where.
+   */
+  @SuppressWarnings("unchecked")
+  static List<String> accessibilityViolations(Page page) {
+    return (List<String>) page.evaluate("async () => {\n" + Axe.SOURCE + "\n"
+      + "const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });\n"
+      + "return result.violations.map(v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '));\n}");
+  }
+
+  /** axe-core's source, from the test packages (src/test/node, installed by the build). */
+  private static final class Axe {
+    static final String SOURCE = read(Paths.get("src/test/node/node_modules/axe-core/axe.min.js"));
+
+    private static String read(Path file) {
+      try {
+        return Files.readString(file);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("axe-core is missing at " + file + ": run npm ci in src/test/node (the build does)", e);
+      }
+    }
+  }
+
   /** Saves a full-page screenshot as target/screenshots/{name}.png. */
   static Path screenshot(Page page, String name) {
     Path file = SCREENSHOTS.resolve(name + ".png");
