@@ -115,13 +115,13 @@ class WebPagesBrowserTest {
   }
 
   /**
-   * At each width: no WCAG 2.1 AA violation that axe-core finds (contrast, labels, names, …),
+   * No WCAG 2.1 AA violation that axe-core finds (contrast, labels, names, …), then at each width:
    * nothing wider than the viewport, and a screenshot in target/screenshots/{name}-{width}.png.
    */
   static void checkAndShoot(Page page, String name, int... widths) {
+    assertThat(Chromium.accessibilityViolations(page)).as("accessibility of " + name).isEmpty();
     for (int width : widths) {
       page.setViewportSize(width, 900);
-      assertThat(Chromium.accessibilityViolations(page)).as("accessibility of " + name + " at " + width).isEmpty();
       assertThat(page.evaluate("document.documentElement.scrollWidth")).as("page width").isEqualTo(width);
       Chromium.screenshot(page, name + "-" + width);
     }
