@@ -115,16 +115,18 @@ export async function rest(method, path, token, body) {
 
 /**
  * A signed-in user of a page: a dev token (fetched again on every connect and after a 401) and a
- * skillbus client with it. `?attempts=N` in the page's URL sets the reconnect attempts.
+ * skillbus client with it (more options of connect() in `options`). `?attempts=N` in the page's
+ * URL sets the reconnect attempts.
  */
 export class Visitor {
-  constructor(identity) {
+  constructor(identity, options = {}) {
     this.identity = identity;
     this.token = null;
     const attempts = Number(new URLSearchParams(location.search).get('attempts'));
     this.bus = connect({
       getToken: async () => (this.token = await devToken(identity)),
       reconnect: attempts > 0 ? { maxAttempts: attempts } : undefined,
+      ...options,
     });
   }
 

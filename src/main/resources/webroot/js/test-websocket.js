@@ -48,7 +48,7 @@ connectForm.addEventListener('submit', (e) => {
   e.preventDefault();
   const v = values(connectForm);
   visitor?.close();
-  visitor = new Visitor({ userId: v.user, name: v.name, role: v.role });
+  visitor = new Visitor({ userId: v.user, name: v.name, role: v.role }, { transport: v.transport });
   showStatus(visitor.bus);
   visitor.bus.on('state', (s) => record('state', s.state + (s.delayMs ? ' (next attempt in ' + s.delayMs + ' ms)' : '')));
   visitor.bus.on('error', (error) => record('error', describe(error)));

@@ -247,11 +247,15 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(5)
-  @DisplayName("test-websocket: connects, joins and shows a request's reply and the events")
+  @DisplayName("test-websocket: connects over the raw WebSocket, joins and shows a request's reply and the events")
   void testWebSocketPage() {
     Page page = chromium.open(url("/test-websocket"), 1440);
+    List<String> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.onWebSocket(ws -> sockets.add(ws.url()));
+    page.getByLabel("Transport").selectOption("websocket");
     button(page, "Connect").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(sockets).containsExactly("ws://127.0.0.1:" + HTTP_PORT + "/eventbus/websocket");
     button(page, "Join").click();
     assertThat(page.locator("#reply")).containsText("\"participants\"");
     page.getByLabel("Address").selectOption("session.message");
