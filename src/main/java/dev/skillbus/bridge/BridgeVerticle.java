@@ -5,12 +5,14 @@ import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.store.StoreHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -130,6 +132,12 @@ public class BridgeVerticle extends VerticleBase {
 
   /** The REST API: each endpoint is a request to a service's event-bus address (design.md, HTTP API). */
   private static void restRoutes(RestApi api) {
+    // Course generation (design.md, HTTP API); ":courseId" never matches "sessions/…" (one segment).
+    api.route(HttpMethod.POST, "/api/courses/generate", Inbound.COURSE_GENERATE.address(), 202, RestApi.BODY_AND_PATH)
+      .route(HttpMethod.GET, "/api/courses/sessions/:sessionId", Inbound.COURSE_STATUS.address(), 200, RestApi.PATH_AND_QUERY)
+      .route(HttpMethod.POST, "/api/courses/sessions/:sessionId/cancel", Inbound.COURSE_CANCEL.address(), 200,
+        RestApi.BODY_AND_PATH)
+      .route(HttpMethod.GET, "/api/courses/:courseId", Address.COURSE_GET, 200, RestApi.PATH_AND_QUERY);
   }
 
   private void upgradeRawWebSocket(RoutingContext ctx) {

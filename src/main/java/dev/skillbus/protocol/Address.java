@@ -24,6 +24,21 @@ public final class Address {
    */
   public static final String DELIVER_TO_CONNECTION = "skillbus.internal.deliver";
 
+  /**
+   * Node-local, published: a connection of this node joined a room, body {@code {connId, roomId,
+   * userId}}; services that greet joiners (a course session's {@code session_status}) listen.
+   */
+  public static final String ROOM_JOINED = "skillbus.internal.room-joined";
+
+  /** Any node: a stored course by id, body {@code {courseId}}; for the REST API only. */
+  public static final String COURSE_GET = "skillbus.course.get";
+
+  /**
+   * Prefix of each node's course address, {@code skillbus.internal.course.node.<memberId>}: asks the
+   * node that runs a generation job to stop it, body {@code {sessionId, reason}}.
+   */
+  public static final String COURSE_NODE_PREFIX = "skillbus.internal.course.node.";
+
   private Address() {
   }
 

@@ -10,6 +10,13 @@ public final class Event {
   public static final String USER_ACTIVITY_CHANGED = "user-activity-changed";
   public static final String MESSAGE = "message";
 
+  // Course generation (to a course session's room) and AI requests (to the caller's user address).
+  public static final String SESSION_STATUS = "session_status";
+  public static final String COURSE_GENERATION_UPDATE = "course_generation_update";
+  public static final String COURSE_GENERATION_COMPLETE = "course_generation_complete";
+  public static final String STATUS_UPDATE = "status_update";
+  public static final String AI_RESPONSE = "ai_response";
+
   private Event() {
   }
 }
