@@ -14,10 +14,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("Course generation over HTTP and the bridge")
 class CourseOverBridgeTest {
@@ -27,7 +31,7 @@ class CourseOverBridgeTest {
   @BeforeAll
   static void start() throws Exception {
     JsonObject config = Servers.config("course-bridge-test", 6201, 6201, 6201);
-    config.put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 80)));
+    config.put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 150)));
     node = Servers.start(config);
   }
 
@@ -116,6 +120,8 @@ class CourseOverBridgeTest {
     JsonArray missed = rejoin.getJsonArray("missed");
     assertThat(missed.stream().map(e -> ((JsonObject) e).getLong("seq")).toList())
       .containsExactlyElementsOf(IntStream.rangeClosed(1, missed.size()).mapToObj(i -> lastSeq + i).toList());
+    assertThat(missed.stream().map(e -> ((JsonObject) e).getString("event"))).as("still running on return")
+      .doesNotContain(COMPLETE);
     List<JsonObject> after = again.untilComplete(sessionId);
 
     JsonObject history = await(again.bridge.call("session.history", new JsonObject().put("sessionId", sessionId).put("since", 0)));
@@ -148,5 +154,60 @@ class CourseOverBridgeTest {
     assertThat(dan.untilComplete(sessionId)).isNotEmpty();
     dan.close();
     watcher.close();
+  }
+
+  static Stream<Arguments> refusals() {
+    String generate = "course.generate";
+    JsonObject topic = new JsonObject().put("topic", "Algebra");
+    return Stream.of(
+      refused("a generate without a topic", generate, new JsonObject(), 400, "'topic' is required"),
+      refused("a generate with a blank topic", generate, new JsonObject().put("topic", "   "), 400, "'topic' is required"),
+      refused("a generate with a topic over 200 characters", generate, new JsonObject().put("topic", "t".repeat(201)), 400,
+        "at most 200 characters"),
+      refused("a generate with a topic that is a number", generate, new JsonObject().put("topic", 42), 400, "'topic' must be a string"),
+      refused("a generate with a topic of two lines", generate, new JsonObject().put("topic", "a\nb"), 400, "one line"),
+      refused("a generate with an unknown level", generate, topic.copy().put("level", "expert"), 400,
+        "'level' must be one of beginner, intermediate, advanced"),
+      refused("a generate with webSearch as a string", generate, topic.copy().put("webSearch", "yes"), 400, "'webSearch'"),
+      refused("a status without a sessionId", "course.status", new JsonObject(), 400, "'sessionId' is required"),
+      refused("a status of a malformed sessionId", "course.status", new JsonObject().put("sessionId", "a b"), 400, "'sessionId'"),
+      refused("a status of an unknown session", "course.status", new JsonObject().put("sessionId", "course_1_none"), 404,
+        "no course session"),
+      refused("a cancel without a sessionId", "course.cancel", new JsonObject(), 400, "'sessionId' is required"),
+      refused("a cancel of an unknown session", "course.cancel", new JsonObject().put("sessionId", "nothing-here"), 404,
+        "no course session"));
+  }
+
+  static Arguments refused(String what, String address, JsonObject body, int code, String message) {
+    return Arguments.of(what, address, body, code, message);
+  }
+
+  @ParameterizedTest(name = "{0} is refused with {3}")
+  @MethodSource("refusals")
+  @DisplayName("bad requests are refused with their code and a message naming what is wrong, and start nothing")
+  void refusedRequests(String what, String address, JsonObject body, int code, String message) throws Exception {
+    CourseClient client = CourseClient.connect(node, "val", "learner");
+    JsonObject reply = await(client.bridge.request(address, body));
+    assertThat(reply.getString("type")).isEqualTo("err");
+    assertThat(reply.getInteger("failureCode")).isEqualTo(code);
+    assertThat(reply.getString("message")).contains(message);
+    assertThat(node.node().hazelcast().getMap(JobRegistry.USER_JOBS).containsKey("val")).isFalse();
+    client.close();
+  }
+
+  @Test
+  @DisplayName("the REST API needs a token (401), and answers 404 for an unknown course or session, 400 for a bad id")
+  void restRefusals() throws Exception {
+    Rest anonymous = CourseClient.rest(node, HttpMethod.POST, "/api/courses/generate", null, new JsonObject().put("topic", "x"));
+    assertThat(anonymous.status()).isEqualTo(401);
+    CourseClient client = CourseClient.connect(node, "wes", "learner");
+    assertThat(client.rest(HttpMethod.GET, "/api/courses/no-such-course", null).status()).isEqualTo(404);
+    assertThat(client.rest(HttpMethod.GET, "/api/courses/sessions/course_1_none", null).status()).isEqualTo(404);
+    assertThat(client.rest(HttpMethod.POST, "/api/courses/sessions/course_1_none/cancel", null).status()).isEqualTo(404);
+    Rest badLevel = client.rest(HttpMethod.POST, "/api/courses/generate", new JsonObject().put("topic", "x").put("level", "guru"));
+    assertThat(badLevel.status()).isEqualTo(400);
+    assertThat(badLevel.body().getJsonObject("error").getString("message")).contains("'level'");
+    assertThat(client.rest(HttpMethod.GET, "/api/courses/" + "x".repeat(129), null).status()).isEqualTo(400);
+    client.close();
   }
 }

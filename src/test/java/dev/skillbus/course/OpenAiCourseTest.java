@@ -110,4 +110,59 @@ class OpenAiCourseTest {
     assertThat(updates.get(updates.size() - 1).getString("type")).isEqualTo("error");
     client.close();
   }
+
+  /** Sends an AI request over the bridge; the reply frame. */
+  static JsonObject ask(CourseClient client, String toolId, String message, String requestId) throws Exception {
+    return await(client.bridge.request("ai.request", new JsonObject().put("toolId", toolId).put("message", message)
+      .put("requestId", requestId).put("sessionId", "study-room")));
+  }
+
+  @Test
+  @DisplayName("an AI request is accepted at once, then status_update events and one ai_response reach the caller")
+  void aiRequests() throws Exception {
+    CourseClient client = CourseClient.connect(node, "rae", "learner");
+    String inbox = "user.rae";
+    client.bridge.register(inbox);
+    JsonObject accepted = ask(client, "outline", "Photosynthesis", "r-1");
+    assertThat(accepted.getJsonObject("body")).isEqualTo(new JsonObject().put("requestId", "r-1").put("accepted", true));
+    JsonObject update = await(client.bridge.event(inbox, "status_update")).getJsonObject("data");
+    assertThat(update.getString("requestId")).isEqualTo("r-1");
+    assertThat(update.getString("status")).isEqualTo("processing");
+    JsonObject outline = await(client.bridge.event(inbox, "ai_response"));
+    assertThat(outline.getString("room")).isEqualTo("study-room");
+    assertThat(outline.getJsonObject("data").getBoolean("success")).isTrue();
+    assertThat(outline.getJsonObject("data").getString("toolId")).isEqualTo("outline");
+    assertThat(outline.getJsonObject("data").getString("content")).startsWith("# Photosynthesis: a beginner's course")
+      .contains("## Getting started with Photosynthesis");
+
+    ask(client, "chat", "How do plants eat?", "r-2");
+    JsonObject chat = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
+    assertThat(chat.getString("requestId")).isEqualTo("r-2");
+    assertThat(chat.getString("content")).isEqualTo(FakeOpenAi.CHAT_ANSWER);
+    ask(client, "chat", "unauthorized question", "r-3");
+    JsonObject failed = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
+    assertThat(failed.getBoolean("success")).isFalse();
+    assertThat(failed.getString("error")).isEqualTo("the endpoint answered HTTP 401: Incorrect API key provided");
+    client.close();
+  }
+
+  @Test
+  @DisplayName("an AI request for an unknown tool is 404, a malformed one 400, and neither runs anything")
+  void refusedAiRequests() throws Exception {
+    CourseClient client = CourseClient.connect(node, "sol", "learner");
+    client.bridge.register("user.sol");
+    int before = fake.requests().size();
+    assertThat(ask(client, "oracle", "Will it rain?", "r-1").getInteger("failureCode")).isEqualTo(404);
+    assertThat(ask(client, "chat", "", "r-2").getInteger("failureCode")).isEqualTo(400);
+    assertThat(ask(client, "chat", "x".repeat(AiRequests.MAX_MESSAGE + 1), "r-3").getInteger("failureCode")).isEqualTo(400);
+    assertThat(ask(client, "chat", "Hi", "no spaces allowed").getInteger("failureCode")).isEqualTo(400);
+    JsonObject noRequestId = await(client.bridge.request("ai.request", new JsonObject().put("toolId", "chat").put("message", "Hi")));
+    assertThat(noRequestId.getInteger("failureCode")).isEqualTo(400);
+    assertThat(noRequestId.getString("message")).contains("requestId");
+    ask(client, "outline", "Tides", "r-4");
+    assertThat(await(client.bridge.event("user.sol", "ai_response")).getJsonObject("data").getString("requestId"))
+      .as("the first answer is the one request that was accepted").isEqualTo("r-4");
+    assertThat(fake.requests()).hasSize(before);
+    client.close();
+  }
 }
