@@ -68,7 +68,15 @@ public final class CourseVerticle extends VerticleBase {
     CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs);
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()), new ChatTool(openAi)),
       settings.aiMaxConcurrentPerUser());
-    List<MessageConsumer<JsonObject>> consumers = List.of(
+    List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);
+    watchCluster(registry);
+    expiry.start(settings.sweepIntervalSeconds() * 1000);
+    LOG.info("Course verticle started on node {} with the {} generator", nodeId, settings.generator());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private List<MessageConsumer<JsonObject>> consumers(String nodeId, CourseRequests courses, AiRequests ai) {
+    return List.of(
       serve(Inbound.COURSE_GENERATE.address(), courses::generate),
       serve(Inbound.COURSE_STATUS.address(), courses::status),
       serve(Inbound.COURSE_CANCEL.address(), courses::cancel),
@@ -76,16 +84,16 @@ public final class CourseVerticle extends VerticleBase {
       serve(Inbound.AI_REQUEST.address(), ai::request),
       serve(Address.COURSE_NODE_PREFIX + nodeId, courses::cancelHere),
       vertx.eventBus().localConsumer(Address.ROOM_JOINED, courses::greet));
+  }
+
+  /** Survivors end a dead node's jobs; a node out of the cluster stops working on its own. */
+  private void watchCluster(JobRegistry registry) {
     membershipListener = hazelcast.getCluster().addMembershipListener(new NodeLoss(context, registry, jobs));
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleState.SHUTTING_DOWN) {
-        // Out of the cluster: a survivor ends our jobs, so we stop working on them.
         context.runOnContext(v -> jobs.abandonAll());
       }
     });
-    expiry.start(settings.sweepIntervalSeconds() * 1000);
-    LOG.info("Course verticle started on node {} with the {} generator", nodeId, settings.generator());
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   private CourseGenerator generator(CourseSettings settings, OpenAiClient openAi) {

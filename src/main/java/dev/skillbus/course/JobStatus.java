@@ -7,13 +7,4 @@ enum JobStatus {
   String wire() {
     return name().toLowerCase();
   }
-
-  static JobStatus of(String wire) {
-    for (JobStatus status : values()) {
-      if (status.wire().equals(wire)) {
-        return status;
-      }
-    }
-    return null;
-  }
 }

@@ -90,10 +90,6 @@ final class LocalJobs {
     new ArrayList<>(running.values()).forEach(CourseJob::abandon);
   }
 
-  int count() {
-    return running.size();
-  }
-
   private SessionEvents events(String sessionId) {
     return new SessionEvents(vertx.eventBus(), history, sessionId);
   }

@@ -50,10 +50,6 @@ final class SessionExpiry {
     due.add(new Due(System.currentTimeMillis() + ttlMillis, sessionId));
   }
 
-  int tracked() {
-    return due.size();
-  }
-
   /** Forgets every session whose time came; completes when done. */
   Future<Void> sweep() {
     long now = System.currentTimeMillis();

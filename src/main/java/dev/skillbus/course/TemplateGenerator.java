@@ -53,33 +53,41 @@ final class TemplateGenerator implements CourseGenerator {
     timer[0] = vertx.setTimer(Math.max(1, paceMs), id -> runStep(generation, steps, index + 1, timer, done));
   }
 
+  /** Analyse, plan, one step per module, review. */
   private static List<Runnable> steps(Generation generation, TemplateCourse course) {
     CourseRequest request = generation.request();
     List<String> modules = course.moduleTitles();
     int total = modules.size() + 3;
     List<Runnable> steps = new ArrayList<>();
-    steps.add(() -> {
-      generation.log("Analysing the topic \"" + request.topic() + "\" for a " + request.level().wire() + " course");
-      if (request.webSearch()) {
-        generation.log("Web search is not used by the template generator: the course is built offline");
-      }
-      generation.progress(1, total, "Topic analysed");
-    });
+    steps.add(() -> analyse(generation, request, total));
     steps.add(() -> {
       generation.log("Course title: " + course.title());
       generation.progress(2, total, "Planned " + modules.size() + " modules: " + String.join("; ", modules));
     });
     for (int i = 0; i < modules.size(); i++) {
-      int number = i + 1;
-      JsonObject module = course.module(i);
-      steps.add(() -> {
-        generation.log("Writing module " + number + ": " + module.getString("title"));
-        generation.progress(number + 2, total, "Module " + number + " of " + modules.size() + " written: "
-          + module.getJsonArray("lessons").size() + " lessons, a quiz of "
-          + module.getJsonObject("quiz").getJsonArray("questions").size() + " questions");
-      });
+      steps.add(writeModule(generation, course, i, total));
     }
     steps.add(() -> generation.progress(total, total, "Course reviewed"));
     return steps;
+  }
+
+  private static void analyse(Generation generation, CourseRequest request, int total) {
+    generation.log("Analysing the topic \"" + request.topic() + "\" for a " + request.level().wire() + " course");
+    if (request.webSearch()) {
+      generation.log("Web search is not used by the template generator: the course is built offline");
+    }
+    generation.progress(1, total, "Topic analysed");
+  }
+
+  private static Runnable writeModule(Generation generation, TemplateCourse course, int index, int total) {
+    JsonObject module = course.module(index);
+    int number = index + 1;
+    int modules = total - 3;
+    return () -> {
+      generation.log("Writing module " + number + ": " + module.getString("title"));
+      generation.progress(number + 2, total, "Module " + number + " of " + modules + " written: "
+        + module.getJsonArray("lessons").size() + " lessons, a quiz of "
+        + module.getJsonObject("quiz").getJsonArray("questions").size() + " questions");
+    };
   }
 }
