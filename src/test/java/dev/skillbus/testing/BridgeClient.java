@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
@@ -22,6 +23,8 @@ import java.util.function.Predicate;
  */
 public final class BridgeClient {
 
+  /** Held for as long as the socket: Vert.x closes a client that is no longer referenced. */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final String token;
   private final List<JsonObject> unclaimed = new ArrayList<>();
@@ -32,7 +35,8 @@ public final class BridgeClient {
   private record Waiter(Predicate<JsonObject> match, Promise<JsonObject> promise) {
   }
 
-  private BridgeClient(WebSocket socket, String token) {
+  private BridgeClient(WebSocketClient client, WebSocket socket, String token) {
+    this.client = client;
     this.socket = socket;
     this.token = token;
     socket.binaryMessageHandler(b -> received(b.toJsonObject()));
@@ -43,17 +47,20 @@ public final class BridgeClient {
   /** A dev token from {@code POST /api/auth/token}. */
   public static Future<String> token(Vertx vertx, int port, String userId, String name, String role) {
     JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", role);
-    return vertx.createHttpClient()
+    // Closed explicitly once done, which also keeps it referenced (and so open) until then.
+    HttpClient http = vertx.createHttpClient();
+    return http
       .request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port).setHost("127.0.0.1").setURI("/api/auth/token"))
       .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
-      .compose(resp -> resp.body().map(b -> b.toJsonObject().getString("token")));
+      .compose(resp -> resp.body().map(b -> b.toJsonObject().getString("token")))
+      .eventually(http::close);
   }
 
   /** Connects with a token (may be null: frames then carry no authorization). */
   public static Future<BridgeClient> connect(Vertx vertx, int port, String token) {
     WebSocketClient client = vertx.createWebSocketClient();
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
-      .map(ws -> new BridgeClient(ws, token));
+      .map(ws -> new BridgeClient(client, ws, token));
   }
 
   /** Connects as a new user with a dev token. */
@@ -144,7 +151,7 @@ public final class BridgeClient {
   }
 
   public Future<Void> close() {
-    return socket.close();
+    return socket.close().eventually(client::close);
   }
 
   private synchronized void received(JsonObject frame) {
