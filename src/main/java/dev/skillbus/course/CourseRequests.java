@@ -70,17 +70,25 @@ final class CourseRequests {
       + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     JobRef ref = new JobRef(sessionId, caller.userId(), nodeId);
     jobs.reserve(sessionId);
-    return registry.register(nodeId, caller.userId(), sessionId, settings.maxJobsPerUser())
-      .compose(added -> added ? store.create(sessionId, initialStatus(ref, caller, request))
-        .recover(err -> registry.release(nodeId, caller.userId(), sessionId).transform(v -> Future.failedFuture(err)))
-        : Future.failedFuture(ErrorCode.RATE_LIMITED.exception("you run " + settings.maxJobsPerUser()
-          + " generation jobs already; wait for one to end or cancel it")))
+    return admit(ref, caller, request)
       .onFailure(err -> jobs.unreserve(sessionId))
       .map(v -> {
         jobs.start(ref, request);
         return new JsonObject().put(SUCCESS, true).put(SESSION_ID, sessionId).put(MESSAGE,
           "Course generation started. Register on room." + sessionId + " and join it for real-time updates.");
       });
+  }
+
+  /** Within the user's limit (429 otherwise), the job is registered and its status stored: both or neither. */
+  private Future<Void> admit(JobRef ref, Identity caller, CourseRequest request) {
+    return registry.register(nodeId, ref.owner(), ref.sessionId(), settings.maxJobsPerUser()).compose(added -> {
+      if (!added) {
+        return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("you run " + settings.maxJobsPerUser()
+          + " generation jobs already; wait for one to end or cancel it"));
+      }
+      return store.create(ref.sessionId(), initialStatus(ref, caller, request))
+        .recover(err -> registry.release(nodeId, ref.owner(), ref.sessionId()).transform(v -> Future.failedFuture(err)));
+    });
   }
 
   private JsonObject initialStatus(JobRef ref, Identity caller, CourseRequest request) {

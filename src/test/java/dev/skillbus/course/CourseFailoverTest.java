@@ -92,8 +92,8 @@ class CourseFailoverTest {
   @DisplayName("when the node running a job dies, a survivor fails the job and sends the complete event")
   void nodeDiesMidJob() throws Exception {
     CourseClient starter = CourseClient.connect(NODES.get(0), "yan", "learner");
-    String sessionId = starter.rest(HttpMethod.POST, "/api/courses/generate", new JsonObject().put("topic", "Volcanoes"))
-      .body().getString("sessionId");
+    JsonObject body = new JsonObject().put("topic", "Volcanoes").put("level", "advanced");
+    String sessionId = starter.rest(HttpMethod.POST, "/api/courses/generate", body).body().getString("sessionId");
     Skillbus victim = runner(starter.status(sessionId));
     Skillbus survivor = other(victim);
     CourseClient watcher = CourseClient.connect(survivor, "zoe", "instructor");
