@@ -135,11 +135,14 @@ final class CourseRequests {
 
   private static Future<JsonObject> cancelReply(JsonObject status) {
     String now = status.getString(STATUS);
-    if (!JobStatus.CANCELLED.wire().equals(now)) {
-      return Future.failedFuture(ErrorCode.CONFLICT.exception("course session '" + status.getString(SESSION_ID)
-        + "' is " + now + " already"));
+    String sessionId = status.getString(SESSION_ID);
+    if (JobStatus.RUNNING.wire().equals(now)) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("course session '" + sessionId + "' is ending; ask again"));
     }
-    return Future.succeededFuture(new JsonObject().put(SESSION_ID, status.getString(SESSION_ID)).put(STATUS, now));
+    if (!JobStatus.CANCELLED.wire().equals(now)) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("course session '" + sessionId + "' is " + now + " already"));
+    }
+    return Future.succeededFuture(new JsonObject().put(SESSION_ID, sessionId).put(STATUS, now));
   }
 
   /** Asks the job's node to stop it; when that node does not answer or does not run it, ends it here. */

@@ -64,13 +64,16 @@ final class LocalJobs {
     job.start(settings.timeLimitSeconds());
   }
 
-  /** Cancels a job of this node; 404 when it is not running here. */
+  /**
+   * Cancels a job of this node; 404 when it is not running here. A job that is ending already (its
+   * course being stored, say) is waited for, so that the caller then reads how it ended.
+   */
   Future<Boolean> cancel(String sessionId, String by) {
     CourseJob job = running.get(sessionId);
     if (job == null) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no job of course session '" + sessionId + "' runs here"));
     }
-    return job.stop(Outcome.cancelled(by));
+    return job.stop(Outcome.cancelled(by)).compose(ended -> ended ? Future.succeededFuture(true) : job.finished().map(false));
   }
 
   /** Ends a job no node runs any more; true when this call ended it. */
