@@ -25,12 +25,16 @@ final class JobEnder {
     this.expiry = expiry;
   }
 
-  /** True when this call ended the job; false when it had ended already. */
+  /**
+   * True when this call ended the job; false when it had ended already. The job leaves the registry
+   * before the complete event goes out, so that its owner may start another one at once.
+   */
   Future<Boolean> end(JobRef job, SessionEvents events, Outcome outcome) {
     return store.updateIfRunning(job.sessionId(), outcome.statusFields())
-      .compose(ended -> ended ? announce(job, events, outcome).map(true) : Future.succeededFuture(false))
       .eventually(() -> registry.release(job.node(), job.owner(), job.sessionId())
-        .onFailure(err -> LOG.warn("Could not release course job {}", job.sessionId(), err)))
+        .onFailure(err -> LOG.warn("Could not release course job {}", job.sessionId(), err))
+        .otherwiseEmpty())
+      .compose(ended -> ended ? announce(job, events, outcome).map(true) : Future.succeededFuture(false))
       .onSuccess(ended -> {
         if (ended) {
           expiry.track(job.sessionId());
