@@ -2,22 +2,28 @@ package dev.skillbus;
 
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.coaching.CoachingVerticle;
+import dev.skillbus.course.CourseVerticle;
 import dev.skillbus.session.SessionVerticle;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A running skillbus node: the clustered Vert.x, its stores and the verticles deployed on it.
- * Stopping is ordered: the bridge closes its sockets (their connections leave their rooms and peers
- * see {@code user-left}), then the coaching and session verticles, then the stores, then the node
- * leaves the cluster.
+ * Verticles are deployed one after the other, session state first (the other parts send room
+ * events through it) and the bridge last, so that it never forwards into nothing; they stop in the
+ * reverse order: the bridge closes its sockets (their connections leave their rooms and peers see
+ * {@code user-left}), the course verticle ends its running jobs as failed (announced), then
+ * coaching and session, then the stores, then the node leaves the cluster.
  */
-public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, String bridgeDeployment,
-                       String sessionDeployment, String coachingDeployment) {
+public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, List<String> deployments) {
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
@@ -25,24 +31,28 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, S
       .compose(node -> deploy(node, config));
   }
 
-  /**
-   * Opens the stores, then deploys every verticle on a started node; session state first (coaching
-   * sends room events through it), the bridge last, so that it never forwards into nothing.
-   */
+  /** Opens the stores, then deploys every verticle on a started node, each with its config section. */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
-    JsonObject session = section(config, "session").put("nodeId", node.nodeId());
-    JsonObject bridgeConfig = section(config, "bridge").put("nodeId", node.nodeId());
     Stores stores = Stores.create(node.vertx(), StoreSettings.from(config));
-    JsonObject coaching = section(config, "coaching");
     BridgeVerticle bridge = new BridgeVerticle(stores.health());
-    return stores.start()
-      .compose(v -> node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), stores.history()),
-        new DeploymentOptions().setConfig(session)))
-      .compose(sessionId -> node.vertx().deployVerticle(new CoachingVerticle(stores.documents(), stores.lists(),
-          stores.inbox(), node.clusterManager()), new DeploymentOptions().setConfig(coaching))
-        .compose(coachingId -> node.vertx().deployVerticle(bridge, new DeploymentOptions().setConfig(bridgeConfig))
-          .map(bridgeId -> new Skillbus(node, stores, bridge, bridgeId, sessionId, coachingId))))
-      .recover(err -> stores.close().transform(v -> Future.failedFuture(err)));
+    List<Part> parts = List.of(
+      new Part(() -> new SessionVerticle(node.hazelcast(), stores.history()), section(config, "session").put("nodeId", node.nodeId())),
+      new Part(() -> new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(), node.clusterManager()),
+        section(config, "coaching")),
+      new Part(() -> new CourseVerticle(node.hazelcast(), stores.history(), stores.documents()), section(config, "course")),
+      new Part(() -> bridge, section(config, "bridge").put("nodeId", node.nodeId())));
+    List<String> deployments = new ArrayList<>();
+    Future<Void> deployed = stores.start();
+    for (Part part : parts) {
+      deployed = deployed.compose(v -> node.vertx().deployVerticle(part.verticle().get(), new DeploymentOptions().setConfig(part.config())))
+        .map(id -> {
+          deployments.add(id);
+          return null;
+        });
+    }
+    Skillbus running = new Skillbus(node, stores, bridge, deployments);
+    return deployed.map(running)
+      .recover(err -> running.undeployAll().transform(v -> stores.close()).transform(v -> Future.failedFuture(err)));
   }
 
   /** The HTTP port the bridge listens on. */
@@ -53,15 +63,25 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, S
   public Future<Void> close() {
     // Not bound to an event loop: the node's event loops are gone when vertx.close() completes.
     Promise<Void> closed = Promise.promise();
-    node.vertx().undeploy(bridgeDeployment)
-      .transform(v -> node.vertx().undeploy(coachingDeployment))
-      .transform(v -> node.vertx().undeploy(sessionDeployment))
+    undeployAll()
       .transform(v -> stores.close())
       .onComplete(v -> node.close().onComplete(closed));
     return closed.future();
   }
 
+  private Future<Void> undeployAll() {
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      undeployed = undeployed.transform(v -> node.vertx().undeploy(id));
+    }
+    return undeployed;
+  }
+
   private static JsonObject section(JsonObject config, String name) {
     return config.getJsonObject(name, new JsonObject()).copy();
+  }
+
+  private record Part(Supplier<Deployable> verticle, JsonObject config) {
   }
 }

@@ -139,6 +139,12 @@ public class BridgeVerticle extends VerticleBase {
       .route(HttpMethod.GET, "/api/agents/:agentId/notes", Address.NOTES_LIST, 200, RestApi.PATH_AND_QUERY)
       .route(HttpMethod.GET, "/api/agents/:agentId/action-items", Address.ACTIONS_LIST, 200, RestApi.PATH_AND_QUERY)
       .route(HttpMethod.PATCH, "/api/action-items/:id", Inbound.ACTIONS_UPDATE.address(), 200, RestApi.BODY_AND_PATH);
+    // Course generation (design.md, HTTP API); ":courseId" never matches "sessions/…" (one segment).
+    api.route(HttpMethod.POST, "/api/courses/generate", Inbound.COURSE_GENERATE.address(), 202, RestApi.BODY_AND_PATH)
+      .route(HttpMethod.GET, "/api/courses/sessions/:sessionId", Inbound.COURSE_STATUS.address(), 200, RestApi.PATH_AND_QUERY)
+      .route(HttpMethod.POST, "/api/courses/sessions/:sessionId/cancel", Inbound.COURSE_CANCEL.address(), 200,
+        RestApi.BODY_AND_PATH)
+      .route(HttpMethod.GET, "/api/courses/:courseId", Address.COURSE_GET, 200, RestApi.PATH_AND_QUERY);
   }
 
   private void upgradeRawWebSocket(RoutingContext ctx) {

@@ -26,7 +26,7 @@ final class RestApi {
 
   /** The JSON body (an empty object when there is none) with every path parameter added. */
   static final BodyMaker BODY_AND_PATH = ctx -> {
-    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
     if (body == null) {
       throw ErrorCode.BAD_REQUEST.exception("body must be a JSON object");
     }

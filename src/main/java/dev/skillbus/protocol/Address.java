@@ -49,6 +49,20 @@ public final class Address {
   public static final String ACTIONS_LIST = "actions.list";
   /** REST only ({@code GET /api/sessions/{sessionId}}): a session's document and participants. */
   public static final String SESSION_GET = "session.get";
+  /**
+   * Node-local, published: a connection of this node joined a room, body {@code {connId, roomId,
+   * userId}}; services that greet joiners (a course session's {@code session_status}) listen.
+   */
+  public static final String ROOM_JOINED = "skillbus.internal.room-joined";
+
+  /** Any node: a stored course by id, body {@code {courseId}}; for the REST API only. */
+  public static final String COURSE_GET = "skillbus.course.get";
+
+  /**
+   * Prefix of each node's course address, {@code skillbus.internal.course.node.<memberId>}: asks the
+   * node that runs a generation job to stop it, body {@code {sessionId, reason}}.
+   */
+  public static final String COURSE_NODE_PREFIX = "skillbus.internal.course.node.";
 
   private Address() {
   }

@@ -16,6 +16,12 @@ public final class Event {
   public static final String ACTION_ITEM_UPDATED = "actionItem:updated";
   public static final String SESSION_UPDATED = "session:updated";
   public static final String NOTIFICATION = "notification";
+  // Course generation (to a course session's room) and AI requests (to the caller's user address).
+  public static final String SESSION_STATUS = "session_status";
+  public static final String COURSE_GENERATION_UPDATE = "course_generation_update";
+  public static final String COURSE_GENERATION_COMPLETE = "course_generation_complete";
+  public static final String STATUS_UPDATE = "status_update";
+  public static final String AI_RESPONSE = "ai_response";
 
   private Event() {
   }

@@ -22,7 +22,12 @@ public enum Inbound {
   SESSION_CURSOR("session.cursor", true),
   SESSION_ACTIVITY("session.activity", true),
   SESSION_MESSAGE("session.message", true),
-  SESSION_HISTORY("session.history", true);
+  SESSION_HISTORY("session.history", true),
+  // Course generation and AI requests: any node may serve them.
+  COURSE_GENERATE("course.generate", false),
+  COURSE_CANCEL("course.cancel", false),
+  COURSE_STATUS("course.status", false),
+  AI_REQUEST("ai.request", false);
 
   private static final Map<String, Inbound> BY_ADDRESS = new HashMap<>();
 

@@ -61,8 +61,11 @@ final class Membership {
       .compose(change -> locals.isIn(caller.connId(), roomId)
         ? joinReply(request, change)
         : abandonJoin(caller.connId(), roomId))
-      .onSuccess(reply -> events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
-        .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS))))
+      .onSuccess(reply -> {
+        events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
+          .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
+        events.joined(caller.connId(), roomId, caller.userId());
+      })
       // A join that failed half-way is taken back, so that the connection is in the room or not at all.
       .recover(err -> added && locals.isIn(caller.connId(), roomId)
         ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))

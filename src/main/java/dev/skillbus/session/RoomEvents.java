@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.store.RoomHistory.HistorySlice;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
@@ -41,6 +42,12 @@ final class RoomEvents {
   /** Sends a volatile event to one connection of this node, as if on the room's address. */
   void toConnection(String connId, String roomId, String event, JsonObject data) {
     Outbound.deliverToConnection(eventBus, connId, Address.room(roomId), Envelope.of(event, roomId, data));
+  }
+
+  /** Tells this node's services that a connection joined the room (a course session greets it). */
+  void joined(String connId, String roomId, String userId) {
+    eventBus.publish(Address.ROOM_JOINED, new JsonObject().put("connId", connId).put("roomId", roomId)
+      .put("userId", userId), new DeliveryOptions().setLocalOnly(true));
   }
 
   Future<HistorySlice> position(String roomId) {

@@ -2,6 +2,7 @@ package dev.skillbus.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
  * Key-value JSON documents (a coaching session's document, a course job's state), each of a
@@ -9,6 +10,11 @@ import io.vertx.core.json.JsonObject;
  * {@code expectedVersion} that is not the document's current one fails with 409 CONFLICT, and
  * {@code 0} means "must not exist yet". Ids follow {@link Keys#ID}; a value larger than the store's
  * limit is refused with 413 before it is written.
+ *
+ * <p>A document may expire: a write with a {@code ttl} makes it expire that long after the write (a
+ * course session's status, say), and a write without one keeps whatever expiry it had. An expired
+ * document is gone: read as {@code null}, written as new (version 1). Expiry needs no timer per
+ * document: Redis expires its keys, the in-memory store drops expired documents as it is used.
  */
 public interface DocumentStore {
 
@@ -16,7 +22,12 @@ public interface DocumentStore {
   Future<Document> get(String kind, String id);
 
   /** Replaces the document's value (creating it); {@code expectedVersion} null writes unconditionally. */
-  Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion);
+  default Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion) {
+    return put(kind, id, value, expectedVersion, null);
+  }
+
+  /** Like {@link #put(String, String, JsonObject, Long)}; the document expires {@code ttl} (if not null) from now. */
+  Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion, Duration ttl);
 
   /**
    * Merges {@code fields} into the document's top level (creating it). Without an

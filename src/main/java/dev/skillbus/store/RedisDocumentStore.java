@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.List;
 
 /** Documents in Redis: one hash per document, {@code doc:<kind>:<id>}, holding its version and value. */
@@ -31,13 +32,14 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   @Override
-  public Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion) {
+  public Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion, Duration ttl) {
     return Keys.guard(() -> {
       String key = key(kind, id);
       Buffer encoded = Keys.encode(value, maxValueBytes);
       Buffer expected = Buffer.buffer(expectedVersion == null ? "" : expectedVersion.toString());
+      Buffer expiry = Buffer.buffer(ttl == null ? "" : Long.toString(Math.max(1, ttl.toMillis())));
       JsonObject stored = value.copy();
-      return redis.eval(StoreScripts.PUT, List.of(key), List.of(expected, encoded))
+      return redis.eval(StoreScripts.PUT, List.of(key), List.of(expected, encoded, expiry))
         .compose(r -> written(r, id, stored, expectedVersion));
     });
   }

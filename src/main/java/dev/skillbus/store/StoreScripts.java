@@ -6,7 +6,10 @@ package dev.skillbus.store;
  */
 final class StoreScripts {
 
-  /** KEYS[1] the document; ARGV[1] expected version or '', ARGV[2] the value: {1, version} or {0, current version}. */
+  /**
+   * KEYS[1] the document; ARGV[1] expected version or '', ARGV[2] the value, ARGV[3] time to live
+   * (ms) or '' to keep the expiry: {1, version} or {0, current version}.
+   */
   static final RedisScript PUT = RedisScript.of("""
     local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
     if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= version then
@@ -14,6 +17,9 @@ final class StoreScripts {
     end
     version = version + 1
     redis.call('HSET', KEYS[1], 'v', version, 'json', ARGV[2])
+    if ARGV[3] ~= '' then
+      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    end
     return {1, version}
     """);
 

@@ -38,7 +38,7 @@ public final class Stores {
     Clock clock = Clock.systemUTC();
     if (s.redis() == null) {
       return new Stores(new InMemoryRoomHistory(s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
-        new InMemoryDocumentStore(s.maxValueBytes()),
+        new InMemoryDocumentStore(s.maxValueBytes(), clock),
         new InMemoryListStore(s.maxValueBytes(), s.maxItemsPerOwner()),
         new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), clock),
         StoreHealth.memory(), null, null);

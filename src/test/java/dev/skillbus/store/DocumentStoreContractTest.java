@@ -8,7 +8,9 @@ import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import dev.skillbus.testing.Eventually;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,12 +27,14 @@ public abstract class DocumentStoreContractTest {
 
   private DocumentStore store;
   private String id;
+  private Vertx vertx;
 
   /** A fresh store refusing values larger than {@code maxValueBytes}. */
   protected abstract DocumentStore create(Vertx vertx, int maxValueBytes);
 
   @BeforeEach
   void setUp(Vertx vertx) {
+    this.vertx = vertx;
     store = create(vertx, MAX_VALUE_BYTES);
     id = "doc-" + UUID.randomUUID();
   }
@@ -109,5 +113,26 @@ public abstract class DocumentStoreContractTest {
     assertRefused(store.put("session", id, big, null), ErrorCode.TOO_LARGE);
     assertRefused(store.merge("session", id, big, null), ErrorCode.TOO_LARGE);
     assertThat(await(store.get("session", id))).isNull();
+  }
+
+  @Test
+  @DisplayName("a document written with a ttl is gone once it passed, and written again as new")
+  void expires() {
+    await(store.put("status", id, new JsonObject().put("n", 1), null, Duration.ofMillis(300)));
+    assertThat(await(store.get("status", id))).isNotNull();
+    await(Eventually.holds(vertx, 50, 5000, () -> store.get("status", id).map(doc -> doc == null)));
+    assertThat(await(store.put("status", id, new JsonObject().put("n", 2), 0L)).version()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a write without a ttl keeps the expiry, a write with one sets it anew")
+  void writesKeepOrResetExpiry() {
+    String kept = id + "-kept";
+    await(store.put("status", kept, new JsonObject().put("n", 1), null, Duration.ofMillis(300)));
+    await(store.merge("status", kept, new JsonObject().put("m", 2), null));
+    await(store.put("status", id, new JsonObject(), null, Duration.ofMillis(300)));
+    await(store.put("status", id, new JsonObject(), null, Duration.ofHours(1)));
+    await(Eventually.holds(vertx, 50, 5000, () -> store.get("status", kept).map(doc -> doc == null)));
+    assertThat(await(store.get("status", id))).as("ttl set anew").isNotNull();
   }
 }

@@ -48,6 +48,7 @@ public final class BridgeClient {
   /** A dev token from {@code POST /api/auth/token}. */
   public static Future<String> token(Vertx vertx, int port, String userId, String name, String role) {
     JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", role);
+    // Closed explicitly once done, which also keeps it referenced (and so open) until then.
     HttpClient http = vertx.createHttpClient();
     return http
       .request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port).setHost("127.0.0.1").setURI("/api/auth/token"))

@@ -1,0 +1,21 @@
+package dev.skillbus.course;
+
+import io.vertx.core.Future;
+import java.util.function.Consumer;
+
+/**
+ * A tool an {@code ai.request} names by its id: it answers a message with text, reporting its
+ * steps as it goes (each a {@code status_update}). It never blocks an event loop, and fails with a
+ * message that says what went wrong.
+ */
+interface AiTool {
+
+  /** The id requests use: letters, digits, {@code _} and {@code -}. */
+  String id();
+
+  /** What the tool does, for listings. */
+  String description();
+
+  /** Answers {@code message}; {@code status} takes a line for each step. */
+  Future<String> run(String message, Consumer<String> status);
+}

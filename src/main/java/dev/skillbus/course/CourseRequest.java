@@ -1,0 +1,30 @@
+package dev.skillbus.course;
+
+import static dev.skillbus.course.CourseFields.LEVEL;
+import static dev.skillbus.course.CourseFields.TOPIC;
+import static dev.skillbus.course.CourseFields.WEB_SEARCH;
+
+import dev.skillbus.protocol.Fields;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A validated {@code course.generate} body: what course to build. The topic is one line of text,
+ * trimmed; the level defaults to beginner, web search to off.
+ */
+public record CourseRequest(String topic, Level level, boolean webSearch) {
+
+  /** Parses a request body, or throws a 400 naming the field that is wrong. */
+  static CourseRequest parse(JsonObject body, int maxTopicLength) {
+    String topic = Fields.requiredString(body, TOPIC, maxTopicLength).strip();
+    if (topic.chars().anyMatch(Character::isISOControl)) {
+      throw Fields.bad("'" + TOPIC + "' must be one line of text");
+    }
+    String wire = Fields.optionalString(body, LEVEL, 32);
+    Level level = wire == null ? Level.BEGINNER : Level.of(wire);
+    if (level == null) {
+      throw Fields.bad("'" + LEVEL + "' must be one of " + Level.choices());
+    }
+    boolean webSearch = body.getValue(WEB_SEARCH) != null && Fields.requiredBoolean(body, WEB_SEARCH);
+    return new CourseRequest(topic, level, webSearch);
+  }
+}

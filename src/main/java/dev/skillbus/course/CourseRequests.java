@@ -1,0 +1,189 @@
+package dev.skillbus.course;
+
+import static dev.skillbus.course.CourseFields.CONN_ID;
+import static dev.skillbus.course.CourseFields.COURSE_ID;
+import static dev.skillbus.course.CourseFields.GENERATOR;
+import static dev.skillbus.course.CourseFields.LEVEL;
+import static dev.skillbus.course.CourseFields.MESSAGE;
+import static dev.skillbus.course.CourseFields.NODE;
+import static dev.skillbus.course.CourseFields.OWNER;
+import static dev.skillbus.course.CourseFields.OWNER_NAME;
+import static dev.skillbus.course.CourseFields.PERCENT;
+import static dev.skillbus.course.CourseFields.REASON;
+import static dev.skillbus.course.CourseFields.ROOM_ID;
+import static dev.skillbus.course.CourseFields.SESSION_ID;
+import static dev.skillbus.course.CourseFields.STARTED_AT;
+import static dev.skillbus.course.CourseFields.STATUS;
+import static dev.skillbus.course.CourseFields.SUCCESS;
+import static dev.skillbus.course.CourseFields.TOPIC;
+import static dev.skillbus.course.CourseFields.WEB_SEARCH;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Outbound;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The doors of the course requests: {@code course.generate}, {@code course.status},
+ * {@code course.cancel} and the REST-only course lookup. Each validates its body (400), then the
+ * caller's right (403), then that the session exists (404). Cancelling asks the node that runs the
+ * job to stop it; when no node runs it any more, the job is ended here.
+ */
+final class CourseRequests {
+
+  /** Every course session id starts so, which lets a join tell a course session's room at once. */
+  static final String SESSION_PREFIX = "course_";
+  private static final long NODE_REQUEST_TIMEOUT_MS = 5000;
+
+  private final EventBus eventBus;
+  private final CourseSettings settings;
+  private final String nodeId;
+  private final CourseStore store;
+  private final JobRegistry registry;
+  private final LocalJobs jobs;
+
+  CourseRequests(EventBus eventBus, CourseSettings settings, String nodeId, CourseStore store, JobRegistry registry,
+                 LocalJobs jobs) {
+    this.eventBus = eventBus;
+    this.settings = settings;
+    this.nodeId = nodeId;
+    this.store = store;
+    this.registry = registry;
+    this.jobs = jobs;
+  }
+
+  /** Starts a job on this node and answers at once with its session id; the job streams into its room. */
+  Future<JsonObject> generate(Message<JsonObject> message) {
+    Identity caller = Identity.fromHeaders(message.headers());
+    CourseRequest request = CourseRequest.parse(message.body(), settings.maxTopicLength());
+    String sessionId = SESSION_PREFIX + System.currentTimeMillis() + "_"
+      + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    JobRef ref = new JobRef(sessionId, caller.userId(), nodeId);
+    jobs.reserve(sessionId);
+    return admit(ref, caller, request)
+      .onFailure(err -> jobs.unreserve(sessionId))
+      .map(v -> {
+        jobs.start(ref, request);
+        return new JsonObject().put(SUCCESS, true).put(SESSION_ID, sessionId).put(MESSAGE,
+          "Course generation started. Register on room." + sessionId + " and join it for real-time updates.");
+      });
+  }
+
+  /** Within the user's limit (429 otherwise), the job is registered and its status stored: both or neither. */
+  private Future<Void> admit(JobRef ref, Identity caller, CourseRequest request) {
+    return registry.register(nodeId, ref.owner(), ref.sessionId(), settings.maxJobsPerUser()).compose(added -> {
+      if (!added) {
+        return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("you run " + settings.maxJobsPerUser()
+          + " generation jobs already; wait for one to end or cancel it"));
+      }
+      return store.create(ref.sessionId(), initialStatus(ref, caller, request))
+        .recover(err -> registry.release(nodeId, ref.owner(), ref.sessionId()).transform(v -> Future.failedFuture(err)));
+    });
+  }
+
+  private JsonObject initialStatus(JobRef ref, Identity caller, CourseRequest request) {
+    return new JsonObject().put(SESSION_ID, ref.sessionId()).put(STATUS, JobStatus.RUNNING.wire())
+      .put(TOPIC, request.topic()).put(LEVEL, request.level().wire()).put(WEB_SEARCH, request.webSearch())
+      .put(OWNER, caller.userId()).put(OWNER_NAME, caller.name()).put(NODE, ref.node())
+      .put(GENERATOR, jobs.generatorName()).put(STARTED_AT, Instant.now().toString()).put(PERCENT, 0);
+  }
+
+  Future<JsonObject> status(Message<JsonObject> message) {
+    Identity.fromHeaders(message.headers());
+    return current(Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID));
+  }
+
+  /**
+   * The session's status; 404 when there is none. A job said to be running on a node that is no
+   * longer in the cluster (the whole cluster restarted, say) is ended as failed first.
+   */
+  Future<JsonObject> current(String sessionId) {
+    return store.status(sessionId).compose(status -> {
+      if (status == null) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no course session '" + sessionId + "'"));
+      }
+      if (!isRunning(status) || registry.isMember(status.getString(NODE))) {
+        return Future.succeededFuture(status);
+      }
+      return jobs.endOrphan(refOf(status), Outcome.failed(NodeLoss.MESSAGE)).compose(v -> current(sessionId));
+    });
+  }
+
+  /** Only the owner or an admin cancels; a cancelled job answers the same again, an ended one 409. */
+  Future<JsonObject> cancel(Message<JsonObject> message) {
+    Identity caller = Identity.fromHeaders(message.headers());
+    String sessionId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    return current(sessionId).compose(status -> {
+      if (!caller.userId().equals(status.getString(OWNER)) && !caller.isAdmin()) {
+        return Future.failedFuture(ErrorCode.FORBIDDEN.exception(
+          "only the owner of course session '" + sessionId + "' or an admin may cancel it"));
+      }
+      Future<?> stopped = isRunning(status) ? stopJob(refOf(status), caller.name()) : Future.succeededFuture();
+      return stopped.compose(v -> current(sessionId)).compose(CourseRequests::cancelReply);
+    });
+  }
+
+  private static Future<JsonObject> cancelReply(JsonObject status) {
+    String now = status.getString(STATUS);
+    String sessionId = status.getString(SESSION_ID);
+    if (JobStatus.RUNNING.wire().equals(now)) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("course session '" + sessionId + "' is ending; ask again"));
+    }
+    if (!JobStatus.CANCELLED.wire().equals(now)) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("course session '" + sessionId + "' is " + now + " already"));
+    }
+    return Future.succeededFuture(new JsonObject().put(SESSION_ID, sessionId).put(STATUS, now));
+  }
+
+  /** Asks the job's node to stop it; when that node does not answer or does not run it, ends it here. */
+  private Future<Boolean> stopJob(JobRef ref, String by) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(NODE_REQUEST_TIMEOUT_MS);
+    JsonObject body = new JsonObject().put(SESSION_ID, ref.sessionId()).put(REASON, by);
+    return eventBus.<Boolean>request(Address.COURSE_NODE_PREFIX + ref.node(), body, options)
+      .map(reply -> true)
+      .recover(err -> jobs.endOrphan(ref, Outcome.cancelled(by)));
+  }
+
+  /** The node address's handler: cancel a job of this node. */
+  Future<Boolean> cancelHere(Message<JsonObject> message) {
+    String sessionId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    return jobs.cancel(sessionId, Fields.requiredString(message.body(), REASON, 200));
+  }
+
+  Future<JsonObject> course(Message<JsonObject> message) {
+    Identity.fromHeaders(message.headers());
+    String courseId = Fields.requiredId(message.body(), COURSE_ID, Fields.ROOM_ID);
+    return store.course(courseId).compose(course -> course == null
+      ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no course '" + courseId + "'"))
+      : Future.succeededFuture(course));
+  }
+
+  /** A connection of this node joined a room: if it is a course session's, tell the joiner its status. */
+  void greet(Message<JsonObject> joined) {
+    String roomId = joined.body().getString(ROOM_ID);
+    String connId = joined.body().getString(CONN_ID);
+    if (roomId == null || connId == null || !roomId.startsWith(SESSION_PREFIX)) {
+      return;
+    }
+    current(roomId).onSuccess(status -> Outbound.deliverToConnection(eventBus, connId, Address.room(roomId),
+      Envelope.of(Event.SESSION_STATUS, roomId, status)));
+  }
+
+  private static boolean isRunning(JsonObject status) {
+    return JobStatus.RUNNING.wire().equals(status.getString(STATUS));
+  }
+
+  private static JobRef refOf(JsonObject status) {
+    return new JobRef(status.getString(SESSION_ID), status.getString(OWNER), status.getString(NODE));
+  }
+}

@@ -1,0 +1,10 @@
+package dev.skillbus.course;
+
+/** Where a generation job is: running, then exactly one of the three ends. */
+enum JobStatus {
+  RUNNING, COMPLETED, FAILED, CANCELLED;
+
+  String wire() {
+    return name().toLowerCase();
+  }
+}

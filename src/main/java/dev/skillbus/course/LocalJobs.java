@@ -1,0 +1,99 @@
+package dev.skillbus.course;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.store.RoomHistory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The jobs this node runs, and the node's limit on them. A place is reserved before the cluster is
+ * asked about the user's limit, so that requests arriving together never exceed the node's limit.
+ * Also ends jobs for which no node is left (their node died, or the cluster restarted).
+ */
+final class LocalJobs {
+
+  private final Vertx vertx;
+  private final CourseSettings settings;
+  private final CourseGenerator generator;
+  private final CourseStore store;
+  private final JobEnder ender;
+  private final RoomHistory history;
+  private final Map<String, CourseJob> running = new HashMap<>();
+  private final Set<String> reserved = new HashSet<>();
+
+  LocalJobs(Vertx vertx, CourseSettings settings, CourseGenerator generator, CourseStore store, JobEnder ender,
+            RoomHistory history) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.generator = generator;
+    this.store = store;
+    this.ender = ender;
+    this.history = history;
+  }
+
+  String generatorName() {
+    return generator.name();
+  }
+
+  /** Reserves a place for a new job, or a 429 when the node runs its limit. */
+  void reserve(String sessionId) {
+    if (running.size() + reserved.size() >= settings.maxJobsPerNode()) {
+      throw ErrorCode.RATE_LIMITED.exception("this node runs its limit of " + settings.maxJobsPerNode()
+        + " generation jobs; try again shortly");
+    }
+    reserved.add(sessionId);
+  }
+
+  /** Gives back a place that was reserved for a job that did not start. */
+  void unreserve(String sessionId) {
+    reserved.remove(sessionId);
+  }
+
+  /** Starts a job in a place reserved for it. */
+  void start(JobRef ref, CourseRequest request) {
+    reserved.remove(ref.sessionId());
+    CourseJob job = new CourseJob(vertx, ref, request, generator, events(ref.sessionId()), store, ender);
+    running.put(ref.sessionId(), job);
+    job.finished().onComplete(v -> running.remove(ref.sessionId()));
+    job.start(settings.timeLimitSeconds());
+  }
+
+  /**
+   * Cancels a job of this node; 404 when it is not running here. A job that is ending already (its
+   * course being stored, say) is waited for, so that the caller then reads how it ended.
+   */
+  Future<Boolean> cancel(String sessionId, String by) {
+    CourseJob job = running.get(sessionId);
+    if (job == null) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no job of course session '" + sessionId + "' runs here"));
+    }
+    return job.stop(Outcome.cancelled(by)).compose(ended -> ended ? Future.succeededFuture(true) : job.finished().map(false));
+  }
+
+  /** Ends a job no node runs any more; true when this call ended it. */
+  Future<Boolean> endOrphan(JobRef ref, Outcome outcome) {
+    return ender.end(ref, events(ref.sessionId()), outcome);
+  }
+
+  /** The node is shutting down: every job ends as failed, with the events sent. */
+  Future<Void> stopAll(String reason) {
+    List<Future<Boolean>> stopping = new ArrayList<>();
+    new ArrayList<>(running.values()).forEach(job -> stopping.add(job.stop(Outcome.failed(reason))));
+    return Future.join(stopping).mapEmpty();
+  }
+
+  /** This node left the cluster: its jobs are the survivors' to end. */
+  void abandonAll() {
+    new ArrayList<>(running.values()).forEach(CourseJob::abandon);
+  }
+
+  private SessionEvents events(String sessionId) {
+    return new SessionEvents(vertx.eventBus(), history, sessionId);
+  }
+}

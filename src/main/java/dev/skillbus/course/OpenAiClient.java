@@ -1,0 +1,192 @@
+package dev.skillbus.course;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Streamed chat completions from any OpenAI-compatible endpoint ({@code POST
+ * <baseUrl>/chat/completions} with {@code stream: true}): reads the server-sent events, hands each
+ * piece of the answer to the caller as it comes, and completes with the whole answer once the
+ * stream says it is done ({@code [DONE]} or a {@code finish_reason}). An error status, a stream that
+ * breaks off, a stall longer than the timeout or an answer over the size limit fails the call with a
+ * message that says which.
+ */
+final class OpenAiClient {
+
+  private static final int MAX_LINE_BYTES = 1024 * 1024;
+  private static final int MAX_ERROR_CHARS = 300;
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final OpenAiSettings settings;
+
+  OpenAiClient(Vertx vertx, HttpClient http, OpenAiSettings settings) {
+    this.vertx = vertx;
+    this.http = http;
+    this.settings = settings;
+  }
+
+  OpenAiSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Sends {@code messages}; {@code onDelta} gets each piece of the answer. {@code onStop} receives a
+   * hook that aborts the call (the request is reset), for a caller that stops early.
+   */
+  Future<String> chat(JsonArray messages, Consumer<String> onDelta, Consumer<Runnable> onStop) {
+    RequestOptions options;
+    try {
+      options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(settings.completionsUrl());
+    } catch (RuntimeException e) {
+      return Future.failedFuture("the OpenAI base URL '" + settings.baseUrl() + "' is not a valid URL");
+    }
+    options.setConnectTimeout(settings.timeoutMs())
+      .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream");
+    if (settings.apiKey() != null) {
+      options.putHeader("authorization", "Bearer " + settings.apiKey());
+    }
+    Buffer body = new JsonObject().put("model", settings.model()).put("messages", messages).put("stream", true).toBuffer();
+    SseAnswer answer = new SseAnswer(onDelta, settings.maxAnswerChars());
+    answer.watch(vertx, settings.timeoutMs());
+    http.request(options)
+      .compose(request -> {
+        onStop.accept(request::reset);
+        answer.promise.future().onFailure(err -> request.reset());
+        return request.send(body);
+      })
+      .onSuccess(response -> read(response, answer))
+      .onFailure(err -> answer.promise.tryFail(describe(err)));
+    return answer.promise.future();
+  }
+
+  private void read(HttpClientResponse response, SseAnswer answer) {
+    if (response.statusCode() != 200) {
+      response.body().onComplete(body -> answer.promise.tryFail("the endpoint answered HTTP " + response.statusCode()
+        + (body.succeeded() ? ": " + errorText(body.result()) : "")));
+      return;
+    }
+    RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
+    lines.handler(answer::line);
+    lines.exceptionHandler(err -> answer.promise.tryFail("the stream broke off before the answer was complete ("
+      + describe(err) + ")"));
+    lines.endHandler(v -> answer.end());
+  }
+
+  /** What the endpoint said was wrong: its {@code error.message}, or the start of its body. */
+  private static String errorText(Buffer body) {
+    try {
+      JsonObject error = new JsonObject(body).getJsonObject("error");
+      if (error != null && error.getString("message") != null) {
+        return abbreviate(error.getString("message"));
+      }
+    } catch (RuntimeException e) {
+      // not JSON: show the text
+    }
+    return abbreviate(body.toString());
+  }
+
+  private String describe(Throwable err) {
+    if (err instanceof TimeoutException) {
+      return "no data from the endpoint for " + settings.timeoutMs() + " ms";
+    }
+    return "connection to the endpoint failed: " + abbreviate(String.valueOf(err.getMessage()));
+  }
+
+  static String abbreviate(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() <= MAX_ERROR_CHARS ? one : one.substring(0, MAX_ERROR_CHARS) + "…";
+  }
+
+  /**
+   * One streamed answer: the {@code data:} lines of the event stream, gathered. A watchdog fails it
+   * when nothing arrives for the timeout, before the first byte or in the middle of the stream.
+   */
+  private static final class SseAnswer {
+
+    final Promise<String> promise = Promise.promise();
+    private final Consumer<String> onDelta;
+    private final int maxChars;
+    private final StringBuilder text = new StringBuilder();
+    private boolean done;
+    private Runnable rearm = () -> { };
+
+    SseAnswer(Consumer<String> onDelta, int maxChars) {
+      this.onDelta = onDelta;
+      this.maxChars = maxChars;
+    }
+
+    void watch(Vertx vertx, long timeoutMs) {
+      long[] timer = {-1};
+      rearm = () -> {
+        vertx.cancelTimer(timer[0]);
+        timer[0] = vertx.setTimer(timeoutMs, id -> promise.tryFail("no data from the endpoint for " + timeoutMs + " ms"));
+      };
+      rearm.run();
+      promise.future().onComplete(ar -> vertx.cancelTimer(timer[0]));
+    }
+
+    void line(Buffer raw) {
+      rearm.run();
+      String line = raw.toString().strip();
+      if (done || promise.future().isComplete() || !line.startsWith("data:")) {
+        return; // blank separators, comments, event/id/retry fields
+      }
+      String payload = line.substring(5).strip();
+      if (payload.equals("[DONE]")) {
+        done = true;
+        return;
+      }
+      JsonObject chunk;
+      try {
+        chunk = new JsonObject(payload);
+      } catch (RuntimeException e) {
+        promise.tryFail("the stream sent an event that is not JSON: " + abbreviate(payload));
+        return;
+      }
+      chunk(chunk);
+    }
+
+    private void chunk(JsonObject chunk) {
+      if (chunk.getValue("error") != null) {
+        JsonObject error = chunk.getValue("error") instanceof JsonObject e ? e : new JsonObject();
+        promise.tryFail("the endpoint reported an error: " + abbreviate(error.getString("message", chunk.encode())));
+        return;
+      }
+      JsonArray choices = chunk.getJsonArray("choices", new JsonArray());
+      JsonObject choice = choices.isEmpty() || !(choices.getValue(0) instanceof JsonObject c) ? new JsonObject() : c;
+      Object content = choice.getJsonObject("delta", new JsonObject()).getValue("content");
+      if (content instanceof String piece && !piece.isEmpty()) {
+        text.append(piece);
+        if (text.length() > maxChars) {
+          promise.tryFail("the answer is longer than " + maxChars + " characters");
+          return;
+        }
+        onDelta.accept(piece);
+      }
+      if (choice.getValue("finish_reason") != null) {
+        done = true;
+      }
+    }
+
+    void end() {
+      if (done) {
+        promise.tryComplete(text.toString());
+      } else {
+        promise.tryFail("the stream ended before the answer was complete");
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.skillbus.course;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An OpenAI-compatible {@code /v1/chat/completions} endpoint for tests, streaming its answers as
+ * server-sent events. What it does depends on a word in the last message: {@code broken} (the
+ * connection closes mid-stream), {@code silent} (one piece, then nothing), {@code malformed} (JSON
+ * that is no course), {@code prose} (no JSON at all), {@code unauthorized} (HTTP 401); a chat gets
+ * {@link #CHAT_ANSWER}; anything else gets {@link #course(String)} in a fenced block.
+ */
+final class FakeOpenAi {
+
+  static final String CHAT_ANSWER = "Plants turn light, water and carbon dioxide into sugar and oxygen.";
+
+  private final List<JsonObject> requests = new ArrayList<>();
+  private HttpServer server;
+
+  /** The course the fake model writes for a topic. */
+  static JsonObject course(String topic) {
+    JsonObject question = new JsonObject().put("question", "What do plants make from light?")
+      .put("options", new JsonArray().add("Sugar").add("Salt").add("Iron").add("Oil")).put("answer", 0);
+    JsonObject lesson = new JsonObject().put("title", "Light and \"energy\"")
+      .put("outline", new JsonArray().add("Sunlight").add("Chlorophyll").add("Glucose"));
+    JsonObject module = new JsonObject().put("title", "How " + topic + " works").put("summary", "The basics.")
+      .put("objectives", new JsonArray().add("Describe " + topic)).put("lessons", new JsonArray().add(lesson))
+      .put("quiz", new JsonObject().put("questions", new JsonArray().add(question)));
+    return new JsonObject().put("title", "The model's course on " + topic).put("summary", "Written by a fake model.")
+      .put("modules", new JsonArray().add(module).add(module.copy().put("title", topic + " in practice")));
+  }
+
+  Future<Integer> start(Vertx vertx) {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(0, "127.0.0.1").map(HttpServer::actualPort);
+  }
+
+  Future<Void> close() {
+    return server.close();
+  }
+
+  synchronized List<JsonObject> requests() {
+    return List.copyOf(requests);
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      JsonObject json = body.toJsonObject();
+      synchronized (this) {
+        requests.add(new JsonObject().put("path", request.path()).put("authorization", request.getHeader("authorization"))
+          .put("body", json));
+      }
+      JsonArray messages = json.getJsonArray("messages");
+      answer(request, messages.getJsonObject(messages.size() - 1).getString("content"), messages.getJsonObject(0)
+        .getString("content").equals(ChatTool.SYSTEM_PROMPT));
+    });
+  }
+
+  private void answer(HttpServerRequest request, String message, boolean chat) {
+    HttpServerResponse response = request.response();
+    if (message.contains("unauthorized")) {
+      response.setStatusCode(401).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", "Incorrect API key provided")).encode());
+      return;
+    }
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    String topic = message.substring(message.indexOf(':') + 1).strip();
+    if (message.contains("broken")) {
+      response.write(event(course(topic).encode().substring(0, 40)));
+      response.write(event(course(topic).encode().substring(40, 80))).onComplete(v -> request.connection().close());
+    } else if (message.contains("silent")) {
+      response.write(event("{\"title\": "));
+    } else if (message.contains("malformed")) {
+      stream(response, new JsonObject().put("title", "Only a title").encode());
+    } else if (message.contains("prose")) {
+      stream(response, "Sure! Here is a lovely course about " + topic + ".");
+    } else {
+      stream(response, chat ? CHAT_ANSWER : "```json\n" + course(topic).encodePrettily() + "\n```");
+    }
+  }
+
+  /** The answer in pieces of 25 characters, then {@code [DONE]}. */
+  private static void stream(HttpServerResponse response, String answer) {
+    response.write(": keep-alive comment\n\n");
+    for (int i = 0; i < answer.length(); i += 25) {
+      response.write(event(answer.substring(i, Math.min(answer.length(), i + 25))));
+    }
+    response.end("data: [DONE]\n\n");
+  }
+
+  private static String event(String piece) {
+    JsonObject chunk = new JsonObject().put("choices", new JsonArray()
+      .add(new JsonObject().put("index", 0).put("delta", new JsonObject().put("content", piece))));
+    return "data: " + chunk.encode() + "\n\n";
+  }
+}

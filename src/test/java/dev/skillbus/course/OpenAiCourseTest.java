@@ -1,0 +1,168 @@
+package dev.skillbus.course;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.course.CourseClient.Rest;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Courses from an OpenAI-compatible endpoint")
+class OpenAiCourseTest {
+
+  static final long TIMEOUT_MS = 500;
+  static Vertx vertx;
+  static FakeOpenAi fake;
+  static Skillbus node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    fake = new FakeOpenAi();
+    int port = await(fake.start(vertx));
+    JsonObject config = Servers.config("course-openai-test", 6221, 6221, 6221);
+    config.put("course", new JsonObject().put("generator", "openai").put("openai", new JsonObject()
+      .put("baseUrl", "http://127.0.0.1:" + port + "/v1/").put("model", "fake-model").put("apiKey", "test-key")
+      .put("timeoutMs", TIMEOUT_MS)));
+    node = Servers.start(config);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+    fake.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs a job for {@code topic} to its end; the complete event's data. */
+  static JsonObject generate(CourseClient client, String topic) throws Exception {
+    String sessionId = client.generate(topic, null);
+    client.join(sessionId, 0L, null);
+    List<JsonObject> events = client.untilComplete(sessionId);
+    return events.get(events.size() - 1).getJsonObject("data");
+  }
+
+  static List<JsonObject> updates(CourseClient client, JsonObject complete) {
+    return CourseOverBridgeTest.data(client.seen(complete.getString("sessionId")), CourseClient.UPDATE);
+  }
+
+  @Test
+  @DisplayName("a good stream becomes log and progress updates, and the answer the stored course")
+  void goodStream() throws Exception {
+    CourseClient client = CourseClient.connect(node, "olga", "learner");
+    JsonObject complete = generate(client, "Photosynthesis");
+    assertThat(complete.getBoolean("success")).isTrue();
+    List<JsonObject> updates = updates(client, complete);
+    assertThat(updates).extracting(u -> u.getString("message"))
+      .contains("Writing: The model's course on Photosynthesis", "Writing: How Photosynthesis works",
+        "Writing: Light and \"energy\"", "The model is writing the course");
+    assertThat(updates.stream().filter(u -> "progress".equals(u.getString("type")))
+      .map(u -> u.getJsonObject("data").getInteger("percent")).toList()).containsExactly(25, 50, 75, 100);
+
+    Rest course = client.rest(HttpMethod.GET, "/api/courses/" + complete.getString("courseId"), null);
+    JsonObject expected = CourseShape.check(FakeOpenAi.course("Photosynthesis"));
+    assertThat(course.body().getString("title")).isEqualTo(expected.getString("title"));
+    assertThat(course.body().getJsonArray("modules")).isEqualTo(expected.getJsonArray("modules"));
+    assertThat(course.body().getString("generator")).isEqualTo("openai");
+    JsonObject sent = fake.requests().get(fake.requests().size() - 1);
+    assertThat(sent.getString("path")).isEqualTo("/v1/chat/completions");
+    assertThat(sent.getString("authorization")).isEqualTo("Bearer test-key");
+    assertThat(sent.getJsonObject("body").getString("model")).isEqualTo("fake-model");
+    assertThat(sent.getJsonObject("body").getBoolean("stream")).isTrue();
+    client.close();
+  }
+
+  @Test
+  @DisplayName("a stream that breaks off, stalls, or answers an error fails the job with what happened")
+  void brokenStreams() throws Exception {
+    CourseClient client = CourseClient.connect(node, "pia", "learner");
+    JsonObject broken = generate(client, "broken pipes");
+    assertThat(broken.getBoolean("success")).isFalse();
+    assertThat(broken.getString("error")).startsWith("the stream broke off before the answer was complete");
+    JsonObject silent = generate(client, "silent films");
+    assertThat(silent.getString("error")).isEqualTo("no data from the endpoint for " + TIMEOUT_MS + " ms");
+    JsonObject refused = generate(client, "unauthorized access");
+    assertThat(refused.getString("error")).isEqualTo("the endpoint answered HTTP 401: Incorrect API key provided");
+    JsonObject status = client.status(refused.getString("sessionId"));
+    assertThat(status.getString("status")).isEqualTo("failed");
+    assertThat(status.getString("error")).contains("401");
+    client.close();
+  }
+
+  @Test
+  @DisplayName("an answer that is not a course fails the job and says what is wrong with it")
+  void malformedAnswers() throws Exception {
+    CourseClient client = CourseClient.connect(node, "quin", "learner");
+    JsonObject incomplete = generate(client, "malformed data");
+    assertThat(incomplete.getString("error")).isEqualTo("the model's answer is not a valid course: 'summary' must be non-empty text");
+    JsonObject prose = generate(client, "prose poems");
+    assertThat(prose.getString("error")).startsWith("the model's answer is not a JSON object: Sure!");
+    List<JsonObject> updates = updates(client, prose);
+    assertThat(updates.get(updates.size() - 1).getString("type")).isEqualTo("error");
+    client.close();
+  }
+
+  /** Sends an AI request over the bridge; the reply frame. */
+  static JsonObject ask(CourseClient client, String toolId, String message, String requestId) throws Exception {
+    return await(client.bridge.request("ai.request", new JsonObject().put("toolId", toolId).put("message", message)
+      .put("requestId", requestId).put("sessionId", "study-room")));
+  }
+
+  @Test
+  @DisplayName("an AI request is accepted at once, then status_update events and one ai_response reach the caller")
+  void aiRequests() throws Exception {
+    CourseClient client = CourseClient.connect(node, "rae", "learner");
+    String inbox = "user.rae";
+    client.bridge.register(inbox);
+    JsonObject accepted = ask(client, "outline", "Photosynthesis", "r-1");
+    assertThat(accepted.getJsonObject("body")).isEqualTo(new JsonObject().put("requestId", "r-1").put("accepted", true));
+    JsonObject update = await(client.bridge.event(inbox, "status_update")).getJsonObject("data");
+    assertThat(update.getString("requestId")).isEqualTo("r-1");
+    assertThat(update.getString("status")).isEqualTo("processing");
+    JsonObject outline = await(client.bridge.event(inbox, "ai_response"));
+    assertThat(outline.getString("room")).isEqualTo("study-room");
+    assertThat(outline.getJsonObject("data").getBoolean("success")).isTrue();
+    assertThat(outline.getJsonObject("data").getString("toolId")).isEqualTo("outline");
+    assertThat(outline.getJsonObject("data").getString("content")).startsWith("# Photosynthesis: a beginner's course")
+      .contains("## Getting started with Photosynthesis");
+
+    ask(client, "chat", "How do plants eat?", "r-2");
+    JsonObject chat = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
+    assertThat(chat.getString("requestId")).isEqualTo("r-2");
+    assertThat(chat.getString("content")).isEqualTo(FakeOpenAi.CHAT_ANSWER);
+    ask(client, "chat", "unauthorized question", "r-3");
+    JsonObject failed = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
+    assertThat(failed.getBoolean("success")).isFalse();
+    assertThat(failed.getString("error")).isEqualTo("the endpoint answered HTTP 401: Incorrect API key provided");
+    client.close();
+  }
+
+  @Test
+  @DisplayName("an AI request for an unknown tool is 404, a malformed one 400, and neither runs anything")
+  void refusedAiRequests() throws Exception {
+    CourseClient client = CourseClient.connect(node, "sol", "learner");
+    client.bridge.register("user.sol");
+    int before = fake.requests().size();
+    assertThat(ask(client, "oracle", "Will it rain?", "r-1").getInteger("failureCode")).isEqualTo(404);
+    assertThat(ask(client, "chat", "", "r-2").getInteger("failureCode")).isEqualTo(400);
+    assertThat(ask(client, "chat", "x".repeat(AiRequests.MAX_MESSAGE + 1), "r-3").getInteger("failureCode")).isEqualTo(400);
+    assertThat(ask(client, "chat", "Hi", "no spaces allowed").getInteger("failureCode")).isEqualTo(400);
+    JsonObject noRequestId = await(client.bridge.request("ai.request", new JsonObject().put("toolId", "chat").put("message", "Hi")));
+    assertThat(noRequestId.getInteger("failureCode")).isEqualTo(400);
+    assertThat(noRequestId.getString("message")).contains("requestId");
+    ask(client, "outline", "Tides", "r-4");
+    assertThat(await(client.bridge.event("user.sol", "ai_response")).getJsonObject("data").getString("requestId"))
+      .as("the first answer is the one request that was accepted").isEqualTo("r-4");
+    assertThat(fake.requests()).hasSize(before);
+    client.close();
+  }
+}
