@@ -67,7 +67,9 @@ class WebPagesBrowserTest {
 
   static JsonObject config() {
     JsonObject config = Servers.config("web-pages-test", CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT)
-      .put("store", REDIS.storeConfig("web-pages-test:"));
+      .put("store", REDIS.storeConfig("web-pages-test:"))
+      // Template courses paced so that a second page joins while the first still watches.
+      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 250)));
     config.getJsonObject("bridge").put("port", HTTP_PORT);
     return config;
   }
@@ -122,7 +124,9 @@ class WebPagesBrowserTest {
     assertThat(Chromium.accessibilityViolations(page)).as("accessibility of " + name).isEmpty();
     for (int width : widths) {
       page.setViewportSize(width, 900);
-      assertThat(page.evaluate("document.documentElement.scrollWidth")).as("page width").isEqualTo(width);
+      Object tooWide = page.evaluate("w => [...document.querySelectorAll('body *')]"
+        + ".filter(e => e.getBoundingClientRect().right > w + 0.5).map(e => e.tagName + '#' + e.id + '.' + e.className)", width);
+      assertThat((List<?>) tooWide).as("elements wider than " + width + " px on " + name).isEmpty();
       Chromium.screenshot(page, name + "-" + width);
     }
   }
@@ -247,6 +251,37 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(5)
+  @DisplayName("course generator: watched to completion in one page while another joins late and sees the whole log")
+  void courseWatchedByALateJoiner() {
+    Page gia = chromium.open(url("/course.html"), 1440);
+    gia.getByLabel("Your user id").first().fill("gia");
+    field(gia, "Topic").fill("Event loops <i>in</i> practice");
+    gia.getByLabel("Level").selectOption("intermediate");
+    gia.getByLabel("Use web search").check();
+    button(gia, "Generate").click();
+    assertThat(gia.locator("#console li").nth(1)).isVisible();
+    String sessionId = gia.locator("#share code").textContent();
+
+    Page hal = chromium.open(url("/course.html?user=hal&session=" + sessionId), 375);
+    button(hal, "Watch").click();
+    LocatorAssertions.ContainsTextOptions untilDone = new LocatorAssertions.ContainsTextOptions().setTimeout(30_000);
+    assertThat(gia.locator("#job-status")).containsText("completed", untilDone);
+    assertThat(hal.locator("#job-status")).containsText("completed", untilDone);
+    assertThat(gia.locator("#course h3").first()).containsText("Event loops <i>in</i> practice");
+    assertThat(hal.locator("#course h3").first()).containsText("Event loops <i>in</i> practice");
+    assertThat(gia.locator("#console li.course_generated")).hasCount(1);
+    assertThat(gia.locator("#progress")).hasAttribute("value", "100");
+
+    List<String> seen = gia.locator("#console li").allTextContents();
+    assertThat(seen.size()).isGreaterThan(4);
+    assertThat(hal.locator("#console li").allTextContents()).as("the late joiner's log").isEqualTo(seen);
+    checkAndShoot(gia, "course", 1440);
+    checkAndShoot(hal, "course", 375);
+    close(gia, hal);
+  }
+
+  @Test
+  @Order(6)
   @DisplayName("test-websocket: connects over the raw WebSocket, joins and shows a request's reply and the events")
   void testWebSocketPage() {
     Page page = chromium.open(url("/test-websocket"), 1440);
@@ -267,7 +302,7 @@ class WebPagesBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   @DisplayName("official client: the Vert.x client's page joins a room that a skillbus.js page is in")
   void officialClientPage() {
     Page ours = sessionPage("mixed", "una", "Una", "learner", 1440);
@@ -283,7 +318,7 @@ class WebPagesBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   @DisplayName("index: links every page")
   void indexPage() {
     Page page = chromium.open(url("/"), 375);
