@@ -70,9 +70,14 @@ public final class RedisLink implements StoreHealth {
     return request;
   }
 
-  /** A Redis error reply is the command's own failure; anything else may be Redis going away. */
+  /**
+   * A Redis error reply is the command's own failure; anything else may be Redis going away. The
+   * client reports a connection that closed under a command as an error "reply" of its own
+   * ({@code CONNECTION_CLOSED}): that is Redis going away too.
+   */
   private Future<Response> failed(Throwable err) {
-    if (err instanceof Response && !String.valueOf(err.getMessage()).startsWith("LOADING")) {
+    String message = String.valueOf(err.getMessage());
+    if (err instanceof Response && !message.startsWith("LOADING") && !message.startsWith("CONNECTION_CLOSED")) {
       return Future.failedFuture(err);
     }
     LOG.debug("Redis command failed: {}", err.toString());
