@@ -1,48 +1,68 @@
 package dev.skillbus;
 
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.coaching.CoachingVerticle;
+import dev.skillbus.ops.Metrics;
+import dev.skillbus.ops.OpsVerticle;
 import dev.skillbus.session.SessionVerticle;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.store.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A running skillbus node: the clustered Vert.x, its stores and the verticles deployed on it.
- * Stopping is ordered: the bridge closes its sockets (their connections leave their rooms and peers
- * see {@code user-left}), then the coaching and session verticles, then the stores, then the node
- * leaves the cluster.
+ * A running skillbus node: the clustered Vert.x, its stores, the rooms' access rules and the
+ * verticles deployed on it. Stopping is ordered, last deployed first: the bridge closes its sockets
+ * (their connections leave their rooms and peers see {@code user-left}), then operations, coaching
+ * and session, then the rules and the stores, then the node leaves the cluster.
  */
-public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, String bridgeDeployment,
-                       String sessionDeployment, String coachingDeployment) {
+public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeVerticle bridge,
+                       List<String> deployments) {
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
-    return ClusterNode.start(config.getJsonObject("cluster", new JsonObject()))
+    return ClusterNode.start(section(config, "cluster"), section(config, "metrics"))
       .compose(node -> deploy(node, config));
   }
 
   /**
-   * Opens the stores, then deploys every verticle on a started node; session state first (coaching
-   * sends room events through it), the bridge last, so that it never forwards into nothing.
+   * Opens the stores and the rules, then deploys every verticle on a started node; session state
+   * first (coaching sends room events through it), the bridge last, so that it never forwards into
+   * nothing.
    */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
-    JsonObject session = section(config, "session").put("nodeId", node.nodeId());
-    JsonObject bridgeConfig = section(config, "bridge").put("nodeId", node.nodeId());
-    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config));
-    JsonObject coaching = section(config, "coaching");
-    BridgeVerticle bridge = new BridgeVerticle(stores.health());
-    return stores.start()
-      .compose(v -> node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), stores.history()),
-        new DeploymentOptions().setConfig(session)))
-      .compose(sessionId -> node.vertx().deployVerticle(new CoachingVerticle(stores.documents(), stores.lists(),
-          stores.inbox(), node.clusterManager()), new DeploymentOptions().setConfig(coaching))
-        .compose(coachingId -> node.vertx().deployVerticle(bridge, new DeploymentOptions().setConfig(bridgeConfig))
-          .map(bridgeId -> new Skillbus(node, stores, bridge, bridgeId, sessionId, coachingId))))
-      .recover(err -> stores.close().transform(v -> Future.failedFuture(err)));
+    Metrics metrics = node.metrics();
+    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config), metrics.storeCommands());
+    RoomRules rules = RoomRules.of(node.hazelcast());
+    BridgeVerticle bridge = new BridgeVerticle(metrics, rules);
+    List<Supplier<Future<String>>> verticles = List.of(
+      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules),
+        section(config, "session").put("nodeId", node.nodeId())),
+      () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
+        node.clusterManager(), metrics), section(config, "coaching")),
+      () -> deploy(node, new OpsVerticle(node.clusterManager(), metrics, rules, stores.health()),
+        section(config, "ops").put("nodeId", node.nodeId())),
+      () -> deploy(node, bridge, section(config, "bridge").put("nodeId", node.nodeId())));
+    List<String> deployed = new ArrayList<>();
+    Future<Void> started = stores.start().compose(v -> rules.start(node.vertx()));
+    for (Supplier<Future<String>> verticle : verticles) {
+      started = started.compose(v -> verticle.get().onSuccess(deployed::add).mapEmpty());
+    }
+    return started
+      .map(v -> new Skillbus(node, stores, rules, bridge, List.copyOf(deployed)))
+      .recover(err -> new Skillbus(node, stores, rules, bridge, deployed).stop()
+        .transform(v -> Future.failedFuture(err)));
+  }
+
+  private static Future<String> deploy(ClusterNode node, Deployable verticle, JsonObject config) {
+    return node.vertx().deployVerticle(verticle, new DeploymentOptions().setConfig(config));
   }
 
   /** The HTTP port the bridge listens on. */
@@ -53,12 +73,18 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, S
   public Future<Void> close() {
     // Not bound to an event loop: the node's event loops are gone when vertx.close() completes.
     Promise<Void> closed = Promise.promise();
-    node.vertx().undeploy(bridgeDeployment)
-      .transform(v -> node.vertx().undeploy(coachingDeployment))
-      .transform(v -> node.vertx().undeploy(sessionDeployment))
-      .transform(v -> stores.close())
-      .onComplete(v -> node.close().onComplete(closed));
+    stop().onComplete(v -> node.close().onComplete(closed));
     return closed.future();
+  }
+
+  /** Undeploys the verticles, last deployed first, then closes the rules and the stores. */
+  private Future<Void> stop() {
+    Future<Void> stopped = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      stopped = stopped.transform(v -> node.vertx().undeploy(id));
+    }
+    return stopped.transform(v -> rules.close()).transform(v -> stores.close());
   }
 
   private static JsonObject section(JsonObject config, String name) {
