@@ -6,9 +6,14 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
+import dev.skillbus.ops.Metrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -17,26 +22,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A clustered Vert.x instance on Hazelcast. The Hazelcast file ({@code conf/cluster.xml}, or the one
  * shipped with vertx-hazelcast) holds the data-structure settings; the cluster name, host, port and
- * member list come from config so that several nodes run side by side on one machine.
+ * member list come from config so that several nodes run side by side on one machine. Each node has
+ * its own {@link Metrics}, into which its Vert.x records (event bus, HTTP, pools, JVM) unless the
+ * {@code metrics} config says {@code "vertx": false}.
  */
-public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager) {
+public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, Metrics metrics) {
 
   public static final String DEFAULT_CLUSTER_FILE = "conf/cluster.xml";
   private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d+)-(\\d+)");
 
-  /** Starts a clustered Vert.x with the {@code cluster} section of the config. */
+  /** Starts a clustered Vert.x with the {@code cluster} section of the config, Vert.x metrics on. */
   public static Future<ClusterNode> start(JsonObject cluster) {
+    return start(cluster, new JsonObject());
+  }
+
+  /** Starts a clustered Vert.x with the {@code cluster} and {@code metrics} sections of the config. */
+  public static Future<ClusterNode> start(JsonObject cluster, JsonObject metricsConfig) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
-    return Vertx.builder()
-      .withClusterManager(manager)
-      .buildClustered()
-      .map(vertx -> new ClusterNode(vertx, manager));
+    Metrics metrics = Metrics.create();
+    VertxBuilder builder = Vertx.builder().withClusterManager(manager);
+    if (metricsConfig.getBoolean("vertx", true)) {
+      builder.with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .setJvmMetricsEnabled(true)
+          // Registries are shared by name within a JVM: each node (several in tests) needs its own.
+          .setRegistryName("skillbus-" + UUID.randomUUID())))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    }
+    return builder.buildClustered().map(vertx -> new ClusterNode(vertx, manager, metrics));
   }
 
   public HazelcastInstance hazelcast() {

@@ -1,8 +1,11 @@
 package dev.skillbus;
 
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.coaching.CoachingVerticle;
 import dev.skillbus.course.CourseVerticle;
+import dev.skillbus.ops.Metrics;
+import dev.skillbus.ops.OpsVerticle;
 import dev.skillbus.session.SessionVerticle;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.store.Stores;
@@ -16,43 +19,54 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A running skillbus node: the clustered Vert.x, its stores and the verticles deployed on it.
- * Verticles are deployed one after the other, session state first (the other parts send room
- * events through it) and the bridge last, so that it never forwards into nothing; they stop in the
- * reverse order: the bridge closes its sockets (their connections leave their rooms and peers see
- * {@code user-left}), the course verticle ends its running jobs as failed (announced), then
- * coaching and session, then the stores, then the node leaves the cluster.
+ * A running skillbus node: the clustered Vert.x, its stores, the rooms' access rules and the
+ * verticles deployed on it. Stopping is ordered, last deployed first: the bridge closes its sockets
+ * (their connections leave their rooms and peers see {@code user-left}), then operations, course
+ * generation (its running jobs end as failed, announced), coaching and session, then the rules and
+ * the stores, then the node leaves the cluster.
  */
-public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, List<String> deployments) {
+public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeVerticle bridge,
+                       List<String> deployments) {
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
-    return ClusterNode.start(config.getJsonObject("cluster", new JsonObject()))
+    return ClusterNode.start(section(config, "cluster"), section(config, "metrics"))
       .compose(node -> deploy(node, config));
   }
 
-  /** Opens the stores, then deploys every verticle on a started node, each with its config section. */
+  /**
+   * Opens the stores and the rules, then deploys every verticle on a started node; session state
+   * first (coaching sends room events through it), the bridge last, so that it never forwards into
+   * nothing.
+   */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
-    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config));
-    BridgeVerticle bridge = new BridgeVerticle(stores.health());
-    List<Part> parts = List.of(
-      new Part(() -> new SessionVerticle(node.hazelcast(), stores.history()), section(config, "session").put("nodeId", node.nodeId())),
-      new Part(() -> new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(), node.clusterManager()),
-        section(config, "coaching")),
-      new Part(() -> new CourseVerticle(node.hazelcast(), stores.history(), stores.documents()), section(config, "course")),
-      new Part(() -> bridge, section(config, "bridge").put("nodeId", node.nodeId())));
-    List<String> deployments = new ArrayList<>();
-    Future<Void> deployed = stores.start();
-    for (Part part : parts) {
-      deployed = deployed.compose(v -> node.vertx().deployVerticle(part.verticle().get(), new DeploymentOptions().setConfig(part.config())))
-        .map(id -> {
-          deployments.add(id);
-          return null;
-        });
+    Metrics metrics = node.metrics();
+    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config), metrics.storeCommands());
+    RoomRules rules = RoomRules.of(node.hazelcast());
+    BridgeVerticle bridge = new BridgeVerticle(metrics, rules);
+    List<Supplier<Future<String>>> verticles = List.of(
+      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules),
+        section(config, "session").put("nodeId", node.nodeId())),
+      () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
+        node.clusterManager(), metrics), section(config, "coaching")),
+      () -> deploy(node, new CourseVerticle(node.hazelcast(), stores.history(), stores.documents(), metrics),
+        section(config, "course")),
+      () -> deploy(node, new OpsVerticle(node.clusterManager(), metrics, rules, stores.health()),
+        section(config, "ops").put("nodeId", node.nodeId())),
+      () -> deploy(node, bridge, section(config, "bridge").put("nodeId", node.nodeId())));
+    List<String> deployed = new ArrayList<>();
+    Future<Void> started = stores.start().compose(v -> rules.start(node.vertx()));
+    for (Supplier<Future<String>> verticle : verticles) {
+      started = started.compose(v -> verticle.get().onSuccess(deployed::add).mapEmpty());
     }
-    Skillbus running = new Skillbus(node, stores, bridge, deployments);
-    return deployed.map(running)
-      .recover(err -> running.undeployAll().transform(v -> stores.close()).transform(v -> Future.failedFuture(err)));
+    return started
+      .map(v -> new Skillbus(node, stores, rules, bridge, List.copyOf(deployed)))
+      .recover(err -> new Skillbus(node, stores, rules, bridge, deployed).stop()
+        .transform(v -> Future.failedFuture(err)));
+  }
+
+  private static Future<String> deploy(ClusterNode node, Deployable verticle, JsonObject config) {
+    return node.vertx().deployVerticle(verticle, new DeploymentOptions().setConfig(config));
   }
 
   /** The HTTP port the bridge listens on. */
@@ -63,25 +77,21 @@ public record Skillbus(ClusterNode node, Stores stores, BridgeVerticle bridge, L
   public Future<Void> close() {
     // Not bound to an event loop: the node's event loops are gone when vertx.close() completes.
     Promise<Void> closed = Promise.promise();
-    undeployAll()
-      .transform(v -> stores.close())
-      .onComplete(v -> node.close().onComplete(closed));
+    stop().onComplete(v -> node.close().onComplete(closed));
     return closed.future();
   }
 
-  private Future<Void> undeployAll() {
-    Future<Void> undeployed = Future.succeededFuture();
+  /** Undeploys the verticles, last deployed first, then closes the rules and the stores. */
+  private Future<Void> stop() {
+    Future<Void> stopped = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
-      undeployed = undeployed.transform(v -> node.vertx().undeploy(id));
+      stopped = stopped.transform(v -> node.vertx().undeploy(id));
     }
-    return undeployed;
+    return stopped.transform(v -> rules.close()).transform(v -> stores.close());
   }
 
   private static JsonObject section(JsonObject config, String name) {
     return config.getJsonObject(name, new JsonObject()).copy();
-  }
-
-  private record Part(Supplier<Deployable> verticle, JsonObject config) {
   }
 }

@@ -16,15 +16,19 @@ import org.junit.jupiter.api.Test;
 class StoreSelectionTest {
 
   @Test
-  @DisplayName("without REDIS_URL a node keeps its store in memory and its health says ok")
+  @DisplayName("without REDIS_URL a node keeps its store in memory and its health says UP with Redis not configured")
   void memoryByDefault() throws Exception {
     Skillbus node = Servers.start(Servers.config("store-selection-test", 6030, 6030, 6030));
     try {
       Servers.Health health = await(Servers.health(node));
       assertThat(node.stores().shared()).isFalse();
       assertThat(health.status()).isEqualTo(200);
-      assertThat(health.body()).isEqualTo(new JsonObject().put("status", "ok").put("node", node.node().nodeId())
-        .put("store", new JsonObject().put("type", "memory")));
+      assertThat(health.body().getString("status")).isEqualTo("UP");
+      assertThat(health.body().getString("node")).isEqualTo(node.node().nodeId());
+      assertThat(health.body().getString("redis")).isEqualTo("NOT_CONFIGURED");
+      assertThat(health.body().getInteger("clusterSize")).isEqualTo(1);
+      assertThat(health.body().getJsonArray("nodes")).containsExactly(new JsonObject().put("node", node.node().nodeId())
+        .put("status", "UP").put("redis", "NOT_CONFIGURED").put("uptime", health.body().getLong("uptime")));
     } finally {
       node.close().await(30, TimeUnit.SECONDS);
     }

@@ -12,6 +12,8 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
  * Verifies HS256 bearer tokens (claims {@code sub}, {@code name}, {@code role}) and, for dev tokens,
@@ -20,10 +22,14 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 public final class TokenService {
 
   public static final int MAX_NAME_LENGTH = 100;
+  /** Who a caller presenting the admin key is: it names no user of the app. */
+  public static final Identity ADMIN_KEY_HOLDER = new Identity("admin-key", "Administrator", Role.ADMIN);
   private static final String BEARER = "Bearer ";
+  private static final int MIN_ADMIN_KEY_LENGTH = 16;
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
+  private final byte[] adminKey;
 
   public TokenService(Vertx vertx, JsonObject auth) {
     String secret = auth.getString("secret", "");
@@ -33,6 +39,11 @@ public final class TokenService {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.ttlSeconds = auth.getInteger("tokenTtlSeconds", 86400);
+    String key = auth.getString("adminKey", "");
+    if (!key.isEmpty() && key.length() < MIN_ADMIN_KEY_LENGTH) {
+      throw new IllegalStateException("bridge.auth.adminKey (SKILLBUS_ADMIN_KEY) must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
+    }
+    this.adminKey = key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A verified token: who it names, and when it stops being valid (epoch millis, or MAX_VALUE). */
@@ -50,6 +61,20 @@ public final class TokenService {
     return jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())))
       .recover(e -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token: " + e.getMessage())))
       .map(TokenService::toVerified);
+  }
+
+  /**
+   * The admin rule of the operations API: the admin key as the bearer value, or a token whose role
+   * is {@code admin}. A 401 failure without a valid key or token, a 403 for another role.
+   */
+  public Future<Identity> verifyAdmin(String authorization) {
+    if (adminKey != null && authorization != null && authorization.startsWith(BEARER)
+      && MessageDigest.isEqual(adminKey, authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8))) {
+      return Future.succeededFuture(ADMIN_KEY_HOLDER);
+    }
+    return verify(authorization).compose(verified -> verified.identity().isAdmin()
+      ? Future.succeededFuture(verified.identity())
+      : Future.failedFuture(ErrorCode.FORBIDDEN.exception("the admin role is required")));
   }
 
   /** Issues a token for this identity, valid for the configured time. */

@@ -35,8 +35,11 @@ final class BridgeConnection {
   private final Refusals refusals;
   private final SocketIdentity identity;
   private Future<Void> registrations = Future.succeededFuture();
+  private final long openedAt = System.currentTimeMillis();
   private long lastSeen = System.nanoTime();
   private int framesWhileFull;
+  private boolean announced;
+  private String closeReason;
   private boolean closed;
 
   BridgeConnection(String id, BridgeSocket socket, BridgeContext bridge) {
@@ -62,6 +65,7 @@ final class BridgeConnection {
   }
 
   void start() {
+    bridge.metrics().connectionOpened();
     socket.start(this::handleFrame, v -> handleClosed());
   }
 
@@ -82,6 +86,7 @@ final class BridgeConnection {
       return;
     }
     socket.write(frame);
+    bridge.metrics().frameOut();
   }
 
   /** Writes a frame meant for this connection only (a reply, an error). */
@@ -93,7 +98,7 @@ final class BridgeConnection {
 
   void close(int code, String reason) {
     if (!closed) {
-      LOG.info("Closing connection {} of user {} on node {}: {}", id, userIdForLog(), bridge.nodeId(), reason);
+      closeReason = reason;
       socket.close(code, reason);
       handleClosed();
     }
@@ -101,6 +106,7 @@ final class BridgeConnection {
 
   private void handleFrame(Buffer buffer) {
     lastSeen = System.nanoTime();
+    bridge.metrics().frameIn();
     JsonObject frame = parse(buffer);
     if (!bucket.tryTake(lastSeen)) {
       refuse(frame, ErrorCode.RATE_LIMITED, "rate_limited", "too many frames; slow down");
@@ -145,6 +151,7 @@ final class BridgeConnection {
       refuse(frame, ErrorCode.of(caller.cause()), "access_denied", caller.cause().getMessage());
       return;
     }
+    announce(caller.result());
     try {
       switch (frame.getString("type")) {
         case "send" -> handleSend(frame, caller.result());
@@ -241,6 +248,7 @@ final class BridgeConnection {
         : "register".equals(frame.getValue("type")) && frame.getValue("address") instanceof String a ? a : null;
     }
     LOG.info("Refused frame from connection {} of user {} on node {}: {} {}", id, userIdForLog(), bridge.nodeId(), code.code(), reason);
+    bridge.metrics().refused(code);
     deliver(Frames.err(address, code, "RECIPIENT_FAILURE", message, reason));
     if (refusals.countAndCheck(System.nanoTime())) {
       close(4029, "too many refused frames");
@@ -263,7 +271,34 @@ final class BridgeConnection {
       who.stamp(options, id);
     }
     bridge.eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", id), options);
-    LOG.info("Connection {} of user {} closed on node {}", id, userIdForLog(), bridge.nodeId());
+    bridge.metrics().connectionClosed();
+    LOG.info("Connection {} of user {} closed on node {}: {}", id, userIdForLog(), bridge.nodeId(),
+      closeReason == null ? "socket closed" : closeReason);
+  }
+
+  /** The log line of an opened connection, once its user is known: with its first authenticated frame. */
+  private void announce(Identity caller) {
+    if (!announced) {
+      announced = true;
+      LOG.info("Connection {} of user {} opened on node {}", id, caller.userId(), bridge.nodeId());
+    }
+  }
+
+  // Operations: an admin moves this connection's user in or out of a room (ops), as its client would.
+
+  /** When the socket opened, epoch millis. */
+  long openedAt() {
+    return openedAt;
+  }
+
+  /** Registers on an address for the user, as a register frame would; completes once it is in place. */
+  Future<Void> registerForUser(String address) {
+    handleRegister(address, identity());
+    return registrations;
+  }
+
+  void unregisterForUser(String address) {
+    handleUnregister(address);
   }
 
   private String userIdForLog() {

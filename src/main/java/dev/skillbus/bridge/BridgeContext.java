@@ -1,6 +1,7 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.TokenService;
+import dev.skillbus.ops.Metrics;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Map;
 
@@ -12,5 +13,6 @@ record BridgeContext(
   Guard guard,
   LocalRooms rooms,
   BridgeSettings settings,
-  Map<String, BridgeConnection> connections) {
+  Map<String, BridgeConnection> connections,
+  Metrics metrics) {
 }

@@ -1,13 +1,14 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
-import dev.skillbus.store.StoreHealth;
+import dev.skillbus.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -31,30 +32,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, the
- * dev-token endpoint, this node's health and the browser client with its pages. One instance per node: it owns the node's local room
- * subscriptions.
+ * dev-token endpoint, the REST API, the operations endpoints ({@code /socket/*}, {@code /metrics},
+ * answered by the ops part) and the browser client with its pages. One instance per node: it owns
+ * the node's local room subscriptions.
  */
 public class BridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   private static final long MAX_API_BODY = 64 * 1024;
   private static final String DEV_SECRET = "skillbus-dev-secret-change-me-in-production";
+  private static final String OPS_METRICS_PATH = "/metrics";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final StoreHealth storeHealth;
+  private final Metrics metrics;
+  private final RoomRules rules;
   private BridgeContext bridge;
   private HttpServer server;
   private long sweepTimer;
   private long connectionCounter;
   private String connPrefix;
 
-  /** A bridge whose node keeps its store in memory. */
+  /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
   public BridgeVerticle() {
-    this(StoreHealth.memory());
+    this(Metrics.create(), RoomRules.open());
   }
 
-  /** A bridge that reports the given store's health. */
-  public BridgeVerticle(StoreHealth storeHealth) {
-    this.storeHealth = storeHealth;
+  /** A bridge that counts into the node's meters and whose guard obeys the rooms' access rules. */
+  public BridgeVerticle(Metrics metrics, RoomRules rules) {
+    this.metrics = metrics;
+    this.rules = rules;
   }
 
   @Override
@@ -64,9 +70,10 @@ public class BridgeVerticle extends VerticleBase {
     connPrefix = nodeId.length() > 8 ? nodeId.substring(0, 8) : nodeId;
     BridgeSettings settings = BridgeSettings.from(config);
     TokenService tokens = new TokenService(vertx, authConfig(config));
-    bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(),
-      new LocalRooms(vertx.eventBus()), settings, new HashMap<>());
-    MessageConsumer<JsonObject> deliver = vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection);
+    bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(rules),
+      new LocalRooms(vertx.eventBus()), settings, new HashMap<>(), metrics);
+    List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
+    consumers.add(vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection));
     sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
     server = vertx.createHttpServer(new HttpServerOptions()
       // A client that stopped reading never answers a close frame: drop its TCP connection soon.
@@ -79,7 +86,9 @@ public class BridgeVerticle extends VerticleBase {
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
       .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
       .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
-    return Future.all(deliver.completion(), listening);
+    List<Future<?>> ready = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());
+    ready.add(listening);
+    return Future.all(ready);
   }
 
   @Override
@@ -112,8 +121,9 @@ public class BridgeVerticle extends VerticleBase {
     boolean dev = config.getBoolean("dev", true);
     Router router = Router.router(vertx);
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
-    router.get(HealthHandler.PATH).handler(new HealthHandler(bridge.nodeId(), storeHealth));
+    router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
+    router.route("/socket/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
     if (dev) {
       router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));
     }
@@ -124,9 +134,13 @@ public class BridgeVerticle extends VerticleBase {
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
-    restRoutes(new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
-    router.route("/api/*").failureHandler(RestErrors::handleFailure);
-    router.route("/api/*").handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+    RestApi api = new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs());
+    restRoutes(api);
+    opsRoutes(api);
+    for (String rest : List.of("/api/*", "/socket/*", OPS_METRICS_PATH)) {
+      router.route(rest).failureHandler(RestErrors::handleFailure);
+      router.route(rest).handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
+    }
     // Browser client and demo pages: last, so that no file shadows a route above.
     WebPages.routes(router);
     return router;
@@ -147,6 +161,20 @@ public class BridgeVerticle extends VerticleBase {
       .route(HttpMethod.GET, "/api/courses/:courseId", Address.COURSE_GET, 200, RestApi.PATH_AND_QUERY);
   }
 
+  /** Operations (design.md, HTTP API): admin only; the ops part of this node answers for the cluster. */
+  private static void opsRoutes(RestApi api) {
+    api.admin(HttpMethod.GET, "/socket/stats", Address.OPS_STATS, 200, RestApi.PATH_AND_QUERY)
+      .admin(HttpMethod.GET, "/socket/users", Address.OPS_USERS, 200, RestApi.PATH_AND_QUERY)
+      .admin(HttpMethod.GET, "/socket/users/:userId/connected", Address.OPS_USER_CONNECTED, 200, RestApi.PATH_AND_QUERY)
+      .admin(HttpMethod.GET, "/socket/rooms", Address.OPS_ROOMS, 200, RestApi.PATH_AND_QUERY)
+      .admin(HttpMethod.POST, "/socket/rooms", Address.OPS_ROOM_CREATE, 201, RestApi.BODY_AND_PATH)
+      .admin(HttpMethod.POST, "/socket/rooms/join", Address.OPS_ROOM_JOIN, 200, RestApi.BODY_AND_PATH)
+      .admin(HttpMethod.POST, "/socket/rooms/leave", Address.OPS_ROOM_LEAVE, 200, RestApi.BODY_AND_PATH)
+      .admin(HttpMethod.POST, "/socket/rooms/message", Address.OPS_ROOM_MESSAGE, 200, RestApi.BODY_AND_PATH)
+      .admin(HttpMethod.POST, "/socket/notifications", Inbound.NOTIFY_SEND.address(), 200, RestApi.BODY_AND_PATH)
+      .adminText(HttpMethod.GET, OPS_METRICS_PATH, Address.OPS_METRICS, PROMETHEUS_TEXT);
+  }
+
   private void upgradeRawWebSocket(RoutingContext ctx) {
     if (!ctx.request().canUpgradeToWebSocket()) {
       ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
@@ -162,7 +190,6 @@ public class BridgeVerticle extends VerticleBase {
     BridgeConnection connection = new BridgeConnection(id, socket, bridge);
     bridge.connections().put(id, connection);
     connection.start();
-    LOG.info("Connection {} opened on node {}", id, bridge.nodeId());
   }
 
   private void issueDevToken(RoutingContext ctx, TokenService tokens) {

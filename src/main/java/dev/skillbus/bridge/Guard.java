@@ -1,6 +1,7 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
@@ -9,10 +10,17 @@ import dev.skillbus.protocol.ProtocolException;
 
 /**
  * Every permission rule of the bridge, in one place. Inbound: only the addresses of
- * {@link Inbound}. Outbound: {@code room.<id>} for a caller who may join that room (all rooms are
- * open to authenticated callers), {@code user.<id>} for that user only.
+ * {@link Inbound}. Outbound: {@code room.<id>} for a caller who may join that room (rooms are open
+ * to authenticated callers unless created private with {@code POST /socket/rooms}: see
+ * {@link RoomRules}), {@code user.<id>} for that user only.
  */
 final class Guard {
+
+  private final RoomRules rules;
+
+  Guard(RoomRules rules) {
+    this.rules = rules;
+  }
 
   /** The inbound address a browser may send to, or a 403. */
   Inbound checkSend(String address) {
@@ -30,6 +38,7 @@ final class Guard {
       if (!Fields.ROOM_ID.matcher(roomId).matches()) {
         throw forbidden("'" + abbreviate(address) + "' is not a valid room address");
       }
+      rules.check(caller, roomId);
       return;
     }
     if (address.startsWith(Address.USER_PREFIX)) {

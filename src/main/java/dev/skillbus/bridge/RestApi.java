@@ -1,7 +1,9 @@
 package dev.skillbus.bridge;
 
+import dev.skillbus.auth.Identity;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpMethod;
@@ -16,7 +18,9 @@ import java.util.function.Function;
  * alike from one handler. Each call is authenticated with its {@code Authorization: Bearer} token
  * (as bridge frames are), turned into a request body, sent to the service's address with the
  * caller's identity stamped (as the guard does), and answered with the reply as JSON, or with the
- * failure's code as the HTTP status and a REST error body.
+ * failure's code as the HTTP status and a REST error body. Operations endpoints ({@link #admin})
+ * follow the admin rule and are served by this node's operations part, which answers for the
+ * cluster.
  */
 final class RestApi {
 
@@ -26,8 +30,8 @@ final class RestApi {
 
   /** The JSON body (an empty object when there is none) with every path parameter added. */
   static final BodyMaker BODY_AND_PATH = ctx -> {
-    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
-    if (body == null) {
+    Object parsed = ctx.body().isEmpty() ? new JsonObject() : Json.decodeValue(ctx.body().buffer());
+    if (!(parsed instanceof JsonObject body)) {
       throw ErrorCode.BAD_REQUEST.exception("body must be a JSON object");
     }
     ctx.pathParams().forEach(body::put);
@@ -41,6 +45,10 @@ final class RestApi {
     ctx.pathParams().forEach(body::put);
     return body;
   };
+
+  /** One endpoint: who may call it, where it goes, and how its reply is written. */
+  private record Endpoint(boolean admin, String address, int status, BodyMaker bodyMaker, String textType) {
+  }
 
   private final Router router;
   private final EventBus eventBus;
@@ -56,23 +64,50 @@ final class RestApi {
 
   /** {@code method path} becomes a request to {@code address}; success answers {@code status}. */
   RestApi route(HttpMethod method, String path, String address, int status, BodyMaker bodyMaker) {
-    router.route(method, path).handler(ctx -> forward(ctx, address, status, bodyMaker));
+    return add(method, path, new Endpoint(false, address, status, bodyMaker, null));
+  }
+
+  /** As {@link #route}, for callers with the admin role or the admin key, served on this node. */
+  RestApi admin(HttpMethod method, String path, String address, int status, BodyMaker bodyMaker) {
+    return add(method, path, new Endpoint(true, address, status, bodyMaker, null));
+  }
+
+  /** As {@link #admin}, answered with the reply's text as {@code contentType} ({@code GET /metrics}). */
+  RestApi adminText(HttpMethod method, String path, String address, String contentType) {
+    return add(method, path, new Endpoint(true, address, 200, PATH_AND_QUERY, contentType));
+  }
+
+  private RestApi add(HttpMethod method, String path, Endpoint endpoint) {
+    router.route(method, path).handler(ctx -> forward(ctx, endpoint));
     return this;
   }
 
-  private void forward(RoutingContext ctx, String address, int status, BodyMaker bodyMaker) {
-    tokens.verify(ctx.request().getHeader("authorization"))
-      .compose(verified -> {
-        JsonObject body = bodyMaker.apply(ctx);
-        DeliveryOptions options = verified.identity().stamp(new DeliveryOptions(), null).setSendTimeout(timeoutMs);
-        return eventBus.<Object>request(address, body, options);
+  private void forward(RoutingContext ctx, Endpoint endpoint) {
+    String authorization = ctx.request().getHeader("authorization");
+    Future<Identity> caller = endpoint.admin()
+      ? tokens.verifyAdmin(authorization)
+      : tokens.verify(authorization).map(TokenService.Verified::identity);
+    caller
+      .compose(identity -> {
+        JsonObject body = endpoint.bodyMaker().apply(ctx);
+        DeliveryOptions options = identity.stamp(new DeliveryOptions(), null)
+          .setSendTimeout(timeoutMs)
+          .setLocalOnly(endpoint.admin());
+        return eventBus.<Object>request(endpoint.address(), body, options);
       })
-      .onSuccess(reply -> ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
-        .putHeader("x-content-type-options", "nosniff")
-        .end(Json.encode(reply.body())))
+      .onSuccess(reply -> respond(ctx, endpoint, reply.body()))
       .onFailure(ctx::fail);
+  }
+
+  private static void respond(RoutingContext ctx, Endpoint endpoint, Object body) {
+    ctx.response()
+      .setStatusCode(endpoint.status())
+      // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
+      .putHeader("x-content-type-options", "nosniff");
+    if (endpoint.textType() != null) {
+      ctx.response().putHeader("content-type", endpoint.textType()).end(String.valueOf(body));
+    } else {
+      ctx.response().putHeader("content-type", "application/json").end(Json.encode(body));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.skillbus.coaching;
 
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.Internal;
@@ -21,9 +22,11 @@ final class Audiences {
   private static final Logger LOG = LoggerFactory.getLogger(Audiences.class);
 
   private final EventBus eventBus;
+  private final Metrics metrics;
 
-  Audiences(EventBus eventBus) {
+  Audiences(EventBus eventBus, Metrics metrics) {
     this.eventBus = eventBus;
+    this.metrics = metrics;
   }
 
   /** To the user's address and, when {@code sessionId} is not null, to that session's room. */
@@ -44,6 +47,7 @@ final class Audiences {
 
   /** An envelope on {@code user.<userId>}: every connection of the user that receives there gets it. */
   void toUser(String userId, JsonObject envelope) {
+    metrics.event(envelope.getString(Envelope.EVENT));
     Outbound.publish(eventBus, Address.user(userId), envelope);
   }
 }

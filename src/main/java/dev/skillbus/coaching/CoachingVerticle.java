@@ -1,5 +1,6 @@
 package dev.skillbus.coaching;
 
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Requests;
@@ -35,18 +36,21 @@ public final class CoachingVerticle extends VerticleBase {
   private final ListStore lists;
   private final InboxStore inbox;
   private final ClusteredNode cluster;
+  private final Metrics metrics;
 
-  public CoachingVerticle(DocumentStore documents, ListStore lists, InboxStore inbox, ClusteredNode cluster) {
+  public CoachingVerticle(DocumentStore documents, ListStore lists, InboxStore inbox, ClusteredNode cluster,
+                          Metrics metrics) {
     this.documents = documents;
     this.lists = lists;
     this.inbox = inbox;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     CoachingSettings settings = CoachingSettings.from(config());
-    Audiences audiences = new Audiences(vertx.eventBus());
+    Audiences audiences = new Audiences(vertx.eventBus(), metrics);
     QuickNotes notes = new QuickNotes(lists, audiences, settings);
     ActionItems actions = new ActionItems(lists, audiences, settings);
     SessionDocuments sessions = new SessionDocuments(documents, audiences, vertx.eventBus());

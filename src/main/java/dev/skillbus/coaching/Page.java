@@ -21,8 +21,8 @@ record Page(int offset, int limit) {
   static final String TOTAL = "total";
 
   static Page of(JsonObject body, CoachingSettings settings) {
-    int limit = number(body, LIMIT, 1, settings.maxPageSize(), settings.pageSize());
-    int offset = number(body, OFFSET, 0, Integer.MAX_VALUE, 0);
+    int limit = Fields.optionalInt(body, LIMIT, 1, settings.maxPageSize(), settings.pageSize());
+    int offset = Fields.optionalInt(body, OFFSET, 0, Integer.MAX_VALUE, 0);
     return new Page(offset, limit);
   }
 
@@ -44,17 +44,5 @@ record Page(int offset, int limit) {
       .put(TOTAL, kept.size())
       .put(OFFSET, offset)
       .put(LIMIT, limit);
-  }
-
-  private static int number(JsonObject body, String field, int min, int max, int fallback) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return fallback;
-    }
-    JsonObject asNumber = new JsonObject().put(field, value);
-    if (value instanceof String s && s.matches("\\d{1,10}")) {
-      asNumber.put(field, Long.parseLong(s));
-    }
-    return Fields.requiredInt(asNumber, field, min, max);
   }
 }

@@ -32,6 +32,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * The doors of the course requests: {@code course.generate}, {@code course.status},
@@ -52,8 +53,11 @@ final class CourseRequests {
   private final JobRegistry registry;
   private final LocalJobs jobs;
 
+  private final Consumer<String> statusCounter;
+
   CourseRequests(EventBus eventBus, CourseSettings settings, String nodeId, CourseStore store, JobRegistry registry,
-                 LocalJobs jobs) {
+                 LocalJobs jobs, Consumer<String> statusCounter) {
+    this.statusCounter = statusCounter;
     this.eventBus = eventBus;
     this.settings = settings;
     this.nodeId = nodeId;
@@ -74,6 +78,7 @@ final class CourseRequests {
       .onFailure(err -> jobs.unreserve(sessionId))
       .map(v -> {
         jobs.start(ref, request);
+        statusCounter.accept(JobStatus.RUNNING.wire());
         return new JsonObject().put(SUCCESS, true).put(SESSION_ID, sessionId).put(MESSAGE,
           "Course generation started. Register on room." + sessionId + " and join it for real-time updates.");
       });

@@ -7,6 +7,7 @@ import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Requests;
 import dev.skillbus.store.DocumentStore;
 import dev.skillbus.store.RoomHistory;
+import dev.skillbus.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -42,15 +43,17 @@ public final class CourseVerticle extends VerticleBase {
   private final RoomHistory history;
   private final DocumentStore documents;
   private HttpClient http;
+  private final Metrics metrics;
   private SessionExpiry expiry;
   private LocalJobs jobs;
   private UUID membershipListener;
   private UUID lifecycleListener;
 
-  public CourseVerticle(HazelcastInstance hazelcast, RoomHistory history, DocumentStore documents) {
+  public CourseVerticle(HazelcastInstance hazelcast, RoomHistory history, DocumentStore documents, Metrics metrics) {
     this.hazelcast = hazelcast;
     this.history = history;
     this.documents = documents;
+    this.metrics = metrics;
   }
 
   @Override
@@ -63,9 +66,9 @@ public final class CourseVerticle extends VerticleBase {
     CourseStore store = new CourseStore(documents, Duration.ofSeconds(settings.sessionTtlSeconds()));
     JobRegistry registry = new JobRegistry(context, hazelcast);
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
-    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, new JobEnder(store, registry, expiry),
+    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, new JobEnder(store, registry, expiry, metrics::generationJob),
       history);
-    CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs);
+    CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs, metrics::generationJob);
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()), new ChatTool(openAi)),
       settings.aiMaxConcurrentPerUser());
     List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);

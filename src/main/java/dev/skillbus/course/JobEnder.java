@@ -2,6 +2,7 @@ package dev.skillbus.course;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,13 @@ final class JobEnder {
   private final CourseStore store;
   private final JobRegistry registry;
   private final SessionExpiry expiry;
+  private final Consumer<String> statusCounter;
 
-  JobEnder(CourseStore store, JobRegistry registry, SessionExpiry expiry) {
+  JobEnder(CourseStore store, JobRegistry registry, SessionExpiry expiry, Consumer<String> statusCounter) {
     this.store = store;
     this.registry = registry;
     this.expiry = expiry;
+    this.statusCounter = statusCounter;
   }
 
   /**
@@ -37,6 +40,7 @@ final class JobEnder {
       .compose(ended -> ended ? announce(job, events, outcome).map(true) : Future.succeededFuture(false))
       .onSuccess(ended -> {
         if (ended) {
+          statusCounter.accept(outcome.status().wire());
           expiry.track(job.sessionId());
         }
       });

@@ -64,6 +64,40 @@ public final class Address {
    */
   public static final String COURSE_NODE_PREFIX = "skillbus.internal.course.node.";
 
+  // Operations (ops): the REST API under /socket, admin only (health excepted). None of them is
+  // reachable from a browser; each is served by the ops verticle of the node that was asked, which
+  // answers for the whole cluster by asking every node's ops verticle at its own address
+  // (opsNode). See the ops package for the bodies.
+
+  public static final String OPS_HEALTH = "ops.health";
+  public static final String OPS_STATS = "ops.stats";
+  public static final String OPS_USERS = "ops.users";
+  public static final String OPS_USER_CONNECTED = "ops.user-connected";
+  public static final String OPS_ROOMS = "ops.rooms";
+  public static final String OPS_ROOM_CREATE = "ops.room-create";
+  public static final String OPS_ROOM_JOIN = "ops.room-join";
+  public static final String OPS_ROOM_LEAVE = "ops.room-leave";
+  public static final String OPS_ROOM_MESSAGE = "ops.room-message";
+  public static final String OPS_METRICS = "ops.metrics";
+
+  /** Prefix of one node's own operations, {@code ops.node.<nodeId>.<operation>}: see {@link #opsNode}. */
+  public static final String OPS_NODE_PREFIX = "ops.node.";
+
+  /** Node-local, served by the bridge: this node's connections. See {@link Internal#connections}. */
+  public static final String BRIDGE_CONNECTIONS = "skillbus.internal.bridge-connections";
+  /**
+   * Node-local, served by the bridge: every connection of a user on this node joins (or leaves) a
+   * room as if its client had asked. See {@link Internal#moveUser}.
+   */
+  public static final String USER_JOIN_ROOM = "skillbus.internal.user-join-room";
+  public static final String USER_LEAVE_ROOM = "skillbus.internal.user-leave-room";
+  /** Node-local, served by the session verticle: the rooms each connection of this node joined. */
+  public static final String LOCAL_MEMBERSHIPS = "skillbus.internal.local-memberships";
+  /** Node-local, served by the session verticle: the ids of every room with members, cluster-wide. */
+  public static final String ROOM_IDS = "skillbus.internal.room-ids";
+  /** Node-local, served by the session verticle: members, connections and position of some rooms. */
+  public static final String ROOM_SUMMARIES = "skillbus.internal.room-summaries";
+
   private Address() {
   }
 
@@ -73,5 +107,10 @@ public final class Address {
 
   public static String user(String userId) {
     return USER_PREFIX + userId;
+  }
+
+  /** The address of one node's own {@code operation}: {@code ops.node.<nodeId>.<operation>}. */
+  public static String opsNode(String nodeId, String operation) {
+    return OPS_NODE_PREFIX + nodeId + "." + operation;
   }
 }

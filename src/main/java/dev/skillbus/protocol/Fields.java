@@ -70,6 +70,22 @@ public final class Fields {
     return (int) v;
   }
 
+  /**
+   * An optional integer between {@code min} and {@code max}, {@code fallback} when absent. A string
+   * of digits counts as its number: query parameters arrive as strings.
+   */
+  public static int optionalInt(JsonObject body, String field, int min, int max, int fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    JsonObject asNumber = new JsonObject().put(field, value);
+    if (value instanceof String s && s.matches("\\d{1,10}")) {
+      asNumber.put(field, Long.parseLong(s));
+    }
+    return requiredInt(asNumber, field, min, max);
+  }
+
   /** An optional non-negative integer, {@code fallback} when absent. */
   public static long optionalLong(JsonObject body, String field, long fallback) {
     Object value = body.getValue(field);

@@ -19,6 +19,8 @@ public final class Internal {
   public static final String PARTICIPANTS = "participants";
   public static final String USER_ID = "userId";
   public static final String CONN_ID = "connId";
+  public static final String CONNECTIONS = "connections";
+  public static final String ROOMS = "rooms";
 
   private Internal() {
   }
@@ -50,6 +52,50 @@ public final class Internal {
   public static Future<Void> userRegistered(EventBus eventBus, String userId, String connId, long timeoutMs) {
     JsonObject body = new JsonObject().put(USER_ID, userId).put(CONN_ID, connId);
     return eventBus.request(Address.USER_REGISTERED, body, local().setSendTimeout(timeoutMs)).mapEmpty();
+  }
+
+  // Operations (ops) ask the bridge and the session part of their own node.
+
+  /**
+   * This node's bridge connections, of one user or (null) of all: {@code {userId?}} to
+   * {@link Address#BRIDGE_CONNECTIONS}, answered with {@code {connections: [{connId, userId, name,
+   * role, connectedAt}]}}; the identity fields are null while a connection has not authenticated.
+   */
+  public static Future<JsonArray> connections(EventBus eventBus, String userId) {
+    return eventBus.<JsonObject>request(Address.BRIDGE_CONNECTIONS, new JsonObject().put(USER_ID, userId), local())
+      .map(reply -> reply.body().getJsonArray(CONNECTIONS));
+  }
+
+  /**
+   * Every connection of the user on this node joins or leaves the room as if its client had asked:
+   * {@code {userId, room}} to {@link Address#USER_JOIN_ROOM} or {@link Address#USER_LEAVE_ROOM},
+   * answered with {@code {connections}}, how many were moved.
+   */
+  public static Future<Integer> moveUser(EventBus eventBus, String address, String userId, String roomId, long timeoutMs) {
+    JsonObject body = new JsonObject().put(USER_ID, userId).put(ROOM, roomId);
+    return eventBus.<JsonObject>request(address, body, local().setSendTimeout(timeoutMs))
+      .map(reply -> reply.body().getInteger(CONNECTIONS));
+  }
+
+  /** The rooms each connection of this node joined, {@code {connId: [roomId]}}: {@link Address#LOCAL_MEMBERSHIPS}. */
+  public static Future<JsonObject> localMemberships(EventBus eventBus) {
+    return eventBus.<JsonObject>request(Address.LOCAL_MEMBERSHIPS, new JsonObject(), local()).map(reply -> reply.body());
+  }
+
+  /** The ids of every room with members, cluster-wide, sorted: {@link Address#ROOM_IDS}, answered with {@code {rooms}}. */
+  public static Future<JsonArray> roomIds(EventBus eventBus) {
+    return eventBus.<JsonObject>request(Address.ROOM_IDS, new JsonObject(), local())
+      .map(reply -> reply.body().getJsonArray(ROOMS));
+  }
+
+  /**
+   * {@code {rooms: [roomId]}} to {@link Address#ROOM_SUMMARIES}, answered with {@code {rooms: [{room,
+   * members, connections, since, seq, epoch}]}} in the same order: users and connections in it
+   * cluster-wide, when its longest-present connection joined (null when empty), its history position.
+   */
+  public static Future<JsonArray> roomSummaries(EventBus eventBus, JsonArray roomIds) {
+    return eventBus.<JsonObject>request(Address.ROOM_SUMMARIES, new JsonObject().put(ROOMS, roomIds), local())
+      .map(reply -> reply.body().getJsonArray(ROOMS));
   }
 
   private static DeliveryOptions local() {

@@ -1,10 +1,14 @@
 package dev.skillbus.session;
 
 import dev.skillbus.auth.Identity;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * This node's connections and the rooms each is in, with the display name it joined each room
@@ -15,6 +19,12 @@ final class LocalConnections {
 
   private final Map<String, Local> byConn = new HashMap<>();
   private final Map<String, Set<String>> byRoom = new HashMap<>();
+  private final IntConsumer roomCount;
+
+  /** Tells {@code roomCount} how many rooms have a connection of this node, whenever that changes. */
+  LocalConnections(IntConsumer roomCount) {
+    this.roomCount = roomCount;
+  }
 
   /** Adds the connection to the room; false when it was already there. */
   boolean add(String connId, Identity identity, String roomId, String name) {
@@ -23,6 +33,7 @@ final class LocalConnections {
       return false;
     }
     byRoom.computeIfAbsent(roomId, id -> new HashSet<>()).add(connId);
+    roomCount.accept(byRoom.size());
     return true;
   }
 
@@ -39,6 +50,7 @@ final class LocalConnections {
     conns.remove(connId);
     if (conns.isEmpty()) {
       byRoom.remove(roomId);
+      roomCount.accept(byRoom.size());
     }
     return true;
   }
@@ -79,9 +91,17 @@ final class LocalConnections {
     return Set.copyOf(byRoom.keySet());
   }
 
+  /** The rooms each connection joined: {@code {connId: [roomId]}}. */
+  JsonObject toJson() {
+    JsonObject memberships = new JsonObject();
+    byConn.forEach((connId, local) -> memberships.put(connId, new JsonArray(List.copyOf(local.names.keySet()))));
+    return memberships;
+  }
+
   void clear() {
     byConn.clear();
     byRoom.clear();
+    roomCount.accept(0);
   }
 
   private record Local(Identity identity, Map<String, String> names) {

@@ -10,6 +10,7 @@ import static dev.skillbus.session.SessionFields.SEQ;
 import static dev.skillbus.session.SessionFields.SESSION_ID;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
@@ -38,20 +39,23 @@ final class Membership {
   private final RoomEvents events;
   private final LocalConnections locals;
   private final CursorCoalescer cursors;
+  private final RoomRules rules;
 
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
-             CursorCoalescer cursors) {
+             CursorCoalescer cursors, RoomRules rules) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.events = events;
     this.locals = locals;
     this.cursors = cursors;
+    this.rules = rules;
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
     Caller caller = Caller.of(message);
     JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
     String roomId = request.roomId();
+    rules.check(caller.identity(), roomId);
     // Joining again is idempotent: the registry keeps the first join and reports no new user.
     boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
     Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();

@@ -1,5 +1,6 @@
 package dev.skillbus.session;
 
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.Outbound;
@@ -13,34 +14,41 @@ import io.vertx.core.json.JsonObject;
 /**
  * Sending room events: durable ones go through the room's history (which gives them their seq)
  * before they are published; volatile ones are published as they are. Every use of a room's history
- * is noted with the sweeper, which forgets it once the room is idle.
+ * is noted with the sweeper, which forgets it once the room is idle. Each event is counted by name.
  */
 final class RoomEvents {
 
   private final EventBus eventBus;
   private final RoomHistory history;
   private final RoomSweeper sweeper;
+  private final Metrics metrics;
 
-  RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper) {
+  RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics) {
     this.eventBus = eventBus;
     this.history = history;
     this.sweeper = sweeper;
+    this.metrics = metrics;
   }
 
   /** Appends a durable event to the room's history, then publishes it; the stored envelope. */
   Future<JsonObject> durable(String roomId, String event, JsonObject data) {
     sweeper.touch(roomId);
     return history.append(roomId, event, data)
-      .onSuccess(envelope -> Outbound.publish(eventBus, Address.room(roomId), envelope));
+      .onSuccess(envelope -> {
+        metrics.event(event);
+        Outbound.publish(eventBus, Address.room(roomId), envelope);
+      });
   }
 
   /** Publishes a volatile event; {@code originConn} does not get its echo. */
   void volatileEvent(String roomId, String event, JsonObject data, String originConn) {
+    metrics.event(event);
     Outbound.publishVolatile(eventBus, Address.room(roomId), Envelope.of(event, roomId, data), originConn);
   }
 
   /** Sends a volatile event to one connection of this node, as if on the room's address. */
   void toConnection(String connId, String roomId, String event, JsonObject data) {
+    metrics.event(event);
     Outbound.deliverToConnection(eventBus, connId, Address.room(roomId), Envelope.of(event, roomId, data));
   }
 

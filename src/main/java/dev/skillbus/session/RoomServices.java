@@ -4,24 +4,32 @@ import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * What the session part does for the other parts of its node ({@link Internal}): durable events
  * in a room on their behalf (a coaching note shown in a session), which get the room's seq and
- * history like any other, and a room's participants. The history and the membership stay this
- * part's own.
+ * history like any other, a room's participants, and the listings of operations. The history and
+ * the membership stay this part's own.
  */
 final class RoomServices {
 
   static final int MAX_EVENT_NAME = 64;
+  static final int MAX_SUMMARIES = 1000;
 
   private final RoomRegistry registry;
   private final RoomEvents events;
+  private final LocalConnections locals;
 
-  RoomServices(RoomRegistry registry, RoomEvents events) {
+  RoomServices(RoomRegistry registry, RoomEvents events, LocalConnections locals) {
     this.registry = registry;
     this.events = events;
+    this.locals = locals;
   }
 
   /** {@code {room, event, data}}: appended, published, answered with the stored envelope. */
@@ -41,5 +49,51 @@ final class RoomServices {
     return registry.participants(roomId).map(list -> new JsonObject()
       .put(Internal.ROOM, roomId)
       .put(Internal.PARTICIPANTS, Participant.toJson(list)));
+  }
+
+  /** {@code {}}: answered with {@code {rooms}}, the ids of every room with members, sorted. */
+  Future<JsonObject> roomIds(Message<JsonObject> message) {
+    return registry.roomIds().map(ids -> new JsonObject().put(Internal.ROOMS, new JsonArray(ids)));
+  }
+
+  /** {@code {rooms: [roomId]}}: answered with {@code {rooms: [summary]}} in the same order. */
+  Future<JsonObject> summaries(Message<JsonObject> message) {
+    List<String> ids = roomList(message.body());
+    return registry.states(new HashSet<>(ids)).compose(states -> {
+      List<Future<JsonObject>> summaries = new ArrayList<>();
+      for (String roomId : ids) {
+        summaries.add(summary(roomId, states.get(roomId)));
+      }
+      return Future.all(summaries).map(all -> new JsonObject().put(Internal.ROOMS, new JsonArray(all.list())));
+    });
+  }
+
+  private Future<JsonObject> summary(String roomId, RoomState state) {
+    return events.position(roomId).map(position -> new JsonObject()
+      .put(Internal.ROOM, roomId)
+      .put("members", state == null ? 0 : state.participants().size())
+      .put(Internal.CONNECTIONS, state == null ? 0 : state.connectionCount())
+      .put("since", state == null ? null : Instant.ofEpochMilli(state.since()).toString())
+      .put(SessionFields.SEQ, position.seq())
+      .put(SessionFields.EPOCH, position.epoch()));
+  }
+
+  private static List<String> roomList(JsonObject body) {
+    if (!(body.getValue(Internal.ROOMS) instanceof JsonArray rooms) || rooms.size() > MAX_SUMMARIES) {
+      throw Fields.bad("'" + Internal.ROOMS + "' must be an array of at most " + MAX_SUMMARIES + " room ids");
+    }
+    List<String> ids = new ArrayList<>();
+    for (Object id : rooms) {
+      if (!(id instanceof String s) || !Fields.ROOM_ID.matcher(s).matches()) {
+        throw Fields.bad("'" + Internal.ROOMS + "' must hold room ids");
+      }
+      ids.add(s);
+    }
+    return ids;
+  }
+
+  /** {@code {}}: answered with the rooms each connection of this node joined, {@code {connId: [roomId]}}. */
+  Future<JsonObject> memberships(Message<JsonObject> message) {
+    return Future.succeededFuture(locals.toJson());
   }
 }

@@ -81,6 +81,15 @@ final class RoomState implements Serializable {
     return connections.isEmpty();
   }
 
+  int connectionCount() {
+    return connections.size();
+  }
+
+  /** When the longest-present connection joined (epoch millis); 0 when the room is empty. */
+  long since() {
+    return connections.values().stream().mapToLong(Connection::joinedAt).min().orElse(0);
+  }
+
   private boolean hasConnectionOf(String userId) {
     return connections.values().stream().anyMatch(c -> c.userId().equals(userId));
   }

@@ -3,6 +3,8 @@ package dev.skillbus.session;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import dev.skillbus.auth.RoomRules;
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Requests;
@@ -38,6 +40,8 @@ public final class SessionVerticle extends VerticleBase {
 
   private final HazelcastInstance hazelcast;
   private final RoomHistory history;
+  private final Metrics metrics;
+  private final RoomRules rules;
   private SessionSettings settings;
   private RoomRegistry registry;
   private RoomSweeper sweeper;
@@ -51,9 +55,17 @@ public final class SessionVerticle extends VerticleBase {
    */
   private String memberId;
 
+  /** Rooms without access rules, meters of its own (a session part deployed alone). */
   public SessionVerticle(HazelcastInstance hazelcast, RoomHistory history) {
+    this(hazelcast, history, Metrics.create(), RoomRules.open());
+  }
+
+  /** With the node's meters and the rooms' access rules, which joins obey. */
+  public SessionVerticle(HazelcastInstance hazelcast, RoomHistory history, Metrics metrics, RoomRules rules) {
     this.hazelcast = hazelcast;
     this.history = history;
+    this.metrics = metrics;
+    this.rules = rules;
   }
 
   @Override
@@ -62,11 +74,11 @@ public final class SessionVerticle extends VerticleBase {
     memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
     registry = new RoomRegistry(context, hazelcast);
     sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
-    RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper);
-    locals = new LocalConnections();
+    RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics);
+    locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
-    membership = new Membership(memberId, registry, events, locals, actions.cursors());
-    RoomServices services = new RoomServices(registry, events);
+    membership = new Membership(memberId, registry, events, locals, actions.cursors(), rules);
+    RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
       serve(Inbound.SESSION_LEAVE.address(), membership::leave),
@@ -76,7 +88,10 @@ public final class SessionVerticle extends VerticleBase {
       serve(Inbound.SESSION_HISTORY.address(), actions::history),
       serve(Address.CONNECTION_CLOSED, membership::connectionClosed),
       serve(Address.ROOM_EVENT, services::roomEvent),
-      serve(Address.ROOM_PARTICIPANTS, services::participants));
+      serve(Address.ROOM_PARTICIPANTS, services::participants),
+      serve(Address.ROOM_IDS, services::roomIds),
+      serve(Address.ROOM_SUMMARIES, services::summaries),
+      serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
     membershipListener = hazelcast.getCluster().addMembershipListener(new NodeDepartures());
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on Hazelcast member {}", memberId);

@@ -29,6 +29,7 @@ public final class RedisLink implements StoreHealth {
   private final Vertx vertx;
   private final RedisSettings settings;
   private final Redis client;
+  private final CommandTimer commandTimer;
   /** Optimistic until the first ping says otherwise: commands are tried rather than refused. */
   private volatile boolean up = true;
   private boolean checking;
@@ -37,9 +38,15 @@ public final class RedisLink implements StoreHealth {
   private long retryMs = FIRST_RETRY_MS;
 
   public RedisLink(Vertx vertx, RedisSettings settings) {
+    this(vertx, settings, CommandTimer.NONE);
+  }
+
+  /** A link that tells {@code timer} how long each command took, failed ones included. */
+  public RedisLink(Vertx vertx, RedisSettings settings, CommandTimer timer) {
     this.vertx = vertx;
     this.settings = settings;
     this.client = Redis.createClient(vertx, settings.options());
+    this.commandTimer = timer;
   }
 
   /** Pings Redis once and starts watching it; completes after that first ping, up or down. */
@@ -52,7 +59,10 @@ public final class RedisLink implements StoreHealth {
     if (!up) {
       return Future.failedFuture(unavailable());
     }
-    return client.send(request).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS).recover(this::failed);
+    long start = System.nanoTime();
+    return client.send(request).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS)
+      .onComplete(ar -> commandTimer.record(System.nanoTime() - start, ar.succeeded()))
+      .recover(this::failed);
   }
 
   /** Runs a script with string keys and binary-safe arguments. */
@@ -70,9 +80,14 @@ public final class RedisLink implements StoreHealth {
     return request;
   }
 
-  /** A Redis error reply is the command's own failure; anything else may be Redis going away. */
+  /**
+   * A Redis error reply is the command's own failure; anything else may be Redis going away. The
+   * client reports a connection that closed under a command as an error "reply" of its own
+   * ({@code CONNECTION_CLOSED}): that is Redis going away too.
+   */
   private Future<Response> failed(Throwable err) {
-    if (err instanceof Response && !String.valueOf(err.getMessage()).startsWith("LOADING")) {
+    String message = String.valueOf(err.getMessage());
+    if (err instanceof Response && !message.startsWith("LOADING") && !message.startsWith("CONNECTION_CLOSED")) {
       return Future.failedFuture(err);
     }
     LOG.debug("Redis command failed: {}", err.toString());

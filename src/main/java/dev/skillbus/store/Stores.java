@@ -35,6 +35,11 @@ public final class Stores {
   }
 
   public static Stores create(Vertx vertx, StoreSettings s) {
+    return create(vertx, s, CommandTimer.NONE);
+  }
+
+  /** As {@link #create(Vertx, StoreSettings)}; {@code timer} is told how long each Redis command took. */
+  public static Stores create(Vertx vertx, StoreSettings s, CommandTimer timer) {
     Clock clock = Clock.systemUTC();
     if (s.redis() == null) {
       return new Stores(new InMemoryRoomHistory(s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
@@ -43,7 +48,7 @@ public final class Stores {
         new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), clock),
         StoreHealth.memory(), null, null);
     }
-    RedisLink redis = new RedisLink(vertx, s.redis());
+    RedisLink redis = new RedisLink(vertx, s.redis(), timer);
     return new Stores(new RedisRoomHistory(redis, s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
       new RedisDocumentStore(redis, s.maxValueBytes()),
       new RedisListStore(redis, s.maxValueBytes(), s.maxItemsPerOwner()),

@@ -12,8 +12,8 @@ import io.vertx.core.json.JsonObject;
 /** Calls a node's REST API as one user (a dev token), the way a web app's back end or page does. */
 public final class RestClient {
 
-  /** An answer: the HTTP status, its headers and the JSON body. */
-  public record Answer(int status, MultiMap headers, JsonObject body) {
+  /** An answer: the HTTP status, its headers, the JSON body (null when it is not JSON) and the text. */
+  public record Answer(int status, MultiMap headers, JsonObject body, String text) {
   }
 
   private final Vertx vertx;
@@ -34,6 +34,15 @@ public final class RestClient {
     return BridgeClient.token(vertx, port, userId, "User " + userId, role).map(t -> new RestClient(vertx, port, t));
   }
 
+  /** A client that sends this bearer value (the admin key, say) as it is. */
+  public static RestClient bearer(Vertx vertx, int port, String bearer) {
+    return new RestClient(vertx, port, bearer);
+  }
+
+  public Future<Answer> post(String uri, JsonObject body) {
+    return call(HttpMethod.POST, uri, body);
+  }
+
   public Future<Answer> get(String uri) {
     return call(HttpMethod.GET, uri, null);
   }
@@ -43,18 +52,30 @@ public final class RestClient {
   }
 
   public Future<Answer> call(HttpMethod method, String uri, JsonObject body) {
+    return send(method, uri, body == null ? null : body.encode());
+  }
+
+  /** A request whose body is sent as it is, JSON or not. */
+  public Future<Answer> send(HttpMethod method, String uri, String body) {
     HttpClient http = vertx.createHttpClient();
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     if (token != null) {
       options.putHeader("authorization", "Bearer " + token);
     }
     return http.request(options)
-      .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(body.toBuffer()))
-      .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), json(b))))
+      .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(body))
+      .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), json(b), b.toString())))
       .eventually(http::close);
   }
 
   private static JsonObject json(Buffer body) {
-    return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+    if (body.length() == 0) {
+      return new JsonObject();
+    }
+    try {
+      return body.toJsonObject();
+    } catch (RuntimeException notJson) {
+      return null;
+    }
   }
 }

@@ -1,0 +1,107 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Requests;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the bridge does for its node's operations part, node-local: it lists the node's connections,
+ * and moves every connection of a user in or out of a room as the connection's client would (a
+ * {@code register} on the room's address and a {@code session.join}; a {@code session.leave} and an
+ * {@code unregister}), so that the guard's rules, the membership and its events are the same as
+ * when a browser asks.
+ */
+final class BridgeAdmin {
+
+  /** The room field of the {@code session.*} requests (design.md). */
+  private static final String SESSION_ID = "sessionId";
+
+  private final BridgeContext bridge;
+
+  BridgeAdmin(BridgeContext bridge) {
+    this.bridge = bridge;
+  }
+
+  /** Registers the node-local consumers; each is ready when its {@code completion()} is. */
+  List<MessageConsumer<JsonObject>> serve(EventBus eventBus) {
+    return List.of(
+      serve(eventBus, Address.BRIDGE_CONNECTIONS, this::connections),
+      serve(eventBus, Address.USER_JOIN_ROOM, this::join),
+      serve(eventBus, Address.USER_LEAVE_ROOM, this::leave));
+  }
+
+  private static MessageConsumer<JsonObject> serve(EventBus eventBus, String address,
+                                                   Function<Message<JsonObject>, Future<?>> handler) {
+    return eventBus.localConsumer(address, message -> Requests.serve(message, handler));
+  }
+
+  /** {@code {userId?}}: the connections of that user, or of everyone; see {@link Internal#connections}. */
+  private Future<JsonObject> connections(Message<JsonObject> message) {
+    String userId = message.body().getString(Internal.USER_ID);
+    JsonArray list = new JsonArray();
+    for (BridgeConnection connection : bridge.connections().values()) {
+      Identity who = connection.identity();
+      if (userId == null || who != null && who.userId().equals(userId)) {
+        list.add(new JsonObject()
+          .put(Internal.CONN_ID, connection.id())
+          .put(Internal.USER_ID, who == null ? null : who.userId())
+          .put("name", who == null ? null : who.name())
+          .put("role", who == null ? null : who.role().wire())
+          .put("connectedAt", Instant.ofEpochMilli(connection.openedAt()).toString()));
+      }
+    }
+    return Future.succeededFuture(new JsonObject().put(Internal.CONNECTIONS, list));
+  }
+
+  /** {@code {userId, room}}: each connection of the user registers on the room and joins it. */
+  private Future<JsonObject> join(Message<JsonObject> message) {
+    String roomId = Fields.requiredId(message.body(), Internal.ROOM, Fields.ROOM_ID);
+    return moveEach(message.body(), connection -> connection.registerForUser(Address.room(roomId))
+      .compose(v -> request(connection, Inbound.SESSION_JOIN.address(), roomId)));
+  }
+
+  /** {@code {userId, room}}: each connection of the user leaves the room, then stops receiving it. */
+  private Future<JsonObject> leave(Message<JsonObject> message) {
+    String roomId = Fields.requiredId(message.body(), Internal.ROOM, Fields.ROOM_ID);
+    return moveEach(message.body(), connection -> request(connection, Inbound.SESSION_LEAVE.address(), roomId)
+      .onSuccess(v -> connection.unregisterForUser(Address.room(roomId))));
+  }
+
+  private Future<JsonObject> moveEach(JsonObject body, Function<BridgeConnection, Future<?>> move) {
+    String userId = Fields.requiredId(body, Internal.USER_ID, Fields.USER_ID);
+    List<Future<?>> moves = new ArrayList<>();
+    for (BridgeConnection connection : new ArrayList<>(bridge.connections().values())) {
+      Identity who = connection.identity();
+      if (who != null && who.userId().equals(userId)) {
+        try {
+          moves.add(move.apply(connection));
+        } catch (RuntimeException refused) {
+          moves.add(Future.failedFuture(refused));
+        }
+      }
+    }
+    return Future.all(moves).map(done -> new JsonObject().put(Internal.CONNECTIONS, moves.size()));
+  }
+
+  /** A request as the connection's client sends it: its identity and connection id stamped. */
+  private Future<Object> request(BridgeConnection connection, String address, String roomId) {
+    DeliveryOptions options = connection.identity().stamp(new DeliveryOptions(), connection.id())
+      .setLocalOnly(true)
+      .setSendTimeout(bridge.settings().requestTimeoutMs());
+    return bridge.eventBus().request(address, new JsonObject().put(SESSION_ID, roomId), options).map(Message::body);
+  }
+}

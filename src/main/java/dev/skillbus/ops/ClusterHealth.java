@@ -1,0 +1,51 @@
+package dev.skillbus.ops;
+
+import static dev.skillbus.ops.LocalNode.DOWN;
+import static dev.skillbus.ops.LocalNode.UP;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code GET /socket/health}: {@code {status, node, clusterSize, nodes, redis, uptime}}. The node
+ * asked is {@code DOWN} when it cannot serve (its Redis is down), so a load balancer takes it out;
+ * {@code DEGRADED} when it serves but a peer is down or did not answer in time; else {@code UP}.
+ * {@code nodes} has each node's own {@code {node, status, redis, uptime}}, {@code MISSING} for one
+ * that did not answer.
+ */
+final class ClusterHealth {
+
+  static final String DEGRADED = "DEGRADED";
+  static final String MISSING = "MISSING";
+
+  private final NodeCalls calls;
+  private final LocalNode local;
+
+  ClusterHealth(NodeCalls calls, LocalNode local) {
+    this.calls = calls;
+    this.local = local;
+  }
+
+  Future<JsonObject> health() {
+    JsonObject own = local.health();
+    return calls.ask(LocalNode.HEALTH, new JsonObject()).map(replies -> {
+      List<JsonObject> nodes = Stream.concat(replies.answers().values().stream(),
+          replies.missing().stream().map(id -> new JsonObject().put("node", id).put("status", MISSING)))
+        .sorted(Comparator.comparing(n -> n.getString("node")))
+        .toList();
+      boolean peerTrouble = nodes.stream().anyMatch(n -> !UP.equals(n.getString("status")));
+      String status = DOWN.equals(own.getString("status")) ? DOWN : peerTrouble ? DEGRADED : UP;
+      return new JsonObject()
+        .put("status", status)
+        .put("node", local.nodeId())
+        .put("clusterSize", calls.clusterSize())
+        .put("nodes", new JsonArray(nodes))
+        .put("redis", own.getString("redis"))
+        .put("uptime", own.getLong("uptime"));
+    });
+  }
+}

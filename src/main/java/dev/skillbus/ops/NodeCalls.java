@@ -1,0 +1,64 @@
+package dev.skillbus.ops;
+
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asks every node of the cluster one of its own operations ({@link Address#opsNode}) at once, and
+ * waits for each at most the node timeout: a node that does not answer in time (dead, stalled,
+ * leaving) is reported missing rather than holding the answer up. Never fails.
+ */
+final class NodeCalls {
+
+  private final EventBus eventBus;
+  private final ClusterManager cluster;
+  private final long timeoutMs;
+
+  NodeCalls(EventBus eventBus, ClusterManager cluster, long timeoutMs) {
+    this.eventBus = eventBus;
+    this.cluster = cluster;
+    this.timeoutMs = timeoutMs;
+  }
+
+  int clusterSize() {
+    return cluster.getNodes().size();
+  }
+
+  /** Every node's answer to {@code operation}, nodes in id order. */
+  Future<NodeReplies> ask(String operation, JsonObject body) {
+    Map<String, Future<JsonObject>> calls = new LinkedHashMap<>();
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    for (String node : cluster.getNodes().stream().sorted().toList()) {
+      calls.put(node, eventBus.<JsonObject>request(Address.opsNode(node, operation), body, options).map(Message::body));
+    }
+    return Future.join(new ArrayList<>(calls.values())).transform(done -> Future.succeededFuture(replies(calls)));
+  }
+
+  private static NodeReplies replies(Map<String, Future<JsonObject>> calls) {
+    Map<String, JsonObject> answers = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    Throwable refusal = null;
+    for (Map.Entry<String, Future<JsonObject>> call : calls.entrySet()) {
+      Future<JsonObject> reply = call.getValue();
+      if (reply.succeeded()) {
+        answers.put(call.getKey(), reply.result());
+      } else if (ErrorCode.of(reply.cause()).code() < 500) {
+        // The node answered, and said no (a private room, say): that is the answer.
+        refusal = refusal == null ? reply.cause() : refusal;
+      } else {
+        missing.add(call.getKey());
+      }
+    }
+    return new NodeReplies(answers, missing, refusal);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.skillbus.ops;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.RoomAccess;
+import dev.skillbus.auth.RoomRules;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Role;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An admin's room requests: {@code POST /socket/rooms} (a room with an access rule, which every
+ * node holds before the creator is answered), {@code /socket/rooms/join} and {@code /leave} (every
+ * connection of a user, on any node, in or out, as if each had asked), {@code /socket/rooms/message}
+ * (a durable event in the room, with its seq and history like any other).
+ */
+final class RoomAdmin {
+
+  static final String ROOM_ID = "roomId";
+  static final String USER_ID = "userId";
+  static final int MAX_LISTED = 1000;
+  static final int MAX_TEXT = 4000;
+  static final int MAX_DATA_BYTES = 16 * 1024;
+  /** Event names an admin may send: not the membership and presence events clients rely on. */
+  static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_:.-]{1,64}");
+  static final Set<String> RESERVED = Set.of(Event.SESSION_JOINED, Event.USER_JOINED, Event.USER_LEFT,
+    Event.CURSOR_MOVED, Event.USER_ACTIVITY_CHANGED);
+
+  private final EventBus eventBus;
+  private final NodeCalls calls;
+  private final RoomRules rules;
+
+  RoomAdmin(EventBus eventBus, NodeCalls calls, RoomRules rules) {
+    this.eventBus = eventBus;
+    this.calls = calls;
+    this.rules = rules;
+  }
+
+  /** {@code {roomId, private?, allowedUsers?, allowedRoles?}}: the rule, 409 when the room has one. */
+  Future<JsonObject> create(Identity caller, JsonObject body) {
+    RoomAccess access = accessOf(caller, body);
+    return rules.create(access).compose(created -> {
+      if (!created) {
+        return Future.failedFuture(ErrorCode.CONFLICT.exception("room '" + access.roomId() + "' exists already"));
+      }
+      return calls.ask(LocalNode.RULE, new JsonObject().put(Internal.ROOM, access.roomId()))
+        .map(replies -> replies.describe(access.toJson()));
+    });
+  }
+
+  private static RoomAccess accessOf(Identity caller, JsonObject body) {
+    String roomId = Fields.requiredId(body, ROOM_ID, Fields.ROOM_ID);
+    Boolean isPrivate = body.getValue("private") == null ? null : Fields.requiredBoolean(body, "private");
+    Set<String> users = new HashSet<>();
+    for (Object user : list(body, "allowedUsers")) {
+      users.add(Fields.requiredId(new JsonObject().put("allowedUsers", user), "allowedUsers", Fields.USER_ID));
+    }
+    Set<Role> roles = new HashSet<>();
+    for (Object role : list(body, "allowedRoles")) {
+      if (!(role instanceof String wire) || Role.of(wire) == null) {
+        throw Fields.bad("'allowedRoles' must hold roles: learner, instructor, team_leader, agent, admin");
+      }
+      roles.add(Role.of(wire));
+    }
+    boolean named = !users.isEmpty() || !roles.isEmpty();
+    if (Boolean.FALSE.equals(isPrivate) && named) {
+      throw Fields.bad("'allowedUsers' and 'allowedRoles' apply to private rooms: set 'private' to true or leave them out");
+    }
+    return new RoomAccess(roomId, isPrivate == null ? named : isPrivate, users, roles, System.currentTimeMillis(),
+      caller.userId());
+  }
+
+  private static JsonArray list(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray array) || array.size() > MAX_LISTED) {
+      throw Fields.bad("'" + field + "' must be an array of at most " + MAX_LISTED + " entries");
+    }
+    return array;
+  }
+
+  /** {@code {roomId, userId}}: every connection of the user joins; 404 when the user has none. */
+  Future<JsonObject> join(JsonObject body) {
+    return move(LocalNode.JOIN, body);
+  }
+
+  /** {@code {roomId, userId}}: every connection of the user leaves; 404 when the user has none. */
+  Future<JsonObject> leave(JsonObject body) {
+    return move(LocalNode.LEAVE, body);
+  }
+
+  private Future<JsonObject> move(String operation, JsonObject body) {
+    String roomId = Fields.requiredId(body, ROOM_ID, Fields.ROOM_ID);
+    String userId = Fields.requiredId(body, USER_ID, Fields.USER_ID);
+    JsonObject request = new JsonObject().put(Internal.USER_ID, userId).put(Internal.ROOM, roomId);
+    return calls.ask(operation, request).compose(NodeReplies::unlessRefused).compose(replies -> {
+      int moved = replies.answers().values().stream().mapToInt(r -> r.getInteger(Internal.CONNECTIONS)).sum();
+      if (moved == 0) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("user '" + userId + "' has no connection"
+          + (replies.complete() ? "" : " on the nodes that answered")));
+      }
+      return Future.succeededFuture(replies.describe(new JsonObject()
+        .put(ROOM_ID, roomId).put(USER_ID, userId).put("connections", moved)));
+    });
+  }
+
+  /** {@code {roomId, event?, text?, data}}: a durable event; 404 for a room with no members and no rule. */
+  Future<JsonObject> message(Identity caller, JsonObject body) {
+    String roomId = Fields.requiredId(body, ROOM_ID, Fields.ROOM_ID);
+    String event = eventOf(body);
+    JsonObject data = dataOf(caller, body, event);
+    return exists(roomId).compose(exists -> exists
+      ? Internal.roomEvent(eventBus, roomId, event, data)
+      : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no room '" + roomId + "'")))
+      .map(stored -> new JsonObject().put(ROOM_ID, roomId).put("event", event).put("seq", stored.getLong("seq")));
+  }
+
+  private static String eventOf(JsonObject body) {
+    String event = Fields.optionalString(body, "event", 64);
+    if (event == null) {
+      return Event.MESSAGE;
+    }
+    if (!EVENT_NAME.matcher(event).matches() || RESERVED.contains(event)) {
+      throw Fields.bad("'event' must match " + EVENT_NAME.pattern() + " and not be one of " + RESERVED);
+    }
+    return event;
+  }
+
+  /** A {@code message} is {@code {userId, name, text, data}} like a member's; other events carry {@code data}. */
+  private static JsonObject dataOf(Identity caller, JsonObject body, String event) {
+    Object data = body.getValue("data");
+    if (data == null) {
+      throw Fields.bad("'data' is required");
+    }
+    if (Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
+      throw ErrorCode.TOO_LARGE.exception("'data' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
+    }
+    if (Event.MESSAGE.equals(event)) {
+      return new JsonObject().put("userId", caller.userId()).put("name", caller.name())
+        .put("text", Fields.optionalString(body, "text", MAX_TEXT)).put("data", data);
+    }
+    if (!(data instanceof JsonObject object)) {
+      throw Fields.bad("'data' must be a JSON object for event '" + event + "'");
+    }
+    return object;
+  }
+
+  private Future<Boolean> exists(String roomId) {
+    if (rules.get(roomId) != null) {
+      return Future.succeededFuture(true);
+    }
+    return Internal.participants(eventBus, roomId).map(participants -> !participants.isEmpty());
+  }
+}
