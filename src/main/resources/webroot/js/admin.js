@@ -36,8 +36,9 @@ function showFailure(failure) {
 async function refresh() {
   const health = await fetch('/socket/health').then((r) => r.json());
   showHealth(health);
-  const [stats, users, rooms] = await Promise.all([
-    rest('GET', '/socket/stats', token), rest('GET', '/socket/users?limit=100', token), rest('GET', '/socket/rooms?limit=100', token)]);
+  // Stats first: a caller who may not see them (403) is told once, without two more refusals.
+  const stats = await rest('GET', '/socket/stats', token);
+  const [users, rooms] = await Promise.all([rest('GET', '/socket/users?limit=100', token), rest('GET', '/socket/rooms?limit=100', token)]);
   showStats(stats);
   showUsers(users);
   showRooms(rooms);
