@@ -48,10 +48,15 @@ async function open({ session, user, name, role, agent }) {
   fill(document.getElementById('notes-agent'), 'for ' + agentId);
   try {
     await visitor.bus.join(session, { name: name || undefined });
-    document.querySelectorAll('form:not(#join-form) button').forEach((b) => (b.disabled = false));
-    await Promise.all([loadNotes(), loadItems(), loadDocument()]);
   } catch (error) {
     fill(document.getElementById('join-error'), 'Could not open the session: ' + describe(error));
+    return;
+  }
+  // Session notes are saved against the version loaded, so their buttons wait for it.
+  document.querySelectorAll('form:not(#join-form):not(#doc-form) button').forEach((b) => (b.disabled = false));
+  // Each part on its own: an instructor may not list an agent's notes (403) yet writes session notes.
+  for (const [load, form] of [[loadNotes, 'note-form'], [loadItems, 'item-form'], [loadDocument, 'doc-form']]) {
+    load().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
   }
 }
 
@@ -158,7 +163,7 @@ async function loadDocument() {
   setVersion(answer.version);
   doc.dirty = false;
   fill(document.getElementById('doc-conflict'));
-  document.getElementById('doc-reload').disabled = false;
+  docForm.querySelectorAll('button').forEach((b) => (b.disabled = false));
 }
 
 function setVersion(version) {

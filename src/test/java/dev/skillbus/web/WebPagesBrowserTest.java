@@ -113,6 +113,7 @@ class WebPagesBrowserTest {
     button(page, "Open").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(button(page, "Add note")).isEnabled();
+    assertThat(button(page, "Save")).isEnabled();
     return page;
   }
 
@@ -252,7 +253,7 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(5)
-  @DisplayName("course generator: watched to completion in one page while another joins late and sees the whole log")
+  @DisplayName("course generator: watched to completion in one page while another joins late and sees the whole log; stopped by its owner")
   void courseWatchedByALateJoiner() {
     Page gia = chromium.open(url("/course.html"), 1440);
     gia.getByLabel("Your user id").first().fill("gia");
@@ -278,6 +279,13 @@ class WebPagesBrowserTest {
     assertThat(hal.locator("#console li").allTextContents()).as("the late joiner's log").isEqualTo(seen);
     checkAndShoot(gia, "course", 1440);
     checkAndShoot(hal, "course", 375);
+
+    field(gia, "Topic").fill("Stopped early");
+    button(gia, "Generate").click();
+    assertThat(gia.locator("#console li").first()).isVisible();
+    button(gia, "Stop").click();
+    assertThat(gia.locator("#job-status")).containsText("cancelled by gia");
+    assertThat(button(gia, "Stop")).isDisabled();
     close(gia, hal);
   }
 
