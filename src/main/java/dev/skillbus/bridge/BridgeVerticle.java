@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: the SockJS event-bus bridge at {@code /eventbus} with its guard, CORS, the
- * dev-token endpoint, the REST API and the operations endpoints ({@code /socket/*}, {@code /metrics},
- * answered by the ops part). One instance per node: it owns the node's local room subscriptions.
+ * dev-token endpoint, the REST API, the operations endpoints ({@code /socket/*}, {@code /metrics},
+ * answered by the ops part) and the browser client with its pages. One instance per node: it owns
+ * the node's local room subscriptions.
  */
 public class BridgeVerticle extends VerticleBase {
 
@@ -140,6 +141,8 @@ public class BridgeVerticle extends VerticleBase {
       router.route(rest).failureHandler(RestErrors::handleFailure);
       router.route(rest).handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
     }
+    // Browser client and demo pages: last, so that no file shadows a route above.
+    WebPages.routes(router);
     return router;
   }
 

@@ -1,0 +1,232 @@
+// Coaching: quick notes and action items for an agent, live as they arrive; the session's notes
+// with the version rule in plain sight; notifications sent and shown as toasts.
+import { Visitor, clock, describe, el, fill, prefill, showStatus, toast, values } from '/js/page.js';
+
+const joinForm = document.getElementById('join-form');
+const docForm = document.getElementById('doc-form');
+const notes = new Map();
+const items = new Map();
+const STATUSES = ['open', 'in_progress', 'done', 'cancelled'];
+
+let visitor = null;
+let sessionId = null;
+let agentId = null;
+let doc = { version: 0, dirty: false, saving: false };
+
+prefill(joinForm);
+joinForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  open(values(joinForm));
+});
+
+/** Runs a form's action with its submit button disabled; a failure shows in the form's error line. */
+function onSubmit(form, action) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const error = form.querySelector('.error');
+    const button = form.querySelector('button[type="submit"]');
+    fill(error);
+    button.disabled = true;
+    try {
+      await action(values(form), form);
+    } catch (failure) {
+      fill(error, describe(failure));
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+async function open({ session, user, name, role, agent }) {
+  fill(document.getElementById('join-error'));
+  visitor?.close();
+  visitor = new Visitor({ userId: user, name, role });
+  showStatus(visitor.bus);
+  listen(visitor.bus);
+  sessionId = session;
+  agentId = agent || user;
+  fill(document.getElementById('notes-agent'), 'for ' + agentId);
+  try {
+    await visitor.bus.join(session, { name: name || undefined });
+  } catch (error) {
+    fill(document.getElementById('join-error'), 'Could not open the session: ' + describe(error));
+    return;
+  }
+  // Session notes are saved against the version loaded, so their buttons wait for it.
+  document.querySelectorAll('form:not(#join-form):not(#doc-form) button').forEach((b) => (b.disabled = false));
+  // Each part on its own: an instructor may not list an agent's notes (403) yet writes session notes.
+  for (const [load, form] of [[loadNotes, 'note-form'], [loadItems, 'item-form'], [loadDocument, 'doc-form']]) {
+    load().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
+  }
+}
+
+function listen(bus) {
+  bus.on('quickNote:created', (note) => note.agentId === agentId && showNote(note, true));
+  bus.on('actionItem:created', (item) => item.agentId === agentId && showItem(item));
+  bus.on('actionItem:updated', (item) => item.agentId === agentId && showItem(item));
+  bus.on('session:updated', (update) => update.sessionId === sessionId && documentUpdated(update));
+  bus.on('notification', (n) => toast({ type: n.type, title: n.from?.name ? n.from.name + ':' : null, message: n.message }));
+}
+
+// ---- quick notes ----------------------------------------------------------------------------
+
+async function loadNotes() {
+  const page = await visitor.rest('GET', '/api/agents/' + encodeURIComponent(agentId) + '/notes?limit=50');
+  page.items.reverse().forEach((note) => showNote(note, true));
+}
+
+function showNote(note, newestFirst) {
+  if (notes.has(note.id)) {
+    return; // it came on both the agent's address and the session's room
+  }
+  notes.set(note.id, note);
+  const item = el('li', { 'data-id': note.id },
+    el('div', { class: 'meta' },
+      el('span', { class: 'badge ' + note.noteType }, note.noteType),
+      el('span', { class: 'badge ' + note.priority }, note.priority),
+      note.category ? el('span', {}, note.category) : null,
+      el('span', {}, 'by ' + (note.createdBy?.name || '?')),
+      el('time', { datetime: note.createdAt }, clock(note.createdAt))),
+    el('p', { class: 'content' }, note.content));
+  const list = document.getElementById('notes');
+  if (newestFirst) {
+    list.prepend(item);
+  } else {
+    list.append(item);
+  }
+}
+
+onSubmit(document.getElementById('note-form'), async (v, form) => {
+  await visitor.bus.emit('notes.create', {
+    agentId, sessionId, noteType: v.noteType, priority: v.priority, content: v.content, category: v.category || undefined,
+  });
+  form.elements.content.value = '';
+});
+
+// ---- action items ---------------------------------------------------------------------------
+
+async function loadItems() {
+  const page = await visitor.rest('GET', '/api/agents/' + encodeURIComponent(agentId) + '/action-items?limit=50');
+  page.items.reverse().forEach(showItem);
+}
+
+function showItem(data) {
+  const known = items.get(data.id);
+  items.set(data.id, data);
+  const select = el('select', { 'aria-label': 'Status of ' + data.title },
+    STATUSES.map((s) => el('option', { value: s, selected: s === data.status }, s.replace('_', ' '))));
+  const error = el('p', { class: 'error', role: 'alert' });
+  select.addEventListener('change', () => changeStatus(data, select, error));
+  const item = el('li', { 'data-id': data.id },
+    el('strong', {}, data.title),
+    el('div', { class: 'meta' },
+      el('span', { class: 'badge ' + data.status }, data.status.replace('_', ' ')),
+      el('span', { class: 'badge ' + data.priority }, data.priority),
+      el('span', {}, data.category),
+      el('span', {}, 'due ' + data.dueDate)),
+    data.description ? el('p', { class: 'content' }, data.description) : null,
+    el('label', {}, 'Status', select), error);
+  const existing = document.querySelector('#items li[data-id="' + CSS.escape(data.id) + '"]');
+  if (known && existing) {
+    existing.replaceWith(item);
+  } else {
+    document.getElementById('items').prepend(item);
+  }
+}
+
+async function changeStatus(data, select, error) {
+  fill(error);
+  try {
+    showItem(await visitor.bus.emit('actions.update', { id: data.id, status: select.value }));
+  } catch (failure) {
+    select.value = data.status;
+    fill(error, describe(failure));
+  }
+}
+
+onSubmit(document.getElementById('item-form'), async (v, form) => {
+  await visitor.bus.emit('actions.create', {
+    agentId, sessionId, title: v.title, description: v.description || undefined,
+    dueDate: v.dueDate, priority: v.priority, category: v.category,
+  });
+  form.reset();
+});
+
+// ---- session notes (versioned document) -----------------------------------------------------
+
+async function loadDocument() {
+  const answer = await visitor.rest('GET', '/api/sessions/' + encodeURIComponent(sessionId));
+  const d = answer.document || {};
+  docForm.elements.discussionNotes.value = d.discussionNotes || '';
+  docForm.elements.topicsCovered.value = (d.topicsCovered || []).join(', ');
+  docForm.elements.engagementScore.value = d.engagementScore ?? '';
+  setVersion(answer.version);
+  doc.dirty = false;
+  fill(document.getElementById('doc-conflict'));
+  docForm.querySelectorAll('button').forEach((b) => (b.disabled = false));
+}
+
+function setVersion(version) {
+  doc.version = version;
+  fill(document.getElementById('doc-version'), version ? '(version ' + version + ')' : '(not saved yet)');
+}
+
+docForm.addEventListener('input', () => (doc.dirty = true));
+document.getElementById('doc-reload').addEventListener('click', () => loadDocument().catch((e) =>
+  fill(docForm.querySelector('.error'), describe(e))));
+
+onSubmit(docForm, async (v) => {
+  const updates = { discussionNotes: v.discussionNotes };
+  updates.topicsCovered = v.topicsCovered ? v.topicsCovered.split(',').map((t) => t.trim()).filter(Boolean) : [];
+  if (v.engagementScore !== '') {
+    updates.engagementScore = Number(v.engagementScore);
+  }
+  doc.saving = true;
+  try {
+    const reply = await visitor.bus.emit('session.update', { sessionId, updates, expectedVersion: doc.version });
+    setVersion(reply.version);
+    doc.dirty = false;
+    fill(document.getElementById('doc-conflict'));
+  } catch (error) {
+    if (error.code === 409) {
+      fill(document.getElementById('doc-conflict'), 'Not saved: someone saved a newer version. ' + error.message
+        + '. Copy your text, choose “Load latest”, and save again.');
+      return;
+    }
+    throw error;
+  } finally {
+    doc.saving = false;
+  }
+});
+
+function documentUpdated(update) {
+  if (update.version <= doc.version || (doc.saving && update.updatedBy?.id === visitor.identity.userId)) {
+    return; // our own save: its reply sets the version
+  }
+  if (doc.dirty) {
+    fill(document.getElementById('doc-conflict'), (update.updatedBy?.name || 'Someone') + ' saved version '
+      + update.version + ' while you were editing. Saving now will be refused: choose “Load latest” first.');
+    return;
+  }
+  const u = update.updates;
+  if ('discussionNotes' in u) {
+    docForm.elements.discussionNotes.value = u.discussionNotes;
+  }
+  if ('topicsCovered' in u) {
+    docForm.elements.topicsCovered.value = u.topicsCovered.join(', ');
+  }
+  if ('engagementScore' in u) {
+    docForm.elements.engagementScore.value = u.engagementScore;
+  }
+  setVersion(update.version);
+}
+
+// ---- notifications --------------------------------------------------------------------------
+
+onSubmit(document.getElementById('notify-form'), async (v, form) => {
+  const status = form.querySelector('[role="status"]');
+  fill(status);
+  const reply = await visitor.bus.emit('notify.send', { userId: v.userId, type: v.type, message: v.message });
+  fill(status, reply.delivered ? 'Delivered to ' + v.userId + '.' : v.userId + ' is offline: queued for their next visit.');
+  form.elements.message.value = '';
+});

@@ -1,0 +1,87 @@
+// The same room as the live session page, through the official Vert.x bridge client
+// (window.EventBus from /vendor/vertx-eventbus.js) instead of skillbus.js.
+import { appendScrolled, clock, devToken, el, fill, prefill, values } from '/js/page.js';
+
+const form = document.getElementById('join-form');
+const chat = document.getElementById('chat-form');
+const status = document.getElementById('status');
+let eb = null;
+let sessionId = null;
+
+prefill(form);
+if (typeof window.EventBus !== 'function') {
+  fill(document.getElementById('missing'), 'This build of skillbus has no copy of the official client '
+    + '(npm was not available when it was built), so this page cannot connect.');
+  form.querySelector('button').disabled = true;
+}
+
+function setStatus(state, text) {
+  status.dataset.state = state;
+  fill(status, el('span', {}, text));
+}
+
+/** The official client's callback style, as a Promise of the reply body. */
+function request(address, body) {
+  return new Promise((resolve, reject) => eb.send(address, body, {}, (err, reply) =>
+    err ? reject(Object.assign(new Error(err.message), { code: err.failureCode })) : resolve(reply.body)));
+}
+
+function showParticipants(list) {
+  fill(document.getElementById('participants'), list.map((p) =>
+    el('li', { 'data-user': p.userId }, el('strong', {}, p.name), ' ', el('span', { class: 'badge ' + p.role }, p.role))));
+}
+
+function onRoomEvent(err, message) {
+  if (err) {
+    fill(form.querySelector('.error'), err.failureCode + ': ' + err.message);
+    return;
+  }
+  const envelope = message.body;
+  if (envelope.data.participants) {
+    showParticipants(envelope.data.participants);
+  }
+  const text = envelope.event === 'message' ? envelope.data.name + ': ' + envelope.data.text
+    : envelope.event + (envelope.data.name ? ' ' + envelope.data.name : '');
+  appendScrolled(document.getElementById('log'), el('li', { 'data-seq': envelope.seq ?? '' },
+    el('span', { class: 'seq' }, envelope.seq ? '#' + envelope.seq : ''), el('time', {}, clock(envelope.ts)), text));
+}
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const v = values(form);
+  const error = form.querySelector('.error');
+  fill(error);
+  try {
+    const token = await devToken({ userId: v.user, role: 'learner' });
+    eb?.close();
+    setStatus('connecting', 'Connecting…');
+    eb = new window.EventBus('/eventbus');
+    eb.defaultHeaders = { authorization: 'Bearer ' + token };
+    eb.onclose = () => setStatus('disconnected', 'Not connected');
+    eb.onopen = async () => {
+      setStatus('connected', 'Connected');
+      sessionId = v.session;
+      eb.registerHandler('room.' + sessionId, {}, onRoomEvent);
+      try {
+        showParticipants((await request('session.join', { sessionId })).participants);
+        chat.querySelector('button').disabled = false;
+      } catch (failure) {
+        fill(error, failure.code + ': ' + failure.message);
+      }
+    };
+  } catch (failure) {
+    fill(error, String(failure.message));
+  }
+});
+
+chat.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = chat.querySelector('.error');
+  fill(error);
+  try {
+    await request('session.message', { sessionId, text: values(chat).text });
+    chat.elements.text.value = '';
+  } catch (failure) {
+    fill(error, failure.code + ': ' + failure.message);
+  }
+});

@@ -1,0 +1,192 @@
+// What every demo page shares: building elements (user content only ever as text), the site
+// navigation, dev tokens and REST calls, the connection status, toasts and form helpers.
+import { connect } from '/skillbus.js';
+
+const PAGES = [
+  ['/', 'Home'],
+  ['/course.html', 'Course generator'],
+  ['/session.html', 'Live session'],
+  ['/coaching.html', 'Coaching'],
+  ['/admin.html', 'Admin'],
+  ['/test-websocket', 'Test WebSocket'],
+  ['/official-client.html', 'Official client'],
+];
+
+/**
+ * Creates an element. Attributes are set with setAttribute; every child that is not a Node is
+ * added as a text node, so data from the server is never parsed as HTML.
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) {
+      continue;
+    }
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) {
+      continue;
+    }
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces an element's children. */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** Renders the site navigation into nav#site-nav, marking this page. */
+export function siteNav() {
+  const nav = document.getElementById('site-nav');
+  if (!nav) {
+    return;
+  }
+  const here = location.pathname;
+  fill(nav, el('ul', {}, PAGES.map(([href, label]) =>
+    el('li', {}, el('a', { href, 'aria-current': href === here ? 'page' : null }, label)))));
+}
+
+/** Options from the page's query string: prefill a form's fields of the same name. */
+export function prefill(form) {
+  const params = new URLSearchParams(location.search);
+  for (const element of form.elements) {
+    if (element.name && params.has(element.name)) {
+      if (element.type === 'checkbox') {
+        element.checked = params.get(element.name) === 'true';
+      } else {
+        element.value = params.get(element.name);
+      }
+    }
+  }
+}
+
+/** A form's named fields as an object (checkboxes as booleans, trimmed strings). */
+export function values(form) {
+  const result = {};
+  for (const element of form.elements) {
+    if (element.name) {
+      result[element.name] = element.type === 'checkbox' ? element.checked : element.value.trim();
+    }
+  }
+  return result;
+}
+
+/** An error as a line of text: `403: only team leaders …`. */
+export function describe(error) {
+  return error && error.code ? error.code + ': ' + error.message : String(error && error.message || error);
+}
+
+/** A dev token from POST /api/auth/token (only while the server runs with dev tokens on). */
+export async function devToken({ userId, name, role }) {
+  const response = await fetch('/api/auth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, name: name || userId, role }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw Object.assign(new Error(body.error?.message || 'no token (HTTP ' + response.status + ')'), { code: response.status });
+  }
+  return body.token;
+}
+
+/** A REST call with the bearer token; rejects with {code, message} as the bridge does. */
+export async function rest(method, path, token, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: 'Bearer ' + token, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw Object.assign(new Error(json.error?.message || 'HTTP ' + response.status), { code: response.status });
+  }
+  return json;
+}
+
+/**
+ * A signed-in user of a page: a dev token (fetched again on every connect and after a 401) and a
+ * skillbus client with it (more options of connect() in `options`). `?attempts=N` in the page's
+ * URL sets the reconnect attempts.
+ */
+export class Visitor {
+  constructor(identity, options = {}) {
+    this.identity = identity;
+    this.token = null;
+    const attempts = Number(new URLSearchParams(location.search).get('attempts'));
+    this.bus = connect({
+      getToken: async () => (this.token = await devToken(identity)),
+      reconnect: attempts > 0 ? { maxAttempts: attempts } : undefined,
+      ...options,
+    });
+  }
+
+  rest(method, path, body) {
+    return rest(method, path, this.token, body);
+  }
+
+  close() {
+    this.bus.close();
+  }
+}
+
+const STATE_TEXT = {
+  connecting: () => 'Connecting…',
+  connected: () => 'Connected',
+  reconnecting: (s) => 'Reconnecting' + (s.attempt ? ' (attempt ' + s.attempt + ')' : '') + '…',
+  disconnected: () => 'Not connected',
+  failed: () => 'Connection failed',
+};
+
+/** Keeps the status indicator (p#status) in step with a client; offers a retry once it failed. */
+export function showStatus(bus, node = document.getElementById('status')) {
+  const render = (s) => {
+    node.dataset.state = s.state;
+    fill(node, el('span', {}, STATE_TEXT[s.state](s)));
+    if (s.state === 'failed') {
+      const retry = el('button', { type: 'button', class: 'secondary' }, 'Retry');
+      retry.addEventListener('click', () => bus.open());
+      node.append(retry);
+    }
+  };
+  render({ state: bus.state });
+  bus.on('state', render);
+}
+
+/** A toast in div#toasts: polite for info and success, assertive for warnings and errors. */
+export function toast({ type = 'info', title, message }, timeoutMs = 8000) {
+  const region = document.getElementById('toasts');
+  const close = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Dismiss' }, '×');
+  const item = el('div', { class: 'toast ' + type, role: type === 'error' || type === 'warning' ? 'alert' : 'status' },
+    el('p', {}, title ? el('strong', {}, title + ' ') : null, message), close);
+  close.addEventListener('click', () => item.remove());
+  region.append(item);
+  setTimeout(() => item.remove(), timeoutMs);
+  return item;
+}
+
+/** A time as the reader's clock shows it. */
+export function clock(ts) {
+  const date = ts ? new Date(ts) : new Date();
+  return Number.isNaN(date.getTime()) ? String(ts) : date.toLocaleTimeString();
+}
+
+/** Keeps a scrolled list at its bottom when new lines come, unless the reader scrolled up. */
+export function appendScrolled(list, item) {
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.append(item);
+  if (atBottom) {
+    list.scrollTop = list.scrollHeight;
+  }
+}
+
+siteNav();

@@ -1,0 +1,179 @@
+// Live session: join a room as instructor or learner, see the participants with their role,
+// activity and cursor, move your own cursor in the shared code area, chat.
+import { Visitor, appendScrolled, clock, describe, el, fill, prefill, showStatus, values } from '/js/page.js';
+
+const form = document.getElementById('join-form');
+const leaveButton = document.getElementById('leave');
+const code = document.getElementById('code');
+const chat = document.getElementById('chat-form');
+const log = document.getElementById('log');
+const participantsList = document.getElementById('participants');
+
+let visitor = null;
+let sessionId = null;
+const participants = new Map();
+
+prefill(form);
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  join(values(form));
+});
+leaveButton.addEventListener('click', leave);
+chat.addEventListener('submit', (e) => {
+  e.preventDefault();
+  say(chat.elements.text.value);
+});
+
+async function join({ session, user, name, role }) {
+  fill(document.getElementById('join-error'));
+  if (visitor && visitor.identity.userId !== user) {
+    await leave();
+  }
+  if (!visitor) {
+    visitor = new Visitor({ userId: user, name, role });
+    showStatus(visitor.bus);
+    listen(visitor.bus);
+  }
+  try {
+    const reply = await visitor.bus.join(session, { name: name || undefined, role });
+    sessionId = session;
+    setParticipants(reply.participants);
+    setJoined(true);
+    code.focus();
+    sendActivity(true);
+  } catch (error) {
+    fill(document.getElementById('join-error'), 'Could not join: ' + describe(error));
+  }
+}
+
+async function leave() {
+  if (!visitor) {
+    return;
+  }
+  const leaving = visitor;
+  visitor = null;
+  setJoined(false);
+  participants.clear();
+  renderParticipants();
+  try {
+    if (sessionId) {
+      await leaving.bus.leave(sessionId);
+    }
+  } catch (error) {
+    // Closing the connection below leaves every room anyway.
+  }
+  leaving.close();
+  sessionId = null;
+}
+
+function setJoined(joined) {
+  leaveButton.disabled = !joined;
+  code.disabled = !joined;
+  chat.elements.text.disabled = !joined;
+  document.getElementById('send').disabled = !joined;
+}
+
+function listen(bus) {
+  bus.on('session-joined', (data) => setParticipants(data.participants));
+  bus.on('user-joined', (data, envelope) => {
+    setParticipants(data.participants);
+    logLine(envelope, data.name + ' joined as ' + data.role);
+  });
+  bus.on('user-left', (data, envelope) => {
+    setParticipants(data.participants);
+    logLine(envelope, data.name + ' left');
+  });
+  bus.on('message', (data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text));
+  bus.on('cursor-moved', (data) => update(data.userId, { cursor: data.cursor }));
+  bus.on('user-activity-changed', (data) => update(data.userId, { isActive: data.isActive }));
+  bus.on('reset', () => fill(document.getElementById('reset-notice'),
+    'Part of the room\'s history was lost on the server; the participants list is current, older events may be missing.'));
+}
+
+function logLine(envelope, ...content) {
+  if (envelope.room !== sessionId) {
+    return;
+  }
+  const item = el('li', { 'data-seq': envelope.seq },
+    el('span', { class: 'seq' }, '#' + envelope.seq), el('time', { datetime: envelope.ts }, clock(envelope.ts)), ...content);
+  appendScrolled(log, item);
+}
+
+function setParticipants(list = []) {
+  participants.clear();
+  for (const p of list) {
+    participants.set(p.userId, p);
+  }
+  renderParticipants();
+}
+
+function update(userId, change) {
+  const p = participants.get(userId);
+  if (p) {
+    Object.assign(p, change);
+    renderParticipants();
+  }
+}
+
+function renderParticipants() {
+  const me = visitor?.identity.userId;
+  fill(participantsList, [...participants.values()].map((p) => el('li', { 'data-user': p.userId },
+    el('strong', {}, p.name), p.userId === me ? ' (you)' : '',
+    el('div', { class: 'meta' },
+      el('span', { class: 'badge ' + p.role }, p.role),
+      el('span', { class: 'badge ' + (p.isActive === false ? 'idle' : 'active') }, p.isActive === false ? 'idle' : 'active'),
+      el('span', { class: 'cursor' }, p.cursor ? 'Ln ' + p.cursor.line + ', Col ' + p.cursor.column : 'no cursor yet')))));
+  fill(document.getElementById('participant-count'), participants.size ? '(' + participants.size + ')' : '');
+  document.getElementById('no-participants').hidden = participants.size > 0;
+}
+
+async function say(text) {
+  fill(document.getElementById('chat-error'));
+  try {
+    await visitor.bus.emit('session.message', { sessionId, text });
+    chat.elements.text.value = '';
+  } catch (error) {
+    fill(document.getElementById('chat-error'), 'Not sent: ' + describe(error));
+  }
+}
+
+// ---- cursor and activity --------------------------------------------------------------------
+
+let lastCursor = '';
+let cursorTimer = null;
+
+function cursorPosition() {
+  const before = code.value.slice(0, code.selectionStart);
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+function reportCursor() {
+  const cursor = cursorPosition();
+  fill(document.getElementById('my-cursor'), 'Ln ' + cursor.line + ', Col ' + cursor.column);
+  const key = cursor.line + ':' + cursor.column;
+  if (key === lastCursor || !visitor || !sessionId || cursorTimer) {
+    return;
+  }
+  // At most one cursor message every 50 ms; the last position always goes out.
+  cursorTimer = setTimeout(() => {
+    cursorTimer = null;
+    const now = cursorPosition();
+    lastCursor = now.line + ':' + now.column;
+    visitor?.bus.send('session.cursor', { sessionId, ...now });
+  }, 50);
+}
+
+for (const type of ['keyup', 'click', 'select', 'input', 'focus']) {
+  code.addEventListener(type, reportCursor);
+}
+
+function sendActivity(isActive) {
+  if (visitor && sessionId) {
+    visitor.bus.send('session.activity', { sessionId, isActive });
+  }
+}
+
+document.addEventListener('visibilitychange', () => sendActivity(document.visibilityState === 'visible'));
+window.addEventListener('focus', () => sendActivity(true));
+window.addEventListener('blur', () => sendActivity(false));

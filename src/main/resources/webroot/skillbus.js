@@ -1,0 +1,657 @@
+/**
+ * skillbus.js — the browser client of skillbus, an ES module.
+ *
+ *   import { connect } from '/skillbus.js';
+ *   const bus = connect({ url: 'https://skillbus.example', getToken: () => fetchToken() });
+ *   bus.on('user-joined', (data, envelope) => console.log(data.name, 'joined', envelope.room));
+ *   const { participants } = await bus.join('lesson-7');
+ *   await bus.emit('session.message', { sessionId: 'lesson-7', text: 'hi' });
+ *
+ * It speaks the Vert.x event-bus bridge protocol over SockJS (or a plain WebSocket), sends the
+ * bearer token on every frame, reconnects with exponential backoff and jitter, and after a
+ * reconnect registers its addresses again and rejoins its rooms with `since`, so that every
+ * durable event (one with a `seq`) is delivered once, in order, even across a gap.
+ */
+
+/** Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout). */
+export const DEFAULTS = Object.freeze({
+  connectTimeoutMs: 20000,
+  requestTimeoutMs: 30000,
+  pingIntervalMs: 5000,
+  reconnect: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5 }),
+});
+
+/** Connection states, in the order a connection usually goes through them. */
+export const STATES = Object.freeze(['connecting', 'connected', 'reconnecting', 'disconnected', 'failed']);
+
+/** A failed request: `code` is the server's failure code (400, 401, 403, 404, 409, 413, 429, 500, 503). */
+export class SkillbusError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'SkillbusError';
+    this.code = code;
+  }
+}
+
+/** Opens a client and returns it at once; it connects in the background (see its state events). */
+export function connect(options = {}) {
+  const client = new SkillbusClient(options);
+  client.open();
+  return client;
+}
+
+/**
+ * The delay before reconnect attempt `attempt` (1, 2, …): `initialDelayMs` doubled per attempt up to
+ * `maxDelayMs`, spread by ±`jitter` (and kept under `maxDelayMs`) so that many clients do not come
+ * back at the same moment.
+ */
+export function backoffDelay(attempt, settings = DEFAULTS.reconnect, random = Math.random) {
+  const base = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.max(0, attempt - 1));
+  const spread = 1 - settings.jitter + 2 * settings.jitter * random();
+  return Math.min(settings.maxDelayMs, Math.max(0, Math.round(base * spread)));
+}
+
+/** The claims of a JWT (not verified: the server does that), or null. */
+export function tokenClaims(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = decodeURIComponent(Array.from(atob(part.padEnd(part.length + (4 - part.length % 4) % 4, '=')),
+      (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''));
+    return JSON.parse(json);
+  } catch (e) {
+    return null;
+  }
+}
+
+const CONNECTION_LOST = 503;
+const ROOM_PREFIX = 'room.';
+const USER_PREFIX = 'user.';
+
+/** One connection to skillbus. Create it with {@link connect}. */
+export class SkillbusClient {
+  #options;
+  #reconnect;
+  #listeners = new Map();
+  #anyListeners = new Set();
+  #rooms = new Map();
+  #pending = new Map();
+  #queue = [];
+  #socket = null;
+  #state = 'disconnected';
+  #attempt = 0;
+  #timers = { ping: null, connect: null, retry: null };
+  #token = null;
+  #tokenRefresh = null;
+  #claims = null;
+  #replyCounter = 0;
+  #closedByUser = false;
+  #everConnected = false;
+  #rejoined = false;
+
+  /**
+   * @param options.url       the server's base URL (default: this page's origin)
+   * @param options.token     a JWT; or options.getToken: a function returning one (or a Promise of
+   *                          one), called on every connect and again when the server answers 401
+   * @param options.transport 'sockjs' (default) or 'websocket' (the bridge's raw WebSocket)
+   * @param options.SockJS    the SockJS constructor (bundlers: `import SockJS from 'sockjs-client'`);
+   *                          default: window.SockJS, else /vendor/sockjs.min.js from the server
+   * @param options.receiveUser  register on `user.<your id>` (notifications); default true
+   * @param options.reconnect {initialDelayMs, maxDelayMs, maxAttempts, jitter}
+   * @param options.connectTimeoutMs, options.requestTimeoutMs, options.pingIntervalMs
+   */
+  constructor(options = {}) {
+    this.#options = { ...DEFAULTS, receiveUser: true, transport: 'sockjs', ...options };
+    this.#reconnect = { ...DEFAULTS.reconnect, ...(options.reconnect || {}) };
+    this.#options.url = String(options.url || globalThis.location?.origin || '').replace(/\/+$/, '');
+    if (!options.token && typeof options.getToken !== 'function') {
+      throw new TypeError('connect() needs a token or a getToken function');
+    }
+    this.#token = options.token || null;
+  }
+
+  /** The connection state: connecting, connected, reconnecting, disconnected or failed. */
+  get state() {
+    return this.#state;
+  }
+
+  /** Who the token says this client is: {id, name, role}, once a token is known. */
+  get user() {
+    return this.#claims ? { id: this.#claims.sub, name: this.#claims.name, role: this.#claims.role } : null;
+  }
+
+  /** The rooms this client is in (or rejoins after a reconnect), with the last seq seen in each. */
+  get rooms() {
+    return [...this.#rooms.values()].map((r) => ({ sessionId: r.id, lastSeq: r.lastSeq, epoch: r.epoch }));
+  }
+
+  // ---- listeners -------------------------------------------------------------------------------
+
+  /**
+   * Listens to a server event (`user-joined`, `message`, `notification`, …: fn(data, envelope)) or
+   * to a client event: `state` ({state, attempt, delayMs}), one per state name, `error`
+   * (a SkillbusError the server sent without a request to reject), `reset` ({sessionId, reason}: a
+   * room's history no longer covers what this client missed; reload that room's state).
+   */
+  on(event, fn) {
+    if (!this.#listeners.has(event)) {
+      this.#listeners.set(event, new Set());
+    }
+    this.#listeners.get(event).add(fn);
+    return this;
+  }
+
+  off(event, fn) {
+    if (fn === undefined) {
+      this.#listeners.delete(event);
+    } else {
+      this.#listeners.get(event)?.delete(fn);
+    }
+    return this;
+  }
+
+  once(event, fn) {
+    const wrapper = (...args) => {
+      this.off(event, wrapper);
+      fn(...args);
+    };
+    return this.on(event, wrapper);
+  }
+
+  /** Listens to every server event: fn(eventName, data, envelope). */
+  onAny(fn) {
+    this.#anyListeners.add(fn);
+    return this;
+  }
+
+  offAny(fn) {
+    this.#anyListeners.delete(fn);
+    return this;
+  }
+
+  #fire(event, ...args) {
+    for (const fn of [...(this.#listeners.get(event) || [])]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error('skillbus: a listener of', event, 'threw', e);
+      }
+    }
+  }
+
+  #deliver(envelope) {
+    this.#fire(envelope.event, envelope.data, envelope);
+    for (const fn of [...this.#anyListeners]) {
+      try {
+        fn(envelope.event, envelope.data, envelope);
+      } catch (e) {
+        console.error('skillbus: an onAny listener threw', e);
+      }
+    }
+  }
+
+  #setState(state, detail = {}) {
+    this.#state = state;
+    const info = { state, attempt: this.#attempt, ...detail };
+    this.#fire('state', info);
+    this.#fire(state, info);
+  }
+
+  // ---- requests --------------------------------------------------------------------------------
+
+  /**
+   * Sends a request and resolves with the reply's body; rejects with a SkillbusError {code, message}.
+   * While (re)connecting, requests wait and go out once the rooms are rejoined, so that they come
+   * after the rejoin in the room's history. A request in flight
+   * when the connection drops rejects with 503 ("maybe done": the server may have applied it).
+   */
+  emit(address, body = {}, { timeoutMs = this.#options.requestTimeoutMs } = {}) {
+    return this.#request(address, body, timeoutMs, false);
+  }
+
+  /** A request; `now`: sent at once when connected, even while rooms are being rejoined (the rejoins themselves). */
+  #request(address, body, timeoutMs, now) {
+    if (this.#state === 'failed' || this.#state === 'disconnected') {
+      return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+    }
+    return new Promise((resolve, reject) => {
+      const request = { address, body, resolve, reject, now, retried: false, timer: null };
+      request.timer = setTimeout(() => this.#settle(request, new SkillbusError(CONNECTION_LOST,
+        'no reply from ' + address + ' within ' + timeoutMs + ' ms')), timeoutMs);
+      this.#sendOrQueue(request);
+    });
+  }
+
+  /** Sends without waiting for a reply (cursor, activity). Dropped while not connected, like a volatile emit. */
+  send(address, body = {}) {
+    if (this.#state === 'connected') {
+      this.#write({ type: 'send', address, body, headers: this.#headers() });
+    }
+  }
+
+  #sendOrQueue(request) {
+    if (this.#state === 'connected' && (request.now || this.#rejoined)) {
+      this.#sendRequest(request);
+    } else {
+      this.#queue.push(request);
+    }
+  }
+
+  #sendRequest(request) {
+    const replyAddress = 'skillbus.reply.' + (++this.#replyCounter) + '.' + Math.random().toString(36).slice(2, 8);
+    request.replyAddress = replyAddress;
+    this.#pending.set(replyAddress, request);
+    this.#write({ type: 'send', address: request.address, body: request.body, replyAddress, headers: this.#headers() });
+  }
+
+  #settle(request, error, body) {
+    clearTimeout(request.timer);
+    this.#pending.delete(request.replyAddress);
+    const queued = this.#queue.indexOf(request);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+    }
+    if (error) {
+      request.reject(error);
+    } else {
+      request.resolve(body);
+    }
+  }
+
+  /** A request refused with 401 is sent once more with a fresh token from getToken. */
+  #retryWithNewToken(request, error) {
+    if (request.retried || typeof this.#options.getToken !== 'function') {
+      this.#settle(request, error);
+      return;
+    }
+    request.retried = true;
+    this.#pending.delete(request.replyAddress);
+    this.#refreshToken().then(() => this.#sendOrQueue(request), (e) => this.#settle(request, new SkillbusError(401, 'token refresh failed: ' + e)));
+  }
+
+  #headers() {
+    return { authorization: 'Bearer ' + this.#token };
+  }
+
+  #refreshToken() {
+    if (!this.#tokenRefresh) {
+      this.#tokenRefresh = Promise.resolve(this.#options.getToken()).then((token) => {
+        this.#token = token;
+        this.#claims = tokenClaims(token);
+      }).finally(() => {
+        this.#tokenRefresh = null;
+      });
+    }
+    return this.#tokenRefresh;
+  }
+
+  // ---- rooms -----------------------------------------------------------------------------------
+
+  /**
+   * Joins a session room: registers on `room.<id>`, sends `session.join` and resolves with its reply
+   * ({sessionId, participants, seq, epoch, …}). From then on the room's events reach the listeners,
+   * each durable one once and in seq order. `options.since` (e.g. 0) also delivers the room's
+   * history after that seq first, as a late joiner of a course generation wants; `name`, `role`
+   * are passed on. After a reconnect the room is rejoined by itself.
+   */
+  join(sessionId, options = {}) {
+    const { since, epoch, ...joinOptions } = options;
+    let room = this.#rooms.get(sessionId);
+    if (!room) {
+      room = { id: sessionId, lastSeq: null, epoch: null, syncing: false, buffer: [], waiters: [], joined: false };
+      this.#rooms.set(sessionId, room);
+    }
+    room.options = joinOptions;
+    if (since !== undefined && since !== null) {
+      room.lastSeq = since;
+      room.epoch = epoch || room.epoch;
+    }
+    const ready = new Promise((resolve, reject) => room.waiters.push({ resolve, reject }));
+    if (this.#state === 'connected' && !room.syncing) {
+      this.#joinRoom(room);
+    }
+    return ready;
+  }
+
+  /** Leaves a session room and stops receiving its events. */
+  async leave(sessionId) {
+    const room = this.#rooms.get(sessionId);
+    this.#rooms.delete(sessionId);
+    room?.waiters.forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
+    try {
+      return await this.emit('session.leave', { sessionId });
+    } finally {
+      if (this.#state === 'connected') {
+        this.#write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#headers() });
+      }
+    }
+  }
+
+  async #joinRoom(room) {
+    room.syncing = true;
+    this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
+    const body = { sessionId: room.id, ...room.options };
+    if (room.lastSeq !== null) {
+      body.since = room.lastSeq;
+      if (room.epoch) {
+        body.epoch = room.epoch;
+      }
+    }
+    try {
+      const reply = await this.#request('session.join', body, this.#options.requestTimeoutMs, true);
+      if (this.#rooms.get(room.id) !== room) {
+        return;
+      }
+      this.#applyJoin(room, reply);
+      room.waiters.splice(0).forEach((w) => w.resolve(reply));
+    } catch (error) {
+      room.syncing = false;
+      if (error.connectionLost && this.#state !== 'failed') {
+        return; // joined again after the reconnect; the waiters wait for that
+      }
+      if (this.#rooms.get(room.id) === room) {
+        // Refused (400, 403, …) or unanswered: not joined, now or after a reconnect.
+        this.#rooms.delete(room.id);
+        this.#write({ type: 'unregister', address: ROOM_PREFIX + room.id, headers: this.#headers() });
+      }
+      room.waiters.splice(0).forEach((w) => w.reject(error));
+    }
+  }
+
+  /** Delivers what the join reply says was missed (when asked with since), then what came live meanwhile. */
+  #applyJoin(room, reply) {
+    const asked = room.lastSeq !== null;
+    if (asked && reply.recovered === false) {
+      this.#fire('reset', { sessionId: room.id, reason: 'history', reply });
+    } else if (asked) {
+      for (const envelope of reply.missed || []) {
+        if (envelope.seq > room.lastSeq) {
+          room.lastSeq = envelope.seq;
+          this.#deliver(envelope);
+        }
+      }
+    }
+    room.lastSeq = reply.seq;
+    room.epoch = reply.epoch;
+    room.joined = true;
+    this.#drain(room);
+  }
+
+  #onRoomEvent(roomId, envelope) {
+    const room = this.#rooms.get(roomId);
+    if (!room || typeof envelope.seq !== 'number' || room.lastSeq === null) {
+      this.#deliver(envelope);
+    } else if (room.syncing) {
+      room.buffer.push(envelope);
+    } else {
+      this.#inOrder(room, envelope);
+    }
+  }
+
+  #inOrder(room, envelope) {
+    if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
+      // The room's history started again (it was lost on the server): take the new numbering.
+      room.epoch = envelope.epoch;
+      room.lastSeq = envelope.seq;
+      this.#fire('reset', { sessionId: room.id, reason: 'epoch' });
+      this.#deliver(envelope);
+    } else if (envelope.seq <= room.lastSeq) {
+      // Seen already (live and in a join's `missed`).
+    } else if (envelope.seq === room.lastSeq + 1) {
+      room.lastSeq = envelope.seq;
+      this.#deliver(envelope);
+    } else {
+      room.buffer.push(envelope);
+      this.#fillGap(room);
+    }
+  }
+
+  /** A seq jump: fetch what lies between from `session.history`, then go on with what was held back. */
+  async #fillGap(room) {
+    room.syncing = true;
+    try {
+      const history = await this.#request('session.history', { sessionId: room.id, since: room.lastSeq },
+        this.#options.requestTimeoutMs, true);
+      for (const envelope of history.events || []) {
+        if (envelope.seq > room.lastSeq) {
+          room.lastSeq = envelope.seq;
+          this.#deliver(envelope);
+        }
+      }
+    } catch (error) {
+      if (error.connectionLost) {
+        return; // the rejoin after the reconnect fills it
+      }
+      this.#fire('error', error);
+    }
+    this.#skipUnfillable(room);
+    this.#drain(room);
+  }
+
+  /** What history could not fill is gone: say so, and go on after it rather than ask again. */
+  #skipUnfillable(room) {
+    const next = Math.min(...room.buffer.map((e) => e.seq));
+    if (next > room.lastSeq + 1) {
+      this.#fire('reset', { sessionId: room.id, reason: 'gap' });
+      room.lastSeq = next - 1;
+    }
+  }
+
+  #drain(room) {
+    room.syncing = false;
+    const held = room.buffer.splice(0).sort((a, b) => a.seq - b.seq);
+    for (let i = 0; i < held.length; i++) {
+      this.#inOrder(room, held[i]);
+      if (room.syncing) {
+        room.buffer.push(...held.slice(i + 1));
+        return;
+      }
+    }
+  }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  /** Connects (called by {@link connect}); after `failed` or {@link close}, connects again. */
+  open() {
+    this.#closedByUser = false;
+    this.#attempt = 0;
+    this.#openSocket();
+  }
+
+  /** Closes the connection for good: no reconnect; pending requests reject. */
+  close() {
+    this.#closedByUser = true;
+    clearTimeout(this.#timers.retry);
+    this.#dropSocket();
+    this.#failPending('closed by the client');
+    this.#setState('disconnected', { reason: 'closed by the client' });
+  }
+
+  async #openSocket() {
+    this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
+    let socket;
+    try {
+      if (typeof this.#options.getToken === 'function') {
+        await this.#refreshToken();
+      } else {
+        this.#claims = tokenClaims(this.#token);
+      }
+      socket = await this.#createSocket();
+    } catch (error) {
+      this.#scheduleReconnect(String(error && error.message || error));
+      return;
+    }
+    if (this.#closedByUser) {
+      socket.close();
+      return;
+    }
+    this.#socket = socket;
+    this.#timers.connect = setTimeout(() => {
+      this.#dropSocket();
+      this.#scheduleReconnect('no connection within ' + this.#options.connectTimeoutMs + ' ms');
+    }, this.#options.connectTimeoutMs);
+    socket.onopen = () => this.#onOpen(socket);
+    socket.onmessage = (e) => socket === this.#socket && this.#onFrame(e.data);
+    socket.onclose = (e) => socket === this.#socket && this.#onClose(e);
+  }
+
+  async #createSocket() {
+    const url = this.#options.url;
+    if (this.#options.transport === 'websocket') {
+      return new WebSocket(url.replace(/^http/, 'ws') + '/eventbus/websocket');
+    }
+    const SockJS = this.#options.SockJS || globalThis.SockJS || await loadSockJS(url);
+    return new SockJS(url + '/eventbus');
+  }
+
+  async #onOpen(socket) {
+    if (socket !== this.#socket) {
+      return;
+    }
+    clearTimeout(this.#timers.connect);
+    this.#attempt = 0;
+    this.#everConnected = true;
+    this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
+    this.#state = 'connected';
+    if (this.#options.receiveUser && this.#claims?.sub) {
+      this.#write({ type: 'register', address: USER_PREFIX + this.#claims.sub, headers: this.#headers() });
+    }
+    // Rooms first, then whatever waited: a queued request may need its room joined again.
+    const rejoins = [...this.#rooms.values()].map((room) => this.#joinRoom(room));
+    this.#setState('connected');
+    await Promise.allSettled(rejoins);
+    if (socket === this.#socket && this.#state === 'connected') {
+      this.#rejoined = true;
+      this.#queue.splice(0).forEach((request) => this.#sendRequest(request));
+    }
+  }
+
+  #onClose(event) {
+    this.#dropSocket();
+    this.#failPending('connection lost before the reply');
+    for (const room of this.#rooms.values()) {
+      room.syncing = false;
+      room.buffer.length = 0;
+    }
+    if (!this.#closedByUser) {
+      this.#scheduleReconnect('closed (' + (event && event.code) + ')');
+    }
+  }
+
+  #scheduleReconnect(reason) {
+    if (this.#closedByUser) {
+      return;
+    }
+    this.#attempt += 1;
+    if (this.#attempt > this.#reconnect.maxAttempts) {
+      const error = connectionLost('gave up after ' + this.#reconnect.maxAttempts + ' attempts to reconnect');
+      this.#failPending(error.message);
+      this.#queue.splice(0).forEach((r) => this.#settle(r, error));
+      for (const room of this.#rooms.values()) {
+        room.waiters.splice(0).forEach((w) => w.reject(error));
+      }
+      this.#setState('failed', { reason });
+      return;
+    }
+    const delayMs = backoffDelay(this.#attempt, this.#reconnect);
+    this.#setState('reconnecting', { delayMs, reason });
+    this.#timers.retry = setTimeout(() => this.#openSocket(), delayMs);
+  }
+
+  #dropSocket() {
+    this.#rejoined = false;
+    clearTimeout(this.#timers.connect);
+    clearInterval(this.#timers.ping);
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      try {
+        socket.close();
+      } catch (e) {
+        // already closed
+      }
+    }
+  }
+
+  #failPending(reason) {
+    for (const request of [...this.#pending.values()]) {
+      this.#settle(request, connectionLost(reason));
+    }
+  }
+
+  #write(frame) {
+    if (this.#socket && this.#state === 'connected') {
+      this.#socket.send(JSON.stringify(frame));
+    }
+  }
+
+  #onFrame(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    const request = frame.address && this.#pending.get(frame.address);
+    if (request && frame.type === 'rec') {
+      this.#settle(request, null, frame.body);
+    } else if (request && frame.type === 'err') {
+      const error = new SkillbusError(frame.failureCode, frame.message);
+      if (error.code === 401) {
+        this.#retryWithNewToken(request, error);
+      } else {
+        this.#settle(request, error);
+      }
+    } else if (frame.type === 'rec' && frame.address?.startsWith(ROOM_PREFIX)) {
+      this.#onRoomEvent(frame.address.slice(ROOM_PREFIX.length), frame.body);
+    } else if (frame.type === 'rec') {
+      this.#deliver(frame.body);
+    } else if (frame.type === 'err') {
+      this.#onRefused(frame);
+    }
+  }
+
+  /** An error without a request: a refused register (on its address) or a refused frame. */
+  #onRefused(frame) {
+    const error = new SkillbusError(frame.failureCode, frame.message);
+    error.address = frame.address || null;
+    if (error.code === 401 && typeof this.#options.getToken === 'function' && frame.address) {
+      this.#refreshToken().then(() => this.#write({ type: 'register', address: frame.address, headers: this.#headers() }),
+        () => this.#fire('error', error));
+      return;
+    }
+    this.#fire('error', error);
+  }
+}
+
+/** A request that went unanswered because the connection dropped: maybe applied, maybe not. */
+function connectionLost(reason) {
+  const error = new SkillbusError(CONNECTION_LOST, reason);
+  error.connectionLost = true;
+  return error;
+}
+
+let sockJsLoading = null;
+
+/** Loads the server's copy of sockjs-client once, when the page has none of its own. */
+function loadSockJS(baseUrl) {
+  if (!sockJsLoading) {
+    sockJsLoading = new Promise((resolve, reject) => {
+      if (typeof document === 'undefined') {
+        reject(new Error('no SockJS: pass options.SockJS or options.transport = "websocket"'));
+        return;
+      }
+      const script = document.createElement('script');
+      script.src = baseUrl + '/vendor/sockjs.min.js';
+      script.onload = () => (globalThis.SockJS ? resolve(globalThis.SockJS) : reject(new Error('sockjs.min.js defined no SockJS')));
+      script.onerror = () => reject(new Error('could not load ' + script.src));
+      document.head.appendChild(script);
+    }).catch((error) => {
+      sockJsLoading = null;
+      throw error;
+    });
+  }
+  return sockJsLoading;
+}
+
+export default { connect, backoffDelay, tokenClaims, SkillbusError, SkillbusClient, DEFAULTS, STATES };

@@ -1,0 +1,401 @@
+package dev.skillbus.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.Servers;
+import dev.skillbus.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The demo pages and skillbus.js in a real Chromium: browser contexts as separate users, against one
+ * node that keeps its store in a real Redis, so that the node can be restarted with the rooms'
+ * history intact. Screenshots of each page go to target/screenshots.
+ */
+@Tag("browser")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("The web pages in Chromium")
+class WebPagesBrowserTest {
+
+  static final int HTTP_PORT = 6550;
+  static final int CLUSTER_PORT = 6551;
+  static final LocatorAssertions.HasAttributeOptions RESTART_WAIT = new LocatorAssertions.HasAttributeOptions().setTimeout(40_000);
+
+  @RegisterExtension
+  static final TestRedis REDIS = new TestRedis(6552);
+  static Skillbus node;
+  static Chromium chromium;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = Servers.start(config());
+    chromium = Chromium.launch();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (node != null) {
+      node.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @AfterEach
+  void noPageErrors() {
+    // While a node is down the browser logs its refused connections; nothing else may go wrong.
+    assertThat(chromium.takeErrors()).allMatch(e -> e.contains("ERR_CONNECTION_REFUSED"));
+  }
+
+  static JsonObject config() {
+    JsonObject config = Servers.config("web-pages-test", CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT)
+      .put("store", REDIS.storeConfig("web-pages-test:"))
+      // Template courses paced so that a second page joins while the first still watches.
+      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 250)));
+    config.getJsonObject("bridge").put("port", HTTP_PORT);
+    return config;
+  }
+
+  static String url(String path) {
+    return "http://127.0.0.1:" + HTTP_PORT + path;
+  }
+
+  static Locator button(Page page, String name) {
+    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+  }
+
+  /** The text field with exactly this label (a select's name includes its option, so not for those). */
+  static Locator field(Page page, String label) {
+    return page.getByLabel(label, new Page.GetByLabelOptions().setExact(true));
+  }
+
+  static Page sessionPage(String session, String user, String name, String role, int width) {
+    Page page = chromium.open(url("/session.html?attempts=12"), width);
+    field(page, "Session id").fill(session);
+    field(page, "Your user id").fill(user);
+    field(page, "Display name").fill(name);
+    page.getByLabel("Role").selectOption(role);
+    button(page, "Join").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(participant(page, user)).isVisible();
+    return page;
+  }
+
+  static Locator participant(Page page, String user) {
+    return page.locator("#participants li[data-user='" + user + "']");
+  }
+
+  static Page coachingPage(String session, String user, String role, String agent, int width) {
+    Page page = chromium.open(url("/coaching.html"), width);
+    field(page, "Session id").fill(session);
+    field(page, "Your user id").fill(user);
+    field(page, "Display name").fill(user.toUpperCase());
+    page.getByLabel("Role").selectOption(role);
+    field(page, "Agent coached").fill(agent);
+    button(page, "Open").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(button(page, "Add note")).isEnabled();
+    assertThat(button(page, "Save")).isEnabled();
+    return page;
+  }
+
+  /**
+   * No WCAG 2.1 AA violation that axe-core finds (contrast, labels, names, …), then at each width:
+   * nothing wider than the viewport, and a screenshot in target/screenshots/{name}-{width}.png.
+   */
+  static void checkAndShoot(Page page, String name, int... widths) {
+    assertThat(Chromium.accessibilityViolations(page)).as("accessibility of " + name).isEmpty();
+    for (int width : widths) {
+      page.setViewportSize(width, 900);
+      // The page does not scroll sideways (a table may, inside its own scrolling box).
+      Object tooWide = page.evaluate("w => document.documentElement.scrollWidth <= w ? [] : [...document.querySelectorAll('body *')]"
+        + ".filter(e => e.getBoundingClientRect().right > w + 0.5).map(e => e.tagName + '#' + e.id + '.' + e.className)", width);
+      assertThat((List<?>) tooWide).as("elements wider than " + width + " px on " + name).isEmpty();
+      Chromium.screenshot(page, name + "-" + width);
+    }
+  }
+
+  static void close(Page... pages) {
+    for (Page page : pages) {
+      Chromium.close(page);
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("live session: two users see each other with role, activity and cursor")
+  void twoUsersSeeEachOther() {
+    Page ann = sessionPage("pair", "ann", "Ann", "instructor", 1440);
+    Page ben = sessionPage("pair", "ben", "Ben", "learner", 375);
+    assertThat(participant(ann, "ben")).containsText("Ben");
+    assertThat(participant(ann, "ben")).containsText("learner");
+    assertThat(participant(ben, "ann")).containsText("instructor");
+    assertThat(ann.locator("#log")).containsText("Ben joined as learner");
+
+    ben.locator("#code").click();
+    ben.keyboard().press("Control+Home");
+    ben.keyboard().press("ArrowDown");
+    ben.keyboard().press("End");
+    assertThat(ben.locator("#my-cursor")).hasText("Ln 2, Col 27");
+    assertThat(participant(ann, "ben").locator(".cursor")).hasText("Ln 2, Col 27");
+
+    field(ben, "Message").fill("hello <b>Ann</b>");
+    field(ben, "Message").press("Enter");
+    assertThat(ann.locator("#log li").last()).containsText("Ben: hello <b>Ann</b>");
+
+    checkAndShoot(ann, "session", 1440);
+    checkAndShoot(ben, "session", 375);
+    close(ann, ben);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("live session: usable with the keyboard alone")
+  void keyboardOnly() {
+    Page page = chromium.open(url("/session.html"), 1440);
+    page.keyboard().press("Tab");
+    assertThat(page.locator(".skip")).isFocused();
+    field(page, "Session id").focus();
+    page.keyboard().type("keys");
+    page.keyboard().press("Tab");
+    page.keyboard().type("kim");
+    page.keyboard().press("Tab");
+    page.keyboard().type("Kim");
+    page.keyboard().press("Enter");
+    assertThat(participant(page, "kim")).containsText("Kim");
+    assertThat(page.locator("#code")).isFocused();
+    close(page);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("coaching: a note created in one page appears in the other, and a <script> in it stays text")
+  void noteAppearsAndStaysInert() {
+    Page leader = coachingPage("coach-1", "tina", "team_leader", "abe", 1440);
+    Page agent = coachingPage("coach-1", "abe", "agent", "", 375);
+
+    field(leader, "Note").fill("Great call handling today");
+    leader.locator("#note-form").getByLabel("Type").selectOption("POSITIVE");
+    button(leader, "Add note").click();
+    assertThat(agent.locator("#notes li").first()).containsText("Great call handling today");
+    assertThat(agent.locator("#notes li").first()).containsText("POSITIVE");
+    assertThat(agent.locator("#notes li")).hasCount(1);
+
+    String hostile = "<script>window.__owned = 1</script><img src=x onerror=\"window.__owned = 2\">";
+    field(leader, "Note").fill(hostile);
+    button(leader, "Add note").click();
+    assertThat(agent.locator("#notes li").first().locator(".content")).hasText(hostile);
+    assertThat(leader.locator("#notes li").first().locator(".content")).hasText(hostile);
+    assertThat(agent.evaluate("window.__owned === undefined && document.querySelectorAll('#notes script, #notes img').length === 0"))
+      .isEqualTo(true);
+    assertThat(leader.evaluate("window.__owned === undefined")).isEqualTo(true);
+
+    checkAndShoot(leader, "coaching", 1440);
+    checkAndShoot(agent, "coaching", 375);
+    close(leader, agent);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("coaching: action items, the version rule of session notes, and notifications as toasts")
+  void itemsDocumentsNotifications() {
+    Page leader = coachingPage("coach-2", "tom", "team_leader", "amy", 1440);
+    Page coach = coachingPage("coach-2", "ivy", "team_leader", "amy", 1440);
+
+    field(leader, "Title").fill("Review three calls");
+    field(leader, "Due").fill("2026-12-01");
+    leader.locator("#item-form").getByLabel("Category").fill("quality");
+    button(leader, "Add action item").click();
+    Locator item = coach.locator("#items li").first();
+    assertThat(item).containsText("Review three calls");
+    item.getByLabel("Status of Review three calls").selectOption("done");
+    assertThat(item.locator(".error")).containsText("409");
+    coach.locator("#items li").first().getByLabel("Status of Review three calls").selectOption("in_progress");
+    assertThat(leader.locator("#items li").first()).containsText("in progress");
+
+    field(coach, "Discussion notes").fill("Ivy's draft");
+    field(leader, "Discussion notes").fill("Tom's notes");
+    button(leader, "Save").click();
+    assertThat(leader.locator("#doc-version")).hasText("(version 1)");
+    assertThat(coach.locator("#doc-conflict")).containsText("saved version 1 while you were editing");
+    button(coach, "Save").click();
+    assertThat(coach.locator("#doc-conflict")).containsText("is at version 1");
+    button(coach, "Load latest").click();
+    assertThat(field(coach, "Discussion notes")).hasValue("Tom's notes");
+    assertThat(coach.locator("#doc-conflict")).isHidden();
+
+    field(leader, "To user id").fill("ivy");
+    field(leader, "Message").fill("Your turn to present");
+    button(leader, "Send").click();
+    assertThat(coach.locator(".toast")).containsText("Your turn to present");
+    assertThat(leader.locator("#notify-form [role=status]")).hasText("Delivered to ivy.");
+    checkAndShoot(coach, "coaching-conflict", 1440);
+    close(leader, coach);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("course generator: watched to completion in one page while another joins late and sees the whole log; stopped by its owner")
+  void courseWatchedByALateJoiner() {
+    Page gia = chromium.open(url("/course.html"), 1440);
+    gia.getByLabel("Your user id").first().fill("gia");
+    field(gia, "Topic").fill("Event loops <i>in</i> practice");
+    gia.getByLabel("Level").selectOption("intermediate");
+    gia.getByLabel("Use web search").check();
+    button(gia, "Generate").click();
+    assertThat(gia.locator("#console li").nth(1)).isVisible();
+    String sessionId = gia.locator("#share code").textContent();
+
+    Page hal = chromium.open(url("/course.html?user=hal&session=" + sessionId), 375);
+    button(hal, "Watch").click();
+    LocatorAssertions.ContainsTextOptions untilDone = new LocatorAssertions.ContainsTextOptions().setTimeout(30_000);
+    assertThat(gia.locator("#job-status")).containsText("completed", untilDone);
+    assertThat(hal.locator("#job-status")).containsText("completed", untilDone);
+    assertThat(gia.locator("#course h3").first()).containsText("Event loops <i>in</i> practice");
+    assertThat(hal.locator("#course h3").first()).containsText("Event loops <i>in</i> practice");
+    assertThat(gia.locator("#console li.course_generated")).hasCount(1);
+    assertThat(gia.locator("#progress")).hasAttribute("value", "100");
+
+    List<String> seen = gia.locator("#console li").allTextContents();
+    assertThat(seen.size()).isGreaterThan(4);
+    assertThat(hal.locator("#console li").allTextContents()).as("the late joiner's log").isEqualTo(seen);
+    checkAndShoot(gia, "course", 1440);
+    checkAndShoot(hal, "course", 375);
+
+    field(gia, "Topic").fill("Stopped early");
+    button(gia, "Generate").click();
+    assertThat(gia.locator("#console li").first()).isVisible();
+    button(gia, "Stop").click();
+    assertThat(gia.locator("#job-status")).containsText("cancelled by gia");
+    assertThat(button(gia, "Stop")).isDisabled();
+    close(gia, hal);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("test-websocket: connects over the raw WebSocket, joins and shows a request's reply and the events")
+  void testWebSocketPage() {
+    Page page = chromium.open(url("/test-websocket"), 1440);
+    List<String> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    page.onWebSocket(ws -> sockets.add(ws.url()));
+    page.getByLabel("Transport").selectOption("websocket");
+    button(page, "Connect").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(sockets).containsExactly("ws://127.0.0.1:" + HTTP_PORT + "/eventbus/websocket");
+    button(page, "Join").click();
+    assertThat(page.locator("#reply")).containsText("\"participants\"");
+    page.getByLabel("Address").selectOption("session.message");
+    button(page, "Send request").click();
+    assertThat(page.locator("#reply")).containsText("\"seq\"");
+    assertThat(page.locator("#events")).containsText("Hello from the test page");
+    checkAndShoot(page, "test-websocket", 1440, 375);
+    close(page);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("admin: only for admins; users and rooms of the cluster appear live, and a room gets a message")
+  void adminPage() {
+    Page zed = sessionPage("ops-room", "zed", "Zed", "learner", 1440);
+    Page admin = chromium.open(url("/admin.html"), 1440);
+    field(admin, "Your user id").fill("root");
+    admin.getByLabel("Role").selectOption("team_leader");
+    button(admin, "Sign in").click();
+    assertThat(admin.locator("#signin-form .error")).containsText("403");
+    assertThat(chromium.takeErrors()).as("the refused requests, logged by the browser").allMatch(e -> e.contains("status of 403"));
+    admin.getByLabel("Role").selectOption("admin");
+    button(admin, "Sign in").click();
+    assertThat(admin.locator("#status")).hasText("Live");
+    assertThat(admin.locator("#signin-form .error")).isHidden();
+    assertThat(admin.locator("#users tr[data-user='zed']")).containsText("ops-room");
+    assertThat(admin.locator("#rooms tr[data-room='ops-room']")).containsText("open");
+    assertThat(admin.locator("#health-status")).hasText("UP");
+
+    Page yve = sessionPage("ops-room", "yve", "Yve", "learner", 375);
+    assertThat(admin.locator("#users tr[data-user='yve']")).isVisible();
+    field(admin, "Room id").fill("ops-room");
+    field(admin, "Message").fill("Break in 5 minutes");
+    button(admin, "Send to the room").click();
+    assertThat(admin.locator("#message-form [role=status]")).containsText("Sent to ops-room");
+    assertThat(zed.locator("#log")).containsText("root: Break in 5 minutes");
+    checkAndShoot(admin, "admin", 1440, 375);
+    close(zed, yve, admin);
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("official client: the Vert.x client's page joins a room that a skillbus.js page is in")
+  void officialClientPage() {
+    Page ours = sessionPage("mixed", "una", "Una", "learner", 1440);
+    Page theirs = chromium.open(url("/official-client.html?session=mixed&user=otto"), 375);
+    button(theirs, "Connect and join").click();
+    assertThat(participant(theirs, "una")).isVisible();
+    assertThat(participant(ours, "otto")).isVisible();
+    field(theirs, "Message").fill("from the official client");
+    button(theirs, "Send").click();
+    assertThat(ours.locator("#log")).containsText("otto: from the official client");
+    checkAndShoot(theirs, "official-client", 375, 1440);
+    close(ours, theirs);
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("index: links every page")
+  void indexPage() {
+    Page page = chromium.open(url("/"), 375);
+    for (String name : List.of("Course generator", "Live session", "Coaching", "Admin", "Test WebSocket", "Official client")) {
+      assertThat(page.locator("main").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(name))).isVisible();
+    }
+    checkAndShoot(page, "index", 375, 1440);
+    close(page);
+  }
+
+  @Test
+  @Order(20)
+  @DisplayName("live session: the page reconnects after the node restarts and shows every room event once, in order")
+  void recoversAfterRestart() throws Exception {
+    Page ann = sessionPage("restart", "ann", "Ann", "instructor", 1440);
+    Page ben = sessionPage("restart", "ben", "Ben", "learner", 1440);
+    field(ben, "Message").fill("before the restart");
+    field(ben, "Message").press("Enter");
+    assertThat(ann.locator("#log")).containsText("Ben: before the restart");
+
+    node.close().await(30, TimeUnit.SECONDS);
+    assertThat(ann.locator("#status")).hasAttribute("data-state", "reconnecting");
+    node = Servers.start(config());
+    assertThat(ann.locator("#status")).hasAttribute("data-state", "connected", RESTART_WAIT);
+    assertThat(ben.locator("#status")).hasAttribute("data-state", "connected", RESTART_WAIT);
+    assertThat(participant(ann, "ben")).isVisible();
+    field(ben, "Message").fill("after the restart");
+    field(ben, "Message").press("Enter");
+    assertThat(ann.locator("#log")).containsText("Ben: after the restart");
+
+    // Both saw the other leave (while the node stopped) and come back: missed, then live, each once.
+    assertThat(ann.locator("#log")).containsText("Ben left");
+    @SuppressWarnings("unchecked")
+    List<Integer> seqs = (List<Integer>) ann.evaluate("[...document.querySelectorAll('#log li')].map(li => Number(li.dataset.seq))");
+    for (int i = 1; i < seqs.size(); i++) {
+      assertThat(seqs.get(i)).as("seqs " + seqs).isEqualTo(seqs.get(i - 1) + 1);
+    }
+    checkAndShoot(ann, "session-after-restart", 1440);
+    close(ann, ben);
+  }
+}

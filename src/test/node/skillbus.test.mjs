@@ -1,0 +1,338 @@
+// Unit tests of the browser client (src/main/resources/webroot/skillbus.js) against a scripted fake
+// transport: ordering, de-duplication, gap fill, reconnect and rejoin with since, token refresh,
+// backoff. Run by SkillbusJsTest (JUnit) as `node --test`; the real server is driven by the
+// browser tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The client is an ES module in a .js file served to browsers; Node loads it as such from a .mjs copy.
+const source = fileURLToPath(new URL('../../main/resources/webroot/skillbus.js', import.meta.url));
+const copy = join(mkdtempSync(join(tmpdir(), 'skillbus-js-')), 'skillbus.mjs');
+copyFileSync(source, copy);
+const { connect, backoffDelay, tokenClaims, SkillbusError } = await import(pathToFileURL(copy).href);
+
+const FAST = { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3, jitter: 0.5 };
+
+function jwt(claims) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return part({ alg: 'HS256', typ: 'JWT' }) + '.' + part(claims) + '.sig';
+}
+
+/** The fake server side: every socket the client opens, and the frames it wrote. */
+class FakeServer {
+  sockets = [];
+  waiters = [];
+
+  get SockJS() {
+    const server = this;
+    return class FakeSockJS {
+      constructor(url) {
+        this.url = url;
+        this.sent = [];
+        this.closed = false;
+        server.sockets.push(this);
+        server.check();
+      }
+      send(data) {
+        this.sent.push(JSON.parse(data));
+        server.check();
+      }
+      close() {
+        this.closed = true;
+      }
+    };
+  }
+
+  get socket() {
+    return this.sockets[this.sockets.length - 1];
+  }
+
+  check() {
+    this.waiters = this.waiters.filter((w) => !w());
+  }
+
+  /** Resolves with the first frame matching `match` that the current socket sends (from index `from`). */
+  frame(match, from = 0) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no frame matching ' + match)), 2000);
+      const look = () => {
+        const found = this.socket?.sent.slice(from).find(match);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+        return Boolean(found);
+      };
+      if (!look()) {
+        this.waiters.push(look);
+      }
+    });
+  }
+
+  request(address, from = 0) {
+    return this.frame((f) => f.type === 'send' && f.address === address && f.replyAddress, from);
+  }
+
+  async socketNumber(n) {
+    while (this.sockets.length < n) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return this.sockets[n - 1];
+  }
+
+  open() {
+    this.socket.onopen();
+  }
+
+  push(frame) {
+    this.socket.onmessage({ data: JSON.stringify(frame) });
+  }
+
+  reply(request, body) {
+    this.push({ type: 'rec', address: request.replyAddress, body });
+  }
+
+  fail(request, code, message) {
+    this.push({ type: 'err', address: request.replyAddress, failureCode: code, failureType: 'RECIPIENT_FAILURE', message });
+  }
+
+  event(room, event, seq, data = {}, epoch = 'e1') {
+    this.push({ type: 'rec', address: 'room.' + room, body: { event, room, seq, epoch, ts: 't', data } });
+  }
+
+  drop() {
+    this.socket.onclose({ code: 1006 });
+  }
+}
+
+async function connected(options = {}) {
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann', name: 'Ann', role: 'learner' });
+  const bus = connect({ url: 'http://test', token, SockJS: server.SockJS, reconnect: FAST, ...options });
+  await server.socketNumber(1);
+  server.open();
+  return { server, bus, token };
+}
+
+async function joined(room = 'r1', seq = 5) {
+  const ctx = await connected();
+  const events = [];
+  ctx.bus.onAny((name, data, envelope) => events.push(envelope.seq === undefined ? name : envelope.seq));
+  const joining = ctx.bus.join(room);
+  const request = await ctx.server.request('session.join');
+  ctx.server.reply(request, { sessionId: room, participants: [], seq, epoch: 'e1' });
+  await joining;
+  return { ...ctx, events };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+test('connects, sends the bearer token on every frame and registers on the user address', async () => {
+  const states = [];
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann', name: 'Ann', role: 'learner' });
+  const bus = connect({ url: 'http://test/', token, SockJS: server.SockJS });
+  bus.on('state', (s) => states.push(s.state));
+  await server.socketNumber(1);
+  assert.equal(server.socket.url, 'http://test/eventbus');
+  server.open();
+  const register = await server.frame((f) => f.type === 'register');
+  assert.deepEqual(register, { type: 'register', address: 'user.ann', headers: { authorization: 'Bearer ' + token } });
+  assert.deepEqual(states, ['connected']);
+  assert.equal(bus.state, 'connected');
+  assert.deepEqual(bus.user, { id: 'ann', name: 'Ann', role: 'learner' });
+  bus.close();
+  assert.equal(bus.state, 'disconnected');
+});
+
+test('emit resolves with the reply body and rejects with {code, message}', async () => {
+  const { server, bus } = await connected();
+  const ok = bus.emit('notes.create', { content: 'x' });
+  server.reply(await server.request('notes.create'), { id: 'n1' });
+  assert.deepEqual(await ok, { id: 'n1' });
+  const refused = bus.emit('session.message', { sessionId: 'r', text: '' }, {});
+  server.fail(await server.request('session.message'), 400, "'text' must not be empty");
+  await assert.rejects(refused, (e) => e instanceof SkillbusError && e.code === 400 && e.message === "'text' must not be empty");
+  bus.close();
+});
+
+test('a joined room delivers durable events once and in order, volatile ones as they come', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const register = server.socket.sent.findIndex((f) => f.type === 'register' && f.address === 'room.r1');
+  const join = server.socket.sent.findIndex((f) => f.address === 'session.join');
+  assert.ok(register >= 0 && register < join, 'registers on the room before joining it');
+  server.event('r1', 'user-joined', 5);
+  server.event('r1', 'message', 6);
+  server.event('r1', 'message', 6);
+  server.push({ type: 'rec', address: 'room.r1', body: { event: 'cursor-moved', room: 'r1', data: {} } });
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, [6, 'cursor-moved', 7]);
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 7, epoch: 'e1' }]);
+  bus.close();
+});
+
+test('a seq jump is filled from session.history before the later events', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 8);
+  const history = await server.request('session.history');
+  assert.deepEqual(history.body, { sessionId: 'r1', since: 5 });
+  server.event('r1', 'message', 9);
+  server.reply(history, { events: [6, 7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} })), seq: 8, epoch: 'e1', complete: true });
+  await tick();
+  server.event('r1', 'message', 10);
+  assert.deepEqual(events, [6, 7, 8, 9, 10]);
+  bus.close();
+});
+
+test('after a dropped connection it reconnects, registers again and rejoins with since and epoch', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const states = [];
+  bus.on('state', (s) => states.push(s.state + (s.delayMs === undefined ? '' : ':delay')));
+  server.event('r1', 'message', 6);
+  server.drop();
+  const second = await server.socketNumber(2);
+  assert.notEqual(second, server.sockets[0]);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 6, epoch: 'e1' });
+  assert.ok(second.sent.some((f) => f.type === 'register' && f.address === 'room.r1'));
+  assert.ok(second.sent.some((f) => f.type === 'register' && f.address === 'user.ann'));
+  server.event('r1', 'message', 8); // live, while the join is answered: held back, not doubled
+  const missed = [7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} }));
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 8, epoch: 'e1', missed, recovered: true });
+  await tick();
+  server.event('r1', 'message', 9);
+  assert.deepEqual(events, [6, 7, 8, 9]);
+  assert.deepEqual(states, ['reconnecting:delay', 'reconnecting', 'connected']);
+  bus.close();
+});
+
+test('a rejoin whose history is gone says reset and goes on from the new position', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.sessionId + ':' + r.reason));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 2, epoch: 'e2', missed: [], recovered: false });
+  await tick();
+  server.event('r1', 'message', 3, {}, 'e2');
+  assert.deepEqual(resets, ['r1:history']);
+  assert.deepEqual(events, [3]);
+  bus.close();
+});
+
+test('requests made while reconnecting wait for the rejoin; those in flight reject with 503', async () => {
+  const { server, bus } = await joined('r1', 5);
+  const inFlight = bus.emit('session.message', { sessionId: 'r1', text: 'a' });
+  await server.request('session.message');
+  server.drop();
+  await assert.rejects(inFlight, (e) => e.code === 503);
+  const queued = bus.emit('session.message', { sessionId: 'r1', text: 'b' });
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'waits for the rejoin');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  const message = await server.request('session.message');
+  assert.equal(message.body.text, 'b');
+  server.reply(message, { sessionId: 'r1', seq: 6 });
+  assert.deepEqual(await queued, { sessionId: 'r1', seq: 6 });
+  bus.close();
+});
+
+test('a request made while the rooms are being rejoined goes out after the rejoin', async () => {
+  const { server, bus } = await joined('r1', 5);
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const message = bus.emit('session.message', { sessionId: 'r1', text: 'c' });
+  await tick();
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'held back while rejoining');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  server.reply(await server.request('session.message'), { sessionId: 'r1', seq: 7 });
+  assert.deepEqual(await message, { sessionId: 'r1', seq: 7 });
+  bus.close();
+});
+
+test('gives up after maxAttempts and says failed; open() tries again', async () => {
+  const { server, bus } = await connected();
+  const failed = new Promise((resolve) => bus.on('failed', resolve));
+  server.drop();
+  for (let n = 2; n <= 4; n++) {
+    await server.socketNumber(n);
+    server.drop();
+  }
+  const info = await failed;
+  assert.equal(info.state, 'failed');
+  assert.equal(server.sockets.length, 4, 'one connection and three attempts');
+  await assert.rejects(bus.emit('notes.create', {}), (e) => e.code === 503);
+  bus.open();
+  await server.socketNumber(5);
+  server.open();
+  assert.equal(bus.state, 'connected');
+  bus.close();
+});
+
+test('a 401 gets a new token from getToken and the request is sent once more', async () => {
+  const server = new FakeServer();
+  const tokens = [jwt({ sub: 'ann', n: 1 }), jwt({ sub: 'ann', n: 2 })];
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => tokens[Math.min(calls++, 1)], SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  server.open();
+  const reply = bus.emit('notes.create', {});
+  const first = await server.request('notes.create');
+  assert.equal(first.headers.authorization, 'Bearer ' + tokens[0]);
+  const sentBefore = server.socket.sent.length;
+  server.fail(first, 401, 'token expired');
+  const second = await server.request('notes.create', sentBefore);
+  assert.equal(second.headers.authorization, 'Bearer ' + tokens[1]);
+  server.reply(second, { ok: true });
+  assert.deepEqual(await reply, { ok: true });
+  assert.equal(calls, 2);
+  bus.close();
+});
+
+test('a refused join rejects with its code and leaves the room', async () => {
+  const { server, bus } = await connected();
+  const joining = bus.join('bad');
+  server.fail(await server.request('session.join'), 403, 'not allowed');
+  await assert.rejects(joining, (e) => e.code === 403);
+  assert.deepEqual(bus.rooms, []);
+  assert.ok(server.socket.sent.some((f) => f.type === 'unregister' && f.address === 'room.bad'));
+  bus.close();
+});
+
+test('join with since: 0 delivers the whole history first (a late joiner)', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.on('course_generation_update', (data, envelope) => seen.push(envelope.seq));
+  const joining = bus.join('course-1', { since: 0 });
+  const request = await server.request('session.join');
+  assert.deepEqual(request.body, { sessionId: 'course-1', since: 0 });
+  const missed = [1, 2, 3].map((seq) => ({ event: 'course_generation_update', room: 'course-1', seq, epoch: 'e', data: {} }));
+  server.reply(request, { sessionId: 'course-1', participants: [], seq: 3, epoch: 'e', missed, recovered: true });
+  await joining;
+  assert.deepEqual(seen, [1, 2, 3]);
+  bus.close();
+});
+
+test('backoff doubles from the initial delay, stays under the maximum, and spreads by the jitter', () => {
+  const settings = { initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5 };
+  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, settings, () => 0.5)), [1000, 2000, 4000, 5000, 5000]);
+  assert.equal(backoffDelay(1, settings, () => 0), 500);
+  assert.equal(backoffDelay(1, settings, () => 0.999999), 1500);
+  assert.equal(backoffDelay(3, settings, () => 0.999999), 5000);
+});
+
+test('reads the claims of a token', () => {
+  assert.deepEqual(tokenClaims(jwt({ sub: 'zoë', role: 'agent' })), { sub: 'zoë', role: 'agent' });
+  assert.equal(tokenClaims('nonsense'), null);
+});
