@@ -454,6 +454,8 @@ export class SkillbusClient {
   open() {
     this.#closedByUser = false;
     this.#attempt = 0;
+    clearTimeout(this.#timers.retry);
+    this.#dropSocket();
     this.#openSocket();
   }
 
