@@ -4,16 +4,11 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Inbound;
-import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.util.HashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +25,10 @@ final class BridgeConnection {
   private final String id;
   private final BridgeSocket socket;
   private final BridgeContext bridge;
-  private final Set<String> registered = new HashSet<>();
+  private final Registrations registered;
   private final TokenBucket bucket;
   private final Refusals refusals;
   private final SocketIdentity identity;
-  private Future<Void> registrations = Future.succeededFuture();
   private final long openedAt = System.currentTimeMillis();
   private long lastSeen = System.nanoTime();
   private int framesWhileFull;
@@ -50,6 +44,7 @@ final class BridgeConnection {
     this.bucket = new TokenBucket(settings.ratePerSecond(), settings.rateBurst(), lastSeen);
     this.refusals = new Refusals(settings.closeAfterRefusals());
     this.identity = new SocketIdentity(bridge.tokens(), bridge.guard());
+    this.registered = new Registrations(this, bridge);
   }
 
   String id() {
@@ -155,8 +150,8 @@ final class BridgeConnection {
     try {
       switch (frame.getString("type")) {
         case "send" -> handleSend(frame, caller.result());
-        case "register" -> handleRegister(frame.getString("address"), caller.result());
-        case "unregister" -> handleUnregister(frame.getString("address"));
+        case "register" -> registered.add(frame.getString("address"), caller.result());
+        case "unregister" -> registered.remove(frame.getString("address"));
         case "publish" -> refuse(frame, ErrorCode.FORBIDDEN, "access_denied", "publishing is not permitted; use send");
         default -> refuse(frame, ErrorCode.BAD_REQUEST, "invalid_type", "unknown frame type");
       }
@@ -180,7 +175,7 @@ final class BridgeConnection {
       .setLocalOnly(inbound.nodeLocal())
       .setSendTimeout(bridge.settings().requestTimeoutMs());
     // Requests wait for this socket's pending registrations, so that a join sees its own room.
-    registrations.onComplete(v -> forward(inbound.address(), body, options, (String) replyAddress));
+    registered.pending().onComplete(v -> forward(inbound.address(), body, options, (String) replyAddress));
   }
 
   private void forward(String address, JsonObject body, DeliveryOptions options, String replyAddress) {
@@ -197,43 +192,6 @@ final class BridgeConnection {
         deliver(Frames.err(replyAddress, code, type, messageOf(code, ar.cause()), "request_failed"));
       }
     });
-  }
-
-  private void handleRegister(String address, Identity caller) {
-    if (registered.contains(address)) {
-      return;
-    }
-    bridge.guard().checkRegister(caller, address);
-    if (registered.size() >= bridge.settings().maxHandlersPerSocket()) {
-      throw ErrorCode.RATE_LIMITED.exception("at most " + bridge.settings().maxHandlersPerSocket() + " handlers per connection");
-    }
-    registered.add(address);
-    Future<Void> subscribed = bridge.rooms().add(address, this);
-    if (address.startsWith(Address.USER_PREFIX)) {
-      subscribed = subscribed.compose(v -> deliverQueued(caller));
-    }
-    registrations = Future.join(registrations, subscribed).mapEmpty();
-  }
-
-  /**
-   * Notifications queued while the user was away are delivered to the connection that now receives
-   * on the user's address; its next requests wait for that, as they wait for registrations.
-   */
-  private Future<Void> deliverQueued(Identity caller) {
-    return Internal.userRegistered(bridge.eventBus(), caller.userId(), id, bridge.settings().requestTimeoutMs())
-      .recover(err -> {
-        // No coaching service on this node (a bridge deployed alone) is not worth a warning.
-        if (!(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
-          LOG.warn("Queued notifications of user {} not delivered to connection {}: {}", caller.userId(), id, err.getMessage());
-        }
-        return Future.succeededFuture();
-      });
-  }
-
-  private void handleUnregister(String address) {
-    if (registered.remove(address)) {
-      bridge.rooms().remove(address, this);
-    }
   }
 
   /**
@@ -260,10 +218,7 @@ final class BridgeConnection {
       return;
     }
     closed = true;
-    for (String address : registered) {
-      bridge.rooms().remove(address, this);
-    }
-    registered.clear();
+    registered.removeAll();
     bridge.connections().remove(id);
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true);
     Identity who = identity();
@@ -293,12 +248,12 @@ final class BridgeConnection {
 
   /** Registers on an address for the user, as a register frame would; completes once it is in place. */
   Future<Void> registerForUser(String address) {
-    handleRegister(address, identity());
-    return registrations;
+    registered.add(address, identity());
+    return registered.pending();
   }
 
   void unregisterForUser(String address) {
-    handleUnregister(address);
+    registered.remove(address);
   }
 
   private String userIdForLog() {

@@ -55,6 +55,10 @@ class OpsClusterTest {
   static void start() throws Exception {
     a = Servers.start(config(6401));
     b = Servers.start(config(6402));
+    // The first messages between two new nodes open their event-bus connections, which can take
+    // seconds on a busy machine: wait until both answer each other before testing answers.
+    await(Eventually.holds(a.node().vertx(), 100, 30_000, () -> Future.all(Servers.health(a), Servers.health(b))
+      .map(both -> both.<Servers.Health>list().stream().allMatch(h -> "UP".equals(h.body().getString("status"))))));
   }
 
   @AfterAll

@@ -1,0 +1,87 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Internal;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The addresses one connection is registered on ({@code room.<id>}, {@code user.<id>}), checked by
+ * the guard and bounded in number, each added to the node's {@link LocalRooms}. A registration is
+ * in place once the node's subscription is in the cluster (and, for the user's own address, once
+ * the notifications queued while they were away were delivered); the connection's requests wait
+ * for {@link #pending()}, so that a join sees its own room.
+ */
+final class Registrations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
+
+  private final BridgeConnection connection;
+  private final BridgeContext bridge;
+  private final Set<String> addresses = new HashSet<>();
+  private Future<Void> pending = Future.succeededFuture();
+
+  Registrations(BridgeConnection connection, BridgeContext bridge) {
+    this.connection = connection;
+    this.bridge = bridge;
+  }
+
+  /** Every registration made so far is in place. */
+  Future<Void> pending() {
+    return pending;
+  }
+
+  /** Registers on an address for the caller; a failure (403, 429) is thrown, nothing changes. */
+  void add(String address, Identity caller) {
+    if (addresses.contains(address)) {
+      return;
+    }
+    bridge.guard().checkRegister(caller, address);
+    if (addresses.size() >= bridge.settings().maxHandlersPerSocket()) {
+      throw ErrorCode.RATE_LIMITED.exception("at most " + bridge.settings().maxHandlersPerSocket() + " handlers per connection");
+    }
+    addresses.add(address);
+    Future<Void> subscribed = bridge.rooms().add(address, connection);
+    if (address.startsWith(Address.USER_PREFIX)) {
+      subscribed = subscribed.compose(v -> deliverQueued(caller));
+    }
+    pending = Future.join(pending, subscribed).mapEmpty();
+  }
+
+  void remove(String address) {
+    if (addresses.remove(address)) {
+      bridge.rooms().remove(address, connection);
+    }
+  }
+
+  /** The connection closed: it leaves every address. */
+  void removeAll() {
+    for (String address : addresses) {
+      bridge.rooms().remove(address, connection);
+    }
+    addresses.clear();
+  }
+
+  /**
+   * Notifications queued while the user was away are delivered to the connection that now receives
+   * on the user's address; its next requests wait for that, as they wait for registrations.
+   */
+  private Future<Void> deliverQueued(Identity caller) {
+    return Internal.userRegistered(bridge.eventBus(), caller.userId(), connection.id(), bridge.settings().requestTimeoutMs())
+      .recover(err -> {
+        // No coaching service on this node (a bridge deployed alone) is not worth a warning.
+        if (!(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
+          LOG.warn("Queued notifications of user {} not delivered to connection {}: {}", caller.userId(), connection.id(),
+            err.getMessage());
+        }
+        return Future.succeededFuture();
+      });
+  }
+}
