@@ -8,10 +8,15 @@ import static dev.skillbus.coaching.CoachingFields.TEAM_LEADER_ID;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Page;
+import dev.skillbus.store.Document;
 import dev.skillbus.store.ListStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -59,8 +64,13 @@ final class AgentItems {
   Future<JsonObject> list(Message<JsonObject> message, Predicate<JsonObject> keep) {
     Identity caller = Identity.fromHeaders(message.headers());
     String agentId = Fields.requiredId(message.body(), AGENT_ID, Fields.USER_ID);
-    Page page = Page.of(message.body(), settings);
+    Page page = Page.of(message.body(), settings.pageSize(), settings.maxPageSize());
     Rules.requireItemsOf(caller, agentId);
-    return lists.list(kind, agentId).map(items -> page.of(items, keep).put(AGENT_ID, agentId));
+    return lists.list(kind, agentId).map(items -> {
+      // Stores list oldest first; listings show the newest first.
+      List<JsonObject> kept = new ArrayList<>(items.stream().map(Document::value).filter(keep).toList());
+      Collections.reverse(kept);
+      return page.reply(page.of(kept), kept.size()).put(AGENT_ID, agentId);
+    });
   }
 }

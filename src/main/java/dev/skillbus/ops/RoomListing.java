@@ -1,5 +1,7 @@
 package dev.skillbus.ops;
 
+import dev.skillbus.protocol.Page;
+
 import dev.skillbus.auth.RoomAccess;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.protocol.Internal;
@@ -32,7 +34,7 @@ final class RoomListing {
 
   /** {@code {offset?, limit?}}: {@code {items, total, offset, limit}}. */
   Future<JsonObject> list(JsonObject body) {
-    Page page = Page.of(body, settings);
+    Page page = Page.of(body, settings.pageSize(), settings.maxPageSize());
     return Internal.roomIds(eventBus).compose(withMembers -> {
       TreeSet<String> ids = new TreeSet<>(rules.roomIds());
       withMembers.forEach(id -> ids.add((String) id));

@@ -1,6 +1,7 @@
 package dev.skillbus.ops;
 
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Page;
 import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +29,7 @@ final class UserDirectory {
 
   /** {@code {offset?, limit?}}: a page of users by id, {@code {items, total, offset, limit, complete, missing}}. */
   Future<JsonObject> list(JsonObject body) {
-    Page page = Page.of(body, settings);
+    Page page = Page.of(body, settings.pageSize(), settings.maxPageSize());
     return calls.ask(LocalNode.USERS, new JsonObject()).map(replies -> {
       List<JsonObject> users = collect(replies).values().stream().map(User::toJson).toList();
       return replies.describe(page.reply(page.of(users), users.size()));

@@ -1,6 +1,7 @@
 package dev.skillbus.session;
 
 import com.hazelcast.map.EntryProcessor;
+import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -90,6 +91,6 @@ final class RoomProcessors {
   }
 
   /** A cursor position. */
-  record Position(int line, int column) implements java.io.Serializable {
+  record Position(int line, int column) implements Serializable {
   }
 }
