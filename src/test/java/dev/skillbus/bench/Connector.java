@@ -1,6 +1,8 @@
 package dev.skillbus.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -27,9 +29,14 @@ final class Connector {
   private static final int TOKEN_POOL_SIZE = 16;
 
   private final HttpClient http;
+  private final Context httpContext;
   private final WebSocketClient websockets;
 
   Connector(Vertx vertx, int connections) {
+    // Token requests share pooled connections; they all run on one context so that each response is
+    // read on the thread of its connection (in Vert.x 5.0.10 a response read from another thread can
+    // lose its end and never complete).
+    httpContext = vertx.getOrCreateContext();
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS),
       new PoolOptions().setHttp1MaxSize(TOKEN_POOL_SIZE));
     // The default allows 50 WebSockets per host; every connection of the run may go to one node.
@@ -37,15 +44,25 @@ final class Connector {
       .setMaxConnections(connections).setConnectTimeout(CONNECT_TIMEOUT_MS));
   }
 
-  /** A dev token for a learner. */
+  /** A dev token for a learner, completed on the caller's context. */
   Future<String> token(URI node, String userId, String name) {
     JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", "learner");
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
       .setHost(node.getHost()).setPort(port(node)).setURI(TOKEN_PATH).setSsl(secure(node));
-    return http.request(request)
+    Context caller = Vertx.currentContext();
+    Promise<String> token = Promise.promise();
+    httpContext.runOnContext(start -> http.request(request)
       .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
       .compose(Connector::tokenOf)
-      .recover(e -> Future.failedFuture("cannot get a token from " + node + TOKEN_PATH + ": " + e.getMessage()));
+      .recover(e -> Future.failedFuture("cannot get a token from " + node + TOKEN_PATH + ": " + e.getMessage()))
+      .onComplete(done -> {
+        if (caller == null) {
+          token.handle(done);
+        } else {
+          caller.runOnContext(back -> token.handle(done));
+        }
+      }));
+    return token.future();
   }
 
   Future<WebSocket> socket(URI node) {

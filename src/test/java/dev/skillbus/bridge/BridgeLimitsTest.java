@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skillbus.ClusterNode;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -30,7 +30,6 @@ class BridgeLimitsTest {
   static Vertx vertx;
   static int port;
   static String deployment;
-  static HttpClient http;
 
   @BeforeAll
   static void start() throws Exception {
@@ -44,7 +43,6 @@ class BridgeLimitsTest {
       .put("cors", new JsonObject().put("origins", new JsonArray().add("https://*.example.app")));
     deployment = vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
     port = bridge.actualPort();
-    http = vertx.createHttpClient();
   }
 
   @AfterAll
@@ -81,8 +79,9 @@ class BridgeLimitsTest {
     if (origin != null) {
       options.putHeader("Origin", origin);
     }
-    return http.request(options).compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
-      .compose(BridgeLimitsTest::read);
+    return Clients.http(vertx, http -> http.request(options)
+      .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
+      .compose(BridgeLimitsTest::read));
   }
 
   @Test
@@ -103,8 +102,9 @@ class BridgeLimitsTest {
   @Test
   @DisplayName("closes a client that stops reading instead of buffering for it without limit")
   void slowConsumer() throws Exception {
-    var socket = await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+    Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")));
+    var socket = connected.socket();
     String token = await(BridgeClient.token(vertx, port, "slow", "Slow", "learner"));
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "room.flood")
       .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
@@ -121,6 +121,7 @@ class BridgeLimitsTest {
     } finally {
       vertx.cancelTimer(timer);
       socket.resume();
+      Clients.closeClient(connected.client());
     }
   }
 
@@ -136,9 +137,9 @@ class BridgeLimitsTest {
     Response refused = await(post("/api/auth/token", "https://evil.example.com", body));
     assertThat(refused.status()).isEqualTo(403);
     assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code")).isEqualTo(403);
-    Response sockJsInfo = await(http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+    Response sockJsInfo = await(Clients.http(vertx, http -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
       .setURI("/eventbus/info").putHeader("Origin", "https://evil.example.app.attacker.com"))
-      .compose(r -> r.send()).compose(BridgeLimitsTest::read));
+      .compose(r -> r.send()).compose(BridgeLimitsTest::read)));
     assertThat(sockJsInfo.status()).isEqualTo(403);
   }
 
@@ -154,8 +155,8 @@ class BridgeLimitsTest {
       assertThat(error.getInteger("code")).isEqualTo(400);
       assertThat(error.getString("message")).containsAnyOf("userId", "role", "name");
     }
-    Response notJson = await(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-      .setPort(port).setURI("/api/auth/token")).compose(r -> r.send("{oops")).compose(BridgeLimitsTest::read));
+    Response notJson = await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+      .setHost("127.0.0.1").setPort(port).setURI("/api/auth/token")).compose(r -> r.send("{oops")).compose(BridgeLimitsTest::read)));
     assertThat(notJson.status()).isEqualTo(400);
   }
 }

@@ -4,8 +4,8 @@ import static dev.skillbus.testing.Servers.await;
 
 import dev.skillbus.Skillbus;
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -54,15 +54,13 @@ final class CourseClient {
 
   static Rest rest(Skillbus node, HttpMethod method, String uri, String token, JsonObject body) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(node.port()).setURI(uri);
-    HttpClient http = node.node().vertx().createHttpClient();
-    return await(http.request(options).compose(req -> {
+    return await(Clients.http(node.node().vertx(), http -> http.request(options).compose(req -> {
       if (token != null) {
         req.putHeader("authorization", "Bearer " + token);
       }
       req.putHeader("content-type", "application/json");
       return body == null ? req.send() : req.send(body.toBuffer());
-    }).compose(resp -> resp.body().map(b -> new Rest(resp.statusCode(), b.length() == 0 ? null : b.toJsonObject())))
-      .eventually(http::close));
+    }).compose(resp -> resp.body().map(b -> new Rest(resp.statusCode(), b.length() == 0 ? null : b.toJsonObject())))));
   }
 
   /** Starts a job over the bridge; its session id. */

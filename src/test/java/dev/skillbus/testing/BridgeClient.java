@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
@@ -48,21 +47,16 @@ public final class BridgeClient {
   /** A dev token from {@code POST /api/auth/token}. */
   public static Future<String> token(Vertx vertx, int port, String userId, String name, String role) {
     JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", role);
-    // Closed explicitly once done, which also keeps it referenced (and so open) until then.
-    HttpClient http = vertx.createHttpClient();
-    return http
+    return Clients.http(vertx, http -> http
       .request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port).setHost("127.0.0.1").setURI("/api/auth/token"))
       .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
-      .compose(resp -> resp.body().map(b -> b.toJsonObject().getString("token")))
-      .eventually(http::close);
+      .compose(resp -> resp.body().map(b -> b.toJsonObject().getString("token"))));
   }
 
   /** Connects with a token (may be null: frames then carry no authorization). */
   public static Future<BridgeClient> connect(Vertx vertx, int port, String token) {
-    WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
-      .map(ws -> new BridgeClient(client, ws, token))
-      .onFailure(err -> client.close());
+    return Clients.websocket(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+      .map(connected -> new BridgeClient(connected.client(), connected.socket(), token));
   }
 
   /** Connects as a new user with a dev token. */
@@ -153,7 +147,7 @@ public final class BridgeClient {
   }
 
   public Future<Void> close() {
-    return socket.close().eventually(client::close);
+    return socket.close().eventually(() -> Clients.closeClient(client));
   }
 
   private synchronized void received(JsonObject frame) {

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -57,15 +56,13 @@ public final class RestClient {
 
   /** A request whose body is sent as it is, JSON or not. */
   public Future<Answer> send(HttpMethod method, String uri, String body) {
-    HttpClient http = vertx.createHttpClient();
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     if (token != null) {
       options.putHeader("authorization", "Bearer " + token);
     }
-    return http.request(options)
+    return Clients.http(vertx, http -> http.request(options)
       .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(body))
-      .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), json(b), b.toString())))
-      .eventually(http::close);
+      .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), json(b), b.toString()))));
   }
 
   private static JsonObject json(Buffer body) {

@@ -28,10 +28,10 @@ public final class Servers {
 
   /** The node's {@code GET /socket/health}: its HTTP status and body. */
   public static Future<Health> health(Skillbus node) {
-    return node.node().vertx().createHttpClient()
+    return Clients.http(node.node().vertx(), http -> http
       .request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(node.port()).setURI("/socket/health"))
       .compose(req -> req.send())
-      .compose(resp -> resp.body().map(body -> new Health(resp.statusCode(), body.toJsonObject())));
+      .compose(resp -> resp.body().map(body -> new Health(resp.statusCode(), body.toJsonObject()))));
   }
 
   /** A health answer. */
