@@ -5,13 +5,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
-import io.vertx.core.Future;
 import dev.skillbus.ops.Metrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A clustered Vert.x instance on Hazelcast. The Hazelcast file ({@code conf/cluster.xml}, or the one
@@ -34,6 +37,8 @@ import java.util.regex.Pattern;
  * {@code metrics} config says {@code "vertx": false}.
  */
 public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, Metrics metrics) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   public static final String DEFAULT_CLUSTER_FILE = "conf/cluster.xml";
   private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d+)-(\\d+)");
@@ -47,7 +52,13 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
   public static Future<ClusterNode> start(JsonObject cluster, JsonObject metricsConfig) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     Metrics metrics = Metrics.create();
-    VertxBuilder builder = Vertx.builder().withClusterManager(manager);
+    Transport transport;
+    try {
+      transport = transport(cluster.getString("transport", "native"));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    VertxBuilder builder = Vertx.builder().withClusterManager(manager).withTransport(transport);
     if (metricsConfig.getBoolean("vertx", true)) {
       builder.with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
           .setEnabled(true)
@@ -56,7 +67,35 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
           .setRegistryName("skillbus-" + UUID.randomUUID())))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
     }
-    return builder.buildClustered().map(vertx -> new ClusterNode(vertx, manager, metrics));
+    return builder.buildClustered().map(vertx -> {
+      LOG.info("Network transport: {}", transport.name());
+      return new ClusterNode(vertx, manager, metrics);
+    });
+  }
+
+  /**
+   * The network transport named by {@code cluster.transport}: {@code nio} (Java's, everywhere),
+   * {@code epoll} or {@code io_uring} (Linux, through Netty's native libraries), or {@code native}
+   * for the best one this machine has, falling back to {@code nio} with a warning.
+   */
+  static Transport transport(String name) {
+    Transport transport = switch (name) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> Transport.EPOLL;
+      case "io_uring" -> Transport.IO_URING;
+      case "native" -> Transport.nativeTransport();
+      default -> throw new IllegalArgumentException("cluster.transport must be nio, epoll, io_uring or native, not '" + name + "'");
+    };
+    if (transport != null && transport.available()) {
+      return transport;
+    }
+    String cause = transport == null || transport.unavailabilityCause() == null
+      ? "not supported on this system" : transport.unavailabilityCause().toString();
+    if ("native".equals(name)) {
+      LOG.warn("No native transport on this system ({}): using nio", cause);
+      return Transport.NIO;
+    }
+    throw new IllegalArgumentException("cluster.transport " + name + " is not available: " + cause);
   }
 
   public HazelcastInstance hazelcast() {

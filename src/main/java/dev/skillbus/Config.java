@@ -41,6 +41,7 @@ public final class Config {
     new Override("MAX_HANDLERS_PER_SOCKET", "bridge.maxHandlersPerSocket", Type.INT),
     new Override("REQUEST_TIMEOUT_MS", "bridge.requestTimeoutMs", Type.INT),
     new Override("FLUSH_DELAY_MICROS", "bridge.flushDelayMicros", Type.INT),
+    new Override("TRANSPORT", "cluster.transport", Type.STRING),
     new Override("CURSOR_MAX_PER_SECOND", "session.cursorMaxPerSecond", Type.INT),
     new Override("HISTORY_MAX_EVENTS", "session.history.maxEvents", Type.INT),
     new Override("HISTORY_MAX_AGE_SECONDS", "session.history.maxAgeSeconds", Type.INT),

@@ -27,6 +27,6 @@ record BridgeSettings(
       config.getLong("pingIntervalMs", 25_000L),
       config.getLong("requestTimeoutMs", 10_000L),
       config.getInteger("slowSocketMaxFrames", 2000),
-      config.getLong("flushDelayMicros", 0L));
+      config.getLong("flushDelayMicros", 1500L));
   }
 }
