@@ -7,7 +7,8 @@
 # <generator dir> holds loadgen.js, peer-socketio.js and peer-bare.js with their node_modules
 # (`npm ci` there). Scenarios: cursor (150 clients, rooms of 30, 10 moves/s each), chat (1,000
 # clients, rooms of 100, one sender per room at 40/s), connect (10,000 connections in rooms of 20,
-# memory and join latency). Each server gets one warm-up run (JIT) before the measured run.
+# memory and join latency). Each server gets one warm-up run (JIT; WARMUP seconds, default 20)
+# before the measured run of cursor and chat (DURATION seconds, default 20).
 # Results: one JSON line per run in target/bench/results.jsonl, and a table on stdout.
 set -euo pipefail
 GEN=$(cd "${1:?generator directory}" && pwd); shift
@@ -48,7 +49,7 @@ run() { # target scenario
   start_server "$target"
   local gen=(taskset -c 1 node "$GEN/loadgen.js" --target "$target" --url "$URL" --pid "$PID")
   if [ "$scenario" != connect ]; then
-    "${gen[@]}" $(args_for "$scenario") --warmup 2 --duration 10 > /dev/null
+    "${gen[@]}" $(args_for "$scenario") --warmup 2 --duration "${WARMUP:-20}" > /dev/null
   fi
   local duration=(--duration "$DURATION"); [ "$scenario" = connect ] && duration=()
   "${gen[@]}" $(args_for "$scenario") "${duration[@]}" | tail -1 | tee -a "$OUT/results.jsonl"
