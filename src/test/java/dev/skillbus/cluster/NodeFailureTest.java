@@ -33,6 +33,7 @@ class NodeFailureTest {
       await(stay.event("room.kill-room", "user-joined").compose(e -> "gone".equals(e.getJsonObject("data").getString("userId"))
         ? Future.succeededFuture(e) : stay.event("room.kill-room", "user-joined")), 15);
 
+      Servers.awaitClusterSafe(survivor);
       long killedAt = System.nanoTime();
       victim.node().hazelcast().getLifecycleService().terminate();
       JsonObject left = await(stay.event("room.kill-room", "user-left"), 10).getJsonObject("data");

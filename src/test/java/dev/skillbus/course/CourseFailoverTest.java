@@ -100,6 +100,7 @@ class CourseFailoverTest {
     watcher.join(sessionId, 0L, null);
     watcher.until(sessionId, e -> "progress".equals(e.getJsonObject("data").getString("type")));
 
+    Servers.awaitClusterSafe(survivor);
     long killedAt = System.nanoTime();
     victim.node().hazelcast().getLifecycleService().terminate();
     NODES.remove(victim);

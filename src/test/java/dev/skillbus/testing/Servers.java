@@ -2,6 +2,7 @@ package dev.skillbus.testing;
 
 import dev.skillbus.Skillbus;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -36,6 +37,17 @@ public final class Servers {
 
   /** A health answer. */
   public record Health(int status, JsonObject body) {
+  }
+
+  /**
+   * Waits until every Hazelcast partition of the node's cluster has its backups in sync. A member
+   * that dies before then takes the only copy of some entries with it (room membership, running
+   * jobs), so a test that kills a node and expects a survivor to clean up waits for this first.
+   */
+  public static void awaitClusterSafe(Skillbus node) throws Exception {
+    Vertx vertx = node.node().vertx();
+    Eventually.holds(vertx, 100, 30_000, () -> vertx.executeBlocking(
+      () -> node.node().hazelcast().getPartitionService().isClusterSafe(), false)).await(35, TimeUnit.SECONDS);
   }
 
   /** Starts a node, waiting for it on the calling (test) thread. */
