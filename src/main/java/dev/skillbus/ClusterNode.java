@@ -50,14 +50,14 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
 
   /** Starts a clustered Vert.x with the {@code cluster} and {@code metrics} sections of the config. */
   public static Future<ClusterNode> start(JsonObject cluster, JsonObject metricsConfig) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
-    Metrics metrics = Metrics.create();
     Transport transport;
     try {
       transport = transport(cluster.getString("transport", "native"));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    Metrics metrics = Metrics.create();
     VertxBuilder builder = Vertx.builder().withClusterManager(manager).withTransport(transport);
     if (metricsConfig.getBoolean("vertx", true)) {
       builder.with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -79,13 +79,7 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
    * for the best one this machine has, falling back to {@code nio} with a warning.
    */
   static Transport transport(String name) {
-    Transport transport = switch (name) {
-      case "nio" -> Transport.NIO;
-      case "epoll" -> Transport.EPOLL;
-      case "io_uring" -> Transport.IO_URING;
-      case "native" -> Transport.nativeTransport();
-      default -> throw new IllegalArgumentException("cluster.transport must be nio, epoll, io_uring or native, not '" + name + "'");
-    };
+    Transport transport = named(name);
     if (transport != null && transport.available()) {
       return transport;
     }
@@ -96,6 +90,17 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
       return Transport.NIO;
     }
     throw new IllegalArgumentException("cluster.transport " + name + " is not available: " + cause);
+  }
+
+  /** The transport a {@code cluster.transport} value names, available or not (null: none loaded). */
+  static Transport named(String name) {
+    return switch (name) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> Transport.EPOLL;
+      case "io_uring" -> Transport.IO_URING;
+      case "native" -> Transport.nativeTransport();
+      default -> throw new IllegalArgumentException("cluster.transport must be nio, epoll, io_uring or native, not '" + name + "'");
+    };
   }
 
   public HazelcastInstance hazelcast() {

@@ -41,11 +41,7 @@ class TransportTest {
   @ValueSource(strings = {"nio", "epoll", "io_uring"})
   @DisplayName("a node on each transport this machine has serves HTTP and bridge requests")
   void serves(String name) throws Exception {
-    Transport transport = switch (name) {
-      case "epoll" -> Transport.EPOLL;
-      case "io_uring" -> Transport.IO_URING;
-      default -> Transport.NIO;
-    };
+    Transport transport = ClusterNode.named(name);
     assumeThat(transport != null && transport.available()).as(name + " available here").isTrue();
     JsonObject config = Servers.config("transport-test-" + name, 6040, 6040, 6040);
     config.getJsonObject("cluster").put("transport", name);
