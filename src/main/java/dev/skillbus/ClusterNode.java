@@ -56,6 +56,7 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    HazelcastCallbacks.install();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     Metrics metrics = Metrics.create();
     VertxBuilder builder = Vertx.builder().withClusterManager(manager).withTransport(transport);
