@@ -43,7 +43,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
     Metrics metrics = node.metrics();
     Stores stores = Stores.create(node.vertx(), StoreSettings.from(config), metrics.storeCommands());
     RoomRules rules = RoomRules.of(node.hazelcast());
-    BridgeVerticle bridge = new BridgeVerticle(metrics, rules);
+    BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(
       () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules),
         section(config, "session").put("nodeId", node.nodeId())),

@@ -24,9 +24,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +46,12 @@ public class BridgeVerticle extends VerticleBase {
   private static final String OPS_METRICS_PATH = "/metrics";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+  // How long a new subscription waits for the other nodes to route to it (Routes).
+  private static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
+
   private final Metrics metrics;
   private final RoomRules rules;
+  private final Supplier<Collection<String>> clusterNodes;
   private BridgeContext bridge;
   private HttpServer server;
   private long sweepTimer;
@@ -54,13 +60,17 @@ public class BridgeVerticle extends VerticleBase {
 
   /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
   public BridgeVerticle() {
-    this(Metrics.create(), RoomRules.open());
+    this(Metrics.create(), RoomRules.open(), List::of);
   }
 
-  /** A bridge that counts into the node's meters and whose guard obeys the rooms' access rules. */
-  public BridgeVerticle(Metrics metrics, RoomRules rules) {
+  /**
+   * A bridge that counts into the node's meters, whose guard obeys the rooms' access rules, and
+   * whose new subscriptions wait until the nodes {@code clusterNodes} names route to them.
+   */
+  public BridgeVerticle(Metrics metrics, RoomRules rules, Supplier<Collection<String>> clusterNodes) {
     this.metrics = metrics;
     this.rules = rules;
+    this.clusterNodes = clusterNodes;
   }
 
   @Override
@@ -70,9 +80,11 @@ public class BridgeVerticle extends VerticleBase {
     connPrefix = nodeId.length() > 8 ? nodeId.substring(0, 8) : nodeId;
     BridgeSettings settings = BridgeSettings.from(config);
     TokenService tokens = new TokenService(vertx, authConfig(config));
+    Routes routes = new Routes(vertx, nodeId, clusterNodes, ROUTE_CONFIRM_DEADLINE_MS);
     bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(rules),
-      new LocalRooms(vertx.eventBus()), settings, new HashMap<>(), metrics);
+      new LocalRooms(vertx.eventBus(), routes), settings, new HashMap<>(), metrics);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
+    consumers.add(routes.serve());
     consumers.add(vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection));
     sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
     server = vertx.createHttpServer(new HttpServerOptions()

@@ -20,17 +20,22 @@ import java.util.Map;
 final class LocalRooms {
 
   private final EventBus eventBus;
+  private final Routes routes;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
 
-  LocalRooms(EventBus eventBus) {
+  LocalRooms(EventBus eventBus, Routes routes) {
     this.eventBus = eventBus;
+    this.routes = routes;
   }
 
-  /** Adds a connection to an address; completes when the node's subscription is in the cluster. */
+  /**
+   * Adds a connection to an address; completes when the node's subscription is in the cluster and
+   * every other node routes the address here, so that no event published after that misses it.
+   */
   Future<Void> add(String address, BridgeConnection connection) {
     Subscription subscription = subscriptions.computeIfAbsent(address, Subscription::new);
     subscription.add(connection);
-    return subscription.consumer.completion();
+    return subscription.ready;
   }
 
   /** Removes a connection; the node's subscription ends with its last local member. */
@@ -68,11 +73,15 @@ final class LocalRooms {
     // Copied on change: events outnumber joins and leaves by far, and a write that closes a slow
     // socket (which removes it) cannot disturb the fan-out iterating the previous array.
     BridgeConnection[] members = new BridgeConnection[0];
+    final String address;
     final MessageConsumer<Buffer> consumer;
+    final Future<Void> ready;
 
     Subscription(String address) {
+      this.address = address;
       this.prefix = Frames.recPrefix(address);
       this.consumer = eventBus.consumer(address, this::fanOut);
+      this.ready = consumer.completion().compose(v -> routes.confirm(address));
     }
 
     void add(BridgeConnection connection) {
@@ -101,8 +110,13 @@ final class LocalRooms {
     }
 
     void fanOut(Message<Buffer> message) {
-      OutFrame frame = frame(message.body());
       MultiMap headers = message.headers();
+      String probe = headers.get(Header.ROUTE_PROBE);
+      if (probe != null) {
+        routes.probeArrived(address, probe);
+        return;
+      }
+      OutFrame frame = frame(message.body());
       boolean isVolatile = headers.contains(Header.VOLATILE);
       String origin = headers.get(Header.ORIGIN_CONN);
       for (BridgeConnection member : members) {

@@ -21,6 +21,12 @@ public final class Header {
   /** On a room publication: the connection that caused it, which does not get its own echo. */
   public static final String ORIGIN_CONN = "x-origin-conn";
 
+  /**
+   * On a room/user publication: not an event but a route probe, published by the node this header
+   * names; bridges take it as proof that that node routes the address to them and never deliver it.
+   */
+  public static final String ROUTE_PROBE = "x-route-probe";
+
   private Header() {
   }
 }

@@ -6,6 +6,9 @@ import dev.skillbus.Skillbus;
 import static dev.skillbus.testing.Servers.await;
 import static dev.skillbus.testing.Servers.member;
 
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.Outbound;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
@@ -121,6 +124,26 @@ class TwoNodeClusterTest {
     assertThat(subscriptions).isEqualTo(1);
     for (BridgeClient member : members) {
       member.close();
+    }
+  }
+
+  @Test
+  @DisplayName("an event published on one node right after a registration on the other is in place reaches the new member")
+  void joinedMeansRouted() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      String room = "routed-" + i;
+      // Node A knows the room (it has a member and published its join) before B's member arrives.
+      BridgeClient first = member(a, "first-" + i, room);
+      BridgeClient late = await(BridgeClient.connectAs(b.node().vertx(), b.port(), "late-" + i, "learner"));
+      late.register(Address.room(room));
+      // A request after the register is answered once the registration is in place.
+      await(late.call("session.leave", new JsonObject().put("sessionId", room)));
+      Outbound.publish(a.node().vertx().eventBus(), Address.room(room),
+        Envelope.of("message", room, new JsonObject().put("text", "right after the join")));
+      JsonObject event = await(late.event(Address.room(room), "message"));
+      assertThat(event.getJsonObject("data").getString("text")).isEqualTo("right after the join");
+      first.close();
+      late.close();
     }
   }
 }

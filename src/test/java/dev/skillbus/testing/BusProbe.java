@@ -1,5 +1,6 @@
 package dev.skillbus.testing;
 
+import dev.skillbus.protocol.Header;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -32,7 +33,12 @@ public final class BusProbe {
   /** A cluster-wide consumer, ready once its registration reached the cluster. */
   public static Future<BusProbe> listen(Vertx vertx, String address) {
     BusProbe probe = new BusProbe();
-    probe.consumer = vertx.eventBus().consumer(address, m -> probe.add(new Received(json(m.body()), m.headers())));
+    probe.consumer = vertx.eventBus().consumer(address, m -> {
+      // Bridges on other nodes probe their new subscriptions: not events.
+      if (!m.headers().contains(Header.ROUTE_PROBE)) {
+        probe.add(new Received(json(m.body()), m.headers()));
+      }
+    });
     return probe.consumer.completion().map(probe);
   }
 

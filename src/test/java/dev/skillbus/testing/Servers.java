@@ -1,8 +1,6 @@
 package dev.skillbus.testing;
 
 import dev.skillbus.Skillbus;
-import dev.skillbus.protocol.Envelope;
-import dev.skillbus.protocol.Outbound;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -50,23 +48,6 @@ public final class Servers {
     Vertx vertx = node.node().vertx();
     Eventually.holds(vertx, 100, 30_000, () -> vertx.executeBlocking(
       () -> node.node().hazelcast().getPartitionService().isClusterSafe(), false)).await(35, TimeUnit.SECONDS);
-  }
-
-  /**
-   * Waits until room events published on {@code from} reach {@code member}, a client of another
-   * node that just joined {@code room}: its node's subscription is stored in the cluster before the
-   * join is answered, but other nodes learn of it a moment later. Probes (event {@code probe}, which
-   * the tests' waits for other events skip) are published from {@code from} until one arrives.
-   */
-  public static void awaitRoute(Skillbus from, BridgeClient member, String room) throws Exception {
-    String address = "room." + room;
-    Eventually.holds(from.node().vertx(), 100, 30_000, () -> {
-      if (!member.unclaimedEvents(address, "probe").isEmpty()) {
-        return Future.succeededFuture(true);
-      }
-      Outbound.publishVolatile(from.node().vertx().eventBus(), address, Envelope.of("probe", room, new JsonObject()), null);
-      return Future.succeededFuture(false);
-    }).await(35, TimeUnit.SECONDS);
   }
 
   /** Starts a node, waiting for it on the calling (test) thread. */

@@ -1,0 +1,138 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.protocol.Header;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure every other node routes an address to this one before a registration counts as in
+ * place. A node learns of another node's new subscription some milliseconds after it is stored
+ * (Vert.x caches the cluster's subscriptions per node and refreshes them asynchronously); an event
+ * published there in between would miss the new member. So this node asks each peer to publish a
+ * probe on the address, again every {@link #RETRY_MS} ms, until a probe from every peer has
+ * arrived here (a peer without a bridge, or gone from the cluster, counts as done), or until
+ * {@code deadlineMs} passed, after which the registration stands anyway and a warning is logged.
+ */
+final class Routes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+  static final long RETRY_MS = 10;
+  private static final String ADDRESS = "address";
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final Supplier<Collection<String>> clusterNodes;
+  private final long deadlineMs;
+  private final Map<String, Check> checks = new HashMap<>();
+
+  Routes(Vertx vertx, String nodeId, Supplier<Collection<String>> clusterNodes, long deadlineMs) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.clusterNodes = clusterNodes;
+    this.deadlineMs = deadlineMs;
+  }
+
+  static String requestAddress(String nodeId) {
+    return "bridge.node." + nodeId + ".route";
+  }
+
+  /** Answers the peers' requests: publishes a probe on the address they ask about. */
+  MessageConsumer<JsonObject> serve() {
+    return vertx.eventBus().consumer(requestAddress(nodeId), this::probe);
+  }
+
+  private void probe(Message<JsonObject> request) {
+    String address = request.body().getString(ADDRESS);
+    vertx.eventBus().publish(address, Buffer.buffer(), new DeliveryOptions().addHeader(Header.ROUTE_PROBE, nodeId));
+    request.reply(null);
+  }
+
+  /** Completes once every peer routes {@code address} here (this node's subscription is in place). */
+  Future<Void> confirm(String address) {
+    Set<String> peers = new HashSet<>(clusterNodes.get());
+    peers.remove(nodeId);
+    if (peers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Check check = checks.computeIfAbsent(address, a -> new Check(a, peers));
+    return check.done.future();
+  }
+
+  /** A probe published by {@code peer} reached this node on {@code address}. */
+  void probeArrived(String address, String peer) {
+    Check check = checks.get(address);
+    if (check != null) {
+      check.confirmed(peer);
+    }
+  }
+
+  private final class Check {
+    final String address;
+    final Set<String> waiting;
+    final Promise<Void> done = Promise.promise();
+    final long deadline = System.nanoTime() + deadlineMs * 1_000_000;
+    final long timer;
+
+    Check(String address, Set<String> waiting) {
+      this.address = address;
+      this.waiting = waiting;
+      this.timer = vertx.setPeriodic(RETRY_MS, id -> tick());
+      ask();
+    }
+
+    void ask() {
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(RETRY_MS, deadlineMs));
+      for (String peer : Set.copyOf(waiting)) {
+        vertx.eventBus().request(requestAddress(peer), new JsonObject().put(ADDRESS, address), options)
+          .onFailure(err -> {
+            // A node without a bridge (every skillbus node runs one; a bridge can be deployed alone)
+            // cannot be asked: it counts as done.
+            if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+              confirmed(peer);
+            }
+          });
+      }
+    }
+
+    void tick() {
+      waiting.retainAll(clusterNodes.get());
+      if (waiting.isEmpty()) {
+        finish();
+      } else if (System.nanoTime() - deadline > 0) {
+        LOG.warn("Nodes {} did not confirm routing {} to node {} within {} ms", waiting, address, nodeId, deadlineMs);
+        finish();
+      } else {
+        ask();
+      }
+    }
+
+    void confirmed(String peer) {
+      if (waiting.remove(peer) && waiting.isEmpty()) {
+        finish();
+      }
+    }
+
+    void finish() {
+      if (checks.remove(address, this)) {
+        vertx.cancelTimer(timer);
+        done.complete();
+      }
+    }
+  }
+}
