@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 final class Routes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
-  static final long RETRY_MS = 10;
+  private static final long RETRY_MS = 10;
   private static final String ADDRESS = "address";
 
   private final Vertx vertx;
@@ -85,6 +85,8 @@ final class Routes {
   private final class Check {
     final String address;
     final Set<String> waiting;
+    // Peers with a request on its way: asked again only once it was answered and no probe came.
+    final Set<String> asking = new HashSet<>();
     final Promise<Void> done = Promise.promise();
     final long deadline = System.nanoTime() + deadlineMs * 1_000_000;
     final long timer;
@@ -96,10 +98,15 @@ final class Routes {
       ask();
     }
 
+    /** Asks each peer still waited for that is not answering an earlier request. */
     void ask() {
-      DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(RETRY_MS, deadlineMs));
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(deadlineMs);
       for (String peer : Set.copyOf(waiting)) {
+        if (!asking.add(peer)) {
+          continue;
+        }
         vertx.eventBus().request(requestAddress(peer), new JsonObject().put(ADDRESS, address), options)
+          .onComplete(answered -> asking.remove(peer))
           .onFailure(err -> {
             // A node without a bridge (every skillbus node runs one; a bridge can be deployed alone)
             // cannot be asked: it counts as done.

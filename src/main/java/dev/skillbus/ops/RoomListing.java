@@ -1,10 +1,9 @@
 package dev.skillbus.ops;
 
-import dev.skillbus.protocol.Page;
-
 import dev.skillbus.auth.RoomAccess;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Page;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;

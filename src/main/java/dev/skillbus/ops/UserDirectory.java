@@ -1,8 +1,8 @@
 package dev.skillbus.ops;
 
 import dev.skillbus.protocol.Fields;
-import dev.skillbus.protocol.Page;
 import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Page;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
