@@ -94,7 +94,7 @@ public class BridgeVerticle extends VerticleBase {
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)
       .setMaxWebSocketFrameSize(settings.maxFrameBytes() * 2)
-      .setMaxWebSocketMessageSize(settings.maxFrameBytes() * 4));
+      .setMaxWebSocketMessageSize(maxWebSocketMessage(settings)));
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
       .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
       .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
@@ -187,12 +187,20 @@ public class BridgeVerticle extends VerticleBase {
       .adminText(HttpMethod.GET, OPS_METRICS_PATH, Address.OPS_METRICS, PROMETHEUS_TEXT);
   }
 
+  /**
+   * The longest WebSocket message read, reassembled from fragments: above the frame limit, so that
+   * a frame over it is answered with {@code too_large} rather than a closed socket.
+   */
+  private static int maxWebSocketMessage(BridgeSettings settings) {
+    return settings.maxFrameBytes() * 4;
+  }
+
   private void upgradeRawWebSocket(RoutingContext ctx) {
     if (!ctx.request().canUpgradeToWebSocket()) {
       ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
       return;
     }
-    RawBridgeSocket.upgrade(ctx.request(), bridge.settings().flushDelayMicros() * 1000L)
+    RawBridgeSocket.upgrade(ctx.request(), maxWebSocketMessage(bridge.settings()), bridge.settings().flushDelayMicros() * 1000L)
       .onSuccess(this::openConnection)
       .onFailure(ctx::fail);
   }

@@ -1,67 +1,222 @@
 package dev.skillbus.bridge;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A bridge connection over a plain WebSocket ({@code /eventbus/websocket}), one bridge frame per
- * WebSocket message. Outbound frames are already-encoded WebSocket frames shared by every member
- * of a room: they go straight into the channel and are flushed once per {@link FlushBatch}, so
- * the frames a socket gets in one turn of the event loop leave in one system call.
+ * WebSocket message, served by a Netty handler of its own once the upgrade is done.
+ *
+ * <p>Vert.x performs the handshake; then this handler takes the place of Vert.x's WebSocket in the
+ * channel's pipeline, so that an open socket holds a Netty channel and this object, not Vert.x's
+ * HTTP and WebSocket connection objects (about 13 KB a connection, two thirds of it their write
+ * queues). Vert.x's metrics count the socket up to the upgrade; from then on the bridge's own
+ * connection gauge does. Frames in are dispatched on the verticle's context, in order, and held
+ * while the connection is paused. Outbound frames are already-encoded WebSocket frames shared by
+ * every member of a room: they go straight into the channel and are flushed once per
+ * {@link FlushBatch}, so the frames a socket gets in one turn of the event loop leave in one
+ * system call. Pings are answered; a close is answered and the TCP connection closed.
  */
-final class RawBridgeSocket implements BridgeSocket {
+final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements BridgeSocket {
 
   private static final Logger LOG = LoggerFactory.getLogger(RawBridgeSocket.class);
 
-  private static final String WEBSOCKET_HANDLER = "handler";
+  /** The name of the pipeline handler Vert.x installs for an upgraded WebSocket. */
+  private static final String VERTX_HANDLER = "handler";
 
-  private final ServerWebSocket ws;
-  private final ChannelHandlerContext ctx;
+  /** How long a close frame we sent waits for the client's before the TCP connection is closed. */
+  static final long CLOSING_TIMEOUT_MS = 2000;
+
+  private final ContextInternal context;
   private final long flushDelayNanos;
+  private ChannelHandlerContext ctx;
+  private Handler<Buffer> frames;
+  private Handler<Void> closed;
+  private ArrayDeque<Buffer> held;
+  private boolean paused;
+  private boolean closeSent;
+  private ScheduledFuture<?> closingTimeout;
   private boolean flushPending;
   private long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
 
-  RawBridgeSocket(ServerWebSocket ws, ChannelHandlerContext ctx, long flushDelayNanos) {
-    this.ws = ws;
-    this.ctx = ctx;
+  RawBridgeSocket(ContextInternal context, long flushDelayNanos) {
+    this.context = context;
     this.flushDelayNanos = flushDelayNanos;
   }
 
   /**
-   * Upgrades a request. The socket writes into the channel below Vert.x's WebSocket: its pipeline
-   * context is the one Vert.x installs under the name {@code handler} when the upgrade completes.
+   * Upgrades a request and puts the socket in place of Vert.x's WebSocket. Messages are
+   * reassembled from fragments up to {@code maxMessageBytes}; a longer one closes the socket (1009).
    */
-  static Future<RawBridgeSocket> upgrade(HttpServerRequest request, long flushDelayNanos) {
+  static Future<RawBridgeSocket> upgrade(HttpServerRequest request, int maxMessageBytes, long flushDelayNanos) {
+    ContextInternal context = ((HttpServerRequestInternal) request).context();
     Channel channel = ((ConnectionBase) request.connection()).channel();
-    return request.toWebSocket()
-      .map(ws -> new RawBridgeSocket(ws, channel.pipeline().context(WEBSOCKET_HANDLER), flushDelayNanos));
+    return request.toWebSocket().map(ws -> {
+      RawBridgeSocket socket = new RawBridgeSocket(context, flushDelayNanos);
+      ChannelPipeline pipeline = channel.pipeline();
+      ChannelHandlerContext vertx = pipeline.context(VERTX_HANDLER);
+      ChannelHandler vertxHandler = vertx.handler();
+      pipeline.addBefore(VERTX_HANDLER, "aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+      pipeline.replace(VERTX_HANDLER, "bridge", socket);
+      // Vert.x's WebSocket is out of the pipeline and will see no more events: let it end its
+      // bookkeeping (its metrics) now; nothing refers to its objects after this.
+      try {
+        ((ChannelInboundHandlerAdapter) vertxHandler).channelInactive(vertx);
+      } catch (Exception e) {
+        LOG.debug("Vert.x WebSocket did not detach cleanly: {}", e.getMessage());
+      }
+      return socket;
+    });
+  }
+
+  // Netty side: runs on the channel's event loop, which is the verticle context's.
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
   }
 
   @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    try {
+      if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+        received(Buffer.buffer(ByteBufUtil.getBytes(frame.content())));
+      } else if (frame instanceof PingWebSocketFrame) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+      } else if (frame instanceof CloseWebSocketFrame close) {
+        closeReceived(close);
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (closingTimeout != null) {
+      closingTimeout.cancel(false);
+      closingTimeout = null;
+    }
+    held = null;
+    Handler<Void> handler = closed;
+    if (handler != null) {
+      context.emit(null, handler);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("WebSocket failed: {}", cause.getMessage());
+    if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      close(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+    } else if (cause instanceof TooLongFrameException) {
+      close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    // Vert.x's server shutdown announces itself here, then closes the channel: nothing to do.
+    ReferenceCountUtil.release(evt);
+  }
+
+  private void received(Buffer frame) {
+    if (paused || (held != null && !held.isEmpty())) {
+      if (held == null) {
+        held = new ArrayDeque<>(4);
+      }
+      held.add(frame);
+    } else if (frames != null) {
+      context.emit(frame, frames);
+    }
+  }
+
+  /** The client closes: answer with its status (RFC 6455, 5.5.1), then close the connection. */
+  private void closeReceived(CloseWebSocketFrame close) {
+    if (closeSent) {
+      ctx.close();
+      return;
+    }
+    closeSent = true;
+    int code = close.statusCode();
+    CloseWebSocketFrame answer = WebSocketCloseStatus.isValidStatusCode(code)
+      ? new CloseWebSocketFrame(code, close.reasonText()) : new CloseWebSocketFrame(true, 0);
+    ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  // Bridge side.
+
+  @Override
   public void start(Handler<Buffer> frames, Handler<Void> closed) {
-    ws.textMessageHandler(text -> frames.handle(Buffer.buffer(text)));
-    ws.binaryMessageHandler(frames);
-    ws.closeHandler(closed);
-    ws.exceptionHandler(e -> LOG.debug("WebSocket failed: {}", e.getMessage()));
+    this.frames = frames;
+    this.closed = closed;
   }
 
   @Override
   public void pause() {
-    ws.pause();
+    paused = true;
+    ctx.channel().config().setAutoRead(false);
   }
 
+  /**
+   * Resumes reading. Frames held while paused are handed over from a task of their own, after
+   * whatever the caller does next: the bridge resumes and then handles the frame it paused for.
+   */
   @Override
   public void resume() {
-    ws.resume();
+    paused = false;
+    if (held == null || held.isEmpty()) {
+      ctx.channel().config().setAutoRead(true);
+    } else {
+      ctx.executor().execute(this::handOverHeld);
+    }
+  }
+
+  private void handOverHeld() {
+    while (!paused && held != null && !held.isEmpty()) {
+      Buffer frame = held.poll();
+      if (frames != null) {
+        context.emit(frame, frames);
+      }
+    }
+    if (!paused && ctx.channel().isActive()) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   @Override
@@ -75,7 +230,7 @@ final class RawBridgeSocket implements BridgeSocket {
   }
 
   private void writeNow(ByteBuf bytes) {
-    if (!ctx.channel().isActive()) {
+    if (closeSent || !ctx.channel().isActive()) {
       bytes.release();
       return;
     }
@@ -98,8 +253,28 @@ final class RawBridgeSocket implements BridgeSocket {
     return ctx.channel().isWritable();
   }
 
+  /**
+   * Sends a close frame and closes the TCP connection once the client answers it, or after
+   * {@link #CLOSING_TIMEOUT_MS} (a client that stopped reading never answers).
+   */
   @Override
   public void close(int code, String reason) {
-    ws.close((short) code, reason);
+    if (ctx.executor().inEventLoop()) {
+      closeNow(code, reason);
+    } else {
+      ctx.executor().execute(() -> closeNow(code, reason));
+    }
+  }
+
+  private void closeNow(int code, String reason) {
+    if (closeSent || !ctx.channel().isActive()) {
+      return;
+    }
+    closeSent = true;
+    ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    // Counted from now, not from when the frame is written: behind a full buffer it may never be.
+    closingTimeout = ctx.executor().schedule(() -> {
+      ctx.close();
+    }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 }

@@ -2,7 +2,6 @@ package dev.skillbus.bridge;
 
 import dev.skillbus.protocol.Envelope;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
@@ -58,8 +57,8 @@ public class FanOutBenchmark {
     channels = new EmbeddedChannel[members];
     sockets = new RawBridgeSocket[members];
     for (int i = 0; i < members; i++) {
-      channels[i] = new EmbeddedChannel(new WebSocket08FrameEncoder(false), new ChannelInboundHandlerAdapter());
-      sockets[i] = new RawBridgeSocket(null, channels[i].pipeline().lastContext(), 0);
+      sockets[i] = new RawBridgeSocket(null, 0);
+      channels[i] = new EmbeddedChannel(new WebSocket08FrameEncoder(false), sockets[i]);
     }
   }
 

@@ -1,0 +1,211 @@
+package dev.skillbus.bridge;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.Eventually;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.net.NetSocket;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The raw WebSocket under {@code /eventbus/websocket}, on its own: a server whose sockets echo
+ * each message, so that the transport's duties are seen apart from the bridge's.
+ */
+@DisplayName("A raw bridge WebSocket")
+class RawBridgeSocketTest {
+
+  static final int MAX_MESSAGE = 1024;
+  static Vertx vertx;
+  static HttpServer server;
+  static volatile Promise<RawBridgeSocket> opened;
+  static volatile Promise<Void> closed;
+  static volatile Promise<List<String>> pausedSaw;
+  static volatile WeakReference<HttpConnection> httpConnection;
+  static final List<String> received = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server = await(vertx.createHttpServer()
+      .requestHandler(request -> {
+        httpConnection = new WeakReference<>(request.connection());
+        RawBridgeSocket.upgrade(request, MAX_MESSAGE, 0).onSuccess(socket -> {
+          Promise<Void> whenClosed = closed;
+          socket.start(frame -> {
+            received.add(frame.toString());
+            if (frame.toString().equals("pause")) {
+              socket.pause();
+              // Runs after the frames of this read were handled: what the bridge was given while paused.
+              Vertx.currentContext().runOnContext(v -> {
+                pausedSaw.tryComplete(List.copyOf(received));
+                socket.resume();
+                // As the bridge does: it resumes, then handles the frame it paused for.
+                received.add("handled after resume");
+              });
+            } else {
+              OutFrame echo = new OutFrame(frame);
+              socket.write(echo);
+              echo.release();
+            }
+          }, v -> whenClosed.tryComplete());
+          opened.complete(socket);
+        });
+      })
+      .listen(0, "127.0.0.1"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void reset() {
+    opened = Promise.promise();
+    closed = Promise.promise();
+    pausedSaw = Promise.promise();
+    received.clear();
+  }
+
+  private static WebSocket connect() throws Exception {
+    return await(Clients.websocket(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(server.actualPort()).setURI("/eventbus/websocket"))).socket();
+  }
+
+  /** The status of the close frame the client got (its answer to the client's own close included). */
+  private static Future<Short> closeStatus(WebSocket ws) {
+    Promise<Short> status = Promise.promise();
+    ws.closeHandler(v -> status.tryComplete(ws.closeStatusCode()));
+    return status.future();
+  }
+
+  private static Future<String> nextText(WebSocket ws) {
+    Promise<String> text = Promise.promise();
+    ws.textMessageHandler(text::tryComplete);
+    return text.future();
+  }
+
+  @Test
+  @DisplayName("echoes text and binary messages, reassembles a fragmented one, and answers pings")
+  void messagesAndPings() throws Exception {
+    WebSocket ws = connect();
+    Future<String> first = nextText(ws);
+    ws.writeTextMessage("{\"n\":1}");
+    assertThat(await(first)).isEqualTo("{\"n\":1}");
+
+    Future<String> second = nextText(ws);
+    ws.writeBinaryMessage(Buffer.buffer("{\"n\":2}"));
+    assertThat(await(second)).isEqualTo("{\"n\":2}");
+
+    Future<String> fragmented = nextText(ws);
+    ws.writeFrame(WebSocketFrame.textFrame("{\"part\":", false));
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("\"one\","), false));
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("\"two\":3}"), true));
+    assertThat(await(fragmented)).isEqualTo("{\"part\":\"one\",\"two\":3}");
+
+    Promise<Buffer> pong = Promise.promise();
+    ws.pongHandler(pong::tryComplete);
+    ws.writePing(Buffer.buffer("are you there"));
+    assertThat(await(pong.future()).toString()).isEqualTo("are you there");
+    ws.close();
+  }
+
+  @Test
+  @DisplayName("holds the messages read while it is paused and hands them over in order after resuming")
+  void pauseHoldsMessages() throws Exception {
+    // Four frames in one TCP write, so that the server reads them together: the first pauses the
+    // socket (as the bridge does while it verifies a token), the other three are read while paused.
+    NetSocket raw = await(vertx.createNetClient().connect(server.actualPort(), "127.0.0.1"));
+    Promise<Void> upgraded = Promise.promise();
+    Buffer in = Buffer.buffer();
+    raw.handler(bytes -> {
+      in.appendBuffer(bytes);
+      if (in.toString().contains("\r\n\r\n")) {
+        upgraded.tryComplete();
+      }
+    });
+    raw.write("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    await(upgraded.future());
+    assertThat(in.toString()).startsWith("HTTP/1.1 101");
+    await(opened.future());
+    Buffer frames = Buffer.buffer();
+    for (String text : List.of("pause", "a", "b", "c")) {
+      // Final text frame, masked with a zero key (clients must mask; a zero key leaves the bytes as they are).
+      frames.appendByte((byte) 0x81).appendByte((byte) (0x80 | text.length())).appendInt(0).appendString(text);
+    }
+    raw.write(frames);
+    assertThat(await(pausedSaw.future())).containsExactly("pause");
+    await(Eventually.holds(vertx, 10, 10_000, () -> Future.succeededFuture(received.size() == 5)));
+    assertThat(received).containsExactly("pause", "handled after resume", "a", "b", "c");
+    raw.close();
+  }
+
+  @Test
+  @DisplayName("answers a client's close with its status and tells the bridge the socket closed")
+  void clientClose() throws Exception {
+    WebSocket ws = connect();
+    await(opened.future());
+    Future<Short> status = closeStatus(ws);
+    ws.close((short) 4001, "bye");
+    assertThat(await(status)).isEqualTo((short) 4001);
+    await(closed.future());
+  }
+
+  @Test
+  @DisplayName("closes with the bridge's code and reason, and the TCP connection goes too")
+  void serverClose() throws Exception {
+    WebSocket ws = connect();
+    RawBridgeSocket socket = await(opened.future());
+    Promise<String> reason = Promise.promise();
+    ws.closeHandler(v -> reason.tryComplete(ws.closeStatusCode() + " " + ws.closeReason()));
+    vertx.runOnContext(v -> socket.close(4008, "client too slow"));
+    assertThat(await(reason.future())).isEqualTo("4008 client too slow");
+    await(closed.future());
+  }
+
+  @Test
+  @DisplayName("closes with 1009 on a message longer than the limit")
+  void tooLong() throws Exception {
+    WebSocket ws = connect();
+    await(opened.future());
+    Future<Short> status = closeStatus(ws);
+    ws.writeFrame(WebSocketFrame.textFrame("x".repeat(MAX_MESSAGE - 10), false));
+    ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("y".repeat(20)), true));
+    assertThat(await(status)).isEqualTo((short) 1009);
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  @DisplayName("keeps none of Vert.x's HTTP connection objects once upgraded, and still works")
+  void releasesVertxConnection() throws Exception {
+    WebSocket ws = connect();
+    await(opened.future());
+    await(Eventually.holds(vertx, 50, 10_000, () -> {
+      System.gc();
+      return Future.succeededFuture(httpConnection.get() == null);
+    }));
+    Future<String> echo = nextText(ws);
+    ws.writeTextMessage("still here");
+    assertThat(await(echo)).isEqualTo("still here");
+    ws.close();
+  }
+}
