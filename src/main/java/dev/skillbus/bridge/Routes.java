@@ -21,13 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure every other node routes an address to this one before a registration counts as in
- * place. A node learns of another node's new subscription some milliseconds after it is stored
- * (Vert.x caches the cluster's subscriptions per node and refreshes them asynchronously); an event
- * published there in between would miss the new member. So this node asks each peer to publish a
- * probe on the address, again every {@link #RETRY_MS} ms, until a probe from every peer has
- * arrived here (a peer without a bridge, or gone from the cluster, counts as done), or until
- * {@code deadlineMs} passed, after which the registration stands anyway and a warning is logged.
+ * Makes sure every node, this one included, routes an address to this node before a registration
+ * counts as in place. A node learns of a new subscription some milliseconds after it is stored
+ * (Vert.x caches the cluster's subscriptions per node and per address, and refreshes them
+ * asynchronously, at least 20 ms later), and that holds for its own subscriptions too: a node that
+ * had already published on the address goes on routing it by its old list for that long, leaving
+ * out its own new member. An event published in between would miss it. So this node publishes a
+ * probe on the address itself and asks each peer to publish one, again every {@link #RETRY_MS} ms,
+ * until a probe from every node has arrived here (a peer without a bridge, or gone from the
+ * cluster, counts as done), or until {@code deadlineMs} passed, after which the registration
+ * stands anyway and a warning is logged.
  */
 final class Routes {
 
@@ -58,20 +61,25 @@ final class Routes {
   }
 
   private void probe(Message<JsonObject> request) {
-    String address = request.body().getString(ADDRESS);
-    vertx.eventBus().publish(address, Buffer.buffer(), new DeliveryOptions().addHeader(Header.ROUTE_PROBE, nodeId));
+    publishProbe(request.body().getString(ADDRESS));
     request.reply(null);
   }
 
-  /** Completes once every peer routes {@code address} here (this node's subscription is in place). */
+  private void publishProbe(String address) {
+    vertx.eventBus().publish(address, Buffer.buffer(), new DeliveryOptions().addHeader(Header.ROUTE_PROBE, nodeId));
+  }
+
+  /** Completes once every node routes {@code address} here (this node's subscription is in place). */
   Future<Void> confirm(String address) {
-    Set<String> peers = new HashSet<>(clusterNodes.get());
-    peers.remove(nodeId);
-    if (peers.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Check check = checks.computeIfAbsent(address, a -> new Check(a, peers));
+    Check check = checks.computeIfAbsent(address, a -> new Check(a, nodes()));
     return check.done.future();
+  }
+
+  /** The nodes whose probes are waited for: the cluster's, and this one in any case. */
+  private Set<String> nodes() {
+    Set<String> nodes = new HashSet<>(clusterNodes.get());
+    nodes.add(nodeId);
+    return nodes;
   }
 
   /** A probe published by {@code peer} reached this node on {@code address}. */
@@ -98,10 +106,14 @@ final class Routes {
       ask();
     }
 
-    /** Asks each peer still waited for that is not answering an earlier request. */
+    /** Probes from here, and asks each peer still waited for that is not answering an earlier request. */
     void ask() {
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(deadlineMs);
       for (String peer : Set.copyOf(waiting)) {
+        if (peer.equals(nodeId)) {
+          publishProbe(address);
+          continue;
+        }
         if (!asking.add(peer)) {
           continue;
         }
@@ -118,7 +130,7 @@ final class Routes {
     }
 
     void tick() {
-      waiting.retainAll(clusterNodes.get());
+      waiting.retainAll(nodes());
       if (waiting.isEmpty()) {
         finish();
       } else if (System.nanoTime() - deadline > 0) {

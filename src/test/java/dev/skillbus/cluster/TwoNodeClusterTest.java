@@ -146,4 +146,27 @@ class TwoNodeClusterTest {
       late.close();
     }
   }
+
+  @Test
+  @DisplayName("an event a node publishes right after its own new member registered reaches that member")
+  void joinedMeansRoutedHereToo() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      String user = "two-tabs-" + i;
+      String address = Address.user(user);
+      BridgeClient tabOnA = await(BridgeClient.connectAs(a.node().vertx(), a.port(), user, "learner"));
+      BridgeClient tabOnB = await(BridgeClient.connectAs(b.node().vertx(), b.port(), user, "learner"));
+      // The first tab's registration has B publish on the address (a probe): B routes it to A alone,
+      // and learns of its own second tab's subscription only when it next refreshes that route.
+      tabOnA.register(address);
+      await(tabOnA.call("session.leave", new JsonObject().put("sessionId", "none")));
+      tabOnB.register(address);
+      await(tabOnB.call("session.leave", new JsonObject().put("sessionId", "none")));
+      Outbound.publish(b.node().vertx().eventBus(), address, Envelope.of("notification", null, new JsonObject().put("n", i)));
+      for (BridgeClient tab : List.of(tabOnA, tabOnB)) {
+        assertThat(await(tab.event(address, "notification")).getJsonObject("data").getInteger("n")).isEqualTo(i);
+      }
+      tabOnA.close();
+      tabOnB.close();
+    }
+  }
 }
