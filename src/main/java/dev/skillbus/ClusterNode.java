@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.core.HazelcastInstance;
 import dev.skillbus.ops.Metrics;
+import dev.skillbus.session.RoomSerializers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -124,6 +125,7 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    RoomSerializers.register(config.getSerializationConfig());
     NetworkConfig network = config.getNetworkConfig();
     String host = cluster.getString("host", "127.0.0.1");
     network.setPort(cluster.getInteger("port", 5701));

@@ -2,7 +2,6 @@ package dev.skillbus.session;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,7 +11,7 @@ import java.util.List;
  * the user sends a cursor.
  */
 record Participant(String userId, String name, String role, boolean active, Integer line, Integer column,
-                   long joinedAt) implements Serializable {
+                   long joinedAt) {
 
   JsonObject toJson() {
     JsonObject cursor = line == null ? null : new JsonObject().put("line", line).put("column", column);

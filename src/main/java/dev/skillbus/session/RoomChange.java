@@ -1,7 +1,6 @@
 package dev.skillbus.session;
 
 import io.vertx.core.json.JsonArray;
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -9,7 +8,7 @@ import java.util.List;
  * {@code users} holds one connection for each user who appeared (on a join: their first connection)
  * or disappeared (on a leave: their last one), and {@code participants} is the room afterwards.
  */
-record RoomChange(List<Connection> users, List<Participant> participants) implements Serializable {
+record RoomChange(List<Connection> users, List<Participant> participants) {
 
   static final RoomChange NONE = new RoomChange(List.of(), List.of());
 

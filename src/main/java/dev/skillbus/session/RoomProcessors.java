@@ -1,7 +1,6 @@
 package dev.skillbus.session;
 
 import com.hazelcast.map.EntryProcessor;
-import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -91,6 +90,6 @@ final class RoomProcessors {
   }
 
   /** A cursor position. */
-  record Position(int line, int column) implements Serializable {
+  record Position(int line, int column) {
   }
 }

@@ -1,6 +1,8 @@
 package dev.skillbus.session;
 
-import java.io.Serializable;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,9 +16,7 @@ import java.util.function.Predicate;
  * {@code skillbus.rooms} map and is only changed by {@link RoomProcessors} on the key's owner, so
  * every change is atomic and its result (first/last connection of a user) is exact.
  */
-final class RoomState implements Serializable {
-
-  private static final long serialVersionUID = 1L;
+final class RoomState {
 
   private final Map<String, Connection> connections = new LinkedHashMap<>();
   private final Map<String, UserState> users = new HashMap<>();
@@ -90,13 +90,46 @@ final class RoomState implements Serializable {
     return connections.values().stream().mapToLong(Connection::joinedAt).min().orElse(0);
   }
 
+  /** The state as {@link RoomSerializers} writes it: connections in join order, then each user's presence. */
+  void writeTo(ObjectDataOutput out) throws IOException {
+    out.writeInt(connections.size());
+    for (Connection connection : connections.values()) {
+      RoomSerializers.writeConnection(out, connection);
+    }
+    out.writeInt(users.size());
+    for (Map.Entry<String, UserState> user : users.entrySet()) {
+      out.writeString(user.getKey());
+      out.writeBoolean(user.getValue().active);
+      RoomSerializers.writeNullableInt(out, user.getValue().line);
+      RoomSerializers.writeNullableInt(out, user.getValue().column);
+    }
+  }
+
+  static RoomState readFrom(ObjectDataInput in) throws IOException {
+    RoomState state = new RoomState();
+    int connectionCount = in.readInt();
+    for (int i = 0; i < connectionCount; i++) {
+      Connection connection = RoomSerializers.readConnection(in);
+      state.connections.put(connection.connId(), connection);
+    }
+    int userCount = in.readInt();
+    for (int i = 0; i < userCount; i++) {
+      String userId = in.readString();
+      UserState user = new UserState();
+      user.active = in.readBoolean();
+      user.line = RoomSerializers.readNullableInt(in);
+      user.column = RoomSerializers.readNullableInt(in);
+      state.users.put(userId, user);
+    }
+    return state;
+  }
+
   private boolean hasConnectionOf(String userId) {
     return connections.values().stream().anyMatch(c -> c.userId().equals(userId));
   }
 
   /** A user's presence in the room; a user who just joined is active and has no cursor yet. */
-  private static final class UserState implements Serializable {
-    private static final long serialVersionUID = 1L;
+  private static final class UserState {
     private boolean active = true;
     private Integer line;
     private Integer column;

@@ -1,0 +1,90 @@
+package dev.skillbus.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What crosses Hazelcast for room membership comes back as it went, in skillbus's own format. */
+@DisplayName("Room membership through Hazelcast's serialization")
+class RoomSerializersTest {
+
+  static SerializationService serialization;
+
+  @BeforeAll
+  static void setUp() {
+    SerializationConfig config = new SerializationConfig();
+    RoomSerializers.register(config);
+    serialization = new DefaultSerializationServiceBuilder().setConfig(config).build();
+  }
+
+  private static <T> T roundTrip(T value, int typeId) {
+    Data data = serialization.toData(value);
+    assertThat(data.getType()).as("type id of %s", value.getClass().getSimpleName()).isEqualTo(typeId);
+    return serialization.toObject(data);
+  }
+
+  private static Connection connection(String connId, String userId, long joinedAt) {
+    return new Connection(connId, userId, "User " + userId, "learner", "node-1", joinedAt);
+  }
+
+  @Test
+  @DisplayName("a join's result, with its new user and the participants, cursors and absent names included")
+  void roomChange() {
+    RoomState state = new RoomState();
+    state.join(connection("c1", "ana", 10));
+    state.update("ana", false, 3, 14);
+    RoomChange change = state.join(new Connection("c2", "ben", null, "instructor", "node-2", 20));
+
+    RoomChange back = roundTrip(change, 1001);
+
+    assertThat(back).isEqualTo(change);
+    assertThat(back.participants()).extracting(Participant::line, Participant::active).containsExactly(tuple(3, false), tuple(null, true));
+    assertThat(roundTrip(RoomChange.NONE, 1001)).isEqualTo(RoomChange.NONE);
+  }
+
+  @Test
+  @DisplayName("a room's state, which goes on changing as the original would after the trip")
+  void roomState() {
+    RoomState state = new RoomState();
+    state.join(connection("c1", "ana", 10));
+    state.join(connection("c2", "ana", 11));
+    state.join(connection("c3", "ben", 12));
+    state.update("ben", null, 7, 1);
+
+    RoomState back = roundTrip(state, 1002);
+
+    assertThat(back.participants()).isEqualTo(state.participants());
+    assertThat(back.connectionCount()).isEqualTo(3);
+    assertThat(back.since()).isEqualTo(10);
+    // Ana leaves only with her last connection; the copy knows she had two.
+    assertThat(back.leave(c -> c.connId().equals("c1")).users()).isEmpty();
+    assertThat(back.leave(c -> c.connId().equals("c2")).users()).extracting(Connection::userId).containsExactly("ana");
+  }
+
+  @Test
+  @DisplayName("the entry processors, as sent to the room's owner and backup on another node")
+  void processors() {
+    RoomProcessors.Join join = new RoomProcessors.Join(connection("c1", "ana", 10));
+    assertThat(roundTrip(join, 1003)).isEqualTo(join);
+    assertThat(roundTrip(RoomProcessors.Leave.connection("c1"), 1004)).isEqualTo(RoomProcessors.Leave.connection("c1"));
+    assertThat(roundTrip(RoomProcessors.Leave.node("node-1"), 1004)).isEqualTo(RoomProcessors.Leave.node("node-1"));
+    for (RoomProcessors.Update update : List.of(new RoomProcessors.Update("ana", true, null, null),
+      new RoomProcessors.Update("ana", false, 4, 2), new RoomProcessors.Update("ana", null, 0, 0))) {
+      assertThat(roundTrip(update, 1005)).isEqualTo(update);
+    }
+    Map<String, RoomProcessors.Position> positions = new LinkedHashMap<>();
+    positions.put("ana", new RoomProcessors.Position(1, 2));
+    positions.put("ben", new RoomProcessors.Position(30, 4));
+    assertThat(roundTrip(new RoomProcessors.Cursors(positions), 1006).positions()).containsExactlyEntriesOf(positions);
+  }
+}
