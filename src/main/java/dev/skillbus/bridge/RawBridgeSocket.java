@@ -156,12 +156,12 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   }
 
   private void received(Buffer frame) {
-    if (paused || (held != null && !held.isEmpty())) {
+    if (paused || frames == null || (held != null && !held.isEmpty())) {
       if (held == null) {
         held = new ArrayDeque<>(4);
       }
       held.add(frame);
-    } else if (frames != null) {
+    } else {
       context.emit(frame, frames);
     }
   }
@@ -181,10 +181,14 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
 
   // Bridge side.
 
+  /** Sets the handlers; frames read before this are held for them, in order. */
   @Override
   public void start(Handler<Buffer> frames, Handler<Void> closed) {
     this.frames = frames;
     this.closed = closed;
+    if (held != null && !held.isEmpty()) {
+      ctx.executor().execute(this::handOverHeld);
+    }
   }
 
   @Override
@@ -208,11 +212,8 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   }
 
   private void handOverHeld() {
-    while (!paused && held != null && !held.isEmpty()) {
-      Buffer frame = held.poll();
-      if (frames != null) {
-        context.emit(frame, frames);
-      }
+    while (!paused && frames != null && held != null && !held.isEmpty()) {
+      context.emit(held.poll(), frames);
     }
     if (!paused && ctx.channel().isActive()) {
       ctx.channel().config().setAutoRead(true);

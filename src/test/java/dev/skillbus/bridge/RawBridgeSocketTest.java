@@ -47,29 +47,40 @@ class RawBridgeSocketTest {
     server = await(vertx.createHttpServer()
       .requestHandler(request -> {
         httpConnection = new WeakReference<>(request.connection());
+        boolean late = request.uri().endsWith("?late");
         RawBridgeSocket.upgrade(request, MAX_MESSAGE, 0).onSuccess(socket -> {
-          Promise<Void> whenClosed = closed;
-          socket.start(frame -> {
-            received.add(frame.toString());
-            if (frame.toString().equals("pause")) {
-              socket.pause();
-              // Runs after the frames of this read were handled: what the bridge was given while paused.
-              Vertx.currentContext().runOnContext(v -> {
-                pausedSaw.tryComplete(List.copyOf(received));
-                socket.resume();
-                // As the bridge does: it resumes, then handles the frame it paused for.
-                received.add("handled after resume");
-              });
-            } else {
-              OutFrame echo = new OutFrame(frame);
-              socket.write(echo);
-              echo.release();
-            }
-          }, v -> whenClosed.tryComplete());
+          if (late) {
+            // The bridge's handlers come a while after the upgrade: what arrives meanwhile waits.
+            vertx.setTimer(200, id -> startEcho(socket));
+          } else {
+            startEcho(socket);
+          }
           opened.complete(socket);
         });
       })
       .listen(0, "127.0.0.1"));
+  }
+
+  /** Echoes each message, except that "pause" pauses the socket until the frames of its read were handled. */
+  private static void startEcho(RawBridgeSocket socket) {
+    Promise<Void> whenClosed = closed;
+    socket.start(frame -> {
+      received.add(frame.toString());
+      if (frame.toString().equals("pause")) {
+        socket.pause();
+        // Runs after the frames of this read were handled: what the bridge was given while paused.
+        Vertx.currentContext().runOnContext(v -> {
+          pausedSaw.tryComplete(List.copyOf(received));
+          socket.resume();
+          // As the bridge does: it resumes, then handles the frame it paused for.
+          received.add("handled after resume");
+        });
+      } else {
+        OutFrame echo = new OutFrame(frame);
+        socket.write(echo);
+        echo.release();
+      }
+    }, v -> whenClosed.tryComplete());
   }
 
   @AfterAll
@@ -125,6 +136,17 @@ class RawBridgeSocketTest {
     ws.pongHandler(pong::tryComplete);
     ws.writePing(Buffer.buffer("are you there"));
     assertThat(await(pong.future()).toString()).isEqualTo("are you there");
+    ws.close();
+  }
+
+  @Test
+  @DisplayName("keeps the messages that arrive before the bridge set its handlers")
+  void messagesBeforeStart() throws Exception {
+    WebSocket ws = await(Clients.websocket(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(server.actualPort()).setURI("/eventbus/websocket?late"))).socket();
+    Future<String> echo = nextText(ws);
+    ws.writeTextMessage("early");
+    assertThat(await(echo)).isEqualTo("early");
     ws.close();
   }
 
