@@ -89,7 +89,7 @@ public class BridgeVerticle extends VerticleBase {
     sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
     server = vertx.createHttpServer(new HttpServerOptions()
       // A client that stopped reading never answers a close frame: drop its TCP connection soon.
-      .setWebSocketClosingTimeout(2)
+      .setWebSocketClosingTimeout((int) TimeUnit.MILLISECONDS.toSeconds(RawBridgeSocket.CLOSING_TIMEOUT_MS))
       // Bridge frames are small; compressing each costs more CPU than it saves on the wire.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)

@@ -16,8 +16,9 @@ import java.util.Map;
  * serialized even when the room's key is local, the entry processors when its owner or backup is
  * another node, the {@link RoomState} for backups and reads. Written field by field here, these
  * take a few microseconds; Java serialization took about 70 µs per join on a warm JVM (several
- * hundred on a cold one) and a large share of the JIT's work while clients connect. Type ids
- * 1001–1008 are skillbus's; a {@code conf/cluster.xml} must not give them to other serializers.
+ * hundred on a cold one) and a large share of the JIT's work while clients connect. Connections
+ * and participants travel only inside these. Type ids 1001–1006 are skillbus's; a
+ * {@code conf/cluster.xml} must not give them to other serializers.
  */
 public final class RoomSerializers {
 
@@ -33,8 +34,6 @@ public final class RoomSerializers {
     add(config, RoomProcessors.Leave.class, 1004, RoomSerializers::writeLeave, RoomSerializers::readLeave);
     add(config, RoomProcessors.Update.class, 1005, RoomSerializers::writeUpdate, RoomSerializers::readUpdate);
     add(config, RoomProcessors.Cursors.class, 1006, RoomSerializers::writeCursors, RoomSerializers::readCursors);
-    add(config, Connection.class, 1007, RoomSerializers::writeConnection, RoomSerializers::readConnection);
-    add(config, Participant.class, 1008, RoomSerializers::writeParticipant, RoomSerializers::readParticipant);
   }
 
   @FunctionalInterface

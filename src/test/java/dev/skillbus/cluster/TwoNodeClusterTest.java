@@ -157,10 +157,8 @@ class TwoNodeClusterTest {
       BridgeClient tabOnB = await(BridgeClient.connectAs(b.node().vertx(), b.port(), user, "learner"));
       // The first tab's registration has B publish on the address (a probe): B routes it to A alone,
       // and learns of its own second tab's subscription only when it next refreshes that route.
-      tabOnA.register(address);
-      await(tabOnA.call("session.leave", new JsonObject().put("sessionId", "none")));
-      tabOnB.register(address);
-      await(tabOnB.call("session.leave", new JsonObject().put("sessionId", "none")));
+      await(tabOnA.registered(address));
+      await(tabOnB.registered(address));
       Outbound.publish(b.node().vertx().eventBus(), address, Envelope.of("notification", null, new JsonObject().put("n", i)));
       for (BridgeClient tab : List.of(tabOnA, tabOnB)) {
         assertThat(await(tab.event(address, "notification")).getJsonObject("data").getInteger("n")).isEqualTo(i);

@@ -56,14 +56,6 @@ class CoachingClusterTest {
     return await(RestClient.as(node.node().vertx(), node.port(), userId, role));
   }
 
-  /** Registers on the addresses; the reply to the request that follows comes once they are in place. */
-  static void receiveOn(BridgeClient client, String... addresses) throws Exception {
-    for (String address : addresses) {
-      client.register(address);
-    }
-    await(client.call("session.leave", new JsonObject().put("sessionId", "none")));
-  }
-
   static void join(BridgeClient client, String sessionId) throws Exception {
     client.register("room." + sessionId);
     await(client.call("session.join", new JsonObject().put("sessionId", sessionId)));
@@ -74,7 +66,7 @@ class CoachingClusterTest {
   void quickNoteCreated() throws Exception {
     BridgeClient lead = connect(a, "lena", "team_leader");
     BridgeClient agent = connect(b, "arun", "agent");
-    receiveOn(agent, "user.arun");
+    await(agent.registered("user.arun"));
     join(agent, "coach-1");
     String content = "<script>alert('x')</script> & great empathy";
     JsonObject note = await(lead.call("notes.create", new JsonObject().put("agentId", "arun").put("noteType", "POSITIVE")
@@ -102,7 +94,7 @@ class CoachingClusterTest {
   void actionItemLifeCycle() throws Exception {
     BridgeClient lead = connect(a, "lara", "team_leader");
     BridgeClient agent = connect(b, "amir", "agent");
-    receiveOn(agent, "user.amir");
+    await(agent.registered("user.amir"));
     JsonObject item = await(lead.call("actions.create", new JsonObject().put("agentId", "amir").put("title", "Shadow Kim")
       .put("description", "Two calls").put("dueDate", "2026-03-31").put("priority", "MEDIUM").put("category", "quality")));
     assertThat(item.getString("status")).isEqualTo("open");
@@ -176,8 +168,8 @@ class CoachingClusterTest {
     BridgeClient lead = connect(a, "leo", "team_leader");
     BridgeClient tabOnA = connect(a, "nina", "agent");
     BridgeClient tabOnB = connect(b, "nina", "agent");
-    receiveOn(tabOnA, "user.nina");
-    receiveOn(tabOnB, "user.nina");
+    await(tabOnA.registered("user.nina"));
+    await(tabOnB.registered("user.nina"));
     JsonObject reply = await(lead.call("notify.send", new JsonObject().put("userId", "nina").put("type", "success")
       .put("message", "Great call").put("data", new JsonObject().put("score", 9))));
     assertThat(reply).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
@@ -204,13 +196,13 @@ class CoachingClusterTest {
       assertThat(reply).isEqualTo(new JsonObject().put("delivered", false).put("queued", true));
     }
     BridgeClient first = connect(b, "omar", "agent");
-    receiveOn(first, "user.omar");
+    await(first.registered("user.omar"));
     assertThat(first.unclaimedEvents("user.omar", "notification")).extracting(e -> e.getJsonObject("data").getString("message"))
       .containsExactly("Call me", "Second thought");
     await(first.close());
 
     BridgeClient again = connect(a, "omar", "agent");
-    receiveOn(again, "user.omar");
+    await(again.registered("user.omar"));
     assertThat(again.unclaimedEvents("user.omar", "notification")).isEmpty();
     lead.close();
     again.close();
@@ -224,7 +216,7 @@ class CoachingClusterTest {
     // What the bridge of node A says when a connection registers and closes before the hand-over.
     await(Internal.userRegistered(a.node().vertx().eventBus(), "uma", "closed-connection", 5000));
     BridgeClient uma = connect(b, "uma", "agent");
-    receiveOn(uma, "user.uma");
+    await(uma.registered("user.uma"));
     assertThat(uma.unclaimedEvents("user.uma", "notification")).extracting(e -> e.getJsonObject("data").getString("message"))
       .containsExactly("Kept");
     lead.close();

@@ -363,8 +363,7 @@ class OpsClusterTest {
   @DisplayName("an admin's notification reaches the user on the other node, as notify.send does; a bad one is refused")
   void notification() throws Exception {
     BridgeClient ivy = connect(b, "nt-ivy", "learner");
-    ivy.register("user.nt-ivy");
-    await(ivy.call("session.leave", new JsonObject().put("sessionId", "none")));
+    await(ivy.registered("user.nt-ivy"));
     Answer sent = await(admin(a).post("/socket/notifications", new JsonObject().put("userId", "nt-ivy").put("type", "warning")
       .put("message", "Server restarts at noon")));
     assertThat(sent.status()).isEqualTo(200);

@@ -97,6 +97,17 @@ public final class BridgeClient {
     writeFrame(new JsonObject().put("type", "register").put("address", address).put("headers", headers()));
   }
 
+  /**
+   * Registers on the addresses; completes once they are in place (the bridge answers a request only
+   * after the registrations sent before it are).
+   */
+  public Future<Void> registered(String... addresses) {
+    for (String address : addresses) {
+      register(address);
+    }
+    return call("session.leave", new JsonObject().put("sessionId", "none")).mapEmpty();
+  }
+
   public void unregister(String address) {
     writeFrame(new JsonObject().put("type", "unregister").put("address", address).put("headers", headers()));
   }
