@@ -7,7 +7,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -27,6 +30,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * queues). Vert.x's metrics count the socket up to the upgrade; from then on the bridge's own
  * connection gauge does. Frames in are dispatched on the verticle's context, in order, and held
  * while the connection is paused. Outbound frames are already-encoded WebSocket frames shared by
- * every member of a room: they go straight into the channel and are flushed once per
- * {@link FlushBatch}, so the frames a socket gets in one turn of the event loop leave in one
- * system call. Pings are answered; a close is answered and the TCP connection closed.
+ * every member of a room. On epoll, a frame for a socket with nothing queued that was not flushed
+ * within the flush window is sent at once, straight from the shared buffer to the socket (one
+ * system call, no per-socket buffer or queue entry; what the kernel does not take is queued in the
+ * channel as usual). Other frames go into the channel and are flushed together by
+ * {@link FlushBatch}, at the end of the turn of the event loop or of the window. Pings are
+ * answered; a close is answered and the TCP connection closed.
  */
 final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements BridgeSocket {
 
@@ -59,6 +66,7 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   private final ContextInternal context;
   private final long flushDelayNanos;
   private ChannelHandlerContext ctx;
+  private Socket direct;
   private Handler<Buffer> frames;
   private Handler<Void> closed;
   private ArrayDeque<Buffer> held;
@@ -103,6 +111,9 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (ctx.channel() instanceof EpollSocketChannel channel && channel.fd() instanceof Socket socket) {
+      direct = socket;
+    }
   }
 
   @Override
@@ -222,25 +233,61 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
 
   @Override
   public void write(OutFrame frame) {
-    ByteBuf bytes = frame.wire().retainedDuplicate();
     if (ctx.executor().inEventLoop()) {
-      writeNow(bytes);
+      writeNow(frame.wire(), false);
     } else {
-      ctx.executor().execute(() -> writeNow(bytes));
+      ByteBuf bytes = frame.wire().retainedDuplicate();
+      ctx.executor().execute(() -> writeNow(bytes, true));
     }
   }
 
-  private void writeNow(ByteBuf bytes) {
+  /**
+   * Writes a frame: {@code owned} if this call is to release it, else it is shared and is only
+   * read (retained if it must wait). A socket with nothing queued that was not flushed within the
+   * window gets the frame at once, in one system call; otherwise it joins the socket's batch.
+   */
+  private void writeNow(ByteBuf frame, boolean owned) {
     if (closeSent || !ctx.channel().isActive()) {
-      bytes.release();
+      if (owned) {
+        frame.release();
+      }
       return;
     }
-    ctx.write(bytes, ctx.voidPromise());
+    long now = System.nanoTime();
+    boolean flushedRecently = now - lastFlush < flushDelayNanos;
+    if (!flushPending && !flushedRecently && direct != null && frame.hasMemoryAddress() && nothingQueued()) {
+      lastFlush = now;
+      sendDirectly(frame);
+      if (owned) {
+        frame.release();
+      }
+      return;
+    }
+    ctx.write(owned ? frame : frame.retainedDuplicate(), ctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
-      boolean flushedRecently = System.nanoTime() - lastFlush < flushDelayNanos;
       FlushBatch.add(this, ctx.executor(), flushedRecently ? flushDelayNanos : 0);
     }
+  }
+
+  /** Sends what the socket's buffer takes of the frame now; the channel queues the rest, if any. */
+  private void sendDirectly(ByteBuf frame) {
+    int sent;
+    try {
+      sent = direct.sendAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+    } catch (IOException e) {
+      exceptionCaught(ctx, e);
+      return;
+    }
+    int rest = frame.readableBytes() - sent;
+    if (rest > 0) {
+      ctx.writeAndFlush(frame.retainedSlice(frame.readerIndex() + sent, rest), ctx.voidPromise());
+    }
+  }
+
+  private boolean nothingQueued() {
+    ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+    return queued != null && queued.totalPendingWriteBytes() == 0;
   }
 
   void flush() {
