@@ -10,6 +10,9 @@
 # memory and join latency). Each server gets one warm-up run (JIT; WARMUP seconds, default 20)
 # before the measured run of cursor and chat (DURATION seconds, default 20).
 # Results: one JSON line per run in target/bench/results.jsonl, and a table on stdout.
+# Where `perf stat` works, cursor and chat runs also count the server's instructions (user and
+# kernel) over the middle of the measured run, per delivery: a figure that, unlike CPU-seconds,
+# does not move with how busy the machine's other core or its host is.
 set -euo pipefail
 GEN=$(cd "${1:?generator directory}" && pwd); shift
 SCENARIOS=("${@:-cursor chat connect}"); SCENARIOS=(${SCENARIOS[*]})
@@ -43,6 +46,41 @@ start_server() { # target → sets PID and URL
   esac
 }
 
+connections_of() { # scenario → its number of clients
+  case $1 in cursor) echo 150;; chat) echo 1000;; esac
+}
+
+# Once all clients are connected, skips the generator's pause and warm-up (1 + 2 s) and one more
+# second, then counts the server's instructions over DURATION - 4 seconds (perf stat, CSV).
+count_instructions() { # url connections file
+  perf stat -e instructions:u true > /dev/null 2>&1 || return 0
+  local port=${1##*:} tries=600
+  until [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge "$2" ]; do
+    tries=$((tries - 1)); [ "$tries" -gt 0 ] || return 0
+    sleep 0.2
+  done
+  sleep 4
+  perf stat -x, -e instructions:u,instructions:k -p "$PID" -o "$3" -- sleep $((DURATION - 4)) > /dev/null 2>&1 || true
+}
+
+with_instructions() { # file: adds the instructions per delivery to the generator's JSON line
+  python3 -c '
+import json, sys
+result = json.loads(sys.stdin.read())
+counts, window = {}, int(sys.argv[2]) - 4
+try:
+    for line in open(sys.argv[1]):
+        fields = line.strip().split(",")
+        if len(fields) > 2 and fields[0].isdigit():
+            counts[fields[2].split(":")[-1]] = int(fields[0])
+except OSError:
+    pass
+if "u" in counts and "k" in counts and result.get("deliveredPerSec"):
+    per = result["deliveredPerSec"] * window
+    result["instructionsPerDelivery"] = {"user": round(counts["u"] / per), "kernel": round(counts["k"] / per)}
+print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION"
+}
+
 run() { # target scenario
   local target=$1 scenario=$2
   [ "$target" = bare ] && [ "$scenario" = connect ] && return
@@ -52,7 +90,12 @@ run() { # target scenario
     "${gen[@]}" $(args_for "$scenario") --warmup 2 --duration "${WARMUP:-20}" > /dev/null
   fi
   local duration=(--duration "$DURATION"); [ "$scenario" = connect ] && duration=()
-  "${gen[@]}" $(args_for "$scenario") "${duration[@]}" | tail -1 | tee -a "$OUT/results.jsonl"
+  local counts="$OUT/instructions-$target-$scenario.csv" counter=""; rm -f "$counts"
+  if [ "$scenario" != connect ]; then
+    count_instructions "$URL" "$(connections_of "$scenario")" "$counts" & counter=$!
+  fi
+  "${gen[@]}" $(args_for "$scenario") "${duration[@]}" | tail -1 | with_instructions "$counts" | tee -a "$OUT/results.jsonl"
+  if [ -n "$counter" ]; then wait "$counter"; fi
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 
