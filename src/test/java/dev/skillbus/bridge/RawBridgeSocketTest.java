@@ -116,8 +116,19 @@ class RawBridgeSocketTest {
   }
 
   private static WebSocket connect() throws Exception {
+    return connect("/eventbus/websocket");
+  }
+
+  private static WebSocket connect(String uri) throws Exception {
     return await(Clients.websocket(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(server.actualPort()).setURI("/eventbus/websocket"))).socket();
+      .setPort(server.actualPort()).setURI(uri))).socket();
+  }
+
+  /** Sends a text message and expects it back. */
+  private static void assertEchoes(WebSocket ws, String text) throws Exception {
+    Future<String> echo = nextText(ws);
+    ws.writeTextMessage(text);
+    assertThat(await(echo)).isEqualTo(text);
   }
 
   /** The status of the close frame the client got (its answer to the client's own close included). */
@@ -137,9 +148,7 @@ class RawBridgeSocketTest {
   @DisplayName("echoes text and binary messages, reassembles a fragmented one, and answers pings")
   void messagesAndPings() throws Exception {
     WebSocket ws = connect();
-    Future<String> first = nextText(ws);
-    ws.writeTextMessage("{\"n\":1}");
-    assertThat(await(first)).isEqualTo("{\"n\":1}");
+    assertEchoes(ws, "{\"n\":1}");
 
     Future<String> second = nextText(ws);
     ws.writeBinaryMessage(Buffer.buffer("{\"n\":2}"));
@@ -161,11 +170,8 @@ class RawBridgeSocketTest {
   @Test
   @DisplayName("keeps the messages that arrive before the bridge set its handlers")
   void messagesBeforeStart() throws Exception {
-    WebSocket ws = await(Clients.websocket(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(server.actualPort()).setURI("/eventbus/websocket?late"))).socket();
-    Future<String> echo = nextText(ws);
-    ws.writeTextMessage("early");
-    assertThat(await(echo)).isEqualTo("early");
+    WebSocket ws = connect("/eventbus/websocket?late");
+    assertEchoes(ws, "early");
     ws.close();
   }
 
@@ -244,9 +250,7 @@ class RawBridgeSocketTest {
       System.gc();
       return Future.succeededFuture(httpConnection.get() == null);
     }));
-    Future<String> echo = nextText(ws);
-    ws.writeTextMessage("still here");
-    assertThat(await(echo)).isEqualTo("still here");
+    assertEchoes(ws, "still here");
     ws.close();
   }
 
