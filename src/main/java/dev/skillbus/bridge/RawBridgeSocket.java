@@ -177,15 +177,19 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     }
   }
 
-  /** The client closes: answer with its status (RFC 6455, 5.5.1), then close the connection. */
+  /**
+   * The client closes: answer with its status (RFC 6455, 5.5.1), or with no status when it gave
+   * none, then close the connection.
+   */
   private void closeReceived(CloseWebSocketFrame close) {
     if (closeSent) {
       ctx.close();
       return;
     }
     closeSent = true;
+    // statusCode() is -1 for a close without a body, which Netty counts as valid.
     int code = close.statusCode();
-    CloseWebSocketFrame answer = WebSocketCloseStatus.isValidStatusCode(code)
+    CloseWebSocketFrame answer = code >= 0 && WebSocketCloseStatus.isValidStatusCode(code)
       ? new CloseWebSocketFrame(code, close.reasonText()) : new CloseWebSocketFrame(true, 0);
     ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
   }

@@ -131,6 +131,34 @@ class RawBridgeSocketTest {
     assertThat(await(echo)).isEqualTo(text);
   }
 
+  /**
+   * Upgrades over a plain TCP connection, for frames a WebSocket client would not send; what the
+   * server sends after its 101 response is appended to {@code in}.
+   */
+  private static NetSocket rawUpgrade(Buffer in) throws Exception {
+    NetSocket raw = await(vertx.createNetClient().connect(server.actualPort(), "127.0.0.1"));
+    Promise<Void> upgraded = Promise.promise();
+    Buffer head = Buffer.buffer();
+    raw.handler(bytes -> {
+      if (upgraded.future().isComplete()) {
+        in.appendBuffer(bytes);
+        return;
+      }
+      head.appendBuffer(bytes);
+      int end = head.toString().indexOf("\r\n\r\n");
+      if (end >= 0) {
+        in.appendBuffer(head.getBuffer(end + 4, head.length()));
+        upgraded.tryComplete();
+      }
+    });
+    raw.write("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    await(upgraded.future());
+    assertThat(head.toString()).startsWith("HTTP/1.1 101");
+    await(opened.future());
+    return raw;
+  }
+
   /** The status of the close frame the client got (its answer to the client's own close included). */
   private static Future<Short> closeStatus(WebSocket ws) {
     Promise<Short> status = Promise.promise();
@@ -180,20 +208,7 @@ class RawBridgeSocketTest {
   void pauseHoldsMessages() throws Exception {
     // Four frames in one TCP write, so that the server reads them together: the first pauses the
     // socket (as the bridge does while it verifies a token), the other three are read while paused.
-    NetSocket raw = await(vertx.createNetClient().connect(server.actualPort(), "127.0.0.1"));
-    Promise<Void> upgraded = Promise.promise();
-    Buffer in = Buffer.buffer();
-    raw.handler(bytes -> {
-      in.appendBuffer(bytes);
-      if (in.toString().contains("\r\n\r\n")) {
-        upgraded.tryComplete();
-      }
-    });
-    raw.write("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    await(upgraded.future());
-    assertThat(in.toString()).startsWith("HTTP/1.1 101");
-    await(opened.future());
+    NetSocket raw = rawUpgrade(Buffer.buffer());
     Buffer frames = Buffer.buffer();
     for (String text : List.of("pause", "a", "b", "c")) {
       // Final text frame, masked with a zero key (clients must mask; a zero key leaves the bytes as they are).
@@ -214,6 +229,20 @@ class RawBridgeSocketTest {
     Future<Short> status = closeStatus(ws);
     ws.close((short) 4001, "bye");
     assertThat(await(status)).isEqualTo((short) 4001);
+    await(closed.future());
+  }
+
+  @Test
+  @DisplayName("answers a close without a status with a close without a status")
+  void clientCloseWithoutStatus() throws Exception {
+    Buffer in = Buffer.buffer();
+    NetSocket raw = rawUpgrade(in);
+    Promise<Void> gone = Promise.promise();
+    raw.closeHandler(gone::tryComplete);
+    // A masked close frame with an empty body: "no status code was present" (RFC 6455, 7.4.1).
+    raw.write(Buffer.buffer().appendByte((byte) 0x88).appendByte((byte) 0x80).appendInt(0));
+    await(gone.future());
+    assertThat(in.getBytes()).containsExactly(0x88, 0x00);
     await(closed.future());
   }
 
