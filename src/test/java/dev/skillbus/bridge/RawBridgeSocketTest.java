@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.transport.Transport;
 import java.lang.ref.WeakReference;
@@ -41,6 +42,8 @@ class RawBridgeSocketTest {
   static final int FLOOD_FRAME = 16 * 1024;
   static Vertx vertx;
   static HttpServer server;
+  /** Held here: Vert.x closes a client nothing refers to, with its connections (see {@code Clients}). */
+  static NetClient tcp;
   static volatile Promise<RawBridgeSocket> opened;
   static volatile Promise<Void> closed;
   static volatile Promise<List<String>> pausedSaw;
@@ -55,6 +58,7 @@ class RawBridgeSocketTest {
   void start() throws Exception {
     assertThat(transport().available()).as("transport %s", transport()).isTrue();
     vertx = Vertx.builder().withTransport(transport()).build();
+    tcp = vertx.createNetClient();
     server = await(vertx.createHttpServer()
       .requestHandler(request -> {
         httpConnection = new WeakReference<>(request.connection());
@@ -136,7 +140,7 @@ class RawBridgeSocketTest {
    * server sends after its 101 response is appended to {@code in}.
    */
   private static NetSocket rawUpgrade(Buffer in) throws Exception {
-    NetSocket raw = await(vertx.createNetClient().connect(server.actualPort(), "127.0.0.1"));
+    NetSocket raw = await(tcp.connect(server.actualPort(), "127.0.0.1"));
     Promise<Void> upgraded = Promise.promise();
     Buffer head = Buffer.buffer();
     raw.handler(bytes -> {
