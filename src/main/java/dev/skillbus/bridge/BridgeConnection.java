@@ -69,26 +69,38 @@ final class BridgeConnection {
    * stays behind for too many durable frames is closed (it recovers what it missed by rejoining).
    */
   void deliver(OutFrame frame, boolean isVolatile) {
-    if (closed) {
-      return;
+    if (mayWrite(isVolatile)) {
+      socket.write(frame);
+      bridge.metrics().frameOut();
     }
-    if (socket.writable()) {
-      framesWhileFull = 0;
-    } else if (isVolatile) {
-      return;
-    } else if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
-      close(4008, "client too slow");
-      return;
-    }
-    socket.write(frame);
-    bridge.metrics().frameOut();
   }
 
   /** Writes a frame meant for this connection only (a reply, an error). */
   void deliver(Buffer frame) {
-    OutFrame out = new OutFrame(frame);
-    deliver(out, false);
-    out.release();
+    if (mayWrite(false)) {
+      OutFrame out = new OutFrame(frame);
+      socket.reply(out);
+      out.release();
+      bridge.metrics().frameOut();
+    }
+  }
+
+  private boolean mayWrite(boolean isVolatile) {
+    if (closed) {
+      return false;
+    }
+    if (socket.writable()) {
+      framesWhileFull = 0;
+      return true;
+    }
+    if (isVolatile) {
+      return false;
+    }
+    if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
+      close(4008, "client too slow");
+      return false;
+    }
+    return true;
   }
 
   void close(int code, String reason) {

@@ -19,6 +19,14 @@ interface BridgeSocket {
   /** Queues one frame for this socket; frames queued together reach the network together. */
   void write(OutFrame frame);
 
+  /**
+   * Queues a frame the client is waiting for (a reply, an error): it does not wait out a flush
+   * window that room events to this socket may be gathering in.
+   */
+  default void reply(OutFrame frame) {
+    write(frame);
+  }
+
   /** False while the client is not reading fast enough for the socket's buffer to drain. */
   boolean writable();
 

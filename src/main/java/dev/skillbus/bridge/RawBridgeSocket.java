@@ -74,6 +74,8 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   private boolean closeSent;
   private ScheduledFuture<?> closingTimeout;
   private boolean flushPending;
+  /** The pending flush is the delayed batch's. */
+  private boolean flushDelayed;
   private long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
 
   RawBridgeSocket(ContextInternal context, long flushDelayNanos) {
@@ -237,20 +239,31 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
 
   @Override
   public void write(OutFrame frame) {
+    write(frame, true);
+  }
+
+  @Override
+  public void reply(OutFrame frame) {
+    write(frame, false);
+  }
+
+  private void write(OutFrame frame, boolean gather) {
     if (ctx.executor().inEventLoop()) {
-      writeNow(frame.wire(), false);
+      writeNow(frame.wire(), false, gather);
     } else {
       ByteBuf bytes = frame.wire().retainedDuplicate();
-      ctx.executor().execute(() -> writeNow(bytes, true));
+      ctx.executor().execute(() -> writeNow(bytes, true, gather));
     }
   }
 
   /**
    * Writes a frame: {@code owned} if this call is to release it, else it is shared and is only
    * read (retained if it must wait). A socket with nothing queued that was not flushed within the
-   * window gets the frame at once, in one system call; otherwise it joins the socket's batch.
+   * window gets the frame at once, in one system call; otherwise it joins the socket's batch: the
+   * delayed one when it was flushed within the window and the frame may {@code gather}, else the
+   * batch of this turn of the loop.
    */
-  private void writeNow(ByteBuf frame, boolean owned) {
+  private void writeNow(ByteBuf frame, boolean owned, boolean gather) {
     if (closeSent || !ctx.channel().isActive()) {
       if (owned) {
         frame.release();
@@ -258,8 +271,8 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
       return;
     }
     long now = System.nanoTime();
-    boolean flushedRecently = now - lastFlush < flushDelayNanos;
-    if (!flushPending && !flushedRecently && direct != null && frame.hasMemoryAddress() && nothingQueued()) {
+    boolean wait = gather && now - lastFlush < flushDelayNanos;
+    if (!flushPending && !wait && direct != null && frame.hasMemoryAddress() && nothingQueued()) {
       lastFlush = now;
       sendDirectly(frame);
       if (owned) {
@@ -270,7 +283,12 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     ctx.write(owned ? frame : frame.retainedDuplicate(), ctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
-      FlushBatch.add(this, ctx.executor(), flushedRecently ? flushDelayNanos : 0);
+      flushDelayed = wait;
+      FlushBatch.add(this, ctx.executor(), wait ? flushDelayNanos : 0);
+    } else if (flushDelayed && !wait) {
+      // Waiting in the delayed batch: this frame, and those gathered with it, leave this turn.
+      flushDelayed = false;
+      FlushBatch.add(this, ctx.executor(), 0);
     }
   }
 
@@ -294,8 +312,10 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     return queued != null && queued.totalPendingWriteBytes() == 0;
   }
 
+  /** Called by a batch; a socket in both batches is flushed by the first, and the second finds nothing. */
   void flush() {
     flushPending = false;
+    flushDelayed = false;
     lastFlush = System.nanoTime();
     ctx.flush();
   }

@@ -21,14 +21,16 @@ import org.junit.jupiter.api.Test;
 class FlushWindowTest {
 
   static final int MESSAGES = 40;
+  static final long WINDOW_MS = 2_000;
   static Skillbus node;
   static Vertx vertx;
 
   @BeforeAll
   static void start() throws Exception {
     JsonObject config = Servers.config("flush-window-test", 5981, 5981, 5981);
-    // A window far longer than the time between two messages, so that frames do gather.
-    config.getJsonObject("bridge").put("flushDelayMicros", 20_000);
+    // A window far longer than the time between two messages, so that frames do gather, and
+    // longer than any request takes here, so that a reply held by it would show.
+    config.getJsonObject("bridge").put("flushDelayMicros", WINDOW_MS * 1000);
     node = Servers.start(config);
     vertx = node.node().vertx();
   }
@@ -65,5 +67,25 @@ class FlushWindowTest {
     assertThat(received).isSorted().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
     assertThat(texts).first().isEqualTo("m0");
     assertThat(texts).last().isEqualTo("m" + (MESSAGES - 1));
+  }
+
+  @Test
+  @DisplayName("a reply does not wait for the window that room events gather in")
+  void repliesDoNotWait() throws Exception {
+    BridgeClient author = await(BridgeClient.connectAs(vertx, node.port(), "author2", "learner"));
+    BridgeClient reader = await(BridgeClient.connectAs(vertx, node.port(), "reader2", "learner"));
+    for (BridgeClient client : List.of(author, reader)) {
+      client.register("room.prompt");
+      await(client.call("session.join", new JsonObject().put("sessionId", "prompt")));
+    }
+    Future<JsonObject> first = reader.event("room.prompt", "message");
+    await(author.call("session.message", new JsonObject().put("sessionId", "prompt").put("text", "first")));
+    // The reader's socket was flushed just now, for this event: its window is open.
+    await(first);
+    long start = System.nanoTime();
+    JsonObject history = await(reader.call("session.history", new JsonObject().put("sessionId", "prompt").put("since", 0)));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(history.getJsonArray("events")).isNotEmpty();
+    assertThat(tookMs).as("reply time in ms, window %d ms", WINDOW_MS).isLessThan(WINDOW_MS / 2);
   }
 }
