@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FlushWindowTest {
 
   static final int MESSAGES = 40;
-  static final long WINDOW_MS = 2_000;
+  static final long WINDOW_MS = 1_000;
   static Skillbus node;
   static Vertx vertx;
 
@@ -40,15 +40,24 @@ class FlushWindowTest {
     node.close().await(30, TimeUnit.SECONDS);
   }
 
+  /** Connects one client per user and joins each to the room. */
+  private static List<BridgeClient> joined(String room, String... users) throws Exception {
+    List<BridgeClient> members = new ArrayList<>();
+    for (String user : users) {
+      BridgeClient client = await(BridgeClient.connectAs(vertx, node.port(), user, "learner"));
+      client.register("room." + room);
+      await(client.call("session.join", new JsonObject().put("sessionId", room)));
+      members.add(client);
+    }
+    return members;
+  }
+
   @Test
   @DisplayName("frames sent together still reach every member, each once and in order, replies included")
   void everyFrameArrivesInOrder() throws Exception {
-    BridgeClient author = await(BridgeClient.connectAs(vertx, node.port(), "author", "learner"));
-    BridgeClient reader = await(BridgeClient.connectAs(vertx, node.port(), "reader", "learner"));
-    for (BridgeClient client : List.of(author, reader)) {
-      client.register("room.window");
-      await(client.call("session.join", new JsonObject().put("sessionId", "window")));
-    }
+    List<BridgeClient> members = joined("window", "author", "reader");
+    BridgeClient author = members.get(0);
+    BridgeClient reader = members.get(1);
     List<Future<JsonObject>> replies = new ArrayList<>();
     for (int i = 0; i < MESSAGES; i++) {
       replies.add(author.call("session.message", new JsonObject().put("sessionId", "window").put("text", "m" + i)));
@@ -72,12 +81,9 @@ class FlushWindowTest {
   @Test
   @DisplayName("a reply does not wait for the window that room events gather in")
   void repliesDoNotWait() throws Exception {
-    BridgeClient author = await(BridgeClient.connectAs(vertx, node.port(), "author2", "learner"));
-    BridgeClient reader = await(BridgeClient.connectAs(vertx, node.port(), "reader2", "learner"));
-    for (BridgeClient client : List.of(author, reader)) {
-      client.register("room.prompt");
-      await(client.call("session.join", new JsonObject().put("sessionId", "prompt")));
-    }
+    List<BridgeClient> members = joined("prompt", "author2", "reader2");
+    BridgeClient author = members.get(0);
+    BridgeClient reader = members.get(1);
     Future<JsonObject> first = reader.event("room.prompt", "message");
     await(author.call("session.message", new JsonObject().put("sessionId", "prompt").put("text", "first")));
     // The reader's socket was flushed just now, for this event: its window is open.
