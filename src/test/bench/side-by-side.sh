@@ -8,7 +8,10 @@
 # (`npm ci` there). Scenarios: cursor (150 clients, rooms of 30, 10 moves/s each), chat (1,000
 # clients, rooms of 100, one sender per room at 40/s), connect (10,000 connections in rooms of 20,
 # memory and join latency). Each server gets one warm-up run (JIT; WARMUP seconds, default 20)
-# before the measured run of cursor and chat (DURATION seconds, default 20).
+# before the measured run of cursor and chat (DURATION seconds, default 20). The connect scenario
+# runs twice on one server: on a fresh process ("round": "cold") and again once the first
+# round's clients are gone ("round": "warm"), where code is compiled and the heap is in use, so
+# that the memory figure is what more connections cost rather than what a first start costs.
 # Results: one JSON line per run in target/bench/results.jsonl, and a table on stdout.
 # Where `perf stat` works, cursor and chat runs also count the server's instructions (user and
 # kernel) over the middle of the measured run, per delivery: a figure that, unlike CPU-seconds,
@@ -63,10 +66,22 @@ count_instructions() { # url connections file
   perf stat -x, -e instructions:u,instructions:k -p "$PID" -o "$3" -- sleep $((DURATION - 4)) > /dev/null 2>&1 || true
 }
 
-with_instructions() { # file: adds the instructions per delivery to the generator's JSON line
+# Waits until no client is connected to the server at this url.
+wait_disconnected() { # url
+  local port=${1##*:} tries=600
+  while [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -gt 0 ] && [ "$tries" -gt 0 ]; do
+    tries=$((tries - 1)); sleep 0.2
+  done
+}
+
+# Adds to the generator's JSON line the instructions per delivery (from the file, when it has
+# them) and the round of a connect run.
+annotate() { # file [round]
   python3 -c '
 import json, sys
 result = json.loads(sys.stdin.read())
+if len(sys.argv) > 3:
+    result["round"] = sys.argv[3]
 counts, window = {}, int(sys.argv[2]) - 4
 try:
     for line in open(sys.argv[1]):
@@ -78,7 +93,7 @@ except OSError:
 if "u" in counts and "k" in counts and result.get("deliveredPerSec"):
     per = result["deliveredPerSec"] * window
     result["instructionsPerDelivery"] = {"user": round(counts["u"] / per), "kernel": round(counts["k"] / per)}
-print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION"
+print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "${@:2}"
 }
 
 run() { # target scenario
@@ -86,16 +101,18 @@ run() { # target scenario
   [ "$target" = bare ] && [ "$scenario" = connect ] && return
   start_server "$target"
   local gen=(taskset -c 1 node "$GEN/loadgen.js" --target "$target" --url "$URL" --pid "$PID")
-  if [ "$scenario" != connect ]; then
+  local counts="$OUT/instructions-$target-$scenario.csv"; rm -f "$counts"
+  if [ "$scenario" = connect ]; then
+    for round in cold warm; do
+      wait_disconnected "$URL"
+      "${gen[@]}" $(args_for connect) | tail -1 | annotate "$counts" "$round" | tee -a "$OUT/results.jsonl"
+    done
+  else
     "${gen[@]}" $(args_for "$scenario") --warmup 2 --duration "${WARMUP:-20}" > /dev/null
+    count_instructions "$URL" "$(connections_of "$scenario")" "$counts" & local counter=$!
+    "${gen[@]}" $(args_for "$scenario") --duration "$DURATION" | tail -1 | annotate "$counts" | tee -a "$OUT/results.jsonl"
+    wait "$counter"
   fi
-  local duration=(--duration "$DURATION"); [ "$scenario" = connect ] && duration=()
-  local counts="$OUT/instructions-$target-$scenario.csv" counter=""; rm -f "$counts"
-  if [ "$scenario" != connect ]; then
-    count_instructions "$URL" "$(connections_of "$scenario")" "$counts" & counter=$!
-  fi
-  "${gen[@]}" $(args_for "$scenario") "${duration[@]}" | tail -1 | with_instructions "$counts" | tee -a "$OUT/results.jsonl"
-  if [ -n "$counter" ]; then wait "$counter"; fi
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 
