@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Envelope;
 import dev.skillbus.store.RoomHistory.HistorySlice;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -97,6 +98,27 @@ public abstract class RoomHistoryContractTest {
         assertThat(seqs(slice)).containsExactly(3L, 4L);
         assertThat(slice.seq()).isEqualTo(4);
         assertThat(slice.events().get(0).getJsonObject(Envelope.DATA).getInteger("n")).isEqualTo(3);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a large event, such as a user-joined of a full room, comes back exactly as stored")
+  void largeEventsRoundTrip(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    JsonArray participants = new JsonArray();
+    for (int i = 0; i < 200; i++) {
+      participants.add(new JsonObject().put("userId", "u" + i).put("name", "Ünïcödé " + i).put("role", "learner")
+        .put("isActive", i % 3 == 0).put("cursor", null).put("joinedAt", "2026-11-22T10:00:00." + (100 + i) + "Z"));
+    }
+    JsonObject joined = new JsonObject().put("userId", "u199").put("participants", participants);
+    history.append(room, "user-joined", joined)
+      .compose(appended -> history.since(room, 0, appended.getString(Envelope.EPOCH))
+        .map(slice -> List.of(List.of(appended), slice.events())))
+      .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+        assertThat(both.get(1)).isEqualTo(both.get(0));
+        assertThat(both.get(1).get(0).getJsonObject(Envelope.DATA)).isEqualTo(joined);
         ctx.completeNow();
       })));
   }
