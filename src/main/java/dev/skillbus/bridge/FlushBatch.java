@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * frame waits for nothing but the tasks ahead of it), or, when it was flushed very recently, the
  * delayed batch, flushed once the {@code flushDelayMicros} window has passed. A socket that
  * receives many small frames is thus flushed at most about once per window, a quiet one at once.
+ * A reply never waits for the window: it joins this turn's batch, and takes along the frames
+ * gathered for the delayed one.
  */
 final class FlushBatch {
 

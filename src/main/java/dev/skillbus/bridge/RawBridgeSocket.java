@@ -312,8 +312,16 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     return queued != null && queued.totalPendingWriteBytes() == 0;
   }
 
-  /** Called by a batch; a socket in both batches is flushed by the first, and the second finds nothing. */
+  /**
+   * Called by a batch. A socket can be in both batches (a reply moved it to this turn's): the
+   * later call finds nothing pending, or a newer write's flush, which it does early.
+   */
   void flush() {
+    if (!flushPending) {
+      // Nothing written since the last flush: leave lastFlush alone, so that the next frame of a
+      // socket quiet since then goes out at once.
+      return;
+    }
     flushPending = false;
     flushDelayed = false;
     lastFlush = System.nanoTime();
