@@ -85,7 +85,7 @@ class FlushWindowTest {
     BridgeClient author = members.get(0);
     BridgeClient reader = members.get(1);
     Future<JsonObject> first = reader.event("room.prompt", "message");
-    await(author.call("session.message", new JsonObject().put("sessionId", "prompt").put("text", "first")));
+    say(author, "prompt", "first");
     // The reader's socket was flushed just now, for this event: its window is open.
     await(first);
     long start = System.nanoTime();
@@ -93,5 +93,34 @@ class FlushWindowTest {
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(history.getJsonArray("events")).isNotEmpty();
     assertThat(tookMs).as("reply time in ms, window %d ms", WINDOW_MS).isLessThan(WINDOW_MS / 2);
+  }
+
+  @Test
+  @DisplayName("once a reply took the gathered events along, an event after a window of quiet leaves at once")
+  void windowCountsFromTheReply() throws Exception {
+    List<BridgeClient> members = joined("quiet", "author3", "reader3");
+    BridgeClient author = members.get(0);
+    BridgeClient reader = members.get(1);
+    Future<JsonObject> first = reader.event("room.quiet", "message");
+    say(author, "quiet", "first");
+    // Flushed for this event: the reader's window is open, and the next event gathers.
+    await(first);
+    Future<JsonObject> second = reader.event("room.quiet", "message");
+    say(author, "quiet", "second");
+    // The reply leaves at once and takes the gathered event along.
+    await(reader.call("session.history", new JsonObject().put("sessionId", "quiet").put("since", 0)));
+    await(second);
+    // The reader is quiet for longer than a window: the time is the condition here.
+    await(vertx.timer(WINDOW_MS * 3 / 2));
+    Future<JsonObject> third = reader.event("room.quiet", "message");
+    long start = System.nanoTime();
+    say(author, "quiet", "third");
+    await(third);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(tookMs).as("event time in ms, window %d ms", WINDOW_MS).isLessThan(WINDOW_MS / 2);
+  }
+
+  private static void say(BridgeClient author, String room, String text) throws Exception {
+    await(author.call("session.message", new JsonObject().put("sessionId", room).put("text", text)));
   }
 }
