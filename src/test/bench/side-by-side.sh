@@ -49,6 +49,10 @@ start_server() { # target → sets PID and URL
   esac
 }
 
+connected_to() { # url → the number of clients connected to it
+  ss -Htn state established "( sport = :${1##*:} )" | wc -l
+}
+
 connections_of() { # scenario → its number of clients
   case $1 in cursor) echo 150;; chat) echo 1000;; esac
 }
@@ -57,8 +61,8 @@ connections_of() { # scenario → its number of clients
 # second, then counts the server's instructions over DURATION - 4 seconds (perf stat, CSV).
 count_instructions() { # url connections file
   perf stat -e instructions:u true > /dev/null 2>&1 || return 0
-  local port=${1##*:} tries=600
-  until [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge "$2" ]; do
+  local tries=600
+  until [ "$(connected_to "$1")" -ge "$2" ]; do
     tries=$((tries - 1)); [ "$tries" -gt 0 ] || return 0
     sleep 0.2
   done
@@ -68,8 +72,8 @@ count_instructions() { # url connections file
 
 # Waits until no client is connected to the server at this url.
 wait_disconnected() { # url
-  local port=${1##*:} tries=600
-  while [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -gt 0 ]; do
+  local tries=600
+  while [ "$(connected_to "$1")" -gt 0 ]; do
     tries=$((tries - 1))
     if [ "$tries" -le 0 ]; then
       echo "warning: clients still connected to $1 after 120 s; the next round starts anyway" >&2

@@ -153,7 +153,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
    * square of its size (a room of 100 that filled up holds 5,050 participant entries). Bytes take a
    * fraction of the memory of the object tree, and those lists, alike from one entry to the next,
    * deflate to about a tenth; the tree is rebuilt only for a client that missed the event.
-   * {@code jsonLength} is the length of the deflated JSON, or 0 for JSON kept as it is.
+   * {@code jsonLength} is the JSON's length before it was deflated, or 0 when {@code bytes} is the
+   * JSON as it is.
    */
   private record Stored(long seq, byte[] bytes, int jsonLength, long appendedAt) {
 
