@@ -1,10 +1,10 @@
 package dev.skillbus.auth;
 
 import dev.skillbus.protocol.Role;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -33,7 +33,7 @@ public record RoomAccess(String roomId, boolean restricted, Set<String> allowedU
       .put("private", restricted)
       .put("allowedUsers", new JsonArray(allowedUsers.stream().sorted().toList()))
       .put("allowedRoles", new JsonArray(allowedRoles.stream().map(Role::wire).sorted().toList()))
-      .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
+      .put("createdAt", Timestamps.iso(createdAt))
       .put("createdBy", createdBy);
   }
 }

@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Requests;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -13,7 +14,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -61,7 +61,7 @@ final class BridgeAdmin {
           .put(Internal.USER_ID, who == null ? null : who.userId())
           .put("name", who == null ? null : who.name())
           .put("role", who == null ? null : who.role().wire())
-          .put("connectedAt", Instant.ofEpochMilli(connection.openedAt()).toString()));
+          .put("connectedAt", Timestamps.iso(connection.openedAt())));
       }
     }
     return Future.succeededFuture(new JsonObject().put(Internal.CONNECTIONS, list));

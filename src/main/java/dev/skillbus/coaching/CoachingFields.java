@@ -3,9 +3,9 @@ package dev.skillbus.coaching;
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -106,6 +106,6 @@ final class CoachingFields {
   }
 
   static String now() {
-    return Instant.now().toString();
+    return Timestamps.now();
   }
 }

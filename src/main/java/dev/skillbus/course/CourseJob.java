@@ -1,10 +1,10 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -120,7 +120,7 @@ final class CourseJob implements Generation {
     return course.copy().put(CourseFields.COURSE_ID, courseId).put(CourseFields.SESSION_ID, ref.sessionId())
       .put(CourseFields.TOPIC, request.topic()).put(CourseFields.LEVEL, request.level().wire())
       .put(CourseFields.GENERATOR, generator.name()).put(CourseFields.OWNER, ref.owner())
-      .put("createdAt", Instant.now().toString());
+      .put("createdAt", Timestamps.now());
   }
 
   private static List<StreamMessage> lastUpdates(JsonObject course, String courseId) {

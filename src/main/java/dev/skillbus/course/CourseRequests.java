@@ -25,12 +25,12 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Outbound;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -100,7 +100,7 @@ final class CourseRequests {
     return new JsonObject().put(SESSION_ID, ref.sessionId()).put(STATUS, JobStatus.RUNNING.wire())
       .put(TOPIC, request.topic()).put(LEVEL, request.level().wire()).put(WEB_SEARCH, request.webSearch())
       .put(OWNER, caller.userId()).put(OWNER_NAME, caller.name()).put(NODE, ref.node())
-      .put(GENERATOR, jobs.generatorName()).put(STARTED_AT, Instant.now().toString()).put(PERCENT, 0);
+      .put(GENERATOR, jobs.generatorName()).put(STARTED_AT, Timestamps.now()).put(PERCENT, 0);
   }
 
   Future<JsonObject> status(Message<JsonObject> message) {

@@ -8,8 +8,8 @@ import static dev.skillbus.course.CourseFields.SESSION_ID;
 import static dev.skillbus.course.CourseFields.STATUS;
 import static dev.skillbus.course.CourseFields.SUCCESS;
 
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,7 +33,7 @@ record Outcome(JobStatus status, String courseId, String error, List<StreamMessa
 
   /** What changes in the stored status. */
   JsonObject statusFields() {
-    JsonObject fields = new JsonObject().put(STATUS, status.wire()).put(FINISHED_AT, Instant.now().toString());
+    JsonObject fields = new JsonObject().put(STATUS, status.wire()).put(FINISHED_AT, Timestamps.now());
     if (status == JobStatus.COMPLETED) {
       fields.put(PERCENT, 100).put(COURSE_ID, courseId);
     } else {

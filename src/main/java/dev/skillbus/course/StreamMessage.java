@@ -1,7 +1,7 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 
 /**
  * One step of a generation, the data of a {@code course_generation_update} event: the SkillUp
@@ -54,6 +54,6 @@ record StreamMessage(Type type, String message, JsonObject data) {
     if (data != null) {
       json.put("data", data);
     }
-    return json.put("timestamp", Instant.now().toString());
+    return json.put("timestamp", Timestamps.now());
   }
 }

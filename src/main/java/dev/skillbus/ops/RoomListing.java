@@ -4,11 +4,11 @@ import dev.skillbus.auth.RoomAccess;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Page;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -50,7 +50,7 @@ final class RoomListing {
       .put("id", roomId)
       .put("members", summary.getInteger("members"))
       .put("connections", summary.getInteger(Internal.CONNECTIONS))
-      .put("createdAt", rule == null ? summary.getString("since") : Instant.ofEpochMilli(rule.createdAt()).toString())
+      .put("createdAt", rule == null ? summary.getString("since") : Timestamps.iso(rule.createdAt()))
       .put("seq", summary.getLong("seq"))
       .put("epoch", summary.getString("epoch"))
       .put("private", rule != null && rule.restricted());

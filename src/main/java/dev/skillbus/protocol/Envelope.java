@@ -1,7 +1,6 @@
 package dev.skillbus.protocol;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 
 /**
  * The one shape of everything a browser receives on {@code room.<id>} or {@code user.<id>}:
@@ -24,7 +23,7 @@ public final class Envelope {
     return new JsonObject()
       .put(EVENT, event)
       .put(ROOM, room)
-      .put(TS, Instant.now().toString())
+      .put(TS, Timestamps.now())
       .put(DATA, data);
   }
 
@@ -35,7 +34,7 @@ public final class Envelope {
       .put(ROOM, room)
       .put(SEQ, seq)
       .put(EPOCH, epoch)
-      .put(TS, Instant.now().toString())
+      .put(TS, Timestamps.now())
       .put(DATA, data);
   }
 }

@@ -1,8 +1,8 @@
 package dev.skillbus.session;
 
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,7 +21,7 @@ record Participant(String userId, String name, String role, boolean active, Inte
       .put("role", role)
       .put("isActive", active)
       .put("cursor", cursor)
-      .put("joinedAt", Instant.ofEpochMilli(joinedAt).toString());
+      .put("joinedAt", Timestamps.iso(joinedAt));
   }
 
   static JsonArray toJson(List<Participant> participants) {

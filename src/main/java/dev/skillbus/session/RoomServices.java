@@ -2,11 +2,11 @@ package dev.skillbus.session;
 
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -73,7 +73,7 @@ final class RoomServices {
       .put(Internal.ROOM, roomId)
       .put("members", state == null ? 0 : state.participants().size())
       .put(Internal.CONNECTIONS, state == null ? 0 : state.connectionCount())
-      .put("since", state == null ? null : Instant.ofEpochMilli(state.since()).toString())
+      .put("since", state == null ? null : Timestamps.iso(state.since()))
       .put(SessionFields.SEQ, position.seq())
       .put(SessionFields.EPOCH, position.epoch()));
   }

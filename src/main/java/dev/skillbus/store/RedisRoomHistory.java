@@ -1,6 +1,7 @@
 package dev.skillbus.store;
 
 import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -8,7 +9,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,7 +43,7 @@ public final class RedisRoomHistory implements RoomHistory {
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     return Keys.guard(() -> {
       JsonObject body = new JsonObject().put(Envelope.EVENT, event).put(Envelope.ROOM, roomId)
-        .put(Envelope.TS, Instant.now(clock).toString()).put(Envelope.DATA, data);
+        .put(Envelope.TS, Timestamps.iso(clock.millis())).put(Envelope.DATA, data);
       return run(RoomScripts.APPEND, roomId, arg(maxEvents), body.toBuffer())
         .map(r -> envelope(body, r.get(0).toLong(), r.get(1).toString()));
     });
