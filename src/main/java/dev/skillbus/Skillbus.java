@@ -48,7 +48,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
       () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules),
         section(config, "session").put("nodeId", node.nodeId())),
       () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
-        node.clusterManager(), metrics), section(config, "coaching")),
+        node.clusterManager(), metrics, rules), section(config, "coaching")),
       () -> deploy(node, new CourseVerticle(node.hazelcast(), stores.history(), stores.documents(), metrics),
         section(config, "course")),
       () -> deploy(node, new OpsVerticle(node.clusterManager(), metrics, rules, stores.health()),

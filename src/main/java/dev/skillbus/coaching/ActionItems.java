@@ -81,6 +81,7 @@ final class ActionItems {
         return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no action item '" + id + "'"));
       }
       Rules.requireItemsOf(caller, current.value().getString(AGENT_ID));
+      items.requireMayReach(caller, current.value());
       ActionStatus from = ActionStatus.stored(current.value().getString(STATUS));
       from.requireMoveTo(to);
       if (from == to) {

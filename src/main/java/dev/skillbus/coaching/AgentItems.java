@@ -49,10 +49,16 @@ final class AgentItems {
     JsonObject item = parse.apply(message.body());
     String agentId = item.getString(AGENT_ID);
     Rules.requireItemsOf(caller, agentId);
+    requireMayReach(caller, item);
     item.put(TEAM_LEADER_ID, caller.userId())
       .put(CREATED_AT, CoachingFields.now())
       .put(CREATED_BY, CoachingFields.person(caller));
     return lists.add(kind, agentId, item).compose(stored -> announce(event, stored.value()));
+  }
+
+  /** Nothing when the caller may join the item's session room, if it has one; else a 403. */
+  void requireMayReach(Identity caller, JsonObject item) {
+    audiences.requireMayReach(caller, item.getString(SESSION_ID));
   }
 
   /** Sends {@code event} with the item to its agent and its session, if it has one; then the item. */

@@ -1,5 +1,7 @@
 package dev.skillbus.coaching;
 
+import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Sends coaching events to who should see them: a user's own address ({@code user.<id>}, on every
  * node where they are connected) and a session room, where the event is durable (it gets the room's
  * seq and history through the session part, so a client that reconnects recovers it). Events follow
- * a stored change: when one cannot be sent, the change stands and the failure is logged.
+ * a stored change: when one cannot be sent, the change stands and the failure is logged. A private
+ * room's rule ({@link RoomRules}) holds here as on join: whoever may not join a room may neither
+ * write into it nor read it through a coaching request, checked before anything is stored.
  */
 final class Audiences {
 
@@ -23,10 +27,19 @@ final class Audiences {
 
   private final EventBus eventBus;
   private final Metrics metrics;
+  private final RoomRules rules;
 
-  Audiences(EventBus eventBus, Metrics metrics) {
+  Audiences(EventBus eventBus, Metrics metrics, RoomRules rules) {
     this.eventBus = eventBus;
     this.metrics = metrics;
+    this.rules = rules;
+  }
+
+  /** Nothing when there is no session or the caller may join it, else a 403 (a private room). */
+  void requireMayReach(Identity caller, String sessionId) {
+    if (sessionId != null) {
+      rules.check(caller, sessionId);
+    }
   }
 
   /** To the user's address and, when {@code sessionId} is not null, to that session's room. */

@@ -1,5 +1,6 @@
 package dev.skillbus.coaching;
 
+import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Inbound;
@@ -37,20 +38,23 @@ public final class CoachingVerticle extends VerticleBase {
   private final InboxStore inbox;
   private final ClusteredNode cluster;
   private final Metrics metrics;
+  private final RoomRules rules;
 
+  /** With the rooms' access rules, which requests naming a session room obey. */
   public CoachingVerticle(DocumentStore documents, ListStore lists, InboxStore inbox, ClusteredNode cluster,
-                          Metrics metrics) {
+                          Metrics metrics, RoomRules rules) {
     this.documents = documents;
     this.lists = lists;
     this.inbox = inbox;
     this.cluster = cluster;
     this.metrics = metrics;
+    this.rules = rules;
   }
 
   @Override
   public Future<?> start() {
     CoachingSettings settings = CoachingSettings.from(config());
-    Audiences audiences = new Audiences(vertx.eventBus(), metrics);
+    Audiences audiences = new Audiences(vertx.eventBus(), metrics, rules);
     QuickNotes notes = new QuickNotes(lists, audiences, settings);
     ActionItems actions = new ActionItems(lists, audiences, settings);
     SessionDocuments sessions = new SessionDocuments(documents, audiences, vertx.eventBus());

@@ -53,6 +53,7 @@ final class SessionDocuments {
     JsonObject updates = SessionUpdates.parse(body.getValue(UPDATES), UPDATES);
     Long expected = body.getValue(EXPECTED_VERSION) == null ? null : Fields.optionalLong(body, EXPECTED_VERSION, 0);
     Rules.requireSessionEditor(caller);
+    audiences.requireMayReach(caller, sessionId);
     JsonObject by = CoachingFields.person(caller);
     JsonObject fields = updates.copy().put(SESSION_ID, sessionId).put(UPDATED_AT, CoachingFields.now()).put(UPDATED_BY, by);
     return documents.merge(KIND, sessionId, fields, expected)
@@ -77,8 +78,9 @@ final class SessionDocuments {
    * (version 0) while nobody wrote it. 404 when there is neither a document nor anyone in the room.
    */
   Future<JsonObject> get(Message<JsonObject> message) {
-    Identity.fromHeaders(message.headers());
+    Identity caller = Identity.fromHeaders(message.headers());
     String sessionId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    audiences.requireMayReach(caller, sessionId);
     Future<Document> document = documents.get(KIND, sessionId);
     Future<JsonArray> participants = Internal.participants(eventBus, sessionId);
     return Future.all(document, participants).compose(both -> {

@@ -30,10 +30,13 @@ class CoachingRulesTest {
   static BridgeClient lead;
   static BridgeClient agent;
   static BridgeClient learner;
+  static final String ADMIN_KEY = "coaching-rules-admin-key-0123456789";
 
   @BeforeAll
   static void start() throws Exception {
-    node = Servers.start(Servers.config("coaching-rules-test", 6310, 6310, 6310));
+    JsonObject config = Servers.config("coaching-rules-test", 6310, 6310, 6310);
+    config.getJsonObject("bridge").getJsonObject("auth").put("adminKey", ADMIN_KEY);
+    node = Servers.start(config);
     vertx = node.node().vertx();
     lead = connect("lena", "team_leader");
     agent = connect("arun", "agent");
@@ -240,5 +243,46 @@ class CoachingRulesTest {
       "skillbus.internal.room-event"}) {
       assertThat(failureCode(await(lead.request(address, new JsonObject().put("agentId", "arun"))))).as(address).isEqualTo(403);
     }
+  }
+
+  @Test
+  @DisplayName("a private room's rule holds for coaching too: who may not join it neither writes into it nor reads it (403, nothing stored)")
+  void privateSessionRooms() throws Exception {
+    JsonObject rule = new JsonObject().put("roomId", "private-coaching").put("private", true)
+      .put("allowedUsers", new JsonArray().add("lena"));
+    assertThat(await(RestClient.bearer(vertx, node.port(), ADMIN_KEY).post("/socket/rooms", rule)).status()).isEqualTo(201);
+    BridgeClient pria = connect("pria", "agent");
+    BridgeClient tess = connect("tess", "team_leader");
+    JsonObject inRoom = new JsonObject().put("sessionId", "private-coaching");
+    JsonObject refusedNote = with(with(note(), "agentId", "pria"), "sessionId", "private-coaching");
+    JsonObject refusedItem = with(with(item(), "agentId", "pria"), "sessionId", "private-coaching");
+
+    assertThat(failureCode(await(pria.request("notes.create", refusedNote)))).isEqualTo(403);
+    assertThat(failureCode(await(pria.request("actions.create", refusedItem)))).isEqualTo(403);
+    assertThat(failureCode(await(tess.request("session.update", inRoom.copy()
+      .put("updates", new JsonObject().put("discussionNotes", "not hers")))))).isEqualTo(403);
+    Answer read = await(rest("tess", "team_leader").get("/api/sessions/private-coaching"));
+    assertThat(read.status()).isEqualTo(403);
+    assertThat(read.body().getJsonObject("error").getString("message")).contains("private");
+    RestClient leadRest = rest("lena", "team_leader");
+    assertThat(await(leadRest.get("/api/agents/pria/notes")).body().getInteger("total")).isZero();
+    assertThat(await(leadRest.get("/api/agents/pria/action-items")).body().getInteger("total")).isZero();
+    assertThat(await(leadRest.get("/api/sessions/private-coaching")).status()).isEqualTo(404);
+
+    // The allowed team leader writes into the room, for the agent too; the agent may not move an
+    // item of that room, and the item stays as it was.
+    await(lead.call("session.update", inRoom.copy().put("updates", new JsonObject().put("discussionNotes", "hers"))));
+    assertThat(await(lead.call("notes.create", refusedNote)).getString("sessionId")).isEqualTo("private-coaching");
+    String id = await(lead.call("actions.create", refusedItem)).getString("id");
+    assertThat(failureCode(await(pria.request("actions.update", new JsonObject().put("id", id).put("status", "in_progress")))))
+      .isEqualTo(403);
+    JsonObject items = await(leadRest.get("/api/agents/pria/action-items")).body();
+    assertThat(items.getJsonArray("items").getJsonObject(0).getString("status")).isEqualTo("open");
+    Answer document = await(leadRest.get("/api/sessions/private-coaching"));
+    assertThat(document.status()).isEqualTo(200);
+    assertThat(document.body().getJsonObject("document").getString("discussionNotes")).isEqualTo("hers");
+    assertThat(await(leadRest.get("/api/agents/pria/notes")).body().getInteger("total")).isEqualTo(1);
+    pria.close();
+    tess.close();
   }
 }
