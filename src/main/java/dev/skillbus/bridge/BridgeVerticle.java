@@ -213,10 +213,7 @@ public class BridgeVerticle extends VerticleBase {
   }
 
   private void issueDevToken(RoutingContext ctx, TokenService tokens) {
-    JsonObject body = ctx.body().asJsonObject();
-    if (body == null) {
-      throw Fields.bad("body must be a JSON object");
-    }
+    JsonObject body = RestApi.BODY_AND_PATH.apply(ctx);
     String userId = Fields.requiredId(body, "userId", Fields.USER_ID);
     String name = Fields.optionalString(body, "name", TokenService.MAX_NAME_LENGTH);
     String roleName = Fields.optionalString(body, "role", 32);

@@ -155,8 +155,11 @@ class BridgeLimitsTest {
       assertThat(error.getInteger("code")).isEqualTo(400);
       assertThat(error.getString("message")).containsAnyOf("userId", "role", "name");
     }
-    Response notJson = await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
-      .setHost("127.0.0.1").setPort(port).setURI("/api/auth/token")).compose(r -> r.send("{oops")).compose(BridgeLimitsTest::read)));
-    assertThat(notJson.status()).isEqualTo(400);
+    for (String text : new String[] {"{oops", "[]", "\"x\"", "7", "null", ""}) {
+      Response notAnObject = await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI("/api/auth/token")).compose(r -> r.send(text)).compose(BridgeLimitsTest::read)));
+      assertThat(notAnObject.status()).as(text).isEqualTo(400);
+      assertThat(new JsonObject(notAnObject.body()).getJsonObject("error").getInteger("code")).as(text).isEqualTo(400);
+    }
   }
 }
