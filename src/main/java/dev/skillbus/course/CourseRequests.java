@@ -42,8 +42,6 @@ import java.util.function.Consumer;
  */
 final class CourseRequests {
 
-  /** Every course session id starts so, which lets a join tell a course session's room at once. */
-  static final String SESSION_PREFIX = "course_";
   private static final long NODE_REQUEST_TIMEOUT_MS = 5000;
 
   private final EventBus eventBus;
@@ -70,7 +68,7 @@ final class CourseRequests {
   Future<JsonObject> generate(Message<JsonObject> message) {
     Identity caller = Identity.fromHeaders(message.headers());
     CourseRequest request = CourseRequest.parse(message.body(), settings.maxTopicLength());
-    String sessionId = SESSION_PREFIX + System.currentTimeMillis() + "_"
+    String sessionId = Address.COURSE_SESSION_PREFIX + System.currentTimeMillis() + "_"
       + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     JobRef ref = new JobRef(sessionId, caller.userId(), nodeId);
     jobs.reserve(sessionId);
@@ -105,6 +103,11 @@ final class CourseRequests {
 
   Future<JsonObject> status(Message<JsonObject> message) {
     Identity.fromHeaders(message.headers());
+    return statusHere(message);
+  }
+
+  /** The same, asked by this node's session part (a join's reply, the idle-room sweeper): no caller. */
+  Future<JsonObject> statusHere(Message<JsonObject> message) {
     return current(Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID));
   }
 
@@ -177,7 +180,7 @@ final class CourseRequests {
   void greet(Message<JsonObject> joined) {
     String roomId = joined.body().getString(ROOM_ID);
     String connId = joined.body().getString(CONN_ID);
-    if (roomId == null || connId == null || !roomId.startsWith(SESSION_PREFIX)) {
+    if (roomId == null || connId == null || !roomId.startsWith(Address.COURSE_SESSION_PREFIX)) {
       return;
     }
     current(roomId).onSuccess(status -> Outbound.deliverToConnection(eventBus, connId, Address.room(roomId),

@@ -86,7 +86,8 @@ public final class CourseVerticle extends VerticleBase {
       serve(Address.COURSE_GET, courses::course),
       serve(Inbound.AI_REQUEST.address(), ai::request),
       serve(Address.COURSE_NODE_PREFIX + nodeId, courses::cancelHere),
-      vertx.eventBus().localConsumer(Address.ROOM_JOINED, courses::greet));
+      vertx.eventBus().localConsumer(Address.ROOM_JOINED, courses::greet),
+      vertx.eventBus().<JsonObject>localConsumer(Address.COURSE_SESSION_STATUS, m -> Requests.serve(m, courses::statusHere)));
   }
 
   /** Survivors end a dead node's jobs; a node out of the cluster stops working on its own. */

@@ -55,6 +55,15 @@ public final class Address {
    */
   public static final String ROOM_JOINED = "skillbus.internal.room-joined";
 
+  /** Room ids of course generation sessions start with this ({@code course_<millis>_<hex>}). */
+  public static final String COURSE_SESSION_PREFIX = "course_";
+
+  /**
+   * Node-local, served by the course verticle: a course session's status, body {@code {sessionId}}.
+   * See {@link Internal#courseStatus}.
+   */
+  public static final String COURSE_SESSION_STATUS = "skillbus.internal.course-session-status";
+
   /** Any node: a stored course by id, body {@code {courseId}}; for the REST API only. */
   public static final String COURSE_GET = "skillbus.course.get";
 

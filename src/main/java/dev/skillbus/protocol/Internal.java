@@ -3,6 +3,9 @@ package dev.skillbus.protocol;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -21,6 +24,7 @@ public final class Internal {
   public static final String CONN_ID = "connId";
   public static final String CONNECTIONS = "connections";
   public static final String ROOMS = "rooms";
+  public static final String SESSION_ID = "sessionId";
 
   private Internal() {
   }
@@ -52,6 +56,24 @@ public final class Internal {
   public static Future<Void> userRegistered(EventBus eventBus, String userId, String connId, long timeoutMs) {
     JsonObject body = new JsonObject().put(USER_ID, userId).put(CONN_ID, connId);
     return eventBus.request(Address.USER_REGISTERED, body, local().setSendTimeout(timeoutMs)).mapEmpty();
+  }
+
+  /**
+   * The status of the course session whose room this is, from this node's course part: {@code
+   * {sessionId}} to {@link Address#COURSE_SESSION_STATUS}, answered with the status that {@code
+   * course.status} gives. Null when the room is not a course session's, when there is no such
+   * session (never was, or expired) and on a node without a course part.
+   */
+  public static Future<JsonObject> courseStatus(EventBus eventBus, String roomId) {
+    if (!roomId.startsWith(Address.COURSE_SESSION_PREFIX)) {
+      return Future.succeededFuture();
+    }
+    return eventBus.<JsonObject>request(Address.COURSE_SESSION_STATUS, new JsonObject().put(SESSION_ID, roomId), local())
+      .map(Message::body)
+      .recover(err -> err instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS
+        || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == ErrorCode.NOT_FOUND.code())
+        ? Future.succeededFuture()
+        : Future.failedFuture(err));
   }
 
   // Operations (ops) ask the bridge and the session part of their own node.

@@ -8,6 +8,7 @@ import static dev.skillbus.session.SessionFields.RECOVERED;
 import static dev.skillbus.session.SessionFields.ROLE;
 import static dev.skillbus.session.SessionFields.SEQ;
 import static dev.skillbus.session.SessionFields.SESSION_ID;
+import static dev.skillbus.session.SessionFields.STATUS;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.auth.RoomRules;
@@ -92,13 +93,24 @@ final class Membership {
       .compose(v -> Future.failedFuture(ErrorCode.CONFLICT.exception("left room '" + roomId + "' while joining it")));
   }
 
+  /**
+   * {@code {sessionId, participants, status?, seq, epoch, missed?, recovered?}}: {@code status} in a
+   * course session's room, as {@code course.status} gives it (left out when the course part cannot
+   * say: the join itself stands).
+   */
   private Future<JsonObject> joinReply(JoinRequest request, RoomChange change) {
     String roomId = request.roomId();
     JsonObject reply = new JsonObject().put(SESSION_ID, roomId).put(PARTICIPANTS, change.participantsJson());
+    Future<JsonObject> withStatus = events.courseStatus(roomId)
+      .map(status -> status == null ? reply : reply.put(STATUS, status))
+      .otherwise(err -> {
+        LOG.warn("Join of course session room {} answered without its status: {}", roomId, err.getMessage());
+        return reply;
+      });
     if (request.since() == null) {
-      return events.position(roomId).map(pos -> withPosition(reply, pos));
+      return withStatus.compose(r -> events.position(roomId)).map(pos -> withPosition(reply, pos));
     }
-    return events.since(roomId, request.since(), request.epoch()).map(slice -> withPosition(reply, slice)
+    return withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> withPosition(reply, slice)
       .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
       .put(RECOVERED, slice.complete()));
   }

@@ -3,6 +3,7 @@ package dev.skillbus.session;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.store.RoomHistory.HistorySlice;
@@ -56,6 +57,11 @@ final class RoomEvents {
   void joined(String connId, String roomId, String userId) {
     eventBus.publish(Address.ROOM_JOINED, new JsonObject().put("connId", connId).put("roomId", roomId)
       .put("userId", userId), new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /** The status of the course session whose room this is, from this node's course part; else null. */
+  Future<JsonObject> courseStatus(String roomId) {
+    return Internal.courseStatus(eventBus, roomId);
   }
 
   Future<HistorySlice> position(String roomId) {

@@ -1,5 +1,6 @@
 package dev.skillbus.session;
 
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.store.RoomHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Forgets the history of rooms nobody has used for the idle time, so that memory follows the rooms
  * in use, not every room ever seen. One periodic timer per node; it knows the rooms whose history
- * this node touched, and checks the cluster-wide membership before forgetting one.
+ * this node touched, and checks the cluster-wide membership before forgetting one. A course
+ * session's room is kept while the session's status is (the course part's time to live, which
+ * forgets it then), so that a late joiner still gets the whole generation.
  */
 final class RoomSweeper {
 
@@ -62,15 +65,22 @@ final class RoomSweeper {
   }
 
   private Future<Void> forgetIfEmpty(String roomId, long used) {
-    return registry.hasMembers(roomId).compose(members -> {
-      // Used again while we asked: not idle any more.
-      if (members || !lastUsed.remove(roomId, used)) {
-        return Future.succeededFuture();
-      }
-      // Another node sharing the history may still be appending: the history checks that too.
-      return history.forgetIfIdle(roomId, idleMillis)
-        .onSuccess(dropped -> LOG.debug("Idle room {}: history forgotten {}", roomId, dropped))
-        .<Void>mapEmpty();
-    }).onFailure(err -> LOG.warn("Could not sweep room {}", roomId, err));
+    return registry.hasMembers(roomId)
+      .compose(members -> members ? Future.succeededFuture(true) : courseSessionLives(roomId))
+      .compose(kept -> {
+        // Kept rooms stay noted, to be looked at again; a room used while we asked is not idle any more.
+        if (kept || !lastUsed.remove(roomId, used)) {
+          return Future.succeededFuture();
+        }
+        // Another node sharing the history may still be appending: the history checks that too.
+        return history.forgetIfIdle(roomId, idleMillis)
+          .onSuccess(dropped -> LOG.debug("Idle room {}: history forgotten {}", roomId, dropped))
+          .<Void>mapEmpty();
+      })
+      .onFailure(err -> LOG.warn("Could not sweep room {}", roomId, err));
+  }
+
+  private Future<Boolean> courseSessionLives(String roomId) {
+    return Internal.courseStatus(vertx.eventBus(), roomId).map(status -> status != null);
   }
 }

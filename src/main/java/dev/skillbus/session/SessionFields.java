@@ -12,6 +12,7 @@ final class SessionFields {
   static final String PARTICIPANTS = "participants";
   static final String MISSED = "missed";
   static final String RECOVERED = "recovered";
+  static final String STATUS = "status";
   static final String EVENTS = "events";
   static final String COMPLETE = "complete";
   static final String USER_ID = "userId";
