@@ -61,6 +61,7 @@ final class AiRequests {
     if (tool == null) {
       throw ErrorCode.NOT_FOUND.exception("no AI tool '" + toolId + "'; the tools are " + String.join(", ", tools.keySet()));
     }
+    tool.check(text);
     if (runningByUser.getOrDefault(caller.userId(), 0) >= maxPerUser) {
       throw ErrorCode.RATE_LIMITED.exception("you run " + maxPerUser + " AI requests already; wait for an answer");
     }

@@ -16,6 +16,13 @@ interface AiTool {
   /** What the tool does, for listings. */
   String description();
 
+  /**
+   * Nothing when the tool can take {@code message}, else a {@link dev.skillbus.protocol.ProtocolException}
+   * (400) saying what it takes: checked before the request is accepted. Every message by default.
+   */
+  default void check(String message) {
+  }
+
   /** Answers {@code message}; {@code status} takes a line for each step. */
   Future<String> run(String message, Consumer<String> status);
 }

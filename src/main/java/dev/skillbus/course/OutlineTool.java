@@ -1,5 +1,6 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
@@ -28,11 +29,16 @@ final class OutlineTool implements AiTool {
   }
 
   @Override
-  public Future<String> run(String message, Consumer<String> status) {
+  public void check(String message) {
     String topic = message.strip();
     if (topic.length() > maxTopicLength || topic.chars().anyMatch(Character::isISOControl)) {
-      return Future.failedFuture("the outline tool takes a topic: one line of at most " + maxTopicLength + " characters");
+      throw ErrorCode.BAD_REQUEST.exception("the outline tool takes a topic: one line of at most " + maxTopicLength + " characters");
     }
+  }
+
+  @Override
+  public Future<String> run(String message, Consumer<String> status) {
+    String topic = message.strip();
     status.accept("Outlining \"" + topic + "\"");
     JsonObject course = new TemplateCourse(new CourseRequest(topic, Level.BEGINNER, false)).build();
     StringBuilder outline = new StringBuilder("# ").append(course.getString("title")).append("\n\n")

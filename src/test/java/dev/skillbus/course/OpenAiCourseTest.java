@@ -159,6 +159,11 @@ class OpenAiCourseTest {
     JsonObject noRequestId = await(client.bridge.request("ai.request", new JsonObject().put("toolId", "chat").put("message", "Hi")));
     assertThat(noRequestId.getInteger("failureCode")).isEqualTo(400);
     assertThat(noRequestId.getString("message")).contains("requestId");
+    for (String notATopic : new String[] {"t".repeat(201), "two\nlines"}) {
+      JsonObject refused = ask(client, "outline", notATopic, "r-5");
+      assertThat(refused.getInteger("failureCode")).isEqualTo(400);
+      assertThat(refused.getString("message")).contains("one line of at most 200 characters");
+    }
     ask(client, "outline", "Tides", "r-4");
     assertThat(await(client.bridge.event("user.sol", "ai_response")).getJsonObject("data").getString("requestId"))
       .as("the first answer is the one request that was accepted").isEqualTo("r-4");
