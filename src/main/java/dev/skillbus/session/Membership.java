@@ -62,10 +62,14 @@ final class Membership {
     Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();
     return tracked
       .compose(v -> registry.join(roomId, connectionOf(caller, request)))
-      .compose(change -> announce(roomId, Event.USER_JOINED, change).map(change))
-      .compose(change -> locals.isIn(caller.connId(), roomId)
-        ? joinReply(request, change)
-        : abandonJoin(caller.connId(), roomId))
+      .compose(change -> {
+        // One participants list serves the user-joined event, the reply and session-joined.
+        JsonArray participants = change.participantsJson();
+        return announce(roomId, Event.USER_JOINED, change, participants)
+          .compose(v -> locals.isIn(caller.connId(), roomId)
+            ? joinReply(request, participants)
+            : abandonJoin(caller.connId(), roomId));
+      })
       .onSuccess(reply -> {
         events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
           .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
@@ -98,9 +102,9 @@ final class Membership {
    * course session's room, as {@code course.status} gives it (left out when the course part cannot
    * say: the join itself stands).
    */
-  private Future<JsonObject> joinReply(JoinRequest request, RoomChange change) {
+  private Future<JsonObject> joinReply(JoinRequest request, JsonArray participants) {
     String roomId = request.roomId();
-    JsonObject reply = new JsonObject().put(SESSION_ID, roomId).put(PARTICIPANTS, change.participantsJson());
+    JsonObject reply = new JsonObject().put(SESSION_ID, roomId).put(PARTICIPANTS, participants);
     Future<JsonObject> withStatus = events.courseStatus(roomId)
       .map(status -> status == null ? reply : reply.put(STATUS, status))
       .otherwise(err -> {
@@ -178,8 +182,11 @@ final class Membership {
 
   /** Publishes {@code event} (user-joined or user-left) for each user the change names. */
   private Future<Void> announce(String roomId, String event, RoomChange change) {
+    return change.users().isEmpty() ? Future.succeededFuture() : announce(roomId, event, change, change.participantsJson());
+  }
+
+  private Future<Void> announce(String roomId, String event, RoomChange change, JsonArray participants) {
     List<Future<JsonObject>> sent = new ArrayList<>();
-    JsonArray participants = change.participantsJson();
     for (Connection user : change.users()) {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
       sent.add(events.durable(roomId, event, new JsonObject()

@@ -61,7 +61,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
       stored[0] = r.append(id, event, data, clock.millis());
       return r;
     });
-    return Future.succeededFuture(stored[0].copy());
+    // The room keeps the envelope's bytes, not this tree: the caller may have it as it is.
+    return Future.succeededFuture(stored[0]);
   }
 
   @Override
