@@ -186,8 +186,14 @@ final class BridgeConnection {
     DeliveryOptions options = caller.stamp(new DeliveryOptions(), id)
       .setLocalOnly(inbound.nodeLocal())
       .setSendTimeout(bridge.settings().requestTimeoutMs());
-    // Requests wait for this socket's pending registrations, so that a join sees its own room.
-    registered.pending().onComplete(v -> forward(inbound.address(), body, options, (String) replyAddress));
+    // Requests wait for this socket's pending registrations, so that a join sees its own room; a
+    // socket that closed meanwhile has left everything, and its requests go nowhere (a join would
+    // put a member into the room that no close would ever take out again).
+    registered.pending().onComplete(v -> {
+      if (!closed) {
+        forward(inbound.address(), body, options, (String) replyAddress);
+      }
+    });
   }
 
   private void forward(String address, JsonObject body, DeliveryOptions options, String replyAddress) {
@@ -261,7 +267,9 @@ final class BridgeConnection {
   /** Registers on an address for the user, as a register frame would; completes once it is in place. */
   Future<Void> registerForUser(String address) {
     registered.add(address, identity());
-    return registered.pending();
+    return registered.pending().compose(v -> closed
+      ? Future.failedFuture(ErrorCode.CONFLICT.exception("connection " + id + " closed while it was being moved"))
+      : Future.succeededFuture());
   }
 
   void unregisterForUser(String address) {

@@ -75,6 +75,18 @@ final class Routes {
     return check.done.future();
   }
 
+  /**
+   * This node's subscription to {@code address} ended: its check, if one runs, ends now, so that
+   * nothing waits out the deadline for a registration that is gone, and a later subscription to the
+   * address starts a check of its own.
+   */
+  void cancel(String address) {
+    Check check = checks.get(address);
+    if (check != null) {
+      check.finish();
+    }
+  }
+
   /** The nodes whose probes are waited for: the cluster's, and this one in any case. */
   private Set<String> nodes() {
     Set<String> nodes = new HashSet<>(clusterNodes.get());
