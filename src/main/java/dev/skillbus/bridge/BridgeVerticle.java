@@ -144,6 +144,8 @@ public class BridgeVerticle extends VerticleBase {
       .setRegisterWriteHandler(false);
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
+    // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.
+    router.post("/eventbus/*").handler(BodyHandler.create().setBodyLimit(maxWebSocketMessage(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
     RestApi api = new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs());

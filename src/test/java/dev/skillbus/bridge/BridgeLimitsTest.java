@@ -143,6 +143,28 @@ class BridgeLimitsTest {
     assertThat(sockJsInfo.status()).isEqualTo(403);
   }
 
+  /** One SockJS request of session {@code session}: {@code POST /eventbus/000/<session>/<path>}. */
+  static Response sockJs(String session, String path, String body) throws Exception {
+    return await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+      .setHost("127.0.0.1").setPort(port).setURI("/eventbus/000/" + session + "/" + path))
+      .compose(r -> body == null ? r.send() : r.send(body)).compose(BridgeLimitsTest::read)));
+  }
+
+  @Test
+  @DisplayName("a SockJS session without a WebSocket (xhr polling) sends frames and gets their answers")
+  void xhrPolling() throws Exception {
+    String token = await(BridgeClient.token(vertx, port, "xhr-user", "Xhr User", "learner"));
+    assertThat(sockJs("xhrsession", "xhr", null).body()).startsWith("o");
+    JsonObject frame = new JsonObject().put("type", "send").put("address", "session.join")
+      .put("body", new JsonObject().put("sessionId", "xhr-room")).put("replyAddress", "xhr-reply-1")
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token));
+    Response sent = sockJs("xhrsession", "xhr_send", new JsonArray().add(frame.encode()).encode());
+    assertThat(sent.status()).isEqualTo(204);
+    // No session service runs here: the answer is the bridge's error on the frame's reply address.
+    Response polled = sockJs("xhrsession", "xhr", null);
+    assertThat(polled.body()).startsWith("a").contains("xhr-reply-1");
+  }
+
   @Test
   @DisplayName("answers bad dev-token requests with 400 and a JSON error naming the field")
   void tokenBadInput() throws Exception {
