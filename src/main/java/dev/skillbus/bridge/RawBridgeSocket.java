@@ -72,6 +72,8 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   private ArrayDeque<Buffer> held;
   private boolean paused;
   private boolean closeSent;
+  // The client's close frame arrived: what it sends after that is not handed over.
+  private boolean closeReceived;
   private ScheduledFuture<?> closingTimeout;
   private boolean flushPending;
   /** The pending flush is the delayed batch's. */
@@ -125,6 +127,9 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
       return;
     }
     try {
+      if (closeReceived) {
+        return;
+      }
       if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
         received(Buffer.buffer(ByteBufUtil.getBytes(frame.content())));
       } else if (frame instanceof PingWebSocketFrame) {
@@ -184,6 +189,7 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
    * none, then close the connection.
    */
   private void closeReceived(CloseWebSocketFrame close) {
+    closeReceived = true;
     if (closeSent) {
       ctx.close();
       return;
@@ -194,6 +200,8 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     CloseWebSocketFrame answer = code >= 0 && WebSocketCloseStatus.isValidStatusCode(code)
       ? new CloseWebSocketFrame(code, close.reasonText()) : new CloseWebSocketFrame(true, 0);
     ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    // Behind frames the client does not read, the answer may never be written.
+    armClosingTimeout();
   }
 
   // Bridge side.
@@ -353,8 +361,15 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     closeSent = true;
     ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     // Counted from now, not from when the frame is written: behind a full buffer it may never be.
-    closingTimeout = ctx.executor().schedule(() -> {
-      ctx.close();
-    }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    armClosingTimeout();
+  }
+
+  /** The TCP connection goes {@link #CLOSING_TIMEOUT_MS} after a close frame, answered or not. */
+  private void armClosingTimeout() {
+    if (closingTimeout == null) {
+      closingTimeout = ctx.executor().schedule(() -> {
+        ctx.close();
+      }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
   }
 }

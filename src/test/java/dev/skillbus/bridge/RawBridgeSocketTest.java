@@ -250,6 +250,29 @@ class RawBridgeSocketTest {
     await(closed.future());
   }
 
+  /** A masked frame (mask 0) with a payload under 126 bytes, as a client sends it. */
+  private static Buffer clientFrame(int opcode, Buffer payload) {
+    return Buffer.buffer().appendByte((byte) (0x80 | opcode)).appendByte((byte) (0x80 | payload.length()))
+      .appendInt(0).appendBuffer(payload);
+  }
+
+  @Test
+  @DisplayName("drops the TCP connection of a client that closes while it does not read what it was sent")
+  void clientClosesWithoutReading() throws Exception {
+    Buffer in = Buffer.buffer();
+    NetSocket raw = rawUpgrade(in);
+    RawBridgeSocket socket = await(opened.future());
+    raw.pause();
+    raw.write(clientFrame(0x1, Buffer.buffer("flood 2000")));
+    await(Eventually.holds(vertx, 10, 20_000, () -> Future.succeededFuture(!socket.writable())));
+    raw.write(clientFrame(0x8, Buffer.buffer().appendShort((short) 1000)));
+    // The answer to the close cannot be written behind what the client does not read: the
+    // connection goes after the closing timeout all the same.
+    long sent = System.nanoTime();
+    await(closed.future());
+    assertThat((System.nanoTime() - sent) / 1_000_000).isLessThan(RawBridgeSocket.CLOSING_TIMEOUT_MS * 3);
+  }
+
   @Test
   @DisplayName("closes with the bridge's code and reason, and the TCP connection goes too")
   void serverClose() throws Exception {
