@@ -336,3 +336,57 @@ test('reads the claims of a token', () => {
   assert.deepEqual(tokenClaims(jwt({ sub: 'zoë', role: 'agent' })), { sub: 'zoë', role: 'agent' });
   assert.equal(tokenClaims('nonsense'), null);
 });
+
+test('a rejoin answered 503 after a reconnect is tried again; one refused with 403 says error and leaves the room', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code + ':' + e.sessionId));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const first = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(first, 503, 'no session service');
+  const again = await server.request('session.join', from);
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: [], recovered: true });
+  await tick();
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, [7]);
+  assert.deepEqual(bus.rooms.map((r) => r.sessionId), ['r1']);
+  assert.equal(errors.length, 0);
+
+  server.drop();
+  await server.socketNumber(3);
+  server.open();
+  const refused = await server.request('session.join');
+  server.fail(refused, 403, 'room r1 is private');
+  await tick();
+  assert.deepEqual(errors, ['403:r1']);
+  assert.equal(bus.rooms.length, 0);
+  assert.ok(server.socket.sent.some((f) => f.type === 'unregister' && f.address === 'room.r1'));
+  bus.close();
+});
+
+test('events of a room being left are not delivered', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const leaving = bus.leave('r1');
+  const request = await server.request('session.leave');
+  server.event('r1', 'user-left', 6);
+  server.reply(request, { sessionId: 'r1' });
+  await leaving;
+  assert.deepEqual(events, []);
+  bus.close();
+});
+
+test('close() rejects the joins and requests still waiting, and join() after it rejects at once', async () => {
+  const { server, bus } = await connected();
+  const joining = bus.join('r1');
+  await server.request('session.join');
+  server.drop();
+  const queued = bus.emit('notes.create', {});
+  bus.close();
+  await assert.rejects(joining, (e) => e.code === 503);
+  await assert.rejects(queued, (e) => e.code === 503);
+  await assert.rejects(bus.join('r2'), (e) => e.code === 503);
+  assert.equal(bus.rooms.length, 0, 'a room never joined is not joined by a later open()');
+});

@@ -64,6 +64,8 @@ export function tokenClaims(token) {
 }
 
 const CONNECTION_LOST = 503;
+/** A rejoin refused with one of these is tried again later: the server could not take it now. */
+const RETRYABLE = new Set([429, 503, 504]);
 const ROOM_PREFIX = 'room.';
 const USER_PREFIX = 'user.';
 
@@ -76,6 +78,8 @@ export class SkillbusClient {
   #rooms = new Map();
   #pending = new Map();
   #queue = [];
+  // Rooms whose leave is on its way: their events are no longer delivered.
+  #leaving = new Set();
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
@@ -294,7 +298,11 @@ export class SkillbusClient {
    * are passed on. After a reconnect the room is rejoined by itself.
    */
   join(sessionId, options = {}) {
+    if (this.#state === 'failed' || this.#state === 'disconnected') {
+      return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+    }
     const { since, epoch, ...joinOptions } = options;
+    this.#leaving.delete(sessionId);
     let room = this.#rooms.get(sessionId);
     if (!room) {
       room = { id: sessionId, lastSeq: null, epoch: null, syncing: false, buffer: [], waiters: [], joined: false };
@@ -316,6 +324,8 @@ export class SkillbusClient {
   async leave(sessionId) {
     const room = this.#rooms.get(sessionId);
     this.#rooms.delete(sessionId);
+    clearTimeout(room?.retryTimer);
+    this.#leaving.add(sessionId);
     room?.waiters.forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
     try {
       return await this.emit('session.leave', { sessionId });
@@ -323,6 +333,7 @@ export class SkillbusClient {
       if (this.#state === 'connected') {
         this.#write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#headers() });
       }
+      this.#leaving.delete(sessionId);
     }
   }
 
@@ -341,6 +352,7 @@ export class SkillbusClient {
       if (this.#rooms.get(room.id) !== room) {
         return;
       }
+      room.retries = 0;
       this.#applyJoin(room, reply);
       room.waiters.splice(0).forEach((w) => w.resolve(reply));
     } catch (error) {
@@ -348,10 +360,26 @@ export class SkillbusClient {
       if (error.connectionLost && this.#state !== 'failed') {
         return; // joined again after the reconnect; the waiters wait for that
       }
-      if (this.#rooms.get(room.id) === room) {
+      const current = this.#rooms.get(room.id) === room;
+      if (current && room.joined && RETRYABLE.has(error.code)
+        && (room.retries = (room.retries || 0) + 1) <= this.#reconnect.maxAttempts) {
+        // A rejoin the server could not take now (a node just failed, say, or too many at once): again, later.
+        room.retryTimer = setTimeout(() => {
+          if (this.#rooms.get(room.id) === room && this.#state === 'connected' && !room.syncing) {
+            this.#joinRoom(room);
+          }
+        }, backoffDelay(room.retries, this.#reconnect));
+        return;
+      }
+      if (current) {
         // Refused (400, 403, …) or unanswered: not joined, now or after a reconnect.
         this.#rooms.delete(room.id);
         this.#write({ type: 'unregister', address: ROOM_PREFIX + room.id, headers: this.#headers() });
+        if (room.joined) {
+          // A rejoin after a reconnect has no caller waiting: the page learns it is out of the room here.
+          error.sessionId = room.id;
+          this.#fire('error', error);
+        }
       }
       room.waiters.splice(0).forEach((w) => w.reject(error));
     }
@@ -377,6 +405,9 @@ export class SkillbusClient {
   }
 
   #onRoomEvent(roomId, envelope) {
+    if (this.#leaving.has(roomId)) {
+      return;
+    }
     const room = this.#rooms.get(roomId);
     if (!room || typeof envelope.seq !== 'number' || room.lastSeq === null) {
       this.#deliver(envelope);
@@ -465,6 +496,7 @@ export class SkillbusClient {
     clearTimeout(this.#timers.retry);
     this.#dropSocket();
     this.#failPending('closed by the client');
+    this.#failWaiting(connectionLost('closed by the client'));
     this.#setState('disconnected', { reason: 'closed by the client' });
   }
 
@@ -547,10 +579,7 @@ export class SkillbusClient {
     if (this.#attempt > this.#reconnect.maxAttempts) {
       const error = connectionLost('gave up after ' + this.#reconnect.maxAttempts + ' attempts to reconnect');
       this.#failPending(error.message);
-      this.#queue.splice(0).forEach((r) => this.#settle(r, error));
-      for (const room of this.#rooms.values()) {
-        room.waiters.splice(0).forEach((w) => w.reject(error));
-      }
+      this.#failWaiting(error);
       this.#setState('failed', { reason });
       return;
     }
@@ -571,6 +600,21 @@ export class SkillbusClient {
         socket.close();
       } catch (e) {
         // already closed
+      }
+    }
+  }
+
+  /**
+   * Rejects the requests not sent yet and the joins waiting for an answer; a room that was never
+   * joined is forgotten, so that a later {@link open} does not join it behind its caller's back.
+   */
+  #failWaiting(error) {
+    this.#queue.splice(0).forEach((r) => this.#settle(r, error));
+    for (const room of [...this.#rooms.values()]) {
+      clearTimeout(room.retryTimer);
+      room.waiters.splice(0).forEach((w) => w.reject(error));
+      if (!room.joined) {
+        this.#rooms.delete(room.id);
       }
     }
   }
