@@ -6,12 +6,22 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A bridge connection over a SockJS transport (WebSocket with SockJS framing, XHR, EventSource…). */
+/**
+ * A bridge connection over a SockJS transport (WebSocket with SockJS framing, XHR, EventSource…).
+ * SockJS's own write queue empties into the transport on every write made on its context, whether
+ * the transport can take it or not, so it says little about a client that stopped reading: the
+ * bytes written and not yet on the wire (or, for the polling transports, not yet polled) are
+ * counted here, and past {@link #MAX_UNSENT_BYTES} the socket is not writable.
+ */
 final class SockJsBridgeSocket implements BridgeSocket {
 
   private static final Logger LOG = LoggerFactory.getLogger(SockJsBridgeSocket.class);
+  /** As Netty's default high-water mark, which bounds a raw WebSocket the same way. */
+  static final long MAX_UNSENT_BYTES = 64 * 1024;
 
   private final SockJSSocket socket;
+  // Written on the bridge's event loop, and the write futures complete there: no locking.
+  private long unsentBytes;
 
   SockJsBridgeSocket(SockJSSocket socket) {
     this.socket = socket;
@@ -36,12 +46,15 @@ final class SockJsBridgeSocket implements BridgeSocket {
 
   @Override
   public void write(OutFrame frame) {
-    socket.write(frame.json());
+    Buffer json = frame.json();
+    int length = json.length();
+    unsentBytes += length;
+    socket.write(json).onComplete(ar -> unsentBytes -= length);
   }
 
   @Override
   public boolean writable() {
-    return !socket.writeQueueFull();
+    return unsentBytes < MAX_UNSENT_BYTES && !socket.writeQueueFull();
   }
 
   @Override

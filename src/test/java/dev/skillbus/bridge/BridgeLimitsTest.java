@@ -102,20 +102,29 @@ class BridgeLimitsTest {
   @Test
   @DisplayName("closes a client that stops reading instead of buffering for it without limit")
   void slowConsumer() throws Exception {
+    assertClosedWhenItStopsReading("/eventbus/websocket", frame -> frame);
+  }
+
+  @Test
+  @DisplayName("closes a SockJS WebSocket client that stops reading too")
+  void slowSockJsConsumer() throws Exception {
+    assertClosedWhenItStopsReading("/eventbus/000/slowsession/websocket", frame -> new JsonArray().add(frame).encode());
+  }
+
+  /** A client on {@code uri} (its frames framed by {@code framing}) registers on a room, stops reading, and is closed. */
+  static void assertClosedWhenItStopsReading(String uri, java.util.function.UnaryOperator<String> framing) throws Exception {
     Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
-      .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")));
+      .setHost("127.0.0.1").setPort(port).setURI(uri)));
     var socket = connected.socket();
     String token = await(BridgeClient.token(vertx, port, "slow", "Slow", "learner"));
-    socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "room.flood")
-      .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
+    socket.writeTextMessage(framing.apply(new JsonObject().put("type", "register").put("address", "room.flood")
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode()));
     socket.pause();
     Future<String> closed = nextClosed();
-    Buffer big = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(60_000))).toBuffer();
-    long timer = vertx.setPeriodic(5, id -> {
-      for (int i = 0; i < 20; i++) {
-        vertx.eventBus().publish("room.flood", big);
-      }
-    });
+    // Under any client's frame limit: the close must be the server's, for being behind.
+    Buffer big = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(4_000))).toBuffer();
+    // One event per tick: whatever a transport queues per turn of the loop is written out each time.
+    long timer = vertx.setPeriodic(1, id -> vertx.eventBus().publish("room.flood", big));
     try {
       assertThat(await(closed)).startsWith("limits-");
     } finally {
