@@ -46,6 +46,7 @@ public final class Config {
     new Override("HISTORY_MAX_EVENTS", "session.history.maxEvents", Type.INT),
     new Override("HISTORY_MAX_AGE_SECONDS", "session.history.maxAgeSeconds", Type.INT),
     new Override("ROOM_IDLE_SECONDS", "session.roomIdleSeconds", Type.INT),
+    new Override("MAX_ROOMS_PER_CONNECTION", "session.maxRoomsPerConnection", Type.INT),
     new Override("REDIS_URL", "store.redisUrl", Type.STRING),
     new Override("REDIS_KEY_PREFIX", "store.redis.keyPrefix", Type.STRING),
     new Override("REDIS_TIMEOUT_MS", "store.redis.commandTimeoutMs", Type.INT),

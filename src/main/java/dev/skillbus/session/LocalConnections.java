@@ -71,6 +71,12 @@ final class LocalConnections {
     return local == null ? null : local.identity;
   }
 
+  /** How many rooms the connection is in. */
+  int roomCountOf(String connId) {
+    Local local = byConn.get(connId);
+    return local == null ? 0 : local.names.size();
+  }
+
   Set<String> roomsOf(String connId) {
     Local local = byConn.get(connId);
     return local == null ? Set.of() : Set.copyOf(local.names.keySet());

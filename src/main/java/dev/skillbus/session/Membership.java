@@ -41,15 +41,17 @@ final class Membership {
   private final LocalConnections locals;
   private final CursorCoalescer cursors;
   private final RoomRules rules;
+  private final int maxRoomsPerConnection;
 
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
-             CursorCoalescer cursors, RoomRules rules) {
+             CursorCoalescer cursors, RoomRules rules, int maxRoomsPerConnection) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.events = events;
     this.locals = locals;
     this.cursors = cursors;
     this.rules = rules;
+    this.maxRoomsPerConnection = maxRoomsPerConnection;
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -57,6 +59,10 @@ final class Membership {
     JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
     String roomId = request.roomId();
     rules.check(caller.identity(), roomId);
+    if (!locals.isIn(caller.connId(), roomId) && locals.roomCountOf(caller.connId()) >= maxRoomsPerConnection) {
+      throw ErrorCode.RATE_LIMITED.exception("a connection is in at most " + maxRoomsPerConnection
+        + " rooms at once: leave one first");
+    }
     // Joining again is idempotent: the registry keeps the first join and reports no new user.
     boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
     Future<Void> tracked = added ? registry.trackRoom(nodeId, roomId) : Future.succeededFuture();

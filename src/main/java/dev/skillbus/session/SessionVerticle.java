@@ -77,7 +77,8 @@ public final class SessionVerticle extends VerticleBase {
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics);
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
-    membership = new Membership(memberId, registry, events, locals, actions.cursors(), rules);
+    membership = new Membership(memberId, registry, events, locals, actions.cursors(), rules,
+      settings.maxRoomsPerConnection());
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),

@@ -13,6 +13,7 @@ import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -30,12 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionMembershipTest {
 
   private static final Nodes NODES = new Nodes("session-membership-test", 5810);
+  private static final int MAX_ROOMS = 3;
   private static ClusterNode node;
 
   @BeforeAll
   static void deploy() {
     node = NODES.start().await();
-    JsonObject config = new JsonObject();
+    JsonObject config = new JsonObject().put("maxRoomsPerConnection", MAX_ROOMS);
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
       new DeploymentOptions().setConfig(config)).await();
   }
@@ -243,6 +245,33 @@ class SessionMembershipTest {
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(reply.getJsonArray("participants")).hasSize(1);
         assertThat(probe.all(event(Event.USER_LEFT, "alice"))).hasSameSizeAs(probe.all(event(Event.USER_JOINED, "alice")));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a connection is in at most maxRoomsPerConnection rooms: one more join is a 429 and changes nothing")
+  void roomsPerConnection(VertxTestContext ctx) {
+    TestConnection carl = connection("carl", "learner");
+    TestConnection watcher = connection("wendy", "learner");
+    String[] rooms = {newRoom(), newRoom(), newRoom()};
+    String extra = newRoom();
+    join(carl, rooms[0]).compose(r -> join(carl, rooms[1])).compose(r -> join(carl, rooms[2]))
+      .compose(r -> join(carl, rooms[0]))
+      .compose(again -> join(carl, extra).transform(ar -> Future.succeededFuture(ar.cause())))
+      .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+        assertThat(refused).isInstanceOf(ReplyException.class);
+        assertThat(((ReplyException) refused).failureCode()).isEqualTo(429);
+        assertThat(refused.getMessage()).contains("at most " + MAX_ROOMS + " rooms");
+      })))
+      .compose(r -> join(watcher, extra))
+      .onComplete(ctx.succeeding(seen -> ctx.verify(() ->
+        assertThat(seen.getJsonArray("participants")).extracting(p -> ((JsonObject) p).getString("userId"))
+          .containsExactly("wendy"))))
+      .compose(r -> leave(carl, rooms[1]))
+      .compose(r -> join(carl, extra))
+      .onComplete(ctx.succeeding(joined -> ctx.verify(() -> {
+        assertThat(joined.getJsonArray("participants")).hasSize(2);
         ctx.completeNow();
       })));
   }
