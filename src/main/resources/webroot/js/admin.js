@@ -42,8 +42,11 @@ async function refresh() {
   showStats(stats);
   showUsers(users);
   showRooms(rooms);
-  status.dataset.state = 'connected';
-  fill(status, el('span', {}, 'Live'));
+  // Written only when it changes: a status region re-filled every 2 s is read out every 2 s.
+  if (status.dataset.state !== 'connected' || status.textContent !== 'Live') {
+    status.dataset.state = 'connected';
+    fill(status, el('span', {}, 'Live'));
+  }
   fill(document.getElementById('updated'), 'Updated at ' + clock() + (stats.complete === false
     ? '; no answer from ' + stats.missing.join(', ') : '') + '. Refreshed every 2 seconds.');
 }

@@ -45,6 +45,7 @@ async function open({ session, user, name, role, agent }) {
   listen(visitor.bus);
   sessionId = session;
   agentId = agent || user;
+  resetPage();
   fill(document.getElementById('notes-agent'), 'for ' + agentId);
   try {
     await visitor.bus.join(session, { name: name || undefined });
@@ -58,6 +59,20 @@ async function open({ session, user, name, role, agent }) {
   for (const [load, form] of [[loadNotes, 'note-form'], [loadItems, 'item-form'], [loadDocument, 'doc-form']]) {
     load().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
   }
+}
+
+/** Nothing of the session or agent opened before stays: lists, the session notes and their version. */
+function resetPage() {
+  notes.clear();
+  items.clear();
+  fill(document.getElementById('notes'));
+  fill(document.getElementById('items'));
+  docForm.reset();
+  doc = { version: 0, dirty: false, saving: false };
+  fill(document.getElementById('doc-version'));
+  fill(document.getElementById('doc-conflict'));
+  // Saving waits for the new session's notes to load: a save now would carry the old version.
+  docForm.querySelectorAll('button').forEach((b) => (b.disabled = true));
 }
 
 function listen(bus) {

@@ -26,8 +26,21 @@ chat.addEventListener('submit', (e) => {
 
 async function join({ session, user, name, role }) {
   fill(document.getElementById('join-error'));
-  if (visitor && visitor.identity.userId !== user) {
+  if (visitor && (visitor.identity.userId !== user || visitor.identity.role !== role)) {
+    // Another identity needs a token of its own: a new connection.
     await leave();
+  } else if (visitor && sessionId && sessionId !== session) {
+    // One room at a time on this page: the one shown is left before another is joined.
+    const previous = sessionId;
+    sessionId = null;
+    setJoined(false);
+    participants.clear();
+    renderParticipants();
+    try {
+      await visitor.bus.leave(previous);
+    } catch (error) {
+      // Not left now: the room is left when the connection closes.
+    }
   }
   if (!visitor) {
     visitor = new Visitor({ userId: user, name, role });
@@ -74,20 +87,30 @@ function setJoined(joined) {
 }
 
 function listen(bus) {
-  bus.on('session-joined', (data) => setParticipants(data.participants));
-  bus.on('user-joined', (data, envelope) => {
+  // Only this page's room: events of a room left a moment ago, or of another room, change nothing here.
+  const here = (handler) => (data, envelope) => {
+    if (envelope.room === sessionId) {
+      handler(data, envelope);
+    }
+  };
+  bus.on('session-joined', here((data) => setParticipants(data.participants)));
+  bus.on('user-joined', here((data, envelope) => {
     setParticipants(data.participants);
     logLine(envelope, data.name + ' joined as ' + data.role);
-  });
-  bus.on('user-left', (data, envelope) => {
+  }));
+  bus.on('user-left', here((data, envelope) => {
     setParticipants(data.participants);
     logLine(envelope, data.name + ' left');
+  }));
+  bus.on('message', here((data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text)));
+  bus.on('cursor-moved', here((data) => update(data.userId, { cursor: data.cursor })));
+  bus.on('user-activity-changed', here((data) => update(data.userId, { isActive: data.isActive })));
+  bus.on('reset', (info) => {
+    if (info.sessionId === sessionId) {
+      fill(document.getElementById('reset-notice'),
+        'Part of the room\'s history was lost on the server; the participants list is current, older events may be missing.');
+    }
   });
-  bus.on('message', (data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text));
-  bus.on('cursor-moved', (data) => update(data.userId, { cursor: data.cursor }));
-  bus.on('user-activity-changed', (data) => update(data.userId, { isActive: data.isActive }));
-  bus.on('reset', () => fill(document.getElementById('reset-notice'),
-    'Part of the room\'s history was lost on the server; the participants list is current, older events may be missing.'));
 }
 
 function logLine(envelope, ...content) {

@@ -168,6 +168,26 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(2)
+  @DisplayName("live session: joining another session leaves the first, whose members see it, and shows only the new room")
+  void switchingSessions() {
+    Page cam = sessionPage("first-room", "cam", "Cam", "learner", 1440);
+    Page dee = sessionPage("first-room", "dee", "Dee", "learner", 1440);
+    assertThat(participant(dee, "cam")).isVisible();
+    field(cam, "Session id").fill("second-room");
+    button(cam, "Join").click();
+    assertThat(dee.locator("#log")).containsText("Cam left");
+    assertThat(participant(dee, "cam")).hasCount(0);
+    assertThat(participant(cam, "cam")).isVisible();
+    assertThat(participant(cam, "dee")).hasCount(0);
+    field(dee, "Message").fill("only for the first room");
+    field(dee, "Message").press("Enter");
+    assertThat(dee.locator("#log li").last()).containsText("only for the first room");
+    assertThat(cam.locator("#log")).not().containsText("only for the first room");
+    close(cam, dee);
+  }
+
+  @Test
+  @Order(2)
   @DisplayName("live session: usable with the keyboard alone")
   void keyboardOnly() {
     Page page = chromium.open(url("/session.html"), 1440);
