@@ -179,7 +179,7 @@ test('a seq jump is filled from session.history before the later events', async 
   const { server, bus, events } = await joined('r1', 5);
   server.event('r1', 'message', 8);
   const history = await server.request('session.history');
-  assert.deepEqual(history.body, { sessionId: 'r1', since: 5 });
+  assert.deepEqual(history.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
   server.event('r1', 'message', 9);
   server.reply(history, { events: [6, 7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} })), seq: 8, epoch: 'e1', complete: true });
   await tick();
@@ -389,4 +389,40 @@ test('close() rejects the joins and requests still waiting, and join() after it 
   await assert.rejects(queued, (e) => e.code === 503);
   await assert.rejects(bus.join('r2'), (e) => e.code === 503);
   assert.equal(bus.rooms.length, 0, 'a room never joined is not joined by a later open()');
+});
+
+test('a gap fill whose history started again says reset and goes on from the new position', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.sessionId + ':' + r.reason));
+  server.event('r1', 'message', 8);
+  const history = await server.request('session.history');
+  server.reply(history, { events: [], seq: 3, epoch: 'e2', complete: false });
+  await tick();
+  server.event('r1', 'message', 4, {}, 'e2');
+  assert.deepEqual(resets, ['r1:history']);
+  assert.deepEqual(events, [4]);
+  bus.close();
+});
+
+test('a register refused with 401 is sent again with a new token once, not again and again', async () => {
+  const server = new FakeServer();
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => jwt({ sub: 'ann', n: ++calls > 2 ? 2 : calls }),
+    SockJS: server.SockJS, reconnect: FAST });
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code));
+  await server.socketNumber(1);
+  server.open();
+  for (let i = 0; i < 5; i++) {
+    await server.frame((f) => f.type === 'register' && f.address === 'user.ann', 0);
+    server.push({ type: 'err', address: 'user.ann', failureCode: 401, failureType: 'RECIPIENT_FAILURE', message: 'bad token' });
+    await tick();
+  }
+  await tick();
+  const registers = server.socket.sent.filter((f) => f.type === 'register' && f.address === 'user.ann').length;
+  assert.ok(registers <= 3, 'registers sent: ' + registers);
+  assert.ok(calls <= 3, 'tokens fetched: ' + calls);
+  assert.ok(errors.includes(401));
+  bus.close();
 });

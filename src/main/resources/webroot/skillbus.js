@@ -80,6 +80,8 @@ export class SkillbusClient {
   #queue = [];
   // Rooms whose leave is on its way: their events are no longer delivered.
   #leaving = new Set();
+  // Registers refused with 401, by address and token: each is retried with a new token once.
+  #refusedRegisters = new Set();
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
@@ -440,12 +442,23 @@ export class SkillbusClient {
   async #fillGap(room) {
     room.syncing = true;
     try {
-      const history = await this.#request('session.history', { sessionId: room.id, since: room.lastSeq },
-        this.#options.requestTimeoutMs, true);
-      for (const envelope of history.events || []) {
-        if (envelope.seq > room.lastSeq) {
-          room.lastSeq = envelope.seq;
-          this.#deliver(envelope);
+      const body = { sessionId: room.id, since: room.lastSeq };
+      if (room.epoch) {
+        body.epoch = room.epoch;
+      }
+      const history = await this.#request('session.history', body, this.#options.requestTimeoutMs, true);
+      if (history.complete === false || (history.epoch && room.epoch && history.epoch !== room.epoch)) {
+        // The room's history started again, or no longer reaches back that far: go on from where it is now.
+        this.#fire('reset', { sessionId: room.id, reason: 'history' });
+        room.epoch = history.epoch || room.epoch;
+        room.lastSeq = history.seq;
+        room.buffer = room.buffer.filter((e) => e.seq > room.lastSeq && (!e.epoch || e.epoch === room.epoch));
+      } else {
+        for (const envelope of history.events || []) {
+          if (envelope.seq > room.lastSeq) {
+            room.lastSeq = envelope.seq;
+            this.#deliver(envelope);
+          }
         }
       }
     } catch (error) {
@@ -460,6 +473,9 @@ export class SkillbusClient {
 
   /** What history could not fill is gone: say so, and go on after it rather than ask again. */
   #skipUnfillable(room) {
+    if (room.buffer.length === 0) {
+      return;
+    }
     const next = Math.min(...room.buffer.map((e) => e.seq));
     if (next > room.lastSeq + 1) {
       this.#fire('reset', { sessionId: room.id, reason: 'gap' });
@@ -661,7 +677,10 @@ export class SkillbusClient {
   #onRefused(frame) {
     const error = new SkillbusError(frame.failureCode, frame.message);
     error.address = frame.address || null;
-    if (error.code === 401 && typeof this.#options.getToken === 'function' && frame.address) {
+    // Once per address and token: a token the server keeps refusing is not fetched again and again.
+    const key = frame.address + ' ' + this.#token;
+    if (error.code === 401 && typeof this.#options.getToken === 'function' && frame.address && !this.#refusedRegisters.has(key)) {
+      this.#refusedRegisters.add(key);
       this.#refreshToken().then(() => this.#write({ type: 'register', address: frame.address, headers: this.#headers() }),
         () => this.#fire('error', error));
       return;

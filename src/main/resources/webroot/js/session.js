@@ -31,16 +31,7 @@ async function join({ session, user, name, role }) {
     await leave();
   } else if (visitor && sessionId && sessionId !== session) {
     // One room at a time on this page: the one shown is left before another is joined.
-    const previous = sessionId;
-    sessionId = null;
-    setJoined(false);
-    participants.clear();
-    renderParticipants();
-    try {
-      await visitor.bus.leave(previous);
-    } catch (error) {
-      // Not left now: the room is left when the connection closes.
-    }
+    await leaveRoom(visitor);
   }
   if (!visitor) {
     visitor = new Visitor({ userId: user, name, role });
@@ -65,18 +56,24 @@ async function leave() {
   }
   const leaving = visitor;
   visitor = null;
+  await leaveRoom(leaving);
+  leaving.close();
+}
+
+/** Leaves the room the page shows, if any, and empties the page's view of it. */
+async function leaveRoom(of) {
+  const room = sessionId;
+  sessionId = null;
   setJoined(false);
   participants.clear();
   renderParticipants();
   try {
-    if (sessionId) {
-      await leaving.bus.leave(sessionId);
+    if (room) {
+      await of.bus.leave(room);
     }
   } catch (error) {
-    // Closing the connection below leaves every room anyway.
+    // Not left now: the room is left when the connection closes.
   }
-  leaving.close();
-  sessionId = null;
 }
 
 function setJoined(joined) {
