@@ -216,8 +216,8 @@ export class SkillbusClient {
 
   /** A request; `now`: sent at once when connected, even while rooms are being rejoined (the rejoins themselves). */
   #request(address, body, timeoutMs, now) {
-    if (this.#state === 'failed' || this.#state === 'disconnected') {
-      return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+    if (!this.#mayConnect()) {
+      return this.#notConnected();
     }
     return new Promise((resolve, reject) => {
       const request = { address, body, resolve, reject, now, retried: false, timer: null };
@@ -225,6 +225,15 @@ export class SkillbusClient {
         'no reply from ' + address + ' within ' + timeoutMs + ' ms')), timeoutMs);
       this.#sendOrQueue(request);
     });
+  }
+
+  /** False after `failed` or {@link close}: nothing is sent until {@link open}. */
+  #mayConnect() {
+    return this.#state !== 'failed' && this.#state !== 'disconnected';
+  }
+
+  #notConnected() {
+    return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
   }
 
   /** Sends without waiting for a reply (cursor, activity). Dropped while not connected, like a volatile emit. */
@@ -300,8 +309,8 @@ export class SkillbusClient {
    * are passed on. After a reconnect the room is rejoined by itself.
    */
   join(sessionId, options = {}) {
-    if (this.#state === 'failed' || this.#state === 'disconnected') {
-      return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+    if (!this.#mayConnect()) {
+      return this.#notConnected();
     }
     const { since, epoch, ...joinOptions } = options;
     this.#leaving.delete(sessionId);

@@ -111,9 +111,6 @@ function listen(bus) {
 }
 
 function logLine(envelope, ...content) {
-  if (envelope.room !== sessionId) {
-    return;
-  }
   const item = el('li', { 'data-seq': envelope.seq },
     el('span', { class: 'seq' }, '#' + envelope.seq), el('time', { datetime: envelope.ts }, clock(envelope.ts)), ...content);
   appendScrolled(log, item);

@@ -43,7 +43,6 @@ final class LocalRooms {
     Subscription subscription = subscriptions.get(address);
     if (subscription != null && subscription.remove(connection) && subscription.members.length == 0) {
       subscriptions.remove(address);
-      subscription.ended = true;
       subscription.consumer.unregister();
       routes.cancel(address);
     }
@@ -78,13 +77,14 @@ final class LocalRooms {
     final String address;
     final MessageConsumer<Buffer> consumer;
     final Future<Void> ready;
-    boolean ended;
 
     Subscription(String address) {
       this.address = address;
       this.prefix = Frames.recPrefix(address);
       this.consumer = eventBus.consumer(address, this::fanOut);
-      this.ready = consumer.completion().compose(v -> ended ? Future.succeededFuture() : routes.confirm(address));
+      // A subscription that ended before its consumer was in place has nothing left to route.
+      this.ready = consumer.completion()
+        .compose(v -> subscriptions.get(address) == this ? routes.confirm(address) : Future.succeededFuture());
     }
 
     void add(BridgeConnection connection) {

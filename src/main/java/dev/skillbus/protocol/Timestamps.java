@@ -3,6 +3,7 @@ package dev.skillbus.protocol;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * The wire's one time format: ISO-8601 in UTC with milliseconds, always three digits
@@ -15,6 +16,8 @@ public final class Timestamps {
   /** The last second formatted, as {@code yyyy-MM-ddTHH:mm:ss.} (immutable: shared across threads). */
   private record Second(long epochSecond, String prefix) {
   }
+
+  private static final DateTimeFormatter TO_THE_SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.");
 
   private static volatile Second last = new Second(Long.MIN_VALUE, "");
 
@@ -47,23 +50,6 @@ public final class Timestamps {
   /** {@code yyyy-MM-ddTHH:mm:ss.}, or null outside years 0–9999 (which ISO writes differently). */
   private static String prefixOf(long epochSecond) {
     LocalDateTime time = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
-    if (time.getYear() < 0 || time.getYear() > 9999) {
-      return null;
-    }
-    StringBuilder text = new StringBuilder(20);
-    pad(text, time.getYear(), 4).append('-');
-    pad(text, time.getMonthValue(), 2).append('-');
-    pad(text, time.getDayOfMonth(), 2).append('T');
-    pad(text, time.getHour(), 2).append(':');
-    pad(text, time.getMinute(), 2).append(':');
-    return pad(text, time.getSecond(), 2).append('.').toString();
-  }
-
-  private static StringBuilder pad(StringBuilder text, int value, int digits) {
-    String number = Integer.toString(value);
-    for (int i = number.length(); i < digits; i++) {
-      text.append('0');
-    }
-    return text.append(number);
+    return time.getYear() < 0 || time.getYear() > 9999 ? null : TO_THE_SECOND.format(time);
   }
 }
