@@ -43,6 +43,7 @@ final class LocalRooms {
     Subscription subscription = subscriptions.get(address);
     if (subscription != null && subscription.remove(connection) && subscription.members.length == 0) {
       subscriptions.remove(address);
+      subscription.ended = true;
       subscription.consumer.unregister();
       routes.cancel(address);
     }
@@ -77,14 +78,16 @@ final class LocalRooms {
     final String address;
     final MessageConsumer<Buffer> consumer;
     final Future<Void> ready;
+    // Not derived from the map: the constructor runs inside computeIfAbsent, before the map holds
+    // it, and the consumer may be in place by then.
+    boolean ended;
 
     Subscription(String address) {
       this.address = address;
       this.prefix = Frames.recPrefix(address);
       this.consumer = eventBus.consumer(address, this::fanOut);
       // A subscription that ended before its consumer was in place has nothing left to route.
-      this.ready = consumer.completion()
-        .compose(v -> subscriptions.get(address) == this ? routes.confirm(address) : Future.succeededFuture());
+      this.ready = consumer.completion().compose(v -> ended ? Future.succeededFuture() : routes.confirm(address));
     }
 
     void add(BridgeConnection connection) {
