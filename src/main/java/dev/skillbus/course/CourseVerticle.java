@@ -2,6 +2,8 @@ package dev.skillbus.course;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import dev.skillbus.cluster.DepartedNodes;
+import dev.skillbus.cluster.Nodes;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Requests;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Course generation jobs and AI requests. The {@code course.*} and {@code ai.request} consumers are
  * cluster-wide, so the event bus spreads jobs over the nodes; a job runs where its request landed,
  * streams into its session's room and ends once, stored. Deploy exactly one instance per node: it
- * watches the cluster, and when a node dies, a survivor ends that node's jobs.
+ * watches the cluster, and when a node dies, the oldest node ends that node's jobs.
  *
  * <p>Config (its own object, see {@link CourseSettings}): {@code generator} ({@code template} or
  * {@code openai}), {@code timeLimitSeconds}, {@code maxJobsPerUser}, {@code maxJobsPerNode},
@@ -46,7 +48,7 @@ public final class CourseVerticle extends VerticleBase {
   private final Metrics metrics;
   private SessionExpiry expiry;
   private LocalJobs jobs;
-  private UUID membershipListener;
+  private DepartedNodes departed;
   private UUID lifecycleListener;
 
   public CourseVerticle(HazelcastInstance hazelcast, RoomHistory history, DocumentStore documents, Metrics metrics) {
@@ -59,7 +61,7 @@ public final class CourseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     CourseSettings settings = CourseSettings.from(config());
-    String nodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    String nodeId = Nodes.localId(hazelcast);
     http = vertx.createHttpClient(new HttpClientOptions(),
       new PoolOptions().setHttp1MaxSize(Math.max(4, settings.maxJobsPerNode())));
     OpenAiClient openAi = new OpenAiClient(vertx, http, settings.openai());
@@ -72,7 +74,7 @@ public final class CourseVerticle extends VerticleBase {
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()), new ChatTool(openAi)),
       settings.aiMaxConcurrentPerUser());
     List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);
-    watchCluster(registry);
+    watchCluster(registry, settings);
     expiry.start(settings.sweepIntervalSeconds() * 1000);
     LOG.info("Course verticle started on node {} with the {} generator", nodeId, settings.generator());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -90,9 +92,10 @@ public final class CourseVerticle extends VerticleBase {
       vertx.eventBus().<JsonObject>localConsumer(Address.COURSE_SESSION_STATUS, m -> Requests.serve(m, courses::statusHere)));
   }
 
-  /** Survivors end a dead node's jobs; a node out of the cluster stops working on its own. */
-  private void watchCluster(JobRegistry registry) {
-    membershipListener = hazelcast.getCluster().addMembershipListener(new NodeLoss(context, registry, jobs));
+  /** The oldest node ends a dead node's jobs; a node out of the cluster stops working on its own. */
+  private void watchCluster(JobRegistry registry, CourseSettings settings) {
+    departed = new DepartedNodes(vertx, hazelcast, "course jobs", new NodeLoss(registry, jobs));
+    departed.start(settings.sweepIntervalSeconds() * 1000);
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleState.SHUTTING_DOWN) {
         context.runOnContext(v -> jobs.abandonAll());
@@ -117,9 +120,9 @@ public final class CourseVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     expiry.stop();
+    departed.stop();
     Future<Void> ended;
     if (hazelcast.getLifecycleService().isRunning()) {
-      hazelcast.getCluster().removeMembershipListener(membershipListener);
       hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
       ended = jobs.stopAll("the node running this job shut down");
     } else {

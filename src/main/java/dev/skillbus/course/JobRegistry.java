@@ -2,17 +2,19 @@ package dev.skillbus.course;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.skillbus.cluster.Nodes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 
 /**
  * The running jobs of the cluster, in Hazelcast: {@code skillbus.course.user-jobs} (user → their
  * running sessions and the node of each), which bounds the jobs a user runs at once wherever they
  * run, and {@code skillbus.course.node-jobs} (node → the sessions it runs and their owners), which
- * lets a survivor take over the jobs of a node that died. Results come back on the verticle's context.
+ * lets a survivor take over the jobs of a node that died. Node ids are those of {@link Nodes}. Results come back on the verticle's context.
  */
 final class JobRegistry {
 
@@ -49,23 +51,20 @@ final class JobRegistry {
       submit(nodeJobs, nodeId, new JobProcessors.Remove(sessionId))).mapEmpty();
   }
 
-  /**
-   * Takes the jobs of a node out of the registry (session → owner). Atomic: when every survivor
-   * calls this for a dead node, one of them gets its jobs and ends them.
-   */
-  Future<Map<String, String>> claimNode(String nodeId) {
-    return Future.fromCompletionStage(nodeJobs.removeAsync(nodeId), context)
+  /** The jobs of a node (session → owner); they leave the registry as they end. */
+  Future<Map<String, String>> jobsOf(String nodeId) {
+    return Future.fromCompletionStage(nodeJobs.getAsync(nodeId), context)
       .map(jobs -> jobs == null ? Map.<String, String>of() : Map.copyOf(jobs));
   }
 
-  /** True while {@code nodeId} (a Hazelcast member id) is in the cluster. */
+  /** The nodes that the node → jobs record names. */
+  Future<Collection<String>> nodes() {
+    return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeJobs.keySet()), false);
+  }
+
+  /** True while {@code nodeId} is in the cluster. */
   boolean isMember(String nodeId) {
-    try {
-      UUID uuid = UUID.fromString(nodeId);
-      return hazelcast.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(uuid));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return Nodes.isLive(hazelcast, nodeId);
   }
 
   private <R> Future<R> submit(IMap<String, HashMap<String, String>> map, String key,

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * Room membership, cluster-wide, in Hazelcast: the {@code skillbus.rooms} map (room id →
  * {@link RoomState}, changed only by {@link RoomProcessors}) and the {@code skillbus.node-rooms}
  * multimap (node id → the rooms where that node has connections), which lets a survivor clean up
- * after a node that died. Every result comes back on the verticle's context.
+ * after a node that died. Node ids are those of {@link dev.skillbus.cluster.Nodes}. Every result comes back on the verticle's context.
  */
 final class RoomRegistry {
 
@@ -98,11 +98,18 @@ final class RoomRegistry {
     return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
   }
 
-  /**
-   * Takes the rooms of a node out of the multimap and returns them. Atomic: when every survivor
-   * calls this for a dead node, only one of them gets the rooms and cleans up.
-   */
-  Future<Collection<String>> claimRooms(String nodeId) {
-    return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeRooms.remove(nodeId)), true);
+  /** Forgets that {@code nodeId}, which left the cluster, had connections in the room. */
+  Future<Void> forget(String nodeId, String roomId) {
+    return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
+  }
+
+  /** The rooms where {@code nodeId} has (or had, until cleaned up after) connections. */
+  Future<Collection<String>> roomsOf(String nodeId) {
+    return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeRooms.get(nodeId)), true);
+  }
+
+  /** The nodes that the node → rooms record names. */
+  Future<Collection<String>> nodes() {
+    return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeRooms.keySet()), true);
   }
 }

@@ -1,9 +1,9 @@
 package dev.skillbus.session;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.skillbus.auth.RoomRules;
+import dev.skillbus.cluster.DepartedNodes;
+import dev.skillbus.cluster.Nodes;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Inbound;
@@ -17,8 +17,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Collection;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * Rooms: membership (cluster-wide, in Hazelcast), presence, cursors, activity, messages and room
  * history. It serves the {@code session.*} requests of its own node's bridge connections, and the
  * room services of {@code protocol.Internal} to its node's other parts, so deploy exactly one
- * instance per node. When a node dies, a survivor removes its connections; when this
- * node stops, it removes its own first.
+ * instance per node. When a node dies, the oldest node removes its connections (see
+ * {@link DepartedNodes}); when this node stops, it removes its own first.
  *
  * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
  * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
- * 1800), {@code sweepIntervalSeconds} (how often idle rooms are looked for, default 60).
+ * 1800), {@code sweepIntervalSeconds} (how often idle rooms, and rooms still holding connections of
+ * nodes that left, are looked for; default 60).
  */
 public final class SessionVerticle extends VerticleBase {
 
@@ -48,12 +49,9 @@ public final class SessionVerticle extends VerticleBase {
   private LocalConnections locals;
   private RoomActions actions;
   private Membership membership;
-  private UUID membershipListener;
-  /**
-   * This node as Hazelcast knows it: the id that {@code memberRemoved} reports when the node dies.
-   * Not Vert.x's node id, which the Hazelcast cluster manager of Vert.x 5 generates on its own.
-   */
-  private String memberId;
+  private DepartedNodes departed;
+  /** This node's id, which its connections in rooms carry (see {@link Nodes}). */
+  private String nodeId;
 
   /** Rooms without access rules, meters of its own (a session part deployed alone). */
   public SessionVerticle(HazelcastInstance hazelcast, RoomHistory history) {
@@ -71,13 +69,13 @@ public final class SessionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = SessionSettings.from(config());
-    memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    nodeId = Nodes.localId(hazelcast);
     registry = new RoomRegistry(context, hazelcast);
     sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics);
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
-    membership = new Membership(memberId, registry, events, locals, actions.cursors(), rules,
+    membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules,
       settings.maxRoomsPerConnection());
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
@@ -93,9 +91,20 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.ROOM_IDS, services::roomIds),
       serve(Address.ROOM_SUMMARIES, services::summaries),
       serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
-    membershipListener = hazelcast.getCluster().addMembershipListener(new NodeDepartures());
+    departed = new DepartedNodes(vertx, hazelcast, "rooms", new DepartedNodes.Records() {
+      @Override
+      public Future<Collection<String>> nodes() {
+        return registry.nodes();
+      }
+
+      @Override
+      public Future<Void> cleanUp(String departedNode) {
+        return membership.cleanUpAfter(departedNode);
+      }
+    });
+    departed.start(settings.sweepIntervalSeconds() * 1000);
     sweeper.start(settings.sweepIntervalSeconds());
-    LOG.info("Session verticle started on Hazelcast member {}", memberId);
+    LOG.info("Session verticle started on node {}", nodeId);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -112,43 +121,19 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> stop() {
     sweeper.stop();
     actions.stop();
+    departed.stop();
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
       // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.
       return Future.succeededFuture();
     }
-    hazelcast.getCluster().removeMembershipListener(membershipListener);
-    return registry.claimRooms(memberId)
+    return registry.roomsOf(nodeId)
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);
-        return membership.leaveNode(memberId, new ArrayList<>(rooms));
+        return membership.leaveNode(nodeId, new ArrayList<>(rooms));
       })
-      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", memberId, err));
-  }
-
-  /**
-   * When a node leaves the cluster, every survivor tries to claim its rooms; the one that gets them
-   * removes its connections. Hazelcast calls this on its own thread, so we hop onto our context.
-   */
-  private final class NodeDepartures implements MembershipListener {
-
-    @Override
-    public void memberAdded(MembershipEvent event) {
-      // Nothing to do: a new node's connections join rooms one by one.
-    }
-
-    @Override
-    public void memberRemoved(MembershipEvent event) {
-      String departed = event.getMember().getUuid().toString();
-      LOG.debug("Node {} left the cluster", departed);
-      context.runOnContext(v -> registry.claimRooms(departed)
-        .compose(rooms -> {
-          LOG.info("Node {} left the cluster: removing its connections from {} rooms", departed, rooms.size());
-          return membership.leaveNode(departed, rooms);
-        })
-        .onFailure(err -> LOG.error("Could not clean up after node {}", departed, err)));
-    }
+      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err));
   }
 }

@@ -7,9 +7,11 @@ import dev.skillbus.Skillbus;
 import dev.skillbus.course.CourseClient.Rest;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
+import com.hazelcast.map.IMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +35,8 @@ class CourseFailoverTest {
   static JsonObject config(int port) {
     return Servers.config("course-failover-test", port, 6231, 6232)
       .put("store", REDIS.storeConfig("course-failover:"))
-      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 1000)).put("maxJobsPerUser", 2));
+      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 1000)).put("maxJobsPerUser", 2)
+        .put("sweepIntervalSeconds", 1));
   }
 
   @BeforeAll
@@ -50,7 +53,7 @@ class CourseFailoverTest {
   }
 
   static String memberId(Skillbus node) {
-    return node.node().hazelcast().getCluster().getLocalMember().getUuid().toString();
+    return node.node().nodeId();
   }
 
   /** The node that runs the session's job, by the status's {@code node}. */
@@ -116,6 +119,29 @@ class CourseFailoverTest {
       .as("the dead node's job no longer counts against its owner").isFalse();
     victim.node().vertx().close();
     watcher.close();
+    starter.close();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a job whose record names a node gone unseen (no departure was reported) is failed at the next check")
+  void departedNodeFoundByTheCheck() throws Exception {
+    Skillbus node = NODES.get(0);
+    CourseClient starter = CourseClient.connect(node, "ada", "learner");
+    String sessionId = starter.generate("Glaciers", null);
+    starter.join(sessionId, 0L, null);
+    starter.until(sessionId, e -> "progress".equals(e.getJsonObject("data").getString("type")));
+    // What a node that died while nobody listened leaves behind: its jobs recorded under a node
+    // id no member has. The job is moved there from the node running it.
+    IMap<String, HashMap<String, String>> nodeJobs = node.node().hazelcast().getMap(JobRegistry.NODE_JOBS);
+    await(node.node().vertx().executeBlocking(() -> nodeJobs.put("departed-node", nodeJobs.remove(node.node().nodeId()))));
+
+    List<JsonObject> events = starter.untilComplete(sessionId);
+    JsonObject complete = events.get(events.size() - 1).getJsonObject("data");
+    assertThat(complete.getBoolean("success")).isFalse();
+    assertThat(complete.getString("error")).isEqualTo(NodeLoss.MESSAGE);
+    assertThat(starter.status(sessionId).getString("status")).isEqualTo("failed");
+    assertThat(nodeJobs.containsKey("departed-node")).as("the record goes once its jobs ended").isFalse();
     starter.close();
   }
 }

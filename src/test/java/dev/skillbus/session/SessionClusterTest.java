@@ -3,12 +3,15 @@ package dev.skillbus.session;
 import static dev.skillbus.testing.BusProbe.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
+import com.hazelcast.multimap.MultiMap;
 import dev.skillbus.ClusterNode;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
@@ -48,7 +51,7 @@ class SessionClusterTest {
   private static ClusterNode startWithSessions() {
     ClusterNode node = NODES.start().await();
     node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
-      new DeploymentOptions().setConfig(new JsonObject())).await();
+      new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 1))).await();
     return node;
   }
 
@@ -102,6 +105,35 @@ class SessionClusterTest {
       .compose(r -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("connections of a node gone unseen (no departure was reported) are removed at the next check")
+  void departedNodeFoundByTheCheck(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    join(bob, room).await();
+    // What a node that died while nobody listened (or while its cleaner died too) leaves behind:
+    // its connection in the room and the room in its record, under a node id no member has.
+    IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
+    MultiMap<String, String> nodeRooms = survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    Connection ghost = new Connection("ghost-conn", "ghost", "Ghost", "learner", "departed-node", System.currentTimeMillis());
+    survivor.vertx().executeBlocking(() -> {
+      rooms.executeOnKey(room, new RoomProcessors.Join(ghost));
+      return nodeRooms.put("departed-node", room);
+    }).compose(v -> probe.next(event(Event.USER_LEFT, "ghost")).timeout(10, TimeUnit.SECONDS))
+      .onComplete(ctx.succeeding(left -> ctx.verify(() ->
+        assertThat(userIds(left.body().getJsonObject("data").getJsonArray("participants"))).containsExactly("bob"))))
+      .compose(left -> Eventually.holds(survivor.vertx(), 100, 10_000,
+        () -> survivor.vertx().executeBlocking(() -> !nodeRooms.containsKey("departed-node"))))
+      .compose(v -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
+        assertThat(probe.all(event(Event.USER_LEFT, "ghost"))).hasSize(1);
         ctx.completeNow();
       })));
   }

@@ -1,0 +1,119 @@
+package dev.skillbus.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans up after nodes that left the cluster, for one part of a node (its rooms, its course jobs).
+ * The oldest node does it: at once when Hazelcast reports a node gone, and every check interval for
+ * each node that the part's records still name and that is not in the cluster — one that died
+ * before the oldest was listening, or while another node was cleaning up after it. A record goes
+ * only once what it names was cleaned up, so a cleanup that fails or dies half-way is done again
+ * later; the part's cleanup must therefore change nothing when it runs twice.
+ *
+ * <p>Created and used on the part's context.
+ */
+public final class DepartedNodes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DepartedNodes.class);
+
+  /** What one part recorded in the name of each node. */
+  public interface Records {
+
+    /** The ids of the nodes that records name. */
+    Future<Collection<String>> nodes();
+
+    /** Cleans up after a node that left, removing each of its records once dealt with. */
+    Future<Void> cleanUp(String nodeId);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HazelcastInstance hazelcast;
+  private final String part;
+  private final Records records;
+  private final Set<String> cleaning = new HashSet<>();
+  private UUID listener;
+  private long timer = -1;
+
+  /** {@code part} names the records in logs ("rooms", "course jobs"). */
+  public DepartedNodes(Vertx vertx, HazelcastInstance hazelcast, String part, Records records) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.hazelcast = hazelcast;
+    this.part = part;
+    this.records = records;
+  }
+
+  /** Listens for nodes leaving, and checks the records every {@code checkMs}. */
+  public void start(long checkMs) {
+    listener = hazelcast.getCluster().addMembershipListener(new Departures());
+    timer = vertx.setPeriodic(checkMs, id -> check());
+  }
+
+  /** Stops listening and checking; a cleanup under way runs to its end. */
+  public void stop() {
+    vertx.cancelTimer(timer);
+    if (listener != null && hazelcast.getLifecycleService().isRunning()) {
+      hazelcast.getCluster().removeMembershipListener(listener);
+    }
+  }
+
+  /** On the oldest node, cleans up after every node that the records name and that is gone. */
+  public Future<Void> check() {
+    if (!hazelcast.getLifecycleService().isRunning() || !Nodes.isOldest(hazelcast)) {
+      return Future.succeededFuture();
+    }
+    return records.nodes().compose(named -> {
+      Set<String> live = Nodes.liveIds(hazelcast);
+      List<Future<Void>> cleanups = new ArrayList<>();
+      for (String nodeId : named) {
+        if (!live.contains(nodeId)) {
+          cleanups.add(cleanUp(nodeId));
+        }
+      }
+      return Future.join(cleanups).<Void>mapEmpty();
+    }).onFailure(err -> LOG.warn("Could not check the {} of departed nodes: {}", part, err.toString()));
+  }
+
+  private Future<Void> cleanUp(String nodeId) {
+    if (!cleaning.add(nodeId)) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Node {} left the cluster: cleaning up its {}", nodeId, part);
+    return records.cleanUp(nodeId)
+      .onComplete(ar -> cleaning.remove(nodeId))
+      .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err));
+  }
+
+  /** Hazelcast calls this on its own thread, so we hop onto the part's context. */
+  private final class Departures implements MembershipListener {
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      // Nothing to do: a new node records what it does as it does it.
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      String departed = Nodes.idOf(event.getMember());
+      context.runOnContext(v -> {
+        if (Nodes.isOldest(hazelcast)) {
+          cleanUp(departed);
+        }
+      });
+    }
+  }
+}
