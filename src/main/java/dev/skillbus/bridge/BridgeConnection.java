@@ -31,7 +31,7 @@ final class BridgeConnection {
   private final SocketIdentity identity;
   private final long openedAt = System.currentTimeMillis();
   private long lastSeen = System.nanoTime();
-  private int framesWhileFull;
+  private long bytesWhileFull;
   private boolean announced;
   private String closeReason;
   private boolean closed;
@@ -66,10 +66,11 @@ final class BridgeConnection {
 
   /**
    * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client that
-   * stays behind for too many durable frames is closed (it recovers what it missed by rejoining).
+   * stays behind by more than {@code slowSocketMaxBytes} of durable frames is closed (it recovers
+   * what it missed by rejoining).
    */
   void deliver(OutFrame frame, boolean isVolatile) {
-    if (mayWrite(isVolatile)) {
+    if (mayWrite(isVolatile, frame.json().length())) {
       socket.write(frame);
       bridge.metrics().frameOut();
     }
@@ -77,7 +78,7 @@ final class BridgeConnection {
 
   /** Writes a frame meant for this connection only (a reply, an error). */
   void deliver(Buffer frame) {
-    if (mayWrite(false)) {
+    if (mayWrite(false, frame.length())) {
       OutFrame out = new OutFrame(frame);
       socket.reply(out);
       out.release();
@@ -85,18 +86,20 @@ final class BridgeConnection {
     }
   }
 
-  private boolean mayWrite(boolean isVolatile) {
+  /** Counts the bytes of durable frames written while the socket is full, until it drains. */
+  private boolean mayWrite(boolean isVolatile, int bytes) {
     if (closed) {
       return false;
     }
     if (socket.writable()) {
-      framesWhileFull = 0;
+      bytesWhileFull = 0;
       return true;
     }
     if (isVolatile) {
       return false;
     }
-    if (++framesWhileFull > bridge.settings().slowSocketMaxFrames()) {
+    bytesWhileFull += bytes;
+    if (bytesWhileFull > bridge.settings().slowSocketMaxBytes()) {
       close(4008, "client too slow");
       return false;
     }

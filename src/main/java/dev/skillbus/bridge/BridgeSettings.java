@@ -12,7 +12,7 @@ record BridgeSettings(
   long pingTimeoutMs,
   long pingIntervalMs,
   long requestTimeoutMs,
-  int slowSocketMaxFrames,
+  long slowSocketMaxBytes,
   long flushDelayMicros) {
 
   static BridgeSettings from(JsonObject config) {
@@ -26,7 +26,7 @@ record BridgeSettings(
       config.getLong("pingTimeoutMs", 60_000L),
       config.getLong("pingIntervalMs", 25_000L),
       config.getLong("requestTimeoutMs", 10_000L),
-      config.getInteger("slowSocketMaxFrames", 2000),
+      config.getLong("slowSocketMaxBytes", 1_048_576L),
       config.getLong("flushDelayMicros", 1500L));
   }
 }

@@ -17,7 +17,10 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -30,6 +33,7 @@ class BridgeLimitsTest {
   static Vertx vertx;
   static int port;
   static String deployment;
+  static final long PING_TIMEOUT_MS = 800;
 
   @BeforeAll
   static void start() throws Exception {
@@ -39,7 +43,7 @@ class BridgeLimitsTest {
     BridgeVerticle bridge = new BridgeVerticle();
     JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
       .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
-      .put("pingTimeoutMs", 800).put("slowSocketMaxFrames", 20)
+      .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024)
       .put("cors", new JsonObject().put("origins", new JsonArray().add("https://*.example.app")));
     deployment = vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
     port = bridge.actualPort();
@@ -102,33 +106,68 @@ class BridgeLimitsTest {
   @Test
   @DisplayName("closes a client that stops reading instead of buffering for it without limit")
   void slowConsumer() throws Exception {
-    assertClosedWhenItStopsReading("/eventbus/websocket", frame -> frame);
+    assertClosedWhenItStopsReading("/eventbus/websocket", frame -> frame, BridgeLimitsTest::floodUntilClosed);
+  }
+
+  @Test
+  @DisplayName("counts what a stalled client is behind in bytes: a few large frames are enough to close it")
+  void slowConsumerOfLargeFrames() throws Exception {
+    // 400 frames of 60 KB: far more than the kernel's buffers take, far fewer frames than a bound in
+    // frames would need to be sure of a client's memory.
+    Buffer big = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(60_000))).toBuffer();
+    assertClosedWhenItStopsReading("/eventbus/websocket", frame -> frame, (room, closed) -> {
+      for (int i = 0; i < 400; i++) {
+        vertx.eventBus().publish(room, big);
+      }
+    });
   }
 
   @Test
   @DisplayName("closes a SockJS WebSocket client that stops reading too")
   void slowSockJsConsumer() throws Exception {
-    assertClosedWhenItStopsReading("/eventbus/000/slowsession/websocket", frame -> new JsonArray().add(frame).encode());
+    assertClosedWhenItStopsReading("/eventbus/000/slowsession/websocket", frame -> new JsonArray().add(frame).encode(),
+      BridgeLimitsTest::floodUntilClosed);
   }
 
-  /** A client on {@code uri} (its frames framed by {@code framing}) registers on a room, stops reading, and is closed. */
-  static void assertClosedWhenItStopsReading(String uri, java.util.function.UnaryOperator<String> framing) throws Exception {
+  /** Publishes one event of 4 KB to the room per tick (whatever a transport queues per turn is written out each time). */
+  static void floodUntilClosed(String room, Future<String> closed) {
+    Buffer event = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(4_000))).toBuffer();
+    long timer = vertx.setPeriodic(1, id -> vertx.eventBus().publish(room, event));
+    closed.onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /**
+   * A client on {@code uri} (its frames framed by {@code framing}) registers on a room and stops
+   * reading, while it keeps pinging so that nothing but being behind closes it; {@code flood} then
+   * publishes to the room, and the server must close the client.
+   */
+  static void assertClosedWhenItStopsReading(String uri, UnaryOperator<String> framing,
+                                             BiConsumer<String, Future<String>> flood) throws Exception {
+    String room = "room.flood-" + UUID.randomUUID();
     Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI(uri)));
     var socket = connected.socket();
     String token = await(BridgeClient.token(vertx, port, "slow", "Slow", "learner"));
-    socket.writeTextMessage(framing.apply(new JsonObject().put("type", "register").put("address", "room.flood")
+    socket.writeTextMessage(framing.apply(new JsonObject().put("type", "register").put("address", room)
       .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode()));
+    Promise<Void> registered = Promise.promise();
+    socket.textMessageHandler(text -> {
+      if (text.contains("marker")) {
+        registered.tryComplete();
+      }
+    });
+    Buffer marker = new JsonObject().put("event", "marker").toBuffer();
+    long marking = vertx.setPeriodic(20, id -> vertx.eventBus().publish(room, marker));
+    await(registered.future().onComplete(ar -> vertx.cancelTimer(marking)));
+    String ping = framing.apply(new JsonObject().put("type", "ping").encode());
+    long pinging = vertx.setPeriodic(PING_TIMEOUT_MS / 4, id -> socket.writeTextMessage(ping));
     socket.pause();
     Future<String> closed = nextClosed();
-    // Under any client's frame limit: the close must be the server's, for being behind.
-    Buffer big = new JsonObject().put("event", "message").put("data", new JsonObject().put("text", "x".repeat(4_000))).toBuffer();
-    // One event per tick: whatever a transport queues per turn of the loop is written out each time.
-    long timer = vertx.setPeriodic(1, id -> vertx.eventBus().publish("room.flood", big));
     try {
+      flood.accept(room, closed);
       assertThat(await(closed)).startsWith("limits-");
     } finally {
-      vertx.cancelTimer(timer);
+      vertx.cancelTimer(pinging);
       socket.resume();
       Clients.closeClient(connected.client());
     }
