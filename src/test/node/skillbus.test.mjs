@@ -426,3 +426,54 @@ test('a register refused with 401 is sent again with a new token once, not again
   assert.ok(errors.includes(401));
   bus.close();
 });
+
+test('join() while a gap fill is under way is answered by a join of its own once the fill is done', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 8);
+  const history = await server.request('session.history');
+  const from = server.socket.sent.length;
+  const again = bus.join('r1');
+  await tick();
+  assert.ok(!server.socket.sent.slice(from).some((f) => f.address === 'session.join'), 'waits for the fill');
+  server.reply(history, { events: [6, 7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} })), seq: 8, epoch: 'e1', complete: true });
+  const join = await server.request('session.join', from);
+  assert.deepEqual(join.body, { sessionId: 'r1', since: 8, epoch: 'e1' });
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 8, epoch: 'e1', missed: [], recovered: true });
+  assert.equal((await again).seq, 8);
+  assert.deepEqual(events, [6, 7, 8]);
+  bus.close();
+});
+
+test('join() with since while a gap fill is under way asks from that since once the fill is done', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 7, {}, 'e1');
+  const history = await server.request('session.history');
+  const from = server.socket.sent.length;
+  const again = bus.join('r1', { since: 0 });
+  server.reply(history, { events: [], seq: 2, epoch: 'e2', complete: false });
+  const join = await server.request('session.join', from);
+  assert.deepEqual(join.body, { sessionId: 'r1', since: 0, epoch: 'e2' });
+  const missed = [1, 2].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e2', data: {} }));
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 2, epoch: 'e2', missed, recovered: true });
+  assert.equal((await again).epoch, 'e2');
+  assert.deepEqual(events, [1, 2]);
+  bus.close();
+});
+
+test('join() with since while a join of the room is on its way goes out after it, and answers both', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name, data, envelope) => seen.push(envelope.seq));
+  const first = bus.join('c1');
+  const request = await server.request('session.join');
+  const from = server.socket.sent.length;
+  const second = bus.join('c1', { since: 0 });
+  server.reply(request, { sessionId: 'c1', participants: [], seq: 2, epoch: 'e' });
+  const again = await server.request('session.join', from);
+  assert.deepEqual(again.body, { sessionId: 'c1', since: 0, epoch: 'e' });
+  const missed = [1, 2].map((seq) => ({ event: 'message', room: 'c1', seq, epoch: 'e', data: {} }));
+  server.reply(again, { sessionId: 'c1', participants: [], seq: 2, epoch: 'e', missed, recovered: true });
+  assert.deepEqual([(await first).missed.length, (await second).missed.length], [2, 2]);
+  assert.deepEqual(seen, [1, 2]);
+  bus.close();
+});

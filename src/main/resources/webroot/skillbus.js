@@ -321,8 +321,8 @@ export class SkillbusClient {
     }
     room.options = joinOptions;
     if (since !== undefined && since !== null) {
-      room.lastSeq = since;
-      room.epoch = epoch || room.epoch;
+      // Taken when this join goes out: a gap fill under way would move lastSeq on meanwhile.
+      room.since = { seq: since, epoch: epoch || null };
     }
     const ready = new Promise((resolve, reject) => room.waiters.push({ resolve, reject }));
     if (this.#state === 'connected' && !room.syncing) {
@@ -349,6 +349,11 @@ export class SkillbusClient {
   }
 
   async #joinRoom(room) {
+    if (room.since) {
+      room.lastSeq = room.since.seq;
+      room.epoch = room.since.epoch || room.epoch;
+      room.since = null;
+    }
     room.syncing = true;
     this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
     const body = { sessionId: room.id, ...room.options };
@@ -365,6 +370,11 @@ export class SkillbusClient {
       }
       room.retries = 0;
       this.#applyJoin(room, reply);
+      if (room.since) {
+        // A join with since came while this one was on its way: its own join answers every waiter.
+        this.#joinWhenSynced(room);
+        return;
+      }
       room.waiters.splice(0).forEach((w) => w.resolve(reply));
     } catch (error) {
       room.syncing = false;
@@ -478,6 +488,15 @@ export class SkillbusClient {
     }
     this.#skipUnfillable(room);
     this.#drain(room);
+    this.#joinWhenSynced(room);
+  }
+
+  /** A join() that came while the room was busy (a gap fill, or a join without its since) goes out once it is not. */
+  #joinWhenSynced(room) {
+    if (!room.syncing && (room.since || room.waiters.length > 0)
+      && this.#state === 'connected' && this.#rooms.get(room.id) === room) {
+      this.#joinRoom(room);
+    }
   }
 
   /** What history could not fill is gone: say so, and go on after it rather than ask again. */
