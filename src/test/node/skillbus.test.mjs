@@ -477,3 +477,26 @@ test('join() with since while a join of the room is on its way goes out after it
   assert.deepEqual(seen, [1, 2]);
   bus.close();
 });
+
+test('open() on a connected or connecting client keeps its connection and what is in flight on it', async () => {
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', token: jwt({ sub: 'ann' }), SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  bus.open();
+  await tick();
+  assert.equal(server.sockets.length, 1, 'no second connection while connecting');
+  server.open();
+  const reply = bus.emit('notes.create', {});
+  const joining = bus.join('r1');
+  const request = await server.request('notes.create');
+  const join = await server.request('session.join');
+  bus.open();
+  await tick();
+  assert.equal(server.sockets.length, 1, 'no second connection while connected');
+  assert.equal(bus.state, 'connected');
+  server.reply(request, { id: 'n1' });
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 1, epoch: 'e1' });
+  assert.deepEqual(await reply, { id: 'n1' });
+  assert.equal((await joining).seq, 1);
+  bus.close();
+});

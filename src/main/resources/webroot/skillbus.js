@@ -525,8 +525,15 @@ export class SkillbusClient {
 
   // ---- connection ------------------------------------------------------------------------------
 
-  /** Connects (called by {@link connect}); after `failed` or {@link close}, connects again. */
+  /**
+   * Connects (called by {@link connect}); after `failed` or {@link close}, connects again, and while
+   * reconnecting, at once. A connected (or connecting) client stays as it is: the requests and joins
+   * in flight on its connection get their replies.
+   */
   open() {
+    if (this.#state === 'connected' || this.#state === 'connecting') {
+      return;
+    }
     this.#closedByUser = false;
     this.#attempt = 0;
     clearTimeout(this.#timers.retry);
