@@ -500,3 +500,21 @@ test('open() on a connected or connecting client keeps its connection and what i
   assert.equal((await joining).seq, 1);
   bus.close();
 });
+
+test('a first join holds the events that come before its reply: those up to its seq are in its state, later ones follow it', async () => {
+  const { server, bus } = await connected();
+  const events = [];
+  bus.onAny((name, data, envelope) => events.push(envelope.seq === undefined ? name : envelope.seq));
+  const joining = bus.join('r1');
+  const request = await server.request('session.join');
+  server.event('r1', 'user-joined', 5); // published on another node before the reply was made
+  server.event('r1', 'message', 6); // published after it, but here first
+  server.push({ type: 'rec', address: 'room.r1', body: { event: 'cursor-moved', room: 'r1', data: {} } });
+  server.reply(request, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  await joining;
+  server.event('r1', 'message', 6);
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, ['cursor-moved', 6, 7]);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.history'), 'no gap to fill');
+  bus.close();
+});

@@ -430,10 +430,13 @@ export class SkillbusClient {
       return;
     }
     const room = this.#rooms.get(roomId);
-    if (!room || typeof envelope.seq !== 'number' || room.lastSeq === null) {
+    if (!room || typeof envelope.seq !== 'number') {
       this.#deliver(envelope);
     } else if (room.syncing) {
+      // Held until the join's reply (even a first join's: it says which seqs its state holds) or the fill.
       room.buffer.push(envelope);
+    } else if (room.lastSeq === null) {
+      this.#deliver(envelope);
     } else {
       this.#inOrder(room, envelope);
     }
