@@ -143,7 +143,12 @@ function showItem(data) {
     el('label', {}, 'Status', select), error);
   const existing = document.querySelector('#items li[data-id="' + CSS.escape(data.id) + '"]');
   if (known && existing) {
+    // A keyboard user who just changed the status stays on the item's control, now the new one.
+    const focused = existing.contains(document.activeElement);
     existing.replaceWith(item);
+    if (focused) {
+      select.focus();
+    }
   } else {
     document.getElementById('items').prepend(item);
   }

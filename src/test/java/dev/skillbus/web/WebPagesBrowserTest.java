@@ -248,8 +248,17 @@ class WebPagesBrowserTest {
     assertThat(item).containsText("Review three calls");
     item.getByLabel("Status of Review three calls").selectOption("done");
     assertThat(item.locator(".error")).containsText("409");
-    coach.locator("#items li").first().getByLabel("Status of Review three calls").selectOption("in_progress");
-    assertThat(leader.locator("#items li").first()).containsText("in progress");
+    // With the keyboard: each change re-renders the item, and its status control keeps the focus.
+    Locator status = coach.locator("#items li").first().getByLabel("Status of Review three calls");
+    status.focus();
+    coach.keyboard().press("ArrowDown");
+    assertThat(leader.locator("#items li").first().locator(".badge").first()).hasText("in progress");
+    assertThat(coach.locator("#items li").first().locator(".badge").first()).hasText("in progress");
+    assertThat(status).isFocused();
+    coach.keyboard().press("ArrowDown");
+    assertThat(leader.locator("#items li").first().locator(".badge").first()).hasText("done");
+    assertThat(coach.locator("#items li").first().locator(".badge").first()).hasText("done");
+    assertThat(status).isFocused();
 
     field(coach, "Discussion notes").fill("Ivy's draft");
     field(leader, "Discussion notes").fill("Tom's notes");
