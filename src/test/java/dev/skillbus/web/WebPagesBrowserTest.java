@@ -262,6 +262,7 @@ class WebPagesBrowserTest {
 
     field(coach, "Discussion notes").fill("Ivy's draft");
     field(leader, "Discussion notes").fill("Tom's notes");
+    leader.getByLabel("Engagement").fill("7.25");
     button(leader, "Save").click();
     assertThat(leader.locator("#doc-version")).hasText("(version 1)");
     assertThat(coach.locator("#doc-conflict")).containsText("saved version 1 while you were editing");
@@ -269,6 +270,7 @@ class WebPagesBrowserTest {
     assertThat(coach.locator("#doc-conflict")).containsText("is at version 1");
     button(coach, "Load latest").click();
     assertThat(field(coach, "Discussion notes")).hasValue("Tom's notes");
+    assertThat(coach.getByLabel("Engagement")).hasValue("7.25");
     assertThat(coach.locator("#doc-conflict")).isHidden();
 
     field(leader, "To user id").fill("ivy");
