@@ -4,6 +4,7 @@ import { appendScrolled, clock, devToken, el, fill, prefill, values } from '/js/
 
 const form = document.getElementById('join-form');
 const chat = document.getElementById('chat-form');
+const sendButton = chat.querySelector('button');
 const status = document.getElementById('status');
 let eb = null;
 let sessionId = null;
@@ -54,17 +55,25 @@ form.addEventListener('submit', async (e) => {
   try {
     const token = await devToken({ userId: v.user, role: 'learner' });
     eb?.close();
+    sendButton.disabled = true;
     setStatus('connecting', 'Connecting…');
-    eb = new window.EventBus('/eventbus');
-    eb.defaultHeaders = { authorization: 'Bearer ' + token };
-    eb.onclose = () => setStatus('disconnected', 'Not connected');
-    eb.onopen = async () => {
+    const bus = new window.EventBus('/eventbus');
+    eb = bus;
+    bus.defaultHeaders = { authorization: 'Bearer ' + token };
+    // Only this page's current connection speaks here: the one it replaced closes later.
+    bus.onclose = () => {
+      if (bus === eb) {
+        setStatus('disconnected', 'Not connected');
+        sendButton.disabled = true;
+      }
+    };
+    bus.onopen = async () => {
       setStatus('connected', 'Connected');
       sessionId = v.session;
-      eb.registerHandler('room.' + sessionId, {}, onRoomEvent);
+      bus.registerHandler('room.' + sessionId, {}, onRoomEvent);
       try {
         showParticipants((await request('session.join', { sessionId })).participants);
-        chat.querySelector('button').disabled = false;
+        sendButton.disabled = false;
       } catch (failure) {
         fill(error, failure.code + ': ' + failure.message);
       }

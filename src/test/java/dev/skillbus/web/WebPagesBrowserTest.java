@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.skillbus.Skillbus;
@@ -12,6 +13,7 @@ import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -325,7 +327,7 @@ class WebPagesBrowserTest {
   @DisplayName("test-websocket: connects over the raw WebSocket, joins and shows a request's reply and the events")
   void testWebSocketPage() {
     Page page = chromium.open(url("/test-websocket"), 1440);
-    List<String> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> sockets = new CopyOnWriteArrayList<>();
     page.onWebSocket(ws -> sockets.add(ws.url()));
     page.getByLabel("Transport").selectOption("websocket");
     button(page, "Connect").click();
@@ -377,6 +379,12 @@ class WebPagesBrowserTest {
   void officialClientPage() {
     Page ours = sessionPage("mixed", "una", "Una", "learner", 1440);
     Page theirs = chromium.open(url("/official-client.html?session=mixed&user=otto"), 375);
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    theirs.routeWebSocket(u -> u.contains("/eventbus/"), ws -> {
+      sockets.add(ws);
+      ws.connectToServer();
+    });
+    theirs.reload(); // the route applies to the documents loaded after it
     button(theirs, "Connect and join").click();
     assertThat(participant(theirs, "una")).isVisible();
     assertThat(participant(ours, "otto")).isVisible();
@@ -384,6 +392,18 @@ class WebPagesBrowserTest {
     button(theirs, "Send").click();
     assertThat(ours.locator("#log")).containsText("otto: from the official client");
     checkAndShoot(theirs, "official-client", 375, 1440);
+
+    // The connection closes under the page: nothing can be sent until it connects again.
+    WebSocketRoute.CloseOptions closed = new WebSocketRoute.CloseOptions().setCode(4000).setReason("closed by the test");
+    sockets.get(0).close(closed);
+    assertThat(theirs.locator("#status")).hasAttribute("data-state", "disconnected");
+    assertThat(button(theirs, "Send")).isDisabled();
+    button(theirs, "Connect and join").click();
+    assertThat(theirs.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(button(theirs, "Send")).isEnabled();
+    // Closed here with a code: Playwright for Java fails on a routed socket that the page closes without one.
+    sockets.get(1).close(closed);
+    assertThat(button(theirs, "Send")).isDisabled();
     close(ours, theirs);
   }
 
