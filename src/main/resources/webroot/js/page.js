@@ -147,15 +147,33 @@ const STATE_TEXT = {
   failed: () => 'Connection failed',
 };
 
-/** Keeps the status indicator (p#status) in step with a client; offers a retry once it failed. */
+/**
+ * Keeps the status indicator (p#status) in step with a client; offers a retry once it failed. The
+ * Retry button is one element that stays while the retry it started runs, so that it keeps the
+ * keyboard focus; once connected it goes, and the focus it had goes to the status.
+ */
 export function showStatus(bus, node = document.getElementById('status')) {
+  const text = el('span');
+  const retry = el('button', { type: 'button', class: 'secondary' }, 'Retry');
+  retry.addEventListener('click', () => bus.state === 'failed' && bus.open());
+  node.setAttribute('tabindex', '-1');
+  fill(node, text);
   const render = (s) => {
     node.dataset.state = s.state;
-    fill(node, el('span', {}, STATE_TEXT[s.state](s)));
+    fill(text, STATE_TEXT[s.state](s));
     if (s.state === 'failed') {
-      const retry = el('button', { type: 'button', class: 'secondary' }, 'Retry');
-      retry.addEventListener('click', () => bus.open());
-      node.append(retry);
+      retry.removeAttribute('aria-disabled');
+      if (!node.contains(retry)) {
+        node.append(retry); // appended again, it would lose the focus
+      }
+    } else if (node.contains(retry) && (s.state === 'connecting' || s.state === 'reconnecting')) {
+      retry.setAttribute('aria-disabled', 'true');
+    } else if (node.contains(retry)) {
+      const focused = document.activeElement === retry;
+      retry.remove();
+      if (focused) {
+        node.focus();
+      }
     }
   };
   render({ state: bus.state });

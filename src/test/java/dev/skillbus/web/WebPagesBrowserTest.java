@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -405,6 +406,34 @@ class WebPagesBrowserTest {
     sockets.get(1).close(closed);
     assertThat(button(theirs, "Send")).isDisabled();
     close(ours, theirs);
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("status: Retry keeps the keyboard focus while it tries again, and gives it to the status once connected")
+  void retryKeepsFocus() {
+    Page page = chromium.open(url("/session.html?attempts=1&session=retry-room&user=rex"), 1440);
+    AtomicInteger refused = new AtomicInteger();
+    page.route("**/eventbus/**", route -> {
+      refused.incrementAndGet();
+      route.abort("connectionrefused");
+    });
+    button(page, "Join").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    Locator retry = button(page, "Retry");
+    retry.focus();
+    int before = refused.get();
+    page.keyboard().press("Enter");
+    page.waitForCondition(() -> refused.get() >= before + 2);
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    assertThat(retry).isFocused();
+
+    page.unroute("**/eventbus/**");
+    page.keyboard().press("Enter");
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(retry).hasCount(0);
+    assertThat(page.locator("#status")).isFocused();
+    close(page);
   }
 
   @Test
