@@ -6,8 +6,13 @@ const generateForm = document.getElementById('generate-form');
 const watchForm = document.getElementById('watch-form');
 const consoleList = document.getElementById('console');
 const stopButton = document.getElementById('stop');
+const resetNotice = document.getElementById('reset-notice');
 let visitor = null;
 let sessionId = null;
+// The epoch of the lines shown: a line of another one means the room's history started again.
+let shownEpoch = null;
+// True while the room's history is being loaded: a reset then needs no second load.
+let loading = false;
 
 prefill(generateForm);
 prefill(watchForm);
@@ -17,9 +22,10 @@ function visitorFor(user) {
     visitor?.close();
     visitor = new Visitor({ userId: user, role: 'learner' });
     showStatus(visitor.bus);
-    visitor.bus.on('course_generation_update', (m, envelope) => envelope.room === sessionId && logLine(m));
+    visitor.bus.on('course_generation_update', (m, envelope) => envelope.room === sessionId && logLine(m, envelope));
     visitor.bus.on('course_generation_complete', (result, envelope) => envelope.room === sessionId && completed(result));
     visitor.bus.on('session_status', (status) => status.sessionId === sessionId && showJob(status));
+    visitor.bus.on('reset', (info) => info.sessionId === sessionId && rebuild());
   }
   return visitor;
 }
@@ -31,15 +37,40 @@ async function watch(id) {
   }
   sessionId = id;
   fill(consoleList);
+  shownEpoch = null;
+  fill(resetNotice);
   fill(document.getElementById('course'));
   document.getElementById('course-section').hidden = true;
   setProgress(0);
   const link = new URL('/course.html', location.href);
   link.searchParams.set('session', id);
   fill(document.getElementById('share'), 'Session ', el('code', {}, id), ' · ', el('a', { href: link.href }, 'link to watch it'));
-  const status = await visitor.bus.emit('course.status', { sessionId: id });
-  showJob(status);
-  await visitor.bus.join(id, { since: 0 });
+  await load(id);
+}
+
+/** Shows the job's status and the room's history, from its first line. */
+async function load(id) {
+  loading = true;
+  try {
+    showJob(await visitor.bus.emit('course.status', { sessionId: id }));
+    await visitor.bus.join(id, { since: 0 });
+  } finally {
+    loading = false;
+  }
+}
+
+/**
+ * The room's history started again, or lost lines this page missed (skillbus.js says reset): the
+ * history is loaded again from its first line, and once a line of the new history comes, the
+ * console holds that history instead of the old lines (see logLine). A reset that comes while
+ * loading (the history no longer reaches back to the first line) is only noted: loading again
+ * would give the same.
+ */
+function rebuild() {
+  fill(resetNotice, 'The server\'s log of this generation started again or lost lines: the console shows what it holds now.');
+  if (!loading) {
+    run(watchForm, () => load(sessionId));
+  }
 }
 
 generateForm.addEventListener('submit', (e) => {
@@ -70,10 +101,29 @@ async function run(form, action) {
   }
 }
 
-function logLine(message) {
-  appendScrolled(consoleList, el('li', { class: message.type },
+/**
+ * Shows a log line in seq order, once: after a reset the room's history comes again, and may hold a
+ * line shown already or come after lines that follow it. A line of a new epoch replaces the lines
+ * of the old one, which the server no longer has.
+ */
+function logLine(message, { seq, epoch }) {
+  if (epoch !== shownEpoch) {
+    fill(consoleList);
+    shownEpoch = epoch;
+  }
+  const last = consoleList.lastElementChild;
+  const next = last && Number(last.dataset.seq) >= seq ? [...consoleList.children].find((li) => Number(li.dataset.seq) >= seq) : null;
+  if (next && Number(next.dataset.seq) === seq) {
+    return;
+  }
+  const line = el('li', { class: message.type, 'data-seq': seq },
     el('time', { datetime: message.timestamp }, clock(message.timestamp)),
-    el('span', { class: 'type' }, '[' + message.type + ']'), message.message));
+    el('span', { class: 'type' }, '[' + message.type + ']'), message.message);
+  if (next) {
+    consoleList.insertBefore(line, next);
+    return;
+  }
+  appendScrolled(consoleList, line);
   if (message.type === 'progress' && message.data && typeof message.data.percent === 'number') {
     setProgress(message.data.percent);
   }

@@ -12,6 +12,8 @@ import dev.skillbus.Skillbus;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -321,6 +323,36 @@ class WebPagesBrowserTest {
     assertThat(gia.locator("#job-status")).containsText("cancelled by gia");
     assertThat(button(gia, "Stop")).isDisabled();
     close(gia, hal);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("course generator: when the room's history starts again mid-run, the console is rebuilt from the new history, not appended to")
+  void courseRebuiltAfterReset() throws Exception {
+    Page kai = chromium.open(url("/course.html?user=kai"), 1440);
+    field(kai, "Topic").fill("Garbage collection");
+    button(kai, "Generate").click();
+    assertThat(kai.locator("#console li").first()).isVisible();
+    String sessionId = kai.locator("#share code").textContent();
+    forgetHistory(sessionId);
+    LocatorAssertions.ContainsTextOptions untilDone = new LocatorAssertions.ContainsTextOptions().setTimeout(30_000);
+    assertThat(kai.locator("#job-status")).containsText("completed", untilDone);
+
+    // A late watcher sees the room's history as it is now: the first page shows the same, each line once.
+    Page lou = chromium.open(url("/course.html?user=lou&session=" + sessionId), 1440);
+    button(lou, "Watch").click();
+    assertThat(lou.locator("#console li.course_generated")).hasCount(1);
+    List<String> now = lou.locator("#console li").allTextContents();
+    assertThat(kai.locator("#console li")).hasText(now.toArray(String[]::new));
+    assertThat(kai.locator("#progress")).hasAttribute("value", "100");
+    assertThat(kai.locator("#reset-notice")).containsText("started again");
+    close(kai, lou);
+  }
+
+  /** Deletes a room's history from the store, as an evicted or flushed Redis does: the room starts a new epoch. */
+  static void forgetHistory(String roomId) throws Exception {
+    String key = "web-pages-test:room:" + roomId + ":";
+    Servers.await(REDIS.command(node.node().vertx(), REDIS.url(), Request.cmd(Command.DEL).arg(key + "meta").arg(key + "events")));
   }
 
   @Test
