@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class BridgeConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
-  private static final int MAX_REPLY_ADDRESS = 256;
+  private static final int MAX_REPLY_ADDRESS = FrameHead.MAX_REPLY_ADDRESS;
 
   private final String id;
   private final BridgeSocket socket;
@@ -117,13 +117,19 @@ final class BridgeConnection {
   private void handleFrame(Buffer buffer) {
     lastSeen = System.nanoTime();
     bridge.metrics().frameIn();
-    JsonObject frame = parse(buffer);
+    // Over the rate or the size, a frame is only scanned for where to answer, never parsed.
     if (!bucket.tryTake(lastSeen)) {
-      refuse(frame, ErrorCode.RATE_LIMITED, "rate_limited", "too many frames; slow down");
-    } else if (frame == null) {
-      refuse(null, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
-    } else if (buffer.length() > bridge.settings().maxFrameBytes()) {
-      refuse(frame, ErrorCode.TOO_LARGE, "too_large", "frames are limited to " + bridge.settings().maxFrameBytes() + " bytes");
+      refuse(FrameHead.scan(buffer), ErrorCode.RATE_LIMITED, "rate_limited", "too many frames; slow down");
+      return;
+    }
+    if (buffer.length() > bridge.settings().maxFrameBytes()) {
+      refuse(FrameHead.scan(buffer), ErrorCode.TOO_LARGE, "too_large",
+        "frames are limited to " + bridge.settings().maxFrameBytes() + " bytes");
+      return;
+    }
+    JsonObject frame = parse(buffer);
+    if (frame == null) {
+      refuse((JsonObject) null, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
     } else {
       handleTyped(frame);
     }
@@ -179,7 +185,7 @@ final class BridgeConnection {
     Inbound inbound = bridge.guard().checkSend(frame.getString("address"));
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress != null && (!(replyAddress instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
-      refuse(null, ErrorCode.BAD_REQUEST, "invalid_reply_address", "'replyAddress' must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
+      refuse((JsonObject) null, ErrorCode.BAD_REQUEST, "invalid_reply_address", "'replyAddress' must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
       return;
     }
     if (!(frame.getValue("body") instanceof JsonObject body)) {
@@ -220,12 +226,11 @@ final class BridgeConnection {
    * register, where the client's handler waits), else with a global error frame.
    */
   private void refuse(JsonObject frame, ErrorCode code, String reason, String message) {
-    String address = null;
-    if (frame != null) {
-      Object reply = frame.getValue("replyAddress");
-      address = reply instanceof String r && r.length() <= MAX_REPLY_ADDRESS ? r
-        : "register".equals(frame.getValue("type")) && frame.getValue("address") instanceof String a ? a : null;
-    }
+    refuse(FrameHead.of(frame), code, reason, message);
+  }
+
+  private void refuse(FrameHead head, ErrorCode code, String reason, String message) {
+    String address = head.answerAddress();
     LOG.info("Refused frame from connection {} of user {} on node {}: {} {}", id, userIdForLog(), bridge.nodeId(), code.code(), reason);
     bridge.metrics().refused(code);
     deliver(Frames.err(address, code, "RECIPIENT_FAILURE", message, reason));

@@ -170,6 +170,10 @@ class BridgeGuardTest {
     JsonObject big = new JsonObject().put("text", "x".repeat(3000));
     assertThat(await(hank.request(Inbound.SESSION_HISTORY.address(), big)).getInteger("failureCode")).isEqualTo(413);
     assertThat(await(hank.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getString("type")).isEqualTo("rec");
+    // Not parsed: only scanned for its reply address, so what follows it need not even be JSON.
+    hank.writeRaw("{\"type\":\"send\",\"address\":\"session.history\",\"replyAddress\":\"big-1\",\"body\":{\"text\":\""
+      + "x".repeat(3000));
+    assertThat(await(hank.next(f -> "big-1".equals(f.getString("address")))).getInteger("failureCode")).isEqualTo(413);
   }
 
   @Test
