@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * This node's connections and the rooms each is in, with the display name it joined each room
- * with. Used only on the verticle's event loop. It answers "is this connection a member?" without
+ * This node's connections and the rooms each is in, with the name, role and time it joined each
+ * room with (what the cluster-wide room state holds for it, so that it can be written there again). Used only on the verticle's event loop. It answers "is this connection a member?" without
  * a cluster round trip, and tells which rooms to leave when a connection closes.
  */
 final class LocalConnections {
@@ -27,9 +27,9 @@ final class LocalConnections {
   }
 
   /** Adds the connection to the room; false when it was already there. */
-  boolean add(String connId, Identity identity, String roomId, String name) {
+  boolean add(String connId, Identity identity, String roomId, Joined joined) {
     Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>()));
-    if (local.names.putIfAbsent(roomId, name) != null) {
+    if (local.names.putIfAbsent(roomId, joined) != null) {
       return false;
     }
     byRoom.computeIfAbsent(roomId, id -> new HashSet<>()).add(connId);
@@ -62,8 +62,21 @@ final class LocalConnections {
 
   /** The name the connection joined the room with, or null when it is not in it. */
   String nameIn(String connId, String roomId) {
+    Connection connection = connectionIn(connId, roomId, null);
+    return connection == null ? null : connection.name();
+  }
+
+  /** The connection as the room's state holds it (on {@code nodeId}), or null when it is not in the room. */
+  Connection connectionIn(String connId, String roomId, String nodeId) {
     Local local = byConn.get(connId);
-    return local == null ? null : local.names.get(roomId);
+    Joined joined = local == null ? null : local.names.get(roomId);
+    return joined == null ? null
+      : new Connection(connId, local.identity.userId(), joined.name(), joined.role(), nodeId, joined.at());
+  }
+
+  /** The connections of this node in the room. */
+  Set<String> connectionsIn(String roomId) {
+    return Set.copyOf(byRoom.getOrDefault(roomId, Set.of()));
   }
 
   Identity identityOf(String connId) {
@@ -110,6 +123,10 @@ final class LocalConnections {
     roomCount.accept(0);
   }
 
-  private record Local(Identity identity, Map<String, String> names) {
+  /** How a connection joined a room: the name and role it shows there, and when (epoch millis). */
+  record Joined(String name, String role, long at) {
+  }
+
+  private record Local(Identity identity, Map<String, Joined> names) {
   }
 }

@@ -22,7 +22,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ final class Membership {
   private final CursorCoalescer cursors;
   private final RoomRules rules;
   private final int maxRoomsPerConnection;
+  /** Rooms with joins of this node on their way to the registry, and how many. */
+  private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
              CursorCoalescer cursors, RoomRules rules, int maxRoomsPerConnection) {
@@ -64,11 +68,16 @@ final class Membership {
         + " rooms at once: leave one first");
     }
     // Joining again is idempotent: the registry keeps the first join and reports no new user.
-    boolean added = locals.add(caller.connId(), caller.identity(), roomId, request.name());
+    boolean added = locals.add(caller.connId(), caller.identity(), roomId,
+      new LocalConnections.Joined(request.name(), request.role().wire(), System.currentTimeMillis()));
     // A join again while the first is on its way waits for the same record: the room is in the
     // node → rooms record before the connection is in the room, so that a crash never hides it.
+    joinsUnderWay.merge(roomId, 1, Integer::sum);
     return registry.trackRoom(nodeId, roomId)
-      .compose(v -> registry.join(roomId, connectionOf(caller, request)))
+      .compose(v -> {
+        Connection connection = locals.connectionIn(caller.connId(), roomId, nodeId);
+        return connection == null ? Future.<RoomChange>failedFuture(leftWhileJoining(roomId)) : registry.join(roomId, connection);
+      })
       .compose(change -> {
         // One participants list serves the user-joined event, the reply and session-joined.
         JsonArray participants = change.participantsJson();
@@ -85,12 +94,8 @@ final class Membership {
       // A join that failed half-way is taken back, so that the connection is in the room or not at all.
       .recover(err -> added && locals.isIn(caller.connId(), roomId)
         ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
-        : Future.failedFuture(err));
-  }
-
-  private Connection connectionOf(Caller caller, JoinRequest request) {
-    return new Connection(caller.connId(), caller.userId(), request.name(), request.role().wire(), nodeId,
-      System.currentTimeMillis());
+        : Future.failedFuture(err))
+      .onComplete(ar -> joinsUnderWay.computeIfPresent(roomId, (r, n) -> n == 1 ? null : n - 1));
   }
 
   /**
@@ -101,7 +106,11 @@ final class Membership {
     return registry.leave(roomId, connId)
       .compose(change -> announce(roomId, Event.USER_LEFT, change))
       .compose(v -> untrackIfGone(roomId))
-      .compose(v -> Future.failedFuture(ErrorCode.CONFLICT.exception("left room '" + roomId + "' while joining it")));
+      .compose(v -> Future.failedFuture(leftWhileJoining(roomId)));
+  }
+
+  private static RuntimeException leftWhileJoining(String roomId) {
+    return ErrorCode.CONFLICT.exception("left room '" + roomId + "' while joining it");
   }
 
   /**
@@ -196,6 +205,46 @@ final class Membership {
       LOG.info("Removing the connections of node {} from {} rooms", departedNode, rooms.size());
       return leaveNode(departedNode, rooms);
     });
+  }
+
+  /**
+   * Writes this node's connections back into the rooms' cluster-wide state where it lost them: a
+   * node that died before Hazelcast had copied its entries took the only copy with it, and after a
+   * network split heals, Hazelcast keeps one side's entry of each room. A user who reappears is
+   * announced with {@code user-joined}. Runs every sweep interval.
+   */
+  Future<Void> restoreLost() {
+    List<Future<Void>> rooms = new ArrayList<>();
+    for (String roomId : locals.rooms()) {
+      if (joinsUnderWay.containsKey(roomId)) {
+        continue; // a connection being added is not missing; the next check looks again
+      }
+      rooms.add(registry.connectionIds(roomId).compose(present -> {
+        List<Future<Void>> restored = new ArrayList<>();
+        for (String connId : locals.connectionsIn(roomId)) {
+          if (!present.contains(connId)) {
+            restored.add(restore(connId, roomId));
+          }
+        }
+        return Future.join(restored).<Void>mapEmpty();
+      }));
+    }
+    return Future.join(rooms).<Void>mapEmpty()
+      .onFailure(err -> LOG.warn("Could not check this node's connections in their rooms: {}", err.toString()));
+  }
+
+  private Future<Void> restore(String connId, String roomId) {
+    Connection connection = locals.connectionIn(connId, roomId, nodeId);
+    if (connection == null) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Connection {} of user {} was missing from room {}: written back", connId, connection.userId(), roomId);
+    return registry.trackRoom(nodeId, roomId)
+      .compose(v -> registry.join(roomId, connection))
+      .compose(change -> announce(roomId, Event.USER_JOINED, change))
+      // It may have left while it was written back; the leave found nothing to remove then.
+      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture()
+        : registry.leave(roomId, connId).compose(change -> announce(roomId, Event.USER_LEFT, change)));
   }
 
   /** Publishes {@code event} (user-joined or user-left) for each user the change names. */

@@ -64,6 +64,12 @@ final class RoomRegistry {
       .map(state -> state == null ? List.of() : state.participants());
   }
 
+  /** The ids of the connections the room's state holds, wherever they are. */
+  Future<Set<String>> connectionIds(String roomId) {
+    return Future.fromCompletionStage(rooms.getAsync(roomId), context)
+      .map(state -> state == null ? Set.of() : state.connectionIds());
+  }
+
   Future<Boolean> hasMembers(String roomId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context).map(state -> state != null);
   }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -75,6 +76,10 @@ final class RoomState {
     }
     list.sort(Comparator.comparingLong(Participant::joinedAt).thenComparing(Participant::userId));
     return List.copyOf(list);
+  }
+
+  Set<String> connectionIds() {
+    return Set.copyOf(connections.keySet());
   }
 
   boolean isEmpty() {

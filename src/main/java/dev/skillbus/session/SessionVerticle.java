@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
  * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
- * 1800), {@code sweepIntervalSeconds} (how often idle rooms, and rooms still holding connections of
- * nodes that left, are looked for; default 60).
+ * 1800), {@code sweepIntervalSeconds} (how often idle rooms, rooms still holding connections of
+ * nodes that left, and this node's connections missing from their rooms are looked for; default 60).
  */
 public final class SessionVerticle extends VerticleBase {
 
@@ -50,6 +50,7 @@ public final class SessionVerticle extends VerticleBase {
   private RoomActions actions;
   private Membership membership;
   private DepartedNodes departed;
+  private long restoreTimer;
   /** This node's id, which its connections in rooms carry (see {@link Nodes}). */
   private String nodeId;
 
@@ -103,6 +104,7 @@ public final class SessionVerticle extends VerticleBase {
       }
     });
     departed.start(settings.sweepIntervalSeconds() * 1000);
+    restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -122,6 +124,7 @@ public final class SessionVerticle extends VerticleBase {
     sweeper.stop();
     actions.stop();
     departed.stop();
+    vertx.cancelTimer(restoreTimer);
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {

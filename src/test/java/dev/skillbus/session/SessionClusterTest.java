@@ -137,4 +137,26 @@ class SessionClusterTest {
         ctx.completeNow();
       })));
   }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("a connection the room's state lost (a dead node's only copy, a healed split) is written back and announced")
+  void lostConnectionRestored(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection dora = new TestConnection(survivor.vertx(), "dora", "Dora", "instructor");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    join(dora, room).await();
+    IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
+    survivor.vertx().executeBlocking(() -> rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId())))
+      .compose(v -> Eventually.holds(survivor.vertx(), 100, 10_000,
+        () -> Future.succeededFuture(probe.all(event(Event.USER_JOINED, "dora")).size() == 2)))
+      .compose(v -> join(new TestConnection(survivor.vertx(), "emil", "Emil", "learner"), room))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("dora", "emil");
+        JsonObject dorasEntry = reply.getJsonArray("participants").getJsonObject(0);
+        assertThat(dorasEntry.getString("name")).isEqualTo("Dora");
+        assertThat(dorasEntry.getString("role")).isEqualTo("instructor");
+        ctx.completeNow();
+      })));
+  }
 }
