@@ -62,8 +62,9 @@ final class LocalConnections {
 
   /** The name the connection joined the room with, or null when it is not in it. */
   String nameIn(String connId, String roomId) {
-    Connection connection = connectionIn(connId, roomId, null);
-    return connection == null ? null : connection.name();
+    Local local = byConn.get(connId);
+    Joined joined = local == null ? null : local.names.get(roomId);
+    return joined == null ? null : joined.name();
   }
 
   /** The connection as the room's state holds it (on {@code nodeId}), or null when it is not in the room. */
