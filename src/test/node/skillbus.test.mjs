@@ -17,6 +17,20 @@ const { connect, backoffDelay, tokenClaims, SkillbusError } = await import(pathT
 
 const FAST = { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3, jitter: 0.5 };
 
+/** Resolves once `condition()` holds, looking every few milliseconds. */
+async function until(condition) {
+  while (!condition()) {
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** A getToken whose calls wait until the test lets them through, each with `token`. */
+function heldTokens(token) {
+  const held = [];
+  const getToken = () => new Promise((resolve) => held.push(() => resolve(token)));
+  return { held, getToken };
+}
+
 function jwt(claims) {
   const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return part({ alg: 'HS256', typ: 'JWT' }) + '.' + part(claims) + '.sig';
@@ -78,9 +92,7 @@ class FakeServer {
   }
 
   async socketNumber(n) {
-    while (this.sockets.length < n) {
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await until(() => this.sockets.length >= n);
     return this.sockets[n - 1];
   }
 
@@ -516,5 +528,48 @@ test('a first join holds the events that come before its reply: those up to its 
   server.event('r1', 'message', 7);
   assert.deepEqual(events, ['cursor-moved', 6, 7]);
   assert.ok(!server.socket.sent.some((f) => f.address === 'session.history'), 'no gap to fill');
+  bus.close();
+});
+
+test('open() while a reconnect attempt waits for its token starts no second attempt', async () => {
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann' });
+  const tokens = heldTokens(token);
+  const bus = connect({ url: 'http://test', getToken: tokens.getToken, SockJS: server.SockJS, reconnect: FAST });
+  await until(() => tokens.held.length === 1);
+  tokens.held[0]();
+  await server.socketNumber(1);
+  server.open();
+  server.drop();
+  await until(() => tokens.held.length === 2);
+  assert.equal(bus.state, 'reconnecting');
+  bus.open();
+  tokens.held[1]();
+  await server.socketNumber(2);
+  server.open();
+  const reply = bus.emit('notes.create', {});
+  server.reply(await server.request('notes.create'), { id: 'n1' });
+  assert.deepEqual(await reply, { id: 'n1' });
+  assert.equal(server.sockets.length, 2, 'one socket for the one attempt');
+  assert.equal(bus.state, 'connected');
+  bus.close();
+});
+
+test('close() and open() while a connect waits for its token: the first attempt gives up its socket', async () => {
+  const server = new FakeServer();
+  const tokens = heldTokens(jwt({ sub: 'ann' }));
+  const bus = connect({ url: 'http://test', getToken: tokens.getToken, SockJS: server.SockJS, reconnect: FAST });
+  await until(() => tokens.held.length === 1);
+  bus.close();
+  bus.open();
+  tokens.held.forEach((release) => release());
+  await server.socketNumber(2);
+  assert.ok(server.sockets[0].closed, 'the socket of the closed attempt is closed');
+  assert.ok(!server.sockets[1].closed);
+  server.open();
+  const reply = bus.emit('notes.create', {});
+  server.reply(await server.request('notes.create'), { id: 'n1' });
+  assert.deepEqual(await reply, { id: 'n1' });
+  assert.equal(bus.state, 'connected');
   bus.close();
 });

@@ -91,6 +91,9 @@ export class SkillbusClient {
   #claims = null;
   #replyCounter = 0;
   #closedByUser = false;
+  // The connection attempt under way (from the start of #openSocket until it opens or fails), or
+  // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
+  #opening = null;
   #everConnected = false;
   #rejoined = false;
 
@@ -530,11 +533,13 @@ export class SkillbusClient {
 
   /**
    * Connects (called by {@link connect}); after `failed` or {@link close}, connects again, and while
-   * reconnecting, at once. A connected (or connecting) client stays as it is: the requests and joins
-   * in flight on its connection get their replies.
+   * reconnecting and waiting for the next attempt, at once. A connected client, and one with an
+   * attempt under way (connecting, or reconnecting while it fetches the token, loads SockJS or opens
+   * the socket), stays as it is: the requests and joins in flight get their replies, and there is
+   * never a second socket.
    */
   open() {
-    if (this.#state === 'connected' || this.#state === 'connecting') {
+    if (this.#state === 'connected' || this.#opening) {
       return;
     }
     this.#closedByUser = false;
@@ -547,6 +552,7 @@ export class SkillbusClient {
   /** Closes the connection for good: no reconnect; pending requests reject. */
   close() {
     this.#closedByUser = true;
+    this.#opening = null;
     clearTimeout(this.#timers.retry);
     this.#dropSocket();
     this.#failPending('closed by the client');
@@ -555,6 +561,8 @@ export class SkillbusClient {
   }
 
   async #openSocket() {
+    const attempt = {};
+    this.#opening = attempt;
     this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
     let socket;
     try {
@@ -565,14 +573,18 @@ export class SkillbusClient {
       }
       socket = await this.#createSocket();
     } catch (error) {
-      this.#scheduleReconnect(String(error && error.message || error));
+      if (this.#opening === attempt) {
+        this.#scheduleReconnect(String(error && error.message || error));
+      }
       return;
     }
-    if (this.#closedByUser) {
+    if (this.#opening !== attempt) {
+      // close() came meanwhile (and perhaps open(), whose attempt owns the connection now).
       socket.close();
       return;
     }
     this.#socket = socket;
+    clearTimeout(this.#timers.connect);
     this.#timers.connect = setTimeout(() => {
       this.#dropSocket();
       this.#scheduleReconnect('no connection within ' + this.#options.connectTimeoutMs + ' ms');
@@ -596,6 +608,7 @@ export class SkillbusClient {
       return;
     }
     clearTimeout(this.#timers.connect);
+    this.#opening = null;
     this.#attempt = 0;
     this.#everConnected = true;
     this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
@@ -629,6 +642,7 @@ export class SkillbusClient {
     if (this.#closedByUser) {
       return;
     }
+    this.#opening = null;
     this.#attempt += 1;
     if (this.#attempt > this.#reconnect.maxAttempts) {
       const error = connectionLost('gave up after ' + this.#reconnect.maxAttempts + ' attempts to reconnect');
