@@ -573,3 +573,21 @@ test('close() and open() while a connect waits for its token: the first attempt 
   assert.equal(bus.state, 'connected');
   bus.close();
 });
+
+test('a join with since that close() rejected leaves no since behind: the rejoin after open() goes on from the last seq', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 6);
+  server.drop();
+  const again = bus.join('r1', { since: 0 });
+  bus.close();
+  await assert.rejects(again, (e) => e.code === 503);
+  bus.open();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 6, epoch: 'e1' });
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: [], recovered: true });
+  await tick();
+  assert.deepEqual(events, [6]);
+  bus.close();
+});

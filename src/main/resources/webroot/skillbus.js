@@ -674,12 +674,15 @@ export class SkillbusClient {
 
   /**
    * Rejects the requests not sent yet and the joins waiting for an answer; a room that was never
-   * joined is forgotten, so that a later {@link open} does not join it behind its caller's back.
+   * joined is forgotten, so that a later {@link open} does not join it behind its caller's back,
+   * and a joined room forgets the `since` of a join rejected here: its rejoin goes on from the
+   * last seq delivered, not from history its caller was told it would not get.
    */
   #failWaiting(error) {
     this.#queue.splice(0).forEach((r) => this.#settle(r, error));
     for (const room of [...this.#rooms.values()]) {
       clearTimeout(room.retryTimer);
+      room.since = null;
       room.waiters.splice(0).forEach((w) => w.reject(error));
       if (!room.joined) {
         this.#rooms.delete(room.id);
