@@ -591,3 +591,16 @@ test('a join with since that close() rejected leaves no since behind: the rejoin
   assert.deepEqual(events, [6]);
   bus.close();
 });
+
+test('the events after a join reply\'s seq reach the listeners before join() resolves', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name, data, envelope) => seen.push(name + ':' + envelope.seq));
+  const joining = bus.join('r1').then((reply) => seen.push('resolved:' + reply.seq));
+  const request = await server.request('session.join');
+  server.event('r1', 'user-joined', 6); // another node's newcomer, here before the reply
+  server.reply(request, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  await joining;
+  assert.deepEqual(seen, ['user-joined:6', 'resolved:5']);
+  bus.close();
+});

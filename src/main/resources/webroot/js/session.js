@@ -10,7 +10,12 @@ const log = document.getElementById('log');
 const participantsList = document.getElementById('participants');
 
 let visitor = null;
+// The room this page shows, from the moment its join is sent: events that come after the join's
+// reply reach the listeners before join() resolves.
 let sessionId = null;
+// Where the participants shown stand in the room's history ({seq, epoch} of their event or join
+// reply): an older list, such as a join reply that resolves after later events, is not shown.
+let shownAt = null;
 const participants = new Map();
 
 prefill(form);
@@ -38,14 +43,23 @@ async function join({ session, user, name, role }) {
     showStatus(visitor.bus);
     listen(visitor.bus);
   }
+  if (sessionId !== session) {
+    sessionId = session;
+    shownAt = null;
+  }
   try {
     const reply = await visitor.bus.join(session, { name: name || undefined, role });
-    sessionId = session;
-    setParticipants(reply.participants);
+    if (sessionId !== session) {
+      return; // left, or another room joined, while this join was on its way
+    }
+    setParticipants(reply.participants, reply);
     setJoined(true);
     code.focus();
     sendActivity(true);
   } catch (error) {
+    if (sessionId === session) {
+      forgetRoom();
+    }
     fill(document.getElementById('join-error'), 'Could not join: ' + describe(error));
   }
 }
@@ -63,10 +77,7 @@ async function leave() {
 /** Leaves the room the page shows, if any, and empties the page's view of it. */
 async function leaveRoom(of) {
   const room = sessionId;
-  sessionId = null;
-  setJoined(false);
-  participants.clear();
-  renderParticipants();
+  forgetRoom();
   try {
     if (room) {
       await of.bus.leave(room);
@@ -74,6 +85,15 @@ async function leaveRoom(of) {
   } catch (error) {
     // Not left now: the room is left when the connection closes.
   }
+}
+
+/** Empties the page's view of its room (left, or its join refused). */
+function forgetRoom() {
+  sessionId = null;
+  shownAt = null;
+  setJoined(false);
+  participants.clear();
+  renderParticipants();
 }
 
 function setJoined(joined) {
@@ -90,13 +110,15 @@ function listen(bus) {
       handler(data, envelope);
     }
   };
-  bus.on('session-joined', here((data) => setParticipants(data.participants)));
+  // No session-joined: it carries the join reply's list without its seq, so it cannot tell whether
+  // later events changed the list meanwhile. The page's join has its reply; a rejoin's missed events
+  // bring the changes in order, and a rejoin whose history is gone says reset with its reply.
   bus.on('user-joined', here((data, envelope) => {
-    setParticipants(data.participants);
+    setParticipants(data.participants, envelope);
     logLine(envelope, data.name + ' joined as ' + data.role);
   }));
   bus.on('user-left', here((data, envelope) => {
-    setParticipants(data.participants);
+    setParticipants(data.participants, envelope);
     logLine(envelope, data.name + ' left');
   }));
   bus.on('message', here((data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text)));
@@ -104,6 +126,9 @@ function listen(bus) {
   bus.on('user-activity-changed', here((data) => update(data.userId, { isActive: data.isActive })));
   bus.on('reset', (info) => {
     if (info.sessionId === sessionId) {
+      if (info.reply) {
+        setParticipants(info.reply.participants, info.reply);
+      }
       fill(document.getElementById('reset-notice'),
         'Part of the room\'s history was lost on the server; the participants list is current, older events may be missing.');
     }
@@ -116,7 +141,12 @@ function logLine(envelope, ...content) {
   appendScrolled(log, item);
 }
 
-function setParticipants(list = []) {
+/** Shows the participants as of `at` (an event or a join reply), unless those shown are newer. */
+function setParticipants(list = [], { seq, epoch }) {
+  if (shownAt && shownAt.epoch === epoch && seq < shownAt.seq) {
+    return;
+  }
+  shownAt = { seq, epoch };
   participants.clear();
   for (const p of list) {
     participants.set(p.userId, p);
