@@ -11,14 +11,12 @@ import com.microsoft.playwright.options.AriaRole;
 import dev.skillbus.Skillbus;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +42,6 @@ class WebPagesBrowserTest {
   static final int HTTP_PORT = 6550;
   static final int CLUSTER_PORT = 6551;
   static final LocatorAssertions.HasAttributeOptions RESTART_WAIT = new LocatorAssertions.HasAttributeOptions().setTimeout(40_000);
-  /** A routed socket the test closes: always with a code, as Playwright for Java fails on one closed without. */
-  static final WebSocketRoute.CloseOptions CLOSED_BY_TEST = new WebSocketRoute.CloseOptions().setCode(4000).setReason("closed by the test");
 
   @RegisterExtension
   static final TestRedis REDIS = new TestRedis(6552);
@@ -200,56 +196,19 @@ class WebPagesBrowserTest {
   @DisplayName("live session: a newcomer whose user-joined comes before the page's own join reply is shown and logged")
   void newcomerBeforeTheJoinReply() {
     Page eve = chromium.open(url("/session.html?session=early-room&user=eve&name=Eve"), 1440);
-    // The node's frames to the page, from its join on, are held back, then let through with the join
-    // reply last: as when another node's user-joined overtakes the reply.
-    List<String> held = new CopyOnWriteArrayList<>();
-    AtomicBoolean holding = new AtomicBoolean();
-    List<WebSocketRoute> pages = new CopyOnWriteArrayList<>();
-    eve.routeWebSocket(u -> u.contains("/eventbus/"), ws -> {
-      pages.add(ws);
-      WebSocketRoute server = ws.connectToServer();
-      ws.onMessage(frame -> {
-        if (frame.text().contains("session.join")) {
-          holding.set(true);
-        }
-        server.send(frame.text());
-      });
-      server.onMessage(frame -> {
-        if (holding.get() && frame.text().startsWith("a")) {
-          new JsonArray(frame.text().substring(1)).forEach(message -> held.add((String) message));
-        } else {
-          ws.send(frame.text());
-        }
-      });
-    });
-    eve.reload(); // the route applies to the documents loaded after it
+    HeldFrames frames = HeldFrames.route(eve);
     button(eve, "Join").click();
-    eve.waitForCondition(() -> held.stream().anyMatch(WebPagesBrowserTest::isReply));
+    eve.waitForCondition(() -> frames.reply().isPresent());
     Page fay = sessionPage("early-room", "fay", "Fay", "learner", 1440);
-    eve.waitForCondition(() -> held.stream().anyMatch(m -> m.contains("user-joined") && m.contains("\"userId\":\"fay\"")));
-    holding.set(false);
-    held.stream().filter(m -> !isReply(m)).forEach(m -> sendSockJs(pages.get(0), m));
-    held.stream().filter(WebPagesBrowserTest::isReply).forEach(m -> sendSockJs(pages.get(0), m));
+    eve.waitForCondition(() -> frames.holdsEvent("user-joined", "userId", "fay"));
+    frames.release(message -> true);
 
     assertThat(participant(eve, "fay")).containsText("Fay");
     assertThat(participant(eve, "eve")).isVisible();
     assertThat(eve.locator("#log")).containsText("Fay joined as learner");
     assertThat(button(eve, "Leave")).isEnabled();
-    // Closed here with a code, and so is any reconnect: Playwright for Java fails on a routed socket
-    // that the page closes without one.
-    eve.routeWebSocket(u -> u.contains("/eventbus/"), ws -> ws.close(CLOSED_BY_TEST));
-    pages.get(0).close(CLOSED_BY_TEST);
+    frames.close();
     close(eve, fay);
-  }
-
-  /** A join reply: skillbus.js's reply address, with the room's participants. */
-  static boolean isReply(String message) {
-    return message.contains("skillbus.reply.") && message.contains("\"participants\"");
-  }
-
-  /** One bridge message to the page, as a SockJS frame of its own. */
-  static void sendSockJs(WebSocketRoute page, String message) {
-    page.send("a" + new JsonArray().add(message).encode());
   }
 
   @Test
@@ -488,14 +447,14 @@ class WebPagesBrowserTest {
     checkAndShoot(theirs, "official-client", 375, 1440);
 
     // The connection closes under the page: nothing can be sent until it connects again.
-    sockets.get(0).close(CLOSED_BY_TEST);
+    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
     assertThat(theirs.locator("#status")).hasAttribute("data-state", "disconnected");
     assertThat(button(theirs, "Send")).isDisabled();
     button(theirs, "Connect and join").click();
     assertThat(theirs.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(button(theirs, "Send")).isEnabled();
     // Closed here with a code: Playwright for Java fails on a routed socket that the page closes without one.
-    sockets.get(1).close(CLOSED_BY_TEST);
+    sockets.get(1).close(HeldFrames.CLOSED_BY_TEST);
     assertThat(button(theirs, "Send")).isDisabled();
     close(ours, theirs);
   }

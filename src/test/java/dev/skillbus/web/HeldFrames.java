@@ -1,0 +1,102 @@
+package dev.skillbus.web;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.WebSocketRoute;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * A page's SockJS connection to the node, routed through the test: from the page's first
+ * {@code session.join} on, the bridge messages the node sends it are held back until {@link #release},
+ * which lets the chosen ones through in their order and the join's reply after them, as when other
+ * nodes' events overtake the reply (or never reach the page).
+ */
+final class HeldFrames {
+
+  /** A routed socket the test closes: always with a code, as Playwright for Java fails on one closed without. */
+  static final WebSocketRoute.CloseOptions CLOSED_BY_TEST = new WebSocketRoute.CloseOptions().setCode(4000).setReason("closed by the test");
+  private static final Predicate<String> EVENTBUS = url -> url.contains("/eventbus/");
+
+  private final Page page;
+  private final List<JsonObject> held = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean holding = new AtomicBoolean();
+  private final List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+
+  private HeldFrames(Page page) {
+    this.page = page;
+  }
+
+  /** Routes the page's connections (the page is loaded again, as a route applies to documents loaded after it). */
+  static HeldFrames route(Page page) {
+    HeldFrames frames = new HeldFrames(page);
+    page.routeWebSocket(EVENTBUS, frames::connect);
+    page.reload();
+    return frames;
+  }
+
+  private void connect(WebSocketRoute ws) {
+    sockets.add(ws);
+    WebSocketRoute server = ws.connectToServer();
+    ws.onMessage(frame -> {
+      if (frame.text().contains("session.join")) {
+        holding.set(true);
+      }
+      server.send(frame.text());
+    });
+    server.onMessage(frame -> {
+      if (holding.get() && frame.text().startsWith("a")) {
+        new JsonArray(frame.text().substring(1)).forEach(message -> held.add(new JsonObject((String) message)));
+      } else {
+        ws.send(frame.text());
+      }
+    });
+  }
+
+  /** The bridge messages held so far, in the order the node sent them. */
+  List<JsonObject> held() {
+    return held;
+  }
+
+  /** The join's reply (on skillbus.js's reply address, with the room's participants), once held. */
+  Optional<JsonObject> reply() {
+    return held.stream().filter(HeldFrames::isJoinReply).findFirst();
+  }
+
+  /** The room event of this name held so far with the given data field, if any. */
+  boolean holdsEvent(String event, String field, String value) {
+    return held.stream().map(m -> m.getJsonObject("body"))
+      .anyMatch(b -> b != null && event.equals(b.getString("event")) && value.equals(b.getJsonObject("data", new JsonObject()).getString(field)));
+  }
+
+  /** Stops holding and lets through the held messages that {@code keep} accepts, then the join's reply. */
+  void release(Predicate<JsonObject> keep) {
+    holding.set(false);
+    held.stream().filter(m -> !isJoinReply(m) && keep.test(m)).forEach(this::send);
+    reply().ifPresent(this::send);
+  }
+
+  /** Closes the page's connection with a code, and every reconnect of it at once. */
+  void close() {
+    page.routeWebSocket(EVENTBUS, ws -> ws.close(CLOSED_BY_TEST));
+    current().close(CLOSED_BY_TEST);
+  }
+
+  private WebSocketRoute current() {
+    return sockets.get(sockets.size() - 1);
+  }
+
+  /** One bridge message to the page, as a SockJS frame of its own. */
+  private void send(JsonObject message) {
+    current().send("a" + new JsonArray().add(message.encode()).encode());
+  }
+
+  private static boolean isJoinReply(JsonObject message) {
+    return message.getString("address", "").startsWith("skillbus.reply.")
+      && message.getJsonObject("body", new JsonObject()).containsKey("participants");
+  }
+}
