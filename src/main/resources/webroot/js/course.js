@@ -11,8 +11,10 @@ let visitor = null;
 let sessionId = null;
 // The epoch of the lines shown: a line of another one means the room's history started again.
 let shownEpoch = null;
-// True while the room's history is being loaded: a reset then needs no second load.
+// True while the room's history is being loaded (see rebuild).
 let loading = false;
+// A new epoch began while loading: the load's reply may not have held its first lines.
+let loadAgain = false;
 
 prefill(generateForm);
 prefill(watchForm);
@@ -25,7 +27,7 @@ function visitorFor(user) {
     visitor.bus.on('course_generation_update', (m, envelope) => envelope.room === sessionId && logLine(m, envelope));
     visitor.bus.on('course_generation_complete', (result, envelope) => envelope.room === sessionId && completed(result));
     visitor.bus.on('session_status', (status) => status.sessionId === sessionId && showJob(status));
-    visitor.bus.on('reset', (info) => info.sessionId === sessionId && rebuild());
+    visitor.bus.on('reset', (info) => info.sessionId === sessionId && rebuild(info));
   }
   return visitor;
 }
@@ -51,11 +53,15 @@ async function watch(id) {
 /** Shows the job's status and the room's history, from its first line. */
 async function load(id) {
   loading = true;
+  loadAgain = false;
   try {
     showJob(await visitor.bus.emit('course.status', { sessionId: id }));
     await visitor.bus.join(id, { since: 0 });
   } finally {
     loading = false;
+  }
+  if (loadAgain && sessionId === id) {
+    await load(id);
   }
 }
 
@@ -63,13 +69,16 @@ async function load(id) {
  * The room's history started again, or lost lines this page missed (skillbus.js says reset): the
  * history is loaded again from its first line, and once a line of the new history comes, the
  * console holds that history instead of the old lines (see logLine). A reset that comes while
- * loading (the history no longer reaches back to the first line) is only noted: loading again
- * would give the same.
+ * loading is only noted when the history no longer reaches back to the first line (loading again
+ * would give the same); a new epoch, such as one that begins among the events the load's own reply
+ * lets through, is loaded once more when the load is done, for the lines before it.
  */
-function rebuild() {
+function rebuild({ reason }) {
   fill(resetNotice, 'The server\'s log of this generation started again or lost lines: the console shows what it holds now.');
   if (!loading) {
     run(watchForm, () => load(sessionId));
+  } else if (reason === 'epoch') {
+    loadAgain = true;
   }
 }
 

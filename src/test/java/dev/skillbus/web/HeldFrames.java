@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * A page's SockJS connection to the node, routed through the test: from the page's first
  * {@code session.join} on, the bridge messages the node sends it are held back until {@link #release},
  * which lets the chosen ones through in their order and the join's reply after them, as when other
- * nodes' events overtake the reply (or never reach the page).
+ * nodes' events overtake the reply (or never reach the page). Later joins pass.
  */
 final class HeldFrames {
 
@@ -25,6 +25,7 @@ final class HeldFrames {
   private final Page page;
   private final List<JsonObject> held = new CopyOnWriteArrayList<>();
   private final AtomicBoolean holding = new AtomicBoolean();
+  private final AtomicBoolean released = new AtomicBoolean();
   private final List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
 
   private HeldFrames(Page page) {
@@ -43,7 +44,7 @@ final class HeldFrames {
     sockets.add(ws);
     WebSocketRoute server = ws.connectToServer();
     ws.onMessage(frame -> {
-      if (frame.text().contains("session.join")) {
+      if (!released.get() && frame.text().contains("session.join")) {
         holding.set(true);
       }
       server.send(frame.text());
@@ -67,14 +68,29 @@ final class HeldFrames {
     return held.stream().filter(HeldFrames::isJoinReply).findFirst();
   }
 
-  /** The room event of this name held so far with the given data field, if any. */
+  /** The room events held so far (the envelopes: event, room, seq, epoch, data), in order. */
+  List<JsonObject> events() {
+    return held.stream().filter(HeldFrames::isRoomEvent).map(m -> m.getJsonObject("body")).toList();
+  }
+
+  /** Whether a held room event is this event with this value in its data. */
   boolean holdsEvent(String event, String field, String value) {
-    return held.stream().map(m -> m.getJsonObject("body"))
-      .anyMatch(b -> b != null && event.equals(b.getString("event")) && value.equals(b.getJsonObject("data", new JsonObject()).getString(field)));
+    return events().stream().anyMatch(e -> event.equals(e.getString("event"))
+      && value.equals(e.getJsonObject("data", new JsonObject()).getValue(field)));
+  }
+
+  /** A message's room event if it is a durable one (with a seq). */
+  static Optional<JsonObject> durableEvent(JsonObject message) {
+    return Optional.of(message).filter(HeldFrames::isRoomEvent).map(m -> m.getJsonObject("body")).filter(e -> e.containsKey("seq"));
+  }
+
+  private static boolean isRoomEvent(JsonObject message) {
+    return message.getString("address", "").startsWith("room.") && message.getValue("body") instanceof JsonObject;
   }
 
   /** Stops holding and lets through the held messages that {@code keep} accepts, then the join's reply. */
   void release(Predicate<JsonObject> keep) {
+    released.set(true);
     holding.set(false);
     held.stream().filter(m -> !isJoinReply(m) && keep.test(m)).forEach(this::send);
     reply().ifPresent(this::send);

@@ -9,11 +9,15 @@ import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.skillbus.Skillbus;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Outbound;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -345,14 +349,20 @@ class WebPagesBrowserTest {
     close(gia, hal);
   }
 
+  /** A course page on which {@code user} generates a course on {@code topic}, once its first line shows. */
+  static Page generating(String user, String topic) {
+    Page page = chromium.open(url("/course.html?user=" + user), 1440);
+    field(page, "Topic").fill(topic);
+    button(page, "Generate").click();
+    assertThat(page.locator("#console li").first()).isVisible();
+    return page;
+  }
+
   @Test
   @Order(5)
   @DisplayName("course generator: when the room's history starts again mid-run, the console is rebuilt from the new history, not appended to")
   void courseRebuiltAfterReset() throws Exception {
-    Page kai = chromium.open(url("/course.html?user=kai"), 1440);
-    field(kai, "Topic").fill("Garbage collection");
-    button(kai, "Generate").click();
-    assertThat(kai.locator("#console li").first()).isVisible();
+    Page kai = generating("kai", "Garbage collection");
     String sessionId = kai.locator("#share code").textContent();
     forgetHistory(sessionId);
     LocatorAssertions.ContainsTextOptions untilDone = new LocatorAssertions.ContainsTextOptions().setTimeout(30_000);
@@ -367,6 +377,46 @@ class WebPagesBrowserTest {
     assertThat(kai.locator("#progress")).hasAttribute("value", "100");
     assertThat(kai.locator("#reset-notice")).containsText("started again");
     close(kai, lou);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("course generator: a new epoch that begins while the page loads the log is loaded again, from its first line")
+  void courseEpochWhileLoading() throws Exception {
+    Page mia = generating("mia", "Lock-free queues");
+    assertThat(mia.locator("#job-status")).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+    String sessionId = mia.locator("#share code").textContent();
+
+    Page ned = chromium.open(url("/course.html?user=ned&session=" + sessionId), 1440);
+    HeldFrames frames = HeldFrames.route(ned);
+    button(ned, "Watch").click();
+    ned.waitForCondition(() -> frames.reply().isPresent());
+    String oldEpoch = frames.reply().get().getJsonObject("body").getString("epoch");
+    // While the page's join reply is on its way, the room's history is lost and starts again.
+    forgetHistory(sessionId);
+    for (int line = 1; line <= 3; line++) {
+      logToRoom(sessionId, "Line " + line + " of the new epoch");
+    }
+    ned.waitForCondition(() -> frames.events().stream().filter(e -> e.containsKey("seq") && !oldEpoch.equals(e.getString("epoch"))).count() == 3);
+    // The page gets the new epoch's events after its first line only (as when its registration on the
+    // room took effect late), then its join reply: the new epoch begins while the page loads.
+    frames.release(m -> HeldFrames.durableEvent(m).map(e -> !oldEpoch.equals(e.getString("epoch")) && e.getLong("seq") > 1).orElse(true));
+
+    String[] newEpoch = {"Line 1 of the new epoch", "Line 2 of the new epoch", "Line 3 of the new epoch"};
+    for (Page page : List.of(mia, ned)) {
+      assertThat(page.locator("#console li")).containsText(newEpoch);
+      assertThat(page.locator("#console li")).hasCount(newEpoch.length);
+    }
+    assertThat(ned.locator("#reset-notice")).containsText("started again");
+    frames.close();
+    close(mia, ned);
+  }
+
+  /** Appends a log line to a course session's room and publishes it, as its generation job does. */
+  static void logToRoom(String roomId, String message) throws Exception {
+    JsonObject line = new JsonObject().put("type", "log").put("message", message).put("timestamp", Instant.now().toString());
+    JsonObject envelope = Servers.await(node.stores().history().append(roomId, Event.COURSE_GENERATION_UPDATE, line));
+    Outbound.publish(node.node().vertx().eventBus(), Address.room(roomId), envelope);
   }
 
   /** Deletes a room's history from the store, as an evicted or flushed Redis does: the room starts a new epoch. */
