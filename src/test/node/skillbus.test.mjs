@@ -604,3 +604,31 @@ test('the events after a join reply\'s seq reach the listeners before join() res
   assert.deepEqual(seen, ['user-joined:6', 'resolved:5']);
   bus.close();
 });
+
+test('join() without since while a join of the room is on its way sends nothing more and resolves with that reply', async () => {
+  const { server, bus } = await connected();
+  const first = bus.join('r1');
+  const request = await server.request('session.join');
+  const second = bus.join('r1');
+  await tick();
+  server.reply(request, { sessionId: 'r1', participants: [], seq: 3, epoch: 'e1' });
+  assert.deepEqual([(await first).seq, (await second).seq], [3, 3]);
+  await tick();
+  assert.equal(server.socket.sent.filter((f) => f.address === 'session.join').length, 1);
+  bus.close();
+});
+
+test('join() with since on a joined room delivers every event after since again, those delivered already included', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 6);
+  const from = server.socket.sent.length;
+  const again = bus.join('r1', { since: 4 });
+  const join = await server.request('session.join', from);
+  assert.deepEqual(join.body, { sessionId: 'r1', since: 4, epoch: 'e1' });
+  const missed = [5, 6].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} }));
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed, recovered: true });
+  await again;
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, [6, 5, 6, 7]);
+  bus.close();
+});

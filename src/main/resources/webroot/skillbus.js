@@ -10,7 +10,8 @@
  * It speaks the Vert.x event-bus bridge protocol over SockJS (or a plain WebSocket), sends the
  * bearer token on every frame, reconnects with exponential backoff and jitter, and after a
  * reconnect registers its addresses again and rejoins its rooms with `since`, so that every
- * durable event (one with a `seq`) is delivered once, in order, even across a gap.
+ * durable event (one with a `seq`) is delivered once, in order, even across a gap (unless the page
+ * asks for events again: a join with `since`, see join()).
  */
 
 /** Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout). */
@@ -307,9 +308,12 @@ export class SkillbusClient {
   /**
    * Joins a session room: registers on `room.<id>`, sends `session.join` and resolves with its reply
    * ({sessionId, participants, seq, epoch, …}). From then on the room's events reach the listeners,
-   * each durable one once and in seq order. `options.since` (e.g. 0) also delivers the room's
-   * history after that seq first, as a late joiner of a course generation wants; `name`, `role`
-   * are passed on. After a reconnect the room is rejoined by itself.
+   * each durable one once and in seq order; those after the reply's seq that came before it reach
+   * them before this resolves. `options.since` (e.g. 0) also delivers the room's history after that
+   * seq first, as a late joiner of a course generation wants, and on a room already joined delivers
+   * those events again; `name`, `role` are passed on. A join() without since while a join of the
+   * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
+   * the room is rejoined by itself.
    */
   join(sessionId, options = {}) {
     if (!this.#mayConnect()) {
