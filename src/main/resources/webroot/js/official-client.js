@@ -8,6 +8,9 @@ const sendButton = chat.querySelector('button');
 const status = document.getElementById('status');
 let eb = null;
 let sessionId = null;
+// The official client never fails a reply handler when its connection closes: the page keeps the
+// rejects of each connection's requests still waiting for a reply, to reject them then.
+const unanswered = new WeakMap();
 
 prefill(form);
 if (typeof window.EventBus !== 'function') {
@@ -21,10 +24,29 @@ function setStatus(state, text) {
   fill(status, el('span', {}, text));
 }
 
-/** The official client's callback style, as a Promise of the reply body. */
+/** The official client's callback style, as a Promise of the reply body; rejected with 503 if the connection closes first. */
 function request(address, body) {
-  return new Promise((resolve, reject) => eb.send(address, body, {}, (err, reply) =>
-    err ? reject(Object.assign(new Error(err.message), { code: err.failureCode })) : resolve(reply.body)));
+  const bus = eb;
+  return new Promise((resolve, reject) => {
+    const waiting = unanswered.get(bus);
+    bus.send(address, body, {}, (err, reply) => {
+      waiting.delete(reject);
+      if (err) {
+        reject(Object.assign(new Error(err.message), { code: err.failureCode }));
+      } else {
+        resolve(reply.body);
+      }
+    });
+    waiting.add(reject);
+  });
+}
+
+/** Rejects what a closed connection's requests still wait for: they may or may not have been applied. */
+function failUnanswered(bus) {
+  const waiting = unanswered.get(bus);
+  const lost = Object.assign(new Error('the connection closed before the reply; it may have been applied'), { code: 503 });
+  waiting.forEach((reject) => reject(lost));
+  waiting.clear();
 }
 
 function showParticipants(list) {
@@ -59,9 +81,11 @@ form.addEventListener('submit', async (e) => {
     setStatus('connecting', 'Connecting…');
     const bus = new window.EventBus('/eventbus');
     eb = bus;
+    unanswered.set(bus, new Set());
     bus.defaultHeaders = { authorization: 'Bearer ' + token };
     // Only this page's current connection speaks here: the one it replaced closes later.
     bus.onclose = () => {
+      failUnanswered(bus);
       if (bus === eb) {
         setStatus('disconnected', 'Not connected');
         sendButton.disabled = true;

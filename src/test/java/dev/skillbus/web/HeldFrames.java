@@ -12,9 +12,10 @@ import java.util.function.Predicate;
 
 /**
  * A page's SockJS connection to the node, routed through the test: from the page's first
- * {@code session.join} on, the bridge messages the node sends it are held back until {@link #release},
- * which lets the chosen ones through in their order and the join's reply after them, as when other
- * nodes' events overtake the reply (or never reach the page). Later joins pass.
+ * {@code session.join} (or another request) on, the bridge messages the node sends it are held back
+ * until {@link #release}, which lets the chosen ones through in their order and the join's reply
+ * after them, as when other nodes' events overtake the reply (or never reach the page). Later
+ * requests pass.
  */
 final class HeldFrames {
 
@@ -23,18 +24,28 @@ final class HeldFrames {
   private static final Predicate<String> EVENTBUS = url -> url.contains("/eventbus/");
 
   private final Page page;
+  private final String from;
   private final List<JsonObject> held = new CopyOnWriteArrayList<>();
   private final AtomicBoolean holding = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
   private final List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
 
-  private HeldFrames(Page page) {
+  private HeldFrames(Page page, String from) {
     this.page = page;
+    this.from = from;
   }
 
-  /** Routes the page's connections (the page is loaded again, as a route applies to documents loaded after it). */
+  /** Routes the page's connections, holding from its first join. */
   static HeldFrames route(Page page) {
-    HeldFrames frames = new HeldFrames(page);
+    return route(page, "session.join");
+  }
+
+  /**
+   * Routes the page's connections, holding from its first request to {@code address} (the page is
+   * loaded again, as a route applies to documents loaded after it).
+   */
+  static HeldFrames route(Page page, String address) {
+    HeldFrames frames = new HeldFrames(page, address);
     page.routeWebSocket(EVENTBUS, frames::connect);
     page.reload();
     return frames;
@@ -44,7 +55,7 @@ final class HeldFrames {
     sockets.add(ws);
     WebSocketRoute server = ws.connectToServer();
     ws.onMessage(frame -> {
-      if (!released.get() && frame.text().contains("session.join")) {
+      if (!released.get() && isRequestTo(frame.text())) {
         holding.set(true);
       }
       server.send(frame.text());
@@ -56,6 +67,12 @@ final class HeldFrames {
         ws.send(frame.text());
       }
     });
+  }
+
+  /** Whether a SockJS frame of the page (a JSON array of bridge messages) sends to the address held from. */
+  private boolean isRequestTo(String frame) {
+    return frame.startsWith("[") && new JsonArray(frame).stream()
+      .anyMatch(message -> from.equals(new JsonObject((String) message).getString("address")));
   }
 
   /** The bridge messages held so far, in the order the node sent them. */

@@ -511,6 +511,24 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(7)
+  @DisplayName("official client: a message in flight when the connection closes fails with an error, and its text stays")
+  void officialClientSendInFlightAtClose() {
+    Page page = chromium.open(url("/official-client.html?session=cut-room&user=pia"), 1440);
+    HeldFrames frames = HeldFrames.route(page, "session.message");
+    button(page, "Connect and join").click();
+    assertThat(button(page, "Send")).isEnabled();
+    field(page, "Message").fill("lost in the close");
+    button(page, "Send").click();
+    page.waitForCondition(() -> !frames.held().isEmpty()); // the node has it: its reply is held back
+    frames.close();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "disconnected");
+    assertThat(page.locator("#chat-form .error")).containsText("503");
+    assertThat(field(page, "Message")).hasValue("lost in the close");
+    close(page);
+  }
+
+  @Test
+  @Order(7)
   @DisplayName("status: Retry keeps the keyboard focus while it tries again, and gives it to the status once connected")
   void retryKeepsFocus() {
     Page page = chromium.open(url("/session.html?attempts=1&session=retry-room&user=rex"), 1440);
