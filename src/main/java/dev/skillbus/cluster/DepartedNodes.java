@@ -44,17 +44,22 @@ public final class DepartedNodes {
   private final HazelcastInstance hazelcast;
   private final String part;
   private final Records records;
+  private final Runnable cleaned;
   private final Set<String> cleaning = new HashSet<>();
   private UUID listener;
   private long timer = -1;
 
-  /** {@code part} names the records in logs ("rooms", "course jobs"). */
-  public DepartedNodes(Vertx vertx, HazelcastInstance hazelcast, String part, Records records) {
+  /**
+   * {@code part} names the records in logs ("rooms", "course jobs"); {@code cleaned} is told of each
+   * node cleaned up after.
+   */
+  public DepartedNodes(Vertx vertx, HazelcastInstance hazelcast, String part, Records records, Runnable cleaned) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.hazelcast = hazelcast;
     this.part = part;
     this.records = records;
+    this.cleaned = cleaned;
   }
 
   /** Listens for nodes leaving, and checks the records every {@code checkMs}. */
@@ -95,6 +100,7 @@ public final class DepartedNodes {
     LOG.info("Node {} left the cluster: cleaning up its {}", nodeId, part);
     return records.cleanUp(nodeId)
       .onComplete(ar -> cleaning.remove(nodeId))
+      .onSuccess(v -> cleaned.run())
       .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err));
   }
 

@@ -94,7 +94,8 @@ public final class CourseVerticle extends VerticleBase {
 
   /** The oldest node ends a dead node's jobs; a node out of the cluster stops working on its own. */
   private void watchCluster(JobRegistry registry, CourseSettings settings) {
-    departed = new DepartedNodes(vertx, hazelcast, "course jobs", new NodeLoss(registry, jobs));
+    departed = new DepartedNodes(vertx, hazelcast, "course jobs", new NodeLoss(registry, jobs),
+      () -> metrics.clusterRepair("departed_node_jobs"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleState.SHUTTING_DOWN) {

@@ -117,6 +117,15 @@ public final class Metrics {
     registry.counter("skillbus.generation.jobs", "status", status).increment();
   }
 
+  /**
+   * A repair of the cluster's shared state done by this node: {@code departed_node_rooms} and
+   * {@code departed_node_jobs} (the rooms or course jobs of a node that left, cleaned up),
+   * {@code restored_connection} (one of its connections written back into a room's state).
+   */
+  public void clusterRepair(String kind) {
+    registry.counter("skillbus.cluster.repairs", "kind", kind).increment();
+  }
+
   /** The number of rooms with a member on this node, told by the session part when it changes. */
   public void roomsOnNode(int count) {
     rooms.set(count);

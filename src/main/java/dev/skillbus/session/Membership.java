@@ -44,11 +44,12 @@ final class Membership {
   private final CursorCoalescer cursors;
   private final RoomRules rules;
   private final int maxRoomsPerConnection;
+  private final Runnable restored;
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
-             CursorCoalescer cursors, RoomRules rules, int maxRoomsPerConnection) {
+             CursorCoalescer cursors, RoomRules rules, int maxRoomsPerConnection, Runnable restored) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.events = events;
@@ -56,6 +57,7 @@ final class Membership {
     this.cursors = cursors;
     this.rules = rules;
     this.maxRoomsPerConnection = maxRoomsPerConnection;
+    this.restored = restored;
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -241,7 +243,10 @@ final class Membership {
     LOG.info("Connection {} of user {} was missing from room {}: written back", connId, connection.userId(), roomId);
     return registry.trackRoom(nodeId, roomId)
       .compose(v -> registry.join(roomId, connection))
-      .compose(change -> announce(roomId, Event.USER_JOINED, change))
+      .compose(change -> {
+        restored.run();
+        return announce(roomId, Event.USER_JOINED, change);
+      })
       // It may have left while it was written back; the leave found nothing to remove then.
       .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture()
         : registry.leave(roomId, connId).compose(change -> announce(roomId, Event.USER_LEFT, change)));

@@ -77,7 +77,7 @@ public final class SessionVerticle extends VerticleBase {
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
     membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules,
-      settings.maxRoomsPerConnection());
+      settings.maxRoomsPerConnection(), () -> metrics.clusterRepair("restored_connection"));
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
@@ -102,7 +102,7 @@ public final class SessionVerticle extends VerticleBase {
       public Future<Void> cleanUp(String departedNode) {
         return membership.cleanUpAfter(departedNode);
       }
-    });
+    }, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
     restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
     sweeper.start(settings.sweepIntervalSeconds());

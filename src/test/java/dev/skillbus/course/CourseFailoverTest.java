@@ -3,11 +3,14 @@ package dev.skillbus.course;
 import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
 import dev.skillbus.Skillbus;
 import dev.skillbus.course.CourseClient.Rest;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
-import com.hazelcast.map.IMap;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -134,6 +137,8 @@ class CourseFailoverTest {
     // What a node that died while nobody listened leaves behind: its jobs recorded under a node
     // id no member has. The job is moved there from the node running it.
     IMap<String, HashMap<String, String>> nodeJobs = node.node().hazelcast().getMap(JobRegistry.NODE_JOBS);
+    Counter cleanups = node.node().metrics().registry().counter("skillbus.cluster.repairs", "kind", "departed_node_jobs");
+    double cleanedBefore = cleanups.count();
     await(node.node().vertx().executeBlocking(() -> nodeJobs.put("departed-node", nodeJobs.remove(node.node().nodeId()))));
 
     List<JsonObject> events = starter.untilComplete(sessionId);
@@ -142,6 +147,8 @@ class CourseFailoverTest {
     assertThat(complete.getString("error")).isEqualTo(NodeLoss.MESSAGE);
     assertThat(starter.status(sessionId).getString("status")).isEqualTo("failed");
     assertThat(nodeJobs.containsKey("departed-node")).as("the record goes once its jobs ended").isFalse();
+    Eventually.holds(node.node().vertx(), 50, 5_000, () -> Future.succeededFuture(cleanups.count() == cleanedBefore + 1))
+      .await(10, TimeUnit.SECONDS);
     starter.close();
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
 import dev.skillbus.ClusterNode;
+import dev.skillbus.auth.RoomRules;
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Inbound;
@@ -37,10 +39,12 @@ class SessionClusterTest {
   private static final Nodes NODES = new Nodes("session-cluster-test", 5840);
   /** The node that stays up in every test; each test starts the node it stops or kills. */
   private static ClusterNode survivor;
+  private static Metrics survivorMetrics;
 
   @BeforeAll
   static void startSurvivor() {
-    survivor = startWithSessions();
+    survivorMetrics = Metrics.create();
+    survivor = startWithSessions(survivorMetrics);
   }
 
   @AfterAll
@@ -49,14 +53,23 @@ class SessionClusterTest {
   }
 
   private static ClusterNode startWithSessions() {
+    return startWithSessions(Metrics.create());
+  }
+
+  private static ClusterNode startWithSessions(Metrics metrics) {
     ClusterNode node = NODES.start().await();
-    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600)),
+    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), new InMemoryRoomHistory(100, 3600), metrics, RoomRules.open()),
       new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 1))).await();
     return node;
   }
 
   private static Future<JsonObject> join(TestConnection conn, String room) {
     return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
+  }
+
+  /** The survivor's {@code skillbus_cluster_repairs_total} of one kind. */
+  private static double repairs(String kind) {
+    return survivorMetrics.registry().counter("skillbus.cluster.repairs", "kind", kind).count();
   }
 
   private static Iterable<String> userIds(JsonArray participants) {
@@ -121,6 +134,7 @@ class SessionClusterTest {
     // its connection in the room and the room in its record, under a node id no member has.
     IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
     MultiMap<String, String> nodeRooms = survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    double cleanedBefore = repairs("departed_node_rooms");
     Connection ghost = new Connection("ghost-conn", "ghost", "Ghost", "learner", "departed-node", System.currentTimeMillis());
     survivor.vertx().executeBlocking(() -> {
       rooms.executeOnKey(room, new RoomProcessors.Join(ghost));
@@ -129,7 +143,8 @@ class SessionClusterTest {
       .onComplete(ctx.succeeding(left -> ctx.verify(() ->
         assertThat(userIds(left.body().getJsonObject("data").getJsonArray("participants"))).containsExactly("bob"))))
       .compose(left -> Eventually.holds(survivor.vertx(), 100, 10_000,
-        () -> survivor.vertx().executeBlocking(() -> !nodeRooms.containsKey("departed-node"))))
+        () -> survivor.vertx().executeBlocking(() -> !nodeRooms.containsKey("departed-node")
+          && repairs("departed_node_rooms") == cleanedBefore + 1)))
       .compose(v -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
@@ -146,12 +161,14 @@ class SessionClusterTest {
     TestConnection dora = new TestConnection(survivor.vertx(), "dora", "Dora", "instructor");
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
     join(dora, room).await();
+    double restoredBefore = repairs("restored_connection");
     IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
     survivor.vertx().executeBlocking(() -> rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId())))
       .compose(v -> Eventually.holds(survivor.vertx(), 100, 10_000,
         () -> Future.succeededFuture(probe.all(event(Event.USER_JOINED, "dora")).size() == 2)))
       .compose(v -> join(new TestConnection(survivor.vertx(), "emil", "Emil", "learner"), room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(repairs("restored_connection")).isEqualTo(restoredBefore + 1);
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("dora", "emil");
         JsonObject dorasEntry = reply.getJsonArray("participants").getJsonObject(0);
         assertThat(dorasEntry.getString("name")).isEqualTo("Dora");
