@@ -31,7 +31,6 @@ final class BridgeConnection {
   private final SocketIdentity identity;
   private final long openedAt = System.currentTimeMillis();
   private long lastSeen = System.nanoTime();
-  private long bytesWhileFull;
   private boolean announced;
   private String closeReason;
   private boolean closed;
@@ -65,20 +64,25 @@ final class BridgeConnection {
   }
 
   /**
-   * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client that
-   * stays behind by more than {@code slowSocketMaxBytes} of durable frames is closed (it recovers
-   * what it missed by rejoining).
+   * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client whose
+   * socket is more than {@code slowSocketMaxBytes} behind when a durable frame comes is closed (it
+   * recovers what it missed by rejoining).
    */
   void deliver(OutFrame frame, boolean isVolatile) {
-    if (mayWrite(isVolatile, frame.json().length())) {
-      socket.write(frame);
-      bridge.metrics().frameOut();
+    if (closed || !socket.writable() && (isVolatile || tooSlow())) {
+      return;
     }
+    socket.write(frame);
+    bridge.metrics().frameOut();
   }
 
-  /** Writes a frame meant for this connection only (a reply, an error). */
+  /**
+   * Writes a frame meant for this connection only (a reply, an error). Replies never close the
+   * socket: the client paces them with its requests, and a reply as large as a join's missed
+   * events must reach a client that rejoins several rooms at once.
+   */
   void deliver(Buffer frame) {
-    if (mayWrite(false, frame.length())) {
+    if (!closed) {
       OutFrame out = new OutFrame(frame);
       socket.reply(out);
       out.release();
@@ -86,23 +90,11 @@ final class BridgeConnection {
     }
   }
 
-  /** Counts the bytes of durable frames written while the socket is full, until it drains. */
-  private boolean mayWrite(boolean isVolatile, int bytes) {
-    if (closed) {
+  private boolean tooSlow() {
+    if (socket.bytesBehind() <= bridge.settings().slowSocketMaxBytes()) {
       return false;
     }
-    if (socket.writable()) {
-      bytesWhileFull = 0;
-      return true;
-    }
-    if (isVolatile) {
-      return false;
-    }
-    bytesWhileFull += bytes;
-    if (bytesWhileFull > bridge.settings().slowSocketMaxBytes()) {
-      close(4008, "client too slow");
-      return false;
-    }
+    close(4008, "client too slow");
     return true;
   }
 

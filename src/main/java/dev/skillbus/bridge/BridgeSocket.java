@@ -30,5 +30,8 @@ interface BridgeSocket {
   /** False while the client is not reading fast enough for the socket's buffer to drain. */
   boolean writable();
 
+  /** How many bytes must drain before the socket is writable again (0 while it is). */
+  long bytesBehind();
+
   void close(int code, String reason);
 }

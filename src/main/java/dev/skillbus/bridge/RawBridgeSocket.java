@@ -341,6 +341,11 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     return ctx.channel().isWritable();
   }
 
+  @Override
+  public long bytesBehind() {
+    return ctx.channel().bytesBeforeWritable();
+  }
+
   /**
    * Sends a close frame and closes the TCP connection once the client answers it, or after
    * {@link #CLOSING_TIMEOUT_MS} (a client that stopped reading never answers).

@@ -58,6 +58,11 @@ final class SockJsBridgeSocket implements BridgeSocket {
   }
 
   @Override
+  public long bytesBehind() {
+    return writable() ? 0 : Math.max(1, unsentBytes - MAX_UNSENT_BYTES);
+  }
+
+  @Override
   public void close(int code, String reason) {
     socket.close(code, reason);
   }

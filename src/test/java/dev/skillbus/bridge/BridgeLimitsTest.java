@@ -3,9 +3,13 @@ package dev.skillbus.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.ClusterNode;
+import dev.skillbus.auth.RoomRules;
+import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,9 +18,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -33,6 +41,7 @@ class BridgeLimitsTest {
   static Vertx vertx;
   static int port;
   static String deployment;
+  static final Metrics metrics = Metrics.create();
   static final long PING_TIMEOUT_MS = 800;
 
   @BeforeAll
@@ -40,7 +49,7 @@ class BridgeLimitsTest {
     node = ClusterNode.start(new JsonObject().put("name", "limits-test").put("port", 5971)
       .put("members", new JsonArray().add("127.0.0.1:5971"))).await(60, TimeUnit.SECONDS);
     vertx = node.vertx();
-    BridgeVerticle bridge = new BridgeVerticle();
+    BridgeVerticle bridge = new BridgeVerticle(metrics, RoomRules.open(), List::of);
     JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
       .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
       .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024)
@@ -123,10 +132,53 @@ class BridgeLimitsTest {
   }
 
   @Test
+  @DisplayName("replies never close a client, however far behind they put it: it asked for them")
+  void largeRepliesDoNotCountAsSlow() throws Exception {
+    // The session service's place, answering each history read with 200 KB.
+    JsonObject page = new JsonObject().put("events", new JsonArray().add("h".repeat(200_000)));
+    var history = vertx.eventBus().<JsonObject>localConsumer(Inbound.SESSION_HISTORY.address(), m -> m.reply(page));
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(1024 * 1024).setMaxMessageSize(1024 * 1024));
+    try {
+      await(history.completion());
+      WebSocket socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket")));
+      String token = await(BridgeClient.token(vertx, port, "reader", "Reader", "learner"));
+      int requests = 60;
+      Promise<Void> allAnswered = Promise.promise();
+      int[] answered = {0};
+      socket.textMessageHandler(text -> {
+        if (text.contains("\"hist-") && ++answered[0] == requests) {
+          allAnswered.complete();
+        }
+      });
+      socket.pause();
+      double framesOutBefore = framesOut();
+      // 12 MB of replies: far past the kernel's buffers and the 256 KB bound while it does not read.
+      for (int i = 0; i < requests; i++) {
+        socket.writeTextMessage(new JsonObject().put("type", "send").put("address", Inbound.SESSION_HISTORY.address())
+          .put("replyAddress", "hist-" + i).put("body", new JsonObject().put("sessionId", "r").put("since", 0))
+          .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
+      }
+      // Every reply written while it still does not read; then it reads them all.
+      Eventually.holds(vertx, 20, 10_000, () -> Future.succeededFuture(framesOut() >= framesOutBefore + requests)).await();
+      socket.resume();
+      await(allAnswered.future());
+    } finally {
+      history.unregister();
+      client.close();
+    }
+  }
+
+  @Test
   @DisplayName("closes a SockJS WebSocket client that stops reading too")
   void slowSockJsConsumer() throws Exception {
     assertClosedWhenItStopsReading("/eventbus/000/slowsession/websocket", frame -> new JsonArray().add(frame).encode(),
       BridgeLimitsTest::floodUntilClosed);
+  }
+
+  static double framesOut() {
+    return metrics.registry().find("skillbus.messages.out").functionCounter().count();
   }
 
   /** Publishes one event of 4 KB to the room per tick (whatever a transport queues per turn is written out each time). */
