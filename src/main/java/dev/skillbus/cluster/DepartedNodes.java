@@ -66,6 +66,8 @@ public final class DepartedNodes {
   public void start(long checkMs) {
     listener = hazelcast.getCluster().addMembershipListener(new Departures());
     timer = vertx.setPeriodic(checkMs, id -> check());
+    // Nodes that left while no part of this node listened yet, if this one is the oldest now.
+    check();
   }
 
   /** Stops listening and checking; a cleanup under way runs to its end. */
@@ -118,6 +120,8 @@ public final class DepartedNodes {
       context.runOnContext(v -> {
         if (Nodes.isOldest(hazelcast)) {
           cleanUp(departed);
+          // This node may have become the oldest with this departure: what the one before it left undone.
+          check();
         }
       });
     }

@@ -217,6 +217,7 @@ final class Membership {
    */
   Future<Void> restoreLost() {
     List<Future<Void>> rooms = new ArrayList<>();
+    rooms.add(restoreRecord());
     for (String roomId : locals.rooms()) {
       if (joinsUnderWay.containsKey(roomId)) {
         continue; // a connection being added is not missing; the next check looks again
@@ -233,6 +234,21 @@ final class Membership {
     }
     return Future.join(rooms).<Void>mapEmpty()
       .onFailure(err -> LOG.warn("Could not check this node's connections in their rooms: {}", err.toString()));
+  }
+
+  /** Writes back the node → rooms record of the rooms where this node has connections and the record lost them. */
+  private Future<Void> restoreRecord() {
+    return registry.roomsOf(nodeId).compose(recorded -> {
+      List<Future<Void>> written = new ArrayList<>();
+      for (String roomId : locals.rooms()) {
+        if (!recorded.contains(roomId) && !joinsUnderWay.containsKey(roomId)) {
+          LOG.info("Room {} was missing from the record of node {}: written back", roomId, nodeId);
+          // Its last connection may leave meanwhile: then the record goes again.
+          written.add(registry.recordRoom(nodeId, roomId).compose(v -> untrackIfGone(roomId)));
+        }
+      }
+      return Future.join(written).<Void>mapEmpty();
+    });
   }
 
   private Future<Void> restore(String connId, String roomId) {

@@ -98,6 +98,11 @@ final class RoomRegistry {
       .onFailure(e -> tracked.remove(r)));
   }
 
+  /** Writes the room into the node's record again, whatever this node believes it wrote. */
+  Future<Void> recordRoom(String nodeId, String roomId) {
+    return context.executeBlocking(() -> nodeRooms.put(nodeId, roomId), true).mapEmpty();
+  }
+
   /** Notes that {@code nodeId} has no connections left in the room. */
   Future<Void> untrackRoom(String nodeId, String roomId) {
     tracked.remove(roomId);

@@ -163,9 +163,15 @@ class SessionClusterTest {
     join(dora, room).await();
     double restoredBefore = repairs("restored_connection");
     IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
-    survivor.vertx().executeBlocking(() -> rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId())))
+    MultiMap<String, String> nodeRooms = survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    String nodeId = dev.skillbus.cluster.Nodes.localId(survivor.hazelcast());
+    survivor.vertx().executeBlocking(() -> {
+      rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId()));
+      return nodeRooms.remove(nodeId, room);
+    })
       .compose(v -> Eventually.holds(survivor.vertx(), 100, 10_000,
-        () -> Future.succeededFuture(probe.all(event(Event.USER_JOINED, "dora")).size() == 2)))
+        () -> survivor.vertx().executeBlocking(() -> probe.all(event(Event.USER_JOINED, "dora")).size() == 2
+          && nodeRooms.containsEntry(nodeId, room))))
       .compose(v -> join(new TestConnection(survivor.vertx(), "emil", "Emil", "learner"), room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(repairs("restored_connection")).isEqualTo(restoredBefore + 1);
