@@ -44,7 +44,8 @@ record FrameHead(String type, String address, String replyAddress) {
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME && (type == null || address == null || replyAddress == null)) {
         String name = parser.currentName();
-        if (parser.nextToken() == JsonToken.VALUE_STRING) {
+        // Only strings short enough to answer on are read: a long one is never turned into a String.
+        if (parser.nextToken() == JsonToken.VALUE_STRING && parser.getTextLength() <= MAX_REPLY_ADDRESS) {
           switch (name) {
             case "type" -> type = parser.getText();
             case "address" -> address = parser.getText();
@@ -66,10 +67,14 @@ record FrameHead(String type, String address, String replyAddress) {
    * registers (the official client reports errors there); null for the socket-wide error.
    */
   String answerAddress() {
-    if (replyAddress != null && replyAddress.length() <= MAX_REPLY_ADDRESS) {
+    if (usable(replyAddress)) {
       return replyAddress;
     }
-    return "register".equals(type) ? address : null;
+    return "register".equals(type) && usable(address) ? address : null;
+  }
+
+  private static boolean usable(String address) {
+    return address != null && !address.isEmpty() && address.length() <= MAX_REPLY_ADDRESS;
   }
 
   private static String stringOrNull(Object value) {

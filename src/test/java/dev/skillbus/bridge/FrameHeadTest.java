@@ -37,5 +37,9 @@ class FrameHeadTest {
     assertThat(scan("not json").answerAddress()).isNull();
     assertThat(scan("{\"type\":\"send\",\"replyAddress\":7}").answerAddress()).isNull();
     assertThat(scan("{\"type\":\"send\",\"replyAddress\":\"" + "r".repeat(257) + "\"}").answerAddress()).isNull();
+    assertThat(scan("{\"type\":\"send\",\"replyAddress\":\"\"}").answerAddress()).isNull();
+    FrameHead longRegister = scan("{\"type\":\"register\",\"address\":\"" + "a".repeat(250_000) + "\"}");
+    assertThat(longRegister.address()).as("never read").isNull();
+    assertThat(longRegister.answerAddress()).isNull();
   }
 }
