@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class BridgeConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
-  private static final int MAX_REPLY_ADDRESS = FrameHead.MAX_REPLY_ADDRESS;
 
   private final String id;
   private final BridgeSocket socket;
@@ -121,7 +120,7 @@ final class BridgeConnection {
     }
     JsonObject frame = parse(buffer);
     if (frame == null) {
-      refuse((JsonObject) null, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
+      refuse(FrameHead.NONE, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
     } else {
       handleTyped(frame);
     }
@@ -176,8 +175,8 @@ final class BridgeConnection {
   private void handleSend(JsonObject frame, Identity caller) {
     Inbound inbound = bridge.guard().checkSend(frame.getString("address"));
     Object replyAddress = frame.getValue("replyAddress");
-    if (replyAddress != null && (!(replyAddress instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
-      refuse((JsonObject) null, ErrorCode.BAD_REQUEST, "invalid_reply_address", "'replyAddress' must be a string of 1 to " + MAX_REPLY_ADDRESS + " characters");
+    if (replyAddress != null && !(replyAddress instanceof String r && FrameHead.usable(r))) {
+      refuse(FrameHead.NONE, ErrorCode.BAD_REQUEST, "invalid_reply_address", "'replyAddress' must be a string of 1 to " + FrameHead.MAX_REPLY_ADDRESS + " characters");
       return;
     }
     if (!(frame.getValue("body") instanceof JsonObject body)) {

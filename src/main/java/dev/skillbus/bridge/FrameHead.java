@@ -22,7 +22,8 @@ record FrameHead(String type, String address, String replyAddress) {
   static final int MAX_REPLY_ADDRESS = 256;
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final FrameHead NONE = new FrameHead(null, null, null);
+  /** A frame with nothing to answer on. */
+  static final FrameHead NONE = new FrameHead(null, null, null);
 
   static FrameHead of(JsonObject frame) {
     if (frame == null) {
@@ -73,7 +74,8 @@ record FrameHead(String type, String address, String replyAddress) {
     return "register".equals(type) && usable(address) ? address : null;
   }
 
-  private static boolean usable(String address) {
+  /** Whether a reply address may be answered on: 1 to {@link #MAX_REPLY_ADDRESS} characters. */
+  static boolean usable(String address) {
     return address != null && !address.isEmpty() && address.length() <= MAX_REPLY_ADDRESS;
   }
 

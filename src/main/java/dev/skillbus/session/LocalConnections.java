@@ -12,8 +12,9 @@ import java.util.function.IntConsumer;
 
 /**
  * This node's connections and the rooms each is in, with the name, role and time it joined each
- * room with (what the cluster-wide room state holds for it, so that it can be written there again). Used only on the verticle's event loop. It answers "is this connection a member?" without
- * a cluster round trip, and tells which rooms to leave when a connection closes.
+ * room with (what the cluster-wide room state holds for it, so that it can be written there again).
+ * Used only on the verticle's event loop. It answers "is this connection a member?" without a
+ * cluster round trip, and tells which rooms to leave when a connection closes.
  */
 final class LocalConnections {
 
@@ -29,7 +30,7 @@ final class LocalConnections {
   /** Adds the connection to the room; false when it was already there. */
   boolean add(String connId, Identity identity, String roomId, Joined joined) {
     Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>()));
-    if (local.names.putIfAbsent(roomId, joined) != null) {
+    if (local.rooms.putIfAbsent(roomId, joined) != null) {
       return false;
     }
     byRoom.computeIfAbsent(roomId, id -> new HashSet<>()).add(connId);
@@ -40,10 +41,10 @@ final class LocalConnections {
   /** Removes the connection from the room; false when it was not there. */
   boolean remove(String connId, String roomId) {
     Local local = byConn.get(connId);
-    if (local == null || local.names.remove(roomId) == null) {
+    if (local == null || local.rooms.remove(roomId) == null) {
       return false;
     }
-    if (local.names.isEmpty()) {
+    if (local.rooms.isEmpty()) {
       byConn.remove(connId);
     }
     Set<String> conns = byRoom.get(roomId);
@@ -57,22 +58,25 @@ final class LocalConnections {
 
   boolean isIn(String connId, String roomId) {
     Local local = byConn.get(connId);
-    return local != null && local.names.containsKey(roomId);
+    return local != null && local.rooms.containsKey(roomId);
   }
 
   /** The name the connection joined the room with, or null when it is not in it. */
   String nameIn(String connId, String roomId) {
-    Local local = byConn.get(connId);
-    Joined joined = local == null ? null : local.names.get(roomId);
+    Joined joined = joinedIn(connId, roomId);
     return joined == null ? null : joined.name();
   }
 
   /** The connection as the room's state holds it (on {@code nodeId}), or null when it is not in the room. */
   Connection connectionIn(String connId, String roomId, String nodeId) {
-    Local local = byConn.get(connId);
-    Joined joined = local == null ? null : local.names.get(roomId);
+    Joined joined = joinedIn(connId, roomId);
     return joined == null ? null
-      : new Connection(connId, local.identity.userId(), joined.name(), joined.role(), nodeId, joined.at());
+      : new Connection(connId, byConn.get(connId).identity.userId(), joined.name(), joined.role(), nodeId, joined.at());
+  }
+
+  private Joined joinedIn(String connId, String roomId) {
+    Local local = byConn.get(connId);
+    return local == null ? null : local.rooms.get(roomId);
   }
 
   /** The connections of this node in the room. */
@@ -88,12 +92,12 @@ final class LocalConnections {
   /** How many rooms the connection is in. */
   int roomCountOf(String connId) {
     Local local = byConn.get(connId);
-    return local == null ? 0 : local.names.size();
+    return local == null ? 0 : local.rooms.size();
   }
 
   Set<String> roomsOf(String connId) {
     Local local = byConn.get(connId);
-    return local == null ? Set.of() : Set.copyOf(local.names.keySet());
+    return local == null ? Set.of() : Set.copyOf(local.rooms.keySet());
   }
 
   /** Whether this node still has a connection in the room. */
@@ -114,7 +118,7 @@ final class LocalConnections {
   /** The rooms each connection joined: {@code {connId: [roomId]}}. */
   JsonObject toJson() {
     JsonObject memberships = new JsonObject();
-    byConn.forEach((connId, local) -> memberships.put(connId, new JsonArray(List.copyOf(local.names.keySet()))));
+    byConn.forEach((connId, local) -> memberships.put(connId, new JsonArray(List.copyOf(local.rooms.keySet()))));
     return memberships;
   }
 
@@ -128,6 +132,6 @@ final class LocalConnections {
   record Joined(String name, String role, long at) {
   }
 
-  private record Local(Identity identity, Map<String, Joined> names) {
+  private record Local(Identity identity, Map<String, Joined> rooms) {
   }
 }

@@ -12,6 +12,7 @@ import static dev.skillbus.session.SessionFields.STATUS;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.auth.RoomRules;
+import dev.skillbus.cluster.DepartedNodes;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * the connections of a node that stopped or died. A user appears in a room ({@code user-joined})
  * with their first connection there and disappears ({@code user-left}) with their last.
  */
-final class Membership {
+final class Membership implements DepartedNodes.Records {
 
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
@@ -105,10 +106,7 @@ final class Membership {
    * have run first and found nothing: take it out again so that it does not linger in the room.
    */
   private Future<JsonObject> abandonJoin(String connId, String roomId) {
-    return registry.leave(roomId, connId)
-      .compose(change -> announce(roomId, Event.USER_LEFT, change))
-      .compose(v -> untrackIfGone(roomId))
-      .compose(v -> Future.failedFuture(leftWhileJoining(roomId)));
+    return removeFromRoom(connId, roomId).compose(v -> Future.failedFuture(leftWhileJoining(roomId)));
   }
 
   private static RuntimeException leftWhileJoining(String roomId) {
@@ -174,6 +172,11 @@ final class Membership {
     if (!locals.hasUserIn(roomId, userId)) {
       cursors.cancel(roomId, userId);
     }
+    return removeFromRoom(connId, roomId);
+  }
+
+  /** Takes the connection out of the room's state, announces its user left if it was the last, untracks. */
+  private Future<Void> removeFromRoom(String connId, String roomId) {
     return registry.leave(roomId, connId)
       .compose(change -> announce(roomId, Event.USER_LEFT, change))
       .compose(v -> untrackIfGone(roomId));
@@ -201,8 +204,15 @@ final class Membership {
     return Future.join(leaves).mapEmpty();
   }
 
+  /** The nodes that the node → rooms record names. */
+  @Override
+  public Future<Collection<String>> nodes() {
+    return registry.nodes();
+  }
+
   /** Removes the connections of a node that left the cluster from every room it was in. */
-  Future<Void> cleanUpAfter(String departedNode) {
+  @Override
+  public Future<Void> cleanUp(String departedNode) {
     return registry.roomsOf(departedNode).compose(rooms -> {
       LOG.info("Removing the connections of node {} from {} rooms", departedNode, rooms.size());
       return leaveNode(departedNode, rooms);
@@ -264,8 +274,7 @@ final class Membership {
         return announce(roomId, Event.USER_JOINED, change);
       })
       // It may have left while it was written back; the leave found nothing to remove then.
-      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture()
-        : registry.leave(roomId, connId).compose(change -> announce(roomId, Event.USER_LEFT, change)));
+      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : removeFromRoom(connId, roomId));
   }
 
   /** Publishes {@code event} (user-joined or user-left) for each user the change names. */

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * Room membership, cluster-wide, in Hazelcast: the {@code skillbus.rooms} map (room id →
  * {@link RoomState}, changed only by {@link RoomProcessors}) and the {@code skillbus.node-rooms}
  * multimap (node id → the rooms where that node has connections), which lets a survivor clean up
- * after a node that died. Node ids are those of {@link dev.skillbus.cluster.Nodes}. Every result comes back on the verticle's context.
+ * after a node that died. Node ids are those of {@link dev.skillbus.cluster.Nodes}. Every result
+ * comes back on the verticle's context.
  */
 final class RoomRegistry {
 
@@ -93,9 +94,7 @@ final class RoomRegistry {
 
   /** Notes that {@code nodeId} has connections in the room; completes before they are added. */
   Future<Void> trackRoom(String nodeId, String roomId) {
-    return tracked.computeIfAbsent(roomId, r -> context.executeBlocking(() -> nodeRooms.put(nodeId, r), true)
-      .<Void>mapEmpty()
-      .onFailure(e -> tracked.remove(r)));
+    return tracked.computeIfAbsent(roomId, r -> recordRoom(nodeId, r).onFailure(e -> tracked.remove(r)));
   }
 
   /** Writes the room into the node's record again, whatever this node believes it wrote. */
@@ -106,10 +105,10 @@ final class RoomRegistry {
   /** Notes that {@code nodeId} has no connections left in the room. */
   Future<Void> untrackRoom(String nodeId, String roomId) {
     tracked.remove(roomId);
-    return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
+    return forget(nodeId, roomId);
   }
 
-  /** Forgets that {@code nodeId}, which left the cluster, had connections in the room. */
+  /** Forgets that {@code nodeId} had connections in the room (this node's own cache aside). */
   Future<Void> forget(String nodeId, String roomId) {
     return context.executeBlocking(() -> nodeRooms.remove(nodeId, roomId), true).mapEmpty();
   }

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Collection;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -92,17 +91,7 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.ROOM_IDS, services::roomIds),
       serve(Address.ROOM_SUMMARIES, services::summaries),
       serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
-    departed = new DepartedNodes(vertx, hazelcast, "rooms", new DepartedNodes.Records() {
-      @Override
-      public Future<Collection<String>> nodes() {
-        return registry.nodes();
-      }
-
-      @Override
-      public Future<Void> cleanUp(String departedNode) {
-        return membership.cleanUpAfter(departedNode);
-      }
-    }, () -> metrics.clusterRepair("departed_node_rooms"));
+    departed = new DepartedNodes(vertx, hazelcast, "rooms", membership, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
     restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
     sweeper.start(settings.sweepIntervalSeconds());

@@ -67,6 +67,14 @@ class SessionClusterTest {
     return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
   }
 
+  private static IMap<String, RoomState> roomStates() {
+    return survivor.hazelcast().getMap(RoomRegistry.ROOMS);
+  }
+
+  private static MultiMap<String, String> nodeRooms() {
+    return survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+  }
+
   /** The survivor's {@code skillbus_cluster_repairs_total} of one kind. */
   private static double repairs(String kind) {
     return survivorMetrics.registry().counter("skillbus.cluster.repairs", "kind", kind).count();
@@ -132,8 +140,8 @@ class SessionClusterTest {
     join(bob, room).await();
     // What a node that died while nobody listened (or while its cleaner died too) leaves behind:
     // its connection in the room and the room in its record, under a node id no member has.
-    IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
-    MultiMap<String, String> nodeRooms = survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    IMap<String, RoomState> rooms = roomStates();
+    MultiMap<String, String> nodeRooms = nodeRooms();
     double cleanedBefore = repairs("departed_node_rooms");
     Connection ghost = new Connection("ghost-conn", "ghost", "Ghost", "learner", "departed-node", System.currentTimeMillis());
     survivor.vertx().executeBlocking(() -> {
@@ -162,8 +170,8 @@ class SessionClusterTest {
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
     join(dora, room).await();
     double restoredBefore = repairs("restored_connection");
-    IMap<String, RoomState> rooms = survivor.hazelcast().getMap(RoomRegistry.ROOMS);
-    MultiMap<String, String> nodeRooms = survivor.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    IMap<String, RoomState> rooms = roomStates();
+    MultiMap<String, String> nodeRooms = nodeRooms();
     String nodeId = dev.skillbus.cluster.Nodes.localId(survivor.hazelcast());
     survivor.vertx().executeBlocking(() -> {
       rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId()));
