@@ -2,7 +2,7 @@
 // transport: ordering, de-duplication, gap fill, reconnect and rejoin with since, token refresh,
 // backoff. Run by SkillbusJsTest (JUnit) as `node --test`; the real server is driven by the
 // browser tests.
-import { test } from 'node:test';
+import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,6 +141,8 @@ async function joined(room = 'r1', seq = 5) {
   return { ...ctx, events };
 }
 
+// Every case has a time limit, so that one that hangs fails on its own and the run goes on.
+const test = (name, fn) => nodeTest(name, { timeout: 10_000 }, fn);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 test('connects, sends the bearer token on every frame and registers on the user address', async () => {
