@@ -46,6 +46,7 @@ final class Membership implements DepartedNodes.Records {
   private final RoomRules rules;
   private final int maxRoomsPerConnection;
   private final Runnable restored;
+  private final PresenceRetry presence;
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
@@ -59,6 +60,7 @@ final class Membership implements DepartedNodes.Records {
     this.rules = rules;
     this.maxRoomsPerConnection = maxRoomsPerConnection;
     this.restored = restored;
+    this.presence = new PresenceRetry(registry::participants, this::announce);
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -282,14 +284,29 @@ final class Membership implements DepartedNodes.Records {
     return change.users().isEmpty() ? Future.succeededFuture() : announce(roomId, event, change, change.participantsJson());
   }
 
+  /**
+   * The change is made already: an event the store refuses is kept to be sent once it takes it
+   * again, and the caller still learns of the failure.
+   */
   private Future<Void> announce(String roomId, String event, RoomChange change, JsonArray participants) {
-    List<Future<JsonObject>> sent = new ArrayList<>();
+    List<Future<Void>> sent = new ArrayList<>();
     for (Connection user : change.users()) {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
-      sent.add(events.durable(roomId, event, new JsonObject()
-        .put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
-        .put(PARTICIPANTS, participants)));
+      sent.add(announce(roomId, event, user, participants)
+        .onFailure(err -> presence.add(roomId, event, user)));
     }
     return Future.all(sent).mapEmpty();
+  }
+
+  private Future<Void> announce(String roomId, String event, Connection user, JsonArray participants) {
+    return events.durable(roomId, event, new JsonObject()
+      .put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
+      .put(PARTICIPANTS, participants)).mapEmpty();
+  }
+
+  /** Sends the presence events the store refused before; runs every second. */
+  Future<Void> announceRefused() {
+    return presence.send()
+      .onFailure(err -> LOG.debug("{} presence events still wait for the store: {}", presence.size(), err.toString()));
   }
 }

@@ -50,6 +50,7 @@ public final class SessionVerticle extends VerticleBase {
   private Membership membership;
   private DepartedNodes departed;
   private long restoreTimer;
+  private long presenceTimer;
   /** This node's id, which its connections in rooms carry (see {@link Nodes}). */
   private String nodeId;
 
@@ -94,6 +95,7 @@ public final class SessionVerticle extends VerticleBase {
     departed = new DepartedNodes(vertx, hazelcast, "rooms", membership, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
     restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
+    presenceTimer = vertx.setPeriodic(1000, id -> membership.announceRefused());
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -114,6 +116,7 @@ public final class SessionVerticle extends VerticleBase {
     actions.stop();
     departed.stop();
     vertx.cancelTimer(restoreTimer);
+    vertx.cancelTimer(presenceTimer);
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {

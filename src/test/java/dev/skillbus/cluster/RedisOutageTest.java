@@ -98,4 +98,40 @@ class RedisOutageTest {
     ann.close();
     ben.close();
   }
+
+  @Test
+  @DisplayName("announces a user who left while Redis was down once Redis is back, with the participants of then")
+  void userLeftWhileDownIsAnnouncedAfter() throws Exception {
+    BridgeClient dan = member(node, "dan", "outage-left");
+    BridgeClient eve = member(node, "eve", "outage-left");
+    BridgeClient fay = member(node, "fay", "outage-left");
+    // Each member's own user-joined is in its join reply; what eve got since is claimed here.
+    await(eve.event("room.outage-left", "user-joined"));
+    REDIS.stop();
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 503)));
+
+    await(dan.close());
+    JsonObject refused = await(fay.request("session.leave", new JsonObject().put("sessionId", "outage-left")));
+    assertThat(refused.getInteger("failureCode")).isEqualTo(503);
+    assertThat(eve.unclaimedEvents("room.outage-left", "user-left")).isEmpty();
+
+    REDIS.start();
+    JsonObject danLeft = await(eve.event("room.outage-left", "user-left"));
+    JsonObject fayLeft = await(eve.event("room.outage-left", "user-left"));
+    assertThat(danLeft.getJsonObject("data").getString("userId")).isEqualTo("dan");
+    assertThat(fayLeft.getJsonObject("data").getString("userId")).isEqualTo("fay");
+    assertThat(fayLeft.getLong("seq")).isEqualTo(danLeft.getLong("seq") + 1);
+    for (JsonObject left : new JsonObject[] {danLeft, fayLeft}) {
+      assertThat(left.getJsonObject("data").getJsonArray("participants").stream()
+        .map(p -> ((JsonObject) p).getString("userId")).toList()).containsExactly("eve");
+    }
+    // The leave that answered 503 took effect: sent again it changes and announces nothing.
+    await(fay.call("session.leave", new JsonObject().put("sessionId", "outage-left")));
+    JsonObject history = await(eve.call("session.history", new JsonObject().put("sessionId", "outage-left")
+      .put("since", danLeft.getLong("seq") - 1)));
+    assertThat(history.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("event")).toList())
+      .containsExactly("user-left", "user-left");
+    eve.close();
+    fay.close();
+  }
 }

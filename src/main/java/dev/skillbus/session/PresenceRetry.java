@@ -1,0 +1,115 @@
+package dev.skillbus.session;
+
+import dev.skillbus.protocol.Event;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code user-joined} and {@code user-left} events this node could not store. A membership
+ * change is made in the room's cluster-wide state before its event is stored, so when the store is
+ * down the change stands and only its announcement is missing; nobody would send it again, and
+ * peers would show a user who left until the room's next presence event. Each is kept here, per
+ * room in the order the changes came, and sent once the store takes it again.
+ *
+ * <p>Only the latest change of a user in a room is kept: a {@code user-left} and a
+ * {@code user-joined} of the same user that were both never announced cancel out, since peers saw
+ * neither. Before it is sent, an event is checked against the room's state as it is then (a user
+ * who left and came back is not announced as gone) and carries the participants of that moment.
+ */
+final class PresenceRetry {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceRetry.class);
+
+  /** A change never announced: {@code event} is {@code user-joined} or {@code user-left}. */
+  record Pending(String event, Connection user) {
+  }
+
+  /** Room → user → the user's change not yet announced, both in the order they came. */
+  private final Map<String, LinkedHashMap<String, Pending>> rooms = new LinkedHashMap<>();
+  private final Function<String, Future<List<Participant>>> participants;
+  private final Announcer announcer;
+  private boolean sending;
+
+  /** Stores and publishes one presence event with the given participants. */
+  interface Announcer {
+    Future<Void> announce(String roomId, String event, Connection user, JsonArray participants);
+  }
+
+  /** {@code participants} reads a room's participants as they are now. */
+  PresenceRetry(Function<String, Future<List<Participant>>> participants, Announcer announcer) {
+    this.participants = participants;
+    this.announcer = announcer;
+  }
+
+  /** Keeps a change whose event could not be stored. */
+  void add(String roomId, String event, Connection user) {
+    LinkedHashMap<String, Pending> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+    Pending earlier = pending.remove(user.userId());
+    if (earlier != null && !earlier.event().equals(event)) {
+      LOG.debug("{} and {} of {} in room {} cancel out", earlier.event(), event, user.userId(), roomId);
+    } else {
+      pending.put(user.userId(), new Pending(event, user));
+    }
+    if (pending.isEmpty()) {
+      rooms.remove(roomId);
+    }
+  }
+
+  /** How many changes wait to be announced. */
+  int size() {
+    return rooms.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /**
+   * Sends what waits, room by room; stops at the first event the store refuses, keeping it and what
+   * follows for the next call. Does nothing while an earlier call is still sending.
+   */
+  Future<Void> send() {
+    if (sending || rooms.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    sending = true;
+    return sendRooms(new ArrayList<>(rooms.keySet()).iterator())
+      .onComplete(ar -> sending = false);
+  }
+
+  private Future<Void> sendRooms(Iterator<String> roomIds) {
+    if (!roomIds.hasNext()) {
+      return Future.succeededFuture();
+    }
+    String roomId = roomIds.next();
+    return participants.apply(roomId)
+      .compose(present -> sendRoom(roomId, present))
+      .compose(v -> sendRooms(roomIds));
+  }
+
+  private Future<Void> sendRoom(String roomId, List<Participant> participants) {
+    LinkedHashMap<String, Pending> pending = rooms.get(roomId);
+    if (pending == null || pending.isEmpty()) {
+      rooms.remove(roomId);
+      return Future.succeededFuture();
+    }
+    Pending first = pending.values().iterator().next();
+    boolean present = participants.stream().anyMatch(p -> p.userId().equals(first.user().userId()));
+    boolean stillTrue = present == Event.USER_JOINED.equals(first.event());
+    Future<Void> sent = stillTrue
+      ? announcer.announce(roomId, first.event(), first.user(), Participant.toJson(participants))
+      : Future.succeededFuture();
+    return sent.compose(v -> {
+      // A newer change of the user may have replaced this one while it was being sent.
+      pending.remove(first.user().userId(), first);
+      if (stillTrue) {
+        LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
+      }
+      return sendRoom(roomId, participants);
+    });
+  }
+}

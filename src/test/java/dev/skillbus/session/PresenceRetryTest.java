@@ -1,0 +1,81 @@
+package dev.skillbus.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Presence events the store refused")
+class PresenceRetryTest {
+
+  /** The rooms' participants as the registry would give them, and what was announced. */
+  final Map<String, List<Participant>> rooms = new HashMap<>();
+  final List<String> announced = new ArrayList<>();
+  boolean storeUp;
+  final PresenceRetry retry = new PresenceRetry(
+    roomId -> Future.succeededFuture(rooms.getOrDefault(roomId, List.of())),
+    (roomId, event, user, participants) -> {
+      if (!storeUp) {
+        return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("store down"));
+      }
+      announced.add(roomId + " " + event + " " + user.userId() + " " + participants.size());
+      return Future.succeededFuture();
+    });
+
+  static Connection user(String userId) {
+    return new Connection("conn-" + userId, userId, userId, "learner", "node-1", 0L);
+  }
+
+  static Participant participant(String userId) {
+    return new Participant(userId, userId, "learner", true, null, null, 0L);
+  }
+
+  @Test
+  @DisplayName("are kept while the store refuses them and sent in order, with the participants of then, once it takes them")
+  void sentOnceTheStoreTakesThem() {
+    rooms.put("r", List.of(participant("eve")));
+    retry.add("r", Event.USER_LEFT, user("dan"));
+    retry.add("r", Event.USER_LEFT, user("fay"));
+
+    assertThat(retry.send().failed()).isTrue();
+    assertThat(retry.size()).isEqualTo(2);
+    assertThat(announced).isEmpty();
+
+    storeUp = true;
+    assertThat(retry.send().succeeded()).isTrue();
+    assertThat(announced).containsExactly("r user-left dan 1", "r user-left fay 1");
+    assertThat(retry.size()).isZero();
+    retry.send();
+    assertThat(announced).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a join and a leave of one user that were never announced cancel out")
+  void joinAndLeaveCancelOut() {
+    retry.add("r", Event.USER_JOINED, user("dan"));
+    retry.add("r", Event.USER_LEFT, user("dan"));
+    assertThat(retry.size()).isZero();
+    storeUp = true;
+    retry.send();
+    assertThat(announced).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a user who left and is back in the room by the time the store takes events is not announced as gone")
+  void stateCheckedBeforeSending() {
+    retry.add("r", Event.USER_LEFT, user("dan"));
+    retry.add("q", Event.USER_JOINED, user("dan"));
+    rooms.put("r", List.of(participant("dan")));
+    storeUp = true;
+    retry.send();
+    assertThat(announced).isEmpty();
+    assertThat(retry.size()).isZero();
+  }
+}
