@@ -76,10 +76,15 @@ public final class RoomRules {
     return Set.copyOf(copy.keySet());
   }
 
+  /** Whether the caller may join the room: it has no rule, or its rule admits the caller. */
+  public boolean allows(Identity caller, String roomId) {
+    RoomAccess access = copy.get(roomId);
+    return access == null || access.allows(caller);
+  }
+
   /** Nothing when the caller may join the room, else a 403 saying why not. */
   public void check(Identity caller, String roomId) {
-    RoomAccess access = copy.get(roomId);
-    if (access != null && !access.allows(caller)) {
+    if (!allows(caller, roomId)) {
       throw ErrorCode.FORBIDDEN.exception("room '" + roomId + "' is private: " + caller.userId() + " may not join it");
     }
   }

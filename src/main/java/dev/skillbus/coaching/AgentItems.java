@@ -66,15 +66,22 @@ final class AgentItems {
     return audiences.toUserAndSession(item.getString(AGENT_ID), item.getString(SESSION_ID), event, item).map(item);
   }
 
-  /** {@code {agentId, offset?, limit?}}: a page of the agent's items that {@code keep} accepts, newest first. */
+  /**
+   * {@code {agentId, offset?, limit?}}: a page of the agent's items that {@code keep} accepts, newest
+   * first. An item of a private session room is listed only to those the room admits, and to its
+   * agent, who got it when it was created; the total counts what is listed.
+   */
   Future<JsonObject> list(Message<JsonObject> message, Predicate<JsonObject> keep) {
     Identity caller = Identity.fromHeaders(message.headers());
     String agentId = Fields.requiredId(message.body(), AGENT_ID, Fields.USER_ID);
     Page page = Page.of(message.body(), settings.pageSize(), settings.maxPageSize());
     Rules.requireItemsOf(caller, agentId);
+    Predicate<JsonObject> shown = caller.userId().equals(agentId)
+      ? keep
+      : keep.and(item -> audiences.mayReach(caller, item.getString(SESSION_ID)));
     return lists.list(kind, agentId).map(items -> {
       // Stores list oldest first; listings show the newest first.
-      List<JsonObject> kept = new ArrayList<>(items.stream().map(Document::value).filter(keep).toList());
+      List<JsonObject> kept = new ArrayList<>(items.stream().map(Document::value).filter(shown).toList());
       Collections.reverse(kept);
       return page.reply(page.of(kept), kept.size()).put(AGENT_ID, agentId);
     });

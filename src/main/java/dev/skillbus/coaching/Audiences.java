@@ -42,6 +42,11 @@ final class Audiences {
     }
   }
 
+  /** Whether there is no session or the caller may join it. */
+  boolean mayReach(Identity caller, String sessionId) {
+    return sessionId == null || rules.allows(caller, sessionId);
+  }
+
   /** To the user's address and, when {@code sessionId} is not null, to that session's room. */
   Future<Void> toUserAndSession(String userId, String sessionId, String event, JsonObject data) {
     toUser(userId, Envelope.of(event, null, data));

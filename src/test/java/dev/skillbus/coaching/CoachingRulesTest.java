@@ -282,6 +282,15 @@ class CoachingRulesTest {
     assertThat(document.status()).isEqualTo(200);
     assertThat(document.body().getJsonObject("document").getString("discussionNotes")).isEqualTo("hers");
     assertThat(await(leadRest.get("/api/agents/pria/notes")).body().getInteger("total")).isEqualTo(1);
+    // Another team leader, whom the room does not admit, does not see them in the agent's listings;
+    // the agent, to whom they were sent, does.
+    RestClient tessRest = rest("tess", "team_leader");
+    for (String listing : new String[] {"/api/agents/pria/notes", "/api/agents/pria/action-items"}) {
+      JsonObject hidden = await(tessRest.get(listing)).body();
+      assertThat(hidden.getInteger("total")).as(listing).isZero();
+      assertThat(hidden.getJsonArray("items")).as(listing).isEmpty();
+      assertThat(await(rest("pria", "agent").get(listing)).body().getInteger("total")).as(listing).isEqualTo(1);
+    }
     pria.close();
     tess.close();
   }
