@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
 public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItemsPerOwner, int inboxMaxPerUser,
                             long inboxTtlSeconds, int historyMaxEvents, long historyMaxAgeSeconds) {
 
-  static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+  /** Holds a session document with every field at its limit: 30,000 characters, 90 KB of three-byte ones. */
+  static final int DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
   static final int DEFAULT_MAX_ITEMS_PER_OWNER = 1000;
   static final int DEFAULT_INBOX_MAX_PER_USER = 100;
   static final long DEFAULT_INBOX_TTL_SECONDS = 7 * 86_400;

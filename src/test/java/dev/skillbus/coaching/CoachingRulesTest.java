@@ -149,6 +149,25 @@ class CoachingRulesTest {
   }
 
   @Test
+  @DisplayName("a session document with every field at its limit in three-byte characters is stored")
+  void sessionDocumentAtItsLimits() throws Exception {
+    // A CJK character is 3 bytes in UTF-8: each request fits in a frame, the document is 90 KB.
+    String notes = "\u8b70".repeat(20_000);
+    JsonArray topics = new JsonArray();
+    for (int i = 0; i < 50; i++) {
+      topics.add("\u8b70".repeat(200));
+    }
+    JsonObject first = await(lead.call("session.update", new JsonObject().put("sessionId", "full-session")
+      .put("updates", new JsonObject().put("discussionNotes", notes))));
+    JsonObject second = await(lead.call("session.update", new JsonObject().put("sessionId", "full-session")
+      .put("updates", new JsonObject().put("topicsCovered", topics).put("engagementScore", 10))));
+    assertThat(second.getLong("version")).isEqualTo(first.getLong("version") + 1);
+    JsonObject stored = await(rest("lena", "team_leader").get("/api/sessions/full-session")).body().getJsonObject("document");
+    assertThat(stored.getString("discussionNotes")).isEqualTo(notes);
+    assertThat(stored.getJsonArray("topicsCovered")).isEqualTo(topics);
+  }
+
+  @Test
   @DisplayName("notification data over 16 KB is refused with 413")
   void refusesLargeData() throws Exception {
     JsonObject big = notification().put("data", new JsonObject().put("blob", "b".repeat(17 * 1024)));
