@@ -35,6 +35,7 @@ public final class Config {
     new Override("SOCKET_CORS_ORIGIN", "bridge.cors.origins", Type.LIST),
     new Override("SOCKET_PING_TIMEOUT", "bridge.pingTimeoutMs", Type.INT),
     new Override("SOCKET_PING_INTERVAL", "bridge.pingIntervalMs", Type.INT),
+    new Override("SOCKET_AUTH_TIMEOUT", "bridge.authTimeoutMs", Type.INT),
     new Override("MAX_FRAME_BYTES", "bridge.maxFrameBytes", Type.INT),
     new Override("RATE_LIMIT_PER_SECOND", "bridge.rateLimit.perSecond", Type.INT),
     new Override("RATE_LIMIT_BURST", "bridge.rateLimit.burst", Type.INT),

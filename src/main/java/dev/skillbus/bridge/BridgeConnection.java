@@ -29,7 +29,8 @@ final class BridgeConnection {
   private final Refusals refusals;
   private final SocketIdentity identity;
   private final long openedAt = System.currentTimeMillis();
-  private long lastSeen = System.nanoTime();
+  private final long openedNanos = System.nanoTime();
+  private long lastSeen = openedNanos;
   private boolean announced;
   private String closeReason;
   private boolean closed;
@@ -55,6 +56,11 @@ final class BridgeConnection {
 
   long lastSeen() {
     return lastSeen;
+  }
+
+  /** When the socket opened, on the monotonic clock of {@link #lastSeen()}. */
+  long openedNanos() {
+    return openedNanos;
   }
 
   void start() {

@@ -86,7 +86,8 @@ public class BridgeVerticle extends VerticleBase {
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
     consumers.add(routes.serve());
     consumers.add(vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection));
-    sweepTimer = vertx.setPeriodic(Math.max(250, Math.min(settings.pingTimeoutMs() / 4, 5000)), id -> closeSilentConnections());
+    ConnectionSweep sweep = new ConnectionSweep(settings, bridge.connections());
+    sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.run());
     server = vertx.createHttpServer(new HttpServerOptions()
       // A client that stopped reading never answers a close frame: drop its TCP connection soon.
       .setWebSocketClosingTimeout((int) TimeUnit.MILLISECONDS.toSeconds(RawBridgeSocket.CLOSING_TIMEOUT_MS))
@@ -232,16 +233,5 @@ public class BridgeVerticle extends VerticleBase {
     boolean delivered = bridge.rooms().deliverTo(body.getString("address"), body.getString("connId"),
       body.getJsonObject("envelope").toBuffer());
     message.reply(delivered);
-  }
-
-  private void closeSilentConnections() {
-    long limit = System.nanoTime() - bridge.settings().pingTimeoutMs() * 1_000_000L;
-    List<BridgeConnection> silent = new ArrayList<>();
-    for (BridgeConnection connection : bridge.connections().values()) {
-      if (connection.lastSeen() < limit) {
-        silent.add(connection);
-      }
-    }
-    silent.forEach(c -> c.close(4000, "ping timeout"));
   }
 }

@@ -1,6 +1,8 @@
 package dev.skillbus.bridge;
 
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
@@ -20,11 +22,14 @@ final class SockJsBridgeSocket implements BridgeSocket {
   static final long MAX_UNSENT_BYTES = 64 * 1024;
 
   private final SockJSSocket socket;
+  // The transport's: the socket is opened on it.
+  private final Context context;
   // Written on the bridge's event loop, and the write futures complete there: no locking.
   private long unsentBytes;
 
   SockJsBridgeSocket(SockJSSocket socket) {
     this.socket = socket;
+    this.context = Vertx.currentContext();
   }
 
   @Override
@@ -64,6 +69,8 @@ final class SockJsBridgeSocket implements BridgeSocket {
 
   @Override
   public void close(int code, String reason) {
-    socket.close(code, reason);
+    // A write from another context reaches the transport in a task of its own, and a close drops
+    // what has not: close in a task queued after those writes (a frame saying why the socket closes).
+    context.runOnContext(v -> socket.close(code, reason));
   }
 }

@@ -1,0 +1,130 @@
+package dev.skillbus.bridge;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("A connection that presents no valid token")
+class BridgeAuthTimeoutTest {
+
+  static final long AUTH_TIMEOUT_MS = 600;
+  static final long PING_EVERY_MS = 100;
+  static final JsonObject PING = new JsonObject().put("type", "ping");
+  static final JsonObject ANY_ROOM = new JsonObject().put("sessionId", "none");
+  static Skillbus node;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = Servers.config("auth-timeout-test", 5901, 5901, 5901);
+    config.getJsonObject("bridge").put("authTimeoutMs", AUTH_TIMEOUT_MS);
+    node = Servers.start(config);
+    vertx = node.node().vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** Pings for the client until the returned timer is cancelled: silence never closes it here. */
+  static long pinging(BridgeClient client) {
+    return vertx.setPeriodic(PING_EVERY_MS, id -> client.writeFrame(PING));
+  }
+
+  @Test
+  @DisplayName("is closed with 4001 once the limit passed, however often it pings, after an err frame saying why")
+  void closedWhenNoTokenCame() throws Exception {
+    long started = System.nanoTime();
+    BridgeClient anonymous = await(BridgeClient.connect(vertx, node.port(), null));
+    long timer = pinging(anonymous);
+    try {
+      assertThat(await(anonymous.closed())).isEqualTo((short) ConnectionSweep.NO_TOKEN);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(AUTH_TIMEOUT_MS);
+      JsonObject notice = await(anonymous.next(f -> "err".equals(f.getString("type"))));
+      assertThat(notice.getInteger("failureCode")).isEqualTo(401);
+      assertThat(notice.getString("body")).isEqualTo(ConnectionSweep.NO_TOKEN_REASON);
+      assertThat(notice.containsKey("address")).isFalse();
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  @DisplayName("is closed all the same when the tokens it sent were refused")
+  void invalidTokenIsNoToken() throws Exception {
+    BridgeClient forger = await(BridgeClient.connect(vertx, node.port(), "not-a-valid-token"));
+    long timer = pinging(forger);
+    try {
+      JsonObject refused = await(forger.request("session.leave", ANY_ROOM));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(401);
+      assertThat(await(forger.closed())).isEqualTo((short) ConnectionSweep.NO_TOKEN);
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  @DisplayName("that presented one once stays open past the limit, answered, while it only pings")
+  void authenticatedStaysOpen() throws Exception {
+    BridgeClient member = await(BridgeClient.connectAs(vertx, node.port(), "early", "learner"));
+    await(member.call("session.leave", ANY_ROOM));
+    long memberPings = pinging(member);
+    // Opened after the member: once the sweep closed it, the member was past the limit in that sweep too.
+    BridgeClient anonymous = await(BridgeClient.connect(vertx, node.port(), null));
+    long anonymousPings = pinging(anonymous);
+    try {
+      assertThat(await(anonymous.closed())).isEqualTo((short) ConnectionSweep.NO_TOKEN);
+      assertThat(await(member.call("session.leave", ANY_ROOM)).getString("sessionId")).isEqualTo("none");
+      assertThat(member.closed().isComplete()).isFalse();
+    } finally {
+      vertx.cancelTimer(memberPings);
+      vertx.cancelTimer(anonymousPings);
+      await(member.close());
+    }
+  }
+
+  @Test
+  @DisplayName("on a SockJS transport gets the err frame saying why before SockJS's own close frame")
+  void sockJsClientLearnsWhy() throws Exception {
+    Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
+      .setHost("127.0.0.1").setPort(node.port()).setURI("/eventbus/000/anonymous/websocket")));
+    List<String> frames = new CopyOnWriteArrayList<>();
+    Promise<Void> closeFrame = Promise.promise();
+    connected.socket().textMessageHandler(text -> {
+      frames.add(text);
+      if (text.startsWith("c[")) {
+        closeFrame.tryComplete();
+      }
+    });
+    String ping = new JsonArray().add(PING.encode()).encode();
+    long timer = vertx.setPeriodic(PING_EVERY_MS, id -> connected.socket().writeTextMessage(ping));
+    try {
+      await(closeFrame.future());
+      String notice = frames.stream().filter(f -> f.startsWith("a[")).findFirst().orElseThrow(() -> new AssertionError(frames.toString()));
+      JsonObject frame = new JsonObject(new JsonArray(notice.substring(1)).getString(0));
+      assertThat(frame.getString("type")).isEqualTo("err");
+      assertThat(frame.getString("body")).isEqualTo(ConnectionSweep.NO_TOKEN_REASON);
+      assertThat(frames.indexOf(notice)).isLessThan(frames.size() - 1);
+    } finally {
+      vertx.cancelTimer(timer);
+      Clients.closeClient(connected.client());
+    }
+  }
+}
