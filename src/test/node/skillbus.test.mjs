@@ -294,6 +294,80 @@ test('gives up after maxAttempts and says failed; open() tries again', async () 
   bus.close();
 });
 
+/** The server closes a socket on which no frame carried a valid token: 4001 on a raw WebSocket. */
+function closeForNoToken(server) {
+  server.socket.onclose({ code: 4001, reason: 'no token presented' });
+}
+
+/** A client that registers on nothing of its own: until it joins or asks, it sends no token. */
+async function withoutUser() {
+  const ctx = await connected({ receiveUser: false });
+  assert.ok(!ctx.server.socket.sent.some((f) => f.headers), 'sends no frame with a token');
+  return ctx;
+}
+
+test('closed for want of a token with no room and nothing waiting, it goes idle and does not reconnect', async () => {
+  const { server, bus } = await withoutUser();
+  const states = [];
+  bus.on('state', (s) => states.push(s.state));
+  closeForNoToken(server);
+  assert.equal(bus.state, 'idle');
+  await new Promise((r) => setTimeout(r, 5 * FAST.maxDelayMs));
+  assert.equal(server.sockets.length, 1, 'no reconnect attempt');
+  assert.deepEqual(states, ['idle']);
+  bus.send('session.cursor', { sessionId: 'r1', line: 1, column: 1 }); // fire and forget: dropped, opens nothing
+  assert.equal(server.sockets.length, 1);
+  bus.close();
+});
+
+test('idle, the next join opens a connection and joins; closed so again with the room, it reconnects and rejoins', async () => {
+  const { server, bus } = await withoutUser();
+  closeForNoToken(server);
+  assert.equal(bus.state, 'idle');
+  const joining = bus.join('r1');
+  assert.equal(bus.state, 'reconnecting');
+  await server.socketNumber(2);
+  server.open();
+  const join = await server.request('session.join');
+  assert.deepEqual(join.body, { sessionId: 'r1' });
+  assert.ok(server.socket.sent.some((f) => f.type === 'register' && f.address === 'room.r1'));
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  assert.equal((await joining).sessionId, 'r1');
+  assert.equal(bus.state, 'connected');
+  closeForNoToken(server);
+  assert.equal(bus.state, 'reconnecting');
+  await server.socketNumber(3);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
+  bus.close();
+});
+
+test('idle, a request opens a connection and goes out on it', async () => {
+  const { server, bus } = await withoutUser();
+  closeForNoToken(server);
+  assert.equal(bus.state, 'idle');
+  const asked = bus.emit('course.status', { sessionId: 'c1' });
+  await server.socketNumber(2);
+  server.open();
+  server.reply(await server.request('course.status'), { sessionId: 'c1', status: 'running' });
+  assert.deepEqual(await asked, { sessionId: 'c1', status: 'running' });
+  bus.close();
+});
+
+test('over SockJS the err frame before the close says why: idle all the same', async () => {
+  const { server, bus } = await withoutUser();
+  const errors = [];
+  bus.on('error', (e) => errors.push(e));
+  server.push({ type: 'err', failureCode: 401, failureType: 'RECIPIENT_FAILURE', message: 'no valid token presented', body: 'no_token' });
+  server.socket.onclose({ code: 3000, reason: 'Go away!' });
+  assert.equal(bus.state, 'idle');
+  assert.deepEqual(errors, [], 'not an error of the app');
+  await new Promise((r) => setTimeout(r, 5 * FAST.maxDelayMs));
+  assert.equal(server.sockets.length, 1, 'no reconnect attempt');
+  bus.close();
+});
+
 test('a 401 gets a new token from getToken and the request is sent once more', async () => {
   const server = new FakeServer();
   const tokens = [jwt({ sub: 'ann', n: 1 }), jwt({ sub: 'ann', n: 2 })];

@@ -23,7 +23,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** Connection states, in the order a connection usually goes through them. */
-export const STATES = Object.freeze(['connecting', 'connected', 'reconnecting', 'disconnected', 'failed']);
+export const STATES = Object.freeze(['connecting', 'connected', 'reconnecting', 'disconnected', 'failed', 'idle']);
 
 /** A failed request: `code` is the server's failure code (400, 401, 403, 404, 409, 413, 429, 500, 503). */
 export class SkillbusError extends Error {
@@ -65,6 +65,12 @@ export function tokenClaims(token) {
 }
 
 const CONNECTION_LOST = 503;
+/**
+ * The server closes a socket on which no frame carried a valid token in time with this code (raw
+ * WebSocket), after an `err` frame with this body (SockJS reports every close by the server as 3000).
+ */
+const NO_TOKEN_CLOSE = 4001;
+const NO_TOKEN_REASON = 'no_token';
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503, 504]);
 const ROOM_PREFIX = 'room.';
@@ -97,6 +103,8 @@ export class SkillbusClient {
   #opening = null;
   #everConnected = false;
   #rejoined = false;
+  // The server said it closes this socket for want of a token (see #onClose).
+  #toldNoToken = false;
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -119,7 +127,10 @@ export class SkillbusClient {
     this.#token = options.token || null;
   }
 
-  /** The connection state: connecting, connected, reconnecting, disconnected or failed. */
+  /**
+   * The connection state: connecting, connected, reconnecting, disconnected, failed or idle (closed
+   * by the server while it had nothing to do; the next join or request connects again).
+   */
   get state() {
     return this.#state;
   }
@@ -223,6 +234,7 @@ export class SkillbusClient {
     if (!this.#mayConnect()) {
       return this.#notConnected();
     }
+    this.#wake();
     return new Promise((resolve, reject) => {
       const request = { address, body, resolve, reject, now, retried: false, timer: null };
       request.timer = setTimeout(() => this.#settle(request, new SkillbusError(CONNECTION_LOST,
@@ -238,6 +250,13 @@ export class SkillbusClient {
 
   #notConnected() {
     return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+  }
+
+  /** Idle, a join or a request connects again (and waits for the connection, as while reconnecting). */
+  #wake() {
+    if (this.#state === 'idle') {
+      this.open();
+    }
   }
 
   /** Sends without waiting for a reply (cursor, activity). Dropped while not connected, like a volatile emit. */
@@ -319,6 +338,7 @@ export class SkillbusClient {
     if (!this.#mayConnect()) {
       return this.#notConnected();
     }
+    this.#wake();
     const { since, epoch, ...joinOptions } = options;
     this.#leaving.delete(sessionId);
     let room = this.#rooms.get(sessionId);
@@ -630,14 +650,23 @@ export class SkillbusClient {
     }
   }
 
+  /**
+   * A socket the server closed because no frame on it carried a token (a client without
+   * receiveUser that joined nothing) would only be closed again: with no room and no request
+   * waiting, the client goes idle instead of reconnecting.
+   */
   #onClose(event) {
+    const idle = (event?.code === NO_TOKEN_CLOSE || this.#toldNoToken)
+      && this.#rooms.size === 0 && this.#queue.length === 0 && this.#pending.size === 0;
     this.#dropSocket();
     this.#failPending('connection lost before the reply');
     for (const room of this.#rooms.values()) {
       room.syncing = false;
       room.buffer.length = 0;
     }
-    if (!this.#closedByUser) {
+    if (idle) {
+      this.#setState('idle', { reason: 'closed by the server: no token presented (' + NO_TOKEN_CLOSE + ')' });
+    } else if (!this.#closedByUser) {
       this.#scheduleReconnect('closed (' + (event && event.code) + ')');
     }
   }
@@ -662,6 +691,7 @@ export class SkillbusClient {
 
   #dropSocket() {
     this.#rejoined = false;
+    this.#toldNoToken = false;
     clearTimeout(this.#timers.connect);
     clearInterval(this.#timers.ping);
     const socket = this.#socket;
@@ -734,6 +764,10 @@ export class SkillbusClient {
 
   /** An error without a request: a refused register (on its address) or a refused frame. */
   #onRefused(frame) {
+    if (!frame.address && frame.body === NO_TOKEN_REASON) {
+      this.#toldNoToken = true; // the close that follows says what to do
+      return;
+    }
     const error = new SkillbusError(frame.failureCode, frame.message);
     error.address = frame.address || null;
     // Once per address and token: a token the server keeps refusing is not fetched again and again.

@@ -145,6 +145,7 @@ const STATE_TEXT = {
   reconnecting: (s) => 'Reconnecting' + (s.attempt ? ' (attempt ' + s.attempt + ')' : '') + '…',
   disconnected: () => 'Not connected',
   failed: () => 'Connection failed',
+  idle: () => 'Idle (connects when needed)',
 };
 
 /**
