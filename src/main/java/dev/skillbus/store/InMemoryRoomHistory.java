@@ -77,11 +77,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<HistorySlice> since(String roomId, long since, String epoch) {
+  public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
     HistorySlice[] slice = new HistorySlice[1];
     rooms.compute(roomId, (id, room) -> {
       Room r = room == null ? new Room() : room;
-      slice[0] = r.since(since, epoch);
+      slice[0] = r.since(since, epoch, page);
       return r;
     });
     return Future.succeededFuture(slice[0]);
@@ -120,7 +120,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
       return envelope;
     }
 
-    HistorySlice since(long since, String expectedEpoch) {
+    HistorySlice since(long since, String expectedEpoch, Page page) {
       trim(clock.millis());
       boolean sameEpoch = expectedEpoch == null || expectedEpoch.equals(epoch);
       // The first seq still held; with nothing held, everything up to seq is known.
@@ -130,10 +130,16 @@ public final class InMemoryRoomHistory implements RoomHistory {
         return new HistorySlice(List.of(), seq, epoch, false);
       }
       List<JsonObject> missed = new ArrayList<>();
+      long bytes = 0;
       for (Stored stored : events) {
-        if (stored.seq > since) {
-          missed.add(stored.envelope());
+        if (stored.seq <= since) {
+          continue;
         }
+        bytes += stored.jsonSize();
+        if (!page.takes(missed.size(), bytes)) {
+          break;
+        }
+        missed.add(stored.envelope());
       }
       return new HistorySlice(List.copyOf(missed), seq, epoch, true);
     }
@@ -167,6 +173,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
         }
       }
       return new Stored(seq, json, 0, appendedAt);
+    }
+
+    /** The length of the envelope's JSON, deflated or not. */
+    int jsonSize() {
+      return jsonLength == 0 ? bytes.length : jsonLength;
     }
 
     JsonObject envelope() {

@@ -56,8 +56,9 @@ public final class RedisRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<HistorySlice> since(String roomId, long since, String epoch) {
-    return Keys.guard(() -> run(RoomScripts.SINCE, roomId, arg(since), Buffer.buffer(epoch == null ? "" : epoch))
+  public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
+    return Keys.guard(() -> run(RoomScripts.SINCE, roomId, arg(since), Buffer.buffer(epoch == null ? "" : epoch),
+        arg(page.maxEvents()), arg(page.maxBytes()))
       .map(r -> slice(r.get(0).toLong(), r.get(1).toString(), r.get(2).toInteger() == 1, r.get(3))));
   }
 

@@ -1,7 +1,9 @@
 package dev.skillbus.store;
 
+import dev.skillbus.protocol.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The durable events of each room, in order. Each room has a gap-free {@code seq} (1, 2, 3, …) and
@@ -20,10 +22,16 @@ public interface RoomHistory {
   Future<HistorySlice> position(String roomId);
 
   /**
-   * The events after {@code since}, oldest first. {@code complete} is false when the history no
-   * longer reaches back to {@code since + 1}, or {@code epoch} (when given) is not the room's epoch.
+   * The events after {@code since}, oldest first, as many as fit in {@code page}. {@code complete}
+   * is false when the history no longer reaches back to {@code since + 1}, or {@code epoch} (when
+   * given) is not the room's epoch; then there are no events.
    */
-  Future<HistorySlice> since(String roomId, long since, String epoch);
+  Future<HistorySlice> since(String roomId, long since, String epoch, Page page);
+
+  /** Every event after {@code since}: {@link #since(String, long, String, Page)} with {@link Page#ALL}. */
+  default Future<HistorySlice> since(String roomId, long since, String epoch) {
+    return since(roomId, since, epoch, Page.ALL);
+  }
 
   /** Drops a room's history: its next append starts at seq 1 in a new epoch. */
   Future<Void> forget(String roomId);
@@ -36,6 +44,41 @@ public interface RoomHistory {
   Future<Boolean> forgetIfIdle(String roomId, long idleMillis);
 
   /** A part of a room's history: the events, the room's last seq, its epoch, and completeness. */
-  record HistorySlice(java.util.List<JsonObject> events, long seq, String epoch, boolean complete) {
+  record HistorySlice(List<JsonObject> events, long seq, String epoch, boolean complete) {
+
+    /**
+     * True when events after the last one returned exist up to {@link #seq}: the page was full, and
+     * the rest is read with {@code since} = the last seq returned.
+     */
+    public boolean more() {
+      return complete && !events.isEmpty() && events.get(events.size() - 1).getLong(Envelope.SEQ) < seq;
+    }
+  }
+
+  /**
+   * How much one read returns: at most {@code maxEvents} events, and no more of them than fit in
+   * {@code maxBytes} of JSON (each event counted as the envelope a client receives). The first
+   * event is returned even when it alone is larger, so that a reader always gets on.
+   */
+  record Page(int maxEvents, long maxBytes) {
+
+    /** No bound: everything after since. */
+    public static final Page ALL = new Page(Integer.MAX_VALUE, Long.MAX_VALUE);
+
+    public Page {
+      if (maxEvents < 1 || maxBytes < 1) {
+        throw new IllegalArgumentException("a page holds at least one event and one byte");
+      }
+    }
+
+    /** This page with at most {@code limit} events. */
+    public Page atMost(int limit) {
+      return new Page(Math.min(maxEvents, limit), maxBytes);
+    }
+
+    /** Whether a page of {@code events} events holds another one that brings it to {@code bytes}. */
+    boolean takes(int events, long bytes) {
+      return events < maxEvents && (events == 0 || bytes <= maxBytes);
+    }
   }
 }

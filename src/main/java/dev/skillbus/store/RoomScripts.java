@@ -51,8 +51,11 @@ final class RoomScripts {
     """);
 
   /**
-   * ARGV[5] since, ARGV[6] the client's epoch or '': returns {seq, epoch, complete, events}. Seqs
-   * in the list are consecutive, so the events after {@code since} start at a computed index.
+   * ARGV[5] since, ARGV[6] the client's epoch or '', ARGV[7] and ARGV[8] the page's maximum events
+   * and bytes: returns {seq, epoch, complete, events}. Seqs in the list are consecutive, so the
+   * events after {@code since} start at a computed index; they are read a few at a time, so that
+   * only the page is read. An event's size is the envelope a client receives: the stored body and
+   * the {@code "seq":…,"epoch":"…",} the envelope adds, as {@link RoomHistory.Page} counts it.
    */
   static final RedisScript SINCE = RedisScript.of(ROOM + """
     local epoch = room()
@@ -70,7 +73,24 @@ final class RoomScripts {
     if since + 1 < first then
       return {seq, epoch, 0, {}}
     end
-    return {seq, epoch, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
+    local maxEvents, maxBytes = tonumber(ARGV[7]), tonumber(ARGV[8])
+    local page, bytes, index = {}, 0, since + 1 - first
+    while #page < maxEvents do
+      local chunk = redis.call('LRANGE', KEYS[2], index, index + math.min(maxEvents - #page, 16) - 1)
+      if #chunk == 0 then
+        break
+      end
+      for _, entry in ipairs(chunk) do
+        local seqText, at = string.match(entry, '^(%d+) (%d+) ')
+        bytes = bytes + #entry - #seqText - #at - 2 + #('"seq":' .. seqText .. ',"epoch":"' .. epoch .. '",')
+        if #page > 0 and bytes > maxBytes then
+          return {seq, epoch, 1, page}
+        end
+        page[#page + 1] = entry
+      end
+      index = index + #chunk
+    end
+    return {seq, epoch, 1, page}
     """);
 
   /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes both keys unless appended to since; returns 1 when deleted. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.store.RoomHistory.HistorySlice;
+import dev.skillbus.store.RoomHistory.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -12,6 +13,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -48,6 +50,28 @@ public abstract class RoomHistoryContractTest {
 
   private static List<Long> seqs(HistorySlice slice) {
     return slice.events().stream().map(e -> e.getLong(Envelope.SEQ)).toList();
+  }
+
+  /** Every page after {@code since}, read as a client does: again from the last seq while there is more. */
+  private static Future<List<HistorySlice>> pages(RoomHistory history, String room, long since, Page page) {
+    List<HistorySlice> pages = new ArrayList<>();
+    return readOn(history, room, since, page, pages).map(v -> pages);
+  }
+
+  private static Future<Void> readOn(RoomHistory history, String room, long since, Page page, List<HistorySlice> pages) {
+    return history.since(room, since, null, page).compose(slice -> {
+      pages.add(slice);
+      if (!slice.more() || pages.size() > 100) {
+        return Future.succeededFuture();
+      }
+      List<Long> seqs = seqs(slice);
+      return readOn(history, room, seqs.get(seqs.size() - 1), page, pages);
+    });
+  }
+
+  /** The length of the envelope's JSON, as a client receives it. */
+  private static long size(JsonObject envelope) {
+    return envelope.toBuffer().length();
   }
 
   @Test
@@ -98,6 +122,53 @@ public abstract class RoomHistoryContractTest {
         assertThat(seqs(slice)).containsExactly(3L, 4L);
         assertThat(slice.seq()).isEqualTo(4);
         assertThat(slice.events().get(0).getJsonObject(Envelope.DATA).getInteger("n")).isEqualTo(3);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a page holds at most its number of events, says more until the last, and the pages hold every event once, in order")
+  void pagesByCount(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    appendMany(history, room, 5)
+      .compose(v -> pages(history, room, 0, new Page(2, Long.MAX_VALUE)))
+      .onComplete(ctx.succeeding(pages -> ctx.verify(() -> {
+        assertThat(pages).extracting(RoomHistoryContractTest::seqs)
+          .containsExactly(List.of(1L, 2L), List.of(3L, 4L), List.of(5L));
+        assertThat(pages).extracting(HistorySlice::more).containsExactly(true, true, false);
+        assertThat(pages).allSatisfy(page -> {
+          assertThat(page.complete()).isTrue();
+          assertThat(page.seq()).isEqualTo(5);
+        });
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a page holds the events that fit in its bytes, counted as the envelopes sent, and at least one")
+  void pagesByBytes(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    Future<Void> appended = Future.succeededFuture();
+    for (String text : List.of("a".repeat(100), "Ünïcödé ".repeat(40), "c", "d".repeat(3000))) {
+      appended = appended.compose(v -> history.append(room, "message", new JsonObject().put("text", text))).mapEmpty();
+    }
+    appended
+      .compose(v -> history.since(room, 0, null))
+      .compose(all -> {
+        long two = size(all.events().get(0)) + size(all.events().get(1));
+        return Future.all(List.of(
+          history.since(room, 0, null, new Page(MAX_EVENTS, two)),
+          history.since(room, 0, null, new Page(MAX_EVENTS, two - 1)),
+          history.since(room, 2, null, new Page(MAX_EVENTS, 1)),
+          history.since(room, 3, null, new Page(MAX_EVENTS, 1))));
+      })
+      .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        List<HistorySlice> slices = all.list();
+        assertThat(slices).extracting(RoomHistoryContractTest::seqs)
+          .containsExactly(List.of(1L, 2L), List.of(1L), List.of(3L), List.of(4L));
+        assertThat(slices).extracting(HistorySlice::more).containsExactly(true, true, true, false);
         ctx.completeNow();
       })));
   }
@@ -188,6 +259,7 @@ public abstract class RoomHistoryContractTest {
       .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
         assertThat(slice.complete()).isFalse();
         assertThat(slice.events()).isEmpty();
+        assertThat(slice.more()).isFalse();
         ctx.completeNow();
       })));
   }
