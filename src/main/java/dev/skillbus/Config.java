@@ -46,6 +46,8 @@ public final class Config {
     new Override("CURSOR_MAX_PER_SECOND", "session.cursorMaxPerSecond", Type.INT),
     new Override("HISTORY_MAX_EVENTS", "session.history.maxEvents", Type.INT),
     new Override("HISTORY_MAX_AGE_SECONDS", "session.history.maxAgeSeconds", Type.INT),
+    new Override("HISTORY_PAGE_MAX_EVENTS", "session.history.pageMaxEvents", Type.INT),
+    new Override("HISTORY_PAGE_MAX_BYTES", "session.history.pageMaxBytes", Type.INT),
     new Override("ROOM_IDLE_SECONDS", "session.roomIdleSeconds", Type.INT),
     new Override("MAX_ROOMS_PER_CONNECTION", "session.maxRoomsPerConnection", Type.INT),
     new Override("REDIS_URL", "store.redisUrl", Type.STRING),

@@ -2,6 +2,7 @@ package dev.skillbus.session;
 
 import static dev.skillbus.session.SessionFields.CONN_ID;
 import static dev.skillbus.session.SessionFields.MISSED;
+import static dev.skillbus.session.SessionFields.MORE;
 import static dev.skillbus.session.SessionFields.NAME;
 import static dev.skillbus.session.SessionFields.PARTICIPANTS;
 import static dev.skillbus.session.SessionFields.RECOVERED;
@@ -116,9 +117,10 @@ final class Membership implements DepartedNodes.Records {
   }
 
   /**
-   * {@code {sessionId, participants, status?, seq, epoch, missed?, recovered?}}: {@code status} in a
-   * course session's room, as {@code course.status} gives it (left out when the course part cannot
-   * say: the join itself stands).
+   * {@code {sessionId, participants, status?, seq, epoch, missed?, recovered?, more?}}: {@code status}
+   * in a course session's room, as {@code course.status} gives it (left out when the course part
+   * cannot say: the join itself stands); with {@code since}, {@code missed} is the first page of the
+   * events after it and {@code more} says the rest is to be read with {@code session.history}.
    */
   private Future<JsonObject> joinReply(JoinRequest request, JsonArray participants) {
     String roomId = request.roomId();
@@ -134,7 +136,8 @@ final class Membership implements DepartedNodes.Records {
     }
     return withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> withPosition(reply, slice)
       .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
-      .put(RECOVERED, slice.complete()));
+      .put(RECOVERED, slice.complete())
+      .put(MORE, slice.more()));
   }
 
   private static JsonObject withPosition(JsonObject reply, HistorySlice slice) {

@@ -7,7 +7,9 @@ import static dev.skillbus.session.SessionFields.DATA;
 import static dev.skillbus.session.SessionFields.EPOCH;
 import static dev.skillbus.session.SessionFields.EVENTS;
 import static dev.skillbus.session.SessionFields.IS_ACTIVE;
+import static dev.skillbus.session.SessionFields.LIMIT;
 import static dev.skillbus.session.SessionFields.LINE;
+import static dev.skillbus.session.SessionFields.MORE;
 import static dev.skillbus.session.SessionFields.NAME;
 import static dev.skillbus.session.SessionFields.SEQ;
 import static dev.skillbus.session.SessionFields.SESSION_ID;
@@ -35,6 +37,8 @@ final class RoomActions {
   static final int MAX_POSITION = 10_000_000;
   static final int MAX_TEXT = 4000;
   static final int MAX_DATA_BYTES = 16 * 1024;
+  /** The most events a {@code session.history} may ask for; the server's page may hold fewer. */
+  static final int MAX_HISTORY_LIMIT = 1000;
 
   private final RoomRegistry registry;
   private final RoomEvents events;
@@ -106,6 +110,10 @@ final class RoomActions {
       .map(stored -> new JsonObject().put(SESSION_ID, roomId).put(SEQ, stored.getLong(SEQ)));
   }
 
+  /**
+   * {@code {events, seq, epoch, complete, more}}: a page of the events after {@code since}, at most
+   * {@code limit} of them; {@code more} when the rest must be read from the page's last seq.
+   */
   Future<JsonObject> history(Message<JsonObject> message) {
     Caller caller = Caller.of(message);
     JsonObject body = message.body();
@@ -115,12 +123,14 @@ final class RoomActions {
     }
     long since = Fields.optionalLong(body, SINCE, 0);
     String epoch = Fields.optionalString(body, EPOCH, JoinRequest.MAX_EPOCH);
+    int limit = body.getValue(LIMIT) == null ? MAX_HISTORY_LIMIT : Fields.requiredInt(body, LIMIT, 1, MAX_HISTORY_LIMIT);
     requireMember(caller, roomId);
-    return events.since(roomId, since, epoch).map(slice -> new JsonObject()
+    return events.since(roomId, since, epoch, limit).map(slice -> new JsonObject()
       .put(EVENTS, new JsonArray(new ArrayList<>(slice.events())))
       .put(SEQ, slice.seq())
       .put(EPOCH, slice.epoch())
-      .put(COMPLETE, slice.complete()));
+      .put(COMPLETE, slice.complete())
+      .put(MORE, slice.more()));
   }
 
   private void requireMember(Caller caller, String roomId) {

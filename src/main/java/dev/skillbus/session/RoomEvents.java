@@ -7,6 +7,7 @@ import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.store.RoomHistory.HistorySlice;
+import dev.skillbus.store.RoomHistory.Page;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
  * Sending room events: durable ones go through the room's history (which gives them their seq)
  * before they are published; volatile ones are published as they are. Every use of a room's history
  * is noted with the sweeper, which forgets it once the room is idle. Each event is counted by name.
+ * History is read at most a page at a time, so that no reply grows with the room's history.
  */
 final class RoomEvents {
 
@@ -23,12 +25,14 @@ final class RoomEvents {
   private final RoomHistory history;
   private final RoomSweeper sweeper;
   private final Metrics metrics;
+  private final Page page;
 
-  RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics) {
+  RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics, Page page) {
     this.eventBus = eventBus;
     this.history = history;
     this.sweeper = sweeper;
     this.metrics = metrics;
+    this.page = page;
   }
 
   /** Appends a durable event to the room's history, then publishes it; the stored envelope. */
@@ -69,8 +73,14 @@ final class RoomEvents {
     return history.position(roomId);
   }
 
+  /** The first page of the events after {@code since}. */
   Future<HistorySlice> since(String roomId, long since, String epoch) {
+    return since(roomId, since, epoch, page.maxEvents());
+  }
+
+  /** The first page of the events after {@code since}, of at most {@code limit} events. */
+  Future<HistorySlice> since(String roomId, long since, String epoch, int limit) {
     sweeper.touch(roomId);
-    return history.since(roomId, since, epoch);
+    return history.since(roomId, since, epoch, page.atMost(limit));
   }
 }

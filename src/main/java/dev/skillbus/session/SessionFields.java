@@ -15,6 +15,8 @@ final class SessionFields {
   static final String STATUS = "status";
   static final String EVENTS = "events";
   static final String COMPLETE = "complete";
+  static final String MORE = "more";
+  static final String LIMIT = "limit";
   static final String USER_ID = "userId";
   static final String LINE = "line";
   static final String COLUMN = "column";

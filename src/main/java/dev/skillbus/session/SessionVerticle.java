@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
  * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
  * 1800), {@code sweepIntervalSeconds} (how often idle rooms, rooms still holding connections of
- * nodes that left, and this node's connections missing from their rooms are looked for; default 60).
+ * nodes that left, and this node's connections missing from their rooms are looked for; default 60),
+ * {@code history.pageMaxEvents} and {@code history.pageMaxBytes} (the most events, and bytes of
+ * them, one reply carries; default 200 and 256 KiB).
  */
 public final class SessionVerticle extends VerticleBase {
 
@@ -73,7 +75,7 @@ public final class SessionVerticle extends VerticleBase {
     nodeId = Nodes.localId(hazelcast);
     registry = new RoomRegistry(context, hazelcast);
     sweeper = new RoomSweeper(vertx, registry, history, settings.roomIdleSeconds());
-    RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics);
+    RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics, settings.historyPage());
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
     membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules,

@@ -112,6 +112,13 @@ class SessionValidationTest {
       refused("a message from a connection not in the room", Sender.OUTSIDER, message, room.copy().put("text", "hi"), 403),
       refused("a history request without since", Sender.MEMBER, history, room, 400),
       refused("a history request with a negative since", Sender.MEMBER, history, room.copy().put("since", -2), 400),
+      refused("a history request with limit 0", Sender.MEMBER, history, room.copy().put("since", 0).put("limit", 0), 400),
+      refused("a history request with limit over 1000", Sender.MEMBER, history,
+        room.copy().put("since", 0).put("limit", 1001), 400),
+      refused("a history request with a fractional limit", Sender.MEMBER, history,
+        room.copy().put("since", 0).put("limit", 2.5), 400),
+      refused("a history request with limit as a string", Sender.MEMBER, history,
+        room.copy().put("since", 0).put("limit", "5"), 400),
       refused("a history request from a connection not in the room", Sender.OUTSIDER, history,
         room.copy().put("since", 0), 403),
       refused("a connection-closed notice without connId", Sender.NO_IDENTITY, Address.CONNECTION_CLOSED, new JsonObject(), 400));
