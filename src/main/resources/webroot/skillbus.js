@@ -329,8 +329,9 @@ export class SkillbusClient {
    * ({sessionId, participants, seq, epoch, …}). From then on the room's events reach the listeners,
    * each durable one once and in seq order; those after the reply's seq that came before it reach
    * them before this resolves. `options.since` (e.g. 0) also delivers the room's history after that
-   * seq first, as a late joiner of a course generation wants, and on a room already joined delivers
-   * those events again; `name`, `role` are passed on. A join() without since while a join of the
+   * seq first (every page of it: the reply's `missed` is the first, the rest comes from
+   * `session.history` before this resolves), as a late joiner of a course generation wants, and on a
+   * room already joined delivers those events again; `name`, `role` are passed on. A join() without since while a join of the
    * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
    * the room is rejoined by itself.
    */
@@ -396,7 +397,9 @@ export class SkillbusClient {
         return;
       }
       room.retries = 0;
-      this.#applyJoin(room, reply);
+      if (!(await this.#applyJoin(room, reply))) {
+        return; // the connection dropped while the pages were read: the rejoin after the reconnect answers the waiters
+      }
       if (room.since) {
         // A join with since came while this one was on its way: its own join answers every waiter.
         this.#joinWhenSynced(room);
@@ -433,23 +436,37 @@ export class SkillbusClient {
     }
   }
 
-  /** Delivers what the join reply says was missed (when asked with since), then what came live meanwhile. */
-  #applyJoin(room, reply) {
+  /**
+   * Delivers what the join reply says was missed (when asked with since) and, when the reply says
+   * there is more, the following pages from `session.history`; then what came live meanwhile. False
+   * when the connection dropped while the pages were read.
+   */
+  async #applyJoin(room, reply) {
     const asked = room.lastSeq !== null;
     if (asked && reply.recovered === false) {
       this.#fire('reset', { sessionId: room.id, reason: 'history', reply });
     } else if (asked) {
-      for (const envelope of reply.missed || []) {
-        if (envelope.seq > room.lastSeq) {
-          room.lastSeq = envelope.seq;
-          this.#deliver(envelope);
-        }
-      }
+      this.#deliverAfter(room, reply.missed);
     }
-    room.lastSeq = reply.seq;
     room.epoch = reply.epoch;
     room.joined = true;
+    if (asked && reply.more === true) {
+      // lastSeq is the last event of the reply's page: the rest is read from there.
+      return this.#catchUp(room);
+    }
+    room.lastSeq = reply.seq;
     this.#drain(room);
+    return true;
+  }
+
+  /** Delivers the events after the room's last seq, in the order given (the server's: by seq). */
+  #deliverAfter(room, envelopes) {
+    for (const envelope of envelopes || []) {
+      if (envelope.seq > room.lastSeq) {
+        room.lastSeq = envelope.seq;
+        this.#deliver(envelope);
+      }
+    }
   }
 
   #onRoomEvent(roomId, envelope) {
@@ -490,7 +507,37 @@ export class SkillbusClient {
   /** A seq jump: fetch what lies between from `session.history`, then go on with what was held back. */
   async #fillGap(room) {
     room.syncing = true;
+    if (await this.#catchUp(room)) {
+      this.#joinWhenSynced(room);
+    }
+  }
+
+  /**
+   * Reads the room's history after its last seq, then goes on with what was held back meanwhile.
+   * False when the connection dropped: the rejoin after the reconnect goes on from the last seq
+   * delivered.
+   */
+  async #catchUp(room) {
     try {
+      await this.#readHistory(room);
+    } catch (error) {
+      if (error.connectionLost) {
+        return false;
+      }
+      this.#fire('error', error);
+    }
+    this.#skipUnfillable(room);
+    this.#drain(room);
+    return true;
+  }
+
+  /**
+   * Delivers `session.history` page after page, each from the last seq delivered, while the server
+   * says there is more (and a page brings something new).
+   */
+  async #readHistory(room) {
+    let more = true;
+    while (more && this.#rooms.get(room.id) === room) {
       const body = { sessionId: room.id, since: room.lastSeq };
       if (room.epoch) {
         body.epoch = room.epoch;
@@ -502,23 +549,12 @@ export class SkillbusClient {
         room.epoch = history.epoch || room.epoch;
         room.lastSeq = history.seq;
         room.buffer = room.buffer.filter((e) => e.seq > room.lastSeq && (!e.epoch || e.epoch === room.epoch));
-      } else {
-        for (const envelope of history.events || []) {
-          if (envelope.seq > room.lastSeq) {
-            room.lastSeq = envelope.seq;
-            this.#deliver(envelope);
-          }
-        }
+        return;
       }
-    } catch (error) {
-      if (error.connectionLost) {
-        return; // the rejoin after the reconnect fills it
-      }
-      this.#fire('error', error);
+      const before = room.lastSeq;
+      this.#deliverAfter(room, history.events);
+      more = history.more === true && room.lastSeq > before;
     }
-    this.#skipUnfillable(room);
-    this.#drain(room);
-    this.#joinWhenSynced(room);
   }
 
   /** A join() that came while the room was busy (a gap fill, or a join without its since) goes out once it is not. */
