@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 class HistoryPagingOverBridgeTest {
 
   static final int PAGE_MAX_EVENTS = 3;
+  /** Room for three short events, or two of {@link #LONG_TEXT} characters. */
+  static final int PAGE_MAX_BYTES = 4096;
+  static final int LONG_TEXT = 1500;
   static Skillbus node;
   static Vertx vertx;
 
@@ -30,7 +33,7 @@ class HistoryPagingOverBridgeTest {
   static void start() throws Exception {
     JsonObject config = Servers.config("history-paging-test", 5955, 5955, 5955);
     config.put("session", new JsonObject().put("history", new JsonObject()
-      .put("maxEvents", 100).put("pageMaxEvents", PAGE_MAX_EVENTS)));
+      .put("maxEvents", 100).put("pageMaxEvents", PAGE_MAX_EVENTS).put("pageMaxBytes", PAGE_MAX_BYTES)));
     node = Servers.start(config);
     vertx = node.node().vertx();
   }
@@ -108,6 +111,20 @@ class HistoryPagingOverBridgeTest {
     JsonObject first = history(host, "read-all", 0, 2);
     List<List<Long>> pages = readOn(host, "read-all", seqs(first.getJsonArray("events")), first.getBoolean("more"));
     assertThat(pages).containsExactly(List.of(1L, 2L), List.of(3L, 4L, 5L), List.of(6L, 7L, 8L));
+    host.close();
+  }
+
+  @Test
+  @DisplayName("a page holds no more events than fit in the server's page bytes")
+  void serverPageBytes() throws Exception {
+    BridgeClient host = Servers.member(node, "long-talker", "long-texts");
+    for (int i = 0; i < 4; i++) {
+      await(host.call("session.message", new JsonObject().put("sessionId", "long-texts").put("text", "t".repeat(LONG_TEXT))));
+    }
+    JsonObject first = history(host, "long-texts", 1, null);
+    assertThat(seqs(first.getJsonArray("events"))).containsExactly(2L, 3L);
+    assertThat(readOn(host, "long-texts", seqs(first.getJsonArray("events")), first.getBoolean("more")))
+      .containsExactly(List.of(2L, 3L), List.of(4L, 5L));
     host.close();
   }
 
