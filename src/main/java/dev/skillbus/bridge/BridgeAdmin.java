@@ -2,6 +2,7 @@ package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
@@ -67,11 +68,24 @@ final class BridgeAdmin {
     return Future.succeededFuture(new JsonObject().put(Internal.CONNECTIONS, list));
   }
 
-  /** {@code {userId, room}}: each connection of the user registers on the room and joins it. */
+  /**
+   * {@code {userId, room}}: each connection of the user registers on the room and joins it. A
+   * connection whose join is refused stops receiving the room again, unless it was registered on
+   * the room before this move: a refused join changes nothing.
+   */
   private Future<JsonObject> join(Message<JsonObject> message) {
     String roomId = Fields.requiredId(message.body(), Internal.ROOM, Fields.ROOM_ID);
-    return moveEach(message.body(), connection -> connection.registerForUser(Address.room(roomId))
-      .compose(v -> request(connection, Inbound.SESSION_JOIN.address(), roomId)));
+    String address = Address.room(roomId);
+    return moveEach(message.body(), connection -> {
+      boolean added = !connection.isRegisteredForUser(address);
+      return connection.registerForUser(address)
+        .compose(v -> request(connection, Inbound.SESSION_JOIN.address(), roomId))
+        .onFailure(err -> {
+          if (added) {
+            connection.unregisterForUser(address);
+          }
+        });
+    });
   }
 
   /** {@code {userId, room}}: each connection of the user leaves the room, then stops receiving it. */
@@ -81,6 +95,10 @@ final class BridgeAdmin {
       .onSuccess(v -> connection.unregisterForUser(Address.room(roomId))));
   }
 
+  /**
+   * Moves each connection of the user on its own, and answers once every move is done: how many
+   * moved, and why each of the others did not ({@link Internal#moveUser}).
+   */
   private Future<JsonObject> moveEach(JsonObject body, Function<BridgeConnection, Future<?>> move) {
     String userId = Fields.requiredId(body, Internal.USER_ID, Fields.USER_ID);
     List<Future<?>> moves = new ArrayList<>();
@@ -94,7 +112,19 @@ final class BridgeAdmin {
         }
       }
     }
-    return Future.all(moves).map(done -> new JsonObject().put(Internal.CONNECTIONS, moves.size()));
+    return Future.join(moves).transform(done -> Future.succeededFuture(outcome(moves)));
+  }
+
+  private static JsonObject outcome(List<Future<?>> moves) {
+    JsonArray failed = new JsonArray();
+    for (Future<?> move : moves) {
+      if (move.failed()) {
+        ErrorCode code = ErrorCode.of(move.cause());
+        failed.add(new JsonObject().put(Internal.CODE, code.code())
+          .put(Internal.MESSAGE, code == ErrorCode.INTERNAL ? "internal error" : move.cause().getMessage()));
+      }
+    }
+    return new JsonObject().put(Internal.CONNECTIONS, moves.size() - failed.size()).put(Internal.FAILED, failed);
   }
 
   /** A request as the connection's client sends it: its identity and connection id stamped. */

@@ -277,6 +277,10 @@ final class BridgeConnection {
       : Future.succeededFuture());
   }
 
+  boolean isRegisteredForUser(String address) {
+    return registered.contains(address);
+  }
+
   void unregisterForUser(String address) {
     registered.remove(address);
   }

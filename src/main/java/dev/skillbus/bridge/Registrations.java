@@ -55,6 +55,10 @@ final class Registrations {
     pending = Future.join(pending, subscribed).mapEmpty();
   }
 
+  boolean contains(String address) {
+    return addresses.contains(address);
+  }
+
   void remove(String address) {
     if (addresses.remove(address)) {
       bridge.rooms().remove(address, connection);

@@ -144,8 +144,7 @@ final class LocalNode {
   private Future<JsonObject> move(String address, JsonObject body) {
     String userId = Fields.requiredId(body, Internal.USER_ID, Fields.USER_ID);
     String roomId = Fields.requiredId(body, Internal.ROOM, Fields.ROOM_ID);
-    return Internal.moveUser(eventBus, address, userId, roomId, settings.nodeTimeoutMs())
-      .map(moved -> new JsonObject().put(Internal.CONNECTIONS, moved));
+    return Internal.moveUser(eventBus, address, userId, roomId, settings.nodeTimeoutMs());
   }
 
   /** This node's meters as Prometheus text, each sample labelled with this node. */

@@ -90,12 +90,16 @@ final class RoomAdmin {
     return array;
   }
 
-  /** {@code {roomId, userId}}: every connection of the user joins; 404 when the user has none. */
+  /**
+   * {@code {roomId, userId}}: every connection of the user joins. Each connection moves on its own:
+   * the answer counts those that moved and lists why the others did not; when none moved, it is the
+   * first refusal (nothing changed), or 404 when the user has no connection.
+   */
   Future<JsonObject> join(JsonObject body) {
     return move(LocalNode.JOIN, body);
   }
 
-  /** {@code {roomId, userId}}: every connection of the user leaves; 404 when the user has none. */
+  /** {@code {roomId, userId}}: every connection of the user leaves; answered as {@link #join}. */
   Future<JsonObject> leave(JsonObject body) {
     return move(LocalNode.LEAVE, body);
   }
@@ -105,14 +109,28 @@ final class RoomAdmin {
     String userId = Fields.requiredId(body, USER_ID, Fields.USER_ID);
     JsonObject request = new JsonObject().put(Internal.USER_ID, userId).put(Internal.ROOM, roomId);
     return calls.ask(operation, request).compose(NodeReplies::unlessRefused).compose(replies -> {
-      int moved = replies.answers().values().stream().mapToInt(r -> r.getInteger(Internal.CONNECTIONS)).sum();
+      int moved = 0;
+      JsonArray failed = new JsonArray();
+      for (JsonObject answer : replies.answers().values()) {
+        moved += answer.getInteger(Internal.CONNECTIONS);
+        failed.addAll(answer.getJsonArray(Internal.FAILED, new JsonArray()));
+      }
       if (moved == 0) {
-        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("user '" + userId + "' has no connection"
-          + (replies.complete() ? "" : " on the nodes that answered")));
+        return Future.failedFuture(noneMoved(userId, failed, replies.complete()));
       }
       return Future.succeededFuture(replies.describe(new JsonObject()
-        .put(ROOM_ID, roomId).put(USER_ID, userId).put("connections", moved)));
+        .put(ROOM_ID, roomId).put(USER_ID, userId).put("connections", moved).put("failed", failed)));
     });
+  }
+
+  /** The first connection's refusal, or 404 when the user has no connection. */
+  private static Throwable noneMoved(String userId, JsonArray failed, boolean complete) {
+    if (!failed.isEmpty()) {
+      JsonObject first = failed.getJsonObject(0);
+      return ErrorCode.of(first.getInteger(Internal.CODE)).exception(first.getString(Internal.MESSAGE));
+    }
+    return ErrorCode.NOT_FOUND.exception("user '" + userId + "' has no connection"
+      + (complete ? "" : " on the nodes that answered"));
   }
 
   /** {@code {roomId, event?, text?, data}}: a durable event; 404 for a room with no members and no rule. */

@@ -25,6 +25,9 @@ public final class Internal {
   public static final String CONNECTIONS = "connections";
   public static final String ROOMS = "rooms";
   public static final String SESSION_ID = "sessionId";
+  public static final String FAILED = "failed";
+  public static final String CODE = "code";
+  public static final String MESSAGE = "message";
 
   private Internal() {
   }
@@ -91,12 +94,12 @@ public final class Internal {
   /**
    * Every connection of the user on this node joins or leaves the room as if its client had asked:
    * {@code {userId, room}} to {@link Address#USER_JOIN_ROOM} or {@link Address#USER_LEAVE_ROOM},
-   * answered with {@code {connections}}, how many were moved.
+   * answered with {@code {connections, failed}}: how many were moved, and a {@code {code, message}}
+   * for each connection that was not (each is moved on its own).
    */
-  public static Future<Integer> moveUser(EventBus eventBus, String address, String userId, String roomId, long timeoutMs) {
+  public static Future<JsonObject> moveUser(EventBus eventBus, String address, String userId, String roomId, long timeoutMs) {
     JsonObject body = new JsonObject().put(USER_ID, userId).put(ROOM, roomId);
-    return eventBus.<JsonObject>request(address, body, local().setSendTimeout(timeoutMs))
-      .map(reply -> reply.body().getInteger(CONNECTIONS));
+    return eventBus.<JsonObject>request(address, body, local().setSendTimeout(timeoutMs)).map(Message::body);
   }
 
   /** The rooms each connection of this node joined, {@code {connId: [roomId]}}: {@link Address#LOCAL_MEMBERSHIPS}. */

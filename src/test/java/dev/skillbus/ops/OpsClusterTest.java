@@ -45,8 +45,13 @@ class OpsClusterTest {
   final List<BridgeClient> clients = new ArrayList<>();
 
   static JsonObject config(int port) {
-    JsonObject config = Servers.config("ops-cluster-test", port, 6401, 6403)
+    return adminConfig("ops-cluster-test", port, 6401, 6403)
       .put("ops", new JsonObject().put("nodeTimeoutMs", NODE_TIMEOUT_MS).put("pageSize", 2));
+  }
+
+  /** A node's config in which {@link #ADMIN_KEY} is the admin key. */
+  static JsonObject adminConfig(String cluster, int port, int firstPort, int lastPort) {
+    JsonObject config = Servers.config(cluster, port, firstPort, lastPort);
     config.getJsonObject("bridge").getJsonObject("auth").put("adminKey", ADMIN_KEY);
     return config;
   }
@@ -55,8 +60,14 @@ class OpsClusterTest {
   static void start() throws Exception {
     a = Servers.start(config(6401));
     b = Servers.start(config(6402));
-    // The first messages between two new nodes open their event-bus connections, which can take
-    // seconds on a busy machine: wait until both answer each other before testing answers.
+    awaitBothUp(a, b);
+  }
+
+  /**
+   * The first messages between two new nodes open their event-bus connections, which can take
+   * seconds on a busy machine: waits until both answer each other before testing answers.
+   */
+  static void awaitBothUp(Skillbus a, Skillbus b) throws Exception {
     await(Eventually.holds(a.node().vertx(), 100, 30_000, () -> Future.all(Servers.health(a), Servers.health(b))
       .map(both -> both.<Servers.Health>list().stream().allMatch(h -> "UP".equals(h.body().getString("status"))))));
   }
