@@ -59,6 +59,7 @@ public final class Config {
     new Override("INBOX_TTL_SECONDS", "store.inbox.ttlSeconds", Type.INT),
     new Override("COACHING_PAGE_SIZE", "coaching.pageSize", Type.INT),
     new Override("COACHING_MAX_PAGE_SIZE", "coaching.maxPageSize", Type.INT),
+    new Override("NOTIFY_DELIVERY_TIMEOUT_MS", "coaching.deliveryTimeoutMs", Type.INT),
     // Course generation and AI requests
     new Override("COURSE_GENERATOR", "course.generator", Type.STRING),
     new Override("COURSE_TIME_LIMIT_SECONDS", "course.timeLimitSeconds", Type.INT),

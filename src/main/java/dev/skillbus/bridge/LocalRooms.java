@@ -66,6 +66,12 @@ final class LocalRooms {
     return false;
   }
 
+  /** Writes one durable event to every member of an address; answers how many there are. */
+  int deliverToAll(String address, Buffer envelope) {
+    Subscription subscription = subscriptions.get(address);
+    return subscription == null ? 0 : subscription.write(envelope, false, null);
+  }
+
   int addressCount() {
     return subscriptions.size();
   }
@@ -122,15 +128,21 @@ final class LocalRooms {
         routes.probeArrived(address, probe);
         return;
       }
-      OutFrame frame = frame(message.body());
-      boolean isVolatile = headers.contains(Header.VOLATILE);
-      String origin = headers.get(Header.ORIGIN_CONN);
+      write(message.body(), headers.contains(Header.VOLATILE), headers.get(Header.ORIGIN_CONN));
+    }
+
+    /** Writes an event to each member but {@code origin} (may be null); answers how many it was written to. */
+    int write(Buffer envelope, boolean isVolatile, String origin) {
+      OutFrame frame = frame(envelope);
+      int written = 0;
       for (BridgeConnection member : members) {
         if (origin == null || !origin.equals(member.id())) {
           member.deliver(frame, isVolatile);
+          written++;
         }
       }
       frame.release();
+      return written;
     }
   }
 }

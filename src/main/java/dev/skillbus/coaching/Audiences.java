@@ -10,6 +10,7 @@ import dev.skillbus.protocol.Outbound;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,18 @@ final class Audiences {
         LOG.warn("{} not sent to room {}: {}", event, roomId, err.getMessage());
         return Future.succeededFuture();
       });
+  }
+
+  /**
+   * An envelope to the user's connections on these nodes, each node answering whether it wrote it:
+   * true when some node wrote it to a connection, false when none did or none answered in time.
+   */
+  Future<Boolean> toUserOn(List<String> nodes, String userId, JsonObject envelope, long timeoutMs) {
+    metrics.event(envelope.getString(Envelope.EVENT));
+    List<Future<Integer>> writes = nodes.stream()
+      .map(node -> Outbound.deliverToUserOn(eventBus, node, userId, envelope, timeoutMs)).toList();
+    return Future.join(writes).transform(done ->
+      Future.succeededFuture(writes.stream().anyMatch(w -> w.succeeded() && w.result() > 0)));
   }
 
   /** An envelope on {@code user.<userId>}: every connection of the user that receives there gets it. */

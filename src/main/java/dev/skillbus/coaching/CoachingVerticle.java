@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * one instance per node, after the session verticle (it sends room events through it).
  *
  * <p>Config (its own object): {@code pageSize} (items in a listing page when the request names no
- * {@code limit}, default 20), {@code maxPageSize} (the largest {@code limit}, default 100).
+ * {@code limit}, default 20), {@code maxPageSize} (the largest {@code limit}, default 100),
+ * {@code deliveryTimeoutMs} (how long a node holding a user's connection has to say it wrote a
+ * notification, else it is queued; default 3000).
  */
 public final class CoachingVerticle extends VerticleBase {
 
@@ -59,7 +61,7 @@ public final class CoachingVerticle extends VerticleBase {
     ActionItems actions = new ActionItems(lists, audiences, settings);
     SessionDocuments sessions = new SessionDocuments(documents, audiences, vertx.eventBus());
     Notifications notifications = new Notifications(inbox, new UserPresence(cluster, context), audiences,
-      vertx.eventBus());
+      vertx.eventBus(), settings.deliveryTimeoutMs());
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.NOTES_CREATE.address(), notes::create),
       serve(Address.NOTES_LIST, notes::list),

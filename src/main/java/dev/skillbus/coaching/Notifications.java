@@ -24,13 +24,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Notifications ({@code notify.send}, the Coach App's {@code notification:send}). A user who can
- * receive gets one on every connection that receives on their address; a user who cannot has it
- * queued in their inbox, and it is delivered to the first connection that registers on their
- * address next. Taking from the inbox empties it in one step, so a notification is delivered once;
- * one that cannot be written to that connection (it closed meanwhile) goes back.
+ * Notifications ({@code notify.send}, the Coach App's {@code notification:send}). A notification is
+ * written to the user's connections on each live node that holds one, and that node says whether it
+ * did; when no node says so (the user is away, or their node died or hangs), it is queued in their
+ * inbox, and it is delivered to the first connection that registers on their address next. Taking
+ * from the inbox empties it in one step, so a queued notification is delivered once; one that cannot
+ * be written to that connection (it closed meanwhile) goes back.
  */
 final class Notifications {
 
@@ -41,12 +43,14 @@ final class Notifications {
   private final UserPresence presence;
   private final Audiences audiences;
   private final EventBus eventBus;
+  private final long deliveryTimeoutMs;
 
-  Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, EventBus eventBus) {
+  Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, EventBus eventBus, long deliveryTimeoutMs) {
     this.inbox = inbox;
     this.presence = presence;
     this.audiences = audiences;
     this.eventBus = eventBus;
+    this.deliveryTimeoutMs = deliveryTimeoutMs;
   }
 
   /** {@code {userId, type, message, data?}}: answered with {@code {delivered, queued}}. */
@@ -62,28 +66,33 @@ final class Notifications {
       .put(FROM, CoachingFields.person(caller));
     Rules.requireMayNotify(caller, userId);
     JsonObject envelope = Envelope.of(Event.NOTIFICATION, null, notification);
-    return presence.online(userId).compose(online -> {
-      if (online) {
-        audiences.toUser(userId, envelope);
-        return Future.succeededFuture(outcome(true, false));
-      }
-      return queue(userId, envelope);
-    });
+    return presence.nodes(userId)
+      .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope))
+      .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope));
+  }
+
+  private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope) {
+    return audiences.toUserOn(nodes, userId, envelope, deliveryTimeoutMs);
   }
 
   /**
-   * Queues for a user who could not receive. They may have connected since we looked, and their
-   * connection may have emptied the inbox before this arrived in it: then it is sent now.
+   * Queues for a user whom no node could write to. They may have connected since we looked, and
+   * their connection may have emptied the inbox before this arrived in it: then the inbox is
+   * delivered now, and what no node wrote goes back.
    */
   private Future<JsonObject> queue(String userId, JsonObject envelope) {
     return inbox.push(userId, envelope)
-      .compose(v -> presence.online(userId))
-      .compose(online -> online
-        ? inbox.take(userId).map(queued -> {
-          queued.forEach(e -> audiences.toUser(userId, e));
-          return outcome(true, false);
-        })
-        : Future.succeededFuture(outcome(false, true)));
+      .compose(v -> presence.nodes(userId))
+      .compose(nodes -> nodes.isEmpty()
+        ? Future.succeededFuture(outcome(false, true))
+        : inbox.take(userId)
+          .compose(queued -> writeOrPutBack(userId, queued, e -> toUser(nodes, userId, e)))
+          .map(putBack -> putBack.stream().anyMatch(e -> idOf(e).equals(idOf(envelope)))
+            ? outcome(false, true) : outcome(true, false)));
+  }
+
+  private static String idOf(JsonObject envelope) {
+    return envelope.getJsonObject(Envelope.DATA).getString(ID);
   }
 
   private static JsonObject outcome(boolean delivered, boolean queued) {
@@ -98,24 +107,26 @@ final class Notifications {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
     String connId = Fields.requiredString(message.body(), Internal.CONN_ID, 256);
     return inbox.take(userId)
-      .compose(queued -> deliver(userId, connId, queued))
+      .compose(queued -> writeOrPutBack(userId, queued,
+        e -> Outbound.deliverToConnectionAcked(eventBus, connId, Address.user(userId), e)))
       .map(new JsonObject());
   }
 
-  private Future<Void> deliver(String userId, String connId, List<JsonObject> queued) {
-    List<Future<Boolean>> acks = new ArrayList<>();
-    for (JsonObject envelope : queued) {
-      acks.add(Outbound.deliverToConnectionAcked(eventBus, connId, Address.user(userId), envelope));
-    }
+  /** Writes each queued envelope; those not written go back into the inbox, in order. Answers those. */
+  private Future<List<JsonObject>> writeOrPutBack(String userId, List<JsonObject> queued,
+                                                  Function<JsonObject, Future<Boolean>> write) {
+    List<Future<Boolean>> acks = queued.stream().map(write).toList();
     return Future.join(acks).transform(done -> {
+      List<JsonObject> back = new ArrayList<>();
       Future<Void> putBack = Future.succeededFuture();
       for (int i = 0; i < queued.size(); i++) {
         if (!acks.get(i).succeeded() || !acks.get(i).result()) {
           JsonObject envelope = queued.get(i);
+          back.add(envelope);
           putBack = putBack.compose(v -> inbox.push(userId, envelope));
         }
       }
-      return putBack;
+      return putBack.map(back);
     });
   }
 }

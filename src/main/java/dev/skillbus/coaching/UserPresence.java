@@ -5,14 +5,17 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.spi.cluster.ClusteredNode;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Whether a user can receive right now anywhere in the cluster. Each node's bridge holds one
- * event-bus consumer on {@code user.<id>} exactly while one of its connections receives there, and
- * the cluster manager shares those subscriptions (and drops a dead node's), so the user is online
- * when any node is subscribed to their address. No state of our own to keep or clean up.
+ * Where a user can receive right now. Each node's bridge holds one event-bus consumer on {@code
+ * user.<id>} exactly while one of its connections receives there, and the cluster manager shares
+ * those subscriptions, so the user can receive on the nodes subscribed to their address. A node that
+ * died keeps its subscriptions in the cluster manager until it cleans them up after the node left:
+ * only the nodes that are members of the cluster count. No state of our own to keep or clean up.
  */
 final class UserPresence {
 
@@ -24,8 +27,8 @@ final class UserPresence {
     this.context = context;
   }
 
-  /** True when some node is subscribed to {@code user.<userId>}; completes on the verticle's context. */
-  Future<Boolean> online(String userId) {
+  /** The live nodes subscribed to {@code user.<userId>}; completes on the verticle's context. */
+  Future<List<String>> nodes(String userId) {
     CompletableFuture<List<RegistrationInfo>> found = new CompletableFuture<>();
     cluster.getRegistrations(Address.user(userId), (registrations, err) -> {
       if (err != null) {
@@ -34,7 +37,10 @@ final class UserPresence {
         found.complete(registrations);
       }
     });
-    return Future.fromCompletionStage(found, context)
-      .map(registrations -> registrations.stream().anyMatch(r -> !r.localOnly()));
+    return Future.fromCompletionStage(found, context).map(registrations -> {
+      Set<String> live = new HashSet<>(cluster.getNodes());
+      return registrations.stream().filter(r -> !r.localOnly()).map(RegistrationInfo::nodeId)
+        .filter(live::contains).distinct().toList();
+    });
   }
 }

@@ -24,6 +24,11 @@ public final class Address {
    * connection was there to write to. Never reachable from a browser.
    */
   public static final String DELIVER_TO_CONNECTION = "skillbus.internal.deliver";
+  /**
+   * Prefix of each node's bridge address for a user's notifications, {@code
+   * skillbus.internal.user-delivery.<nodeId>}: see {@link Outbound#deliverToUserOn}.
+   */
+  public static final String USER_DELIVERY_PREFIX = "skillbus.internal.user-delivery.";
 
   // Coaching and the services parts give each other; none of them is reachable from a browser.
 
@@ -116,6 +121,11 @@ public final class Address {
 
   public static String user(String userId) {
     return USER_PREFIX + userId;
+  }
+
+  /** The address at which one node's bridge writes to its connections of a user, acknowledged. */
+  public static String userDelivery(String nodeId) {
+    return USER_DELIVERY_PREFIX + nodeId;
   }
 
   /** The address of one node's own {@code operation}: {@code ops.node.<nodeId>.<operation>}. */

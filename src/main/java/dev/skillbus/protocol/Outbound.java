@@ -51,6 +51,19 @@ public final class Outbound {
       new DeliveryOptions().setLocalOnly(true)).map(reply -> Boolean.TRUE.equals(reply.body()));
   }
 
+  /**
+   * Writes a durable envelope to every connection that node {@code nodeId} holds on {@code
+   * user.<userId>}: {@code {userId, envelope}} to {@link Address#userDelivery}, answered with how
+   * many connections it was written to. Fails when the node does not answer within {@code timeoutMs}
+   * (it died, or hangs): then whether it was written is not known.
+   */
+  public static Future<Integer> deliverToUserOn(EventBus eventBus, String nodeId, String userId, JsonObject envelope,
+                                                long timeoutMs) {
+    JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put("envelope", envelope);
+    return eventBus.<Integer>request(Address.userDelivery(nodeId), body, new DeliveryOptions().setSendTimeout(timeoutMs))
+      .map(reply -> reply.body());
+  }
+
   private static JsonObject delivery(String connId, String address, JsonObject envelope) {
     return new JsonObject().put("connId", connId).put("address", address).put("envelope", envelope);
   }
