@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 /**
  * Streamed chat completions from any OpenAI-compatible endpoint ({@code POST
  * <baseUrl>/chat/completions} with {@code stream: true}): reads the server-sent events, hands each
- * piece of the answer to the caller as it comes, and completes with the whole answer once the
- * stream says it is done ({@code [DONE]} or a {@code finish_reason}). An error status, a stream that
- * breaks off, a stall longer than the timeout or an answer over the size limit fails the call with a
- * message that says which.
+ * piece of the answer to the caller as it comes, and completes with the whole answer at
+ * {@code data: [DONE]} (resetting the response if the endpoint keeps it open), or when the response
+ * ends after a {@code finish_reason}. An error status, a stream that breaks off, a stall longer than
+ * the timeout or an answer over the size limit fails the call with a message that says which.
  */
 final class OpenAiClient {
 
@@ -64,7 +64,13 @@ final class OpenAiClient {
     http.request(options)
       .compose(request -> {
         onStop.accept(request::reset);
-        answer.promise.future().onFailure(err -> request.reset());
+        // Ended before the endpoint closed the response (a failure, or [DONE] on a response kept
+        // open): reset it, so that the connection is not held.
+        answer.promise.future().onComplete(ar -> {
+          if (!answer.ended) {
+            request.reset();
+          }
+        });
         return request.send(body);
       })
       .onSuccess(response -> read(response, answer))
@@ -121,6 +127,7 @@ final class OpenAiClient {
     private final int maxChars;
     private final StringBuilder text = new StringBuilder();
     private boolean done;
+    private boolean ended;
     private Runnable rearm = () -> { };
 
     SseAnswer(Consumer<String> onDelta, int maxChars) {
@@ -141,13 +148,17 @@ final class OpenAiClient {
     void line(Buffer raw) {
       rearm.run();
       String line = raw.toString().strip();
-      if (done || promise.future().isComplete() || !line.startsWith("data:")) {
+      if (promise.future().isComplete() || !line.startsWith("data:")) {
         return; // blank separators, comments, event/id/retry fields
       }
       String payload = line.substring(5).strip();
       if (payload.equals("[DONE]")) {
         done = true;
+        promise.tryComplete(text.toString());
         return;
+      }
+      if (done) {
+        return; // after a finish_reason: usage and the like
       }
       JsonObject chunk;
       try {
@@ -182,6 +193,7 @@ final class OpenAiClient {
     }
 
     void end() {
+      ended = true;
       if (done) {
         promise.tryComplete(text.toString());
       } else {

@@ -14,14 +14,20 @@ import java.util.List;
  * An OpenAI-compatible {@code /v1/chat/completions} endpoint for tests, streaming its answers as
  * server-sent events. What it does depends on a word in the last message: {@code broken} (the
  * connection closes mid-stream), {@code silent} (one piece, then nothing), {@code malformed} (JSON
- * that is no course), {@code prose} (no JSON at all), {@code unauthorized} (HTTP 401); a chat gets
+ * that is no course), {@code prose} (no JSON at all), {@code unauthorized} (HTTP 401),
+ * {@code lingering} (the whole answer, {@code finish_reason} and {@code [DONE]}, then the response
+ * stays open), {@code pinging} (a {@code : ping} comment every {@link #TICK_MS} ms, never data),
+ * {@code trickling} (a piece of the answer every {@link #TICK_MS} ms, never the end); a chat gets
  * {@link #CHAT_ANSWER}; anything else gets {@link #course(String)} in a fenced block.
  */
 final class FakeOpenAi {
 
   static final String CHAT_ANSWER = "Plants turn light, water and carbon dioxide into sugar and oxygen.";
 
+  static final long TICK_MS = 100;
+
   private final List<JsonObject> requests = new ArrayList<>();
+  private Vertx vertx;
   private HttpServer server;
 
   /** The course the fake model writes for a topic. */
@@ -38,6 +44,7 @@ final class FakeOpenAi {
   }
 
   Future<Integer> start(Vertx vertx) {
+    this.vertx = vertx;
     server = vertx.createHttpServer().requestHandler(this::handle);
     return server.listen(0, "127.0.0.1").map(HttpServer::actualPort);
   }
@@ -79,6 +86,14 @@ final class FakeOpenAi {
       response.write(event("{\"title\": "));
     } else if (message.contains("malformed")) {
       stream(response, new JsonObject().put("title", "Only a title").encode());
+    } else if (message.contains("lingering")) {
+      pieces(response, "```json\n" + course(topic).encodePrettily() + "\n```");
+      response.write(finish("stop"));
+      response.write("data: [DONE]\n\n");
+    } else if (message.contains("pinging")) {
+      every(request, () -> ": ping\n\n");
+    } else if (message.contains("trickling")) {
+      every(request, () -> event("more "));
     } else if (message.contains("prose")) {
       stream(response, "Sure! Here is a lovely course about " + topic + ".");
     } else {
@@ -88,11 +103,27 @@ final class FakeOpenAi {
 
   /** The answer in pieces of 25 characters, then {@code [DONE]}. */
   private static void stream(HttpServerResponse response, String answer) {
+    pieces(response, answer);
+    response.end("data: [DONE]\n\n");
+  }
+
+  private static void pieces(HttpServerResponse response, String answer) {
     response.write(": keep-alive comment\n\n");
     for (int i = 0; i < answer.length(); i += 25) {
       response.write(event(answer.substring(i, Math.min(answer.length(), i + 25))));
     }
-    response.end("data: [DONE]\n\n");
+  }
+
+  /** Writes {@code text} every tick until the client goes away. */
+  private void every(HttpServerRequest request, java.util.function.Supplier<String> text) {
+    long timer = vertx.setPeriodic(TICK_MS, id -> request.response().write(text.get()));
+    request.connection().closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  private static String finish(String reason) {
+    JsonObject chunk = new JsonObject().put("choices", new JsonArray()
+      .add(new JsonObject().put("index", 0).put("delta", new JsonObject()).put("finish_reason", reason)));
+    return "data: " + chunk.encode() + "\n\n";
   }
 
   private static String event(String piece) {

@@ -82,6 +82,17 @@ class OpenAiCourseTest {
   }
 
   @Test
+  @DisplayName("data: [DONE] completes the job even when the endpoint keeps the response open")
+  void doneOnOpenResponse() throws Exception {
+    CourseClient client = CourseClient.connect(node, "otto", "learner");
+    JsonObject complete = generate(client, "lingering lights");
+    assertThat(complete.getString("error")).isNull();
+    assertThat(complete.getBoolean("success")).isTrue();
+    assertThat(client.status(complete.getString("sessionId")).getInteger("percent")).isEqualTo(100);
+    client.close();
+  }
+
+  @Test
   @DisplayName("a stream that breaks off, stalls, or answers an error fails the job with what happened")
   void brokenStreams() throws Exception {
     CourseClient client = CourseClient.connect(node, "pia", "learner");
