@@ -15,9 +15,13 @@ public record CourseRequest(String topic, Level level, boolean webSearch) {
 
   /** Parses a request body, or throws a 400 naming the field that is wrong. */
   static CourseRequest parse(JsonObject body, int maxTopicLength) {
-    String topic = Fields.requiredString(body, TOPIC, maxTopicLength).strip();
-    if (topic.chars().anyMatch(Character::isISOControl)) {
-      throw Fields.bad("'" + TOPIC + "' must be one line of text");
+    // The length counts once trimmed: the frame size already bounds what is read here.
+    String topic = Fields.requiredString(body, TOPIC, Integer.MAX_VALUE).strip();
+    if (topic.length() > maxTopicLength) {
+      throw Fields.bad("'" + TOPIC + "' must be at most " + maxTopicLength + " characters (without the spaces around it)");
+    }
+    if (!isOneLine(topic)) {
+      throw Fields.bad("'" + TOPIC + "' must be one line of text (no line breaks, line or paragraph separators or control characters)");
     }
     String wire = Fields.optionalString(body, LEVEL, 32);
     Level level = wire == null ? Level.BEGINNER : Level.of(wire);
@@ -26,5 +30,10 @@ public record CourseRequest(String topic, Level level, boolean webSearch) {
     }
     boolean webSearch = body.getValue(WEB_SEARCH) != null && Fields.requiredBoolean(body, WEB_SEARCH);
     return new CourseRequest(topic, level, webSearch);
+  }
+
+  /** No line break of any kind: no control character (CR, LF, NEL...), no line or paragraph separator. */
+  static boolean isOneLine(String text) {
+    return text.chars().noneMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029');
   }
 }

@@ -31,7 +31,7 @@ final class OutlineTool implements AiTool {
   @Override
   public void check(String message) {
     String topic = message.strip();
-    if (topic.length() > maxTopicLength || topic.chars().anyMatch(Character::isISOControl)) {
+    if (topic.length() > maxTopicLength || !CourseRequest.isOneLine(topic)) {
       throw ErrorCode.BAD_REQUEST.exception("the outline tool takes a topic: one line of at most " + maxTopicLength + " characters");
     }
   }

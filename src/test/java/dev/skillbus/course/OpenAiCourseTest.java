@@ -170,7 +170,7 @@ class OpenAiCourseTest {
     JsonObject noRequestId = await(client.bridge.request("ai.request", new JsonObject().put("toolId", "chat").put("message", "Hi")));
     assertThat(noRequestId.getInteger("failureCode")).isEqualTo(400);
     assertThat(noRequestId.getString("message")).contains("requestId");
-    for (String notATopic : new String[] {"t".repeat(201), "two\nlines"}) {
+    for (String notATopic : new String[] {"t".repeat(201), "two\nlines", "two\u2028lines", "two\u2029paragraphs"}) {
       JsonObject refused = ask(client, "outline", notATopic, "r-5");
       assertThat(refused.getInteger("failureCode")).isEqualTo(400);
       assertThat(refused.getString("message")).contains("one line of at most 200 characters");

@@ -1,0 +1,42 @@
+package dev.skillbus.course;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.ProtocolException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("A course request's topic")
+class CourseRequestTest {
+
+  static final int MAX = 200;
+
+  static CourseRequest parse(String topic) {
+    return CourseRequest.parse(new JsonObject().put("topic", topic), MAX);
+  }
+
+  @Test
+  @DisplayName("is trimmed before its length is checked: spaces around it do not count")
+  void trimmedBeforeLength() {
+    assertThat(parse(" ".repeat(199) + "xy").topic()).isEqualTo("xy");
+    assertThat(parse("t".repeat(MAX) + "   ").topic()).hasSize(MAX);
+    assertThatThrownBy(() -> parse("  " + "t".repeat(MAX + 1) + "  "))
+      .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+      .hasMessageContaining("'topic' must be at most 200 characters");
+  }
+
+  @ParameterizedTest(name = "a topic with U+{0} is refused")
+  @ValueSource(strings = {"000A", "000D", "0085", "2028", "2029"})
+  @DisplayName("is one line: any line break, line or paragraph separator is refused with 400")
+  void oneLine(String codePoint) {
+    String topic = "first" + Character.toString(Integer.parseInt(codePoint, 16)) + "second";
+    assertThatThrownBy(() -> parse(topic))
+      .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+      .hasMessageContaining("'topic' must be one line");
+  }
+}
