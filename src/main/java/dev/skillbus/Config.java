@@ -71,6 +71,8 @@ public final class Config {
     new Override("OPENAI_MODEL", "course.openai.model", Type.STRING),
     new Override("OPENAI_API_KEY", "course.openai.apiKey", Type.STRING),
     new Override("OPENAI_TIMEOUT_MS", "course.openai.timeoutMs", Type.INT),
+    new Override("AI_TIME_LIMIT_SECONDS", "course.ai.timeLimitSeconds", Type.INT),
+    new Override("AI_MAX_CONCURRENT_PER_NODE", "course.ai.maxConcurrentPerNode", Type.INT),
     // Operations and metrics
     new Override("OPS_NODE_TIMEOUT_MS", "ops.nodeTimeoutMs", Type.INT),
     new Override("OPS_PAGE_SIZE", "ops.pageSize", Type.INT),

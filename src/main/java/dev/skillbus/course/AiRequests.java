@@ -17,11 +17,14 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Outbound;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,9 @@ import java.util.Map;
  * {@code ai.request {toolId, message, requestId, sessionId?}} (the seed's {@code ai_request}): the
  * reply accepts it at once; the tool then runs, its steps go to the caller's {@code user.<id>} as
  * {@code status_update} events and its answer as one {@code ai_response}. Tools are registered by
- * id; an unknown one is 404. A user runs a bounded number of requests at once on a node (429).
+ * id; an unknown one is 404. A user runs a bounded number of requests at once on a node, and the
+ * node a bounded number in all (429 above either); a request that has no answer within its time
+ * limit fails, its tool is stopped and its place freed.
  */
 final class AiRequests {
 
@@ -41,13 +46,18 @@ final class AiRequests {
   private final EventBus eventBus;
   private final Map<String, AiTool> tools = new LinkedHashMap<>();
   private final Map<String, Integer> runningByUser = new HashMap<>();
-  private final int maxPerUser;
+  private final AiLimits limits;
+  private int running;
 
-  AiRequests(Context context, List<AiTool> tools, int maxPerUser) {
+  /** How many requests a user and the node run at once, and how long one may take. */
+  record AiLimits(int maxPerUser, int maxPerNode, long timeLimitSeconds) {
+  }
+
+  AiRequests(Context context, List<AiTool> tools, AiLimits limits) {
     this.context = context;
     this.eventBus = context.owner().eventBus();
     tools.forEach(tool -> this.tools.put(tool.id(), tool));
-    this.maxPerUser = maxPerUser;
+    this.limits = limits;
   }
 
   Future<JsonObject> request(Message<JsonObject> message) {
@@ -62,10 +72,7 @@ final class AiRequests {
       throw ErrorCode.NOT_FOUND.exception("no AI tool '" + toolId + "'; the tools are " + String.join(", ", tools.keySet()));
     }
     tool.check(text);
-    if (runningByUser.getOrDefault(caller.userId(), 0) >= maxPerUser) {
-      throw ErrorCode.RATE_LIMITED.exception("you run " + maxPerUser + " AI requests already; wait for an answer");
-    }
-    runningByUser.merge(caller.userId(), 1, Integer::sum);
+    admit(caller.userId());
     AiCall call = new AiCall(caller.userId(), new JsonObject().put(REQUEST_ID, requestId).put(TOOL_ID, toolId)
       .put(SESSION_ID, sessionId), sessionId);
     // After the reply: the caller hears it accepted before it hears how it goes.
@@ -73,25 +80,55 @@ final class AiRequests {
     return Future.succeededFuture(new JsonObject().put(REQUEST_ID, requestId).put(ACCEPTED, true));
   }
 
+  /** Takes a place for a request of {@code userId}, or a 429 when the user or the node runs its limit. */
+  private void admit(String userId) {
+    if (runningByUser.getOrDefault(userId, 0) >= limits.maxPerUser()) {
+      throw ErrorCode.RATE_LIMITED.exception("you run " + limits.maxPerUser() + " AI requests already; wait for an answer");
+    }
+    if (running >= limits.maxPerNode()) {
+      throw ErrorCode.RATE_LIMITED.exception("this node runs its limit of " + limits.maxPerNode()
+        + " AI requests; try again shortly");
+    }
+    runningByUser.merge(userId, 1, Integer::sum);
+    running++;
+  }
+
   private void run(AiTool tool, String text, AiCall call) {
     status(call, "processing", "Running " + tool.id() + ": " + tool.description());
-    Future<String> answer;
+    Promise<String> answer = Promise.promise();
+    List<Runnable> stopHooks = new ArrayList<>();
+    long timer = context.owner().setTimer(limits.timeLimitSeconds() * 1000, id -> answer.tryFail(
+      "the AI request took longer than its time limit of " + limits.timeLimitSeconds() + " s"));
     try {
-      answer = tool.run(text, line -> status(call, "processing", line));
+      tool.run(text, line -> {
+        if (!answer.future().isComplete()) {
+          status(call, "processing", line);
+        }
+      }, stopHooks::add).onSuccess(answer::tryComplete).onFailure(answer::tryFail);
     } catch (RuntimeException e) {
-      answer = Future.failedFuture(e);
+      answer.tryFail(e);
     }
-    answer.onComplete(ar -> {
-      runningByUser.computeIfPresent(call.userId(), (user, n) -> n > 1 ? n - 1 : null);
-      JsonObject response = call.ids().copy().put(SUCCESS, ar.succeeded());
-      if (ar.succeeded()) {
-        status(call, "completed", "Answer ready");
-        send(call, Event.AI_RESPONSE, response.put(CONTENT, ar.result()));
-      } else {
-        status(call, "failed", CourseJob.messageOf(ar.cause()));
-        send(call, Event.AI_RESPONSE, response.put(ERROR, CourseJob.messageOf(ar.cause())));
+    answer.future().onComplete(ar -> {
+      context.owner().cancelTimer(timer);
+      if (ar.failed()) {
+        stopHooks.forEach(Runnable::run);
       }
+      finish(call, ar);
     });
+  }
+
+  /** Frees the request's place, then tells its caller how it ended. */
+  private void finish(AiCall call, AsyncResult<String> ar) {
+    running--;
+    runningByUser.computeIfPresent(call.userId(), (user, n) -> n > 1 ? n - 1 : null);
+    JsonObject response = call.ids().copy().put(SUCCESS, ar.succeeded());
+    if (ar.succeeded()) {
+      status(call, "completed", "Answer ready");
+      send(call, Event.AI_RESPONSE, response.put(CONTENT, ar.result()));
+    } else {
+      status(call, "failed", CourseJob.messageOf(ar.cause()));
+      send(call, Event.AI_RESPONSE, response.put(ERROR, CourseJob.messageOf(ar.cause())));
+    }
   }
 
   /** One request's events, to its caller's address; {@code ids} are {@code requestId, toolId, sessionId}. */

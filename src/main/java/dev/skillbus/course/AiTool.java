@@ -23,6 +23,9 @@ interface AiTool {
   default void check(String message) {
   }
 
-  /** Answers {@code message}; {@code status} takes a line for each step. */
-  Future<String> run(String message, Consumer<String> status);
+  /**
+   * Answers {@code message}; {@code status} takes a line for each step; {@code onStop} takes a hook
+   * that aborts the tool's work, run when the request ends before the tool answered (its time limit).
+   */
+  Future<String> run(String message, Consumer<String> status, Consumer<Runnable> onStop);
 }

@@ -28,7 +28,7 @@ final class ChatTool implements AiTool {
   }
 
   @Override
-  public Future<String> run(String message, Consumer<String> status) {
+  public Future<String> run(String message, Consumer<String> status, Consumer<Runnable> onStop) {
     status.accept("Asking " + client.settings().model());
     JsonArray messages = new JsonArray()
       .add(new JsonObject().put("role", "system").put("content", SYSTEM_PROMPT))
@@ -39,6 +39,6 @@ final class ChatTool implements AiTool {
         answering[0] = true;
         status.accept("The model is answering");
       }
-    }, stop -> { });
+    }, onStop);
   }
 }

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  */
 record CourseSettings(String generator, long timeLimitSeconds, int maxJobsPerUser, int maxJobsPerNode,
                       long sessionTtlSeconds, long sweepIntervalSeconds, int maxTopicLength, long templatePaceMs,
-                      int aiMaxConcurrentPerUser, OpenAiSettings openai) {
+                      AiRequests.AiLimits ai, OpenAiSettings openai) {
 
   static final String DEFAULT_GENERATOR = TemplateGenerator.NAME;
   static final long DEFAULT_TIME_LIMIT_SECONDS = 600;
@@ -19,6 +19,8 @@ record CourseSettings(String generator, long timeLimitSeconds, int maxJobsPerUse
   static final int DEFAULT_MAX_TOPIC_LENGTH = 200;
   static final long DEFAULT_TEMPLATE_PACE_MS = 300;
   static final int DEFAULT_AI_MAX_CONCURRENT_PER_USER = 3;
+  static final int DEFAULT_AI_MAX_CONCURRENT_PER_NODE = 20;
+  static final long DEFAULT_AI_TIME_LIMIT_SECONDS = 120;
 
   static CourseSettings from(JsonObject config) {
     CourseSettings settings = new CourseSettings(
@@ -30,10 +32,16 @@ record CourseSettings(String generator, long timeLimitSeconds, int maxJobsPerUse
       config.getLong("sweepIntervalSeconds", DEFAULT_SWEEP_INTERVAL_SECONDS),
       config.getInteger("maxTopicLength", DEFAULT_MAX_TOPIC_LENGTH),
       config.getJsonObject("template", new JsonObject()).getLong("paceMs", DEFAULT_TEMPLATE_PACE_MS),
-      config.getJsonObject("ai", new JsonObject()).getInteger("maxConcurrentPerUser", DEFAULT_AI_MAX_CONCURRENT_PER_USER),
+      ai(config.getJsonObject("ai", new JsonObject())),
       OpenAiSettings.from(config.getJsonObject("openai", new JsonObject())));
     settings.check();
     return settings;
+  }
+
+  private static AiRequests.AiLimits ai(JsonObject config) {
+    return new AiRequests.AiLimits(config.getInteger("maxConcurrentPerUser", DEFAULT_AI_MAX_CONCURRENT_PER_USER),
+      config.getInteger("maxConcurrentPerNode", DEFAULT_AI_MAX_CONCURRENT_PER_NODE),
+      config.getLong("timeLimitSeconds", DEFAULT_AI_TIME_LIMIT_SECONDS));
   }
 
   private void check() {
@@ -42,7 +50,7 @@ record CourseSettings(String generator, long timeLimitSeconds, int maxJobsPerUse
         + OpenAiGenerator.NAME + "', was '" + generator + "'");
     }
     if (timeLimitSeconds < 1 || maxJobsPerUser < 1 || maxJobsPerNode < 1 || sessionTtlSeconds < 1 || sweepIntervalSeconds < 1
-      || maxTopicLength < 1 || aiMaxConcurrentPerUser < 1) {
+      || maxTopicLength < 1 || ai.maxPerUser() < 1 || ai.maxPerNode() < 1 || ai.timeLimitSeconds() < 1) {
       throw new IllegalArgumentException("course settings must be positive: " + this);
     }
   }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Config (its own object, see {@link CourseSettings}): {@code generator} ({@code template} or
  * {@code openai}), {@code timeLimitSeconds}, {@code maxJobsPerUser}, {@code maxJobsPerNode},
  * {@code sessionTtlSeconds}, {@code sweepIntervalSeconds}, {@code maxTopicLength},
- * {@code template.paceMs}, {@code ai.maxConcurrentPerUser}, {@code openai.{baseUrl, model, apiKey,
- * timeoutMs, maxAnswerChars}}.
+ * {@code template.paceMs}, {@code ai.{maxConcurrentPerUser, maxConcurrentPerNode, timeLimitSeconds}},
+ * {@code openai.{baseUrl, model, apiKey, timeoutMs, maxAnswerChars}}.
  */
 public final class CourseVerticle extends VerticleBase {
 
@@ -45,6 +45,7 @@ public final class CourseVerticle extends VerticleBase {
   private final RoomHistory history;
   private final DocumentStore documents;
   private HttpClient http;
+  private HttpClient chatHttp;
   private final Metrics metrics;
   private SessionExpiry expiry;
   private LocalJobs jobs;
@@ -65,14 +66,18 @@ public final class CourseVerticle extends VerticleBase {
     http = vertx.createHttpClient(new HttpClientOptions(),
       new PoolOptions().setHttp1MaxSize(Math.max(4, settings.maxJobsPerNode())));
     OpenAiClient openAi = new OpenAiClient(vertx, http, settings.openai());
+    // Chat has connections of its own, as many as the node runs AI requests: chats never wait for
+    // a connection, and never hold one a course job needs.
+    chatHttp = vertx.createHttpClient(new HttpClientOptions(),
+      new PoolOptions().setHttp1MaxSize(settings.ai().maxPerNode()));
     CourseStore store = new CourseStore(documents, Duration.ofSeconds(settings.sessionTtlSeconds()));
     JobRegistry registry = new JobRegistry(context, hazelcast);
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
     jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, new JobEnder(store, registry, expiry, metrics::generationJob),
       history);
     CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs, metrics::generationJob);
-    AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()), new ChatTool(openAi)),
-      settings.aiMaxConcurrentPerUser());
+    AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()),
+      new ChatTool(new OpenAiClient(vertx, chatHttp, settings.openai()))), settings.ai());
     List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);
     watchCluster(registry, settings);
     expiry.start(settings.sweepIntervalSeconds() * 1000);
@@ -130,6 +135,6 @@ public final class CourseVerticle extends VerticleBase {
       jobs.abandonAll();
       ended = Future.succeededFuture();
     }
-    return ended.eventually(() -> http.close());
+    return ended.eventually(() -> Future.join(http.close(), chatHttp.close()));
   }
 }

@@ -118,7 +118,8 @@ final class OpenAiClient {
 
   /**
    * One streamed answer: the {@code data:} lines of the event stream, gathered. A watchdog fails it
-   * when nothing arrives for the timeout, before the first byte or in the middle of the stream.
+   * when no data arrives for the timeout, before the first byte or in the middle of the stream;
+   * comments ({@code : ping}) keep a connection open but do not count as data.
    */
   private static final class SseAnswer {
 
@@ -146,11 +147,11 @@ final class OpenAiClient {
     }
 
     void line(Buffer raw) {
-      rearm.run();
       String line = raw.toString().strip();
       if (promise.future().isComplete() || !line.startsWith("data:")) {
-        return; // blank separators, comments, event/id/retry fields
+        return; // blank separators, comments, event/id/retry fields: no sign of an answer coming
       }
+      rearm.run();
       String payload = line.substring(5).strip();
       if (payload.equals("[DONE]")) {
         done = true;

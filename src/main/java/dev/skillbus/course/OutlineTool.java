@@ -37,7 +37,7 @@ final class OutlineTool implements AiTool {
   }
 
   @Override
-  public Future<String> run(String message, Consumer<String> status) {
+  public Future<String> run(String message, Consumer<String> status, Consumer<Runnable> onStop) {
     String topic = message.strip();
     status.accept("Outlining \"" + topic + "\"");
     JsonObject course = new TemplateCourse(new CourseRequest(topic, Level.BEGINNER, false)).build();

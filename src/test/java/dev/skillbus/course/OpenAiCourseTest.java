@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
 import dev.skillbus.course.CourseClient.Rest;
-import dev.skillbus.testing.Servers;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,27 +17,21 @@ import org.junit.jupiter.api.Test;
 class OpenAiCourseTest {
 
   static final long TIMEOUT_MS = 500;
-  static Vertx vertx;
+  static OpenAiNode env;
   static FakeOpenAi fake;
   static Skillbus node;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    fake = new FakeOpenAi();
-    int port = await(fake.start(vertx));
-    JsonObject config = Servers.config("course-openai-test", 6221, 6221, 6221);
-    config.put("course", new JsonObject().put("generator", "openai").put("openai", new JsonObject()
-      .put("baseUrl", "http://127.0.0.1:" + port + "/v1/").put("model", "fake-model").put("apiKey", "test-key")
-      .put("timeoutMs", TIMEOUT_MS)));
-    node = Servers.start(config);
+    env = OpenAiNode.start("course-openai-test", 6221, new JsonObject().put("openai", new JsonObject()
+      .put("model", "fake-model").put("apiKey", "test-key").put("timeoutMs", TIMEOUT_MS)));
+    fake = env.fake();
+    node = env.node();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close().await(30, TimeUnit.SECONDS);
-    fake.close().await(10, TimeUnit.SECONDS);
-    vertx.close().await(10, TimeUnit.SECONDS);
+    env.close();
   }
 
   /** Runs a job for {@code topic} to its end; the complete event's data. */
