@@ -157,12 +157,18 @@ final class CourseJob implements Generation {
       percent = progress.percent();
       JsonObject fields = new JsonObject().put(CourseFields.PERCENT, percent);
       percentWrites = percentWrites.transform(ar -> store.updateIfRunning(ref.sessionId(), fields))
-        .onSuccess(running -> {
-          // Ended elsewhere (a cancel that found no node, say): stop working.
-          if (!running && !stopped) {
-            abandon();
+        .onSuccess(update -> {
+          if (stopped || update == CourseStore.Update.CHANGED) {
+            return;
           }
-        });
+          if (update == CourseStore.Update.MISSING) {
+            // Nobody ended it: end it here, or its owner's place and its room wait for ever.
+            stop(Outcome.failed(JobEnder.LOST));
+          } else {
+            abandon(); // ended elsewhere (a cancel that found no node, say), which told the room
+          }
+        })
+        .map(update -> update == CourseStore.Update.CHANGED);
     }
   }
 

@@ -53,5 +53,10 @@ record CourseSettings(String generator, long timeLimitSeconds, int maxJobsPerUse
       || maxTopicLength < 1 || ai.maxPerUser() < 1 || ai.maxPerNode() < 1 || ai.timeLimitSeconds() < 1) {
       throw new IllegalArgumentException("course settings must be positive: " + this);
     }
+    if (sessionTtlSeconds <= timeLimitSeconds) {
+      // A running job's status would expire before the job ends.
+      throw new IllegalArgumentException("course.sessionTtlSeconds (COURSE_SESSION_TTL_SECONDS, " + sessionTtlSeconds
+        + ") must be longer than course.timeLimitSeconds (COURSE_TIME_LIMIT_SECONDS, " + timeLimitSeconds + ")");
+    }
   }
 }

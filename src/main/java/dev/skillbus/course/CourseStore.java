@@ -39,25 +39,31 @@ final class CourseStore {
     return documents.get(STATUS_KIND, sessionId).map(doc -> doc == null ? null : doc.value());
   }
 
-  /** Merges {@code fields} into the status if the job is still running; true when it was. */
-  Future<Boolean> updateIfRunning(String sessionId, JsonObject fields) {
+  /** What {@link #updateIfRunning} found: a running job's status (changed), a final one, or none. */
+  enum Update { CHANGED, NOT_RUNNING, MISSING }
+
+  /** Merges {@code fields} into the status if the job is still running. */
+  Future<Update> updateIfRunning(String sessionId, JsonObject fields) {
     return updateIfRunning(sessionId, fields, 1);
   }
 
-  private Future<Boolean> updateIfRunning(String sessionId, JsonObject fields, int attempt) {
+  private Future<Update> updateIfRunning(String sessionId, JsonObject fields, int attempt) {
     return documents.get(STATUS_KIND, sessionId).compose(doc -> {
-      if (doc == null || !JobStatus.RUNNING.wire().equals(doc.value().getString(STATUS))) {
-        return Future.succeededFuture(false);
+      if (doc == null) {
+        return Future.succeededFuture(Update.MISSING);
+      }
+      if (!JobStatus.RUNNING.wire().equals(doc.value().getString(STATUS))) {
+        return Future.succeededFuture(Update.NOT_RUNNING);
       }
       JsonObject changed = doc.value().copy().mergeIn(fields);
-      return documents.put(STATUS_KIND, sessionId, changed, doc.version(), ttl).map(true)
+      return documents.put(STATUS_KIND, sessionId, changed, doc.version(), ttl).map(Update.CHANGED)
         .recover(err -> attempt < ATTEMPTS && isConflict(err)
           ? updateIfRunning(sessionId, fields, attempt + 1)
           : Future.failedFuture(err));
     });
   }
 
-  private static boolean isConflict(Throwable err) {
+  static boolean isConflict(Throwable err) {
     return err instanceof ProtocolException pe && pe.code() == ErrorCode.CONFLICT;
   }
 

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Jobs here are slow (a step a second) and limited (3 s, 2 per user, 4 per node, gone 3 s after their end). */
+/** Jobs here are slow (a step a second) and limited (3 s, 2 per user, 4 per node, gone 4 s after their end). */
 @DisplayName("Controlling course jobs")
 class CourseControlTest {
 
   static final int TIME_LIMIT_SECONDS = 3;
-  static final int TTL_SECONDS = 3;
+  static final int TTL_SECONDS = 4;
   static Skillbus node;
 
   @BeforeAll
@@ -146,6 +146,22 @@ class CourseControlTest {
     kim.close();
     lou.close();
     max.close();
+  }
+
+  @Test
+  @DisplayName("a job whose status disappears ends as failed, with its complete event, and frees its owner's place")
+  void lostStatus() throws Exception {
+    CourseClient owner = CourseClient.connect(node, "ola", "learner");
+    String sessionId = owner.generate("Beekeeping", null);
+    owner.join(sessionId, 0L, null);
+    assertThat(await(node.stores().documents().delete(CourseStore.STATUS_KIND, sessionId))).isTrue();
+    JsonObject complete = complete(owner, sessionId);
+    assertThat(complete.getBoolean("success")).isFalse();
+    assertThat(complete.getString("error")).isEqualTo(JobEnder.LOST);
+    assertThat(owner.status(sessionId).getString("status")).isEqualTo("failed");
+    assertThat(node.node().hazelcast().getMap(JobRegistry.USER_JOBS).containsKey("ola")).isFalse();
+    assertThat(node.node().hazelcast().getMap(JobRegistry.NODE_JOBS).values().toString()).doesNotContain(sessionId);
+    owner.close();
   }
 
   @Test

@@ -31,7 +31,7 @@ class CourseRoomTest {
     JsonObject config = Servers.config("course-room-test", 6216, 6216, 6216);
     config.put("session", new JsonObject().put("roomIdleSeconds", ROOM_IDLE_SECONDS).put("sweepIntervalSeconds", 1));
     config.put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 20))
-      .put("sessionTtlSeconds", 600));
+      .put("sessionTtlSeconds", 900));
     node = Servers.start(config);
   }
 
