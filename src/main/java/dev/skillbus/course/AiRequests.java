@@ -104,7 +104,14 @@ final class AiRequests {
         if (!answer.future().isComplete()) {
           status(call, "processing", line);
         }
-      }, stopHooks::add).onSuccess(answer::tryComplete).onFailure(answer::tryFail);
+      }, hook -> {
+        // A hook given after the request failed (a chat still connecting at its time limit) runs at once.
+        if (answer.future().failed()) {
+          hook.run();
+        } else {
+          stopHooks.add(hook);
+        }
+      }).onSuccess(answer::tryComplete).onFailure(answer::tryFail);
     } catch (RuntimeException e) {
       answer.tryFail(e);
     }
