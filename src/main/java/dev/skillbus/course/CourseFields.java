@@ -20,6 +20,7 @@ final class CourseFields {
   static final String SUCCESS = "success";
   static final String MESSAGE = "message";
   static final String REASON = "reason";
+  static final String ENDED = "ended";
   static final String TOOL_ID = "toolId";
   static final String REQUEST_ID = "requestId";
   static final String CONTENT = "content";

@@ -90,6 +90,12 @@ final class CourseJob implements Generation {
     finished.tryComplete();
   }
 
+  /** Another node ended the job and tells the room: stop working; completes once what was queued is sent. */
+  Future<Void> endedElsewhere() {
+    abandon();
+    return events.flushed();
+  }
+
   private void halt() {
     stopped = true;
     vertx.cancelTimer(timer);

@@ -2,6 +2,7 @@ package dev.skillbus.course;
 
 import static dev.skillbus.course.CourseFields.CONN_ID;
 import static dev.skillbus.course.CourseFields.COURSE_ID;
+import static dev.skillbus.course.CourseFields.ENDED;
 import static dev.skillbus.course.CourseFields.GENERATOR;
 import static dev.skillbus.course.CourseFields.LEVEL;
 import static dev.skillbus.course.CourseFields.MESSAGE;
@@ -30,6 +31,8 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -38,7 +41,7 @@ import java.util.function.Consumer;
  * The doors of the course requests: {@code course.generate}, {@code course.status},
  * {@code course.cancel} and the REST-only course lookup. Each validates its body (400), then the
  * caller's right (403), then that the session exists (404). Cancelling asks the node that runs the
- * job to stop it; when no node runs it any more, the job is ended here.
+ * job to stop it; only when that node is gone is the job ended here.
  */
 final class CourseRequests {
 
@@ -153,18 +156,36 @@ final class CourseRequests {
     return Future.succeededFuture(new JsonObject().put(SESSION_ID, sessionId).put(STATUS, now));
   }
 
-  /** Asks the job's node to stop it; when that node does not answer or does not run it, ends it here. */
+  /**
+   * Asks the job's node to stop it. Only when that node is gone (nothing listens on its address, or
+   * it is not in the cluster) is the job ended here. A node that is there but did not answer (slow,
+   * or the reply was lost) may still run the job: ending it here would let it stream on after its
+   * complete event, so the caller is told to ask again (503) and nothing changes.
+   */
   private Future<Boolean> stopJob(JobRef ref, String by) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(NODE_REQUEST_TIMEOUT_MS);
     JsonObject body = new JsonObject().put(SESSION_ID, ref.sessionId()).put(REASON, by);
     return eventBus.<Boolean>request(Address.COURSE_NODE_PREFIX + ref.node(), body, options)
       .map(reply -> true)
-      .recover(err -> jobs.endOrphan(ref, Outcome.cancelled(by)));
+      .recover(err -> nodeGone(ref.node(), err) ? jobs.endOrphan(ref, Outcome.cancelled(by))
+        : Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the node running course session '" + ref.sessionId()
+          + "' did not stop it (" + CourseJob.messageOf(err) + "); try again")));
   }
 
-  /** The node address's handler: cancel a job of this node. */
+  private boolean nodeGone(String node, Throwable err) {
+    return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+      || !registry.isMember(node);
+  }
+
+  /**
+   * The node address's handler: cancel a job of this node, or (with {@code ended}) stop one that
+   * another node ended, once what it queued for its room is sent.
+   */
   Future<Boolean> cancelHere(Message<JsonObject> message) {
     String sessionId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
+    if (message.body().getBoolean(ENDED, false)) {
+      return jobs.halt(sessionId);
+    }
     return jobs.cancel(sessionId, Fields.requiredString(message.body(), REASON, 200));
   }
 

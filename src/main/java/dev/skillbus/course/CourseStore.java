@@ -42,23 +42,32 @@ final class CourseStore {
   /** What {@link #updateIfRunning} found: a running job's status (changed), a final one, or none. */
   enum Update { CHANGED, NOT_RUNNING, MISSING }
 
-  /** Merges {@code fields} into the status if the job is still running. */
-  Future<Update> updateIfRunning(String sessionId, JsonObject fields) {
-    return updateIfRunning(sessionId, fields, 1);
+  /** An {@link Update} and the status it found ({@code null} when there was none). */
+  record Change(Update update, JsonObject found) {
   }
 
-  private Future<Update> updateIfRunning(String sessionId, JsonObject fields, int attempt) {
+  /** Merges {@code fields} into the status if the job is still running. */
+  Future<Update> updateIfRunning(String sessionId, JsonObject fields) {
+    return change(sessionId, fields).map(Change::update);
+  }
+
+  /** As {@link #updateIfRunning}, with the status found. */
+  Future<Change> change(String sessionId, JsonObject fields) {
+    return change(sessionId, fields, 1);
+  }
+
+  private Future<Change> change(String sessionId, JsonObject fields, int attempt) {
     return documents.get(STATUS_KIND, sessionId).compose(doc -> {
       if (doc == null) {
-        return Future.succeededFuture(Update.MISSING);
+        return Future.succeededFuture(new Change(Update.MISSING, null));
       }
       if (!JobStatus.RUNNING.wire().equals(doc.value().getString(STATUS))) {
-        return Future.succeededFuture(Update.NOT_RUNNING);
+        return Future.succeededFuture(new Change(Update.NOT_RUNNING, doc.value()));
       }
       JsonObject changed = doc.value().copy().mergeIn(fields);
-      return documents.put(STATUS_KIND, sessionId, changed, doc.version(), ttl).map(Update.CHANGED)
+      return documents.put(STATUS_KIND, sessionId, changed, doc.version(), ttl).map(new Change(Update.CHANGED, doc.value()))
         .recover(err -> attempt < ATTEMPTS && isConflict(err)
-          ? updateIfRunning(sessionId, fields, attempt + 1)
+          ? change(sessionId, fields, attempt + 1)
           : Future.failedFuture(err));
     });
   }

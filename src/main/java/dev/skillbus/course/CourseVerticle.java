@@ -73,7 +73,8 @@ public final class CourseVerticle extends VerticleBase {
     CourseStore store = new CourseStore(documents, Duration.ofSeconds(settings.sessionTtlSeconds()));
     JobRegistry registry = new JobRegistry(context, hazelcast);
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
-    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, new JobEnder(store, registry, expiry, metrics::generationJob),
+    JobEnder ender = new JobEnder(vertx.eventBus(), store, registry, expiry, metrics::generationJob);
+    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, ender,
       history);
     CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs, metrics::generationJob);
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()),

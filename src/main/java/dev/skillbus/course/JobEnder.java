@@ -1,6 +1,9 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.Address;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,12 +21,17 @@ final class JobEnder {
   static final String LOST = "the job's status expired or was deleted while it ran";
   private static final Logger LOG = LoggerFactory.getLogger(JobEnder.class);
 
+  private static final long HALT_TIMEOUT_MS = 2000;
+
+  private final EventBus eventBus;
   private final CourseStore store;
   private final JobRegistry registry;
   private final SessionExpiry expiry;
   private final Consumer<String> statusCounter;
 
-  JobEnder(CourseStore store, JobRegistry registry, SessionExpiry expiry, Consumer<String> statusCounter) {
+  JobEnder(EventBus eventBus, CourseStore store, JobRegistry registry, SessionExpiry expiry,
+           Consumer<String> statusCounter) {
+    this.eventBus = eventBus;
     this.store = store;
     this.registry = registry;
     this.expiry = expiry;
@@ -37,9 +45,23 @@ final class JobEnder {
    * out, so that its owner may start another one at once.
    */
   Future<Boolean> end(JobRef job, SessionEvents events, Outcome outcome) {
-    return store.updateIfRunning(job.sessionId(), outcome.statusFields())
-      .compose(update -> switch (update) {
-        case CHANGED -> Future.succeededFuture(outcome);
+    return end(job, events, outcome, false);
+  }
+
+  /**
+   * As {@link #end}, by someone else than the job (a cancel, a survivor of its node). Should the
+   * node named in the status be in the cluster all the same, it is asked to stop the job and send
+   * what the job queued before the complete event goes out, so that nothing of the job follows it.
+   */
+  Future<Boolean> endElsewhere(JobRef job, SessionEvents events, Outcome outcome) {
+    return end(job, events, outcome, true);
+  }
+
+  private Future<Boolean> end(JobRef job, SessionEvents events, Outcome outcome, boolean elsewhere) {
+    return store.change(job.sessionId(), outcome.statusFields())
+      .compose(change -> switch (change.update()) {
+        case CHANGED -> elsewhere ? halt(job.sessionId(), change.found().getString(CourseFields.NODE)).map(outcome)
+          : Future.succeededFuture(outcome);
         case NOT_RUNNING -> Future.<Outcome>succeededFuture(null);
         case MISSING -> endLost(job);
       })
@@ -47,6 +69,22 @@ final class JobEnder {
         .onFailure(err -> LOG.warn("Could not release course job {}", job.sessionId(), err))
         .otherwiseEmpty())
       .compose(ended -> ended == null ? Future.succeededFuture(false) : announce(job, events, ended).map(ended == outcome));
+  }
+
+  /**
+   * Asks the job's node to stop it, and waits (a bounded time) until it did. A node that is gone
+   * runs nothing; one that does not answer in time is not waited for longer: its job stops at its
+   * next percent write, which finds the status final.
+   */
+  private Future<Void> halt(String sessionId, String node) {
+    if (node == null || !registry.isMember(node)) {
+      return Future.succeededFuture();
+    }
+    JsonObject body = new JsonObject().put(CourseFields.SESSION_ID, sessionId).put(CourseFields.ENDED, true);
+    return eventBus.request(Address.COURSE_NODE_PREFIX + node, body, new DeliveryOptions().setSendTimeout(HALT_TIMEOUT_MS))
+      .onFailure(err -> LOG.warn("Node {} did not confirm it stopped course job {}: {}", node, sessionId, err.getMessage()))
+      .<Void>mapEmpty()
+      .otherwiseEmpty();
   }
 
   /** A running job's status disappeared: store it again as failed, unless someone else did. */

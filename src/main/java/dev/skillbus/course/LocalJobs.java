@@ -76,9 +76,18 @@ final class LocalJobs {
     return job.stop(Outcome.cancelled(by)).compose(ended -> ended ? Future.succeededFuture(true) : job.finished().map(false));
   }
 
-  /** Ends a job no node runs any more; true when this call ended it. */
+  /**
+   * Ends a job no node should run any more; true when this call ended it. Should its node be there
+   * all the same, that node stops it before the complete event goes out.
+   */
   Future<Boolean> endOrphan(JobRef ref, Outcome outcome) {
-    return ender.end(ref, events(ref.sessionId()), outcome);
+    return ender.endElsewhere(ref, events(ref.sessionId()), outcome);
+  }
+
+  /** A job of this node was ended elsewhere: it stops; true once what it queued is sent, false when it is not here. */
+  Future<Boolean> halt(String sessionId) {
+    CourseJob job = running.get(sessionId);
+    return job == null ? Future.succeededFuture(false) : job.endedElsewhere().map(true);
   }
 
   /** The node is shutting down: every job ends as failed, with the events sent. */

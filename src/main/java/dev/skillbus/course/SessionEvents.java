@@ -40,6 +40,11 @@ final class SessionEvents {
     return append(Event.COURSE_GENERATION_COMPLETE, data);
   }
 
+  /** Completes once every event given so far was stored and published (or failed to be). */
+  Future<Void> flushed() {
+    return tail;
+  }
+
   private Future<Void> append(String event, JsonObject data) {
     Future<Void> appended = tail.transform(previous -> history.append(sessionId, event, data))
       .onSuccess(envelope -> Outbound.publish(eventBus, Address.room(sessionId), envelope))

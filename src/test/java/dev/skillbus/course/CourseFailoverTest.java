@@ -12,10 +12,12 @@ import dev.skillbus.testing.TestRedis;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +97,45 @@ class CourseFailoverTest {
 
   @Test
   @Order(2)
+  @DisplayName("a cancel that the job's node, still in the cluster, does not carry out answers 503 and the job goes on")
+  void cancelNotCarriedOut() throws Exception {
+    CourseClient owner = CourseClient.connect(NODES.get(0), "uma", "learner");
+    String sessionId = owner.generate("Tides", null);
+    owner.join(sessionId, 0L, null);
+    Skillbus runs = runner(owner.status(sessionId));
+    // The status names a node that is in the cluster but does not run the job: its answer to the
+    // cancel is an error, as that of a node that runs the job but fails or answers late would be.
+    name(runs, sessionId, memberId(other(runs)));
+    int step = step(owner.until(sessionId, CourseFailoverTest::isProgress));
+
+    Rest refused = owner.rest(HttpMethod.POST, "/api/courses/sessions/" + sessionId + "/cancel", null);
+    assertThat(refused.status()).isEqualTo(503);
+    owner.until(sessionId, e -> isProgress(e) && step(e) > step);
+    assertThat(owner.status(sessionId).getString("status")).isEqualTo("running");
+    assertThat(owner.seen(sessionId)).noneMatch(e -> CourseClient.COMPLETE.equals(e.getString("event")));
+
+    name(runs, sessionId, memberId(runs));
+    Rest cancelled = owner.rest(HttpMethod.POST, "/api/courses/sessions/" + sessionId + "/cancel", null);
+    assertThat(cancelled.body().getString("status")).isEqualTo("cancelled");
+    owner.untilComplete(sessionId);
+    owner.close();
+  }
+
+  /** Writes {@code node} as the node of the session's job into its status. */
+  static void name(Skillbus any, String sessionId, String node) throws Exception {
+    await(any.stores().documents().merge(CourseStore.STATUS_KIND, sessionId, new JsonObject().put("node", node), null));
+  }
+
+  static boolean isProgress(JsonObject event) {
+    return CourseClient.UPDATE.equals(event.getString("event")) && "progress".equals(event.getJsonObject("data").getString("type"));
+  }
+
+  static int step(JsonObject progress) {
+    return progress.getJsonObject("data").getJsonObject("data").getInteger("step");
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("when the node running a job dies, a survivor fails the job and sends the complete event")
   void nodeDiesMidJob() throws Exception {
     CourseClient starter = CourseClient.connect(NODES.get(0), "yan", "learner");
@@ -126,20 +167,27 @@ class CourseFailoverTest {
   }
 
   @Test
-  @Order(3)
-  @DisplayName("a job whose record names a node gone unseen (no departure was reported) is failed at the next check")
+  @Order(4)
+  @DisplayName("a job whose record names a node gone unseen is failed at the next check, and stops where it still runs: nothing of it follows its complete event")
   void departedNodeFoundByTheCheck() throws Exception {
     Skillbus node = NODES.get(0);
     CourseClient starter = CourseClient.connect(node, "ada", "learner");
     String sessionId = starter.generate("Glaciers", null);
+    String marker = starter.generate("Sand dunes", null);
     starter.join(sessionId, 0L, null);
-    starter.until(sessionId, e -> "progress".equals(e.getJsonObject("data").getString("type")));
+    starter.join(marker, 0L, null);
+    starter.until(sessionId, CourseFailoverTest::isProgress);
     // What a node that died while nobody listened leaves behind: its jobs recorded under a node
-    // id no member has. The job is moved there from the node running it.
+    // id no member has. The first job is moved there from the node running it, which goes on.
     IMap<String, HashMap<String, String>> nodeJobs = node.node().hazelcast().getMap(JobRegistry.NODE_JOBS);
     Counter cleanups = node.node().metrics().registry().counter("skillbus.cluster.repairs", "kind", "departed_node_jobs");
     double cleanedBefore = cleanups.count();
-    await(node.node().vertx().executeBlocking(() -> nodeJobs.put("departed-node", nodeJobs.remove(node.node().nodeId()))));
+    await(node.node().vertx().executeBlocking(() -> {
+      HashMap<String, String> here = nodeJobs.get(node.node().nodeId());
+      String owner = here.remove(sessionId);
+      nodeJobs.put(node.node().nodeId(), here);
+      return nodeJobs.put("departed-node", new HashMap<>(Map.of(sessionId, owner)));
+    }));
 
     List<JsonObject> events = starter.untilComplete(sessionId);
     JsonObject complete = events.get(events.size() - 1).getJsonObject("data");
@@ -149,6 +197,24 @@ class CourseFailoverTest {
     assertThat(nodeJobs.containsKey("departed-node")).as("the record goes once its jobs ended").isFalse();
     Eventually.holds(node.node().vertx(), 50, 5_000, () -> Future.succeededFuture(cleanups.count() == cleanedBefore + 1))
       .await(10, TimeUnit.SECONDS);
+    assertNothingAfterComplete(starter, sessionId, marker);
+    starter.rest(HttpMethod.POST, "/api/courses/sessions/" + marker + "/cancel", null);
     starter.close();
+  }
+
+  /**
+   * The marker job steps on the same event loop at the same pace as the ended one: two of its steps
+   * after the complete event, the ended job would have taken its next step, had it gone on.
+   */
+  static void assertNothingAfterComplete(CourseClient client, String sessionId, String marker) throws Exception {
+    int step = client.seen(marker).stream().filter(CourseFailoverTest::isProgress).mapToInt(CourseFailoverTest::step)
+      .max().orElse(0);
+    client.until(marker, e -> CourseClient.COMPLETE.equals(e.getString("event")) || isProgress(e) && step(e) >= step + 2);
+    JsonArray history = await(client.bridge.call("session.history", new JsonObject().put("sessionId", sessionId)
+      .put("since", 0))).getJsonArray("events");
+    List<String> names = history.stream().map(e -> ((JsonObject) e).getString("event"))
+      .filter(e -> e.startsWith("course_generation")).toList();
+    assertThat(names.get(names.size() - 1)).isEqualTo(CourseClient.COMPLETE);
+    assertThat(names).filteredOn(CourseClient.COMPLETE::equals).hasSize(1);
   }
 }
