@@ -47,7 +47,7 @@ final class CourseJob implements Generation {
     return ref;
   }
 
-  /** Completes once the job ended and is out of the registry. */
+  /** Completes once the job's end is stored and it is out of the registry (or the node stops). */
   Future<Void> finished() {
     return finished.future();
   }
@@ -116,9 +116,10 @@ final class CourseJob implements Generation {
     vertx.cancelTimer(timer);
     String courseId = UUID.randomUUID().toString();
     store.saveCourse(courseId, stored(course, courseId))
-      .compose(v -> ender.end(ref, events, Outcome.completed(courseId, lastUpdates(course, courseId)))
-        .compose(ended -> ended ? Future.succeededFuture() : store.deleteCourse(courseId)))
-      .recover(err -> ender.end(ref, events, Outcome.failed("the course could not be stored: " + messageOf(err))).mapEmpty())
+      .transform(saved -> saved.succeeded()
+        ? ender.end(ref, events, Outcome.completed(courseId, lastUpdates(course, courseId)))
+          .compose(ended -> ended ? Future.succeededFuture() : store.deleteCourse(courseId))
+        : ender.end(ref, events, Outcome.failed("the course could not be stored: " + messageOf(saved.cause()))).mapEmpty())
       .onComplete(ar -> finished.tryComplete());
   }
 

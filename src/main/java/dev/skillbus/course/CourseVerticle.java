@@ -48,6 +48,7 @@ public final class CourseVerticle extends VerticleBase {
   private HttpClient chatHttp;
   private final Metrics metrics;
   private SessionExpiry expiry;
+  private JobEnder ender;
   private LocalJobs jobs;
   private DepartedNodes departed;
   private UUID lifecycleListener;
@@ -73,7 +74,7 @@ public final class CourseVerticle extends VerticleBase {
     CourseStore store = new CourseStore(documents, Duration.ofSeconds(settings.sessionTtlSeconds()));
     JobRegistry registry = new JobRegistry(context, hazelcast);
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
-    JobEnder ender = new JobEnder(vertx.eventBus(), store, registry, expiry, metrics::generationJob);
+    ender = new JobEnder(vertx, store, registry, expiry, metrics::generationJob);
     jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, ender,
       history);
     CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs, metrics::generationJob);
@@ -105,7 +106,10 @@ public final class CourseVerticle extends VerticleBase {
     departed.start(settings.sweepIntervalSeconds() * 1000);
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleState.SHUTTING_DOWN) {
-        context.runOnContext(v -> jobs.abandonAll());
+        context.runOnContext(v -> {
+          ender.close();
+          jobs.abandonAll();
+        });
       }
     });
   }
@@ -128,6 +132,7 @@ public final class CourseVerticle extends VerticleBase {
   public Future<?> stop() {
     expiry.stop();
     departed.stop();
+    ender.close();
     Future<Void> ended;
     if (hazelcast.getLifecycleService().isRunning()) {
       hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);

@@ -2,10 +2,13 @@ package dev.skillbus.course;
 
 import dev.skillbus.protocol.Address;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Ends jobs, whoever ends them: the job itself, a cancel, or a survivor of the job's node. The
  * status is changed first, and only while it is {@code running}; the one call that changed it sends
  * the last updates and the {@code course_generation_complete} event. The job leaves the registry
- * either way, and the session's history is forgotten once its time to live passed.
+ * once its status is final, and the session's history is forgotten once its time to live passed.
  */
 final class JobEnder {
 
@@ -23,15 +26,20 @@ final class JobEnder {
 
   private static final long HALT_TIMEOUT_MS = 2000;
 
+  private static final long FIRST_RETRY_DELAY_MS = 100;
+  private static final long MAX_RETRY_DELAY_MS = 5000;
+
+  private final Vertx vertx;
   private final EventBus eventBus;
   private final CourseStore store;
   private final JobRegistry registry;
   private final SessionExpiry expiry;
   private final Consumer<String> statusCounter;
+  private boolean closed;
 
-  JobEnder(EventBus eventBus, CourseStore store, JobRegistry registry, SessionExpiry expiry,
-           Consumer<String> statusCounter) {
-    this.eventBus = eventBus;
+  JobEnder(Vertx vertx, CourseStore store, JobRegistry registry, SessionExpiry expiry, Consumer<String> statusCounter) {
+    this.vertx = vertx;
+    this.eventBus = vertx.eventBus();
     this.store = store;
     this.registry = registry;
     this.expiry = expiry;
@@ -58,17 +66,49 @@ final class JobEnder {
   }
 
   private Future<Boolean> end(JobRef job, SessionEvents events, Outcome outcome, boolean elsewhere) {
-    return store.change(job.sessionId(), outcome.statusFields())
+    return settle(job, outcome, outcome.statusFields(), elsewhere, 1)
+      .compose(ended -> registry.release(job.node(), job.owner(), job.sessionId())
+        .onFailure(err -> LOG.warn("Could not release course job {}", job.sessionId(), err))
+        .otherwiseEmpty()
+        .map(ended))
+      .compose(ended -> ended == null ? Future.succeededFuture(false) : announce(job, events, ended).map(ended == outcome));
+  }
+
+  /**
+   * Makes the status final; the outcome that was stored, or null when the job had ended already. A
+   * store error (a Redis timeout or failover) is retried with backoff until the status is final, so
+   * that the job never stays {@code running} with its node alive; the job keeps its place in the
+   * registry meanwhile. A write that landed though its answer was lost is recognised on the retry by
+   * the fields it wrote. Only a node that stops gives up (its registry entry stays, for the survivors).
+   */
+  private Future<Outcome> settle(JobRef job, Outcome outcome, JsonObject fields, boolean elsewhere, int attempt) {
+    return store.change(job.sessionId(), fields)
       .compose(change -> switch (change.update()) {
         case CHANGED -> elsewhere ? halt(job.sessionId(), change.found().getString(CourseFields.NODE)).map(outcome)
           : Future.succeededFuture(outcome);
-        case NOT_RUNNING -> Future.<Outcome>succeededFuture(null);
+        case NOT_RUNNING -> Future.succeededFuture(attempt > 1 && wrote(change.found(), fields) ? outcome : null);
         case MISSING -> endLost(job);
       })
-      .eventually(() -> registry.release(job.node(), job.owner(), job.sessionId())
-        .onFailure(err -> LOG.warn("Could not release course job {}", job.sessionId(), err))
-        .otherwiseEmpty())
-      .compose(ended -> ended == null ? Future.succeededFuture(false) : announce(job, events, ended).map(ended == outcome));
+      .recover(err -> {
+        if (closed) {
+          return Future.failedFuture(err);
+        }
+        long delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS << Math.min(attempt - 1, 16));
+        LOG.warn("Could not store the end of course job {} (attempt {}), trying again in {} ms: {}",
+          job.sessionId(), attempt, delay, err.getMessage());
+        Promise<Outcome> retried = Promise.promise();
+        vertx.setTimer(delay, id -> settle(job, outcome, fields, elsewhere, attempt + 1).onComplete(retried));
+        return retried.future();
+      });
+  }
+
+  private static boolean wrote(JsonObject found, JsonObject fields) {
+    return fields.stream().allMatch(field -> Objects.equals(found.getValue(field.getKey()), field.getValue()));
+  }
+
+  /** The node is stopping: ends that fail are no longer retried. */
+  void close() {
+    closed = true;
   }
 
   /**

@@ -1,0 +1,99 @@
+package dev.skillbus.course;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.ClusterNode;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Header;
+import dev.skillbus.store.Document;
+import dev.skillbus.store.DocumentStore;
+import dev.skillbus.store.StoreSettings;
+import dev.skillbus.store.Stores;
+import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** A node whose course part writes through a store that fails the first writes of a job's end. */
+@DisplayName("Ending a course job through store errors")
+class CourseEndRetryTest {
+
+  static ClusterNode node;
+  static Stores stores;
+  static final AtomicInteger endFailures = new AtomicInteger();
+
+  /** The in-memory store, but a status write that ends a job fails while {@link #endFailures} counts down. */
+  record FailingEnds(DocumentStore inner) implements DocumentStore {
+
+    @Override
+    public Future<Document> get(String kind, String id) {
+      return inner.get(kind, id);
+    }
+
+    @Override
+    public Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion, Duration ttl) {
+      boolean ends = CourseStore.STATUS_KIND.equals(kind) && !"running".equals(value.getString("status"));
+      if (ends && endFailures.getAndDecrement() > 0) {
+        return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store timed out"));
+      }
+      return inner.put(kind, id, value, expectedVersion, ttl);
+    }
+
+    @Override
+    public Future<Boolean> delete(String kind, String id) {
+      return inner.delete(kind, id);
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = Servers.config("course-end-retry-test", 6246, 6246, 6246);
+    node = ClusterNode.start(config.getJsonObject("cluster")).await(60, TimeUnit.SECONDS);
+    stores = Stores.create(node.vertx(), StoreSettings.from(config));
+    await(stores.start());
+    CourseVerticle courses = new CourseVerticle(node.hazelcast(), stores.history(), new FailingEnds(stores.documents()),
+      node.metrics());
+    JsonObject course = new JsonObject().put("template", new JsonObject().put("paceMs", 20));
+    await(node.vertx().deployVerticle(courses, new DeploymentOptions().setConfig(course)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("a job whose end fails to be stored twice ends all the same: status final, one complete event, the owner's place free")
+  void endRetried() throws Exception {
+    endFailures.set(2);
+    DeliveryOptions caller = new DeliveryOptions().addHeader(Header.USER_ID, "pia").addHeader(Header.USER_ROLE, "learner");
+    String sessionId = await(node.vertx().eventBus().<JsonObject>request("course.generate",
+      new JsonObject().put("topic", "Lighthouses"), caller)).body().getString("sessionId");
+
+    await(Eventually.holds(node.vertx(), 50, 10_000, () -> stores.documents().get(CourseStore.STATUS_KIND, sessionId)
+      .map(doc -> "completed".equals(doc.value().getString("status")))));
+    await(Eventually.holds(node.vertx(), 50, 10_000, () -> stores.history().since(sessionId, 0, null)
+      .map(slice -> completes(slice.events()) == 1)));
+    assertThat(endFailures.get()).as("both failures happened").isNegative();
+    List<JsonObject> events = await(stores.history().since(sessionId, 0, null)).events();
+    assertThat(events.get(events.size() - 1).getString("event")).isEqualTo(CourseClient.COMPLETE);
+    assertThat(events.get(events.size() - 1).getJsonObject("data").getBoolean("success")).isTrue();
+    assertThat(node.hazelcast().getMap(JobRegistry.USER_JOBS).containsKey("pia")).as("the owner's place is free").isFalse();
+    assertThat(node.hazelcast().getMap(JobRegistry.NODE_JOBS).values().toString()).doesNotContain(sessionId);
+  }
+
+  static long completes(List<JsonObject> events) {
+    return events.stream().filter(e -> CourseClient.COMPLETE.equals(e.getString("event"))).count();
+  }
+}
