@@ -11,9 +11,11 @@ import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -164,6 +166,16 @@ class CourseFailoverTest {
     victim.node().vertx().close();
     watcher.close();
     starter.close();
+    awaitRequestsStayOn(survivor);
+  }
+
+  /** Waits until the event bus no longer hands {@code course.generate} to a node that is gone. */
+  static void awaitRequestsStayOn(Skillbus node) throws Exception {
+    await(Eventually.holds(node.node().vertx(), 50, 10_000, () -> {
+      Promise<List<RegistrationInfo>> found = Promise.promise();
+      node.node().clusterManager().getRegistrations("course.generate", found);
+      return found.future().map(all -> all.stream().allMatch(r -> r.nodeId().equals(memberId(node))));
+    }));
   }
 
   @Test
