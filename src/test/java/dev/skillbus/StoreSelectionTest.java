@@ -38,12 +38,25 @@ class StoreSelectionTest {
   @DisplayName("REDIS_URL and the store variables reach the store settings")
   void environment() {
     JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json",
-      "REDIS_URL", "redis://:pw@redis.internal:6380/2", "STORE_MAX_VALUE_BYTES", "2048", "INBOX_MAX_PER_USER", "7"));
+      "REDIS_URL", "redis://:pw@redis.internal:6380/2", "STORE_MAX_VALUE_BYTES", "2048", "INBOX_MAX_PER_USER", "7",
+      "INBOX_MAX_USERS", "5000"));
     StoreSettings settings = StoreSettings.from(config);
     assertThat(settings.redis().url()).isEqualTo("redis://:pw@redis.internal:6380/2");
     assertThat(settings.maxValueBytes()).isEqualTo(2048);
     assertThat(settings.inboxMaxPerUser()).isEqualTo(7);
+    assertThat(settings.inboxMaxUsers()).isEqualTo(5000);
     assertThat(StoreSettings.from(new JsonObject()).redis()).isNull();
+    assertThat(StoreSettings.from(new JsonObject()).inboxMaxUsers()).isEqualTo(100_000);
+  }
+
+  @Test
+  @DisplayName("an INBOX_MAX_USERS that is not positive stops the node from starting, naming the setting")
+  void inboxMaxUsersMustBePositive() {
+    for (int bad : new int[] {0, -1}) {
+      JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", "INBOX_MAX_USERS", Integer.toString(bad)));
+      assertThatThrownBy(() -> StoreSettings.from(config)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("INBOX_MAX_USERS").hasMessageContaining("store.inbox.maxUsers");
+    }
   }
 
   @Test

@@ -7,15 +7,23 @@ import io.vertx.core.json.JsonObject;
  * from {@code session.history}. Without a {@code redisUrl} the node keeps everything in memory.
  */
 public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItemsPerOwner, int inboxMaxPerUser,
-                            long inboxTtlSeconds, int historyMaxEvents, long historyMaxAgeSeconds) {
+                            long inboxTtlSeconds, int inboxMaxUsers, int historyMaxEvents, long historyMaxAgeSeconds) {
 
   /** Holds a session document with every field at its limit: 30,000 characters, 90 KB of three-byte ones. */
   static final int DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
   static final int DEFAULT_MAX_ITEMS_PER_OWNER = 1000;
   static final int DEFAULT_INBOX_MAX_PER_USER = 100;
   static final long DEFAULT_INBOX_TTL_SECONDS = 7 * 86_400;
+  /** Any user id may be notified, invented ones too: without a bound, inboxes would grow with them. */
+  static final int DEFAULT_INBOX_MAX_USERS = 100_000;
   static final int DEFAULT_HISTORY_MAX_EVENTS = 1000;
   static final long DEFAULT_HISTORY_MAX_AGE_SECONDS = 86_400;
+
+  public StoreSettings {
+    if (inboxMaxUsers < 1) {
+      throw new IllegalArgumentException("store.inbox.maxUsers (INBOX_MAX_USERS) must be positive, was " + inboxMaxUsers);
+    }
+  }
 
   /** From the whole node config. */
   public static StoreSettings from(JsonObject config) {
@@ -29,6 +37,7 @@ public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItems
       store.getInteger("maxItemsPerOwner", DEFAULT_MAX_ITEMS_PER_OWNER),
       inbox.getInteger("maxPerUser", DEFAULT_INBOX_MAX_PER_USER),
       inbox.getLong("ttlSeconds", DEFAULT_INBOX_TTL_SECONDS),
+      inbox.getInteger("maxUsers", DEFAULT_INBOX_MAX_USERS),
       history.getInteger("maxEvents", DEFAULT_HISTORY_MAX_EVENTS),
       history.getLong("maxAgeSeconds", DEFAULT_HISTORY_MAX_AGE_SECONDS));
   }
