@@ -123,7 +123,7 @@ final class Notifications {
         if (!acks.get(i).succeeded() || !acks.get(i).result()) {
           JsonObject envelope = queued.get(i);
           back.add(envelope);
-          putBack = putBack.compose(v -> inbox.push(userId, envelope));
+          putBack = putBack.compose(v -> inbox.putBack(userId, envelope));
         }
       }
       return putBack.map(back);

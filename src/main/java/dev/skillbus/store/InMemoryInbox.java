@@ -1,5 +1,6 @@
 package dev.skillbus.store;
 
+import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * Inboxes in this node's memory: for a single node, or for tests. Inboxes are kept in the order of
  * their last message, so the expired ones are always at the head and are dropped as new messages
- * arrive: memory follows the users notified within the expiry time.
+ * arrive: memory follows the users notified within the expiry time, and at most {@code maxUsers}
+ * of them, counted once the expired ones are dropped.
  */
 public final class InMemoryInbox implements InboxStore {
 
@@ -21,12 +23,14 @@ public final class InMemoryInbox implements InboxStore {
   private final int maxValueBytes;
   private final int maxPerUser;
   private final long ttlMillis;
+  private final int maxUsers;
   private final Clock clock;
 
-  public InMemoryInbox(int maxValueBytes, int maxPerUser, long ttlSeconds, Clock clock) {
+  public InMemoryInbox(int maxValueBytes, int maxPerUser, long ttlSeconds, int maxUsers, Clock clock) {
     this.maxValueBytes = maxValueBytes;
     this.maxPerUser = maxPerUser;
     this.ttlMillis = ttlSeconds * 1000;
+    this.maxUsers = maxUsers;
     this.clock = clock;
   }
 
@@ -37,12 +41,24 @@ public final class InMemoryInbox implements InboxStore {
 
   @Override
   public synchronized Future<Void> push(String userId, JsonObject message) {
+    return add(userId, message, true);
+  }
+
+  @Override
+  public synchronized Future<Void> putBack(String userId, JsonObject message) {
+    return add(userId, message, false);
+  }
+
+  private Future<Void> add(String userId, JsonObject message, boolean capped) {
     return Keys.guard(() -> {
       Keys.id(userId);
       Keys.encode(message, maxValueBytes);
       long now = clock.millis();
       dropExpired(now);
       Box box = boxes.remove(userId);
+      if (box == null && capped && boxes.size() >= maxUsers) {
+        return Future.failedFuture(full(maxUsers));
+      }
       box = box == null ? new Box() : box;
       box.messages.addLast(message.copy());
       while (box.messages.size() > maxPerUser) {
@@ -62,6 +78,12 @@ public final class InMemoryInbox implements InboxStore {
       Box box = boxes.remove(userId);
       return Future.succeededFuture(box == null ? List.of() : List.copyOf(box.messages));
     });
+  }
+
+  /** The refusal of a new inbox when {@code maxUsers} exist: the same from both stores. */
+  static RuntimeException full(int maxUsers) {
+    return ErrorCode.TOO_LARGE.exception("offline inboxes are full: at most " + maxUsers
+      + " users may have notifications queued at once (INBOX_MAX_USERS); nothing was queued for this user");
   }
 
   private void dropExpired(long now) {

@@ -73,18 +73,40 @@ final class StoreScripts {
     return 1
     """);
 
-  /** KEYS[1] the inbox; ARGV[1] the message, ARGV[2] the most kept, ARGV[3] time to live (s). */
-  static final RedisScript PUSH = RedisScript.of("""
+  /**
+   * The start of the inbox push: {@code now} in ms on Redis's own clock, the one its EXPIRE uses, so
+   * that a user leaves the index KEYS[2] (user ids scored by when their inbox expires) as their
+   * inbox expires, whatever the nodes' clocks say; then the expired users are dropped from it.
+   */
+  private static final String LIVE_INBOXES = """
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+    """;
+
+  /**
+   * KEYS[1] the inbox, KEYS[2] the index of inboxes; ARGV[1] the message, ARGV[2] the most kept,
+   * ARGV[3] time to live (s), ARGV[4] the user id, ARGV[5] the most inboxes or '' for no limit: 1,
+   * or 0 when the user has no inbox and the index holds the most inboxes already.
+   */
+  static final RedisScript PUSH = RedisScript.of(LIVE_INBOXES + """
+    if ARGV[5] ~= '' and redis.call('EXISTS', KEYS[1]) == 0 and not redis.call('ZSCORE', KEYS[2], ARGV[4])
+        and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
+      return 0
+    end
     redis.call('RPUSH', KEYS[1], ARGV[1])
     redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
     redis.call('EXPIRE', KEYS[1], ARGV[3])
+    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]) * 1000, ARGV[4])
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
     return 1
     """);
 
-  /** KEYS[1] the inbox: its messages, oldest first, and it is emptied. */
+  /** KEYS[1] the inbox, KEYS[2] the index of inboxes; ARGV[1] the user id: the messages, oldest first, and it is emptied. */
   static final RedisScript TAKE = RedisScript.of("""
     local messages = redis.call('LRANGE', KEYS[1], 0, -1)
     redis.call('DEL', KEYS[1])
+    redis.call('ZREM', KEYS[2], ARGV[1])
     return messages
     """);
 

@@ -45,14 +45,14 @@ public final class Stores {
       return new Stores(new InMemoryRoomHistory(s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
         new InMemoryDocumentStore(s.maxValueBytes(), clock),
         new InMemoryListStore(s.maxValueBytes(), s.maxItemsPerOwner()),
-        new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), clock),
+        new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), s.inboxMaxUsers(), clock),
         StoreHealth.memory(), null, null);
     }
     RedisLink redis = new RedisLink(vertx, s.redis(), timer);
     return new Stores(new RedisRoomHistory(redis, s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
       new RedisDocumentStore(redis, s.maxValueBytes()),
       new RedisListStore(redis, s.maxValueBytes(), s.maxItemsPerOwner()),
-      new RedisInbox(redis, s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds()),
+      new RedisInbox(redis, s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), s.inboxMaxUsers()),
       redis, redis, s.redis().safeUrl());
   }
 

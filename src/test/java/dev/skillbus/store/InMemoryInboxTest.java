@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 class InMemoryInboxTest extends InboxStoreContractTest {
 
   @Override
-  protected InboxStore create(Vertx vertx, int maxValueBytes, int maxPerUser, long ttlSeconds, Clock clock) {
-    return new InMemoryInbox(maxValueBytes, maxPerUser, ttlSeconds, clock);
+  protected InboxStore create(Vertx vertx, int maxValueBytes, int maxPerUser, long ttlSeconds, int maxUsers,
+                              Clock clock) {
+    return new InMemoryInbox(maxValueBytes, maxPerUser, ttlSeconds, maxUsers, clock);
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,16 +20,36 @@ class RedisInboxTest extends InboxStoreContractTest {
   @RegisterExtension
   static final TestRedis REDIS = new TestRedis(6004);
 
+  /** Each store its own keys, so that it starts without inboxes: the index of inboxes is one key for all. */
+  private String prefix;
+
   @Override
-  protected InboxStore create(Vertx vertx, int maxValueBytes, int maxPerUser, long ttlSeconds, Clock clock) {
-    return new RedisInbox(REDIS.link(vertx), maxValueBytes, maxPerUser, ttlSeconds);
+  protected InboxStore create(Vertx vertx, int maxValueBytes, int maxPerUser, long ttlSeconds, int maxUsers,
+                              Clock clock) {
+    prefix = "test-" + UUID.randomUUID() + ":";
+    return new RedisInbox(REDIS.link(vertx, prefix), maxValueBytes, maxPerUser, ttlSeconds, maxUsers);
+  }
+
+  private Response command(Vertx vertx, Request request) {
+    return await(REDIS.command(vertx, REDIS.url(), request));
   }
 
   @Test
   @DisplayName("an inbox in Redis expires its time to live after its last message")
   void expires(Vertx vertx) {
     await(store.push(user, note(1)));
-    long ttl = await(REDIS.command(vertx, REDIS.url(), Request.cmd(Command.TTL).arg("test:inbox:" + user))).toLong();
+    long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inbox:" + user)).toLong();
     assertThat(ttl).isPositive().isLessThanOrEqualTo(TTL_SECONDS);
+  }
+
+  @Test
+  @DisplayName("the index of inboxes holds a user while their inbox exists, and expires with the last inbox")
+  void indexFollowsTheInboxes(Vertx vertx) {
+    await(store.push(user, note(1)));
+    assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNotNull();
+    long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inboxes")).toLong();
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(TTL_SECONDS);
+    await(store.take(user));
+    assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNull();
   }
 }

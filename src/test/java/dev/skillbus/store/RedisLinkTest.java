@@ -62,7 +62,7 @@ class RedisLinkTest {
       ErrorCode.TOO_LARGE);
     assertRefused(new RedisListStore(link, 16, 5).add("notes", "a", new JsonObject().put("t", "x".repeat(16))),
       ErrorCode.TOO_LARGE);
-    assertRefused(new RedisInbox(link, 16, 5, 60).push("u:*", new JsonObject()), ErrorCode.BAD_REQUEST);
+    assertRefused(new RedisInbox(link, 16, 5, 60, 10).push("u:*", new JsonObject()), ErrorCode.BAD_REQUEST);
     await(link.close());
   }
 

@@ -94,11 +94,20 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
   /** A link to this server with quick pings and retries, as the tests want them. */
   public RedisLink link(Vertx vertx) {
-    return new RedisLink(vertx, settings(url()));
+    return link(vertx, "test:");
+  }
+
+  /** As {@link #link(Vertx)}, with keys under {@code keyPrefix}: a test's own, when keys are shared by all of a kind. */
+  public RedisLink link(Vertx vertx, String keyPrefix) {
+    return new RedisLink(vertx, settings(url(), keyPrefix));
   }
 
   public static RedisSettings settings(String url) {
-    return new RedisSettings(url, "test:", 1000, 200, 400, 4);
+    return settings(url, "test:");
+  }
+
+  private static RedisSettings settings(String url, String keyPrefix) {
+    return new RedisSettings(url, keyPrefix, 1000, 200, 400, 4);
   }
 
   /** One command on a client of its own, for looking at what the store wrote. */
