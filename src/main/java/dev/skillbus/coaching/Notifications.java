@@ -78,7 +78,8 @@ final class Notifications {
   /**
    * Queues for a user whom no node could write to. They may have connected since we looked, and
    * their connection may have emptied the inbox before this arrived in it: then the inbox is
-   * delivered now, and what no node wrote goes back.
+   * delivered now, and what no node wrote goes back. When the store refuses a new inbox (413, it
+   * holds the most there may be), that refusal is the answer: nothing was queued.
    */
   private Future<JsonObject> queue(String userId, JsonObject envelope) {
     return inbox.push(userId, envelope)
