@@ -74,11 +74,13 @@ final class StoreScripts {
     """);
 
   /**
-   * The start of the inbox push: {@code now} in ms on Redis's own clock, the one its EXPIRE uses, so
+   * The start of the inbox push: {@code now} in ms on Redis's own clock (replicated as the commands
+   * it leads to, which Redis before 5 needs to be told), the one its EXPIRE uses, so
    * that a user leaves the index KEYS[2] (user ids scored by when their inbox expires) as their
    * inbox expires, whatever the nodes' clocks say; then the expired users are dropped from it.
    */
   private static final String LIVE_INBOXES = """
+    redis.replicate_commands()
     local time = redis.call('TIME')
     local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
     redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -87,7 +89,8 @@ final class StoreScripts {
   /**
    * KEYS[1] the inbox, KEYS[2] the index of inboxes; ARGV[1] the message, ARGV[2] the most kept,
    * ARGV[3] time to live (s), ARGV[4] the user id, ARGV[5] the most inboxes or '' for no limit: 1,
-   * or 0 when the user has no inbox and the index holds the most inboxes already.
+   * or 0 when the user has no inbox and the index holds the most inboxes already. The index expires
+   * with its longest-lived inbox, whatever time to live the node that queues last was given.
    */
   static final RedisScript PUSH = RedisScript.of(LIVE_INBOXES + """
     if ARGV[5] ~= '' and redis.call('EXISTS', KEYS[1]) == 0 and not redis.call('ZSCORE', KEYS[2], ARGV[4])
@@ -98,7 +101,8 @@ final class StoreScripts {
     redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
     redis.call('EXPIRE', KEYS[1], ARGV[3])
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]) * 1000, ARGV[4])
-    redis.call('EXPIRE', KEYS[2], ARGV[3])
+    local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+    redis.call('PEXPIREAT', KEYS[2], last[2])
     return 1
     """);
 

@@ -52,4 +52,14 @@ class RedisInboxTest extends InboxStoreContractTest {
     await(store.take(user));
     assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNull();
   }
+
+  @Test
+  @DisplayName("the index outlives every inbox, also when a node with a shorter time to live queues last")
+  void indexOutlivesTheLongestInbox(Vertx vertx) {
+    await(store.push(user, note(1)));
+    InboxStore shortLived = new RedisInbox(REDIS.link(vertx, prefix), MAX_VALUE_BYTES, MAX_PER_USER, 5, MAX_USERS);
+    await(shortLived.push("other-" + user, note(2)));
+    long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inboxes")).toLong();
+    assertThat(ttl).isGreaterThan(5).isLessThanOrEqualTo(TTL_SECONDS);
+  }
 }
