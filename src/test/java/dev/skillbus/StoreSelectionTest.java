@@ -4,6 +4,7 @@ import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.core.Hazelcast;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,17 @@ class StoreSelectionTest {
     assertThat(settings.inboxMaxUsers()).isEqualTo(5000);
     assertThat(StoreSettings.from(new JsonObject()).redis()).isNull();
     assertThat(StoreSettings.from(new JsonObject()).inboxMaxUsers()).isEqualTo(100_000);
+  }
+
+  @Test
+  @DisplayName("a node whose setting is refused at start fails with that setting named and leaves the cluster")
+  void refusedSettingLeavesTheCluster() {
+    JsonObject config = Servers.config("refused-setting-test", 6031, 6031, 6031)
+      .put("store", new JsonObject().put("inbox", new JsonObject().put("maxUsers", 0)));
+    assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS))
+      .hasMessageContaining("INBOX_MAX_USERS");
+    assertThat(Hazelcast.getAllHazelcastInstances())
+      .noneMatch(instance -> "refused-setting-test".equals(instance.getConfig().getClusterName()));
   }
 
   @Test
