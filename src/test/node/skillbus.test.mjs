@@ -493,6 +493,27 @@ test('a gap fill whose history started again says reset and goes on from the new
   bus.close();
 });
 
+test('events held during a gap fill go on by epoch, then by seq: the old epoch first, and none of it after the new', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.sessionId + ':' + r.reason));
+  server.event('r1', 'message', 8);
+  const history = await server.request('session.history');
+  // While the fill is under way the room's history starts again on the server (epoch e2).
+  server.event('r1', 'message', 9);
+  server.event('r1', 'message', 1, {}, 'e2');
+  server.event('r1', 'message', 2, {}, 'e2');
+  server.reply(history, { events: [6, 7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} })), seq: 9, epoch: 'e1', complete: true });
+  await tick();
+  // A late event of the old epoch (from another node) is of a history that started again: dropped.
+  server.event('r1', 'message', 10);
+  server.event('r1', 'message', 3, {}, 'e2');
+  assert.deepEqual(events, [6, 7, 8, 9, 1, 2, 3]);
+  assert.deepEqual(resets, ['r1:epoch']);
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 3, epoch: 'e2' }]);
+  bus.close();
+});
+
 test('a register refused with 401 is sent again with a new token once, not again and again', async () => {
   const server = new FakeServer();
   let calls = 0;

@@ -344,7 +344,7 @@ export class SkillbusClient {
     this.#leaving.delete(sessionId);
     let room = this.#rooms.get(sessionId);
     if (!room) {
-      room = { id: sessionId, lastSeq: null, epoch: null, syncing: false, buffer: [], waiters: [], joined: false };
+      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), syncing: false, buffer: [], waiters: [], joined: false };
       this.#rooms.set(sessionId, room);
     }
     room.options = joinOptions;
@@ -379,7 +379,7 @@ export class SkillbusClient {
   async #joinRoom(room) {
     if (room.since) {
       room.lastSeq = room.since.seq;
-      room.epoch = room.since.epoch || room.epoch;
+      this.#setEpoch(room, room.since.epoch || room.epoch);
       room.since = null;
     }
     room.syncing = true;
@@ -448,7 +448,7 @@ export class SkillbusClient {
     } else if (asked) {
       this.#deliverAfter(room, reply.missed);
     }
-    room.epoch = reply.epoch;
+    this.#setEpoch(room, reply.epoch);
     room.joined = true;
     if (asked && reply.more === true) {
       // lastSeq is the last event of the reply's page: the rest is read from there.
@@ -486,10 +486,26 @@ export class SkillbusClient {
     }
   }
 
+  /**
+   * The room's epoch from now on. An epoch left behind is retired: its events, still on their way
+   * (held, or from another node), are of a history that started again since, and are dropped.
+   */
+  #setEpoch(room, epoch) {
+    if (epoch && room.epoch && epoch !== room.epoch) {
+      room.retired.add(room.epoch);
+    }
+    if (epoch) {
+      room.retired.delete(epoch);
+    }
+    room.epoch = epoch || null;
+  }
+
   #inOrder(room, envelope) {
-    if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
+    if (envelope.epoch && room.retired.has(envelope.epoch)) {
+      // Of a history that started again since.
+    } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
       // The room's history started again (it was lost on the server): take the new numbering.
-      room.epoch = envelope.epoch;
+      this.#setEpoch(room, envelope.epoch);
       room.lastSeq = envelope.seq;
       this.#fire('reset', { sessionId: room.id, reason: 'epoch' });
       this.#deliver(envelope);
@@ -546,7 +562,7 @@ export class SkillbusClient {
       if (history.complete === false || (history.epoch && room.epoch && history.epoch !== room.epoch)) {
         // The room's history started again, or no longer reaches back that far: go on from where it is now.
         this.#fire('reset', { sessionId: room.id, reason: 'history' });
-        room.epoch = history.epoch || room.epoch;
+        this.#setEpoch(room, history.epoch || room.epoch);
         room.lastSeq = history.seq;
         room.buffer = room.buffer.filter((e) => e.seq > room.lastSeq && (!e.epoch || e.epoch === room.epoch));
         return;
@@ -577,9 +593,19 @@ export class SkillbusClient {
     }
   }
 
+  /**
+   * Goes on with what was held back: the room's current epoch first, then each newer one in the
+   * order its first event came, each by seq (a seq is an order only within its epoch).
+   */
   #drain(room) {
     room.syncing = false;
-    const held = room.buffer.splice(0).sort((a, b) => a.seq - b.seq);
+    const rank = new Map([[room.epoch, 0]]);
+    for (const envelope of room.buffer) {
+      if (!rank.has(envelope.epoch)) {
+        rank.set(envelope.epoch, rank.size);
+      }
+    }
+    const held = room.buffer.splice(0).sort((a, b) => (rank.get(a.epoch) - rank.get(b.epoch)) || (a.seq - b.seq));
     for (let i = 0; i < held.length; i++) {
       this.#inOrder(room, held[i]);
       if (room.syncing) {
