@@ -493,7 +493,7 @@ test('a gap fill whose history started again says reset and goes on from the new
   bus.close();
 });
 
-test('events held during a gap fill go on by epoch, then by seq: the old epoch first, and none of it after the new', async () => {
+test('events held during a gap fill go on by epoch, then by seq: the old epoch first, then the new', async () => {
   const { server, bus, events } = await joined('r1', 5);
   const resets = [];
   bus.on('reset', (r) => resets.push(r.sessionId + ':' + r.reason));
@@ -505,12 +505,30 @@ test('events held during a gap fill go on by epoch, then by seq: the old epoch f
   server.event('r1', 'message', 2, {}, 'e2');
   server.reply(history, { events: [6, 7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} })), seq: 9, epoch: 'e1', complete: true });
   await tick();
-  // A late event of the old epoch (from another node) is of a history that started again: dropped.
-  server.event('r1', 'message', 10);
   server.event('r1', 'message', 3, {}, 'e2');
   assert.deepEqual(events, [6, 7, 8, 9, 1, 2, 3]);
   assert.deepEqual(resets, ['r1:epoch']);
   assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 3, epoch: 'e2' }]);
+  bus.close();
+});
+
+test('an event of an old epoch held during a first join whose reply names a new epoch is dropped', async () => {
+  const { server, bus } = await connected();
+  const events = [];
+  const resets = [];
+  bus.onAny((name, data, envelope) => events.push(envelope.epoch + ':' + envelope.seq));
+  bus.on('reset', (r) => resets.push(r.reason));
+  const joining = bus.join('r1');
+  const request = await server.request('session.join');
+  server.event('r1', 'message', 9, {}, 'e1'); // published before the room's history was lost
+  server.reply(request, { sessionId: 'r1', participants: [], seq: 0, epoch: 'e2' }); // made after it
+  await joining;
+  server.event('r1', 'message', 9, {}, 'e1'); // the same, late from another node
+  server.event('r1', 'message', 1, {}, 'e2');
+  server.event('r1', 'message', 2, {}, 'e2');
+  assert.deepEqual(events, ['e2:1', 'e2:2']);
+  assert.deepEqual(resets, []);
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 2, epoch: 'e2' }]);
   bus.close();
 });
 

@@ -448,6 +448,13 @@ export class SkillbusClient {
     } else if (asked) {
       this.#deliverAfter(room, reply.missed);
     }
+    // The reply names the room's epoch now: events held before it that are of another epoch were
+    // published before the room's history started again.
+    for (const held of room.buffer) {
+      if (held.epoch && reply.epoch && held.epoch !== reply.epoch) {
+        room.retired.add(held.epoch);
+      }
+    }
     this.#setEpoch(room, reply.epoch);
     room.joined = true;
     if (asked && reply.more === true) {
@@ -487,8 +494,10 @@ export class SkillbusClient {
   }
 
   /**
-   * The room's epoch from now on. An epoch left behind is retired: its events, still on their way
-   * (held, or from another node), are of a history that started again since, and are dropped.
+   * The room's epoch from now on, as a reply of the server names it. An epoch left behind is
+   * retired: its events, still on their way (held, or from another node), are of a history that
+   * started again since, and are dropped. (An event alone cannot say whether its epoch is older or
+   * newer than the room's: it changes the room's epoch, retiring none.)
    */
   #setEpoch(room, epoch) {
     if (epoch && room.epoch && epoch !== room.epoch) {
@@ -505,7 +514,7 @@ export class SkillbusClient {
       // Of a history that started again since.
     } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
       // The room's history started again (it was lost on the server): take the new numbering.
-      this.#setEpoch(room, envelope.epoch);
+      room.epoch = envelope.epoch;
       room.lastSeq = envelope.seq;
       this.#fire('reset', { sessionId: room.id, reason: 'epoch' });
       this.#deliver(envelope);
