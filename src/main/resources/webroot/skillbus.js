@@ -448,13 +448,6 @@ export class SkillbusClient {
     } else if (asked) {
       this.#deliverAfter(room, reply.missed);
     }
-    // The reply names the room's epoch now: events held before it that are of another epoch were
-    // published before the room's history started again.
-    for (const held of room.buffer) {
-      if (held.epoch && reply.epoch && held.epoch !== reply.epoch) {
-        room.retired.add(held.epoch);
-      }
-    }
     this.#setEpoch(room, reply.epoch);
     room.joined = true;
     if (asked && reply.more === true) {
@@ -494,10 +487,11 @@ export class SkillbusClient {
   }
 
   /**
-   * The room's epoch from now on, as a reply of the server names it. An epoch left behind is
-   * retired: its events, still on their way (held, or from another node), are of a history that
-   * started again since, and are dropped. (An event alone cannot say whether its epoch is older or
-   * newer than the room's: it changes the room's epoch, retiring none.)
+   * The room's epoch from now on, as a reply of the server names it. The epoch the room had when it
+   * asked is retired: its events, still on their way (from another node), are of a history that
+   * started again since, and are dropped. (An event alone, or one held while the reply was on its
+   * way, cannot say whether its epoch is older or newer than the reply's: it changes the room's
+   * epoch, retiring none.)
    */
   #setEpoch(room, epoch) {
     if (epoch && room.epoch && epoch !== room.epoch) {
