@@ -38,6 +38,14 @@ public final class Address {
    */
   public static final String ROOM_EVENT = "skillbus.internal.room-event";
 
+  /**
+   * Cluster-wide, served by every session verticle: a presence event ({@code user-joined} or
+   * {@code user-left}) that a stopping node could not store, taken over by another node to send once
+   * the store is back: {@code {roomId, event, connection: {connId, userId, name, role, nodeId,
+   * joinedAt}}}.
+   */
+  public static final String PRESENCE_HANDOFF = "skillbus.internal.presence-handoff";
+
   /** Node-local, served by the session verticle: a room's participants. See {@link Internal#participants}. */
   public static final String ROOM_PARTICIPANTS = "skillbus.internal.room-participants";
 

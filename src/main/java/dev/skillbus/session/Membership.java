@@ -14,11 +14,14 @@ import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.cluster.DepartedNodes;
+import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.store.RoomHistory.HistorySlice;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -305,6 +308,41 @@ final class Membership implements DepartedNodes.Records {
     return events.durable(roomId, event, new JsonObject()
       .put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
       .put(PARTICIPANTS, participants)).mapEmpty();
+  }
+
+  /**
+   * Hands the presence events still waiting for the store to another node, one at a time, when this
+   * node stops (its own leaves while the store is down are among them): that node sends them once
+   * the store takes them. Those no other node takes (there is none) are lost, and logged.
+   */
+  Future<Void> handOffRefused(EventBus eventBus, long timeoutMs) {
+    List<Map.Entry<String, PresenceRetry.Pending>> waiting = presence.takeAll();
+    Future<Void> handed = Future.succeededFuture();
+    for (Map.Entry<String, PresenceRetry.Pending> entry : waiting) {
+      Connection user = entry.getValue().user();
+      JsonObject body = new JsonObject().put("roomId", entry.getKey()).put("event", entry.getValue().event())
+        .put("connection", new JsonObject().put(CONN_ID, user.connId()).put(USER_ID, user.userId()).put(NAME, user.name())
+          .put(ROLE, user.role()).put("nodeId", user.nodeId()).put("joinedAt", user.joinedAt()));
+      handed = handed.compose(v -> eventBus.request(Address.PRESENCE_HANDOFF, body,
+        new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty());
+    }
+    return handed
+      .onSuccess(v -> {
+        if (!waiting.isEmpty()) {
+          LOG.info("{} presence events waiting for the store handed to another node", waiting.size());
+        }
+      })
+      .onFailure(err -> LOG.warn("Presence events waiting for the store could not be handed to another node: {}",
+        err.toString()));
+  }
+
+  /** Takes over a presence event a stopping node could not store ({@link Address#PRESENCE_HANDOFF}). */
+  void takeOver(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    JsonObject c = body.getJsonObject("connection");
+    presence.add(body.getString("roomId"), body.getString("event"), new Connection(c.getString(CONN_ID),
+      c.getString(USER_ID), c.getString(NAME), c.getString(ROLE), c.getString("nodeId"), c.getLong("joinedAt")));
+    message.reply(true);
   }
 
   /** Sends the presence events the store refused before; runs every second. */

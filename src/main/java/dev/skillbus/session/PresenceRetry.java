@@ -63,6 +63,14 @@ final class PresenceRetry {
     }
   }
 
+  /** Takes every change waiting to be announced, room by room in the order they came. */
+  List<Map.Entry<String, Pending>> takeAll() {
+    List<Map.Entry<String, Pending>> all = new ArrayList<>();
+    rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
+    rooms.clear();
+    return all;
+  }
+
   /** How many changes wait to be announced. */
   int size() {
     return rooms.values().stream().mapToInt(Map::size).sum();

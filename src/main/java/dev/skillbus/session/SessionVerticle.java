@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+  /** How long another node has to take over a presence event when this one stops. */
+  private static final long HANDOFF_TIMEOUT_MS = 2000;
 
   private final HazelcastInstance hazelcast;
   private final RoomHistory history;
@@ -53,6 +55,7 @@ public final class SessionVerticle extends VerticleBase {
   private DepartedNodes departed;
   private long restoreTimer;
   private long presenceTimer;
+  private MessageConsumer<JsonObject> handoff;
   /** This node's id, which its connections in rooms carry (see {@link Nodes}). */
   private String nodeId;
 
@@ -98,9 +101,12 @@ public final class SessionVerticle extends VerticleBase {
     departed.start(settings.sweepIntervalSeconds() * 1000);
     restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
     presenceTimer = vertx.setPeriodic(1000, id -> membership.announceRefused());
+    handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, membership::takeOver);
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    List<Future<Void>> registered = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());
+    registered.add(handoff.completion());
+    return Future.all(registered);
   }
 
   /** Node-local: the bridge of this node sends these for its own connections. */
@@ -131,6 +137,9 @@ public final class SessionVerticle extends VerticleBase {
         rooms.addAll(tracked);
         return membership.leaveNode(nodeId, new ArrayList<>(rooms));
       })
-      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err));
+      .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err))
+      // Presence events the store refused (these leaves among them) go to a node that stays; not to this one.
+      .transform(ar -> handoff.unregister())
+      .transform(ar -> membership.handOffRefused(vertx.eventBus(), HANDOFF_TIMEOUT_MS));
   }
 }
