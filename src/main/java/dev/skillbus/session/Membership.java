@@ -311,38 +311,54 @@ final class Membership implements DepartedNodes.Records {
   }
 
   /**
-   * Hands the presence events still waiting for the store to another node, one at a time, when this
-   * node stops (its own leaves while the store is down are among them): that node sends them once
-   * the store takes them. Those no other node takes (there is none) are lost, and logged.
+   * Hands the presence events still waiting for the store to other nodes when this node stops (its
+   * own leaves while the store is down are among them): each goes on its own, and once more (to the
+   * next node) if the first does not take it; that node sends it once the store takes it. Those no
+   * other node takes (there is none) are lost, and counted in the log.
    */
   Future<Void> handOffRefused(EventBus eventBus, long timeoutMs) {
-    List<Map.Entry<String, PresenceRetry.Pending>> waiting = presence.takeAll();
-    Future<Void> handed = Future.succeededFuture();
-    for (Map.Entry<String, PresenceRetry.Pending> entry : waiting) {
-      Connection user = entry.getValue().user();
-      JsonObject body = new JsonObject().put("roomId", entry.getKey()).put("event", entry.getValue().event())
-        .put("connection", new JsonObject().put(CONN_ID, user.connId()).put(USER_ID, user.userId()).put(NAME, user.name())
-          .put(ROLE, user.role()).put("nodeId", user.nodeId()).put("joinedAt", user.joinedAt()));
-      handed = handed.compose(v -> eventBus.request(Address.PRESENCE_HANDOFF, body,
-        new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty());
-    }
-    return handed
-      .onSuccess(v -> {
-        if (!waiting.isEmpty()) {
+    return presence.takeAll().compose(waiting -> {
+      List<Future<Object>> handed = new ArrayList<>();
+      for (Map.Entry<String, PresenceRetry.Pending> entry : waiting) {
+        Connection user = entry.getValue().user();
+        JsonObject body = new JsonObject().put("roomId", entry.getKey()).put("event", entry.getValue().event())
+          .put("connection", new JsonObject().put(CONN_ID, user.connId()).put(USER_ID, user.userId())
+            .put(NAME, user.name()).put(ROLE, user.role()).put("nodeId", user.nodeId()).put("joinedAt", user.joinedAt()));
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        handed.add(eventBus.request(Address.PRESENCE_HANDOFF, body, options)
+          .recover(err -> eventBus.request(Address.PRESENCE_HANDOFF, body, options)).mapEmpty());
+      }
+      return Future.join(handed).transform(ar -> {
+        long lost = handed.stream().filter(Future::failed).count();
+        if (lost > 0) {
+          LOG.warn("{} of {} presence events waiting for the store could not be handed to another node: lost",
+            lost, waiting.size());
+        } else if (!waiting.isEmpty()) {
           LOG.info("{} presence events waiting for the store handed to another node", waiting.size());
         }
-      })
-      .onFailure(err -> LOG.warn("Presence events waiting for the store could not be handed to another node: {}",
-        err.toString()));
+        return Future.<Void>succeededFuture();
+      });
+    });
   }
 
-  /** Takes over a presence event a stopping node could not store ({@link Address#PRESENCE_HANDOFF}). */
-  void takeOver(Message<JsonObject> message) {
+  /**
+   * Takes over a presence event a stopping node could not store ({@link Address#PRESENCE_HANDOFF}):
+   * {@code {roomId, event, connection: {connId, userId, name, role, nodeId, joinedAt}}}.
+   */
+  Future<Boolean> takeOver(Message<JsonObject> message) {
     JsonObject body = message.body();
-    JsonObject c = body.getJsonObject("connection");
-    presence.add(body.getString("roomId"), body.getString("event"), new Connection(c.getString(CONN_ID),
-      c.getString(USER_ID), c.getString(NAME), c.getString(ROLE), c.getString("nodeId"), c.getLong("joinedAt")));
-    message.reply(true);
+    String roomId = Fields.requiredId(body, "roomId", Fields.ROOM_ID);
+    String event = Fields.requiredString(body, "event", 32);
+    if (!Event.USER_JOINED.equals(event) && !Event.USER_LEFT.equals(event)) {
+      throw Fields.bad("'event' must be " + Event.USER_JOINED + " or " + Event.USER_LEFT);
+    }
+    if (!(body.getValue("connection") instanceof JsonObject c)) {
+      throw Fields.bad("'connection' must be an object");
+    }
+    presence.add(roomId, event, new Connection(Fields.requiredString(c, CONN_ID, 200),
+      Fields.requiredId(c, USER_ID, Fields.USER_ID), Fields.optionalString(c, NAME, 1000),
+      Fields.optionalString(c, ROLE, 100), Fields.requiredString(c, "nodeId", 200), Fields.optionalLong(c, "joinedAt", 0)));
+    return Future.succeededFuture(true);
   }
 
   /** Sends the presence events the store refused before; runs every second. */

@@ -37,6 +37,8 @@ final class PresenceRetry {
   private final Function<String, Future<List<Participant>>> participants;
   private final Announcer announcer;
   private boolean sending;
+  /** The send under way, or the last one. */
+  private Future<Void> sent = Future.succeededFuture();
 
   /** Stores and publishes one presence event with the given participants. */
   interface Announcer {
@@ -63,12 +65,17 @@ final class PresenceRetry {
     }
   }
 
-  /** Takes every change waiting to be announced, room by room in the order they came. */
-  List<Map.Entry<String, Pending>> takeAll() {
-    List<Map.Entry<String, Pending>> all = new ArrayList<>();
-    rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
-    rooms.clear();
-    return all;
+  /**
+   * Once a send under way is done (what it announced is no longer waiting), takes every change
+   * still waiting to be announced, room by room in the order they came.
+   */
+  Future<List<Map.Entry<String, Pending>>> takeAll() {
+    return sent.transform(ar -> {
+      List<Map.Entry<String, Pending>> all = new ArrayList<>();
+      rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
+      rooms.clear();
+      return Future.succeededFuture(all);
+    });
   }
 
   /** How many changes wait to be announced. */
@@ -85,8 +92,9 @@ final class PresenceRetry {
       return Future.succeededFuture();
     }
     sending = true;
-    return sendRooms(new ArrayList<>(rooms.keySet()).iterator())
+    sent = sendRooms(new ArrayList<>(rooms.keySet()).iterator())
       .onComplete(ar -> sending = false);
+    return sent;
   }
 
   private Future<Void> sendRooms(Iterator<String> roomIds) {

@@ -101,7 +101,7 @@ public final class SessionVerticle extends VerticleBase {
     departed.start(settings.sweepIntervalSeconds() * 1000);
     restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
     presenceTimer = vertx.setPeriodic(1000, id -> membership.announceRefused());
-    handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, membership::takeOver);
+    handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, message -> Requests.serve(message, membership::takeOver));
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
     List<Future<Void>> registered = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());

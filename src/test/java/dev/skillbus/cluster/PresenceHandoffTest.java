@@ -5,10 +5,13 @@ import static dev.skillbus.testing.Servers.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import dev.skillbus.protocol.Address;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +39,22 @@ class PresenceHandoffTest {
   @AfterAll
   static void stop() throws Exception {
     stays.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("a handoff without a valid event or connection is answered 400 and keeps nothing")
+  void malformedHandoffIsRefused() throws Exception {
+    EventBus bus = stays.node().vertx().eventBus();
+    JsonObject connection = new JsonObject().put("connId", "c1").put("userId", "ivy").put("nodeId", "n1").put("joinedAt", 1L);
+    for (JsonObject body : new JsonObject[] {
+      new JsonObject().put("roomId", "handoff").put("event", "user-left"),
+      new JsonObject().put("roomId", "handoff").put("event", "message").put("connection", connection),
+      new JsonObject().put("roomId", "handoff").put("event", "user-left").put("connection", connection.copy().putNull("userId"))}) {
+      Throwable refused = bus.request(Address.PRESENCE_HANDOFF, body).toCompletionStage().toCompletableFuture()
+        .handle((reply, err) -> err).get(10, TimeUnit.SECONDS);
+      assertThat(refused).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) refused).failureCode()).isEqualTo(400);
+    }
   }
 
   @Test
