@@ -114,6 +114,12 @@ final class BridgeConnection {
   private void handleFrame(Buffer buffer) {
     lastSeen = System.nanoTime();
     bridge.metrics().frameIn();
+    // A client that asks for more while it does not read what it asked for: replies never close a
+    // socket on their own, but they may not pile up without bound.
+    if (socket.bytesBehind() > bridge.settings().replyBacklogMaxBytes()) {
+      close(4008, "client too slow");
+      return;
+    }
     // Over the rate or the size, a frame is only scanned for where to answer, never parsed.
     if (!bucket.tryTake(lastSeen)) {
       refuse(FrameHead.scan(buffer), ErrorCode.RATE_LIMITED, "rate_limited", "too many frames; slow down");

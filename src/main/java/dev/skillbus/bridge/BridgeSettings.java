@@ -14,6 +14,7 @@ record BridgeSettings(
   long authTimeoutMs,
   long requestTimeoutMs,
   long slowSocketMaxBytes,
+  long replyBacklogMaxBytes,
   long flushDelayMicros) {
 
   /**
@@ -38,6 +39,7 @@ record BridgeSettings(
       config.getLong("authTimeoutMs", DEFAULT_AUTH_TIMEOUT_MS),
       config.getLong("requestTimeoutMs", 10_000L),
       config.getLong("slowSocketMaxBytes", 1_048_576L),
+      config.getLong("replyBacklogMaxBytes", 8L * 1_048_576L),
       config.getLong("flushDelayMicros", 1500L));
   }
 }

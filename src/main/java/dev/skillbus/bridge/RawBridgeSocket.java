@@ -133,7 +133,11 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
       if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
         received(Buffer.buffer(ByteBufUtil.getBytes(frame.content())));
       } else if (frame instanceof PingWebSocketFrame) {
-        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+        // Only while the client reads: a pong is owed to the latest ping alone (RFC 6455, 5.5.3),
+        // and pings from a client that does not read would queue pongs without bound.
+        if (ctx.channel().isWritable()) {
+          ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+        }
       } else if (frame instanceof CloseWebSocketFrame close) {
         closeReceived(close);
       }

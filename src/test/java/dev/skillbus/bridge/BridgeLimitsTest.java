@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -45,6 +46,7 @@ class BridgeLimitsTest {
   /** The close code of a client too slow. */
   static final Short TOO_SLOW = 4008;
   static final long PING_TIMEOUT_MS = 800;
+  static final long REPLY_BACKLOG = 16L * 1024 * 1024;
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,7 +56,7 @@ class BridgeLimitsTest {
     BridgeVerticle bridge = new BridgeVerticle(metrics, RoomRules.open(), List::of);
     JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
       .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
-      .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024)
+      .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024).put("replyBacklogMaxBytes", REPLY_BACKLOG)
       .put("cors", new JsonObject().put("origins", new JsonArray().add("https://*.example.app")));
     deployment = vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
     port = bridge.actualPort();
@@ -134,11 +136,9 @@ class BridgeLimitsTest {
   }
 
   @Test
-  @DisplayName("replies never close a client, however far behind they put it: it asked for them")
+  @DisplayName("replies do not close a client that asked for them, far past the bound on events")
   void largeRepliesDoNotCountAsSlow() throws Exception {
-    // The session service's place, answering each history read with 200 KB.
-    JsonObject page = new JsonObject().put("events", new JsonArray().add("h".repeat(200_000)));
-    var history = vertx.eventBus().<JsonObject>localConsumer(Inbound.SESSION_HISTORY.address(), m -> m.reply(page));
+    var history = answerHistoryWith200Kb();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(1024 * 1024).setMaxMessageSize(1024 * 1024));
     try {
@@ -166,6 +166,51 @@ class BridgeLimitsTest {
       Eventually.holds(vertx, 20, 10_000, () -> Future.succeededFuture(framesOut() >= framesOutBefore + requests)).await();
       socket.resume();
       await(allAnswered.future());
+    } finally {
+      history.unregister();
+      client.close();
+    }
+  }
+
+  /** Takes the session service's place, answering each history read with 200 KB. */
+  static MessageConsumer<JsonObject> answerHistoryWith200Kb() throws Exception {
+    JsonObject page = new JsonObject().put("events", new JsonArray().add("h".repeat(200_000)));
+    var history = vertx.eventBus().<JsonObject>localConsumer(Inbound.SESSION_HISTORY.address(), m -> m.reply(page));
+    await(history.completion());
+    return history;
+  }
+
+  @Test
+  @DisplayName("closes a client that keeps asking while more than replyBacklogMaxBytes of replies wait for it to read")
+  void requestsWithoutReadingClose() throws Exception {
+    var history = answerHistoryWith200Kb();
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(1024 * 1024).setMaxMessageSize(1024 * 1024));
+    try {
+      WebSocket socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket")));
+      String token = await(BridgeClient.token(vertx, port, "asker", "Asker", "learner"));
+      Promise<Short> socketClosed = Promise.promise();
+      socket.closeHandler(v -> socketClosed.tryComplete(socket.closeStatusCode()));
+      Future<String> closed = nextClosed();
+      socket.pause();
+      // One request every 5 ms (within the rate limit), each answered with 200 KB, until the server
+      // closes the socket; 400 of them would be 80 MB.
+      int[] sent = {0};
+      long asking = vertx.setPeriodic(5, id -> {
+        if (sent[0]++ < 400 && !closed.isComplete()) {
+          socket.writeTextMessage(new JsonObject().put("type", "send").put("address", Inbound.SESSION_HISTORY.address())
+            .put("replyAddress", "ask-" + sent[0]).put("body", new JsonObject().put("sessionId", "r").put("since", 0))
+            .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
+        }
+      });
+      try {
+        assertThat(await(closed)).startsWith("limits-");
+      } finally {
+        vertx.cancelTimer(asking);
+      }
+      socket.resume();
+      assertThat(await(socketClosed.future())).isEqualTo(TOO_SLOW);
     } finally {
       history.unregister();
       client.close();
