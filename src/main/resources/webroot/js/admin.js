@@ -1,6 +1,6 @@
 // Admin: the operations API (/socket/*) of the whole cluster, fetched every two seconds while the
 // page is visible; a message to any room.
-import { clock, describe, devToken, el, fill, prefill, rest, values } from '/js/page.js';
+import { clearIfSent, clock, describe, devToken, el, fill, prefill, rest, values } from '/js/page.js';
 
 const REFRESH_MS = 2000;
 const signin = document.getElementById('signin-form');
@@ -96,7 +96,7 @@ messageForm.addEventListener('submit', async (e) => {
   try {
     const reply = await rest('POST', '/socket/rooms/message', token, { roomId: v.roomId, text: v.text, data: {} });
     fill(sent, 'Sent to ' + reply.roomId + ' as #' + reply.seq + '.');
-    messageForm.elements.text.value = '';
+    clearIfSent(messageForm.elements.text, v.text);
   } catch (failure) {
     fill(error, describe(failure));
   }

@@ -1,6 +1,6 @@
 // Coaching: quick notes and action items for an agent, live as they arrive; the session's notes
 // with the version rule in plain sight; notifications sent and shown as toasts.
-import { Visitor, clock, describe, el, fill, prefill, showStatus, toast, values } from '/js/page.js';
+import { Visitor, clearIfSent, clock, describe, el, fill, prefill, showStatus, toast, values } from '/js/page.js';
 
 const joinForm = document.getElementById('join-form');
 const docForm = document.getElementById('doc-form');
@@ -115,7 +115,7 @@ onSubmit(document.getElementById('note-form'), async (v, form) => {
   await visitor.bus.emit('notes.create', {
     agentId, sessionId, noteType: v.noteType, priority: v.priority, content: v.content, category: v.category || undefined,
   });
-  form.elements.content.value = '';
+  clearIfSent(form.elements.content, v.content);
 });
 
 // ---- action items ---------------------------------------------------------------------------
@@ -248,5 +248,5 @@ onSubmit(document.getElementById('notify-form'), async (v, form) => {
   fill(status);
   const reply = await visitor.bus.emit('notify.send', { userId: v.userId, type: v.type, message: v.message });
   fill(status, reply.delivered ? 'Delivered to ' + v.userId + '.' : v.userId + ' is offline: queued for their next visit.');
-  form.elements.message.value = '';
+  clearIfSent(form.elements.message, v.message);
 });

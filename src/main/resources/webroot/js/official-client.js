@@ -1,6 +1,6 @@
 // The same room as the live session page, through the official Vert.x bridge client
 // (window.EventBus from /vendor/vertx-eventbus.js) instead of skillbus.js.
-import { appendScrolled, clock, devToken, el, fill, prefill, values } from '/js/page.js';
+import { appendScrolled, clearIfSent, clock, devToken, el, fill, prefill, values } from '/js/page.js';
 
 const form = document.getElementById('join-form');
 const chat = document.getElementById('chat-form');
@@ -112,8 +112,9 @@ chat.addEventListener('submit', async (e) => {
   const error = chat.querySelector('.error');
   fill(error);
   try {
-    await request('session.message', { sessionId, text: values(chat).text });
-    chat.elements.text.value = '';
+    const text = values(chat).text;
+    await request('session.message', { sessionId, text });
+    clearIfSent(chat.elements.text, text);
   } catch (failure) {
     fill(error, failure.code + ': ' + failure.message);
   }

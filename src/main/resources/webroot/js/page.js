@@ -44,6 +44,16 @@ export function fill(node, ...children) {
   return node;
 }
 
+/**
+ * Empties a text field once what it held was sent, unless it was typed over meanwhile: the next
+ * message, typed while the last one was on its way, stays.
+ */
+export function clearIfSent(field, sent) {
+  if (field.value.trim() === String(sent).trim()) {
+    field.value = '';
+  }
+}
+
 /** Renders the site navigation into nav#site-nav, marking this page. */
 export function siteNav() {
   const nav = document.getElementById('site-nav');

@@ -1,6 +1,6 @@
 // Live session: join a room as instructor or learner, see the participants with their role,
 // activity and cursor, move your own cursor in the shared code area, chat.
-import { Visitor, appendScrolled, clock, describe, el, fill, prefill, showStatus, values } from '/js/page.js';
+import { Visitor, appendScrolled, clearIfSent, clock, describe, el, fill, prefill, showStatus, values } from '/js/page.js';
 
 const form = document.getElementById('join-form');
 const leaveButton = document.getElementById('leave');
@@ -178,7 +178,7 @@ async function say(text) {
   fill(document.getElementById('chat-error'));
   try {
     await visitor.bus.emit('session.message', { sessionId, text });
-    chat.elements.text.value = '';
+    clearIfSent(chat.elements.text, text);
   } catch (error) {
     fill(document.getElementById('chat-error'), 'Not sent: ' + describe(error));
   }
