@@ -320,10 +320,8 @@ final class Membership implements DepartedNodes.Records {
     return presence.takeAll().compose(waiting -> {
       List<Future<Object>> handed = new ArrayList<>();
       for (Map.Entry<String, PresenceRetry.Pending> entry : waiting) {
-        Connection user = entry.getValue().user();
         JsonObject body = new JsonObject().put("roomId", entry.getKey()).put("event", entry.getValue().event())
-          .put("connection", new JsonObject().put(CONN_ID, user.connId()).put(USER_ID, user.userId())
-            .put(NAME, user.name()).put(ROLE, user.role()).put("nodeId", user.nodeId()).put("joinedAt", user.joinedAt()));
+          .put("connection", entry.getValue().user().toJson());
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
         handed.add(eventBus.request(Address.PRESENCE_HANDOFF, body, options)
           .recover(err -> eventBus.request(Address.PRESENCE_HANDOFF, body, options)).mapEmpty());
@@ -355,9 +353,7 @@ final class Membership implements DepartedNodes.Records {
     if (!(body.getValue("connection") instanceof JsonObject c)) {
       throw Fields.bad("'connection' must be an object");
     }
-    presence.add(roomId, event, new Connection(Fields.requiredString(c, CONN_ID, 200),
-      Fields.requiredId(c, USER_ID, Fields.USER_ID), Fields.optionalString(c, NAME, 1000),
-      Fields.optionalString(c, ROLE, 100), Fields.requiredString(c, "nodeId", 200), Fields.optionalLong(c, "joinedAt", 0)));
+    presence.add(roomId, event, Connection.fromJson(c));
     return Future.succeededFuture(true);
   }
 

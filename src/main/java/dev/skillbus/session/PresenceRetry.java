@@ -36,7 +36,6 @@ final class PresenceRetry {
   private final Map<String, LinkedHashMap<String, Pending>> rooms = new LinkedHashMap<>();
   private final Function<String, Future<List<Participant>>> participants;
   private final Announcer announcer;
-  private boolean sending;
   /** The send under way, or the last one. */
   private Future<Void> sent = Future.succeededFuture();
 
@@ -88,12 +87,10 @@ final class PresenceRetry {
    * follows for the next call. Does nothing while an earlier call is still sending.
    */
   Future<Void> send() {
-    if (sending || rooms.isEmpty()) {
+    if (!sent.isComplete() || rooms.isEmpty()) {
       return Future.succeededFuture();
     }
-    sending = true;
-    sent = sendRooms(new ArrayList<>(rooms.keySet()).iterator())
-      .onComplete(ar -> sending = false);
+    sent = sendRooms(new ArrayList<>(rooms.keySet()).iterator());
     return sent;
   }
 

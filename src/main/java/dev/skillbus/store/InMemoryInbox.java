@@ -1,6 +1,5 @@
 package dev.skillbus.store;
 
-import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -57,7 +56,7 @@ public final class InMemoryInbox implements InboxStore {
       dropExpired(now);
       Box box = boxes.remove(userId);
       if (box == null && capped && boxes.size() >= maxUsers) {
-        return Future.failedFuture(full(maxUsers));
+        return Future.failedFuture(InboxStore.full(maxUsers));
       }
       box = box == null ? new Box() : box;
       box.messages.addLast(message.copy());
@@ -78,12 +77,6 @@ public final class InMemoryInbox implements InboxStore {
       Box box = boxes.remove(userId);
       return Future.succeededFuture(box == null ? List.of() : List.copyOf(box.messages));
     });
-  }
-
-  /** The refusal of a new inbox when {@code maxUsers} exist: the same from both stores. */
-  static RuntimeException full(int maxUsers) {
-    return ErrorCode.TOO_LARGE.exception("offline inboxes are full: at most " + maxUsers
-      + " users may have notifications queued at once (INBOX_MAX_USERS); nothing was queued for this user");
   }
 
   private void dropExpired(long now) {

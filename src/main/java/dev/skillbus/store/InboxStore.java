@@ -1,5 +1,6 @@
 package dev.skillbus.store;
 
+import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -27,4 +28,10 @@ public interface InboxStore {
 
   /** Takes every queued message, oldest first, and empties the inbox in the same step. */
   Future<List<JsonObject>> take(String userId);
+
+  /** The refusal of a new inbox when {@code maxUsers} exist: the same from both stores. */
+  static RuntimeException full(int maxUsers) {
+    return ErrorCode.TOO_LARGE.exception("offline inboxes are full: at most " + maxUsers
+      + " users may have notifications queued at once (INBOX_MAX_USERS); nothing was queued for this user");
+  }
 }

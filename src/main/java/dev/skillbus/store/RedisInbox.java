@@ -46,7 +46,7 @@ public final class RedisInbox implements InboxStore {
       return redis.eval(StoreScripts.PUSH, List.of(key, index()),
           List.of(encoded, Buffer.buffer(Integer.toString(maxPerUser)), Buffer.buffer(Long.toString(ttlSeconds)),
             Buffer.buffer(userId), Buffer.buffer(limit)))
-        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InMemoryInbox.full(maxUsers)));
+        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InboxStore.full(maxUsers)));
     });
   }
 
