@@ -370,6 +370,76 @@ test('over SockJS the err frame before the close says why: idle all the same', a
   bus.close();
 });
 
+/** The server's notice that it closes a socket whose token expired, then the close (SockJS's 3000). */
+function closeForExpiredToken(server) {
+  server.push({ type: 'err', failureCode: 401, failureType: 'RECIPIENT_FAILURE', message: 'the token expired', body: 'token_expired' });
+  server.socket.onclose({ code: 3000, reason: 'Go away!' });
+}
+
+test('with getToken, a token is renewed before it expires and presented on a ping', async () => {
+  const server = new FakeServer();
+  const expiresAt = Math.floor(Date.now() / 1000) + 2; // 1 to 2 s from now: renewed after 1 to 1.6 s
+  const tokens = [jwt({ sub: 'ann', role: 'learner', exp: expiresAt }), jwt({ sub: 'ann', role: 'learner', exp: expiresAt + 3600 })];
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => tokens[Math.min(calls++, 1)], SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  server.open();
+  const renewal = await server.frame((f) => f.type === 'ping' && f.headers);
+  assert.ok(Date.now() < expiresAt * 1000, 'before the first token expired');
+  assert.equal(renewal.headers.authorization, 'Bearer ' + tokens[1]);
+  assert.equal(calls, 2);
+  assert.equal(server.sockets.length, 1, 'on the same connection');
+  bus.close();
+});
+
+test('closed because its token expired, a client with getToken reconnects with a new token and rejoins', async () => {
+  const server = new FakeServer();
+  const tokens = [jwt({ sub: 'ann', role: 'learner', n: 1 }), jwt({ sub: 'ann', role: 'learner', n: 2 })];
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => tokens[Math.min(calls++, 1)], SockJS: server.SockJS, reconnect: FAST, receiveUser: false });
+  await server.socketNumber(1);
+  server.open();
+  const joining = bus.join('r1');
+  server.reply(await server.request('session.join'), { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  await joining;
+  const errors = [];
+  bus.on('error', (e) => errors.push(e));
+  closeForExpiredToken(server);
+  assert.equal(bus.state, 'reconnecting');
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
+  assert.equal(rejoin.headers.authorization, 'Bearer ' + tokens[1]);
+  assert.deepEqual(errors, [], 'not an error of the app');
+  bus.close();
+});
+
+test('closed because its token expired, a client registered on its user address reconnects though it joined nothing', async () => {
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', getToken: async () => jwt({ sub: 'ann', role: 'learner' }), SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  server.open();
+  closeForExpiredToken(server);
+  assert.equal(bus.state, 'reconnecting');
+  await server.socketNumber(2);
+  server.open();
+  assert.ok((await server.frame((f) => f.type === 'register')).address === 'user.ann');
+  bus.close();
+});
+
+test('closed because its fixed token expired, a client fails and does not reconnect', async () => {
+  const { server, bus } = await connected();
+  const joining = bus.join('r1');
+  await server.request('session.join');
+  closeForExpiredToken(server);
+  assert.equal(bus.state, 'failed');
+  await assert.rejects(joining, (e) => e instanceof SkillbusError);
+  await new Promise((r) => setTimeout(r, 5 * FAST.maxDelayMs));
+  assert.equal(server.sockets.length, 1, 'no reconnect attempt');
+  bus.close();
+});
+
 test('a 401 gets a new token from getToken and the request is sent once more', async () => {
   const server = new FakeServer();
   const tokens = [jwt({ sub: 'ann', n: 1 }), jwt({ sub: 'ann', n: 2 })];

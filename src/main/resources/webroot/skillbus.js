@@ -71,6 +71,14 @@ const CONNECTION_LOST = 503;
  */
 const NO_TOKEN_CLOSE = 4001;
 const NO_TOKEN_REASON = 'no_token';
+/** The body of the `err` frame before the server closes a socket whose token expired (also 4001). */
+const TOKEN_EXPIRED_REASON = 'token_expired';
+/**
+ * With getToken, a token is renewed before it expires, a fifth of its remaining time ahead (at most
+ * a minute), and presented on a ping: a socket that only listens outlives its first token.
+ */
+const RENEW_AHEAD_MAX_MS = 60_000;
+const RENEW_MIN_DELAY_MS = 1_000;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503, 504]);
 const ROOM_PREFIX = 'room.';
@@ -92,7 +100,7 @@ export class SkillbusClient {
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
-  #timers = { ping: null, connect: null, retry: null };
+  #timers = { ping: null, connect: null, retry: null, renew: null };
   #token = null;
   #tokenRefresh = null;
   #claims = null;
@@ -103,8 +111,8 @@ export class SkillbusClient {
   #opening = null;
   #everConnected = false;
   #rejoined = false;
-  // The server said it closes this socket for want of a token (see #onClose).
-  #toldNoToken = false;
+  // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
+  #toldWhy = null;
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -308,6 +316,20 @@ export class SkillbusClient {
 
   #headers() {
     return { authorization: 'Bearer ' + this.#token };
+  }
+
+  /** With getToken and a token that expires, renews it before it does (see RENEW_AHEAD_MAX_MS). */
+  #scheduleRenewal() {
+    clearTimeout(this.#timers.renew);
+    const left = typeof this.#claims?.exp === 'number' ? this.#claims.exp * 1000 - Date.now() : NaN;
+    if (typeof this.#options.getToken !== 'function' || !(left > 0)) {
+      return;
+    }
+    const delayMs = Math.max(RENEW_MIN_DELAY_MS, left - Math.min(RENEW_AHEAD_MAX_MS, left / 5));
+    this.#timers.renew = setTimeout(() => this.#refreshToken().then(
+      () => this.#write({ type: 'ping', headers: this.#headers() }),
+      (e) => this.#fire('error', new SkillbusError(401, 'token refresh failed: ' + e)),
+    ).finally(() => this.#socket && this.#scheduleRenewal()), delayMs);
   }
 
   #refreshToken() {
@@ -701,6 +723,7 @@ export class SkillbusClient {
     this.#attempt = 0;
     this.#everConnected = true;
     this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
+    this.#scheduleRenewal();
     this.#state = 'connected';
     if (this.#options.receiveUser && this.#claims?.sub) {
       this.#write({ type: 'register', address: USER_PREFIX + this.#claims.sub, headers: this.#headers() });
@@ -718,11 +741,15 @@ export class SkillbusClient {
   /**
    * A socket the server closed because no frame on it carried a token (a client without
    * receiveUser that joined nothing) would only be closed again: with no room and no request
-   * waiting, the client goes idle instead of reconnecting.
+   * waiting, the client goes idle instead of reconnecting. One closed because its token expired
+   * reconnects with a new token from getToken; with a fixed token it cannot, and fails.
    */
   #onClose(event) {
-    const idle = (event?.code === NO_TOKEN_CLOSE || this.#toldNoToken)
-      && this.#rooms.size === 0 && this.#queue.length === 0 && this.#pending.size === 0;
+    const expired = this.#toldWhy === TOKEN_EXPIRED_REASON;
+    const nothingWaits = this.#rooms.size === 0 && this.#queue.length === 0 && this.#pending.size === 0;
+    // Expired, a client registered on its user address still has notifications to receive.
+    const idle = nothingWaits && (expired ? !this.#options.receiveUser
+      : event?.code === NO_TOKEN_CLOSE || this.#toldWhy === NO_TOKEN_REASON);
     this.#dropSocket();
     this.#failPending('connection lost before the reply');
     for (const room of this.#rooms.values()) {
@@ -730,7 +757,10 @@ export class SkillbusClient {
       room.buffer.length = 0;
     }
     if (idle) {
-      this.#setState('idle', { reason: 'closed by the server: no token presented (' + NO_TOKEN_CLOSE + ')' });
+      this.#setState('idle', { reason: 'closed by the server: ' + (expired ? 'the token expired' : 'no token presented') + ' (' + NO_TOKEN_CLOSE + ')' });
+    } else if (expired && typeof this.#options.getToken !== 'function') {
+      this.#failWaiting(new SkillbusError(401, 'the token expired: connect again with a new one'));
+      this.#setState('failed', { reason: 'closed by the server: the token expired' });
     } else if (!this.#closedByUser) {
       this.#scheduleReconnect('closed (' + (event && event.code) + ')');
     }
@@ -756,8 +786,9 @@ export class SkillbusClient {
 
   #dropSocket() {
     this.#rejoined = false;
-    this.#toldNoToken = false;
+    this.#toldWhy = null;
     clearTimeout(this.#timers.connect);
+    clearTimeout(this.#timers.renew);
     clearInterval(this.#timers.ping);
     const socket = this.#socket;
     this.#socket = null;
@@ -829,8 +860,8 @@ export class SkillbusClient {
 
   /** An error without a request: a refused register (on its address) or a refused frame. */
   #onRefused(frame) {
-    if (!frame.address && frame.body === NO_TOKEN_REASON) {
-      this.#toldNoToken = true; // the close that follows says what to do
+    if (!frame.address && (frame.body === NO_TOKEN_REASON || frame.body === TOKEN_EXPIRED_REASON)) {
+      this.#toldWhy = frame.body; // the close that follows says what to do
       return;
     }
     const error = new SkillbusError(frame.failureCode, frame.message);

@@ -54,6 +54,11 @@ final class BridgeConnection {
     return identity.current();
   }
 
+  /** True once the socket's token expired and no newer one came (see {@link SocketIdentity#expired}). */
+  boolean tokenExpired(long nowMillis) {
+    return identity.expired(nowMillis);
+  }
+
   long lastSeen() {
     return lastSeen;
   }
@@ -141,6 +146,10 @@ final class BridgeConnection {
   private void handleTyped(JsonObject frame) {
     Object type = frame.getValue("type");
     if ("ping".equals(type)) {
+      // A ping may carry a newer token, so that a socket that only listens outlives its first one.
+      if (frame.containsKey("headers")) {
+        renewToken(frame);
+      }
       return;
     }
     if (!(type instanceof String)) {
@@ -162,12 +171,25 @@ final class BridgeConnection {
     }
   }
 
+  private void renewToken(JsonObject frame) {
+    identity.authenticate(frame).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        announce(ar.result());
+      } else {
+        refuse(frame, ar.cause());
+      }
+    });
+  }
+
   private void dispatch(JsonObject frame, Future<Identity> caller) {
     if (closed) {
       return;
     }
     if (caller.failed()) {
-      refuse(frame, ErrorCode.of(caller.cause()), "access_denied", caller.cause().getMessage());
+      refuse(frame, caller.cause());
       return;
     }
     announce(caller.result());
@@ -180,7 +202,7 @@ final class BridgeConnection {
         default -> refuse(frame, ErrorCode.BAD_REQUEST, "invalid_type", "unknown frame type");
       }
     } catch (RuntimeException e) {
-      refuse(frame, ErrorCode.of(e), "access_denied", e.getMessage());
+      refuse(frame, e);
     }
   }
 
@@ -228,6 +250,11 @@ final class BridgeConnection {
    * Answers a refused frame: on its reply address when it has one (or on the address of a refused
    * register, where the client's handler waits), else with a global error frame.
    */
+  private void refuse(JsonObject frame, Throwable failure) {
+    ErrorCode code = ErrorCode.of(failure);
+    refuse(frame, code, Frames.reasonOf(code), messageOf(code, failure));
+  }
+
   private void refuse(JsonObject frame, ErrorCode code, String reason, String message) {
     refuse(FrameHead.of(frame), code, reason, message);
   }

@@ -35,6 +35,23 @@ final class Frames {
   }
 
   /**
+   * The {@code body} of an {@code err} frame refusing a frame with this code: Vert.x's bridge's
+   * {@code access_denied} for 401 and 403, a name of the code's own for the others.
+   */
+  static String reasonOf(ErrorCode code) {
+    return switch (code) {
+      case UNAUTHENTICATED, FORBIDDEN -> "access_denied";
+      case BAD_REQUEST -> "invalid_frame";
+      case NOT_FOUND -> "not_found";
+      case CONFLICT -> "conflict";
+      case TOO_LARGE -> "too_large";
+      case RATE_LIMITED -> "rate_limited";
+      case INTERNAL -> "internal_error";
+      case UNAVAILABLE -> "unavailable";
+    };
+  }
+
+  /**
    * An {@code err} frame. With an address (a reply address, or the address of a refused
    * {@code register}), the client's handler for it sees the failure; without one it is global.
    * {@code body} keeps the short reason Vert.x's bridge sends ({@code access_denied}, …).

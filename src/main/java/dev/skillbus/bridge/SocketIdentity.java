@@ -28,6 +28,14 @@ final class SocketIdentity {
     return verified == null ? null : verified.identity();
   }
 
+  /**
+   * True once the token this socket last presented has expired: nothing it sent since carried a
+   * newer one. A socket that never presented one has nothing to expire.
+   */
+  boolean expired(long nowMillis) {
+    return verified != null && verified.expired(nowMillis);
+  }
+
   /** The identity a frame's {@code headers.authorization} names; a failed future says why not. */
   Future<Identity> authenticate(JsonObject frame) {
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();

@@ -12,6 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("A connection that presents no valid token")
+@DisplayName("A connection that presents no valid token, or whose token expired")
 class BridgeAuthTimeoutTest {
 
+  static final String CLUSTER = "auth-timeout-test";
   static final long AUTH_TIMEOUT_MS = 600;
   static final long PING_EVERY_MS = 100;
   static final JsonObject PING = new JsonObject().put("type", "ping");
@@ -32,7 +37,7 @@ class BridgeAuthTimeoutTest {
 
   @BeforeAll
   static void start() throws Exception {
-    JsonObject config = Servers.config("auth-timeout-test", 5901, 5901, 5901);
+    JsonObject config = Servers.config(CLUSTER, 5901, 5901, 5901);
     config.getJsonObject("bridge").put("authTimeoutMs", AUTH_TIMEOUT_MS);
     node = Servers.start(config);
     vertx = node.node().vertx();
@@ -125,6 +130,95 @@ class BridgeAuthTimeoutTest {
     } finally {
       vertx.cancelTimer(timer);
       Clients.closeClient(connected.client());
+    }
+  }
+
+  /** A token of the node's secret for {@code userId}, valid until {@code expiresAt} (epoch seconds). */
+  static String tokenUntil(String userId, long expiresAt) {
+    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(CLUSTER + "-secret-0123456789")));
+    return jwt.generateToken(new JsonObject().put("sub", userId).put("role", "learner").put("exp", expiresAt),
+      new JWTOptions().setAlgorithm("HS256"));
+  }
+
+  /** Epoch seconds two to three seconds from now. */
+  static long soon() {
+    return System.currentTimeMillis() / 1000 + 3;
+  }
+
+  static JsonObject pingWith(String token) {
+    return PING.copy().put("headers", new JsonObject().put("authorization", "Bearer " + token));
+  }
+
+  /** Registers on the client's own user address; done once a later request has been answered. */
+  static void listenOnOwnAddress(BridgeClient client, String userId) throws Exception {
+    client.register("user." + userId);
+    await(client.call("session.leave", ANY_ROOM));
+  }
+
+  /** Whether the client still receives what is sent to its user address. */
+  static JsonObject notifyAndReceive(BridgeClient client, String userId) throws Exception {
+    vertx.eventBus().publish("user." + userId, new JsonObject().put("event", "notification").put("data", new JsonObject()).toBuffer());
+    return await(client.event("user." + userId, "notification"));
+  }
+
+  @Test
+  @DisplayName("whose token expired is closed with 4001 however often it pings, after an err frame saying why")
+  void closedWhenTokenExpired() throws Exception {
+    long expiresAt = soon();
+    BridgeClient listener = await(BridgeClient.connect(vertx, node.port(), tokenUntil("lou", expiresAt)));
+    listenOnOwnAddress(listener, "lou");
+    long timer = pinging(listener);
+    try {
+      notifyAndReceive(listener, "lou");
+      assertThat(await(listener.closed())).isEqualTo((short) ConnectionSweep.NO_TOKEN);
+      assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(expiresAt * 1000);
+      JsonObject notice = await(listener.next(f -> "err".equals(f.getString("type")) && !f.containsKey("address")));
+      assertThat(notice.getInteger("failureCode")).isEqualTo(401);
+      assertThat(notice.getString("body")).isEqualTo(ConnectionSweep.TOKEN_EXPIRED_REASON);
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  @DisplayName("whose token expires stays open, receiving, once a ping carried a newer token for the same user")
+  void pingRenewsTheToken() throws Exception {
+    long expiresAt = soon();
+    BridgeClient renewing = await(BridgeClient.connect(vertx, node.port(), tokenUntil("max", expiresAt)));
+    BridgeClient lapsing = await(BridgeClient.connect(vertx, node.port(), tokenUntil("ned", expiresAt)));
+    listenOnOwnAddress(renewing, "max");
+    listenOnOwnAddress(lapsing, "ned");
+    renewing.writeFrame(pingWith(await(BridgeClient.token(vertx, node.port(), "max", "Max", "learner"))));
+    long renewingPings = pinging(renewing);
+    long lapsingPings = pinging(lapsing);
+    try {
+      assertThat(await(lapsing.closed())).isEqualTo((short) ConnectionSweep.NO_TOKEN);
+      // Had the sweep that closed the other closed this one too, nothing would reach it now.
+      assertThat(notifyAndReceive(renewing, "max").getString("event")).isEqualTo("notification");
+    } finally {
+      vertx.cancelTimer(renewingPings);
+      vertx.cancelTimer(lapsingPings);
+      await(renewing.close());
+    }
+  }
+
+  @Test
+  @DisplayName("gets 403 for a ping carrying another user's token, and stays who it was")
+  void pingWithAnotherUsersTokenIsRefused() throws Exception {
+    BridgeClient olive = await(BridgeClient.connectAs(vertx, node.port(), "olive", "learner"));
+    listenOnOwnAddress(olive, "olive");
+    try {
+      olive.writeFrame(pingWith(await(BridgeClient.token(vertx, node.port(), "pat", "Pat", "instructor"))));
+      JsonObject refused = await(olive.next(f -> "err".equals(f.getString("type"))));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(403);
+      assertThat(refused.getString("body")).isEqualTo("access_denied");
+      olive.writeFrame(pingWith("not-a-valid-token"));
+      assertThat(await(olive.next(f -> "err".equals(f.getString("type")))).getInteger("failureCode")).isEqualTo(401);
+      assertThat(notifyAndReceive(olive, "olive").getString("event")).isEqualTo("notification");
+      assertThat(await(olive.call("session.leave", ANY_ROOM)).getString("sessionId")).isEqualTo("none");
+    } finally {
+      await(olive.close());
     }
   }
 }

@@ -131,6 +131,7 @@ class BridgeGuardTest {
     JsonObject err = await(carol.next(f -> "err".equals(f.getString("type"))));
     assertThat(err.getString("address")).isEqualTo("user.dave");
     assertThat(err.getInteger("failureCode")).isEqualTo(403);
+    assertThat(err.getString("body")).isEqualTo("access_denied");
   }
 
   @Test
@@ -201,6 +202,7 @@ class BridgeGuardTest {
     JsonObject err = await(jack.next(f -> "err".equals(f.getString("type"))));
     assertThat(err.getString("address")).isEqualTo("room.limit-3");
     assertThat(err.getInteger("failureCode")).isEqualTo(429);
+    assertThat(err.getString("body")).isEqualTo("rate_limited");
   }
 
   @Test
