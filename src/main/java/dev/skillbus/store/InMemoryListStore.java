@@ -88,18 +88,23 @@ public final class InMemoryListStore implements ListStore {
   }
 
   @Override
-  public synchronized Future<Boolean> remove(String kind, String itemId) {
+  public synchronized Future<Document> remove(String kind, String itemId, Long expectedVersion) {
     return Keys.guard(() -> {
-      Item item = items.remove(key(kind, itemId));
+      String key = key(kind, itemId);
+      Item item = items.get(key);
       if (item == null) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(null);
       }
+      if (expectedVersion != null && item.doc().version() != expectedVersion) {
+        return Future.failedFuture(Merge.conflict(item.doc().version(), expectedVersion));
+      }
+      items.remove(key);
       Set<String> list = owners.get(item.owner());
       list.remove(itemId);
       if (list.isEmpty()) {
         owners.remove(item.owner());
       }
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(InMemoryDocumentStore.copy(item.doc()));
     });
   }
 

@@ -32,6 +32,10 @@ public interface ListStore {
       safe, null, true);
   }
 
-  /** Removes an item from its owner's list; true when there was one. */
-  Future<Boolean> remove(String kind, String itemId);
+  /**
+   * Removes an item and its place in its owner's list in one step, so that the owner may add
+   * another in its place, if its version is {@code expectedVersion} (null: whatever it is): the
+   * removed item, or {@code null} when there is none; 409 when its version changed.
+   */
+  Future<Document> remove(String kind, String itemId, Long expectedVersion);
 }

@@ -75,9 +75,16 @@ public final class RedisListStore implements ListStore {
   }
 
   @Override
-  public Future<Boolean> remove(String kind, String itemId) {
-    return Keys.guard(() -> redis.eval(StoreScripts.REMOVE, List.of(itemKey(kind, itemId)), List.of(Buffer.buffer(itemId)))
-      .map(r -> r.toInteger() == 1));
+  public Future<Document> remove(String kind, String itemId, Long expectedVersion) {
+    return Keys.guard(() -> {
+      Buffer expected = Buffer.buffer(expectedVersion == null ? "" : expectedVersion.toString());
+      return redis.eval(StoreScripts.REMOVE, List.of(itemKey(kind, itemId)), List.of(Buffer.buffer(itemId), expected))
+        .compose(r -> switch (r.get(0).toInteger()) {
+          case -1 -> Future.succeededFuture(null);
+          case 0 -> Future.failedFuture(Merge.conflict(r.get(1).toLong(), expectedVersion));
+          default -> Future.succeededFuture(new Document(itemId, r.get(1).toLong(), new JsonObject(r.get(2).toBuffer())));
+        });
+    });
   }
 
   private String listKey(String kind, String ownerId) {

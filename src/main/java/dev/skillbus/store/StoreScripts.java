@@ -62,15 +62,21 @@ final class StoreScripts {
     return {1, tonumber(version) + 1}
     """);
 
-  /** KEYS[1] the item; ARGV[1] its id: removes it and its place in its owner's list; 1 when it existed. */
+  /**
+   * KEYS[1] the item; ARGV[1] its id, ARGV[2] expected version or '': removes it and its place in its
+   * owner's list: {1, version, value} of the removed item, {0, current version} or {-1} when missing.
+   */
   static final RedisScript REMOVE = RedisScript.of("""
-    local list = redis.call('HGET', KEYS[1], 'list')
-    if not list then
-      return 0
+    local item = redis.call('HMGET', KEYS[1], 'list', 'v', 'json')
+    if not item[1] then
+      return {-1}
     end
-    redis.call('LREM', list, 1, ARGV[1])
+    if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= tonumber(item[2]) then
+      return {0, tonumber(item[2])}
+    end
+    redis.call('LREM', item[1], 1, ARGV[1])
     redis.call('DEL', KEYS[1])
-    return 1
+    return {1, tonumber(item[2]), item[3]}
     """);
 
   /**

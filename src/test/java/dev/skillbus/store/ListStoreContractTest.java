@@ -8,6 +8,7 @@ import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,14 +74,39 @@ public abstract class ListStoreContractTest {
   }
 
   @Test
-  @DisplayName("remove takes an item out of its owner's list and says whether there was one")
+  @DisplayName("remove answers the removed item, takes it out of its owner's list, and a second remove finds nothing")
   void remove() {
     Document first = add(agent, "one");
     Document second = add(agent, "two");
-    assertThat(await(store.remove("notes", first.id()))).isTrue();
-    assertThat(await(store.remove("notes", first.id()))).isFalse();
+    assertThat(await(store.remove("notes", first.id(), null))).isEqualTo(first);
+    assertThat(await(store.remove("notes", first.id(), null))).isNull();
     assertThat(await(store.get("notes", first.id()))).isNull();
     assertThat(await(store.list("notes", agent))).containsExactly(second);
+  }
+
+  @Test
+  @DisplayName("remove with a stale version is refused with 409 and removes nothing; with the current one it removes the item")
+  void removeVersioned() {
+    Document item = add(agent, "one");
+    Document updated = await(store.replace("notes", item.id(), new JsonObject().put("content", "new"), 1));
+    assertRefused(store.remove("notes", item.id(), 1L), ErrorCode.CONFLICT);
+    assertThat(await(store.list("notes", agent))).containsExactly(updated);
+    assertThat(await(store.remove("notes", item.id(), 2L))).isEqualTo(updated);
+    assertThat(await(store.list("notes", agent))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a removed item frees its place: an owner at the limit adds again, once per removed item")
+  void removeFreesAPlace() {
+    List<Document> full = new ArrayList<>();
+    for (int i = 0; i < MAX_ITEMS; i++) {
+      full.add(add(agent, "n" + i));
+    }
+    assertRefused(store.add("notes", agent, new JsonObject()), ErrorCode.TOO_LARGE);
+    await(store.remove("notes", full.get(1).id(), full.get(1).version()));
+    Document again = add(agent, "again");
+    assertThat(await(store.list("notes", agent))).containsExactly(full.get(0), full.get(2), again);
+    assertRefused(store.add("notes", agent, new JsonObject()), ErrorCode.TOO_LARGE);
   }
 
   @Test
@@ -102,7 +128,7 @@ public abstract class ListStoreContractTest {
       assertRefused(store.list("notes", bad), ErrorCode.BAD_REQUEST);
       assertRefused(store.get("notes", bad), ErrorCode.BAD_REQUEST);
       assertRefused(store.update("notes", bad, new JsonObject()), ErrorCode.BAD_REQUEST);
-      assertRefused(store.remove("notes", bad), ErrorCode.BAD_REQUEST);
+      assertRefused(store.remove("notes", bad, null), ErrorCode.BAD_REQUEST);
     }
   }
 
