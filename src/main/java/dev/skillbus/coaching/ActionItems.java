@@ -17,10 +17,8 @@ import static dev.skillbus.coaching.CoachingFields.UPDATED_AT;
 import static dev.skillbus.coaching.CoachingFields.UPDATED_BY;
 
 import dev.skillbus.auth.Identity;
-import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
-import dev.skillbus.protocol.ProtocolException;
 import dev.skillbus.store.Document;
 import dev.skillbus.store.ListStore;
 import io.vertx.core.Future;
@@ -29,21 +27,20 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Action items ({@code actions.create}, the Coach App's {@code actionItem:create}; {@code
- * actions.update}), kept in a list per agent. A new item is {@code open}; updates move its status
- * along {@link ActionStatus}. The author comes from the caller's verified identity.
+ * actions.update}, {@code actions.delete}), kept in a list per agent. A new item is {@code open};
+ * updates move its status along {@link ActionStatus}. The author comes from the caller's verified
+ * identity.
  */
 final class ActionItems {
 
   static final String KIND = "action";
-  /** Status changes that lost a race with another are retried on the newer item this often. */
-  static final int UPDATE_ATTEMPTS = 5;
 
   private final ListStore lists;
   private final AgentItems items;
 
   ActionItems(ListStore lists, Audiences audiences, CoachingSettings settings) {
     this.lists = lists;
-    this.items = new AgentItems(KIND, lists, audiences, settings);
+    this.items = new AgentItems(KIND, "action item", lists, audiences, settings);
   }
 
   /** Stores the item as {@code open}, sends {@code actionItem:created}, answers with the stored item. */
@@ -72,24 +69,10 @@ final class ActionItems {
     Identity caller = Identity.fromHeaders(message.headers());
     String id = Fields.requiredId(message.body(), ID, Fields.USER_ID);
     ActionStatus to = ActionStatus.of(message.body(), STATUS);
-    return attemptUpdate(caller, id, to, 1);
-  }
-
-  private Future<JsonObject> attemptUpdate(Identity caller, String id, ActionStatus to, int attempt) {
-    return lists.get(KIND, id).compose(current -> {
-      if (current == null) {
-        return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no action item '" + id + "'"));
-      }
-      Rules.requireItemsOf(caller, current.value().getString(AGENT_ID));
-      items.requireMayReach(caller, current.value());
+    return items.change(caller, id, current -> {
       ActionStatus from = ActionStatus.stored(current.value().getString(STATUS));
       from.requireMoveTo(to);
-      if (from == to) {
-        return Future.succeededFuture(current.value());
-      }
-      return write(caller, current, to).recover(err -> isConflict(err) && attempt < UPDATE_ATTEMPTS
-        ? attemptUpdate(caller, id, to, attempt + 1)
-        : Future.failedFuture(err));
+      return from == to ? Future.succeededFuture(current.value()) : write(caller, current, to);
     });
   }
 
@@ -102,8 +85,12 @@ final class ActionItems {
       .compose(stored -> items.announce(Event.ACTION_ITEM_UPDATED, stored.value()));
   }
 
-  private static boolean isConflict(Throwable err) {
-    return err instanceof ProtocolException pe && pe.code() == ErrorCode.CONFLICT;
+  /**
+   * {@code {id}}: deletes the item (404 when there is none, 403 when it is not the caller's to
+   * change), sends {@code actionItem:deleted}, answers with the deleted item.
+   */
+  Future<JsonObject> delete(Message<JsonObject> message) {
+    return items.delete(message, Event.ACTION_ITEM_DELETED);
   }
 
   /** {@code {agentId, status?, offset?, limit?}}: a page of the agent's items, newest first. */

@@ -64,9 +64,11 @@ public final class CoachingVerticle extends VerticleBase {
       vertx.eventBus(), settings.deliveryTimeoutMs());
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.NOTES_CREATE.address(), notes::create),
+      serve(Inbound.NOTES_DELETE.address(), notes::delete),
       serve(Address.NOTES_LIST, notes::list),
       serve(Inbound.ACTIONS_CREATE.address(), actions::create),
       serve(Inbound.ACTIONS_UPDATE.address(), actions::update),
+      serve(Inbound.ACTIONS_DELETE.address(), actions::delete),
       serve(Address.ACTIONS_LIST, actions::list),
       serve(Inbound.SESSION_UPDATE.address(), sessions::update),
       serve(Address.SESSION_GET, sessions::get),

@@ -19,8 +19,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Quick notes ({@code notes.create}, the Coach App's {@code quickNote:create}), kept in a list per
- * agent. Content is kept and sent exactly as written, as text.
+ * Quick notes ({@code notes.create}, the Coach App's {@code quickNote:create}; {@code
+ * notes.delete}), kept in a list per agent. Content is kept and sent exactly as written, as text.
  */
 final class QuickNotes {
 
@@ -29,12 +29,20 @@ final class QuickNotes {
   private final AgentItems notes;
 
   QuickNotes(ListStore lists, Audiences audiences, CoachingSettings settings) {
-    this.notes = new AgentItems(KIND, lists, audiences, settings);
+    this.notes = new AgentItems(KIND, "quick note", lists, audiences, settings);
   }
 
   /** Stores the note, sends {@code quickNote:created}, answers with the stored note. */
   Future<JsonObject> create(Message<JsonObject> message) {
     return notes.create(message, QuickNotes::parse, Event.QUICK_NOTE_CREATED);
+  }
+
+  /**
+   * {@code {id}}: deletes the note (404 when there is none, 403 when it is not the caller's to
+   * change), sends {@code quickNote:deleted}, answers with the deleted note.
+   */
+  Future<JsonObject> delete(Message<JsonObject> message) {
+    return notes.delete(message, Event.QUICK_NOTE_DELETED);
   }
 
   private static JsonObject parse(JsonObject body) {

@@ -12,8 +12,10 @@ public final class Event {
 
   // Coaching
   public static final String QUICK_NOTE_CREATED = "quickNote:created";
+  public static final String QUICK_NOTE_DELETED = "quickNote:deleted";
   public static final String ACTION_ITEM_CREATED = "actionItem:created";
   public static final String ACTION_ITEM_UPDATED = "actionItem:updated";
+  public static final String ACTION_ITEM_DELETED = "actionItem:deleted";
   public static final String SESSION_UPDATED = "session:updated";
   public static final String NOTIFICATION = "notification";
   // Course generation (to a course session's room) and AI requests (to the caller's user address).

@@ -12,8 +12,10 @@ public enum Inbound {
   // Coaching: stored notes, action items, session documents and notifications. No connection
   // state is involved, so whichever node's coaching verticle the event bus picks serves them.
   NOTES_CREATE("notes.create", false),
+  NOTES_DELETE("notes.delete", false),
   ACTIONS_CREATE("actions.create", false),
   ACTIONS_UPDATE("actions.update", false),
+  ACTIONS_DELETE("actions.delete", false),
   SESSION_UPDATE("session.update", false),
   NOTIFY_SEND("notify.send", false),
 

@@ -50,6 +50,10 @@ public final class RestClient {
     return call(HttpMethod.PATCH, uri, body);
   }
 
+  public Future<Answer> delete(String uri) {
+    return call(HttpMethod.DELETE, uri, null);
+  }
+
   public Future<Answer> call(HttpMethod method, String uri, JsonObject body) {
     return send(method, uri, body == null ? null : body.encode());
   }
