@@ -1,11 +1,13 @@
-// Coaching: quick notes and action items for an agent, live as they arrive; the session's notes
-// with the version rule in plain sight; notifications sent and shown as toasts.
+// Coaching: quick notes and action items for an agent, live as they arrive and as they are deleted;
+// the session's notes with the version rule in plain sight; notifications sent and shown as toasts.
 import { Visitor, clearIfSent, clock, describe, el, fill, prefill, showStatus, toast, values } from '/js/page.js';
 
 const joinForm = document.getElementById('join-form');
 const docForm = document.getElementById('doc-form');
 const notes = new Map();
 const items = new Map();
+// Ids deleted while the page is open: an event about one that comes late (its room's copy) is dropped.
+const deleted = new Set();
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'];
 
 let visitor = null;
@@ -65,6 +67,7 @@ async function open({ session, user, name, role, agent }) {
 function resetPage() {
   notes.clear();
   items.clear();
+  deleted.clear();
   fill(document.getElementById('notes'));
   fill(document.getElementById('items'));
   docForm.reset();
@@ -79,6 +82,8 @@ function listen(bus) {
   bus.on('quickNote:created', (note) => note.agentId === agentId && showNote(note, true));
   bus.on('actionItem:created', (item) => item.agentId === agentId && showItem(item));
   bus.on('actionItem:updated', (item) => item.agentId === agentId && showItem(item));
+  bus.on('quickNote:deleted', (note) => removeShown('notes', note.id));
+  bus.on('actionItem:deleted', (item) => removeShown('items', item.id));
   bus.on('session:updated', (update) => update.sessionId === sessionId && documentUpdated(update));
   bus.on('notification', (n) => toast({ type: n.type, title: n.from?.name ? n.from.name + ':' : null, message: n.message }));
 }
@@ -91,10 +96,11 @@ async function loadNotes() {
 }
 
 function showNote(note, newestFirst) {
-  if (notes.has(note.id)) {
+  if (notes.has(note.id) || deleted.has(note.id)) {
     return; // it came on both the agent's address and the session's room
   }
   notes.set(note.id, note);
+  const error = el('p', { class: 'error', role: 'alert' });
   const item = el('li', { 'data-id': note.id },
     el('div', { class: 'meta' },
       el('span', { class: 'badge ' + note.noteType }, note.noteType),
@@ -102,7 +108,8 @@ function showNote(note, newestFirst) {
       note.category ? el('span', {}, note.category) : null,
       el('span', {}, 'by ' + (note.createdBy?.name || '?')),
       el('time', { datetime: note.createdAt }, clock(note.createdAt))),
-    el('p', { class: 'content' }, note.content));
+    el('p', { class: 'content' }, note.content),
+    deleteButton('notes.delete', note, 'Delete note: ' + note.content.slice(0, 40), error), error);
   const list = document.getElementById('notes');
   if (newestFirst) {
     list.prepend(item);
@@ -126,6 +133,9 @@ async function loadItems() {
 }
 
 function showItem(data) {
+  if (deleted.has(data.id)) {
+    return;
+  }
   const known = items.get(data.id);
   items.set(data.id, data);
   const select = el('select', { 'aria-label': 'Status of ' + data.title },
@@ -140,7 +150,8 @@ function showItem(data) {
       el('span', {}, data.category),
       el('span', {}, 'due ' + data.dueDate)),
     data.description ? el('p', { class: 'content' }, data.description) : null,
-    el('label', {}, 'Status', select), error);
+    el('div', { class: 'actions' }, el('label', {}, 'Status', select),
+      deleteButton('actions.delete', data, 'Delete ' + data.title, error)), error);
   const existing = document.querySelector('#items li[data-id="' + CSS.escape(data.id) + '"]');
   if (known && existing) {
     // A keyboard user who just changed the status stays on the item's control, now the new one.
@@ -161,6 +172,46 @@ async function changeStatus(data, select, error) {
   } catch (failure) {
     select.value = data.status;
     fill(error, describe(failure));
+  }
+}
+
+// ---- deleting (notes and items alike) ---------------------------------------------------------
+
+/** A Delete button for a note or item: deletes it on the server; a refusal shows in its error line. */
+function deleteButton(address, data, label, error) {
+  const button = el('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Delete');
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled')) {
+      return;
+    }
+    fill(error);
+    // aria-disabled rather than disabled: a disabled button loses the keyboard focus that
+    // removeShown hands on to the neighbour.
+    button.setAttribute('aria-disabled', 'true');
+    try {
+      const gone = await visitor.bus.emit(address, { id: data.id });
+      removeShown(address === 'notes.delete' ? 'notes' : 'items', gone.id);
+    } catch (failure) {
+      button.removeAttribute('aria-disabled');
+      fill(error, describe(failure));
+    }
+  });
+  return button;
+}
+
+/** Takes a deleted note or item off its list; a keyboard user's focus goes to a neighbour's Delete. */
+function removeShown(list, id) {
+  deleted.add(id);
+  (list === 'notes' ? notes : items).delete(id);
+  const shown = document.querySelector('#' + list + ' li[data-id="' + CSS.escape(id) + '"]');
+  if (!shown) {
+    return;
+  }
+  const focused = shown.contains(document.activeElement);
+  const neighbour = shown.nextElementSibling || shown.previousElementSibling;
+  shown.remove();
+  if (focused && neighbour) {
+    neighbour.querySelector('button').focus();
   }
 }
 

@@ -126,6 +126,14 @@ class WebPagesBrowserTest {
     return page;
   }
 
+  /** Adds an action item, due 2026-12-01 in category "quality", through the page's form. */
+  static void addActionItem(Page page, String title) {
+    field(page, "Title").fill(title);
+    field(page, "Due").fill("2026-12-01");
+    page.locator("#item-form").getByLabel("Category").fill("quality");
+    button(page, "Add action item").click();
+  }
+
   /**
    * No WCAG 2.1 AA violation that axe-core finds (contrast, labels, names, …), then at each width:
    * nothing wider than the viewport, and a screenshot in target/screenshots/{name}-{width}.png.
@@ -269,10 +277,7 @@ class WebPagesBrowserTest {
     Page leader = coachingPage("coach-2", "tom", "team_leader", "amy", 1440);
     Page coach = coachingPage("coach-2", "ivy", "team_leader", "amy", 1440);
 
-    field(leader, "Title").fill("Review three calls");
-    field(leader, "Due").fill("2026-12-01");
-    leader.locator("#item-form").getByLabel("Category").fill("quality");
-    button(leader, "Add action item").click();
+    addActionItem(leader, "Review three calls");
     Locator item = coach.locator("#items li").first();
     assertThat(item).containsText("Review three calls");
     item.getByLabel("Status of Review three calls").selectOption("done");
@@ -309,6 +314,37 @@ class WebPagesBrowserTest {
     assertThat(leader.locator("#notify-form [role=status]")).hasText("Delivered to ivy.");
     checkAndShoot(coach, "coaching-conflict", 1440);
     close(leader, coach);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("coaching: a note and an action item deleted in one page leave both pages, and the keyboard focus goes to the next one")
+  void notesAndItemsDeleted() {
+    Page leader = coachingPage("coach-3", "dee", "team_leader", "ali", 1440);
+    Page agent = coachingPage("coach-3", "ali", "agent", "", 375);
+    for (String text : List.of("First note", "Second note")) {
+      field(leader, "Note").fill(text);
+      button(leader, "Add note").click();
+      assertThat(agent.locator("#notes li").first()).containsText(text);
+    }
+    addActionItem(leader, "Shadow a call");
+    assertThat(agent.locator("#items li")).hasCount(1);
+
+    // With the keyboard: the newest note's Delete, then the focus is on the other note's.
+    Locator newest = leader.locator("#notes li").first().getByRole(AriaRole.BUTTON);
+    newest.focus();
+    leader.keyboard().press("Enter");
+    assertThat(agent.locator("#notes li")).hasCount(1);
+    assertThat(leader.locator("#notes li")).hasCount(1);
+    assertThat(agent.locator("#notes li")).containsText("First note");
+    assertThat(leader.locator("#notes li").first().getByRole(AriaRole.BUTTON)).isFocused();
+    checkAndShoot(leader, "coaching-delete", 1440);
+
+    button(agent, "Delete Shadow a call").click();
+    assertThat(leader.locator("#items li")).hasCount(0);
+    assertThat(agent.locator("#items li")).hasCount(0);
+    checkAndShoot(agent, "coaching-delete", 375);
+    close(leader, agent);
   }
 
   @Test
