@@ -87,14 +87,10 @@ final class Membership implements DepartedNodes.Records {
         Connection connection = locals.connectionIn(caller.connId(), roomId, nodeId);
         return connection == null ? Future.<RoomChange>failedFuture(leftWhileJoining(roomId)) : registry.join(roomId, connection);
       })
-      .compose(change -> {
-        // One participants list serves the user-joined event, the reply and session-joined.
-        JsonArray participants = change.participantsJson();
-        return announce(roomId, Event.USER_JOINED, change, participants)
-          .compose(v -> locals.isIn(caller.connId(), roomId)
-            ? joinReply(request, participants)
-            : abandonJoin(caller.connId(), roomId));
-      })
+      .compose(change -> announce(roomId, Event.USER_JOINED, change)
+        .compose(v -> locals.isIn(caller.connId(), roomId)
+          ? joinReply(request)
+          : abandonJoin(caller.connId(), roomId)))
       .onSuccess(reply -> {
         events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
           .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
@@ -124,23 +120,30 @@ final class Membership implements DepartedNodes.Records {
    * in a course session's room, as {@code course.status} gives it (left out when the course part
    * cannot say: the join itself stands); with {@code since}, {@code missed} is the first page of the
    * events after it and {@code more} says the rest is to be read with {@code session.history}.
+   *
+   * <p>The participants are read after the position: the client takes the events after the reply's
+   * {@code seq} only, so the list must hold every change whose event is at or before it. Each
+   * change is made in the room's state before its event is stored, so a list read after the seq
+   * holds them all; the list of this join's own change may not (another join made and stored
+   * meanwhile, or stored before this one's event though made after).
    */
-  private Future<JsonObject> joinReply(JoinRequest request, JsonArray participants) {
+  private Future<JsonObject> joinReply(JoinRequest request) {
     String roomId = request.roomId();
-    JsonObject reply = new JsonObject().put(SESSION_ID, roomId).put(PARTICIPANTS, participants);
+    JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
     Future<JsonObject> withStatus = events.courseStatus(roomId)
       .map(status -> status == null ? reply : reply.put(STATUS, status))
       .otherwise(err -> {
         LOG.warn("Join of course session room {} answered without its status: {}", roomId, err.getMessage());
         return reply;
       });
-    if (request.since() == null) {
-      return withStatus.compose(r -> events.position(roomId)).map(pos -> withPosition(reply, pos));
-    }
-    return withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> withPosition(reply, slice)
-      .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
-      .put(RECOVERED, slice.complete())
-      .put(MORE, slice.more()));
+    Future<JsonObject> withPosition = request.since() == null
+      ? withStatus.compose(r -> events.position(roomId)).map(pos -> withPosition(reply, pos))
+      : withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> withPosition(reply, slice)
+        .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
+        .put(RECOVERED, slice.complete())
+        .put(MORE, slice.more()));
+    return withPosition.compose(r -> registry.participants(roomId))
+      .map(participants -> reply.put(PARTICIPANTS, Participant.toJson(participants)));
   }
 
   private static JsonObject withPosition(JsonObject reply, HistorySlice slice) {

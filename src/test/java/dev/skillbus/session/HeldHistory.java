@@ -1,0 +1,87 @@
+package dev.skillbus.session;
+
+import dev.skillbus.store.RoomHistory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A room history whose chosen calls wait until the test lets them through: the latency of a store
+ * on another host, or of a busy node, on demand and in a known order.
+ */
+final class HeldHistory implements RoomHistory {
+
+  /** One held call: {@link #arrived()} once it came, and it goes on when {@link #release()} is called. */
+  static final class Hold {
+    private final Promise<Void> arrived = Promise.promise();
+    private final Promise<Void> released = Promise.promise();
+
+    Future<Void> arrived() {
+      return arrived.future();
+    }
+
+    void release() {
+      released.tryComplete();
+    }
+  }
+
+  private final RoomHistory inner;
+  private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+  HeldHistory(RoomHistory inner) {
+    this.inner = inner;
+  }
+
+  /** Holds the next append of {@code event} about {@code userId} (its {@code data.userId}) in the room. */
+  Hold holdAppend(String roomId, String event, String userId) {
+    return hold("append " + roomId + " " + event + " " + userId);
+  }
+
+  /** Holds the next read of the room's position. */
+  Hold holdPosition(String roomId) {
+    return hold("position " + roomId);
+  }
+
+  private Hold hold(String call) {
+    Hold hold = new Hold();
+    holds.put(call, hold);
+    return hold;
+  }
+
+  private <T> Future<T> passing(String call, Supplier<Future<T>> go) {
+    Hold hold = holds.remove(call);
+    if (hold == null) {
+      return go.get();
+    }
+    hold.arrived.complete();
+    return hold.released.future().compose(v -> go.get());
+  }
+
+  @Override
+  public Future<JsonObject> append(String roomId, String event, JsonObject data) {
+    return passing("append " + roomId + " " + event + " " + data.getString("userId"), () -> inner.append(roomId, event, data));
+  }
+
+  @Override
+  public Future<HistorySlice> position(String roomId) {
+    return passing("position " + roomId, () -> inner.position(roomId));
+  }
+
+  @Override
+  public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
+    return inner.since(roomId, since, epoch, page);
+  }
+
+  @Override
+  public Future<Void> forget(String roomId) {
+    return inner.forget(roomId);
+  }
+
+  @Override
+  public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
+    return inner.forgetIfIdle(roomId, idleMillis);
+  }
+}

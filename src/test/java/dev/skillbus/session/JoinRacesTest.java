@@ -1,0 +1,67 @@
+package dev.skillbus.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.ClusterNode;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.store.InMemoryRoomHistory;
+import dev.skillbus.testing.Nodes;
+import dev.skillbus.testing.TestConnection;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Joins racing other changes of their room")
+class JoinRacesTest {
+
+  private static final Nodes NODES = new Nodes("join-races-test", 5870);
+  private static final HeldHistory HISTORY = new HeldHistory(new InMemoryRoomHistory(100, 3600));
+  private static ClusterNode node;
+
+  @BeforeAll
+  static void deploy() {
+    node = NODES.start().await();
+    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), HISTORY), new DeploymentOptions()).await();
+  }
+
+  @AfterAll
+  static void close() {
+    NODES.closeAll().await();
+  }
+
+  private static TestConnection connection(String userId) {
+    return new TestConnection(node.vertx(), userId, userId + " Name", "learner");
+  }
+
+  private static Future<JsonObject> join(TestConnection conn, String room) {
+    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
+  }
+
+  private static List<String> userIds(JsonArray participants) {
+    return participants.stream().map(p -> ((JsonObject) p).getString("userId")).toList();
+  }
+
+  @Test
+  @DisplayName("a join reply's participants hold every change up to its seq, those made while it was answered too")
+  void replyParticipantsCoverItsSeq() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    HeldHistory.Hold alicesPosition = HISTORY.holdPosition(room);
+    Future<JsonObject> aliceJoined = join(connection("alice"), room);
+    alicesPosition.arrived().await(10, TimeUnit.SECONDS);
+    // Bob joins between Alice's change of the room and her reply's position: his user-joined is at
+    // or before her reply's seq, so her client takes it as part of the reply and drops the event.
+    JsonObject bobsReply = join(connection("bob"), room).await(10, TimeUnit.SECONDS);
+    alicesPosition.release();
+    JsonObject alicesReply = aliceJoined.await(10, TimeUnit.SECONDS);
+    assertThat(alicesReply.getLong("seq")).isEqualTo(bobsReply.getLong("seq"));
+    assertThat(userIds(alicesReply.getJsonArray("participants"))).containsExactlyInAnyOrder("alice", "bob");
+  }
+}
