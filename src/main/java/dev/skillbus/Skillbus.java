@@ -48,8 +48,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
     RoomRules rules = RoomRules.of(node.hazelcast());
     BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(
-      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules),
-        section(config, "session").put("nodeId", node.nodeId())),
+      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules), sessionConfig(node, config)),
       () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
         node.clusterManager(), metrics, rules), section(config, "coaching")),
       () -> deploy(node, new CourseVerticle(node.hazelcast(), stores.history(), stores.documents(), metrics),
@@ -92,6 +91,19 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
       stopped = stopped.transform(v -> node.vertx().undeploy(id));
     }
     return stopped.transform(v -> rules.close()).transform(v -> stores.close());
+  }
+
+  /**
+   * The session part's config: a join that the bridge would answer 503 for want of a reply must
+   * not stand, so unless it is set, the session part gives up on a join at three quarters of the
+   * bridge's request timeout, and takes it back.
+   */
+  private static JsonObject sessionConfig(ClusterNode node, JsonObject config) {
+    JsonObject session = section(config, "session").put("nodeId", node.nodeId());
+    if (!session.containsKey("joinTimeoutMs")) {
+      session.put("joinTimeoutMs", BridgeVerticle.requestTimeoutMs(section(config, "bridge")) * 3 / 4);
+    }
+    return session;
   }
 
   private static JsonObject section(JsonObject config, String name) {

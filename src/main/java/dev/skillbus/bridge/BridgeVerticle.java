@@ -59,6 +59,11 @@ public class BridgeVerticle extends VerticleBase {
   private String connPrefix;
 
   /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
+  /** How long a bridge with this config waits for a service's answer to a request (then 503). */
+  public static long requestTimeoutMs(JsonObject config) {
+    return BridgeSettings.from(config).requestTimeoutMs();
+  }
+
   public BridgeVerticle() {
     this(Metrics.create(), RoomRules.open(), List::of);
   }

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,20 +50,22 @@ final class Membership implements DepartedNodes.Records {
   private final CursorCoalescer cursors;
   private final RoomRules rules;
   private final int maxRoomsPerConnection;
+  private final long joinTimeoutMs;
   private final Runnable restored;
   private final PresenceRetry presence;
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
-             CursorCoalescer cursors, RoomRules rules, int maxRoomsPerConnection, Runnable restored) {
+             CursorCoalescer cursors, RoomRules rules, SessionSettings settings, Runnable restored) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.events = events;
     this.locals = locals;
     this.cursors = cursors;
     this.rules = rules;
-    this.maxRoomsPerConnection = maxRoomsPerConnection;
+    this.maxRoomsPerConnection = settings.maxRoomsPerConnection();
+    this.joinTimeoutMs = settings.joinTimeoutMs();
     this.restored = restored;
     this.presence = new PresenceRetry(registry::participants, this::announce);
   }
@@ -82,7 +85,7 @@ final class Membership implements DepartedNodes.Records {
     // A join again while the first is on its way waits for the same record: the room is in the
     // node → rooms record before the connection is in the room, so that a crash never hides it.
     joinsUnderWay.merge(roomId, 1, Integer::sum);
-    return registry.trackRoom(nodeId, roomId)
+    Future<JsonObject> joining = registry.trackRoom(nodeId, roomId)
       .compose(v -> {
         Connection connection = locals.connectionIn(caller.connId(), roomId, nodeId);
         return connection == null ? Future.<RoomChange>failedFuture(leftWhileJoining(roomId)) : registry.join(roomId, connection);
@@ -91,16 +94,35 @@ final class Membership implements DepartedNodes.Records {
         .compose(v -> locals.isIn(caller.connId(), roomId)
           ? joinReply(request)
           : abandonJoin(caller.connId(), roomId)))
-      .onSuccess(reply -> {
-        events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
-          .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
-        events.joined(caller.connId(), roomId, caller.userId());
-      })
       // A join that failed half-way is taken back, so that the connection is in the room or not at all.
       .recover(err -> added && locals.isIn(caller.connId(), roomId)
         ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
         : Future.failedFuture(err))
       .onComplete(ar -> joinsUnderWay.computeIfPresent(roomId, (r, n) -> n == 1 ? null : n - 1));
+    return joining.timeout(joinTimeoutMs, TimeUnit.MILLISECONDS)
+      .recover(err -> joining.isComplete() ? Future.failedFuture(err) : giveUp(caller, roomId, added))
+      .onSuccess(reply -> {
+        events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
+          .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
+        events.joined(caller.connId(), roomId, caller.userId());
+      });
+  }
+
+  /**
+   * A join not done within {@code joinTimeoutMs} (Hazelcast or the store stalled) is answered 503,
+   * and the connection it added leaves again: the join under way then finds it gone and takes out
+   * what it put in, announcing the user left if it had announced them. So a client told that its
+   * join failed is not in the room, whenever the join ends. A join again of a connection that was
+   * in the room already takes nothing back.
+   */
+  private Future<JsonObject> giveUp(Caller caller, String roomId, boolean added) {
+    LOG.warn("Join of room {} by connection {} took longer than {} ms: taken back", roomId, caller.connId(), joinTimeoutMs);
+    if (added && locals.isIn(caller.connId(), roomId)) {
+      leaveRoom(caller.connId(), caller.userId(), roomId)
+        .onFailure(err -> LOG.warn("Could not take back the join of room {} by connection {}", roomId, caller.connId(), err));
+    }
+    return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("joining room '" + roomId + "' took longer than "
+      + joinTimeoutMs + " ms; it was taken back: join again"));
   }
 
   /**

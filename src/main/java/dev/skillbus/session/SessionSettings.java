@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * {@code missed}): from {@code history.pageMaxEvents} and {@code history.pageMaxBytes}.
  */
 record SessionSettings(int cursorMaxPerSecond, long roomIdleSeconds, long sweepIntervalSeconds, long cursorRecordMs,
-                       int maxRoomsPerConnection, Page historyPage) {
+                       int maxRoomsPerConnection, Page historyPage, long joinTimeoutMs) {
 
   static final int DEFAULT_CURSOR_MAX_PER_SECOND = 30;
   static final long DEFAULT_ROOM_IDLE_SECONDS = 1800;
@@ -19,6 +19,12 @@ record SessionSettings(int cursorMaxPerSecond, long roomIdleSeconds, long sweepI
   static final int DEFAULT_HISTORY_PAGE_MAX_EVENTS = 200;
   /** One frame that a browser parses at once and a socket drains well within bridge.slowSocketMaxBytes (1 MiB). */
   static final long DEFAULT_HISTORY_PAGE_MAX_BYTES = 256 * 1024;
+  /**
+   * A join not done by then is answered 503 and taken back. A node sets it below its bridge's
+   * request timeout (see {@code Skillbus}), so that a client that was told its join failed is never
+   * left in the room by a join that finished later; this default is for a session part alone.
+   */
+  static final long DEFAULT_JOIN_TIMEOUT_MS = 7_500;
 
   static SessionSettings from(JsonObject config) {
     JsonObject history = config.getJsonObject("history", new JsonObject());
@@ -29,6 +35,7 @@ record SessionSettings(int cursorMaxPerSecond, long roomIdleSeconds, long sweepI
       config.getLong("cursorRecordMs", DEFAULT_CURSOR_RECORD_MS),
       config.getInteger("maxRoomsPerConnection", DEFAULT_MAX_ROOMS_PER_CONNECTION),
       new Page(history.getInteger("pageMaxEvents", DEFAULT_HISTORY_PAGE_MAX_EVENTS),
-        history.getLong("pageMaxBytes", DEFAULT_HISTORY_PAGE_MAX_BYTES)));
+        history.getLong("pageMaxBytes", DEFAULT_HISTORY_PAGE_MAX_BYTES)),
+      config.getLong("joinTimeoutMs", DEFAULT_JOIN_TIMEOUT_MS));
   }
 }

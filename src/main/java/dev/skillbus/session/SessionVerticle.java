@@ -81,8 +81,8 @@ public final class SessionVerticle extends VerticleBase {
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics, settings.historyPage());
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
-    membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules,
-      settings.maxRoomsPerConnection(), () -> metrics.clusterRepair("restored_connection"));
+    membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules, settings,
+      () -> metrics.clusterRepair("restored_connection"));
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),

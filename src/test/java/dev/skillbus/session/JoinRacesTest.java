@@ -3,12 +3,17 @@ package dev.skillbus.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.ClusterNode;
+import com.hazelcast.map.IMap;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
+import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -24,12 +29,14 @@ class JoinRacesTest {
 
   private static final Nodes NODES = new Nodes("join-races-test", 5870);
   private static final HeldHistory HISTORY = new HeldHistory(new InMemoryRoomHistory(100, 3600));
+  private static final long JOIN_TIMEOUT_MS = 2000;
   private static ClusterNode node;
 
   @BeforeAll
   static void deploy() {
     node = NODES.start().await();
-    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), HISTORY), new DeploymentOptions()).await();
+    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), HISTORY),
+      new DeploymentOptions().setConfig(new JsonObject().put("joinTimeoutMs", JOIN_TIMEOUT_MS))).await();
   }
 
   @AfterAll
@@ -63,5 +70,25 @@ class JoinRacesTest {
     JsonObject alicesReply = aliceJoined.await(10, TimeUnit.SECONDS);
     assertThat(alicesReply.getLong("seq")).isEqualTo(bobsReply.getLong("seq"));
     assertThat(userIds(alicesReply.getJsonArray("participants"))).containsExactlyInAnyOrder("alice", "bob");
+  }
+
+  @Test
+  @DisplayName("a join not done in time is answered 503 and taken back when it ends: the client told it failed is not in the room")
+  void lateJoinIsTakenBack() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    BusProbe peers = BusProbe.listen(node.vertx(), Address.room(room)).await();
+    HeldHistory.Hold carolsEvent = HISTORY.holdAppend(room, Event.USER_JOINED, "carol");
+    Future<JsonObject> carolJoined = join(connection("carol"), room);
+    carolsEvent.arrived().await(10, TimeUnit.SECONDS);
+    Throwable refused = carolJoined.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(refused).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) refused).failureCode()).isEqualTo(503);
+    carolsEvent.release();
+    // Her user-joined went out once the store took it; her user-left follows, with nobody left.
+    JsonObject left = peers.next(BusProbe.event(Event.USER_LEFT, "carol")).await(10, TimeUnit.SECONDS).body();
+    assertThat(left.getJsonObject("data").getJsonArray("participants")).isEmpty();
+    assertThat(peers.all(BusProbe.event(Event.USER_JOINED, "carol"))).hasSize(1);
+    IMap<String, RoomState> rooms = node.hazelcast().getMap(RoomRegistry.ROOMS);
+    assertThat(node.vertx().executeBlocking(() -> rooms.get(room)).await(10, TimeUnit.SECONDS)).isNull();
   }
 }
