@@ -57,8 +57,8 @@ final class SessionExpiry {
     while (!due.isEmpty() && due.peek().at() <= now) {
       String sessionId = due.poll().sessionId();
       forgotten.add(history.forgetIfIdle(sessionId, ttlMillis)
-        .onSuccess(dropped -> {
-          if (!dropped) {
+        .onSuccess(gone -> {
+          if (!gone) {
             track(sessionId); // used since it ended (a chat in its room, say): look again later
           }
         })

@@ -95,13 +95,13 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
   @Override
   public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
-    boolean[] dropped = new boolean[1];
+    boolean[] gone = {true};
     long now = clock.millis();
     rooms.computeIfPresent(roomId, (id, room) -> {
-      dropped[0] = now - room.lastAppend >= idleMillis;
-      return dropped[0] ? null : room;
+      gone[0] = now - room.lastAppend >= idleMillis;
+      return gone[0] ? null : room;
     });
-    return Future.succeededFuture(dropped[0]);
+    return Future.succeededFuture(gone[0]);
   }
 
   /** One room's events, oldest first; {@code seq} is the last seq ever given, trimmed or not. */

@@ -38,8 +38,9 @@ public interface RoomHistory {
 
   /**
    * Drops a room's history unless an event was appended to it within {@code idleMillis}, by any
-   * node; true when it was dropped. Nodes sharing one history forget a room only when it is idle
-   * for all of them.
+   * node. True when the room has no history now (dropped by this call, or gone already); false when
+   * it was used within the idle time and is kept. Nodes sharing one history forget a room only when
+   * it is idle for all of them.
    */
   Future<Boolean> forgetIfIdle(String roomId, long idleMillis);
 

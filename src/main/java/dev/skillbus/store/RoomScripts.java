@@ -93,14 +93,14 @@ final class RoomScripts {
     return {seq, epoch, 1, page}
     """);
 
-  /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes both keys unless appended to since; returns 1 when deleted. */
+  /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes both keys unless appended to since; 1 when none are left, 0 when kept. */
   static final RedisScript FORGET_IF_IDLE = RedisScript.of("""
     local used = redis.call('HGET', KEYS[1], 'used')
     if used and tonumber(ARGV[1]) - tonumber(used) < tonumber(ARGV[2]) then
       return 0
     end
     redis.call('DEL', KEYS[1], KEYS[2])
-    return used and 1 or 0
+    return 1
     """);
 
   private RoomScripts() {

@@ -309,4 +309,15 @@ public abstract class RoomHistoryContractTest {
         })))
       .onComplete(ctx.succeedingThenComplete());
   }
+
+  @Test
+  @DisplayName("forgetIfIdle of a room with no history says it is gone, so that nobody asks again")
+  void forgetIfIdleOfNoHistory(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    history.forgetIfIdle(room(), Duration.ofSeconds(30).toMillis())
+      .onComplete(ctx.succeeding(gone -> ctx.verify(() -> {
+        assertThat(gone).isTrue();
+        ctx.completeNow();
+      })));
+  }
 }
