@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -55,36 +56,40 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
-    JsonObject[] stored = new JsonObject[1];
-    rooms.compute(roomId, (id, room) -> {
-      Room r = room == null ? new Room() : room;
-      stored[0] = r.append(id, event, data, clock.millis());
-      return r;
-    });
     // The room keeps the envelope's bytes, not this tree: the caller may have it as it is.
-    return Future.succeededFuture(stored[0]);
+    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, clock.millis())));
+  }
+
+  @Override
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+    return Future.succeededFuture(inRoom(roomId, room -> {
+      if (version < room.presenceVersion) {
+        return new PresenceAppend(null, room.presenceVersion);
+      }
+      room.presenceVersion = version;
+      return new PresenceAppend(room.append(event, data, clock.millis()), version);
+    }));
   }
 
   @Override
   public Future<HistorySlice> position(String roomId) {
-    HistorySlice[] slice = new HistorySlice[1];
-    rooms.compute(roomId, (id, room) -> {
-      Room r = room == null ? new Room() : room;
-      slice[0] = new HistorySlice(List.of(), r.seq, r.epoch, true);
-      return r;
-    });
-    return Future.succeededFuture(slice[0]);
+    return Future.succeededFuture(inRoom(roomId, room -> new HistorySlice(List.of(), room.seq, room.epoch, true)));
   }
 
   @Override
   public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
-    HistorySlice[] slice = new HistorySlice[1];
+    return Future.succeededFuture(inRoom(roomId, room -> room.since(since, epoch, page)));
+  }
+
+  /** Runs {@code operation} on the room, created when it has no entry, with nothing else of that room interleaving. */
+  private <T> T inRoom(String roomId, Function<Room, T> operation) {
+    List<T> result = new ArrayList<>(1);
     rooms.compute(roomId, (id, room) -> {
-      Room r = room == null ? new Room() : room;
-      slice[0] = r.since(since, epoch, page);
+      Room r = room == null ? new Room(id) : room;
+      result.add(operation.apply(r));
       return r;
     });
-    return Future.succeededFuture(slice[0]);
+    return result.get(0);
   }
 
   @Override
@@ -104,14 +109,24 @@ public final class InMemoryRoomHistory implements RoomHistory {
     return Future.succeededFuture(gone[0]);
   }
 
-  /** One room's events, oldest first; {@code seq} is the last seq ever given, trimmed or not. */
+  /**
+   * One room's events, oldest first; {@code seq} is the last seq ever given, trimmed or not. Forgotten,
+   * a room starts again with a new entry: a new epoch, without presence version.
+   */
   private final class Room {
+    private final String roomId;
     private final String epoch = UUID.randomUUID().toString();
     private final Deque<Stored> events = new ArrayDeque<>();
     private long seq;
     private long lastAppend = clock.millis();
+    /** The highest version of a presence event stored in this epoch; none yet at first. */
+    private long presenceVersion = Long.MIN_VALUE;
 
-    JsonObject append(String roomId, String event, JsonObject data, long now) {
+    Room(String roomId) {
+      this.roomId = roomId;
+    }
+
+    JsonObject append(String event, JsonObject data, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
       events.addLast(Stored.of(seq, envelope.toBuffer().getBytes(), now));

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Room history in Redis, shared by every node. A room is two keys: {@code room:<id>:meta}, a hash
- * of its last {@code seq}, its {@code epoch} and when it was last appended to, and
+ * of its last {@code seq}, its {@code epoch}, when it was last appended to and the highest
+ * {@code presence} version stored (see {@link #appendPresence}), and
  * {@code room:<id>:events}, a list of {@code "<seq> <appendedAtMs> <envelope without seq>"}. Each
  * operation is one Lua script ({@link RoomScripts}), so the next seq and the append are one atomic
  * step whichever node appends. A missing meta means the history was lost (expired, evicted,
@@ -42,10 +43,20 @@ public final class RedisRoomHistory implements RoomHistory {
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     return Keys.guard(() -> {
-      JsonObject body = new JsonObject().put(Envelope.EVENT, event).put(Envelope.ROOM, roomId)
-        .put(Envelope.TS, Timestamps.iso(clock.millis())).put(Envelope.DATA, data);
+      JsonObject body = body(roomId, event, data);
       return run(RoomScripts.APPEND, roomId, arg(maxEvents), body.toBuffer())
         .map(r -> envelope(body, r.get(0).toLong(), r.get(1).toString()));
+    });
+  }
+
+  @Override
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+    return Keys.guard(() -> {
+      JsonObject body = body(roomId, event, data);
+      return run(RoomScripts.APPEND_PRESENCE, roomId, arg(maxEvents), body.toBuffer(), arg(version))
+        .map(r -> r.get(0).toLong() == 0
+          ? new PresenceAppend(null, Long.parseLong(r.get(2).toString()))
+          : new PresenceAppend(envelope(body, r.get(0).toLong(), r.get(1).toString()), version));
     });
   }
 
@@ -105,6 +116,12 @@ public final class RedisRoomHistory implements RoomHistory {
       }
     }
     return new HistorySlice(List.copyOf(events), seq, epoch, complete);
+  }
+
+  /** An envelope as stored, without its seq and epoch: the room's meta holds those. */
+  private JsonObject body(String roomId, String event, JsonObject data) {
+    return new JsonObject().put(Envelope.EVENT, event).put(Envelope.ROOM, roomId)
+      .put(Envelope.TS, Timestamps.iso(clock.millis())).put(Envelope.DATA, data);
   }
 
   /** The stored body with its seq and epoch, in the field order of {@link Envelope#durable}. */

@@ -18,6 +18,17 @@ public interface RoomHistory {
    */
   Future<JsonObject> append(String roomId, String event, JsonObject data);
 
+  /**
+   * Appends a presence event ({@code user-joined}, {@code user-left}) whose participants are those of
+   * the room's membership {@code version}, unless the room's history holds a presence event of a
+   * higher version: then it stores nothing and says which version it holds. The check and the append
+   * are one atomic step, so presence events are stored in non-decreasing version order and the one
+   * with the highest seq carries the latest list. A room whose history started again (a new epoch)
+   * holds no version and takes any. The version is kept beside the events, not in the envelope.
+   * Versions are non-negative and below 2<sup>53</sup>.
+   */
+  Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version);
+
   /** The room's last seq (0 when it has none) and its epoch. */
   Future<HistorySlice> position(String roomId);
 
@@ -43,6 +54,17 @@ public interface RoomHistory {
    * it is idle for all of them.
    */
   Future<Boolean> forgetIfIdle(String roomId, long idleMillis);
+
+  /**
+   * What {@link #appendPresence} did: the stored envelope, or null when it was refused; and the
+   * room's highest presence version stored (the one given, when it was stored).
+   */
+  record PresenceAppend(JsonObject envelope, long storedVersion) {
+
+    public boolean stored() {
+      return envelope != null;
+    }
+  }
 
   /** A part of a room's history: the events, the room's last seq, its epoch, and completeness. */
   record HistorySlice(List<JsonObject> events, long seq, String epoch, boolean complete) {

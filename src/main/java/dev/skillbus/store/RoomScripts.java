@@ -31,17 +31,40 @@ final class RoomScripts {
     end
     """;
 
+  /** Appends an event as the room's next seq: ARGV[5] the maximum number of events, ARGV[6] the envelope without seq. */
+  private static final String PUSH = """
+    local function push()
+      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+      redis.call('HSET', KEYS[1], 'used', ARGV[1])
+      redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1] .. ' ' .. ARGV[6])
+      redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+      trim()
+      redis.call('EXPIRE', KEYS[1], ARGV[4])
+      redis.call('EXPIRE', KEYS[2], ARGV[4])
+      return seq
+    end
+    """;
+
   /** ARGV[5] the maximum number of events, ARGV[6] the envelope without seq: returns {seq, epoch}. */
-  static final RedisScript APPEND = RedisScript.of(ROOM + """
+  static final RedisScript APPEND = RedisScript.of(ROOM + PUSH + """
     local epoch = room()
-    local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-    redis.call('HSET', KEYS[1], 'used', ARGV[1])
-    redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1] .. ' ' .. ARGV[6])
-    redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
-    trim()
-    redis.call('EXPIRE', KEYS[1], ARGV[4])
-    redis.call('EXPIRE', KEYS[2], ARGV[4])
-    return {seq, epoch}
+    return {push(), epoch}
+    """);
+
+  /**
+   * ARGV[5] and ARGV[6] as for {@link #APPEND}, ARGV[7] the presence event's membership version:
+   * returns {seq, epoch}, or {0, epoch, the version stored} when the meta's {@code presence} is
+   * higher. The version is written as given (Lua's numbers would print it in exponent form);
+   * versions below 2^53 compare exactly as Lua numbers.
+   */
+  static final RedisScript APPEND_PRESENCE = RedisScript.of(ROOM + PUSH + """
+    local epoch = room()
+    local stored = redis.call('HGET', KEYS[1], 'presence')
+    if stored and tonumber(ARGV[7]) < tonumber(stored) then
+      return {0, epoch, stored}
+    end
+    redis.call('HSET', KEYS[1], 'presence', ARGV[7])
+    return {push(), epoch}
     """);
 
   /** Returns {seq, epoch}. */

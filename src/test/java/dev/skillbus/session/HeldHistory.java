@@ -35,7 +35,10 @@ final class HeldHistory implements RoomHistory {
     this.inner = inner;
   }
 
-  /** Holds the next append of {@code event} about {@code userId} (its {@code data.userId}) in the room. */
+  /**
+   * Holds the next append of {@code event} about {@code userId} (its {@code data.userId}) in the room,
+   * a presence event's included.
+   */
   Hold holdAppend(String roomId, String event, String userId) {
     return hold("append " + roomId + " " + event + " " + userId);
   }
@@ -63,6 +66,12 @@ final class HeldHistory implements RoomHistory {
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     return passing("append " + roomId + " " + event + " " + data.getString("userId"), () -> inner.append(roomId, event, data));
+  }
+
+  @Override
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+    return passing("append " + roomId + " " + event + " " + data.getString("userId"),
+      () -> inner.appendPresence(roomId, event, data, version));
   }
 
   @Override

@@ -30,6 +30,9 @@ public abstract class RoomHistoryContractTest {
   protected static final int MAX_EVENTS = 5;
   protected static final long MAX_AGE_SECONDS = 60;
 
+  /** Membership versions are microseconds of the clock: the size of those, where Lua's numbers are doubles. */
+  private static final long VERSION = 1_763_000_000_000_000L;
+
   private final MutableClock clock = new MutableClock();
 
   /** A fresh, empty history bounded by {@code maxEvents} and {@code maxAgeSeconds} on {@code clock}. */
@@ -317,6 +320,95 @@ public abstract class RoomHistoryContractTest {
     history.forgetIfIdle(room(), Duration.ofSeconds(30).toMillis())
       .onComplete(ctx.succeeding(gone -> ctx.verify(() -> {
         assertThat(gone).isTrue();
+        ctx.completeNow();
+      })));
+  }
+
+  private static JsonObject presence(String userId, long version) {
+    return new JsonObject().put("userId", userId).put("v", version);
+  }
+
+  @Test
+  @DisplayName("a presence event of a lower version than one stored is refused and stores nothing; equal and higher ones are stored")
+  void presenceInVersionOrder(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<RoomHistory.PresenceAppend> results = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (long version : new long[] {VERSION + 5, VERSION + 4, VERSION + 5, VERSION + 6}) {
+      chain = chain.compose(v -> history.appendPresence(room, "user-joined", presence("u" + version, version), version))
+        .map(results::add).mapEmpty();
+    }
+    chain
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(results).extracting(RoomHistory.PresenceAppend::stored).containsExactly(true, false, true, true);
+        assertThat(results).extracting(RoomHistory.PresenceAppend::storedVersion)
+          .containsExactly(VERSION + 5, VERSION + 5, VERSION + 5, VERSION + 6);
+        assertThat(results.get(3).envelope().getLong(Envelope.SEQ)).isEqualTo(3L);
+        // The version stays beside the events: the envelope's data is the one given.
+        assertThat(slice.events()).extracting(e -> e.getJsonObject(Envelope.DATA))
+          .containsExactly(presence("u" + (VERSION + 5), VERSION + 5), presence("u" + (VERSION + 5), VERSION + 5),
+            presence("u" + (VERSION + 6), VERSION + 6));
+        assertThat(slice.events().get(2)).isEqualTo(results.get(3).envelope());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("other events are not checked against the presence version and leave it as it was")
+  void otherEventsUnchecked(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    Future<RoomHistory.PresenceAppend> refused = history.appendPresence(room, "user-left", presence("ana", VERSION + 2), VERSION + 2)
+      .compose(v -> history.append(room, "user-joined", presence("ben", VERSION + 1)))
+      .compose(v -> history.appendPresence(room, "user-joined", presence("cem", VERSION + 1), VERSION + 1));
+    refused.compose(v -> history.position(room))
+      .onComplete(ctx.succeeding(pos -> ctx.verify(() -> {
+        assertThat(refused.result().stored()).isFalse();
+        assertThat(refused.result().storedVersion()).isEqualTo(VERSION + 2);
+        assertThat(pos.seq()).isEqualTo(2);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a room whose history started again (a new epoch) holds no presence version and takes any")
+  void newEpochTakesAnyVersion(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    history.appendPresence(room, "user-joined", presence("ana", VERSION + 9), VERSION + 9)
+      .compose(v -> history.forget(room))
+      .compose(v -> history.appendPresence(room, "user-joined", presence("ben", 0), 0))
+      .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+        assertThat(result.stored()).isTrue();
+        assertThat(result.storedVersion()).isZero();
+        assertThat(result.envelope().getLong(Envelope.SEQ)).isEqualTo(1L);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("presence events racing each other are stored in non-decreasing version order, and each refused one was lower than the version stored")
+  void racingPresenceInVersionOrder(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, 100, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<Future<RoomHistory.PresenceAppend>> appends = new ArrayList<>();
+    List<Long> versions = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      versions.add(VERSION + (i * 7) % 40); // every version once, out of order
+      appends.add(history.appendPresence(room, "user-joined", presence("u" + i, versions.get(i)), versions.get(i)));
+    }
+    Future.all(appends)
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        List<Long> stored = slice.events().stream().map(e -> e.getJsonObject(Envelope.DATA).getLong("v")).toList();
+        assertThat(stored).isSorted().contains(VERSION + 39);
+        for (int i = 0; i < appends.size(); i++) {
+          RoomHistory.PresenceAppend result = appends.get(i).result();
+          assertThat(result.stored() || result.storedVersion() > versions.get(i)).as("append %d", i).isTrue();
+        }
+        assertThat(appends.stream().filter(a -> a.result().stored())).hasSize(stored.size());
         ctx.completeNow();
       })));
   }
