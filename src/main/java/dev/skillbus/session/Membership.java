@@ -312,7 +312,7 @@ final class Membership implements DepartedNodes.Records {
 
   /** Publishes {@code event} (user-joined or user-left) for each user the change names. */
   private Future<Void> announce(String roomId, String event, RoomChange change) {
-    return change.users().isEmpty() ? Future.succeededFuture() : announce(roomId, event, change, change.participantsJson());
+    return change.users().isEmpty() ? Future.succeededFuture() : announce(roomId, event, change, change.roster().participantsJson());
   }
 
   /**

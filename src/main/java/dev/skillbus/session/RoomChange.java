@@ -1,18 +1,17 @@
 package dev.skillbus.session;
 
-import io.vertx.core.json.JsonArray;
 import java.util.List;
 
 /**
  * What a membership change did to a room, computed atomically where the room is stored:
  * {@code users} holds one connection for each user who appeared (on a join: their first connection)
- * or disappeared (on a leave: their last one), and {@code participants} is the room afterwards.
+ * or disappeared (on a leave: their last one), and {@code roster} is the room afterwards.
  */
-record RoomChange(List<Connection> users, List<Participant> participants) {
+record RoomChange(List<Connection> users, Roster roster) {
 
-  static final RoomChange NONE = new RoomChange(List.of(), List.of());
+  static final RoomChange NONE = new RoomChange(List.of(), Roster.EMPTY);
 
-  JsonArray participantsJson() {
-    return Participant.toJson(participants);
+  List<Participant> participants() {
+    return roster.participants();
   }
 }

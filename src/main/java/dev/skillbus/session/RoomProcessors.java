@@ -1,12 +1,14 @@
 package dev.skillbus.session;
 
 import com.hazelcast.map.EntryProcessor;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The only ways {@link RoomState} changes: entry processors run atomically on the owner of the
- * room's key (and replayed on its backup, so each one is deterministic: times come from the caller).
- * A room whose last connection leaves is removed from the map.
+ * room's key (and replayed on its backup, so each one is deterministic: times come from the caller,
+ * {@code now} in microseconds of the cluster's clock). A room whose last connection leaves is
+ * removed from the map.
  */
 final class RoomProcessors {
 
@@ -22,27 +24,27 @@ final class RoomProcessors {
     entry.setValue(state.isEmpty() ? null : state);
   }
 
-  record Join(Connection connection) implements EntryProcessor<String, RoomState, RoomChange> {
+  record Join(Connection connection, long now) implements EntryProcessor<String, RoomState, RoomChange> {
     @Override
     public RoomChange process(Map.Entry<String, RoomState> entry) {
       RoomState state = stateOf(entry);
-      RoomChange change = state.join(connection);
+      RoomChange change = state.join(connection, now);
       store(entry, state);
       return change;
     }
   }
 
   /** Removes the connections a {@link Scope} names: one connection, or all of a node that stopped or died. */
-  record Leave(Scope scope, String id) implements EntryProcessor<String, RoomState, RoomChange> {
+  record Leave(Scope scope, String id, long now) implements EntryProcessor<String, RoomState, RoomChange> {
 
     enum Scope { CONNECTION, NODE }
 
-    static Leave connection(String connId) {
-      return new Leave(Scope.CONNECTION, connId);
+    static Leave connection(String connId, long now) {
+      return new Leave(Scope.CONNECTION, connId, now);
     }
 
-    static Leave node(String nodeId) {
-      return new Leave(Scope.NODE, nodeId);
+    static Leave node(String nodeId, long now) {
+      return new Leave(Scope.NODE, nodeId, now);
     }
 
     @Override
@@ -51,9 +53,31 @@ final class RoomProcessors {
       if (state == null) {
         return RoomChange.NONE;
       }
-      RoomChange change = state.leave(c -> id.equals(scope == Scope.CONNECTION ? c.connId() : c.nodeId()));
+      RoomChange change = state.leave(c -> id.equals(scope == Scope.CONNECTION ? c.connId() : c.nodeId()), now);
       store(entry, state);
       return change;
+    }
+  }
+
+  /**
+   * The room's participants and version, the version first raised to {@code atLeast} where it is
+   * lower: read for a presence event the history refused because it holds one of version
+   * {@code atLeast}, so that the event, sent again with this roster, is taken. A room that was
+   * removed (and perhaps made again by a node whose clock is behind) would otherwise read lower
+   * than the history for as long as the clocks differ. A room without state stays without: it reads
+   * as empty at {@code atLeast}.
+   */
+  record ReadAtLeast(long atLeast) implements EntryProcessor<String, RoomState, Roster> {
+    @Override
+    public Roster process(Map.Entry<String, RoomState> entry) {
+      RoomState state = entry.getValue();
+      if (state == null) {
+        return new Roster(List.of(), atLeast);
+      }
+      if (state.raise(atLeast)) {
+        entry.setValue(state);
+      }
+      return state.roster();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.skillbus.session;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
@@ -25,6 +26,7 @@ final class RoomRegistry {
   static final String NODE_ROOMS = "skillbus.node-rooms";
 
   private final Context context;
+  private final Cluster cluster;
   private final IMap<String, RoomState> rooms;
   private final MultiMap<String, String> nodeRooms;
   // This node's rooms as written (or being written) to the multimap; used on the context only.
@@ -32,21 +34,30 @@ final class RoomRegistry {
 
   RoomRegistry(Context context, HazelcastInstance hazelcast) {
     this.context = context;
+    this.cluster = hazelcast.getCluster();
     this.rooms = hazelcast.getMap(ROOMS);
     this.nodeRooms = hazelcast.getMultiMap(NODE_ROOMS);
   }
 
   Future<RoomChange> join(String roomId, Connection connection) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection)), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection, now())), context);
   }
 
   Future<RoomChange> leave(String roomId, String connId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.connection(connId)), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.connection(connId, now())), context);
   }
 
   /** Removes every connection of {@code nodeId} from the room. */
   Future<RoomChange> leaveNode(String roomId, String nodeId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.node(nodeId)), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.node(nodeId, now())), context);
+  }
+
+  /**
+   * The cluster's clock in microseconds, which membership versions do not fall below (see
+   * {@link RoomState}): the same on every node, give or take the latency Hazelcast measured.
+   */
+  private long now() {
+    return cluster.getClusterTime() * 1000;
   }
 
   /** Records activity and/or cursor of a user (null = unchanged); false when the user is not in the room. */
@@ -61,8 +72,18 @@ final class RoomRegistry {
   }
 
   Future<List<Participant>> participants(String roomId) {
+    return roster(roomId).map(Roster::participants);
+  }
+
+  /** The room's participants and membership version, as they are now. */
+  Future<Roster> roster(String roomId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context)
-      .map(state -> state == null ? List.of() : state.participants());
+      .map(state -> state == null ? Roster.EMPTY : state.roster());
+  }
+
+  /** The same, the room's version first raised to {@code atLeast} (see {@link RoomProcessors.ReadAtLeast}). */
+  Future<Roster> roster(String roomId, long atLeast) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.ReadAtLeast(atLeast)), context);
   }
 
   /** The ids of the connections the room's state holds, wherever they are. */

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How room membership crosses Hazelcast: the result of every join and leave ({@link RoomChange}) is
- * serialized even when the room's key is local, the entry processors when its owner or backup is
- * another node, the {@link RoomState} for backups and reads. Written field by field here, these
+ * How room membership crosses Hazelcast: the result of every join and leave ({@link RoomChange}), and
+ * of a room read again at a version ({@link Roster}), is serialized even when the room's key is
+ * local, the entry processors when its owner or backup is another node, the {@link RoomState} for
+ * backups and reads. Written field by field here, these
  * take a few microseconds; Java serialization took about 70 µs per join on a warm JVM (several
  * hundred on a cold one) and a large share of the JIT's work while clients connect. Connections
- * and participants travel only inside these. Type ids 1001–1006 are skillbus's; a
+ * and participants travel only inside these. Type ids 1001–1008 are skillbus's; a
  * {@code conf/cluster.xml} must not give them to other serializers.
  */
 public final class RoomSerializers {
@@ -29,11 +30,13 @@ public final class RoomSerializers {
   public static void register(SerializationConfig config) {
     add(config, RoomChange.class, 1001, RoomSerializers::writeChange, RoomSerializers::readChange);
     add(config, RoomState.class, 1002, (out, state) -> state.writeTo(out), RoomState::readFrom);
-    add(config, RoomProcessors.Join.class, 1003, (out, join) -> writeConnection(out, join.connection()),
-      in -> new RoomProcessors.Join(readConnection(in)));
+    add(config, RoomProcessors.Join.class, 1003, RoomSerializers::writeJoin, RoomSerializers::readJoin);
     add(config, RoomProcessors.Leave.class, 1004, RoomSerializers::writeLeave, RoomSerializers::readLeave);
     add(config, RoomProcessors.Update.class, 1005, RoomSerializers::writeUpdate, RoomSerializers::readUpdate);
     add(config, RoomProcessors.Cursors.class, 1006, RoomSerializers::writeCursors, RoomSerializers::readCursors);
+    add(config, RoomProcessors.ReadAtLeast.class, 1007, (out, read) -> out.writeLong(read.atLeast()),
+      in -> new RoomProcessors.ReadAtLeast(in.readLong()));
+    add(config, Roster.class, 1008, RoomSerializers::writeRoster, RoomSerializers::readRoster);
   }
 
   @FunctionalInterface
@@ -98,10 +101,7 @@ public final class RoomSerializers {
     for (Connection user : change.users()) {
       writeConnection(out, user);
     }
-    out.writeInt(change.participants().size());
-    for (Participant participant : change.participants()) {
-      writeParticipant(out, participant);
-    }
+    writeRoster(out, change.roster());
   }
 
   private static RoomChange readChange(ObjectDataInput in) throws IOException {
@@ -110,21 +110,44 @@ public final class RoomSerializers {
     for (int i = 0; i < userCount; i++) {
       users.add(readConnection(in));
     }
+    return new RoomChange(List.copyOf(users), readRoster(in));
+  }
+
+  private static void writeRoster(ObjectDataOutput out, Roster roster) throws IOException {
+    out.writeLong(roster.version());
+    out.writeInt(roster.participants().size());
+    for (Participant participant : roster.participants()) {
+      writeParticipant(out, participant);
+    }
+  }
+
+  private static Roster readRoster(ObjectDataInput in) throws IOException {
+    long version = in.readLong();
     int participantCount = in.readInt();
     List<Participant> participants = new ArrayList<>(participantCount);
     for (int i = 0; i < participantCount; i++) {
       participants.add(readParticipant(in));
     }
-    return new RoomChange(List.copyOf(users), List.copyOf(participants));
+    return new Roster(List.copyOf(participants), version);
+  }
+
+  private static void writeJoin(ObjectDataOutput out, RoomProcessors.Join join) throws IOException {
+    writeConnection(out, join.connection());
+    out.writeLong(join.now());
+  }
+
+  private static RoomProcessors.Join readJoin(ObjectDataInput in) throws IOException {
+    return new RoomProcessors.Join(readConnection(in), in.readLong());
   }
 
   private static void writeLeave(ObjectDataOutput out, RoomProcessors.Leave leave) throws IOException {
     out.writeByte(leave.scope().ordinal());
     out.writeString(leave.id());
+    out.writeLong(leave.now());
   }
 
   private static RoomProcessors.Leave readLeave(ObjectDataInput in) throws IOException {
-    return new RoomProcessors.Leave(RoomProcessors.Leave.Scope.values()[in.readByte()], in.readString());
+    return new RoomProcessors.Leave(RoomProcessors.Leave.Scope.values()[in.readByte()], in.readString(), in.readLong());
   }
 
   private static void writeUpdate(ObjectDataOutput out, RoomProcessors.Update update) throws IOException {

@@ -13,28 +13,37 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The cluster-wide state of one room: its connections and each user's presence. Lives in the
- * {@code skillbus.rooms} map and is only changed by {@link RoomProcessors} on the key's owner, so
- * every change is atomic and its result (first/last connection of a user) is exact.
+ * The cluster-wide state of one room: its connections, each user's presence, and the membership
+ * {@code version}. Lives in the {@code skillbus.rooms} map and is only changed by
+ * {@link RoomProcessors} on the key's owner, so every change is atomic and its result (first/last
+ * connection of a user) is exact.
+ *
+ * <p>Every join or leave that adds or removes a connection raises the version, to
+ * {@code max(version + 1, now)} with {@code now} the cluster's clock in microseconds: the room's
+ * presence events carry it, and the history stores them in its order (see {@link Roster}). A room
+ * whose last connection left is removed from the map and starts again at 0, so the clock is what
+ * keeps its next version above those of before. Cursor and activity updates leave it as it is.
  */
 final class RoomState {
 
   private final Map<String, Connection> connections = new LinkedHashMap<>();
   private final Map<String, UserState> users = new HashMap<>();
+  private long version;
 
-  /** Adds a connection; the change names its user when it is the user's first one here. */
-  RoomChange join(Connection connection) {
+  /** Adds a connection at {@code now} (µs); the change names its user when it is the user's first one here. */
+  RoomChange join(Connection connection, long now) {
     if (connections.containsKey(connection.connId())) {
-      return new RoomChange(List.of(), participants());
+      return new RoomChange(List.of(), roster());
     }
     boolean firstOfUser = !users.containsKey(connection.userId());
     connections.put(connection.connId(), connection);
     users.putIfAbsent(connection.userId(), new UserState());
-    return new RoomChange(firstOfUser ? List.of(connection) : List.of(), participants());
+    version = Math.max(version + 1, now);
+    return new RoomChange(firstOfUser ? List.of(connection) : List.of(), roster());
   }
 
-  /** Removes the matching connections; the change names each user left with none. */
-  RoomChange leave(Predicate<Connection> which) {
+  /** Removes the matching connections at {@code now} (µs); the change names each user left with none. */
+  RoomChange leave(Predicate<Connection> which, long now) {
     List<Connection> removed = new ArrayList<>();
     connections.values().removeIf(c -> which.test(c) && removed.add(c));
     List<Connection> gone = new ArrayList<>();
@@ -44,7 +53,23 @@ final class RoomState {
         gone.add(c);
       }
     }
-    return new RoomChange(List.copyOf(gone), participants());
+    if (!removed.isEmpty()) {
+      version = Math.max(version + 1, now);
+    }
+    return new RoomChange(List.copyOf(gone), roster());
+  }
+
+  /** Raises the version to {@code atLeast} where it is lower; false when it was not. */
+  boolean raise(long atLeast) {
+    if (version >= atLeast) {
+      return false;
+    }
+    version = atLeast;
+    return true;
+  }
+
+  Roster roster() {
+    return new Roster(participants(), version);
   }
 
   /** Records a user's activity and/or cursor (null leaves it as it was); false when not here. */
@@ -95,8 +120,9 @@ final class RoomState {
     return connections.values().stream().mapToLong(Connection::joinedAt).min().orElse(0);
   }
 
-  /** The state as {@link RoomSerializers} writes it: connections in join order, then each user's presence. */
+  /** The state as {@link RoomSerializers} writes it: the version, connections in join order, then each user's presence. */
   void writeTo(ObjectDataOutput out) throws IOException {
+    out.writeLong(version);
     out.writeInt(connections.size());
     for (Connection connection : connections.values()) {
       RoomSerializers.writeConnection(out, connection);
@@ -112,6 +138,7 @@ final class RoomState {
 
   static RoomState readFrom(ObjectDataInput in) throws IOException {
     RoomState state = new RoomState();
+    state.version = in.readLong();
     int connectionCount = in.readInt();
     for (int i = 0; i < connectionCount; i++) {
       Connection connection = RoomSerializers.readConnection(in);

@@ -38,46 +38,58 @@ class RoomSerializersTest {
   }
 
   @Test
-  @DisplayName("a join's result, with its new user and the participants, cursors and absent names included")
+  @DisplayName("a join's result, with its new user, the room's version and the participants, cursors and absent names included")
   void roomChange() {
     RoomState state = new RoomState();
-    state.join(connection("c1", "ana", 10));
+    state.join(connection("c1", "ana", 10), 1_763_000_000_000_000L);
     state.update("ana", false, 3, 14);
-    RoomChange change = state.join(new Connection("c2", "ben", null, "instructor", "node-2", 20));
+    RoomChange change = state.join(new Connection("c2", "ben", null, "instructor", "node-2", 20), 5);
 
     RoomChange back = roundTrip(change, 1001);
 
     assertThat(back).isEqualTo(change);
+    assertThat(back.roster().version()).isEqualTo(1_763_000_000_000_001L);
     assertThat(back.participants()).extracting(Participant::line, Participant::active).containsExactly(tuple(3, false), tuple(null, true));
     assertThat(roundTrip(RoomChange.NONE, 1001)).isEqualTo(RoomChange.NONE);
   }
 
   @Test
-  @DisplayName("a room's state, which goes on changing as the original would after the trip")
+  @DisplayName("a room's state, which goes on changing as the original would after the trip, from its version on")
   void roomState() {
     RoomState state = new RoomState();
-    state.join(connection("c1", "ana", 10));
-    state.join(connection("c2", "ana", 11));
-    state.join(connection("c3", "ben", 12));
+    state.join(connection("c1", "ana", 10), 100);
+    state.join(connection("c2", "ana", 11), 100);
+    state.join(connection("c3", "ben", 12), 100);
     state.update("ben", null, 7, 1);
 
     RoomState back = roundTrip(state, 1002);
 
-    assertThat(back.participants()).isEqualTo(state.participants());
+    assertThat(back.roster()).isEqualTo(state.roster()).extracting(Roster::version).isEqualTo(102L);
     assertThat(back.connectionCount()).isEqualTo(3);
     assertThat(back.since()).isEqualTo(10);
     // Ana leaves only with her last connection; the copy knows she had two.
-    assertThat(back.leave(c -> c.connId().equals("c1")).users()).isEmpty();
-    assertThat(back.leave(c -> c.connId().equals("c2")).users()).extracting(Connection::userId).containsExactly("ana");
+    assertThat(back.leave(c -> c.connId().equals("c1"), 0).users()).isEmpty();
+    RoomChange left = back.leave(c -> c.connId().equals("c2"), 0);
+    assertThat(left.users()).extracting(Connection::userId).containsExactly("ana");
+    assertThat(left.roster().version()).isEqualTo(104L);
+  }
+
+  @Test
+  @DisplayName("a room's participants and version as read again for a refused presence event")
+  void roster() {
+    RoomState state = new RoomState();
+    state.join(connection("c1", "ana", 10), 42);
+    assertThat(roundTrip(state.roster(), 1008)).isEqualTo(state.roster());
+    assertThat(roundTrip(Roster.EMPTY, 1008)).isEqualTo(Roster.EMPTY);
   }
 
   @Test
   @DisplayName("the entry processors, as sent to the room's owner and backup on another node")
   void processors() {
-    RoomProcessors.Join join = new RoomProcessors.Join(connection("c1", "ana", 10));
+    RoomProcessors.Join join = new RoomProcessors.Join(connection("c1", "ana", 10), 1_763_000_000_000_123L);
     assertThat(roundTrip(join, 1003)).isEqualTo(join);
-    assertThat(roundTrip(RoomProcessors.Leave.connection("c1"), 1004)).isEqualTo(RoomProcessors.Leave.connection("c1"));
-    assertThat(roundTrip(RoomProcessors.Leave.node("node-1"), 1004)).isEqualTo(RoomProcessors.Leave.node("node-1"));
+    assertThat(roundTrip(RoomProcessors.Leave.connection("c1", 7), 1004)).isEqualTo(RoomProcessors.Leave.connection("c1", 7));
+    assertThat(roundTrip(RoomProcessors.Leave.node("node-1", 8), 1004)).isEqualTo(RoomProcessors.Leave.node("node-1", 8));
     for (RoomProcessors.Update update : List.of(new RoomProcessors.Update("ana", true, null, null),
       new RoomProcessors.Update("ana", false, 4, 2), new RoomProcessors.Update("ana", null, 0, 0))) {
       assertThat(roundTrip(update, 1005)).isEqualTo(update);
@@ -86,5 +98,6 @@ class RoomSerializersTest {
     positions.put("ana", new RoomProcessors.Position(1, 2));
     positions.put("ben", new RoomProcessors.Position(30, 4));
     assertThat(roundTrip(new RoomProcessors.Cursors(positions), 1006).positions()).containsExactlyEntriesOf(positions);
+    assertThat(roundTrip(new RoomProcessors.ReadAtLeast(99), 1007)).isEqualTo(new RoomProcessors.ReadAtLeast(99));
   }
 }
