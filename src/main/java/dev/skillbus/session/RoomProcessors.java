@@ -1,14 +1,15 @@
 package dev.skillbus.session;
 
 import com.hazelcast.map.EntryProcessor;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The only ways {@link RoomState} changes: entry processors run atomically on the owner of the
- * room's key (and replayed on its backup, so each one is deterministic: times come from the caller,
- * {@code now} in microseconds of the cluster's clock). A room whose last connection leaves is
- * removed from the map.
+ * room's key and replayed on its backup, so each one is deterministic there: times come from the
+ * caller, and a join's or leave's clock reading from the owner (see {@link Change}). A room whose
+ * last connection leaves is removed from the map.
  */
 final class RoomProcessors {
 
@@ -24,31 +25,118 @@ final class RoomProcessors {
     entry.setValue(state.isEmpty() ? null : state);
   }
 
-  record Join(Connection connection, long now) implements EntryProcessor<String, RoomState, RoomChange> {
+  /** This node's clock in microseconds. */
+  static long micros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+  }
+
+  /**
+   * A join or leave, which raises the room's membership version (see {@link RoomState}). On the
+   * owner it reads the owner's clock as it runs, so that versions follow the order in which the
+   * owner makes the changes, also across a room emptied and made again (a reading taken by the
+   * caller could be older than one a change made before it took). Its backup replays it at the
+   * version the owner gave, so that both copies hold the same.
+   */
+  abstract static class Change implements EntryProcessor<String, RoomState, RoomChange> {
+
+    /** {@link #at()} of a change on the owner: read the clock there. */
+    static final long OWNER_CLOCK = -1;
+
+    private final long at;
+    /** The version the change gave the room, for its backup; set where it ran. */
+    private long version;
+
+    Change(long at) {
+      this.at = at;
+    }
+
+    /** The clock reading (µs) to make the change at, or {@link #OWNER_CLOCK}. */
+    long at() {
+      return at;
+    }
+
     @Override
-    public RoomChange process(Map.Entry<String, RoomState> entry) {
+    public final RoomChange process(Map.Entry<String, RoomState> entry) {
+      RoomChange change = change(entry, at == OWNER_CLOCK ? micros() : at);
+      version = change.roster().version();
+      return change;
+    }
+
+    @Override
+    public final EntryProcessor<String, RoomState, RoomChange> getBackupProcessor() {
+      return at(version);
+    }
+
+    abstract RoomChange change(Map.Entry<String, RoomState> entry, long now);
+
+    /** The same change, made at {@code now}. */
+    abstract Change at(long now);
+  }
+
+  /** Adds a connection. */
+  static final class Join extends Change {
+    private final Connection connection;
+
+    Join(Connection connection) {
+      this(connection, OWNER_CLOCK);
+    }
+
+    Join(Connection connection, long at) {
+      super(at);
+      this.connection = connection;
+    }
+
+    Connection connection() {
+      return connection;
+    }
+
+    @Override
+    RoomChange change(Map.Entry<String, RoomState> entry, long now) {
       RoomState state = stateOf(entry);
       RoomChange change = state.join(connection, now);
       store(entry, state);
       return change;
     }
+
+    @Override
+    Join at(long now) {
+      return new Join(connection, now);
+    }
   }
 
   /** Removes the connections a {@link Scope} names: one connection, or all of a node that stopped or died. */
-  record Leave(Scope scope, String id, long now) implements EntryProcessor<String, RoomState, RoomChange> {
+  static final class Leave extends Change {
 
     enum Scope { CONNECTION, NODE }
 
-    static Leave connection(String connId, long now) {
-      return new Leave(Scope.CONNECTION, connId, now);
+    private final Scope scope;
+    private final String id;
+
+    Leave(Scope scope, String id, long at) {
+      super(at);
+      this.scope = scope;
+      this.id = id;
     }
 
-    static Leave node(String nodeId, long now) {
-      return new Leave(Scope.NODE, nodeId, now);
+    static Leave connection(String connId) {
+      return new Leave(Scope.CONNECTION, connId, OWNER_CLOCK);
+    }
+
+    static Leave node(String nodeId) {
+      return new Leave(Scope.NODE, nodeId, OWNER_CLOCK);
+    }
+
+    Scope scope() {
+      return scope;
+    }
+
+    String id() {
+      return id;
     }
 
     @Override
-    public RoomChange process(Map.Entry<String, RoomState> entry) {
+    RoomChange change(Map.Entry<String, RoomState> entry, long now) {
       RoomState state = entry.getValue();
       if (state == null) {
         return RoomChange.NONE;
@@ -57,15 +145,20 @@ final class RoomProcessors {
       store(entry, state);
       return change;
     }
+
+    @Override
+    Leave at(long now) {
+      return new Leave(scope, id, now);
+    }
   }
 
   /**
    * The room's participants and version, the version first raised to {@code atLeast} where it is
    * lower: read for a presence event the history refused because it holds one of version
    * {@code atLeast}, so that the event, sent again with this roster, is taken. A room that was
-   * removed (and perhaps made again by a node whose clock is behind) would otherwise read lower
-   * than the history for as long as the clocks differ. A room without state stays without: it reads
-   * as empty at {@code atLeast}.
+   * removed and made again on an owner whose clock is behind (another node since a migration, or
+   * its clock set back) would otherwise read lower than the history until the clock caught up. A
+   * room without state stays without: it reads as empty at {@code atLeast}.
    */
   record ReadAtLeast(long atLeast) implements EntryProcessor<String, RoomState, Roster> {
     @Override

@@ -1,6 +1,5 @@
 package dev.skillbus.session;
 
-import com.hazelcast.cluster.Cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
@@ -26,7 +25,6 @@ final class RoomRegistry {
   static final String NODE_ROOMS = "skillbus.node-rooms";
 
   private final Context context;
-  private final Cluster cluster;
   private final IMap<String, RoomState> rooms;
   private final MultiMap<String, String> nodeRooms;
   // This node's rooms as written (or being written) to the multimap; used on the context only.
@@ -34,30 +32,21 @@ final class RoomRegistry {
 
   RoomRegistry(Context context, HazelcastInstance hazelcast) {
     this.context = context;
-    this.cluster = hazelcast.getCluster();
     this.rooms = hazelcast.getMap(ROOMS);
     this.nodeRooms = hazelcast.getMultiMap(NODE_ROOMS);
   }
 
   Future<RoomChange> join(String roomId, Connection connection) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection, now())), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection)), context);
   }
 
   Future<RoomChange> leave(String roomId, String connId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.connection(connId, now())), context);
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.connection(connId)), context);
   }
 
   /** Removes every connection of {@code nodeId} from the room. */
   Future<RoomChange> leaveNode(String roomId, String nodeId) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.node(nodeId, now())), context);
-  }
-
-  /**
-   * The cluster's clock in microseconds, which membership versions do not fall below (see
-   * {@link RoomState}): the same on every node, give or take the latency Hazelcast measured.
-   */
-  private long now() {
-    return cluster.getClusterTime() * 1000;
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, RoomProcessors.Leave.node(nodeId)), context);
   }
 
   /** Records activity and/or cursor of a user (null = unchanged); false when the user is not in the room. */

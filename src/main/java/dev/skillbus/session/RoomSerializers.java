@@ -133,7 +133,7 @@ public final class RoomSerializers {
 
   private static void writeJoin(ObjectDataOutput out, RoomProcessors.Join join) throws IOException {
     writeConnection(out, join.connection());
-    out.writeLong(join.now());
+    out.writeLong(join.at());
   }
 
   private static RoomProcessors.Join readJoin(ObjectDataInput in) throws IOException {
@@ -143,7 +143,7 @@ public final class RoomSerializers {
   private static void writeLeave(ObjectDataOutput out, RoomProcessors.Leave leave) throws IOException {
     out.writeByte(leave.scope().ordinal());
     out.writeString(leave.id());
-    out.writeLong(leave.now());
+    out.writeLong(leave.at());
   }
 
   private static RoomProcessors.Leave readLeave(ObjectDataInput in) throws IOException {

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * connection of a user) is exact.
  *
  * <p>Every join or leave that adds or removes a connection raises the version, to
- * {@code max(version + 1, now)} with {@code now} the cluster's clock in microseconds: the room's
+ * {@code max(version + 1, now)} with {@code now} the owner's clock in microseconds: the room's
  * presence events carry it, and the history stores them in its order (see {@link Roster}). A room
  * whose last connection left is removed from the map and starts again at 0, so the clock is what
  * keeps its next version above those of before. Cursor and activity updates leave it as it is.

@@ -145,7 +145,7 @@ class SessionClusterTest {
     double cleanedBefore = repairs("departed_node_rooms");
     Connection ghost = new Connection("ghost-conn", "ghost", "Ghost", "learner", "departed-node", System.currentTimeMillis());
     survivor.vertx().executeBlocking(() -> {
-      rooms.executeOnKey(room, new RoomProcessors.Join(ghost, System.currentTimeMillis() * 1000));
+      rooms.executeOnKey(room, new RoomProcessors.Join(ghost));
       return nodeRooms.put("departed-node", room);
     }).compose(v -> probe.next(event(Event.USER_LEFT, "ghost")).timeout(10, TimeUnit.SECONDS))
       .onComplete(ctx.succeeding(left -> ctx.verify(() ->
@@ -174,7 +174,7 @@ class SessionClusterTest {
     MultiMap<String, String> nodeRooms = nodeRooms();
     String nodeId = dev.skillbus.cluster.Nodes.localId(survivor.hazelcast());
     survivor.vertx().executeBlocking(() -> {
-      rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId(), System.currentTimeMillis() * 1000));
+      rooms.executeOnKey(room, RoomProcessors.Leave.connection(dora.connId()));
       return nodeRooms.remove(nodeId, room);
     })
       .compose(v -> Eventually.holds(survivor.vertx(), 100, 10_000,
