@@ -3,14 +3,11 @@ package dev.skillbus.session;
 import static dev.skillbus.session.SessionFields.CONN_ID;
 import static dev.skillbus.session.SessionFields.MISSED;
 import static dev.skillbus.session.SessionFields.MORE;
-import static dev.skillbus.session.SessionFields.NAME;
 import static dev.skillbus.session.SessionFields.PARTICIPANTS;
 import static dev.skillbus.session.SessionFields.RECOVERED;
-import static dev.skillbus.session.SessionFields.ROLE;
 import static dev.skillbus.session.SessionFields.SEQ;
 import static dev.skillbus.session.SessionFields.SESSION_ID;
 import static dev.skillbus.session.SessionFields.STATUS;
-import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.cluster.DepartedNodes;
@@ -52,6 +49,7 @@ final class Membership implements DepartedNodes.Records {
   private final int maxRoomsPerConnection;
   private final long joinTimeoutMs;
   private final Runnable restored;
+  private final PresenceAnnouncer announcer;
   private final PresenceRetry presence;
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
@@ -67,7 +65,8 @@ final class Membership implements DepartedNodes.Records {
     this.maxRoomsPerConnection = settings.maxRoomsPerConnection();
     this.joinTimeoutMs = settings.joinTimeoutMs();
     this.restored = restored;
-    this.presence = new PresenceRetry(registry::participants, this::announce);
+    this.announcer = new PresenceAnnouncer(registry::roster, events);
+    this.presence = new PresenceRetry(registry::roster, announcer::announce);
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -310,29 +309,19 @@ final class Membership implements DepartedNodes.Records {
       .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : removeFromRoom(connId, roomId));
   }
 
-  /** Publishes {@code event} (user-joined or user-left) for each user the change names. */
-  private Future<Void> announce(String roomId, String event, RoomChange change) {
-    return change.users().isEmpty() ? Future.succeededFuture() : announce(roomId, event, change, change.roster().participantsJson());
-  }
-
   /**
-   * The change is made already: an event the store refuses is kept to be sent once it takes it
-   * again, and the caller still learns of the failure.
+   * Publishes {@code event} (user-joined or user-left) for each user the change names, in the order
+   * of the room's changes (see {@link PresenceAnnouncer}). The change is made already: an event the
+   * store refuses is kept to be sent once it takes it again, and the caller still learns of the failure.
    */
-  private Future<Void> announce(String roomId, String event, RoomChange change, JsonArray participants) {
+  private Future<Void> announce(String roomId, String event, RoomChange change) {
     List<Future<Void>> sent = new ArrayList<>();
     for (Connection user : change.users()) {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
-      sent.add(announce(roomId, event, user, participants)
+      sent.add(announcer.announce(roomId, event, user, change.roster())
         .onFailure(err -> presence.add(roomId, event, user)));
     }
     return Future.all(sent).mapEmpty();
-  }
-
-  private Future<Void> announce(String roomId, String event, Connection user, JsonArray participants) {
-    return events.durable(roomId, event, new JsonObject()
-      .put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
-      .put(PARTICIPANTS, participants)).mapEmpty();
   }
 
   /**

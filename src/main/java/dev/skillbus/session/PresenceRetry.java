@@ -2,7 +2,6 @@ package dev.skillbus.session;
 
 import dev.skillbus.protocol.Event;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only the latest change of a user in a room is kept: a {@code user-left} and a
  * {@code user-joined} of the same user that were both never announced cancel out, since peers saw
  * neither. Before it is sent, an event is checked against the room's state as it is then (a user
- * who left and came back is not announced as gone) and carries the participants of that moment.
+ * who left and came back is not announced as gone) and carries the participants of that moment,
+ * with their membership version, so that it is stored in order with the room's other presence
+ * events (see {@link PresenceAnnouncer}).
  */
 final class PresenceRetry {
 
@@ -34,19 +35,19 @@ final class PresenceRetry {
 
   /** Room → user → the user's change not yet announced, both in the order they came. */
   private final Map<String, LinkedHashMap<String, Pending>> rooms = new LinkedHashMap<>();
-  private final Function<String, Future<List<Participant>>> participants;
+  private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
   /** The send under way, or the last one. */
   private Future<Void> sent = Future.succeededFuture();
 
-  /** Stores and publishes one presence event with the given participants. */
+  /** Stores and publishes one presence event with the given roster (or, see {@link PresenceAnnouncer}, a later one). */
   interface Announcer {
-    Future<Void> announce(String roomId, String event, Connection user, JsonArray participants);
+    Future<Void> announce(String roomId, String event, Connection user, Roster roster);
   }
 
-  /** {@code participants} reads a room's participants as they are now. */
-  PresenceRetry(Function<String, Future<List<Participant>>> participants, Announcer announcer) {
-    this.participants = participants;
+  /** {@code rosters} reads a room's participants and membership version as they are now. */
+  PresenceRetry(Function<String, Future<Roster>> rosters, Announcer announcer) {
+    this.rosters = rosters;
     this.announcer = announcer;
   }
 
@@ -99,22 +100,22 @@ final class PresenceRetry {
       return Future.succeededFuture();
     }
     String roomId = roomIds.next();
-    return participants.apply(roomId)
-      .compose(present -> sendRoom(roomId, present))
+    return rosters.apply(roomId)
+      .compose(roster -> sendRoom(roomId, roster))
       .compose(v -> sendRooms(roomIds));
   }
 
-  private Future<Void> sendRoom(String roomId, List<Participant> participants) {
+  private Future<Void> sendRoom(String roomId, Roster roster) {
     LinkedHashMap<String, Pending> pending = rooms.get(roomId);
     if (pending == null || pending.isEmpty()) {
       rooms.remove(roomId);
       return Future.succeededFuture();
     }
     Pending first = pending.values().iterator().next();
-    boolean present = participants.stream().anyMatch(p -> p.userId().equals(first.user().userId()));
+    boolean present = roster.participants().stream().anyMatch(p -> p.userId().equals(first.user().userId()));
     boolean stillTrue = present == Event.USER_JOINED.equals(first.event());
     Future<Void> sent = stillTrue
-      ? announcer.announce(roomId, first.event(), first.user(), Participant.toJson(participants))
+      ? announcer.announce(roomId, first.event(), first.user(), roster)
       : Future.succeededFuture();
     return sent.compose(v -> {
       // A newer change of the user may have replaced this one while it was being sent.
@@ -122,7 +123,7 @@ final class PresenceRetry {
       if (stillTrue) {
         LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
       }
-      return sendRoom(roomId, participants);
+      return sendRoom(roomId, roster);
     });
   }
 }

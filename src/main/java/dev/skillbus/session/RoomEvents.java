@@ -8,6 +8,7 @@ import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.store.RoomHistory.HistorySlice;
 import dev.skillbus.store.RoomHistory.Page;
+import dev.skillbus.store.RoomHistory.PresenceAppend;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -15,11 +16,12 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Sending room events: durable ones go through the room's history (which gives them their seq)
- * before they are published; volatile ones are published as they are. Every use of a room's history
+ * before they are published, presence events only in the order of their membership version (see
+ * {@link PresenceAnnouncer}); volatile ones are published as they are. Every use of a room's history
  * is noted with the sweeper, which forgets it once the room is idle. Each event is counted by name.
  * History is read at most a page at a time, so that no reply grows with the room's history.
  */
-final class RoomEvents {
+final class RoomEvents implements PresenceAnnouncer.Store {
 
   private final EventBus eventBus;
   private final RoomHistory history;
@@ -36,13 +38,29 @@ final class RoomEvents {
   }
 
   /** Appends a durable event to the room's history, then publishes it; the stored envelope. */
-  Future<JsonObject> durable(String roomId, String event, JsonObject data) {
+  @Override
+  public Future<JsonObject> durable(String roomId, String event, JsonObject data) {
     sweeper.touch(roomId);
-    return history.append(roomId, event, data)
-      .onSuccess(envelope -> {
-        metrics.event(event);
-        Outbound.publish(eventBus, Address.room(roomId), envelope);
-      });
+    return history.append(roomId, event, data).onSuccess(envelope -> publish(roomId, event, envelope));
+  }
+
+  /**
+   * Appends a presence event of the room's membership {@code version} unless the history holds one
+   * of a higher version (see {@link RoomHistory#appendPresence}), and publishes it once stored.
+   */
+  @Override
+  public Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version) {
+    sweeper.touch(roomId);
+    return history.appendPresence(roomId, event, data, version).onSuccess(result -> {
+      if (result.stored()) {
+        publish(roomId, event, result.envelope());
+      }
+    });
+  }
+
+  private void publish(String roomId, String event, JsonObject envelope) {
+    metrics.event(event);
+    Outbound.publish(eventBus, Address.room(roomId), envelope);
   }
 
   /** Publishes a volatile event; {@code originConn} does not get its echo. */

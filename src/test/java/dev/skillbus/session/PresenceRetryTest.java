@@ -20,12 +20,12 @@ class PresenceRetryTest {
   final List<String> announced = new ArrayList<>();
   boolean storeUp;
   final PresenceRetry retry = new PresenceRetry(
-    roomId -> Future.succeededFuture(rooms.getOrDefault(roomId, List.of())),
-    (roomId, event, user, participants) -> {
+    roomId -> Future.succeededFuture(new Roster(rooms.getOrDefault(roomId, List.of()), 7)),
+    (roomId, event, user, roster) -> {
       if (!storeUp) {
         return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("store down"));
       }
-      announced.add(roomId + " " + event + " " + user.userId() + " " + participants.size());
+      announced.add(roomId + " " + event + " " + user.userId() + " " + roster.participants().size() + " v" + roster.version());
       return Future.succeededFuture();
     });
 
@@ -38,7 +38,7 @@ class PresenceRetryTest {
   }
 
   @Test
-  @DisplayName("are kept while the store refuses them and sent in order, with the participants of then, once it takes them")
+  @DisplayName("are kept while the store refuses them and sent in order, with the participants and version of then, once it takes them")
   void sentOnceTheStoreTakesThem() {
     rooms.put("r", List.of(participant("eve")));
     retry.add("r", Event.USER_LEFT, user("dan"));
@@ -50,7 +50,7 @@ class PresenceRetryTest {
 
     storeUp = true;
     assertThat(retry.send().succeeded()).isTrue();
-    assertThat(announced).containsExactly("r user-left dan 1", "r user-left fay 1");
+    assertThat(announced).containsExactly("r user-left dan 1 v7", "r user-left fay 1 v7");
     assertThat(retry.size()).isZero();
     retry.send();
     assertThat(announced).hasSize(2);

@@ -1,0 +1,89 @@
+package dev.skillbus.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.Event;
+import dev.skillbus.store.RoomHistory.PresenceAppend;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Presence events stored in the order of the room's changes")
+class PresenceAnnouncerTest {
+
+  /** The room as read again: its version goes up at each read, as if it changed meanwhile. */
+  long roomVersion = 10;
+  /** The history's version, which refuses lower ones; what was stored, and the reads asked for. */
+  long storedVersion = 20;
+  final List<String> stored = new ArrayList<>();
+  final List<Long> readsAtLeast = new ArrayList<>();
+
+  final PresenceAnnouncer.Store store = new PresenceAnnouncer.Store() {
+    @Override
+    public Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version) {
+      if (version < storedVersion) {
+        return Future.succeededFuture(new PresenceAppend(null, storedVersion));
+      }
+      storedVersion = version;
+      return durable(roomId, event, data).map(envelope -> new PresenceAppend(envelope, version));
+    }
+
+    @Override
+    public Future<JsonObject> durable(String roomId, String event, JsonObject data) {
+      stored.add(event + " " + data.getString("userId") + " " + data.getJsonArray("participants").getJsonObject(0).getString("userId"));
+      return Future.succeededFuture(new JsonObject());
+    }
+  };
+
+  final PresenceAnnouncer announcer = new PresenceAnnouncer((roomId, atLeast) -> {
+    readsAtLeast.add(atLeast);
+    roomVersion = Math.max(roomVersion + 1, atLeast);
+    return Future.succeededFuture(new Roster(List.of(participant("v" + roomVersion)), roomVersion));
+  }, store);
+
+  static Participant participant(String userId) {
+    return new Participant(userId, userId, "learner", true, null, null, 0L);
+  }
+
+  static Connection user(String userId) {
+    return new Connection("conn-" + userId, userId, userId, "learner", "node-1", 0L);
+  }
+
+  @Test
+  @DisplayName("one the history refuses is sent again, same event and user, with the room read again at least at the stored version")
+  void refusedSentAgainWithTheRoomReadAgain() {
+    Future<Void> sent = announcer.announce("r", Event.USER_LEFT, user("ana"), new Roster(List.of(participant("old")), 15));
+
+    assertThat(sent.succeeded()).isTrue();
+    assertThat(readsAtLeast).containsExactly(20L);
+    assertThat(stored).containsExactly("user-left ana v20");
+  }
+
+  @Test
+  @DisplayName("one of the stored version or higher is stored as it is")
+  void inOrderStoredAtOnce() {
+    announcer.announce("r", Event.USER_JOINED, user("ana"), new Roster(List.of(participant("now")), 20));
+
+    assertThat(readsAtLeast).isEmpty();
+    assertThat(stored).containsExactly("user-joined ana now");
+  }
+
+  @Test
+  @DisplayName("one refused at every attempt, the room changing all the while, is stored unchecked with the latest list read")
+  void boundedAttempts() {
+    // Another node stores a newer event between each read and the next attempt.
+    PresenceAnnouncer racing = new PresenceAnnouncer((roomId, atLeast) -> {
+      readsAtLeast.add(atLeast);
+      Roster read = new Roster(List.of(participant("v" + atLeast)), atLeast);
+      storedVersion = atLeast + 1;
+      return Future.succeededFuture(read);
+    }, store);
+
+    assertThat(racing.announce("r", Event.USER_JOINED, user("ana"), new Roster(List.of(participant("old")), 15)).succeeded()).isTrue();
+    assertThat(readsAtLeast).containsExactly(20L, 21L, 22L, 23L);
+    assertThat(stored).containsExactly("user-joined ana v23");
+  }
+}
