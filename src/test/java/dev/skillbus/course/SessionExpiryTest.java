@@ -3,7 +3,7 @@ package dev.skillbus.course;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.store.InMemoryRoomHistory;
-import dev.skillbus.store.RoomHistory;
+import dev.skillbus.testing.ForwardingHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,28 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionExpiryTest {
 
   /** The in-memory history, counting the forgetIfIdle calls made of it. */
-  static final class CountingHistory implements RoomHistory {
-    final InMemoryRoomHistory inner = new InMemoryRoomHistory(100, 3600);
+  static final class CountingHistory extends ForwardingHistory {
     final AtomicInteger forgetCalls = new AtomicInteger();
 
-    @Override
-    public Future<JsonObject> append(String roomId, String event, JsonObject data) {
-      return inner.append(roomId, event, data);
-    }
-
-    @Override
-    public Future<HistorySlice> position(String roomId) {
-      return inner.position(roomId);
-    }
-
-    @Override
-    public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
-      return inner.since(roomId, since, epoch, page);
-    }
-
-    @Override
-    public Future<Void> forget(String roomId) {
-      return inner.forget(roomId);
+    CountingHistory() {
+      super(new InMemoryRoomHistory(100, 3600));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.skillbus.session;
 
 import dev.skillbus.store.RoomHistory;
+import dev.skillbus.testing.ForwardingHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  * A room history whose chosen calls wait until the test lets them through: the latency of a store
  * on another host, or of a busy node, on demand and in a known order.
  */
-final class HeldHistory implements RoomHistory {
+final class HeldHistory extends ForwardingHistory {
 
   /** One held call: {@link #arrived()} once it came, and it goes on when {@link #release()} is called. */
   static final class Hold {
@@ -28,11 +29,10 @@ final class HeldHistory implements RoomHistory {
     }
   }
 
-  private final RoomHistory inner;
   private final Map<String, Hold> holds = new ConcurrentHashMap<>();
 
   HeldHistory(RoomHistory inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /**
@@ -77,20 +77,5 @@ final class HeldHistory implements RoomHistory {
   @Override
   public Future<HistorySlice> position(String roomId) {
     return passing("position " + roomId, () -> inner.position(roomId));
-  }
-
-  @Override
-  public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
-    return inner.since(roomId, since, epoch, page);
-  }
-
-  @Override
-  public Future<Void> forget(String roomId) {
-    return inner.forget(roomId);
-  }
-
-  @Override
-  public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
-    return inner.forgetIfIdle(roomId, idleMillis);
   }
 }
