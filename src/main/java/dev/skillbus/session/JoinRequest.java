@@ -28,10 +28,22 @@ record JoinRequest(String roomId, String name, Role role, Long since, String epo
     String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
     String name = Fields.optionalString(body, NAME, MAX_NAME);
     Long since = body.getValue(SINCE) == null ? null : Fields.optionalLong(body, SINCE, 0);
-    String epoch = Fields.optionalString(body, EPOCH, MAX_EPOCH);
+    String epoch = epoch(body);
     // Last: a malformed body is a 400 even when it also asks for a role it may not have.
     Role role = role(body, identity);
     return new JoinRequest(roomId, name == null || name.isBlank() ? identity.name() : name, role, since, epoch);
+  }
+
+  /**
+   * The optional {@code epoch} a client names with {@code since}: one a reply gave it, never blank
+   * (a blank one would mean "any epoch" to one store and "another epoch" to the other).
+   */
+  static String epoch(JsonObject body) {
+    String epoch = Fields.optionalString(body, EPOCH, MAX_EPOCH);
+    if (epoch != null && epoch.isBlank()) {
+      throw Fields.bad("'" + EPOCH + "' must be the epoch a reply gave, or left out");
+    }
+    return epoch;
   }
 
   /** The role to show in the room: the token's, or another one only for an admin. */

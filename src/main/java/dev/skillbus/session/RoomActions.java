@@ -122,7 +122,7 @@ final class RoomActions {
       throw Fields.bad("'" + SINCE + "' is required");
     }
     long since = Fields.optionalLong(body, SINCE, 0);
-    String epoch = Fields.optionalString(body, EPOCH, JoinRequest.MAX_EPOCH);
+    String epoch = JoinRequest.epoch(body);
     int limit = body.getValue(LIMIT) == null ? MAX_HISTORY_LIMIT : Fields.requiredInt(body, LIMIT, 1, MAX_HISTORY_LIMIT);
     requireMember(caller, roomId);
     return events.since(roomId, since, epoch, limit).map(slice -> new JsonObject()

@@ -85,6 +85,8 @@ class SessionValidationTest {
       refused("a join with a fractional since", Sender.OUTSIDER, join, room.copy().put("since", 1.5), 400),
       refused("a join with since as a string", Sender.OUTSIDER, join, room.copy().put("since", "3"), 400),
       refused("a join with an epoch that is not a string", Sender.OUTSIDER, join, room.copy().put("epoch", 7), 400),
+      refused("a join with a blank epoch", Sender.OUTSIDER, join, room.copy().put("since", 0).put("epoch", ""), 400),
+      refused("a history request with a blank epoch", Sender.MEMBER, history, room.copy().put("since", 0).put("epoch", " "), 400),
       refused("a join without a connection id", Sender.NO_CONNECTION_ID, join, room, 400),
       refused("a join without a verified identity", Sender.NO_IDENTITY, join, room, 401),
       refused("a leave without sessionId", Sender.MEMBER, Inbound.SESSION_LEAVE.address(), new JsonObject(), 400),
