@@ -62,14 +62,18 @@ class StoreSelectionTest {
   }
 
   @Test
-  @DisplayName("an INBOX_MAX_USERS that is not positive stops the node from starting, naming the setting")
-  void inboxMaxUsersMustBePositive() {
-    for (int bad : new int[] {0, -1}) {
-      JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", "INBOX_MAX_USERS", Integer.toString(bad)));
-      assertThatThrownBy(() -> StoreSettings.from(config)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("INBOX_MAX_USERS").hasMessageContaining("store.inbox.maxUsers");
+  @DisplayName("a store limit below 1 stops the node from starting, with the setting named")
+  void limitsMustBePositive() {
+    for (String setting : new String[] {"STORE_MAX_VALUE_BYTES", "STORE_MAX_ITEMS_PER_OWNER", "INBOX_MAX_PER_USER",
+      "INBOX_TTL_SECONDS", "INBOX_MAX_USERS", "HISTORY_MAX_EVENTS", "HISTORY_MAX_AGE_SECONDS"}) {
+      for (int bad : new int[] {0, -1}) {
+        JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", setting, Integer.toString(bad)));
+        assertThatThrownBy(() -> StoreSettings.from(config)).as(setting + "=" + bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(setting).hasMessageContaining("positive");
+      }
     }
   }
+
 
   @Test
   @DisplayName("a REDIS_URL that is not a redis:// URL stops the node from starting")

@@ -19,9 +19,23 @@ public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItems
   static final int DEFAULT_HISTORY_MAX_EVENTS = 1000;
   static final long DEFAULT_HISTORY_MAX_AGE_SECONDS = 86_400;
 
+  /**
+   * Every limit must be positive: a zero would refuse everything, or (an inbox of 0 notifications, a
+   * time to live of 0) answer {@code queued: true} for what is dropped at once.
+   */
   public StoreSettings {
-    if (inboxMaxUsers < 1) {
-      throw new IllegalArgumentException("store.inbox.maxUsers (INBOX_MAX_USERS) must be positive, was " + inboxMaxUsers);
+    requirePositive(maxValueBytes, "store.maxValueBytes (STORE_MAX_VALUE_BYTES)");
+    requirePositive(maxItemsPerOwner, "store.maxItemsPerOwner (STORE_MAX_ITEMS_PER_OWNER)");
+    requirePositive(inboxMaxPerUser, "store.inbox.maxPerUser (INBOX_MAX_PER_USER)");
+    requirePositive(inboxTtlSeconds, "store.inbox.ttlSeconds (INBOX_TTL_SECONDS)");
+    requirePositive(inboxMaxUsers, "store.inbox.maxUsers (INBOX_MAX_USERS)");
+    requirePositive(historyMaxEvents, "session.history.maxEvents (HISTORY_MAX_EVENTS)");
+    requirePositive(historyMaxAgeSeconds, "session.history.maxAgeSeconds (HISTORY_MAX_AGE_SECONDS)");
+  }
+
+  private static void requirePositive(long value, String setting) {
+    if (value < 1) {
+      throw new IllegalArgumentException(setting + " must be positive, was " + value);
     }
   }
 
