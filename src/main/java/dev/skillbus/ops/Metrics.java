@@ -120,7 +120,9 @@ public final class Metrics {
   /**
    * A repair of the cluster's shared state done by this node: {@code departed_node_rooms} and
    * {@code departed_node_jobs} (the rooms or course jobs of a node that left, cleaned up),
-   * {@code restored_connection} (one of its connections written back into a room's state).
+   * {@code restored_connection} (one of its connections written back into a room's state),
+   * {@code removed_connection} (an entry for a connection it no longer holds, taken out of a room's
+   * state: its leave had failed).
    */
   public void clusterRepair(String kind) {
     registry.counter("skillbus.cluster.repairs", "kind", kind).increment();

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +49,15 @@ final class Membership implements DepartedNodes.Records {
   private final RoomRules rules;
   private final int maxRoomsPerConnection;
   private final long joinTimeoutMs;
-  private final Runnable restored;
   private final PresenceAnnouncer announcer;
   private final PresenceRetry presence;
+  private final RoomRepair repair;
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
+  /** {@code repairs} is told of each repair of a room's state, by kind (see {@link RoomRepair}). */
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
-             CursorCoalescer cursors, RoomRules rules, SessionSettings settings, Runnable restored) {
+             CursorCoalescer cursors, RoomRules rules, SessionSettings settings, Consumer<String> repairs) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.events = events;
@@ -64,9 +66,9 @@ final class Membership implements DepartedNodes.Records {
     this.rules = rules;
     this.maxRoomsPerConnection = settings.maxRoomsPerConnection();
     this.joinTimeoutMs = settings.joinTimeoutMs();
-    this.restored = restored;
     this.announcer = new PresenceAnnouncer(registry::roster, events);
     this.presence = new PresenceRetry(registry::roster, announcer::announce);
+    this.repair = new RoomRepair(nodeId, registry, locals, joinsUnderWay::containsKey, this::announce, repairs);
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -173,14 +175,17 @@ final class Membership implements DepartedNodes.Records {
 
   /**
    * Leaving a room the connection is not in succeeds and changes nothing, so that a client may
-   * retry a leave whose reply it lost.
+   * retry a leave whose reply it lost. In a room in doubt the leave is made again, so that a retried
+   * leave whose change failed succeeds only once the room no longer holds the connection.
    */
   Future<JsonObject> leave(Message<JsonObject> message) {
     Caller caller = Caller.of(message);
     String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
     JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
     if (!locals.isIn(caller.connId(), roomId)) {
-      return Future.succeededFuture(reply);
+      return repair.inDoubt(roomId)
+        ? removeFromRoom(caller.connId(), roomId).map(reply)
+        : Future.succeededFuture(reply);
     }
     return leaveRoom(caller.connId(), caller.userId(), roomId).map(reply);
   }
@@ -204,19 +209,17 @@ final class Membership implements DepartedNodes.Records {
     if (!locals.hasUserIn(roomId, userId)) {
       cursors.cancel(roomId, userId);
     }
+    if (joinsUnderWay.containsKey(roomId)) {
+      // This connection's own join may reach the room's state after this leave, and stay there if
+      // it then fails half-way: a check of the room takes it out.
+      repair.doubt(roomId);
+    }
     return removeFromRoom(connId, roomId);
   }
 
   /** Takes the connection out of the room's state, announces its user left if it was the last, untracks. */
   private Future<Void> removeFromRoom(String connId, String roomId) {
-    return registry.leave(roomId, connId)
-      .compose(change -> announce(roomId, Event.USER_LEFT, change))
-      .compose(v -> untrackIfGone(roomId));
-  }
-
-  /** Untracked only once the room holds none of our connections, so that a crash never hides one. */
-  private Future<Void> untrackIfGone(String roomId) {
-    return locals.hasRoom(roomId) ? Future.succeededFuture() : registry.untrackRoom(nodeId, roomId);
+    return repair.remove(connId, roomId);
   }
 
   /**
@@ -252,61 +255,21 @@ final class Membership implements DepartedNodes.Records {
   }
 
   /**
-   * Writes this node's connections back into the rooms' cluster-wide state where it lost them: a
-   * node that died before Hazelcast had copied its entries took the only copy with it, and after a
-   * network split heals, Hazelcast keeps one side's entry of each room. A user who reappears is
-   * announced with {@code user-joined}. Runs every sweep interval.
+   * Checks that the rooms' cluster-wide state holds this node's connections, and only those, where
+   * this node has connections or a record; runs every sweep interval (see {@link RoomRepair}).
    */
-  Future<Void> restoreLost() {
-    List<Future<Void>> rooms = new ArrayList<>();
-    rooms.add(restoreRecord());
-    for (String roomId : locals.rooms()) {
-      if (joinsUnderWay.containsKey(roomId)) {
-        continue; // a connection being added is not missing; the next check looks again
-      }
-      rooms.add(registry.connectionIds(roomId).compose(present -> {
-        List<Future<Void>> restored = new ArrayList<>();
-        for (String connId : locals.connectionsIn(roomId)) {
-          if (!present.contains(connId)) {
-            restored.add(restore(connId, roomId));
-          }
-        }
-        return Future.join(restored).<Void>mapEmpty();
-      }));
-    }
-    return Future.join(rooms).<Void>mapEmpty()
-      .onFailure(err -> LOG.warn("Could not check this node's connections in their rooms: {}", err.toString()));
+  Future<Void> checkRooms() {
+    return repair.checkAll();
   }
 
-  /** Writes back the node → rooms record of the rooms where this node has connections and the record lost them. */
-  private Future<Void> restoreRecord() {
-    return registry.roomsOf(nodeId).compose(recorded -> {
-      List<Future<Void>> written = new ArrayList<>();
-      for (String roomId : locals.rooms()) {
-        if (!recorded.contains(roomId) && !joinsUnderWay.containsKey(roomId)) {
-          LOG.info("Room {} was missing from the record of node {}: written back", roomId, nodeId);
-          // Its last connection may leave meanwhile: then the record goes again.
-          written.add(registry.recordRoom(nodeId, roomId).compose(v -> untrackIfGone(roomId)));
-        }
-      }
-      return Future.join(written).<Void>mapEmpty();
-    });
+  /** Checks the rooms where a leave failed or crossed a join; runs every second. */
+  Future<Void> checkRoomsInDoubt() {
+    return repair.checkDoubtful();
   }
 
-  private Future<Void> restore(String connId, String roomId) {
-    Connection connection = locals.connectionIn(connId, roomId, nodeId);
-    if (connection == null) {
-      return Future.succeededFuture();
-    }
-    LOG.info("Connection {} of user {} was missing from room {}: written back", connId, connection.userId(), roomId);
-    return registry.trackRoom(nodeId, roomId)
-      .compose(v -> registry.join(roomId, connection))
-      .compose(change -> {
-        restored.run();
-        return announce(roomId, Event.USER_JOINED, change);
-      })
-      // It may have left while it was written back; the leave found nothing to remove then.
-      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : removeFromRoom(connId, roomId));
+  /** Ends the checks, those under way included: the node is stopping. */
+  void stopChecks() {
+    repair.stop();
   }
 
   /**

@@ -75,10 +75,10 @@ final class RoomRegistry {
     return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.ReadAtLeast(atLeast)), context);
   }
 
-  /** The ids of the connections the room's state holds, wherever they are. */
-  Future<Set<String>> connectionIds(String roomId) {
+  /** The ids of the connections of {@code nodeId} that the room's state holds. */
+  Future<Set<String>> connectionIdsOf(String roomId, String nodeId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context)
-      .map(state -> state == null ? Set.of() : state.connectionIds());
+      .map(state -> state == null ? Set.of() : state.connectionIdsOf(nodeId));
   }
 
   Future<Boolean> hasMembers(String roomId) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The cluster-wide state of one room: its connections, each user's presence, and the membership
@@ -103,8 +104,10 @@ final class RoomState {
     return List.copyOf(list);
   }
 
-  Set<String> connectionIds() {
-    return Set.copyOf(connections.keySet());
+  /** The ids of the connections that {@code nodeId} holds here. */
+  Set<String> connectionIdsOf(String nodeId) {
+    return connections.values().stream().filter(c -> c.nodeId().equals(nodeId)).map(Connection::connId)
+      .collect(Collectors.toUnmodifiableSet());
   }
 
   boolean isEmpty() {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Config (its own object): {@code cursorMaxPerSecond} (cursor publications per user and room,
  * default 30), {@code roomIdleSeconds} (an empty room's history is forgotten after this, default
  * 1800), {@code sweepIntervalSeconds} (how often idle rooms, rooms still holding connections of
- * nodes that left, and this node's connections missing from their rooms are looked for; default 60),
+ * nodes that left, and this node's connections missing from their rooms or listed there after they
+ * left are looked for; default 60),
  * {@code history.pageMaxEvents} and {@code history.pageMaxBytes} (the most events, and bytes of
  * them, one reply carries; default 200 and 256 KiB).
  */
@@ -53,8 +54,8 @@ public final class SessionVerticle extends VerticleBase {
   private RoomActions actions;
   private Membership membership;
   private DepartedNodes departed;
-  private long restoreTimer;
-  private long presenceTimer;
+  private long checkTimer;
+  private long retryTimer;
   private MessageConsumer<JsonObject> handoff;
   /** This node's id, which its connections in rooms carry (see {@link Nodes}). */
   private String nodeId;
@@ -82,7 +83,7 @@ public final class SessionVerticle extends VerticleBase {
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
     membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules, settings,
-      () -> metrics.clusterRepair("restored_connection"));
+      metrics::clusterRepair);
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
@@ -99,8 +100,12 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
     departed = new DepartedNodes(vertx, hazelcast, "rooms", membership, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
-    restoreTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.restoreLost());
-    presenceTimer = vertx.setPeriodic(1000, id -> membership.announceRefused());
+    checkTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.checkRooms());
+    // What the store or the cluster refused: presence events to send, rooms where a leave failed.
+    retryTimer = vertx.setPeriodic(1000, id -> {
+      membership.announceRefused();
+      membership.checkRoomsInDoubt();
+    });
     handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, message -> Requests.serve(message, membership::takeOver));
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
@@ -123,8 +128,9 @@ public final class SessionVerticle extends VerticleBase {
     sweeper.stop();
     actions.stop();
     departed.stop();
-    vertx.cancelTimer(restoreTimer);
-    vertx.cancelTimer(presenceTimer);
+    vertx.cancelTimer(checkTimer);
+    vertx.cancelTimer(retryTimer);
+    membership.stopChecks();
     Set<String> rooms = new HashSet<>(locals.rooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {

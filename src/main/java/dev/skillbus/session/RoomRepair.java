@@ -1,0 +1,235 @@
+package dev.skillbus.session;
+
+import dev.skillbus.protocol.Event;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes this node's connections out of rooms, and keeps the rooms' cluster-wide state true to them
+ * both ways. A connection the state lost (a node that died before Hazelcast had copied its entries
+ * took the only copy; after a network split heals, Hazelcast keeps one side's entry of each room) is
+ * written back, and its user announced with {@code user-joined}. An entry naming this node for a
+ * connection it no longer holds (its leave failed: a member was lost or partitions were migrating)
+ * is taken out, and its user announced with {@code user-left}. Every room this node has connections
+ * in or a record of is checked every sweep interval; a room "in doubt", where a leave failed or
+ * crossed a join of this node on its way, every second until a check finds it right.
+ *
+ * <p>A check never fights a join or a leave: it skips a room while a join of this node is on its
+ * way there, leaves alone the connections whose leave is on its way, decides on a removal in the same
+ * turn of the event loop that sends it, and checks a room once at a time. A check that took
+ * connections out writes back nothing: the next check does, from a fresh read. Checked twice, a room
+ * changes nothing the second time.
+ */
+final class RoomRepair {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoomRepair.class);
+  static final String RESTORED = "restored_connection";
+  static final String REMOVED = "removed_connection";
+
+  /** Stores and publishes the presence events of a change, keeping those the store refuses. */
+  interface Announcer {
+    Future<Void> announce(String roomId, String event, RoomChange change);
+  }
+
+  private final String nodeId;
+  private final RoomRegistry registry;
+  private final LocalConnections locals;
+  private final Predicate<String> joining;
+  private final Announcer announcer;
+  private final Consumer<String> repairs;
+  /** Rooms in doubt, each with how often it was put in doubt: a check clears only the doubt it saw. */
+  private final Map<String, Integer> doubtful = new HashMap<>();
+  private final Set<String> checking = new HashSet<>();
+  private final Set<Exit> leaving = new HashSet<>();
+  private boolean stopped;
+
+  private record Exit(String roomId, String connId) {
+  }
+
+  /**
+   * {@code joining} tells whether a join of this node is on its way to a room; {@code repairs} is
+   * told {@link #RESTORED} or {@link #REMOVED} for each connection written back or taken out.
+   */
+  RoomRepair(String nodeId, RoomRegistry registry, LocalConnections locals, Predicate<String> joining,
+             Announcer announcer, Consumer<String> repairs) {
+    this.nodeId = nodeId;
+    this.registry = registry;
+    this.locals = locals;
+    this.joining = joining;
+    this.announcer = announcer;
+    this.repairs = repairs;
+  }
+
+  /**
+   * Takes the connection out of the room's state and announces its user left if it was the last. A
+   * change that fails puts the room in doubt, so that the next check makes it.
+   */
+  Future<Void> remove(String connId, String roomId) {
+    return leave(connId, roomId).compose(change -> announceLeft(roomId, change));
+  }
+
+  private Future<RoomChange> leave(String connId, String roomId) {
+    Exit exit = new Exit(roomId, connId);
+    leaving.add(exit);
+    return registry.leave(roomId, connId)
+      .onComplete(ar -> leaving.remove(exit))
+      .onFailure(err -> doubt(roomId));
+  }
+
+  private Future<Void> announceLeft(String roomId, RoomChange change) {
+    return announcer.announce(roomId, Event.USER_LEFT, change).compose(v -> untrackIfGone(roomId));
+  }
+
+  /**
+   * Untracked only once the room holds none of our connections, so that a crash never hides one:
+   * not while this node has a connection there, nor while the room is in doubt or being checked.
+   */
+  private Future<Void> untrackIfGone(String roomId) {
+    return locals.hasRoom(roomId) || doubtful.containsKey(roomId) || checking.contains(roomId)
+      ? Future.succeededFuture()
+      : registry.untrackRoom(nodeId, roomId);
+  }
+
+  /** No check changes anything after this: a node that stops takes all its connections out itself. */
+  void stop() {
+    stopped = true;
+  }
+
+  /** Puts the room in doubt: it is checked every second until a check finds it right. */
+  void doubt(String roomId) {
+    doubtful.merge(roomId, 1, Integer::sum);
+  }
+
+  boolean inDoubt(String roomId) {
+    return doubtful.containsKey(roomId);
+  }
+
+  /** Checks the rooms in doubt; runs every second. */
+  Future<Void> checkDoubtful() {
+    List<Future<Void>> checks = new ArrayList<>();
+    for (String roomId : List.copyOf(doubtful.keySet())) {
+      checks.add(check(roomId));
+    }
+    return Future.join(checks).<Void>mapEmpty()
+      .onFailure(err -> LOG.debug("{} rooms still in doubt: {}", doubtful.size(), err.toString()));
+  }
+
+  /**
+   * Checks every room where this node has connections, that its node → rooms record names, or that
+   * is in doubt, and writes back the record's rooms it lost; runs every sweep interval.
+   */
+  Future<Void> checkAll() {
+    Future<Collection<String>> recorded = registry.roomsOf(nodeId);
+    Future<Void> records = recorded.compose(this::restoreRecord);
+    Future<Void> rooms = recorded.otherwise(List.of()).compose(names -> {
+      Set<String> roomIds = new HashSet<>(names);
+      roomIds.addAll(locals.rooms());
+      roomIds.addAll(doubtful.keySet());
+      List<Future<Void>> checks = new ArrayList<>();
+      for (String roomId : roomIds) {
+        checks.add(check(roomId));
+      }
+      return Future.join(checks).mapEmpty();
+    });
+    return Future.join(records, rooms).<Void>mapEmpty()
+      .onFailure(err -> LOG.warn("Could not check this node's connections in their rooms: {}", err.toString()));
+  }
+
+  /** Writes back the node → rooms record of the rooms where this node has connections and the record lost them. */
+  private Future<Void> restoreRecord(Collection<String> recorded) {
+    List<Future<Void>> written = new ArrayList<>();
+    for (String roomId : locals.rooms()) {
+      if (!recorded.contains(roomId) && !joining.test(roomId)) {
+        LOG.info("Room {} was missing from the record of node {}: written back", roomId, nodeId);
+        // Its last connection may leave meanwhile: then the record goes again.
+        written.add(registry.recordRoom(nodeId, roomId).compose(v -> untrackIfGone(roomId)));
+      }
+    }
+    return Future.join(written).mapEmpty();
+  }
+
+  /**
+   * One room, unless a join of this node is on its way there (a connection being added is not
+   * missing) or it is being checked already: then a later check looks. A room found right is no
+   * longer in doubt, and untracked if this node has nothing there; one that was not is in doubt.
+   */
+  private Future<Void> check(String roomId) {
+    if (stopped || joining.test(roomId) || !checking.add(roomId)) {
+      return Future.succeededFuture();
+    }
+    Integer doubts = doubtful.get(roomId);
+    return registry.connectionIdsOf(roomId, nodeId)
+      .compose(held -> mend(roomId, held))
+      .onComplete(ar -> checking.remove(roomId))
+      .transform(ar -> {
+        if (ar.succeeded() && ar.result()) {
+          if (doubts != null) {
+            doubtful.remove(roomId, doubts);
+          }
+          return untrackIfGone(roomId);
+        }
+        doubt(roomId);
+        return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
+      });
+  }
+
+  /**
+   * Takes out the room's connections of this node that it does not hold and that are not leaving
+   * already, or else writes back those it holds and the room lost; true when the room was right or
+   * is now.
+   */
+  private Future<Boolean> mend(String roomId, Set<String> held) {
+    if (stopped || joining.test(roomId)) {
+      return Future.succeededFuture(false);
+    }
+    Set<String> ours = locals.connectionsIn(roomId);
+    List<Future<Void>> changes = new ArrayList<>();
+    for (String connId : held) {
+      if (!ours.contains(connId) && !leaving.contains(new Exit(roomId, connId))) {
+        changes.add(removeStale(connId, roomId));
+      }
+    }
+    if (!changes.isEmpty()) {
+      return Future.join(changes).map(false);
+    }
+    for (String connId : ours) {
+      if (!held.contains(connId)) {
+        changes.add(restore(connId, roomId));
+      }
+    }
+    return Future.join(changes).map(true);
+  }
+
+  private Future<Void> removeStale(String connId, String roomId) {
+    LOG.info("Connection {} was in room {} for node {}, which no longer holds it: taken out", connId, roomId, nodeId);
+    return leave(connId, roomId)
+      .onSuccess(change -> repairs.accept(REMOVED))
+      .compose(change -> announceLeft(roomId, change));
+  }
+
+  private Future<Void> restore(String connId, String roomId) {
+    Connection connection = locals.connectionIn(connId, roomId, nodeId);
+    if (connection == null) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Connection {} of user {} was missing from room {}: written back", connId, connection.userId(), roomId);
+    return registry.trackRoom(nodeId, roomId)
+      .compose(v -> registry.join(roomId, connection))
+      .compose(change -> {
+        repairs.accept(RESTORED);
+        return announcer.announce(roomId, Event.USER_JOINED, change);
+      })
+      // It may have left while it was written back; the leave found nothing to remove then.
+      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : remove(connId, roomId));
+  }
+}

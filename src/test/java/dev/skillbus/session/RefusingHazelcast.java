@@ -1,0 +1,107 @@
+package dev.skillbus.session;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.map.IMap;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A node's Hazelcast, as its session part sees it, whose rooms map refuses the leaves of chosen
+ * connections the way a cluster that lost a member or is migrating partitions may (the leave fails
+ * with an operation timeout and the room's state keeps the connection), and holds back the joins of
+ * chosen connections (a slow one). Everything else goes to the node's own instance.
+ */
+final class RefusingHazelcast {
+
+  private final HazelcastInstance hazelcast;
+  /** Connection → how many more of its leaves to refuse; and how many were. */
+  private final Map<String, Integer> refusals = new HashMap<>();
+  private final Map<String, Integer> refused = new HashMap<>();
+  private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
+
+  RefusingHazelcast(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /** Refuses the next {@code times} leaves of the connection, from any room. */
+  synchronized void refuseLeaves(String connId, int times) {
+    refusals.put(connId, times);
+  }
+
+  /** Takes the connection's leaves again. */
+  synchronized void takeLeaves(String connId) {
+    refusals.remove(connId);
+  }
+
+  /** Holds back the joins of the connection, to any room, until the returned gate completes. */
+  synchronized CompletableFuture<Void> holdJoins(String connId) {
+    return heldJoins.computeIfAbsent(connId, id -> new CompletableFuture<>());
+  }
+
+  /** How many leaves of the connection were refused so far. */
+  synchronized int refused(String connId) {
+    return refused.getOrDefault(connId, 0);
+  }
+
+  /** The instance to give the session part. */
+  HazelcastInstance instance() {
+    return proxy(HazelcastInstance.class, (self, method, args) ->
+      "getMap".equals(method.getName()) && RoomRegistry.ROOMS.equals(args[0])
+        ? proxy(IMap.class, this::rooms)
+        : call(method, hazelcast, args));
+  }
+
+  private Object rooms(Object self, Method method, Object[] args) throws Throwable {
+    IMap<String, RoomState> rooms = hazelcast.getMap(RoomRegistry.ROOMS);
+    if ("submitToKey".equals(method.getName()) && args.length == 2
+        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.CONNECTION
+        && refuse(leave.id())) {
+      return CompletableFuture.failedFuture(new OperationTimeoutException("leave of " + leave.id() + " refused"));
+    }
+    if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Join join) {
+      CompletableFuture<Void> gate = gateOf(join.connection().connId());
+      if (gate != null) {
+        return gate.thenCompose(v -> rooms.submitToKey((String) args[0], join));
+      }
+    }
+    return call(method, rooms, args);
+  }
+
+  private synchronized CompletableFuture<Void> gateOf(String connId) {
+    return heldJoins.get(connId);
+  }
+
+  /** Whether to refuse this leave of the connection, counted. */
+  private synchronized boolean refuse(String connId) {
+    Integer left = refusals.get(connId);
+    if (left == null) {
+      return false;
+    }
+    if (left == 1) {
+      refusals.remove(connId);
+    } else {
+      refusals.put(connId, left - 1);
+    }
+    refused.merge(connId, 1, Integer::sum);
+    return true;
+  }
+
+  private static Object call(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return (T) Proxy.newProxyInstance(RefusingHazelcast.class.getClassLoader(), new Class<?>[] {type}, handler);
+  }
+}
