@@ -86,8 +86,10 @@ final class RoomRepair {
       .onFailure(err -> doubt(roomId));
   }
 
+  /** The room is untracked whether or not the store took the event: {@link PresenceRetry} keeps that. */
   private Future<Void> announceLeft(String roomId, RoomChange change) {
-    return announcer.announce(roomId, Event.USER_LEFT, change).compose(v -> untrackIfGone(roomId));
+    Future<Void> announced = announcer.announce(roomId, Event.USER_LEFT, change);
+    return announced.transform(ar -> untrackIfGone(roomId)).compose(v -> announced);
   }
 
   /**

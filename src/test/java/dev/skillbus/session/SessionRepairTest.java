@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.multimap.MultiMap;
 import dev.skillbus.ClusterNode;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
@@ -237,6 +238,29 @@ class SessionRepairTest {
         // Peers never saw jan join; his user-left cancelled out with it, or came once if the store took it first.
         assertThat(probe.all(event(Event.USER_JOINED, "jan"))).isEmpty();
         assertThat(probe.all(event(Event.USER_LEFT, "jan"))).hasSizeLessThanOrEqualTo(1);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a room left while the store refuses its user-left leaves the node's record at once, and the event follows once the store takes it")
+  void untrackedWhileTheStoreRefuses(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection gus = onMending("gus");
+    MultiMap<String, String> nodeRooms = mending.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
+    join(gus, room).await();
+    HISTORY.refusedRoom = room;
+    leave(gus, room)
+      .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(ErrorCode.of(err)).isEqualTo(ErrorCode.UNAVAILABLE))))
+      .transform(refused -> mending.vertx().executeBlocking(() -> nodeRooms.containsEntry(idOf(mending), room)))
+      .onComplete(ctx.succeeding(recorded -> ctx.verify(() -> assertThat(recorded).isFalse())))
+      .compose(recorded -> {
+        HISTORY.refusedRoom = null;
+        return probe.next(event(Event.USER_LEFT, "gus")).timeout(5, TimeUnit.SECONDS);
+      })
+      .onComplete(ctx.succeeding(left -> ctx.verify(() -> {
+        assertThat(participantsOf(left)).isEmpty();
         ctx.completeNow();
       })));
   }
