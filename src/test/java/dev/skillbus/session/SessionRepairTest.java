@@ -17,6 +17,7 @@ import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.ForwardingHistory;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Mending rooms whose state disagrees with a node's connections")
 class SessionRepairTest {
 
-  private static final Nodes NODES = new Nodes("session-repair-test", 5880);
+  private static final Nodes NODES = new Nodes("session-repair-test", 5890);
   private static final RefusingHistory HISTORY = new RefusingHistory();
   private static RefusingHazelcast refusing;
   private static ClusterNode mending;
@@ -53,36 +54,29 @@ class SessionRepairTest {
   private static Metrics sweepingMetrics;
 
   /** The node's history, refusing one room's presence events while told to, as a store that is down. */
-  static final class RefusingHistory implements RoomHistory {
-    private final RoomHistory history = new InMemoryRoomHistory(100, 3600);
+  static final class RefusingHistory extends ForwardingHistory {
     private volatile String refusedRoom;
+
+    RefusingHistory() {
+      super(new InMemoryRoomHistory(100, 3600));
+    }
+
+    private boolean refuses(String roomId, String event) {
+      return roomId.equals(refusedRoom) && (Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event));
+    }
+
+    private static <T> Future<T> unavailable() {
+      return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store is unavailable"));
+    }
 
     @Override
     public Future<JsonObject> append(String roomId, String event, JsonObject data) {
-      boolean presence = Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event);
-      return presence && roomId.equals(refusedRoom)
-        ? Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store is unavailable"))
-        : history.append(roomId, event, data);
+      return refuses(roomId, event) ? unavailable() : inner.append(roomId, event, data);
     }
 
     @Override
-    public Future<HistorySlice> position(String roomId) {
-      return history.position(roomId);
-    }
-
-    @Override
-    public Future<HistorySlice> since(String roomId, long since, String epoch, Page page) {
-      return history.since(roomId, since, epoch, page);
-    }
-
-    @Override
-    public Future<Void> forget(String roomId) {
-      return history.forget(roomId);
-    }
-
-    @Override
-    public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
-      return history.forgetIfIdle(roomId, idleMillis);
+    public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+      return refuses(roomId, event) ? unavailable() : inner.appendPresence(roomId, event, data, version);
     }
   }
 
