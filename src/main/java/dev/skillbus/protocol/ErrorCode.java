@@ -1,8 +1,13 @@
 package dev.skillbus.protocol;
 
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.spi.exception.RetryableHazelcastException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.concurrent.CompletionException;
 
 /**
  * Stable failure codes. Sent as the bridge {@code failureCode} and mirrored as the HTTP status of
@@ -51,15 +56,24 @@ public enum ErrorCode {
   }
 
   /**
-   * The code of any failure: ours as they are, event-bus timeouts and missing handlers as
-   * {@link #UNAVAILABLE}, anything else as {@link #INTERNAL}.
+   * The code of any failure: ours as they are; event-bus timeouts and missing handlers, and the
+   * cluster's own "try again" failures (an operation that timed out, a member that left or is not
+   * the owner any more, a node shutting down) as {@link #UNAVAILABLE}; anything else as
+   * {@link #INTERNAL}. A failure wrapped by a completion stage counts as what it wraps.
    */
   public static ErrorCode of(Throwable failure) {
+    if (failure instanceof CompletionException && failure.getCause() != null) {
+      return of(failure.getCause());
+    }
     if (failure instanceof ProtocolException pe) {
       return pe.code();
     }
     if (failure instanceof ReplyException re) {
       return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? of(re.failureCode()) : UNAVAILABLE;
+    }
+    if (failure instanceof OperationTimeoutException || failure instanceof MemberLeftException
+      || failure instanceof RetryableHazelcastException || failure instanceof HazelcastInstanceNotActiveException) {
+      return UNAVAILABLE;
     }
     return INTERNAL;
   }
