@@ -76,14 +76,15 @@ final class BridgeConnection {
   /**
    * Writes a frame. While the client cannot keep up, volatile frames are dropped; a client whose
    * socket is more than {@code slowSocketMaxBytes} behind when a durable frame comes is closed (it
-   * recovers what it missed by rejoining).
+   * recovers what it missed by rejoining). Answers whether the frame was written.
    */
-  void deliver(OutFrame frame, boolean isVolatile) {
+  boolean deliver(OutFrame frame, boolean isVolatile) {
     if (closed || !socket.writable() && (isVolatile || tooSlow())) {
-      return;
+      return false;
     }
     socket.write(frame);
     bridge.metrics().frameOut();
+    return true;
   }
 
   /**

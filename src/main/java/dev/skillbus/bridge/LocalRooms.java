@@ -49,24 +49,23 @@ final class LocalRooms {
     }
   }
 
-  /** Writes one event to one member of an address, if it is registered there. */
+  /**
+   * Writes one event to one member of an address, if it is registered there; answers whether it was
+   * written (not when the connection is gone, or was closed as too slow instead).
+   */
   boolean deliverTo(String address, String connId, Buffer envelope) {
     Subscription subscription = subscriptions.get(address);
-    if (subscription == null) {
+    BridgeConnection member = subscription == null ? null : subscription.member(connId);
+    if (member == null) {
       return false;
     }
-    for (BridgeConnection member : subscription.members) {
-      if (member.id().equals(connId)) {
-        OutFrame frame = subscription.frame(envelope);
-        member.deliver(frame, false);
-        frame.release();
-        return true;
-      }
-    }
-    return false;
+    OutFrame frame = subscription.frame(envelope);
+    boolean written = member.deliver(frame, false);
+    frame.release();
+    return written;
   }
 
-  /** Writes one durable event to every member of an address; answers how many there are. */
+  /** Writes one durable event to every member of an address; answers how many it was written to. */
   int deliverToAll(String address, Buffer envelope) {
     Subscription subscription = subscriptions.get(address);
     return subscription == null ? 0 : subscription.write(envelope, false, null);
@@ -104,6 +103,15 @@ final class LocalRooms {
       }
     }
 
+    BridgeConnection member(String connId) {
+      for (BridgeConnection member : members) {
+        if (member.id().equals(connId)) {
+          return member;
+        }
+      }
+      return null;
+    }
+
     boolean remove(BridgeConnection connection) {
       int at = Arrays.asList(members).indexOf(connection);
       if (at < 0) {
@@ -131,13 +139,15 @@ final class LocalRooms {
       write(message.body(), headers.contains(Header.VOLATILE), headers.get(Header.ORIGIN_CONN));
     }
 
-    /** Writes an event to each member but {@code origin} (may be null); answers how many it was written to. */
+    /**
+     * Writes an event to each member but {@code origin} (may be null); answers how many it was
+     * written to, not counting those that dropped it (closed, or too slow).
+     */
     int write(Buffer envelope, boolean isVolatile, String origin) {
       OutFrame frame = frame(envelope);
       int written = 0;
       for (BridgeConnection member : members) {
-        if (origin == null || !origin.equals(member.id())) {
-          member.deliver(frame, isVolatile);
+        if ((origin == null || !origin.equals(member.id())) && member.deliver(frame, isVolatile)) {
           written++;
         }
       }
