@@ -52,7 +52,7 @@ final class BridgeAdmin {
   /** {@code {userId, envelope}}: written to each connection of this node registered on {@code user.<userId>}. */
   private Future<Integer> deliverToUser(Message<JsonObject> message) {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
-    JsonObject envelope = message.body().getJsonObject("envelope");
+    JsonObject envelope = message.body().getJsonObject(Outbound.ENVELOPE);
     if (envelope == null) {
       throw Fields.bad("'envelope' is required");
     }

@@ -5,6 +5,7 @@ import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Inbound;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -34,6 +35,8 @@ final class BridgeConnection {
   private boolean announced;
   private String closeReason;
   private boolean closed;
+  // Those who wait for the socket to drain before they write (see writable()).
+  private Promise<Boolean> drain;
 
   BridgeConnection(String id, BridgeSocket socket, BridgeContext bridge) {
     this.id = id;
@@ -71,6 +74,7 @@ final class BridgeConnection {
   void start() {
     bridge.metrics().connectionOpened();
     socket.start(this::handleFrame, v -> handleClosed());
+    socket.drainHandler(v -> drained());
   }
 
   /**
@@ -98,6 +102,30 @@ final class BridgeConnection {
       socket.reply(out);
       out.release();
       bridge.metrics().frameOut();
+    }
+  }
+
+  /**
+   * Completes with true once the socket can take a frame within its buffer: at once while it is
+   * writable, else when it drained; with false once the connection closed. Who writes many durable
+   * frames at once (a user's queued notifications) writes each after this, so that a client that
+   * reads never falls {@code slowSocketMaxBytes} behind on their account.
+   */
+  Future<Boolean> writable() {
+    if (closed || socket.writable()) {
+      return Future.succeededFuture(!closed);
+    }
+    if (drain == null) {
+      drain = Promise.promise();
+    }
+    return drain.future();
+  }
+
+  private void drained() {
+    Promise<Boolean> waiting = drain;
+    if (waiting != null && (closed || socket.writable())) {
+      drain = null;
+      waiting.complete(!closed);
     }
   }
 
@@ -275,6 +303,7 @@ final class BridgeConnection {
       return;
     }
     closed = true;
+    drained();
     registered.removeAll();
     bridge.connections().remove(id);
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true);

@@ -33,5 +33,8 @@ interface BridgeSocket {
   /** How many bytes must drain before the socket is writable again (0 while it is). */
   long bytesBehind();
 
+  /** Sets what runs, on the connection's context, each time the socket becomes writable again. */
+  void drainHandler(Handler<Void> handler);
+
   void close(int code, String reason);
 }

@@ -11,7 +11,6 @@ import dev.skillbus.protocol.Role;
 import dev.skillbus.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -90,7 +89,7 @@ public class BridgeVerticle extends VerticleBase {
       new LocalRooms(vertx.eventBus(), routes), settings, new HashMap<>(), metrics);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
     consumers.add(routes.serve());
-    consumers.add(vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliverToConnection));
+    consumers.add(new ConnectionDelivery(vertx, bridge.rooms()).serve());
     ConnectionSweep sweep = new ConnectionSweep(settings, bridge.connections());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.run());
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -233,12 +232,5 @@ public class BridgeVerticle extends VerticleBase {
     }
     Identity identity = new Identity(userId, name == null || name.isBlank() ? userId : name, role);
     ctx.json(new JsonObject().put("token", tokens.issue(identity)));
-  }
-
-  private void deliverToConnection(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    boolean delivered = bridge.rooms().deliverTo(body.getString("address"), body.getString("connId"),
-      body.getJsonObject("envelope").toBuffer());
-    message.reply(delivered);
   }
 }

@@ -65,6 +65,12 @@ final class LocalRooms {
     return written;
   }
 
+  /** The member {@code connId} of an address, or null when no such connection is registered there. */
+  BridgeConnection member(String address, String connId) {
+    Subscription subscription = subscriptions.get(address);
+    return subscription == null ? null : subscription.member(connId);
+  }
+
   /** Writes one durable event to every member of an address; answers how many it was written to. */
   int deliverToAll(String address, Buffer envelope) {
     Subscription subscription = subscriptions.get(address);

@@ -69,6 +69,7 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   private Socket direct;
   private Handler<Buffer> frames;
   private Handler<Void> closed;
+  private Handler<Void> drained;
   private ArrayDeque<Buffer> held;
   private boolean paused;
   private boolean closeSent;
@@ -155,6 +156,14 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     held = null;
     Handler<Void> handler = closed;
     if (handler != null) {
+      context.emit(null, handler);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Handler<Void> handler = drained;
+    if (handler != null && ctx.channel().isWritable()) {
       context.emit(null, handler);
     }
   }
@@ -348,6 +357,11 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   @Override
   public long bytesBehind() {
     return ctx.channel().bytesBeforeWritable();
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    drained = handler;
   }
 
   /**

@@ -26,6 +26,7 @@ final class SockJsBridgeSocket implements BridgeSocket {
   private final Context context;
   // Written on the bridge's event loop, and the write futures complete there: no locking.
   private long unsentBytes;
+  private Handler<Void> drained;
 
   SockJsBridgeSocket(SockJSSocket socket) {
     this.socket = socket;
@@ -37,6 +38,7 @@ final class SockJsBridgeSocket implements BridgeSocket {
     socket.handler(frames);
     socket.closeHandler(closed);
     socket.exceptionHandler(e -> LOG.debug("SockJS socket failed: {}", e.getMessage()));
+    socket.drainHandler(v -> announceDrained());
   }
 
   @Override
@@ -54,7 +56,19 @@ final class SockJsBridgeSocket implements BridgeSocket {
     Buffer json = frame.json();
     int length = json.length();
     unsentBytes += length;
-    socket.write(json).onComplete(ar -> unsentBytes -= length);
+    socket.write(json).onComplete(ar -> {
+      boolean wasFull = !writable();
+      unsentBytes -= length;
+      if (wasFull) {
+        announceDrained();
+      }
+    });
+  }
+
+  private void announceDrained() {
+    if (drained != null && writable()) {
+      drained.handle(null);
+    }
   }
 
   @Override
@@ -65,6 +79,11 @@ final class SockJsBridgeSocket implements BridgeSocket {
   @Override
   public long bytesBehind() {
     return writable() ? 0 : Math.max(1, unsentBytes - MAX_UNSENT_BYTES);
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    drained = handler;
   }
 
   @Override

@@ -21,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -102,32 +101,41 @@ final class Notifications {
 
   /**
    * {@code {userId, connId}} from this node's bridge: the user's queued notifications are written to
-   * that connection, oldest first; those it could not take go back into the inbox.
+   * that connection, oldest first, each once the socket drained from the one before; those it could
+   * not take go back into the inbox.
    */
   Future<JsonObject> userRegistered(Message<JsonObject> message) {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
     String connId = Fields.requiredString(message.body(), Internal.CONN_ID, 256);
     return inbox.take(userId)
       .compose(queued -> writeOrPutBack(userId, queued,
-        e -> Outbound.deliverToConnectionAcked(eventBus, connId, Address.user(userId), e)))
+        e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs)))
       .map(new JsonObject());
   }
 
-  /** Writes each queued envelope; those not written go back into the inbox, in order. Answers those. */
+  /**
+   * Writes the queued envelopes one after the other, in order, up to the first that is not written;
+   * that one and those after it go back into the inbox, in order. Answers those.
+   */
   private Future<List<JsonObject>> writeOrPutBack(String userId, List<JsonObject> queued,
                                                   Function<JsonObject, Future<Boolean>> write) {
-    List<Future<Boolean>> acks = queued.stream().map(write).toList();
-    return Future.join(acks).transform(done -> {
-      List<JsonObject> back = new ArrayList<>();
+    return writeInOrder(queued, write, 0).compose(written -> {
+      List<JsonObject> back = queued.subList(written, queued.size());
       Future<Void> putBack = Future.succeededFuture();
-      for (int i = 0; i < queued.size(); i++) {
-        if (!acks.get(i).succeeded() || !acks.get(i).result()) {
-          JsonObject envelope = queued.get(i);
-          back.add(envelope);
-          putBack = putBack.compose(v -> inbox.putBack(userId, envelope));
-        }
+      for (JsonObject envelope : back) {
+        putBack = putBack.compose(v -> inbox.putBack(userId, envelope));
       }
       return putBack.map(back);
     });
+  }
+
+  /** Writes from {@code from} on, each after the one before was; answers how many were written before one was not. */
+  private static Future<Integer> writeInOrder(List<JsonObject> envelopes, Function<JsonObject, Future<Boolean>> write,
+                                              int from) {
+    if (from == envelopes.size()) {
+      return Future.succeededFuture(from);
+    }
+    return write.apply(envelopes.get(from)).otherwise(false)
+      .compose(written -> written ? writeInOrder(envelopes, write, from + 1) : Future.succeededFuture(from));
   }
 }

@@ -12,6 +12,12 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Outbound {
 
+  /** The fields of a {@link Address#DELIVER_TO_CONNECTION} body. */
+  public static final String CONN_ID = Internal.CONN_ID;
+  public static final String ADDRESS = "address";
+  public static final String ENVELOPE = "envelope";
+  public static final String WAIT_MS = "waitMs";
+
   private Outbound() {
   }
 
@@ -42,13 +48,18 @@ public final class Outbound {
   }
 
   /**
-   * As {@link #deliverToConnection}, and completes with whether the connection was there, registered
-   * on {@code address}, to be written to.
+   * As {@link #deliverToConnection}, paced: written once the connection's socket can take it within
+   * its buffer (at once while it can, else once it drained), waiting at most {@code waitMs}. Completes
+   * with whether it was written: false when the connection is gone, is not registered on {@code
+   * address}, or did not drain in time, and then it was not written. One after the other, any number
+   * of envelopes reach a connection that reads without it ever being closed as too slow.
    */
-  public static Future<Boolean> deliverToConnectionAcked(EventBus eventBus, String connId, String address,
-                                                         JsonObject envelope) {
-    return eventBus.<Boolean>request(Address.DELIVER_TO_CONNECTION, delivery(connId, address, envelope),
-      new DeliveryOptions().setLocalOnly(true)).map(reply -> Boolean.TRUE.equals(reply.body()));
+  public static Future<Boolean> deliverToConnectionPaced(EventBus eventBus, String connId, String address,
+                                                         JsonObject envelope, long waitMs) {
+    // Longer than the bridge waits: its answer, not this timeout, says whether it wrote.
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2 * waitMs);
+    return eventBus.<Boolean>request(Address.DELIVER_TO_CONNECTION, delivery(connId, address, envelope).put(WAIT_MS, waitMs),
+      options).map(reply -> Boolean.TRUE.equals(reply.body()));
   }
 
   /**
@@ -59,12 +70,12 @@ public final class Outbound {
    */
   public static Future<Integer> deliverToUserOn(EventBus eventBus, String nodeId, String userId, JsonObject envelope,
                                                 long timeoutMs) {
-    JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put("envelope", envelope);
+    JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put(ENVELOPE, envelope);
     return eventBus.<Integer>request(Address.userDelivery(nodeId), body, new DeliveryOptions().setSendTimeout(timeoutMs))
       .map(reply -> reply.body());
   }
 
   private static JsonObject delivery(String connId, String address, JsonObject envelope) {
-    return new JsonObject().put("connId", connId).put("address", address).put("envelope", envelope);
+    return new JsonObject().put(CONN_ID, connId).put(ADDRESS, address).put(ENVELOPE, envelope);
   }
 }

@@ -1,0 +1,70 @@
+package dev.skillbus.bridge;
+
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Outbound;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Events for one connection of this node ({@link Address#DELIVER_TO_CONNECTION}), as if received on
+ * an address it is registered on. A request with {@code waitMs} is paced: the event is written once
+ * the connection's socket can take it within its buffer, after waiting at most that long for it to
+ * drain, and answered with whether it was written. Sent one after the other, any number of events
+ * (a user's queued notifications) reach a connection that reads, which a burst of them would put
+ * past {@code slowSocketMaxBytes} and close.
+ */
+final class ConnectionDelivery {
+
+  private final Vertx vertx;
+  private final LocalRooms rooms;
+
+  ConnectionDelivery(Vertx vertx, LocalRooms rooms) {
+    this.vertx = vertx;
+    this.rooms = rooms;
+  }
+
+  MessageConsumer<JsonObject> serve() {
+    return vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliver);
+  }
+
+  private void deliver(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String address = body.getString(Outbound.ADDRESS);
+    String connId = body.getString(Outbound.CONN_ID);
+    Buffer envelope = body.getJsonObject(Outbound.ENVELOPE).toBuffer();
+    Long waitMs = body.getLong(Outbound.WAIT_MS);
+    if (waitMs == null) {
+      message.reply(rooms.deliverTo(address, connId, envelope));
+      return;
+    }
+    writable(address, connId, waitMs)
+      .onComplete(ar -> message.reply(ar.result() && rooms.deliverTo(address, connId, envelope)));
+  }
+
+  /**
+   * True once the member's socket can take a frame; false when it is not a member, closed, or did
+   * not drain within {@code waitMs} (then the caller keeps the event: it is not written later).
+   */
+  private Future<Boolean> writable(String address, String connId, long waitMs) {
+    BridgeConnection member = rooms.member(address, connId);
+    if (member == null) {
+      return Future.succeededFuture(false);
+    }
+    Future<Boolean> drained = member.writable();
+    if (drained.isComplete()) {
+      return drained;
+    }
+    Promise<Boolean> answer = Promise.promise();
+    long timer = vertx.setTimer(waitMs, id -> answer.tryComplete(false));
+    drained.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      answer.tryComplete(ar.result());
+    });
+    return answer.future();
+  }
+}

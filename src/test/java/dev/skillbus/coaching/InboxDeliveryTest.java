@@ -1,0 +1,147 @@
+package dev.skillbus.coaching;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Role;
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.Servers;
+import dev.skillbus.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Queued notifications on their way to the user's next connection, end to end over the bridge, on
+ * one node with the Redis store: however large the inbox, and whatever happens to a take of it,
+ * every notification answered {@code queued: true} arrives.
+ */
+@DisplayName("Delivering an offline inbox")
+class InboxDeliveryTest {
+
+  @RegisterExtension
+  static final TestRedis REDIS = new TestRedis(6356);
+  static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
+  static Skillbus node;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = Servers.config("inbox-delivery-test", 6350, 6350, 6350)
+      .put("store", REDIS.storeConfig("inbox-delivery-test:"))
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000));
+    node = Servers.start(config);
+    vertx = node.node().vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** A {@code notify.send} from an instructor, served by the node's coaching part. */
+  static Future<JsonObject> notify(String userId, String text, String pad) {
+    DeliveryOptions options = new Identity("ib-lead", "Lead", Role.INSTRUCTOR).stamp(new DeliveryOptions(), "ib-lead-conn")
+      .setLocalOnly(true);
+    JsonObject body = new JsonObject().put("userId", userId).put("type", "info").put("message", text)
+      .put("data", new JsonObject().put("pad", pad));
+    return vertx.eventBus().<JsonObject>request(Inbound.NOTIFY_SEND.address(), body, options).map(Message::body);
+  }
+
+  /** Queues {@code count} notifications {@code n0, n1, …} for an offline user. */
+  static void queue(String userId, int count, String pad) throws Exception {
+    for (int i = 0; i < count; i++) {
+      assertThat(await(notify(userId, "n" + i, pad))).isEqualTo(QUEUED);
+    }
+  }
+
+  /** The next {@code count} notifications the client receives on its user address, as they arrive. */
+  static List<JsonObject> receive(BridgeClient client, String userId, int count) throws Exception {
+    List<JsonObject> received = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      received.add(await(client.event("user." + userId, "notification")));
+    }
+    return received;
+  }
+
+  static List<String> messages(List<JsonObject> envelopes) {
+    return envelopes.stream().map(e -> e.getJsonObject("data").getString("message")).toList();
+  }
+
+  static List<String> numbered(int count) {
+    return IntStream.range(0, count).mapToObj(i -> "n" + i).toList();
+  }
+
+  @Test
+  @DisplayName("more than a MiB of queued notifications reach the next connection, all of them and in order, and it stays open")
+  void largeInboxArrivesWhole() throws Exception {
+    int count = 100;
+    queue("ib-ana", count, "p".repeat(13_000));
+    BridgeClient ana = await(BridgeClient.connectAs(vertx, node.port(), "ib-ana", "agent"));
+    ana.register("user.ib-ana");
+    List<JsonObject> received = receive(ana, "ib-ana", count);
+
+    assertThat(messages(received)).isEqualTo(numbered(count));
+    assertThat(received.stream().mapToInt(e -> e.toBuffer().length()).sum()).isGreaterThan(1_200 * 1024);
+    await(ana.registered());
+    assertThat(ana.closed().isComplete()).as("closed by the server").isFalse();
+    await(ana.close());
+    BridgeClient again = await(BridgeClient.connectAs(vertx, node.port(), "ib-ana", "agent"));
+    await(again.registered("user.ib-ana"));
+    assertThat(again.unclaimedEvents("user.ib-ana", "notification")).isEmpty();
+    again.close();
+  }
+
+  @Test
+  @DisplayName("over a SockJS transport too, more than a MiB of queued notifications arrive whole, and the connection stays open")
+  void largeInboxArrivesWholeOverSockJs() throws Exception {
+    int count = 100;
+    queue("ib-sam", count, "p".repeat(13_000));
+    String token = await(BridgeClient.token(vertx, node.port(), "ib-sam", "Sam", "agent"));
+    Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
+      .setHost("127.0.0.1").setPort(node.port()).setURI("/eventbus/000/ib-sam/websocket")));
+    List<String> received = new ArrayList<>();
+    Promise<Void> all = Promise.promise();
+    connected.socket().closeHandler(v -> all.tryFail("closed by the server: " + connected.socket().closeStatusCode()));
+    connected.socket().textMessageHandler(text -> {
+      // SockJS frames: "o" opens, "a[…]" carries bridge frames as JSON strings, "c[code, reason]" closes.
+      if (text.startsWith("c")) {
+        all.tryFail("closed by the server: " + text);
+      } else if (text.startsWith("a")) {
+        for (Object frame : new JsonArray(text.substring(1))) {
+          received.add(new JsonObject((String) frame).getJsonObject("body").getJsonObject("data").getString("message"));
+        }
+        if (received.size() == count) {
+          all.tryComplete();
+        }
+      }
+    });
+    JsonObject register = new JsonObject().put("type", "register").put("address", "user.ib-sam")
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token));
+    connected.socket().writeTextMessage(new JsonArray().add(register.encode()).encode());
+    try {
+      await(all.future());
+      assertThat(received).isEqualTo(numbered(count));
+    } finally {
+      Clients.closeClient(connected.client());
+    }
+  }
+}
