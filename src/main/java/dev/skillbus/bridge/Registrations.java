@@ -82,8 +82,8 @@ final class Registrations {
       .recover(err -> {
         // No coaching service on this node (a bridge deployed alone) is not worth a warning.
         if (!(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
-          LOG.warn("Queued notifications of user {} not delivered to connection {}: {}", caller.userId(), connection.id(),
-            err.getMessage());
+          LOG.warn("Queued notifications of user {}: connection {} no longer waits for them ({}); what is not written to it"
+            + " stays queued", caller.userId(), connection.id(), err.getMessage());
         }
         return Future.succeededFuture();
       });

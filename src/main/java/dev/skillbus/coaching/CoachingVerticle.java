@@ -61,7 +61,7 @@ public final class CoachingVerticle extends VerticleBase {
     ActionItems actions = new ActionItems(lists, audiences, settings);
     SessionDocuments sessions = new SessionDocuments(documents, audiences, vertx.eventBus());
     Notifications notifications = new Notifications(inbox, new UserPresence(cluster, context), audiences,
-      vertx.eventBus(), settings.deliveryTimeoutMs());
+      vertx, settings.deliveryTimeoutMs());
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.NOTES_CREATE.address(), notes::create),
       serve(Inbound.NOTES_DELETE.address(), notes::delete),

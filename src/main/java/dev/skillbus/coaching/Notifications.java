@@ -18,20 +18,20 @@ import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.InboxStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Notifications ({@code notify.send}, the Coach App's {@code notification:send}). A notification is
  * written to the user's connections on each live node that holds one, and that node says whether it
  * did; when no node says so (the user is away, or their node died or hangs), it is queued in their
- * inbox, and it is delivered to the first connection that registers on their address next. Taking
- * from the inbox empties it in one step, so a queued notification is delivered once; one that cannot
- * be written to that connection (it closed meanwhile) goes back.
+ * inbox, and it is delivered to the first connection that registers on their address next (see
+ * {@link InboxDelivery}): it leaves the inbox only once it was written to a connection, so it
+ * arrives at least once.
  */
 final class Notifications {
 
@@ -41,14 +41,16 @@ final class Notifications {
   private final InboxStore inbox;
   private final UserPresence presence;
   private final Audiences audiences;
+  private final InboxDelivery delivery;
   private final EventBus eventBus;
   private final long deliveryTimeoutMs;
 
-  Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, EventBus eventBus, long deliveryTimeoutMs) {
+  Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, Vertx vertx, long deliveryTimeoutMs) {
     this.inbox = inbox;
     this.presence = presence;
     this.audiences = audiences;
-    this.eventBus = eventBus;
+    this.delivery = new InboxDelivery(inbox, vertx, deliveryTimeoutMs);
+    this.eventBus = vertx.eventBus();
     this.deliveryTimeoutMs = deliveryTimeoutMs;
   }
 
@@ -76,8 +78,9 @@ final class Notifications {
 
   /**
    * Queues for a user whom no node could write to. They may have connected since we looked, and
-   * their connection may have emptied the inbox before this arrived in it: then the inbox is
-   * delivered now, and what no node wrote goes back. When the store refuses a new inbox (413, it
+   * their connection may have taken the inbox before this arrived in it: then the inbox is
+   * delivered to their nodes now (unless a delivery holds it: that one goes on with what came
+   * meanwhile), and what no node wrote stays queued. When the store refuses a new inbox (413, it
    * holds the most there may be), that refusal is the answer: nothing was queued.
    */
   private Future<JsonObject> queue(String userId, JsonObject envelope) {
@@ -85,10 +88,9 @@ final class Notifications {
       .compose(v -> presence.nodes(userId))
       .compose(nodes -> nodes.isEmpty()
         ? Future.succeededFuture(outcome(false, true))
-        : inbox.take(userId)
-          .compose(queued -> writeOrPutBack(userId, queued, e -> toUser(nodes, userId, e)))
-          .map(putBack -> putBack.stream().anyMatch(e -> idOf(e).equals(idOf(envelope)))
-            ? outcome(false, true) : outcome(true, false)));
+        : delivery.deliver(userId, e -> toUser(nodes, userId, e))
+          .map(written -> written.stream().anyMatch(e -> idOf(e).equals(idOf(envelope)))
+            ? outcome(true, false) : outcome(false, true)));
   }
 
   private static String idOf(JsonObject envelope) {
@@ -102,40 +104,13 @@ final class Notifications {
   /**
    * {@code {userId, connId}} from this node's bridge: the user's queued notifications are written to
    * that connection, oldest first, each once the socket drained from the one before; those it could
-   * not take go back into the inbox.
+   * not take stay queued.
    */
   Future<JsonObject> userRegistered(Message<JsonObject> message) {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
     String connId = Fields.requiredString(message.body(), Internal.CONN_ID, 256);
-    return inbox.take(userId)
-      .compose(queued -> writeOrPutBack(userId, queued,
-        e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs)))
+    return delivery.deliver(userId,
+        e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs))
       .map(new JsonObject());
-  }
-
-  /**
-   * Writes the queued envelopes one after the other, in order, up to the first that is not written;
-   * that one and those after it go back into the inbox, in order. Answers those.
-   */
-  private Future<List<JsonObject>> writeOrPutBack(String userId, List<JsonObject> queued,
-                                                  Function<JsonObject, Future<Boolean>> write) {
-    return writeInOrder(queued, write, 0).compose(written -> {
-      List<JsonObject> back = queued.subList(written, queued.size());
-      Future<Void> putBack = Future.succeededFuture();
-      for (JsonObject envelope : back) {
-        putBack = putBack.compose(v -> inbox.putBack(userId, envelope));
-      }
-      return putBack.map(back);
-    });
-  }
-
-  /** Writes from {@code from} on, each after the one before was; answers how many were written before one was not. */
-  private static Future<Integer> writeInOrder(List<JsonObject> envelopes, Function<JsonObject, Future<Boolean>> write,
-                                              int from) {
-    if (from == envelopes.size()) {
-      return Future.succeededFuture(from);
-    }
-    return write.apply(envelopes.get(from)).otherwise(false)
-      .compose(written -> written ? writeInOrder(envelopes, write, from + 1) : Future.succeededFuture(from));
   }
 }

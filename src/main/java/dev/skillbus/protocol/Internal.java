@@ -54,7 +54,7 @@ public final class Internal {
   /**
    * Connection {@code connId} of this node now receives on {@code user.<userId>}: {@code {userId,
    * connId}} to {@link Address#USER_REGISTERED}. Completes once what was queued for the user was
-   * delivered to that connection (or put back), so that the connection's next reply comes after it.
+   * delivered to that connection (or kept queued), so that the connection's next reply comes after it.
    */
   public static Future<Void> userRegistered(EventBus eventBus, String userId, String connId, long timeoutMs) {
     JsonObject body = new JsonObject().put(USER_ID, userId).put(CONN_ID, connId);

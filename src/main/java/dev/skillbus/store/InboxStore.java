@@ -6,13 +6,24 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Per-user queues of messages for users who are not connected (notifications), taken when they
+ * Per-user queues of messages for users who are not connected (notifications), delivered when they
  * connect. An inbox holds the newest {@code maxPerUser} messages (older ones are dropped) and
  * expires {@code ttlSeconds} after its last message was queued. At most {@code maxUsers} inboxes
  * exist at once: any user id may be notified, so without that bound they would grow with the ids
- * invented. An inbox that was taken or expired no longer counts.
+ * invented. An inbox that was delivered or expired no longer counts.
+ *
+ * <p>A message leaves the store only once it was delivered: {@link #take} hands out a batch under a
+ * lease, and {@link #ack} says how many of it were delivered. A batch whose taker never says (its
+ * reply was lost, its node died) is handed out again once the lease ran out: messages are delivered
+ * at least once, and may arrive twice.
  */
 public interface InboxStore {
+
+  /** A batch taken from an inbox, oldest first, and the lease it is held under; no messages and no lease when there was none. */
+  record Taken(String lease, List<JsonObject> messages) {
+
+    public static final Taken NONE = new Taken(null, List.of());
+  }
 
   /**
    * Queues a message for the user. Refused with 413, and nothing is stored, when the user has no
@@ -21,13 +32,21 @@ public interface InboxStore {
   Future<Void> push(String userId, JsonObject message);
 
   /**
-   * Queues again a message that {@link #take} returned and that could not be delivered. Never
-   * refused for {@code maxUsers}: the inbox existed a moment ago, and its message was accepted then.
+   * Takes the oldest {@code max} messages (at least one) under a lease of {@code leaseMillis}: they
+   * leave the inbox for its batch in delivery, which still belongs to the inbox (it counts against
+   * {@code maxUsers} and expires with it) until {@link #ack}. While a lease runs, a take gets
+   * nothing: one batch at a time, in order. Once it ran out without an ack, the next take gets that
+   * same batch again, under a new lease.
    */
-  Future<Void> putBack(String userId, JsonObject message);
+  Future<Taken> take(String userId, int max, long leaseMillis);
 
-  /** Takes every queued message, oldest first, and empties the inbox in the same step. */
-  Future<List<JsonObject>> take(String userId);
+  /**
+   * Ends a lease: the first {@code delivered} messages of its batch are gone, the others go back to
+   * the head of the inbox, before those queued meanwhile (never refused for {@code maxUsers}: the
+   * inbox still counted). Answers false, changing nothing, when the batch is no longer the lease's:
+   * it was acknowledged already, taken again after the lease ran out, or expired.
+   */
+  Future<Boolean> ack(String userId, String lease, int delivered);
 
   /** The refusal of a new inbox when {@code maxUsers} exist: the same from both stores. */
   static RuntimeException full(int maxUsers) {

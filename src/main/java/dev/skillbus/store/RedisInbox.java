@@ -6,12 +6,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Inboxes in Redis: one list per user, {@code inbox:<userId>}, trimmed and expiring as it is pushed
- * to, and a sorted set {@code inboxes} of the user ids that have one, scored by when it expires. The
- * push script counts the set to refuse a new inbox beyond {@code maxUsers}; the take script removes
- * the user from it.
+ * to; the batch in delivery {@code inbox:<userId>:inflight} and its lease {@code
+ * inbox:<userId>:lease}; and a sorted set {@code inboxes} of the user ids that have any of them,
+ * scored by when it expires. The push script counts the set to refuse a new inbox beyond {@code
+ * maxUsers}; the ack that leaves nothing removes the user from it (see {@link InboxScripts}).
  */
 public final class RedisInbox implements InboxStore {
 
@@ -31,43 +33,45 @@ public final class RedisInbox implements InboxStore {
 
   @Override
   public Future<Void> push(String userId, JsonObject message) {
-    return add(userId, message, Integer.toString(maxUsers));
-  }
-
-  @Override
-  public Future<Void> putBack(String userId, JsonObject message) {
-    return add(userId, message, "");
-  }
-
-  private Future<Void> add(String userId, JsonObject message, String limit) {
     return Keys.guard(() -> {
-      String key = key(userId);
       Buffer encoded = Keys.encode(message, maxValueBytes);
-      return redis.eval(StoreScripts.PUSH, List.of(key, index()),
-          List.of(encoded, Buffer.buffer(Integer.toString(maxPerUser)), Buffer.buffer(Long.toString(ttlSeconds)),
-            Buffer.buffer(userId), Buffer.buffer(limit)))
+      return redis.eval(InboxScripts.PUSH, keys(userId), args(encoded, maxPerUser, ttlSeconds, userId, maxUsers))
         .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InboxStore.full(maxUsers)));
     });
   }
 
   @Override
-  public Future<List<JsonObject>> take(String userId) {
+  public Future<Taken> take(String userId, int max, long leaseMillis) {
     return Keys.guard(() -> {
-      return redis.eval(StoreScripts.TAKE, List.of(key(userId), index()), List.of(Buffer.buffer(userId))).map(r -> {
+      String lease = UUID.randomUUID().toString();
+      return redis.eval(InboxScripts.TAKE, keys(userId), args(lease, leaseMillis, Math.max(1, max))).map(r -> {
         List<JsonObject> messages = new ArrayList<>();
         for (Response message : r) {
           messages.add(new JsonObject(message.toBuffer()));
         }
-        return messages;
+        return messages.isEmpty() ? Taken.NONE : new Taken(lease, messages);
       });
     });
   }
 
-  private String key(String userId) {
-    return redis.key("inbox", Keys.id(userId));
+  @Override
+  public Future<Boolean> ack(String userId, String lease, int delivered) {
+    return Keys.guard(() -> redis.eval(InboxScripts.ACK, keys(userId),
+        args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId))
+      .map(r -> r.toInteger() == 1));
   }
 
-  private String index() {
-    return redis.key("inboxes");
+  /** The inbox, its batch in delivery, that batch's lease and the index of inboxes. */
+  private List<String> keys(String userId) {
+    String inbox = redis.key("inbox", Keys.id(userId));
+    return List.of(inbox, inbox + ":inflight", inbox + ":lease", redis.key("inboxes"));
+  }
+
+  private static List<Buffer> args(Object... values) {
+    List<Buffer> args = new ArrayList<>();
+    for (Object value : values) {
+      args.add(value instanceof Buffer b ? b : Buffer.buffer(String.valueOf(value)));
+    }
+    return args;
   }
 }

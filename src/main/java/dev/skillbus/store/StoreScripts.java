@@ -1,7 +1,7 @@
 package dev.skillbus.store;
 
 /**
- * The Lua scripts of the Redis documents, lists and inboxes: each read-check-write is one script,
+ * The Lua scripts of the Redis documents and lists: each read-check-write is one script,
  * so no other node's command comes between the check and the write.
  */
 final class StoreScripts {
@@ -77,47 +77,6 @@ final class StoreScripts {
     redis.call('LREM', item[1], 1, ARGV[1])
     redis.call('DEL', KEYS[1])
     return {1, tonumber(item[2]), item[3]}
-    """);
-
-  /**
-   * The start of the inbox push: {@code now} in ms on Redis's own clock (replicated as the commands
-   * it leads to, which Redis before 5 needs to be told), the one its EXPIRE uses, so
-   * that a user leaves the index KEYS[2] (user ids scored by when their inbox expires) as their
-   * inbox expires, whatever the nodes' clocks say; then the expired users are dropped from it.
-   */
-  private static final String LIVE_INBOXES = """
-    redis.replicate_commands()
-    local time = redis.call('TIME')
-    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-    """;
-
-  /**
-   * KEYS[1] the inbox, KEYS[2] the index of inboxes; ARGV[1] the message, ARGV[2] the most kept,
-   * ARGV[3] time to live (s), ARGV[4] the user id, ARGV[5] the most inboxes or '' for no limit: 1,
-   * or 0 when the user has no inbox and the index holds the most inboxes already. The index expires
-   * with its longest-lived inbox, whatever time to live the node that queues last was given.
-   */
-  static final RedisScript PUSH = RedisScript.of(LIVE_INBOXES + """
-    if ARGV[5] ~= '' and redis.call('EXISTS', KEYS[1]) == 0 and not redis.call('ZSCORE', KEYS[2], ARGV[4])
-        and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
-      return 0
-    end
-    redis.call('RPUSH', KEYS[1], ARGV[1])
-    redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
-    redis.call('EXPIRE', KEYS[1], ARGV[3])
-    redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]) * 1000, ARGV[4])
-    local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-    redis.call('PEXPIREAT', KEYS[2], last[2])
-    return 1
-    """);
-
-  /** KEYS[1] the inbox, KEYS[2] the index of inboxes; ARGV[1] the user id: the messages, oldest first, and it is emptied. */
-  static final RedisScript TAKE = RedisScript.of("""
-    local messages = redis.call('LRANGE', KEYS[1], 0, -1)
-    redis.call('DEL', KEYS[1])
-    redis.call('ZREM', KEYS[2], ARGV[1])
-    return messages
     """);
 
   private StoreScripts() {

@@ -9,6 +9,7 @@ import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
@@ -19,6 +20,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +111,31 @@ class InboxDeliveryTest {
     await(again.registered("user.ib-ana"));
     assertThat(again.unclaimedEvents("user.ib-ana", "notification")).isEmpty();
     again.close();
+  }
+
+  @Test
+  @DisplayName("a take whose reply never comes (the store ran it after the node gave up) loses nothing: the next connection after its lease gets every notification, in order")
+  void lostTakeLosesNothing() throws Exception {
+    int count = 20;
+    // A first take, of nothing, so that Redis knows the script: the take below must be run once it may.
+    BridgeClient warmUp = await(BridgeClient.connectAs(vertx, node.port(), "ib-other", "agent"));
+    await(warmUp.registered("user.ib-other"));
+    warmUp.close();
+    queue("ib-ben", count, "");
+    BridgeClient first = await(BridgeClient.connectAs(vertx, node.port(), "ib-ben", "agent"));
+    // Scripts wait (a write pause) while Redis answers pings: the node's take times out, then runs.
+    await(REDIS.command(vertx, REDIS.url(), Request.cmd(Command.CLIENT).arg("PAUSE").arg(2500).arg("WRITE")));
+    await(first.registered("user.ib-ben"));
+    assertThat(first.unclaimedEvents("user.ib-ben", "notification")).isEmpty();
+    // The lease is ten times the delivery timeout: 10 s.
+    Eventually.holds(vertx, 50, 30_000, () -> REDIS.timeHasCome(vertx, "inbox-delivery-test:inbox:ib-ben:lease", "ends"))
+      .await(35, TimeUnit.SECONDS);
+
+    BridgeClient next = await(BridgeClient.connectAs(vertx, node.port(), "ib-ben", "agent"));
+    next.register("user.ib-ben");
+    assertThat(messages(receive(next, "ib-ben", count))).isEqualTo(numbered(count));
+    first.close();
+    next.close();
   }
 
   @Test

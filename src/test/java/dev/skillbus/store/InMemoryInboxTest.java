@@ -19,16 +19,18 @@ class InMemoryInboxTest extends InboxStoreContractTest {
   }
 
   @Test
-  @DisplayName("an inbox expires its time to live after its last message")
+  @DisplayName("an inbox expires its time to live after its last message, its batch out with it")
   void expires() {
     await(store.push(user, note(1)));
     clock.advance(Duration.ofSeconds(TTL_SECONDS - 1));
     await(store.push(user, note(2)));
     clock.advance(Duration.ofSeconds(TTL_SECONDS - 1));
     await(store.push("other-" + user, note(3)));
-    assertThat(await(store.take(user))).containsExactly(note(1), note(2));
+    assertThat(deliverAll(user)).containsExactly(note(1), note(2));
     await(store.push(user, note(4)));
+    await(store.push(user, note(5)));
+    await(store.take(user, 1, LEASE_MS));
     clock.advance(Duration.ofSeconds(TTL_SECONDS));
-    assertThat(await(store.take(user))).isEmpty();
+    assertThat(deliverAll(user)).isEmpty();
   }
 }

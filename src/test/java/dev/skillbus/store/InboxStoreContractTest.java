@@ -5,12 +5,14 @@ import static dev.skillbus.store.StoreAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.store.InboxStore.Taken;
 import dev.skillbus.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -27,6 +29,9 @@ public abstract class InboxStoreContractTest {
   protected static final int MAX_PER_USER = 3;
   protected static final long TTL_SECONDS = 60;
   protected static final int MAX_USERS = 3;
+  /** Long enough that a test's next step comes before it ends; Redis's leases end in real time. */
+  protected static final long LEASE_MS = 500;
+  private static final int ALL = 100;
 
   protected final MutableClock clock = new MutableClock();
   protected InboxStore store;
@@ -46,15 +51,89 @@ public abstract class InboxStoreContractTest {
     return new JsonObject().put("type", "info").put("message", "n" + n);
   }
 
+  /** Takes and acknowledges batches until there are none: everything the user has queued, oldest first. */
+  protected List<JsonObject> deliverAll(String userId) {
+    List<JsonObject> delivered = new ArrayList<>();
+    for (Taken taken = await(store.take(userId, ALL, LEASE_MS)); !taken.messages().isEmpty();
+         taken = await(store.take(userId, ALL, LEASE_MS))) {
+      assertThat(await(store.ack(userId, taken.lease(), taken.messages().size()))).isTrue();
+      delivered.addAll(taken.messages());
+    }
+    return delivered;
+  }
+
+  /** Returns once the user's lease ran out: on the test's clock here; the Redis test waits for Redis's. */
+  protected void leaseRunsOut(Vertx vertx, String userId) {
+    clock.advance(Duration.ofMillis(LEASE_MS + 1));
+  }
+
   @Test
-  @DisplayName("take returns the queued messages oldest first and empties the inbox")
-  void takeEmpties() {
+  @DisplayName("take hands out the oldest messages a batch at a time; acknowledged, they are gone and the next batch follows")
+  void takeInBatches() {
+    for (int i = 1; i <= 3; i++) {
+      await(store.push(user, note(i)));
+    }
+    await(store.push("other-" + user, note(9)));
+    Taken first = await(store.take(user, 2, LEASE_MS));
+    assertThat(first.messages()).containsExactly(note(1), note(2));
+    assertThat(await(store.ack(user, first.lease(), 2))).isTrue();
+    Taken second = await(store.take(user, 2, LEASE_MS));
+    assertThat(second.messages()).containsExactly(note(3));
+    assertThat(await(store.ack(user, second.lease(), 1))).isTrue();
+    assertThat(await(store.take(user, 2, LEASE_MS))).isEqualTo(Taken.NONE);
+    assertThat(deliverAll("other-" + user)).containsExactly(note(9));
+  }
+
+  @Test
+  @DisplayName("while a batch is out, a take gets nothing, not even what was queued since; an ack ends that")
+  void oneBatchAtATime() {
+    await(store.push(user, note(1)));
+    Taken taken = await(store.take(user, ALL, LEASE_MS));
+    await(store.push(user, note(2)));
+    assertThat(await(store.take(user, ALL, LEASE_MS))).isEqualTo(Taken.NONE);
+    assertThat(await(store.ack(user, taken.lease(), 1))).isTrue();
+    assertThat(deliverAll(user)).containsExactly(note(2));
+  }
+
+  @Test
+  @DisplayName("the messages of a batch not delivered go back to the head of the inbox, before those queued meanwhile")
+  void undeliveredGoBackFirst() {
+    for (int i = 1; i <= 3; i++) {
+      await(store.push(user, note(i)));
+    }
+    Taken taken = await(store.take(user, 2, LEASE_MS));
+    await(store.push(user, note(4)));
+    assertThat(await(store.ack(user, taken.lease(), 1))).isTrue();
+    assertThat(deliverAll(user)).containsExactly(note(2), note(3), note(4));
+  }
+
+  @Test
+  @DisplayName("a batch whose taker never answers (its reply was lost, its node died) is handed out again once the lease ran out; the late ack changes nothing")
+  void lostTakeIsHandedOutAgain(Vertx vertx) {
     await(store.push(user, note(1)));
     await(store.push(user, note(2)));
-    await(store.push("other-" + user, note(9)));
-    assertThat(await(store.take(user))).containsExactly(note(1), note(2));
-    assertThat(await(store.take(user))).isEmpty();
-    assertThat(await(store.take("other-" + user))).containsExactly(note(9));
+    Taken lost = await(store.take(user, ALL, LEASE_MS));
+    await(store.push(user, note(3)));
+    assertThat(await(store.take(user, ALL, LEASE_MS))).isEqualTo(Taken.NONE);
+
+    leaseRunsOut(vertx, user);
+    Taken again = await(store.take(user, ALL, LEASE_MS));
+    assertThat(again.messages()).isEqualTo(lost.messages()).containsExactly(note(1), note(2));
+    assertThat(await(store.ack(user, lost.lease(), 2))).isFalse();
+    assertThat(await(store.ack(user, again.lease(), 2))).isTrue();
+    assertThat(deliverAll(user)).containsExactly(note(3));
+  }
+
+  @Test
+  @DisplayName("an ack after the lease ran out still counts while nobody took the batch again; a second one changes nothing")
+  void lateAckStillCounts(Vertx vertx) {
+    await(store.push(user, note(1)));
+    await(store.push(user, note(2)));
+    Taken taken = await(store.take(user, 1, LEASE_MS));
+    leaseRunsOut(vertx, user);
+    assertThat(await(store.ack(user, taken.lease(), 1))).isTrue();
+    assertThat(await(store.ack(user, taken.lease(), 0))).isFalse();
+    assertThat(deliverAll(user)).containsExactly(note(2));
   }
 
   @Test
@@ -63,7 +142,7 @@ public abstract class InboxStoreContractTest {
     for (int i = 1; i <= MAX_PER_USER + 2; i++) {
       await(store.push(user, note(i)));
     }
-    assertThat(await(store.take(user))).containsExactly(note(3), note(4), note(5));
+    assertThat(deliverAll(user)).containsExactly(note(3), note(4), note(5));
   }
 
   @Test
@@ -71,10 +150,11 @@ public abstract class InboxStoreContractTest {
   void badInput() {
     for (String bad : List.of("a:b", "*", "x y", "", "x".repeat(129))) {
       assertRefused(store.push(bad, note(1)), ErrorCode.BAD_REQUEST);
-      assertRefused(store.take(bad), ErrorCode.BAD_REQUEST);
+      assertRefused(store.take(bad, ALL, LEASE_MS), ErrorCode.BAD_REQUEST);
+      assertRefused(store.ack(bad, "lease", 0), ErrorCode.BAD_REQUEST);
     }
     assertRefused(store.push(user, new JsonObject().put("message", "x".repeat(MAX_VALUE_BYTES))), ErrorCode.TOO_LARGE);
-    assertThat(await(store.take(user))).isEmpty();
+    assertThat(deliverAll(user)).isEmpty();
   }
 
   /** Gives {@code MAX_USERS} users an inbox each; answers their ids. */
@@ -91,9 +171,9 @@ public abstract class InboxStoreContractTest {
   void refusesANewInboxAtTheLimit() {
     List<String> users = fillToTheLimit();
     assertRefused(store.push(user, note(2)), ErrorCode.TOO_LARGE);
-    assertThat(await(store.take(user))).isEmpty();
+    assertThat(deliverAll(user)).isEmpty();
     for (String u : users) {
-      assertThat(await(store.take(u))).containsExactly(note(1));
+      assertThat(deliverAll(u)).containsExactly(note(1));
     }
   }
 
@@ -105,41 +185,45 @@ public abstract class InboxStoreContractTest {
     for (int i = 2; i <= MAX_PER_USER + 1; i++) {
       await(store.push(existing, note(i)));
     }
-    assertThat(await(store.take(existing))).containsExactly(note(2), note(3), note(4));
+    assertThat(deliverAll(existing)).containsExactly(note(2), note(3), note(4));
   }
 
   @Test
-  @DisplayName("an inbox that was taken no longer counts: a new user's message is then stored")
-  void takenInboxFreesItsPlace() {
+  @DisplayName("an inbox whose batch is out still counts, and takes messages, until the ack; delivered, it frees its place")
+  void inboxInDeliveryCountsUntilAcknowledged() {
     String taken = fillToTheLimit().get(1);
+    Taken batch = await(store.take(taken, ALL, LEASE_MS));
     assertRefused(store.push(user, note(1)), ErrorCode.TOO_LARGE);
-    assertThat(await(store.take(taken))).containsExactly(note(1));
-    await(store.push(user, note(2)));
-    assertThat(await(store.take(user))).containsExactly(note(2));
+    await(store.push(taken, note(2)));
+    assertThat(await(store.ack(taken, batch.lease(), 1))).isTrue();
+    assertRefused(store.push(user, note(1)), ErrorCode.TOO_LARGE);
+    assertThat(deliverAll(taken)).containsExactly(note(2));
+    await(store.push(user, note(3)));
+    assertThat(deliverAll(user)).containsExactly(note(3));
   }
 
   @Test
-  @DisplayName("messages taken and put back are stored even when the inbox's place was taken meanwhile")
-  void putBackIsNeverRefused() {
+  @DisplayName("messages not delivered go back into their inbox at the limit: it never stopped counting")
+  void undeliveredGoBackAtTheLimit() {
     String taken = fillToTheLimit().get(2);
-    List<JsonObject> messages = await(store.take(taken));
-    await(store.push(user, note(5)));
+    Taken batch = await(store.take(taken, ALL, LEASE_MS));
     assertRefused(store.push("late-" + user, note(6)), ErrorCode.TOO_LARGE);
-    for (JsonObject message : messages) {
-      await(store.putBack(taken, message));
-    }
-    assertThat(await(store.take(taken))).containsExactly(note(1));
+    assertThat(await(store.ack(taken, batch.lease(), 0))).isTrue();
+    assertThat(deliverAll(taken)).containsExactly(note(1));
   }
 
   @Test
-  @DisplayName("expired inboxes no longer count: once they are gone, a new user's message is stored")
+  @DisplayName("expired inboxes no longer count, a batch out included: once they are gone, a new user's message is stored")
   void expiredInboxesFreeTheirPlaces(Vertx vertx) {
     // Redis expires in real time: long enough that filling up and the refusal happen before it.
     store = create(vertx, MAX_VALUE_BYTES, MAX_PER_USER, 3, MAX_USERS, clock);
-    fillToTheLimit();
+    String inDelivery = fillToTheLimit().get(0);
+    Taken batch = await(store.take(inDelivery, ALL, 60_000));
     assertRefused(store.push(user, note(1)), ErrorCode.TOO_LARGE);
     clock.advance(Duration.ofSeconds(4));
     await(Eventually.holds(vertx, 100, 10_000, () -> store.push(user, note(2)).map(v -> true)));
-    assertThat(await(store.take(user))).containsExactly(note(2));
+    assertThat(deliverAll(user)).containsExactly(note(2));
+    assertThat(await(store.ack(inDelivery, batch.lease(), 0))).isFalse();
+    assertThat(deliverAll(inDelivery)).isEmpty();
   }
 }

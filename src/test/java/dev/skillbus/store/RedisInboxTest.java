@@ -1,14 +1,19 @@
 package dev.skillbus.store;
 
+import static dev.skillbus.store.StoreAssertions.assertRefused;
 import static dev.skillbus.store.StoreAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.store.InboxStore.Taken;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,23 +39,42 @@ class RedisInboxTest extends InboxStoreContractTest {
     return await(REDIS.command(vertx, REDIS.url(), request));
   }
 
-  @Test
-  @DisplayName("an inbox in Redis expires its time to live after its last message")
-  void expires(Vertx vertx) {
-    await(store.push(user, note(1)));
-    long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inbox:" + user)).toLong();
-    assertThat(ttl).isPositive().isLessThanOrEqualTo(TTL_SECONDS);
+  private String key(String userId, String suffix) {
+    return prefix + "inbox:" + userId + suffix;
+  }
+
+  /** Waits for the lease to end on Redis's clock, which is the one its leases run on. */
+  @Override
+  protected void leaseRunsOut(Vertx vertx, String userId) {
+    await(Eventually.holds(vertx, 20, 10_000, () -> REDIS.timeHasCome(vertx, key(userId, ":lease"), "ends")));
   }
 
   @Test
-  @DisplayName("the index of inboxes holds a user while their inbox exists, and expires with the last inbox")
+  @DisplayName("an inbox in Redis, and its batch out, expire their time to live after the last message")
+  void expires(Vertx vertx) {
+    await(store.push(user, note(1)));
+    await(store.push(user, note(2)));
+    await(store.take(user, 1, 60_000));
+    for (String suffix : List.of("", ":inflight", ":lease")) {
+      long ttl = command(vertx, Request.cmd(Command.TTL).arg(key(user, suffix))).toLong();
+      assertThat(ttl).as(suffix).isPositive().isLessThanOrEqualTo(TTL_SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("the index of inboxes holds a user while their inbox or its batch out exists, and expires with the last inbox")
   void indexFollowsTheInboxes(Vertx vertx) {
     await(store.push(user, note(1)));
     assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNotNull();
     long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inboxes")).toLong();
     assertThat(ttl).isPositive().isLessThanOrEqualTo(TTL_SECONDS);
-    await(store.take(user));
+    Taken taken = await(store.take(user, 10, LEASE_MS));
+    assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNotNull();
+    await(store.ack(user, taken.lease(), 1));
     assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNull();
+    for (String suffix : List.of("", ":inflight", ":lease")) {
+      assertThat(command(vertx, Request.cmd(Command.EXISTS).arg(key(user, suffix))).toInteger()).as(suffix).isZero();
+    }
   }
 
   @Test
@@ -61,5 +85,28 @@ class RedisInboxTest extends InboxStoreContractTest {
     await(shortLived.push("other-" + user, note(2)));
     long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inboxes")).toLong();
     assertThat(ttl).isGreaterThan(5).isLessThanOrEqualTo(TTL_SECONDS);
+  }
+
+  @Test
+  @DisplayName("a take that Redis runs after the node gave up on it (its reply lost) loses nothing: the batch comes again once its lease ran out")
+  void takeWhoseReplyIsLost(Vertx vertx) {
+    for (int i = 1; i <= 3; i++) {
+      await(store.push(user, note(i)));
+    }
+    RedisLink impatient = new RedisLink(vertx, new RedisSettings(REDIS.url(), prefix, 200, 1000, 1000, 4));
+    await(impatient.start());
+    InboxStore slow = new RedisInbox(impatient, MAX_VALUE_BYTES, MAX_PER_USER, TTL_SECONDS, MAX_USERS);
+    // A take of nothing first, so that Redis knows the script; then scripts wait (a write pause)
+    // while reads such as the link's pings go on: the take times out, then runs.
+    assertThat(await(slow.take("other-" + user, 2, LEASE_MS))).isEqualTo(Taken.NONE);
+    command(vertx, Request.cmd(Command.CLIENT).arg("PAUSE").arg(1000).arg("WRITE"));
+    assertRefused(slow.take(user, 2, LEASE_MS), ErrorCode.UNAVAILABLE);
+    await(Eventually.holds(vertx, 20, 10_000, () -> REDIS.command(vertx, REDIS.url(),
+      Request.cmd(Command.EXISTS).arg(key(user, ":inflight"))).map(r -> r.toInteger() == 1)));
+    assertThat(await(store.take(user, 2, LEASE_MS))).isEqualTo(Taken.NONE);
+
+    leaseRunsOut(vertx, user);
+    assertThat(deliverAll(user)).containsExactly(note(1), note(2), note(3));
+    await(impatient.close());
   }
 }

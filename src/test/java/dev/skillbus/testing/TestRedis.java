@@ -5,6 +5,7 @@ import dev.skillbus.store.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -108,6 +109,17 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
   private static RedisSettings settings(String url, String keyPrefix) {
     return new RedisSettings(url, keyPrefix, 1000, 200, 400, 4);
+  }
+
+  /**
+   * Whether the time in ms that field {@code field} of hash {@code key} holds has come on Redis's
+   * own clock (false while there is no such field): for waiting on what the store times by it.
+   */
+  public Future<Boolean> timeHasCome(Vertx vertx, String key, String field) {
+    String script = "local at = redis.call('HGET', KEYS[1], ARGV[1]) local t = redis.call('TIME') "
+      + "return (at and tonumber(at) <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) and 1 or 0";
+    return command(vertx, url(), Request.cmd(Command.EVAL).arg(script).arg(1).arg(key).arg(field))
+      .map(r -> r.toInteger() == 1);
   }
 
   /** One command on a client of its own, for looking at what the store wrote. */

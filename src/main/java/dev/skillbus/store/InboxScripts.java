@@ -1,0 +1,108 @@
+package dev.skillbus.store;
+
+/**
+ * The Lua scripts of {@link RedisInbox}. Every script gets the same keys: KEYS[1] the user's inbox
+ * (list), KEYS[2] its batch in delivery (list), KEYS[3] that batch's lease (hash: {@code token},
+ * {@code ends} in ms on Redis's clock), KEYS[4] the index of inboxes (user ids scored by when their
+ * inbox expires). The batch and its lease belong to the inbox: they count in the index and expire
+ * with it.
+ */
+final class InboxScripts {
+
+  /**
+   * {@code now} in ms on Redis's own clock (replicated as the commands it leads to, which Redis
+   * before 5 needs to be told), the one its expiries use, so that leases end and users leave the
+   * index as their inbox expires, whatever the nodes' clocks say.
+   */
+  private static final String NOW = """
+    redis.replicate_commands()
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    """;
+
+  /**
+   * ARGV[1] the message, ARGV[2] the most kept, ARGV[3] time to live (s), ARGV[4] the user id,
+   * ARGV[5] the most inboxes: 1, or 0 when the user has no inbox and the index holds the most
+   * inboxes already. Users whose inbox expired are dropped from the index first. The index expires
+   * with its longest-lived inbox, whatever time to live the node that queues last was given.
+   */
+  static final RedisScript PUSH = RedisScript.of(NOW + """
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+    if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 and not redis.call('ZSCORE', KEYS[4], ARGV[4])
+        and redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[5]) then
+      return 0
+    end
+    redis.call('RPUSH', KEYS[1], ARGV[1])
+    redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
+    if redis.call('EXISTS', KEYS[2]) == 1 then
+      redis.call('EXPIRE', KEYS[2], ARGV[3])
+      redis.call('EXPIRE', KEYS[3], ARGV[3])
+    end
+    redis.call('ZADD', KEYS[4], now + tonumber(ARGV[3]) * 1000, ARGV[4])
+    local last = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
+    redis.call('PEXPIREAT', KEYS[4], last[2])
+    return 1
+    """);
+
+  /**
+   * ARGV[1] a new lease token, ARGV[2] the lease (ms), ARGV[3] the most messages to take: the batch,
+   * oldest first, now held under that lease. Nothing while another lease runs. A batch whose lease
+   * ran out is handed out again as it is; else the oldest messages of the inbox become the batch.
+   */
+  static final RedisScript TAKE = RedisScript.of(NOW + """
+    local ends = redis.call('HGET', KEYS[3], 'ends')
+    if ends and tonumber(ends) > now then
+      return {}
+    end
+    if redis.call('EXISTS', KEYS[2]) == 0 then
+      local batch = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+      if #batch == 0 then
+        return {}
+      end
+      local inboxTtl = redis.call('PTTL', KEYS[1])
+      redis.call('LTRIM', KEYS[1], #batch, -1)
+      redis.call('RPUSH', KEYS[2], unpack(batch))
+      if inboxTtl > 0 then
+        redis.call('PEXPIRE', KEYS[2], inboxTtl)
+      end
+    end
+    redis.call('HSET', KEYS[3], 'token', ARGV[1], 'ends', now + tonumber(ARGV[2]))
+    local batchTtl = redis.call('PTTL', KEYS[2])
+    if batchTtl > 0 then
+      redis.call('PEXPIRE', KEYS[3], batchTtl)
+    end
+    return redis.call('LRANGE', KEYS[2], 0, -1)
+    """);
+
+  /**
+   * ARGV[1] the lease token, ARGV[2] how many of the batch were delivered, ARGV[3] the most kept,
+   * ARGV[4] the user id: 1, the delivered ones gone and the others back at the head of the inbox
+   * (the user leaves the index when nothing is left), or 0, changing nothing, when the batch is no
+   * longer that lease's.
+   */
+  static final RedisScript ACK = RedisScript.of("""
+    if redis.call('HGET', KEYS[3], 'token') ~= ARGV[1] then
+      return 0
+    end
+    local rest = redis.call('LRANGE', KEYS[2], tonumber(ARGV[2]), -1)
+    if #rest > 0 then
+      local ttl = math.max(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))
+      for i = #rest, 1, -1 do
+        redis.call('LPUSH', KEYS[1], rest[i])
+      end
+      redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+      if ttl > 0 then
+        redis.call('PEXPIRE', KEYS[1], ttl)
+      end
+    end
+    redis.call('DEL', KEYS[2], KEYS[3])
+    if redis.call('EXISTS', KEYS[1]) == 0 then
+      redis.call('ZREM', KEYS[4], ARGV[4])
+    end
+    return 1
+    """);
+
+  private InboxScripts() {
+  }
+}
