@@ -24,6 +24,7 @@ import dev.skillbus.store.ListStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * Action items ({@code actions.create}, the Coach App's {@code actionItem:create}; {@code
@@ -97,6 +98,6 @@ final class ActionItems {
   Future<JsonObject> list(Message<JsonObject> message) {
     JsonObject body = message.body();
     String status = body.getValue(STATUS) == null ? null : ActionStatus.of(body, STATUS).wire();
-    return items.list(message, item -> status == null || status.equals(item.getString(STATUS)));
+    return items.list(message, status == null ? Map.of() : Map.of(STATUS, status));
   }
 }

@@ -13,15 +13,14 @@ import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Page;
 import dev.skillbus.protocol.ProtocolException;
 import dev.skillbus.store.Document;
+import dev.skillbus.store.ListQuery;
 import dev.skillbus.store.ListStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * What quick notes and action items have in common: items of one kind kept in a list per agent,
@@ -119,23 +118,19 @@ final class AgentItems {
   }
 
   /**
-   * {@code {agentId, offset?, limit?}}: a page of the agent's items that {@code keep} accepts, newest
-   * first. An item of a private session room is listed only to those the room admits, and to its
-   * agent, who got it when it was created; the total counts what is listed.
+   * {@code {agentId, offset?, limit?}}: a page of the agent's items whose fields have the values in
+   * {@code only}, newest first. An item of a private session room is listed only to those the room
+   * admits, and to its agent, who got it when it was created; the total counts what is listed. The
+   * store picks the page, so a listing never reads the agent's whole list.
    */
-  Future<JsonObject> list(Message<JsonObject> message, Predicate<JsonObject> keep) {
+  Future<JsonObject> list(Message<JsonObject> message, Map<String, String> only) {
     Identity caller = Identity.fromHeaders(message.headers());
     String agentId = Fields.requiredId(message.body(), AGENT_ID, Fields.USER_ID);
     Page page = Page.of(message.body(), settings.pageSize(), settings.maxPageSize());
     Rules.requireItemsOf(caller, agentId);
-    Predicate<JsonObject> shown = caller.userId().equals(agentId)
-      ? keep
-      : keep.and(item -> audiences.mayReach(caller, item.getString(SESSION_ID)));
-    return lists.list(kind, agentId).map(items -> {
-      // Stores list oldest first; listings show the newest first.
-      List<JsonObject> kept = new ArrayList<>(items.stream().map(Document::value).filter(shown).toList());
-      Collections.reverse(kept);
-      return page.reply(page.of(kept), kept.size()).put(AGENT_ID, agentId);
-    });
+    Set<String> hidden = caller.userId().equals(agentId) ? Set.of() : audiences.hiddenFrom(caller);
+    ListQuery query = new ListQuery(page.offset(), page.limit(), only, Map.of(SESSION_ID, hidden));
+    return lists.list(kind, agentId, query).map(listed ->
+      page.reply(listed.items().stream().map(Document::value).toList(), listed.total()).put(AGENT_ID, agentId));
   }
 }

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +45,9 @@ final class Audiences {
     }
   }
 
-  /** Whether there is no session or the caller may join it. */
-  boolean mayReach(Identity caller, String sessionId) {
-    return sessionId == null || rules.allows(caller, sessionId);
+  /** The rooms the caller may not join: the private ones whose rule does not admit them. */
+  Set<String> hiddenFrom(Identity caller) {
+    return rules.roomIds().stream().filter(roomId -> !rules.allows(caller, roomId)).collect(Collectors.toSet());
   }
 
   /** To the user's address and, when {@code sessionId} is not null, to that session's room. */

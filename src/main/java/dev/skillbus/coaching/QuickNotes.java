@@ -17,6 +17,7 @@ import dev.skillbus.store.ListStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 
 /**
  * Quick notes ({@code notes.create}, the Coach App's {@code quickNote:create}; {@code
@@ -57,6 +58,6 @@ final class QuickNotes {
 
   /** {@code {agentId, offset?, limit?}}: a page of the agent's notes, newest first. */
   Future<JsonObject> list(Message<JsonObject> message) {
-    return notes.list(message, note -> true);
+    return notes.list(message, Map.of());
   }
 }

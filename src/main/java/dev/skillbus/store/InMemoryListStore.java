@@ -49,14 +49,21 @@ public final class InMemoryListStore implements ListStore {
   }
 
   @Override
-  public synchronized Future<List<Document>> list(String kind, String ownerId) {
+  public synchronized Future<ListPage> list(String kind, String ownerId, ListQuery query) {
     return Keys.guard(() -> {
-      Set<String> ids = owners.getOrDefault(Keys.kind(kind) + ":" + Keys.id(ownerId), Set.of());
-      List<Document> found = new ArrayList<>();
-      for (String id : ids) {
-        found.add(InMemoryDocumentStore.copy(items.get(kind + ":" + id).doc()));
+      List<String> ids = new ArrayList<>(owners.getOrDefault(Keys.kind(kind) + ":" + Keys.id(ownerId), Set.of()));
+      List<Document> page = new ArrayList<>();
+      int total = 0;
+      for (int i = ids.size() - 1; i >= 0; i--) {
+        Document doc = items.get(kind + ":" + ids.get(i)).doc();
+        if (query.selects(doc.value())) {
+          if (total >= query.offset() && page.size() < query.limit()) {
+            page.add(InMemoryDocumentStore.copy(doc));
+          }
+          total++;
+        }
       }
-      return Future.succeededFuture(found);
+      return Future.succeededFuture(new ListPage(page, total));
     });
   }
 

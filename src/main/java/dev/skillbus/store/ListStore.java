@@ -2,10 +2,9 @@ package dev.skillbus.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /**
- * Items kept in lists by owner (an agent's quick notes, their action items), oldest first. Each
+ * Items kept in lists by owner (an agent's quick notes, their action items), in the order added. Each
  * item gets an {@code id} of its own when added, stored in its value too, and is read, updated and
  * removed by that id alone. An owner holds at most the store's item limit (413 above); ids follow
  * {@link Keys#ID}; a value larger than the store's limit is refused with 413.
@@ -15,8 +14,11 @@ public interface ListStore {
   /** Appends an item to the owner's list; its value gets the new {@code id}. */
   Future<Document> add(String kind, String ownerId, JsonObject item);
 
-  /** The owner's items, oldest first; empty when they have none. */
-  Future<List<Document>> list(String kind, String ownerId);
+  /**
+   * The page of the owner's items that {@code query} selects, newest first, and how many it selects
+   * in all. Only the page's values are read, not the owner's whole list.
+   */
+  Future<ListPage> list(String kind, String ownerId, ListQuery query);
 
   /** The item, or {@code null} when there is none. */
   Future<Document> get(String kind, String itemId);

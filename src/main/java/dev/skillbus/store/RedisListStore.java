@@ -11,8 +11,9 @@ import java.util.UUID;
 
 /**
  * Lists by owner in Redis: each item a hash {@code item:<kind>:<id>} (its version, value and the
- * list it is in), each owner a list of item ids {@code items:<kind>:<owner>}, oldest first. Adding
- * and removing change both in one script.
+ * list it is in, and each of its selectable fields as {@code f:<name>}, see {@link ListQuery}), each
+ * owner a list of item ids {@code items:<kind>:<owner>}, oldest first. Adding and removing change
+ * both in one script.
  */
 public final class RedisListStore implements ListStore {
 
@@ -33,27 +34,55 @@ public final class RedisListStore implements ListStore {
       String id = UUID.randomUUID().toString();
       JsonObject value = item.copy().put(Keys.ITEM_ID, id);
       Buffer encoded = Keys.encode(value, maxValueBytes);
-      return redis.eval(StoreScripts.ADD, List.of(list, itemKey(kind, id)),
-          List.of(Buffer.buffer(Integer.toString(maxItemsPerOwner)), Buffer.buffer(id), encoded))
+      List<Buffer> args = arguments(Integer.toString(maxItemsPerOwner), id);
+      args.add(encoded);
+      return redis.eval(StoreScripts.ADD, List.of(list, itemKey(kind, id)), withFields(args, value))
         .compose(r -> r.toInteger() == 1
           ? Future.succeededFuture(new Document(id, 1, value))
           : Future.failedFuture(InMemoryListStore.tooMany()));
     });
   }
 
+  /**
+   * The page is chosen inside Redis ({@link StoreScripts#LIST}): only the page's values are read
+   * and sent, however long the owner's list.
+   */
   @Override
-  public Future<List<Document>> list(String kind, String ownerId) {
-    return Keys.guard(() -> redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), List.of(Buffer.buffer(itemPrefix(kind))))
-      .map(RedisListStore::documents));
+  public Future<ListPage> list(String kind, String ownerId, ListQuery query) {
+    return Keys.guard(() -> {
+      List<Buffer> args = arguments(itemPrefix(kind), Integer.toString(query.offset()), Integer.toString(query.limit()),
+        Integer.toString(query.only().size()));
+      query.only().forEach((field, value) -> args.addAll(arguments(field, value)));
+      query.except().forEach((field, values) -> values.forEach(value -> args.addAll(arguments(field, value))));
+      return redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), args).map(RedisListStore::page);
+    });
   }
 
-  private static List<Document> documents(Response r) {
+  private static ListPage page(Response r) {
     List<Document> found = new ArrayList<>();
-    for (int i = 0; i + 1 < r.size(); i += 2) {
+    for (int i = 1; i + 1 < r.size(); i += 2) {
       JsonObject value = new JsonObject(r.get(i + 1).toBuffer());
       found.add(new Document(value.getString(Keys.ITEM_ID), r.get(i).toLong(), value));
     }
-    return found;
+    return new ListPage(found, r.get(0).toInteger());
+  }
+
+  /** {@code args} and then the value's selectable fields, as {@code f:<name>}, value pairs for the item's hash. */
+  private static List<Buffer> withFields(List<Buffer> args, JsonObject value) {
+    value.forEach(field -> {
+      if (ListQuery.selectable(field.getKey(), field.getValue())) {
+        args.addAll(arguments("f:" + field.getKey(), (String) field.getValue()));
+      }
+    });
+    return args;
+  }
+
+  private static List<Buffer> arguments(String... values) {
+    List<Buffer> args = new ArrayList<>();
+    for (String value : values) {
+      args.add(Buffer.buffer(value));
+    }
+    return args;
   }
 
   @Override
@@ -67,7 +96,9 @@ public final class RedisListStore implements ListStore {
       String key = itemKey(kind, itemId);
       JsonObject value = item.copy().put(Keys.ITEM_ID, itemId);
       Buffer encoded = Keys.encode(value, maxValueBytes);
-      return redis.eval(StoreScripts.REPLACE, List.of(key), List.of(Buffer.buffer(Long.toString(expectedVersion)), encoded))
+      List<Buffer> args = arguments(Long.toString(expectedVersion));
+      args.add(encoded);
+      return redis.eval(StoreScripts.REPLACE, List.of(key), withFields(args, value))
         .compose(r -> r.get(0).toInteger() == -1
           ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such item"))
           : RedisDocumentStore.written(r, itemId, value, expectedVersion));

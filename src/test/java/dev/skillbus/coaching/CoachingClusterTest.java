@@ -13,6 +13,7 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -239,6 +240,31 @@ class CoachingClusterTest {
     assertThat(firstPage.body().getInteger("total")).isEqualTo(5);
     Answer secondPage = await(agentRest.get("/api/agents/pia/notes?limit=2&offset=2"));
     assertThat(contents(secondPage.body())).containsExactly("<b>note 3</b>", "<b>note 2</b>");
+    lead.close();
+  }
+
+  @Test
+  @DisplayName("a page of a long list, filtered or not, takes only that page out of Redis")
+  void longListsListedAPageAtATime() throws Exception {
+    BridgeClient lead = connect(a, "lou", "team_leader");
+    String text = "x".repeat(4500);
+    List<Future<JsonObject>> created = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      created.add(lead.call("notes.create", new JsonObject().put("agentId", "long").put("noteType", "COACHING")
+        .put("content", text).put("priority", "LOW")));
+      created.add(lead.call("actions.create", new JsonObject().put("agentId", "long").put("title", "t" + i)
+        .put("description", text).put("dueDate", "2026-03-31").put("priority", "LOW").put("category", "c")));
+    }
+    await(Future.all(created));
+    RestClient agentRest = rest(b, "long", "agent");
+    for (String listing : List.of("/api/agents/long/notes?limit=2", "/api/agents/long/action-items?status=open&limit=2")) {
+      long before = await(REDIS.bytesSent(b.node().vertx()));
+      JsonObject page = await(agentRest.get(listing)).body();
+      long sent = await(REDIS.bytesSent(b.node().vertx())) - before;
+      assertThat(page.getJsonArray("items")).as(listing).hasSize(2);
+      assertThat(page.getInteger("total")).as(listing).isEqualTo(40);
+      assertThat(sent).as("bytes Redis sent for " + listing).isLessThan(5L * text.length());
+    }
     lead.close();
   }
 

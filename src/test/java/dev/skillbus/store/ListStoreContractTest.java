@@ -10,7 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,16 +43,21 @@ public abstract class ListStoreContractTest {
     return await(store.add("notes", owner, new JsonObject().put("agentId", owner).put("content", content)));
   }
 
+  /** All of the owner's items of a kind, newest first. */
+  private List<Document> listed(String kind, String owner) {
+    return await(store.list(kind, owner, ListQuery.page(0, 100))).items();
+  }
+
   @Test
-  @DisplayName("added items get ids of their own and are listed by owner, oldest first")
+  @DisplayName("added items get ids of their own and are listed by owner, newest first")
   void addAndList() {
     Document first = add(agent, "one");
     Document second = add(agent, "two");
     add("other-" + agent, "elsewhere");
     assertThat(first.id()).isNotEqualTo(second.id());
     assertThat(first.value().getString("id")).isEqualTo(first.id());
-    assertThat(await(store.list("notes", agent))).containsExactly(first, second);
-    assertThat(await(store.list("actions", agent))).as("another kind").isEmpty();
+    assertThat(listed("notes", agent)).containsExactly(second, first);
+    assertThat(listed("actions", agent)).as("another kind").isEmpty();
     assertThat(await(store.get("notes", second.id()))).isEqualTo(second);
   }
 
@@ -59,7 +68,7 @@ public abstract class ListStoreContractTest {
     Document updated = await(store.update("notes", item.id(), new JsonObject().put("status", "DONE").put("id", "forged")));
     assertThat(updated.version()).isEqualTo(2);
     assertThat(updated.value()).isEqualTo(item.value().copy().put("status", "DONE"));
-    assertThat(await(store.list("notes", agent))).containsExactly(updated);
+    assertThat(listed("notes", agent)).containsExactly(updated);
     assertRefused(store.update("notes", UUID.randomUUID().toString(), new JsonObject()), ErrorCode.NOT_FOUND);
   }
 
@@ -81,7 +90,7 @@ public abstract class ListStoreContractTest {
     assertThat(await(store.remove("notes", first.id(), null))).isEqualTo(first);
     assertThat(await(store.remove("notes", first.id(), null))).isNull();
     assertThat(await(store.get("notes", first.id()))).isNull();
-    assertThat(await(store.list("notes", agent))).containsExactly(second);
+    assertThat(listed("notes", agent)).containsExactly(second);
   }
 
   @Test
@@ -90,9 +99,9 @@ public abstract class ListStoreContractTest {
     Document item = add(agent, "one");
     Document updated = await(store.replace("notes", item.id(), new JsonObject().put("content", "new"), 1));
     assertRefused(store.remove("notes", item.id(), 1L), ErrorCode.CONFLICT);
-    assertThat(await(store.list("notes", agent))).containsExactly(updated);
+    assertThat(listed("notes", agent)).containsExactly(updated);
     assertThat(await(store.remove("notes", item.id(), 2L))).isEqualTo(updated);
-    assertThat(await(store.list("notes", agent))).isEmpty();
+    assertThat(listed("notes", agent)).isEmpty();
   }
 
   @Test
@@ -105,7 +114,7 @@ public abstract class ListStoreContractTest {
     assertRefused(store.add("notes", agent, new JsonObject()), ErrorCode.TOO_LARGE);
     await(store.remove("notes", full.get(1).id(), full.get(1).version()));
     Document again = add(agent, "again");
-    assertThat(await(store.list("notes", agent))).containsExactly(full.get(0), full.get(2), again);
+    assertThat(listed("notes", agent)).containsExactly(again, full.get(2), full.get(0));
     assertRefused(store.add("notes", agent, new JsonObject()), ErrorCode.TOO_LARGE);
   }
 
@@ -116,7 +125,7 @@ public abstract class ListStoreContractTest {
       add(agent, "n" + i);
     }
     assertRefused(store.add("notes", agent, new JsonObject()), ErrorCode.TOO_LARGE);
-    assertThat(await(store.list("notes", agent))).hasSize(MAX_ITEMS);
+    assertThat(listed("notes", agent)).hasSize(MAX_ITEMS);
     add("other-" + agent, "fine");
   }
 
@@ -125,7 +134,7 @@ public abstract class ListStoreContractTest {
   void badKeys() {
     for (String bad : List.of("a:b", "*", "x y", "", "x".repeat(129))) {
       assertRefused(store.add("notes", bad, new JsonObject()), ErrorCode.BAD_REQUEST);
-      assertRefused(store.list("notes", bad), ErrorCode.BAD_REQUEST);
+      assertRefused(store.list("notes", bad, ListQuery.page(0, 1)), ErrorCode.BAD_REQUEST);
       assertRefused(store.get("notes", bad), ErrorCode.BAD_REQUEST);
       assertRefused(store.update("notes", bad, new JsonObject()), ErrorCode.BAD_REQUEST);
       assertRefused(store.remove("notes", bad, null), ErrorCode.BAD_REQUEST);
@@ -139,6 +148,87 @@ public abstract class ListStoreContractTest {
     assertRefused(store.add("notes", agent, big), ErrorCode.TOO_LARGE);
     Document item = add(agent, "small");
     assertRefused(store.update("notes", item.id(), big), ErrorCode.TOO_LARGE);
-    assertThat(await(store.list("notes", agent))).containsExactly(item);
+    assertThat(listed("notes", agent)).containsExactly(item);
+  }
+
+  /** A store that holds {@code count} items for the agent, the i-th with {@code fields(i)} and {@code n: i}. */
+  private List<Document> filled(Vertx vertx, int count, IntFunction<JsonObject> fields) {
+    store = create(vertx, MAX_VALUE_BYTES, count);
+    List<Document> added = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      added.add(await(store.add("notes", agent, fields.apply(i).put("n", i))));
+    }
+    return added;
+  }
+
+  /** The page the query selects, as the {@code n} of its items and its total: "6 5 4 of 7". */
+  private String page(ListQuery query) {
+    ListPage page = await(store.list("notes", agent, query));
+    return page.items().stream().map(item -> item.value().getInteger("n") + " ").collect(Collectors.joining())
+      + "of " + page.total();
+  }
+
+  private static JsonObject status(int i) {
+    return new JsonObject().put("status", i % 2 == 0 ? "open" : "done");
+  }
+
+  @Test
+  @DisplayName("a page holds the newest items after the offset, and the total counts them all, up to and past the end")
+  void pages(Vertx vertx) {
+    filled(vertx, 7, i -> new JsonObject());
+    assertThat(page(ListQuery.page(0, 3))).isEqualTo("6 5 4 of 7");
+    assertThat(page(ListQuery.page(3, 3))).isEqualTo("3 2 1 of 7");
+    assertThat(page(ListQuery.page(6, 3))).isEqualTo("0 of 7");
+    assertThat(page(ListQuery.page(7, 3))).isEqualTo("of 7");
+    assertThat(page(ListQuery.page(Integer.MAX_VALUE, 3))).isEqualTo("of 7");
+    assertThat(page(ListQuery.page(0, Integer.MAX_VALUE))).isEqualTo("6 5 4 3 2 1 0 of 7");
+    assertThat(await(store.list("notes", "nobody-" + agent, ListQuery.page(0, 3)))).isEqualTo(new ListPage(List.of(), 0));
+  }
+
+  @Test
+  @DisplayName("a filtered page holds the newest selected items after the offset; the total counts the selected ones")
+  void filteredPages(Vertx vertx) {
+    filled(vertx, 7, ListStoreContractTest::status);
+    ListQuery open = ListQuery.page(0, 2).only("status", "open");
+    assertThat(page(open)).isEqualTo("6 4 of 4");
+    assertThat(page(new ListQuery(2, 2, open.only(), Map.of()))).isEqualTo("2 0 of 4");
+    assertThat(page(new ListQuery(3, 2, open.only(), Map.of()))).isEqualTo("0 of 4");
+    assertThat(page(new ListQuery(4, 2, open.only(), Map.of()))).isEqualTo("of 4");
+    assertThat(page(ListQuery.page(1, 1).only("status", "done"))).isEqualTo("3 of 3");
+    assertThat(page(ListQuery.page(0, 5).only("status", "cancelled"))).isEqualTo("of 0");
+    assertThat(page(ListQuery.page(0, 5).only("status", "open").only("n", "6"))).as("n is a number, not a string")
+      .isEqualTo("of 0");
+  }
+
+  @Test
+  @DisplayName("except leaves out the items whose field is one of its values; items without the field, or with a number there, stay")
+  void except(Vertx vertx) {
+    filled(vertx, 8, i -> switch (i % 4) {
+      case 0 -> status(i).put("sessionId", "secret");
+      case 1 -> status(i).put("sessionId", "open-room");
+      case 2 -> status(i).put("sessionId", 7);
+      default -> status(i);
+    });
+    ListQuery hidden = ListQuery.page(0, 10).except("sessionId", Set.of("secret", "other-secret"));
+    assertThat(page(hidden)).isEqualTo("7 6 5 3 2 1 of 6");
+    assertThat(page(new ListQuery(3, 2, Map.of(), hidden.except()))).as("the offset counts only what is listed")
+      .isEqualTo("3 2 of 6");
+    assertThat(page(hidden.only("status", "open"))).isEqualTo("6 2 of 2");
+    assertThat(page(hidden.except("sessionId", Set.of("open-room")))).isEqualTo("7 6 3 2 of 4");
+    assertThat(page(ListQuery.page(0, 10).except("sessionId", Set.of()))).isEqualTo("7 6 5 4 3 2 1 0 of 8");
+  }
+
+  @Test
+  @DisplayName("a filter follows changes: an item changed to another value is selected by it, in its place by age")
+  void filterFollowsChanges(Vertx vertx) {
+    List<Document> added = filled(vertx, 4, ListStoreContractTest::status);
+    await(store.update("notes", added.get(2).id(), new JsonObject().put("status", "done")));
+    await(store.update("notes", added.get(1).id(), new JsonObject().put("status", "open")));
+    assertThat(page(ListQuery.page(0, 10).only("status", "done"))).isEqualTo("3 2 of 2");
+    assertThat(page(ListQuery.page(0, 10).only("status", "open"))).isEqualTo("1 0 of 2");
+    await(store.update("notes", added.get(0).id(), new JsonObject().putNull("status")));
+    assertThat(page(ListQuery.page(0, 10).only("status", "open"))).isEqualTo("1 of 1");
+    await(store.remove("notes", added.get(3).id(), null));
+    assertThat(page(ListQuery.page(0, 10).only("status", "done"))).isEqualTo("2 of 1");
   }
 }

@@ -122,6 +122,14 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
       .map(r -> r.toInteger() == 1);
   }
 
+  /** How many bytes this server has sent to its clients since it started ({@code total_net_output_bytes}). */
+  public Future<Long> bytesSent(Vertx vertx) {
+    return command(vertx, url(), Request.cmd(Command.INFO).arg("stats")).map(stats -> stats.toString().lines()
+      .filter(line -> line.startsWith("total_net_output_bytes:"))
+      .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim()))
+      .findFirst().orElseThrow());
+  }
+
   /** One command on a client of its own, for looking at what the store wrote. */
   public Future<Response> command(Vertx vertx, String url, Request request) {
     Redis client = Redis.createClient(vertx, url);
