@@ -15,22 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one Redis client and what it knows of Redis's health. It pings Redis every
- * {@code pingIntervalMs}; once a ping fails, Redis is "down": every command fails at once with 503
- * (nothing waits on a dead server), and Redis is pinged again after 100 ms, 200 ms, … up to
- * {@code reconnectMaxMs} until it answers, when commands go through again. A command that fails
- * for another reason than a Redis error reply triggers a ping at once.
+ * The node's one Redis client and what it knows of Redis's health. It probes Redis every
+ * {@code pingIntervalMs} with a small write ({@code SET <prefix>probe}), so that a Redis that
+ * answers but cannot take writes (a replica after a failover, out of memory, …) counts as down, as
+ * one that does not answer does. Once a probe fails, Redis is "down": every command fails at once
+ * with 503 (nothing waits on a dead server), and Redis is probed again after 100 ms, 200 ms, … up
+ * to {@code reconnectMaxMs} until it takes the write, when commands go through again. A command
+ * that fails for another reason than its own error reply (see {@link ErrorReplies}) fails with 503
+ * and triggers a probe at once. A reply from a replica closes the client's connections and opens
+ * new ones, so that after a failover that moved Redis's address they reach the new primary.
  */
 public final class RedisLink implements StoreHealth {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
   private static final long FIRST_RETRY_MS = 100;
+  /** The probe key outlives a stopped cluster by this much at most. */
+  private static final String PROBE_TTL_MS = "60000";
 
   private final Vertx vertx;
   private final RedisSettings settings;
-  private final Redis client;
+  private volatile Redis client;
   private final CommandTimer commandTimer;
-  /** Optimistic until the first ping says otherwise: commands are tried rather than refused. */
+  /** Optimistic until the first probe says otherwise: commands are tried rather than refused. */
   private volatile boolean up = true;
   private boolean checking;
   private boolean closed;
@@ -49,7 +55,7 @@ public final class RedisLink implements StoreHealth {
     this.commandTimer = timer;
   }
 
-  /** Pings Redis once and starts watching it; completes after that first ping, up or down. */
+  /** Probes Redis once and starts watching it; completes after that first probe, up or down. */
   public Future<Void> start() {
     return check();
   }
@@ -60,9 +66,10 @@ public final class RedisLink implements StoreHealth {
       return Future.failedFuture(unavailable());
     }
     long start = System.nanoTime();
-    return client.send(request).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS)
+    Redis used = client;
+    return used.send(request).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS)
       .onComplete(ar -> commandTimer.record(System.nanoTime() - start, ar.succeeded()))
-      .recover(this::failed);
+      .recover(err -> failed(err, used));
   }
 
   /** Runs a script with string keys and binary-safe arguments. */
@@ -81,18 +88,39 @@ public final class RedisLink implements StoreHealth {
   }
 
   /**
-   * A Redis error reply is the command's own failure; anything else may be Redis going away. The
-   * client reports a connection that closed under a command as an error "reply" of its own
-   * ({@code CONNECTION_CLOSED}): that is Redis going away too.
+   * A command's own error reply is its failure; anything else may be Redis going away or unable to
+   * serve: the caller gets 503 and Redis is probed at once. The client reports a connection that
+   * closed under a command as an error "reply" of its own ({@code CONNECTION_CLOSED}): that is Redis
+   * going away too.
    */
-  private Future<Response> failed(Throwable err) {
-    String message = String.valueOf(err.getMessage());
-    if (err instanceof Response && !message.startsWith("LOADING") && !message.startsWith("CONNECTION_CLOSED")) {
+  private Future<Response> failed(Throwable err, Redis used) {
+    if (ErrorReplies.commandFailure(err)) {
       return Future.failedFuture(err);
     }
     LOG.debug("Redis command failed: {}", err.toString());
+    if (ErrorReplies.fromReplica(err)) {
+      reconnect(used, err);
+    }
     checkSoon(0);
     return Future.failedFuture(unavailable());
+  }
+
+  /**
+   * Closes {@code used}, the client whose connection reached a replica, and opens a new one, unless
+   * that was done already. Commands under way on the old client fail with 503.
+   */
+  private void reconnect(Redis used, Throwable cause) {
+    synchronized (this) {
+      if (closed || used != client) {
+        return;
+      }
+      client = Redis.createClient(vertx, settings.options());
+    }
+    if (up) {
+      LOG.warn("Redis at {} answered as a replica ({}): closing its connections and opening new ones",
+        settings.safeUrl(), cause.getMessage());
+    }
+    used.close();
   }
 
   private static RuntimeException unavailable() {
@@ -114,15 +142,26 @@ public final class RedisLink implements StoreHealth {
       timer = -1;
       checking = true;
     }
-    return client.send(Request.cmd(Command.PING)).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS)
+    Redis used = client;
+    return used.send(probe()).timeout(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS)
       .transform(ar -> {
-        long next = ar.succeeded() ? markUp() : markDown(ar.cause());
+        // A command's reply from a replica replaced the client under the probe: probe the new one.
+        boolean replaced = used != client;
+        if (ar.failed() && ErrorReplies.fromReplica(ar.cause())) {
+          reconnect(used, ar.cause());
+        }
+        long next = ar.succeeded() ? markUp() : replaced ? 0 : markDown(ar.cause());
         synchronized (this) {
           checking = false;
         }
         checkSoon(next);
         return Future.succeededFuture();
       });
+  }
+
+  /** A write that Redis takes only when it can take the store's writes. */
+  private Request probe() {
+    return Request.cmd(Command.SET).arg(key("probe")).arg("1").arg("PX").arg(PROBE_TTL_MS);
   }
 
   private synchronized long markUp() {
@@ -147,14 +186,16 @@ public final class RedisLink implements StoreHealth {
 
   /** Stops watching and closes the client's connections. */
   public Future<Void> close() {
+    Redis last;
     synchronized (this) {
       closed = true;
       up = false;
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
+      last = client;
     }
-    return client.close();
+    return last.close();
   }
 
   String key(String... parts) {

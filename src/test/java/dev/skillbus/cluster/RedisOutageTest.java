@@ -11,6 +11,8 @@ import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -133,5 +135,30 @@ class RedisOutageTest {
       .containsExactly("user-left", "user-left");
     eve.close();
     fay.close();
+  }
+
+  static void replicaOf(String host, String port) throws Exception {
+    await(REDIS.command(vertx, REDIS.url(), Request.cmd(Command.REPLICAOF).arg(host).arg(port)));
+  }
+
+  @Test
+  @DisplayName("answers durable requests with 503 while its Redis is a replica (after a failover), says DOWN, and serves again once it is a primary")
+  void redisDemotedToAReplica() throws Exception {
+    BridgeClient gil = member(node, "gil", "outage-replica");
+    JsonObject say = new JsonObject().put("sessionId", "outage-replica").put("text", "hi");
+    await(gil.call("session.message", say));
+    replicaOf("127.0.0.1", "6009"); // nothing listens there: it stays a replica and keeps its data
+    try {
+      JsonObject refused = await(gil.request("session.message", say));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(503);
+      await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node)
+        .map(h -> h.status() == 503 && "DOWN".equals(h.body().getString("redis")))));
+    } finally {
+      replicaOf("NO", "ONE");
+    }
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 200)));
+    assertThat(healthIs(200, "UP")).isTrue();
+    assertThat(await(gil.call("session.message", say)).getLong("seq")).isPositive();
+    gil.close();
   }
 }
