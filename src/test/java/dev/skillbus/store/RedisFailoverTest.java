@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,9 @@ class RedisFailoverTest {
 
   @AfterEach
   void restore(Vertx vertx) {
-    await(link.close());
+    if (link != null) {
+      await(link.close());
+    }
     await(redis(vertx, PRIMARY, Request.cmd(Command.REPLICAOF).arg("NO").arg("ONE")));
     await(redis(vertx, PRIMARY, Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0")));
   }
@@ -69,7 +72,7 @@ class RedisFailoverTest {
   void demotedPrimary(Vertx vertx) {
     started(vertx, PRIMARY.url());
     DocumentStore docs = new RedisDocumentStore(link, 1024);
-    RoomHistory history = new RedisRoomHistory(link, 100, 3600, java.time.Clock.systemUTC());
+    RoomHistory history = new RedisRoomHistory(link, 100, 3600, Clock.systemUTC());
     await(history.append("failover", "message", new JsonObject()));
 
     await(redis(vertx, PRIMARY, Request.cmd(Command.REPLICAOF).arg("127.0.0.1").arg(NOWHERE_PORT)));
