@@ -58,6 +58,7 @@ public final class Config {
     new Override("INBOX_MAX_PER_USER", "store.inbox.maxPerUser", Type.INT),
     new Override("INBOX_TTL_SECONDS", "store.inbox.ttlSeconds", Type.INT),
     new Override("INBOX_MAX_USERS", "store.inbox.maxUsers", Type.INT),
+    new Override("INBOX_MAX_MEMORY_MB", "store.inbox.maxMemoryMb", Type.INT),
     new Override("COACHING_PAGE_SIZE", "coaching.pageSize", Type.INT),
     new Override("COACHING_MAX_PAGE_SIZE", "coaching.maxPageSize", Type.INT),
     new Override("NOTIFY_DELIVERY_TIMEOUT_MS", "coaching.deliveryTimeoutMs", Type.INT),

@@ -65,7 +65,7 @@ class StoreSelectionTest {
   @DisplayName("a store limit below 1 stops the node from starting, with the setting named")
   void limitsMustBePositive() {
     for (String setting : new String[] {"STORE_MAX_VALUE_BYTES", "STORE_MAX_ITEMS_PER_OWNER", "INBOX_MAX_PER_USER",
-      "INBOX_TTL_SECONDS", "INBOX_MAX_USERS", "HISTORY_MAX_EVENTS", "HISTORY_MAX_AGE_SECONDS"}) {
+      "INBOX_TTL_SECONDS", "INBOX_MAX_USERS", "INBOX_MAX_MEMORY_MB", "HISTORY_MAX_EVENTS", "HISTORY_MAX_AGE_SECONDS"}) {
       for (int bad : new int[] {0, -1}) {
         JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", setting, Integer.toString(bad)));
         assertThatThrownBy(() -> StoreSettings.from(config)).as(setting + "=" + bad)

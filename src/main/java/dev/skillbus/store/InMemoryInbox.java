@@ -1,5 +1,6 @@
 package dev.skillbus.store;
 
+import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -17,7 +18,8 @@ import java.util.UUID;
  * their last message, so the expired ones are always at the head and are dropped as new messages
  * arrive: memory follows the users notified within the expiry time, and at most {@code maxUsers}
  * of them, counted once the expired ones are dropped. A batch in delivery stays in its inbox's
- * entry, so it counts and expires with it.
+ * entry, so it counts and expires with it. What all inboxes hold is bounded by {@code maxBytes}
+ * (their messages' JSON size): a notification past it is refused, as one past {@code maxUsers} is.
  */
 public final class InMemoryInbox implements InboxStore {
 
@@ -26,37 +28,55 @@ public final class InMemoryInbox implements InboxStore {
   private final int maxPerUser;
   private final long ttlMillis;
   private final int maxUsers;
+  private final long maxBytes;
   private final Clock clock;
+  /** The JSON size of every message held, in flight or not. */
+  private long bytes;
 
-  public InMemoryInbox(int maxValueBytes, int maxPerUser, long ttlSeconds, int maxUsers, Clock clock) {
+  public InMemoryInbox(int maxValueBytes, int maxPerUser, long ttlSeconds, int maxUsers, long maxBytes, Clock clock) {
     this.maxValueBytes = maxValueBytes;
     this.maxPerUser = maxPerUser;
     this.ttlMillis = ttlSeconds * 1000;
     this.maxUsers = maxUsers;
+    this.maxBytes = maxBytes;
     this.clock = clock;
   }
 
+  /** A message and its JSON size. */
+  private record Held(JsonObject message, int bytes) {
+  }
+
   private static final class Box {
-    final Deque<JsonObject> messages = new ArrayDeque<>();
-    List<JsonObject> inFlight = List.of();
+    final Deque<Held> messages = new ArrayDeque<>();
+    List<Held> inFlight = List.of();
     String lease;
     long leaseEnds;
     long lastPush;
+
+    long bytes() {
+      return messages.stream().mapToLong(Held::bytes).sum() + inFlight.stream().mapToLong(Held::bytes).sum();
+    }
   }
 
   @Override
   public synchronized Future<Void> push(String userId, JsonObject message) {
     return Keys.guard(() -> {
       Keys.id(userId);
-      Keys.encode(message, maxValueBytes);
+      int size = Keys.encode(message, maxValueBytes).length();
       long now = clock.millis();
       dropExpired(now);
-      Box box = boxes.remove(userId);
+      Box box = boxes.get(userId);
       if (box == null && boxes.size() >= maxUsers) {
         return Future.failedFuture(InboxStore.full(maxUsers));
       }
+      if (bytes + size > maxBytes) {
+        return Future.failedFuture(ErrorCode.TOO_LARGE.exception("offline inboxes are full: the notifications queued on this node"
+          + " take " + bytes + " of at most " + maxBytes + " bytes (INBOX_MAX_MEMORY_MB); nothing was queued for this user"));
+      }
+      boxes.remove(userId);
       box = box == null ? new Box() : box;
-      box.messages.addLast(message.copy());
+      box.messages.addLast(new Held(message.copy(), size));
+      bytes += size;
       trim(box);
       box.lastPush = now;
       boxes.put(userId, box);
@@ -75,7 +95,7 @@ public final class InMemoryInbox implements InboxStore {
         return Future.succeededFuture(Taken.NONE);
       }
       if (box.inFlight.isEmpty()) {
-        List<JsonObject> batch = new ArrayList<>();
+        List<Held> batch = new ArrayList<>();
         while (batch.size() < Math.max(1, max) && !box.messages.isEmpty()) {
           batch.add(box.messages.removeFirst());
         }
@@ -86,7 +106,7 @@ public final class InMemoryInbox implements InboxStore {
       }
       box.lease = UUID.randomUUID().toString();
       box.leaseEnds = now + leaseMillis;
-      return Future.succeededFuture(new Taken(box.lease, box.inFlight));
+      return Future.succeededFuture(new Taken(box.lease, box.inFlight.stream().map(Held::message).toList()));
     });
   }
 
@@ -99,7 +119,9 @@ public final class InMemoryInbox implements InboxStore {
       if (box == null || box.lease == null || !box.lease.equals(lease)) {
         return Future.succeededFuture(false);
       }
-      List<JsonObject> rest = box.inFlight.subList(Math.max(0, Math.min(delivered, box.inFlight.size())), box.inFlight.size());
+      int written = Math.max(0, Math.min(delivered, box.inFlight.size()));
+      bytes -= box.inFlight.subList(0, written).stream().mapToLong(Held::bytes).sum();
+      List<Held> rest = box.inFlight.subList(written, box.inFlight.size());
       for (int i = rest.size() - 1; i >= 0; i--) {
         box.messages.addFirst(rest.get(i));
       }
@@ -116,15 +138,17 @@ public final class InMemoryInbox implements InboxStore {
   /** Keeps the newest {@code maxPerUser} messages. */
   private void trim(Box box) {
     while (box.messages.size() > maxPerUser) {
-      box.messages.removeFirst();
+      bytes -= box.messages.removeFirst().bytes();
     }
   }
 
   private void dropExpired(long now) {
     for (Iterator<Box> it = boxes.values().iterator(); it.hasNext(); ) {
-      if (now - it.next().lastPush < ttlMillis) {
+      Box box = it.next();
+      if (now - box.lastPush < ttlMillis) {
         return;
       }
+      bytes -= box.bytes();
       it.remove();
     }
   }

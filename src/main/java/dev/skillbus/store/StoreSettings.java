@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * from {@code session.history}. Without a {@code redisUrl} the node keeps everything in memory.
  */
 public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItemsPerOwner, int inboxMaxPerUser,
-                            long inboxTtlSeconds, int inboxMaxUsers, int historyMaxEvents, long historyMaxAgeSeconds) {
+                            long inboxTtlSeconds, int inboxMaxUsers, int inboxMaxMemoryMb, int historyMaxEvents,
+                            long historyMaxAgeSeconds) {
 
   /** Holds a session document with every field at its limit: 30,000 characters, 90 KB of three-byte ones. */
   static final int DEFAULT_MAX_VALUE_BYTES = 256 * 1024;
@@ -16,6 +17,8 @@ public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItems
   static final long DEFAULT_INBOX_TTL_SECONDS = 7 * 86_400;
   /** Any user id may be notified, invented ones too: without a bound, inboxes would grow with them. */
   static final int DEFAULT_INBOX_MAX_USERS = 100_000;
+  /** In memory, 100 notifications for each of 100,000 users could take gigabytes: a node's inboxes are bounded. */
+  static final int DEFAULT_INBOX_MAX_MEMORY_MB = 256;
   static final int DEFAULT_HISTORY_MAX_EVENTS = 1000;
   static final long DEFAULT_HISTORY_MAX_AGE_SECONDS = 86_400;
 
@@ -29,6 +32,7 @@ public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItems
     requirePositive(inboxMaxPerUser, "store.inbox.maxPerUser (INBOX_MAX_PER_USER)");
     requirePositive(inboxTtlSeconds, "store.inbox.ttlSeconds (INBOX_TTL_SECONDS)");
     requirePositive(inboxMaxUsers, "store.inbox.maxUsers (INBOX_MAX_USERS)");
+    requirePositive(inboxMaxMemoryMb, "store.inbox.maxMemoryMb (INBOX_MAX_MEMORY_MB)");
     requirePositive(historyMaxEvents, "session.history.maxEvents (HISTORY_MAX_EVENTS)");
     requirePositive(historyMaxAgeSeconds, "session.history.maxAgeSeconds (HISTORY_MAX_AGE_SECONDS)");
   }
@@ -52,6 +56,7 @@ public record StoreSettings(RedisSettings redis, int maxValueBytes, int maxItems
       inbox.getInteger("maxPerUser", DEFAULT_INBOX_MAX_PER_USER),
       inbox.getLong("ttlSeconds", DEFAULT_INBOX_TTL_SECONDS),
       inbox.getInteger("maxUsers", DEFAULT_INBOX_MAX_USERS),
+      inbox.getInteger("maxMemoryMb", DEFAULT_INBOX_MAX_MEMORY_MB),
       history.getInteger("maxEvents", DEFAULT_HISTORY_MAX_EVENTS),
       history.getLong("maxAgeSeconds", DEFAULT_HISTORY_MAX_AGE_SECONDS));
   }

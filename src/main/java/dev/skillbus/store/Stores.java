@@ -45,7 +45,8 @@ public final class Stores {
       return new Stores(new InMemoryRoomHistory(s.historyMaxEvents(), s.historyMaxAgeSeconds(), clock),
         new InMemoryDocumentStore(s.maxValueBytes(), clock),
         new InMemoryListStore(s.maxValueBytes(), s.maxItemsPerOwner()),
-        new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), s.inboxMaxUsers(), clock),
+        new InMemoryInbox(s.maxValueBytes(), s.inboxMaxPerUser(), s.inboxTtlSeconds(), s.inboxMaxUsers(),
+          s.inboxMaxMemoryMb() * 1_048_576L, clock),
         StoreHealth.memory(), null, null);
     }
     RedisLink redis = new RedisLink(vertx, s.redis(), timer);
