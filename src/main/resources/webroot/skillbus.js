@@ -93,8 +93,8 @@ export class SkillbusClient {
   #rooms = new Map();
   #pending = new Map();
   #queue = [];
-  // Rooms whose leave is on its way: their events are no longer delivered.
-  #leaving = new Set();
+  // The leaves on their way, by room: the room's events are no longer delivered, and a join() of it waits.
+  #leaving = new Map();
   // Registers refused with 401, by address and token: each is retried with a new token once.
   #refusedRegisters = new Set();
   #socket = null;
@@ -363,7 +363,6 @@ export class SkillbusClient {
     }
     this.#wake();
     const { since, epoch, ...joinOptions } = options;
-    this.#leaving.delete(sessionId);
     let room = this.#rooms.get(sessionId);
     if (!room) {
       room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), syncing: false, buffer: [], waiters: [], joined: false };
@@ -375,27 +374,46 @@ export class SkillbusClient {
       room.since = { seq: since, epoch: epoch || null };
     }
     const ready = new Promise((resolve, reject) => room.waiters.push({ resolve, reject }));
-    if (this.#state === 'connected' && !room.syncing) {
+    if (this.#state === 'connected' && !room.syncing && !this.#leaving.has(sessionId)) {
       this.#joinRoom(room);
     }
     return ready;
   }
 
-  /** Leaves a session room and stops receiving its events. */
-  async leave(sessionId) {
+  /**
+   * Leaves a session room and stops receiving its events. Not connected, it sends nothing and
+   * resolves at once: the connection that was in the room closed, and that took it out of every
+   * room. A join() of the room while its leave is on its way goes out once the leave is answered.
+   */
+  leave(sessionId) {
     const room = this.#rooms.get(sessionId);
     this.#rooms.delete(sessionId);
     clearTimeout(room?.retryTimer);
-    this.#leaving.add(sessionId);
-    room?.waiters.forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
-    try {
-      return await this.emit('session.leave', { sessionId });
-    } finally {
-      if (this.#state === 'connected') {
-        this.#write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#headers() });
-      }
-      this.#leaving.delete(sessionId);
+    room?.waiters.splice(0).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
+    if (this.#leaving.has(sessionId)) {
+      return this.#leaving.get(sessionId);
     }
+    if (this.#state !== 'connected') {
+      return Promise.resolve({ sessionId });
+    }
+    return this.#sendLeave(sessionId);
+  }
+
+  /**
+   * Unregisters, then sends `session.leave`: the server handles the frames in order, so the leave's
+   * reply comes after every event it sent this socket on the room, and those are dropped until then.
+   */
+  #sendLeave(sessionId) {
+    this.#write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#headers() });
+    const leaving = this.#request('session.leave', { sessionId }, this.#options.requestTimeoutMs, true).finally(() => {
+      this.#leaving.delete(sessionId);
+      const room = this.#rooms.get(sessionId);
+      if (room) {
+        this.#joinWhenSynced(room); // a join() made while the leave was on its way: after it, not before
+      }
+    });
+    this.#leaving.set(sessionId, leaving);
+    return leaving;
   }
 
   async #joinRoom(room) {
@@ -729,7 +747,7 @@ export class SkillbusClient {
       this.#write({ type: 'register', address: USER_PREFIX + this.#claims.sub, headers: this.#headers() });
     }
     // Rooms first, then whatever waited: a queued request may need its room joined again.
-    const rejoins = [...this.#rooms.values()].map((room) => this.#joinRoom(room));
+    const rejoins = [...this.#rooms.values()].filter((room) => !this.#leaving.has(room.id)).map((room) => this.#joinRoom(room));
     this.#setState('connected');
     await Promise.allSettled(rejoins);
     if (socket === this.#socket && this.#state === 'connected') {
