@@ -392,6 +392,48 @@ test('with getToken, a token is renewed before it expires and presented on a pin
   bus.close();
 });
 
+test('a token valid for 30 days is not renewed at once (a delay past setTimeout\'s limit would fire at once)', async () => {
+  const server = new FakeServer();
+  const exp = Math.floor(Date.now() / 1000) + 30 * 86400;
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => (calls++, jwt({ sub: 'ann', exp })), SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  server.open();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(calls, 1);
+  assert.ok(!server.socket.sent.some((f) => f.type === 'ping' && f.headers), 'no renewal ping');
+  bus.close();
+});
+
+/** Lets the promise callbacks run while the test's mock timers stand still (setImmediate is not mocked). */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setImmediate(r));
+  }
+};
+
+test('a long-lived token is renewed a minute before it expires; a renewal that brings no later expiry waits the reconnect backoff', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 });
+  const server = new FakeServer();
+  const exp = 1_700_000_000 + 30 * 86400;
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => (calls++, jwt({ sub: 'ann', exp })), SockJS: server.SockJS,
+    pingIntervalMs: 2 ** 31 - 1, reconnect: { initialDelayMs: 100_000, maxDelayMs: 100_000, maxAttempts: 5, jitter: 0 } });
+  await settle();
+  server.open();
+  t.mock.timers.tick(2 ** 31 - 1); // the longest step a timer takes: waits again, no renewal
+  t.mock.timers.tick(30 * 86400_000 - 61_000 - (2 ** 31 - 1));
+  await settle();
+  assert.equal(calls, 1);
+  t.mock.timers.tick(2_000);
+  await settle();
+  assert.equal(calls, 2, 'renewed a minute ahead');
+  t.mock.timers.tick(58_000); // the same expiry came back: the next try waits 100 s, past the expiry
+  await settle();
+  assert.equal(calls, 2);
+  bus.close();
+});
+
 test('closed because its token expired, a client with getToken reconnects with a new token and rejoins', async () => {
   const server = new FakeServer();
   const tokens = [jwt({ sub: 'ann', role: 'learner', n: 1 }), jwt({ sub: 'ann', role: 'learner', n: 2 })];

@@ -79,6 +79,8 @@ const TOKEN_EXPIRED_REASON = 'token_expired';
  */
 const RENEW_AHEAD_MAX_MS = 60_000;
 const RENEW_MIN_DELAY_MS = 1_000;
+/** The longest delay setTimeout keeps (about 24.8 days): a longer one fires at once, so it is waited in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503, 504]);
 const ROOM_PREFIX = 'room.';
@@ -104,6 +106,8 @@ export class SkillbusClient {
   #token = null;
   #tokenRefresh = null;
   #claims = null;
+  // Renewals in a row that brought no later expiry: the next one waits the reconnect backoff for that many.
+  #fruitlessRenewals = 0;
   #replyCounter = 0;
   #closedByUser = false;
   // The connection attempt under way (from the start of #openSocket until it opens or fails), or
@@ -318,18 +322,38 @@ export class SkillbusClient {
     return { authorization: 'Bearer ' + this.#token };
   }
 
-  /** With getToken and a token that expires, renews it before it does (see RENEW_AHEAD_MAX_MS). */
+  /**
+   * With getToken and a token that expires, renews it before it does (see RENEW_AHEAD_MAX_MS); after
+   * a renewal that brought no later expiry, not sooner than the reconnect backoff says.
+   */
   #scheduleRenewal() {
     clearTimeout(this.#timers.renew);
     const left = typeof this.#claims?.exp === 'number' ? this.#claims.exp * 1000 - Date.now() : NaN;
     if (typeof this.#options.getToken !== 'function' || !(left > 0)) {
       return;
     }
-    const delayMs = Math.max(RENEW_MIN_DELAY_MS, left - Math.min(RENEW_AHEAD_MAX_MS, left / 5));
-    this.#timers.renew = setTimeout(() => this.#refreshToken().then(
-      () => this.#write({ type: 'ping', headers: this.#headers() }),
-      (e) => this.#fire('error', new SkillbusError(401, 'token refresh failed: ' + e)),
-    ).finally(() => this.#socket && this.#scheduleRenewal()), delayMs);
+    const dueMs = left - Math.min(RENEW_AHEAD_MAX_MS, left / 5);
+    if (dueMs > MAX_TIMER_MS) {
+      this.#timers.renew = setTimeout(() => this.#scheduleRenewal(), MAX_TIMER_MS);
+      return;
+    }
+    const backoffMs = this.#fruitlessRenewals > 0 ? backoffDelay(this.#fruitlessRenewals, this.#reconnect) : 0;
+    this.#timers.renew = setTimeout(() => this.#renew(), Math.max(RENEW_MIN_DELAY_MS, dueMs, backoffMs));
+  }
+
+  /** Fetches a token and presents it on a ping, then schedules the next renewal. */
+  async #renew() {
+    const before = this.#claims?.exp;
+    try {
+      await this.#refreshToken();
+      this.#write({ type: 'ping', headers: this.#headers() });
+    } catch (e) {
+      this.#fire('error', new SkillbusError(401, 'token refresh failed: ' + e));
+    }
+    this.#fruitlessRenewals = this.#claims?.exp > before ? 0 : this.#fruitlessRenewals + 1;
+    if (this.#socket) {
+      this.#scheduleRenewal();
+    }
   }
 
   #refreshToken() {
