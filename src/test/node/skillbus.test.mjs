@@ -569,6 +569,47 @@ test('a rejoin answered 503 after a reconnect is tried again; one refused with 4
   bus.close();
 });
 
+test('requests made while reconnecting wait for a rejoin that is tried again after a 503', async () => {
+  const { server, bus } = await joined('r1', 5);
+  server.drop();
+  const message = bus.emit('session.message', { sessionId: 'r1', text: 'x' });
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(rejoin, 503, 'a member left');
+  const again = await server.request('session.join', from);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'waits for the room');
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  server.reply(await server.request('session.message'), { sessionId: 'r1', seq: 6 });
+  assert.deepEqual(await message, { sessionId: 'r1', seq: 6 });
+  bus.close();
+});
+
+test('live events while a rejoin waits to be tried again are held back for it, not filled from history', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const log = [];
+  bus.on('reset', (r) => log.push('reset:' + r.reason));
+  bus.on('error', (e) => log.push('error:' + e.code));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(rejoin, 503, 'a member left');
+  await tick();
+  server.event('r1', 'message', 8); // live: the socket is registered on the room, not yet in it
+  const again = await server.request('session.join', from);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.history'), 'no gap fill');
+  assert.deepEqual(again.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 8, epoch: 'e1', missed: envelopes('r1', [6, 7, 8]), recovered: true });
+  await tick();
+  server.event('r1', 'message', 9);
+  assert.deepEqual(events, [6, 7, 8, 9]);
+  assert.deepEqual(log, []);
+  bus.close();
+});
+
 test('events of a room being left are not delivered', async () => {
   const { server, bus, events } = await joined('r1', 5);
   const leaving = bus.leave('r1');

@@ -412,7 +412,7 @@ export class SkillbusClient {
   leave(sessionId) {
     const room = this.#rooms.get(sessionId);
     this.#rooms.delete(sessionId);
-    clearTimeout(room?.retryTimer);
+    room?.endRetryWait?.();
     room?.waiters.splice(0).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
     if (this.#leaving.has(sessionId)) {
       return this.#leaving.get(sessionId);
@@ -471,32 +471,55 @@ export class SkillbusClient {
       }
       room.waiters.splice(0).forEach((w) => w.resolve(reply));
     } catch (error) {
-      room.syncing = false;
-      if (error.connectionLost && this.#state !== 'failed') {
-        return; // joined again after the reconnect; the waiters wait for that
+      await this.#joinFailed(room, error);
+    }
+  }
+
+  /**
+   * A join refused or not answered. A rejoin the server could not take now (a node just failed, say,
+   * or too many at once) is tried again later; any other is out of the room, now and after a reconnect.
+   */
+  async #joinFailed(room, error) {
+    const current = this.#rooms.get(room.id) === room;
+    if (current && this.#state === 'connected' && room.joined && RETRYABLE.has(error.code)
+      && (room.retries = (room.retries || 0) + 1) <= this.#reconnect.maxAttempts) {
+      await this.#retryJoin(room);
+      return;
+    }
+    room.syncing = false;
+    if (error.connectionLost && this.#state !== 'failed') {
+      return; // joined again after the reconnect; the waiters wait for that
+    }
+    if (current) {
+      // Refused (400, 403, …) or unanswered: not joined, now or after a reconnect.
+      this.#rooms.delete(room.id);
+      this.#write({ type: 'unregister', address: ROOM_PREFIX + room.id, headers: this.#headers() });
+      if (room.joined) {
+        // A rejoin after a reconnect has no caller waiting: the page learns it is out of the room here.
+        error.sessionId = room.id;
+        this.#fire('error', error);
       }
-      const current = this.#rooms.get(room.id) === room;
-      if (current && room.joined && RETRYABLE.has(error.code)
-        && (room.retries = (room.retries || 0) + 1) <= this.#reconnect.maxAttempts) {
-        // A rejoin the server could not take now (a node just failed, say, or too many at once): again, later.
-        room.retryTimer = setTimeout(() => {
-          if (this.#rooms.get(room.id) === room && this.#state === 'connected' && !room.syncing) {
-            this.#joinRoom(room);
-          }
-        }, backoffDelay(room.retries, this.#reconnect));
-        return;
-      }
-      if (current) {
-        // Refused (400, 403, …) or unanswered: not joined, now or after a reconnect.
-        this.#rooms.delete(room.id);
-        this.#write({ type: 'unregister', address: ROOM_PREFIX + room.id, headers: this.#headers() });
-        if (room.joined) {
-          // A rejoin after a reconnect has no caller waiting: the page learns it is out of the room here.
-          error.sessionId = room.id;
-          this.#fire('error', error);
-        }
-      }
-      room.waiters.splice(0).forEach((w) => w.reject(error));
+    }
+    room.waiters.splice(0).forEach((w) => w.reject(error));
+  }
+
+  /**
+   * Joins again after the backoff, unless the connection dropped or the room was left meanwhile (they
+   * end the wait early: room.endRetryWait). Meanwhile the room still holds its live events back, as
+   * while joining: history the server still has fills what they skip, not a gap fill it would refuse.
+   */
+  async #retryJoin(room) {
+    const socket = this.#socket;
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => room.endRetryWait(), backoffDelay(room.retries, this.#reconnect));
+      room.endRetryWait = () => {
+        clearTimeout(timer);
+        room.endRetryWait = null;
+        resolve();
+      };
+    });
+    if (this.#socket === socket && this.#rooms.get(room.id) === room) {
+      await this.#joinRoom(room);
     }
   }
 
@@ -770,7 +793,8 @@ export class SkillbusClient {
     if (this.#options.receiveUser && this.#claims?.sub) {
       this.#write({ type: 'register', address: USER_PREFIX + this.#claims.sub, headers: this.#headers() });
     }
-    // Rooms first, then whatever waited: a queued request may need its room joined again.
+    // Rooms first (a rejoin tried again later included), then whatever waited: a queued request may
+    // need its room joined again.
     const rejoins = [...this.#rooms.values()].filter((room) => !this.#leaving.has(room.id)).map((room) => this.#joinRoom(room));
     this.#setState('connected');
     await Promise.allSettled(rejoins);
@@ -795,6 +819,7 @@ export class SkillbusClient {
     this.#dropSocket();
     this.#failPending('connection lost before the reply');
     for (const room of this.#rooms.values()) {
+      room.endRetryWait?.();
       room.syncing = false;
       room.buffer.length = 0;
     }
@@ -853,7 +878,7 @@ export class SkillbusClient {
   #failWaiting(error) {
     this.#queue.splice(0).forEach((r) => this.#settle(r, error));
     for (const room of [...this.#rooms.values()]) {
-      clearTimeout(room.retryTimer);
+      room.endRetryWait?.();
       room.since = null;
       room.waiters.splice(0).forEach((w) => w.reject(error));
       if (!room.joined) {
