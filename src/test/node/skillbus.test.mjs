@@ -866,6 +866,33 @@ test('open() while a reconnect attempt waits for its token starts no second atte
   bus.close();
 });
 
+test('a getToken that never answers counts as a failed attempt after connectTimeoutMs: the next one asks again', async () => {
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann' });
+  let calls = 0;
+  const getToken = () => (++calls === 1 ? new Promise(() => {}) : Promise.resolve(token));
+  const states = [];
+  const bus = connect({ url: 'http://test', getToken, SockJS: server.SockJS, reconnect: FAST, connectTimeoutMs: 50 });
+  bus.on('state', (s) => states.push(s.state));
+  const joining = bus.join('r1');
+  await server.socketNumber(1);
+  assert.equal(calls, 2);
+  assert.deepEqual(states, ['reconnecting', 'connecting']);
+  server.open();
+  server.reply(await server.request('session.join'), { sessionId: 'r1', participants: [], seq: 1, epoch: 'e1' });
+  assert.equal((await joining).seq, 1);
+  bus.close();
+});
+
+test('a getToken that never answers: after maxAttempts the client fails and the join rejects', async () => {
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', getToken: () => new Promise(() => {}), SockJS: server.SockJS, reconnect: FAST, connectTimeoutMs: 20 });
+  await assert.rejects(bus.join('r1'), (e) => e.code === 503);
+  assert.equal(bus.state, 'failed');
+  assert.equal(server.sockets.length, 0);
+  bus.close();
+});
+
 test('close() and open() while a connect waits for its token: the first attempt gives up its socket', async () => {
   const server = new FakeServer();
   const tokens = heldTokens(jwt({ sub: 'ann' }));

@@ -105,6 +105,7 @@ export class SkillbusClient {
   #timers = { ping: null, connect: null, retry: null, renew: null };
   #token = null;
   #tokenRefresh = null;
+  #tokenFetches = 0;
   #claims = null;
   // Renewals in a row that brought no later expiry: the next one waits the reconnect backoff for that many.
   #fruitlessRenewals = 0;
@@ -356,14 +357,24 @@ export class SkillbusClient {
     }
   }
 
+  /**
+   * One getToken call at a time, shared by whoever needs a token meanwhile. A token that comes after
+   * a later call's (one a timed-out connect attempt gave up waiting for) is not used.
+   */
   #refreshToken() {
     if (!this.#tokenRefresh) {
-      this.#tokenRefresh = Promise.resolve(this.#options.getToken()).then((token) => {
-        this.#token = token;
-        this.#claims = tokenClaims(token);
+      const fetch = ++this.#tokenFetches;
+      const refresh = Promise.resolve().then(() => this.#options.getToken()).then((token) => {
+        if (fetch === this.#tokenFetches) {
+          this.#token = token;
+          this.#claims = tokenClaims(token);
+        }
       }).finally(() => {
-        this.#tokenRefresh = null;
+        if (this.#tokenRefresh === refresh) {
+          this.#tokenRefresh = null;
+        }
       });
+      this.#tokenRefresh = refresh;
     }
     return this.#tokenRefresh;
   }
@@ -740,6 +751,9 @@ export class SkillbusClient {
     const attempt = {};
     this.#opening = attempt;
     this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
+    clearTimeout(this.#timers.connect);
+    // The whole attempt, the token and SockJS included: a getToken that never answers must not hold it.
+    this.#timers.connect = setTimeout(() => this.#connectTimedOut(attempt), this.#options.connectTimeoutMs);
     let socket;
     try {
       if (typeof this.#options.getToken === 'function') {
@@ -760,14 +774,18 @@ export class SkillbusClient {
       return;
     }
     this.#socket = socket;
-    clearTimeout(this.#timers.connect);
-    this.#timers.connect = setTimeout(() => {
-      this.#dropSocket();
-      this.#scheduleReconnect('no connection within ' + this.#options.connectTimeoutMs + ' ms');
-    }, this.#options.connectTimeoutMs);
     socket.onopen = () => this.#onOpen(socket);
     socket.onmessage = (e) => socket === this.#socket && this.#onFrame(e.data);
     socket.onclose = (e) => socket === this.#socket && this.#onClose(e);
+  }
+
+  #connectTimedOut(attempt) {
+    if (this.#opening !== attempt) {
+      return;
+    }
+    this.#tokenRefresh = null; // the next attempt asks getToken again
+    this.#dropSocket();
+    this.#scheduleReconnect('no connection within ' + this.#options.connectTimeoutMs + ' ms');
   }
 
   async #createSocket() {
@@ -838,6 +856,7 @@ export class SkillbusClient {
       return;
     }
     this.#opening = null;
+    clearTimeout(this.#timers.connect);
     this.#attempt += 1;
     if (this.#attempt > this.#reconnect.maxAttempts) {
       const error = connectionLost('gave up after ' + this.#reconnect.maxAttempts + ' attempts to reconnect');
