@@ -502,6 +502,31 @@ test('a 401 gets a new token from getToken and the request is sent once more', a
   bus.close();
 });
 
+test('a reply that comes after its request timed out is dropped: no event, no error, no token fetched', async () => {
+  const server = new FakeServer();
+  let calls = 0;
+  const bus = connect({ url: 'http://test', getToken: async () => (calls++, jwt({ sub: 'ann' })), SockJS: server.SockJS, reconnect: FAST, requestTimeoutMs: 30 });
+  const seen = [];
+  bus.onAny((event) => seen.push(event));
+  bus.on('error', (e) => seen.push('error:' + e.code));
+  await server.socketNumber(1);
+  server.open();
+  const asking = bus.emit('course.status', { sessionId: 'c1' });
+  const status = await server.request('course.status');
+  const refusing = bus.emit('notes.create', {});
+  const create = await server.request('notes.create');
+  await assert.rejects(asking, (e) => e.code === 503);
+  await assert.rejects(refusing, (e) => e.code === 503);
+  const from = server.socket.sent.length;
+  server.reply(status, { sessionId: 'c1', status: 'running' });
+  server.fail(create, 401, 'token expired');
+  await tick();
+  assert.deepEqual(seen, []);
+  assert.equal(calls, 1);
+  assert.deepEqual(server.socket.sent.slice(from), []);
+  bus.close();
+});
+
 test('a refused join rejects with its code and leaves the room', async () => {
   const { server, bus } = await connected();
   const joining = bus.join('bad');

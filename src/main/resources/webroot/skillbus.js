@@ -84,6 +84,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503, 504]);
 const ROOM_PREFIX = 'room.';
+const REPLY_PREFIX = 'skillbus.reply.';
 const USER_PREFIX = 'user.';
 
 /** One connection to skillbus. Create it with {@link connect}. */
@@ -288,7 +289,7 @@ export class SkillbusClient {
   }
 
   #sendRequest(request) {
-    const replyAddress = 'skillbus.reply.' + (++this.#replyCounter) + '.' + Math.random().toString(36).slice(2, 8);
+    const replyAddress = REPLY_PREFIX + (++this.#replyCounter) + '.' + Math.random().toString(36).slice(2, 8);
     request.replyAddress = replyAddress;
     this.#pending.set(replyAddress, request);
     this.#write({ type: 'send', address: request.address, body: request.body, replyAddress, headers: this.#headers() });
@@ -935,6 +936,8 @@ export class SkillbusClient {
       } else {
         this.#settle(request, error);
       }
+    } else if (frame.address?.startsWith(REPLY_PREFIX)) {
+      // A reply to a request no longer waiting for it (it timed out): neither an event nor an error.
     } else if (frame.type === 'rec' && frame.address?.startsWith(ROOM_PREFIX)) {
       this.#onRoomEvent(frame.address.slice(ROOM_PREFIX.length), frame.body);
     } else if (frame.type === 'rec') {
