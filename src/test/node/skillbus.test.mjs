@@ -527,6 +527,34 @@ test('a reply that comes after its request timed out is dropped: no event, no er
   bus.close();
 });
 
+test('a request that timed out or was closed while its new token was fetched after a 401 is not sent again', async () => {
+  const server = new FakeServer();
+  const tokens = heldTokens(jwt({ sub: 'ann', n: 2 }));
+  let calls = 0;
+  const getToken = () => (++calls === 1 ? Promise.resolve(jwt({ sub: 'ann', n: 1 })) : tokens.getToken());
+  const bus = connect({ url: 'http://test', getToken, SockJS: server.SockJS, reconnect: FAST, requestTimeoutMs: 50 });
+  await server.socketNumber(1);
+  server.open();
+  const timingOut = bus.emit('session.message', { sessionId: 'r1', text: 'hi' });
+  const closing = bus.emit('notes.create', {}, { timeoutMs: 10_000 });
+  const first = await server.request('session.message');
+  const second = await server.request('notes.create');
+  const from = server.socket.sent.length;
+  server.fail(first, 401, 'token expired');
+  server.fail(second, 401, 'token expired');
+  await assert.rejects(timingOut, (e) => e.code === 503); // no reply in time: the app may send it again
+  bus.close();
+  await assert.rejects(closing, (e) => e.code === 503);
+  bus.open();
+  tokens.held.forEach((release) => release());
+  await server.socketNumber(2);
+  server.open();
+  await tick();
+  assert.deepEqual(server.sockets[0].sent.slice(from).filter((f) => f.type === 'send'), []);
+  assert.ok(!server.socket.sent.some((f) => f.type === 'send'), 'nothing sent on the new connection');
+  bus.close();
+});
+
 test('a refused join rejects with its code and leaves the room', async () => {
   const { server, bus } = await connected();
   const joining = bus.join('bad');

@@ -96,6 +96,8 @@ export class SkillbusClient {
   #rooms = new Map();
   #pending = new Map();
   #queue = [];
+  // Requests refused with 401, waiting for a new token to be sent again.
+  #awaitingToken = new Set();
   // The leaves on their way, by room: the room's events are no longer delivered, and a join() of it waits.
   #leaving = new Map();
   // Registers refused with 401, by address and token: each is retried with a new token once.
@@ -296,7 +298,12 @@ export class SkillbusClient {
   }
 
   #settle(request, error, body) {
+    if (request.settled) {
+      return;
+    }
+    request.settled = true;
     clearTimeout(request.timer);
+    this.#awaitingToken.delete(request);
     this.#pending.delete(request.replyAddress);
     const queued = this.#queue.indexOf(request);
     if (queued >= 0) {
@@ -317,7 +324,14 @@ export class SkillbusClient {
     }
     request.retried = true;
     this.#pending.delete(request.replyAddress);
-    this.#refreshToken().then(() => this.#sendOrQueue(request), (e) => this.#settle(request, new SkillbusError(401, 'token refresh failed: ' + e)));
+    this.#awaitingToken.add(request);
+    this.#refreshToken().then(() => {
+      // Not if it timed out or close() came meanwhile: the app was told, and may have sent it again.
+      if (!request.settled) {
+        this.#awaitingToken.delete(request);
+        this.#sendOrQueue(request);
+      }
+    }, (e) => this.#settle(request, new SkillbusError(401, 'token refresh failed: ' + e)));
   }
 
   #headers() {
@@ -896,7 +910,7 @@ export class SkillbusClient {
    * last seq delivered, not from history its caller was told it would not get.
    */
   #failWaiting(error) {
-    this.#queue.splice(0).forEach((r) => this.#settle(r, error));
+    [...this.#queue.splice(0), ...this.#awaitingToken].forEach((r) => this.#settle(r, error));
     for (const room of [...this.#rooms.values()]) {
       room.endRetryWait?.();
       room.since = null;
