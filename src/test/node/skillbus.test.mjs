@@ -555,6 +555,28 @@ test('a request that timed out or was closed while its new token was fetched aft
   bus.close();
 });
 
+test('a token for another user (signed out and in) connects again as that user, and the request goes out there', async () => {
+  const server = new FakeServer();
+  let user = 'ann';
+  const bus = connect({ url: 'http://test', getToken: async () => jwt({ sub: user }), SockJS: server.SockJS, reconnect: FAST });
+  await server.socketNumber(1);
+  server.open();
+  user = 'bob';
+  const asking = bus.emit('notes.create', {});
+  server.fail(await server.request('notes.create'), 401, 'token expired');
+  await server.socketNumber(2);
+  assert.ok(server.sockets[0].closed, 'the first user\'s socket is closed');
+  assert.ok(!server.sockets[0].sent.some((f) => f.headers?.authorization === 'Bearer ' + jwt({ sub: 'bob' })), 'bob\'s token never on ann\'s socket');
+  assert.equal(bus.user.id, 'bob');
+  server.open();
+  assert.equal((await server.frame((f) => f.type === 'register')).address, 'user.bob');
+  const again = await server.request('notes.create');
+  assert.equal(again.headers.authorization, 'Bearer ' + jwt({ sub: 'bob' }));
+  server.reply(again, { id: 'n1' });
+  assert.deepEqual(await asking, { id: 'n1' });
+  bus.close();
+});
+
 test('a refused join rejects with its code and leaves the room', async () => {
   const { server, bus } = await connected();
   const joining = bus.join('bad');

@@ -118,6 +118,8 @@ export class SkillbusClient {
   // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
   #opening = null;
   #everConnected = false;
+  // The user whose token the open socket was opened with: the server refuses another user's on it.
+  #socketUser = null;
   #rejoined = false;
   // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
   #toldWhy = null;
@@ -383,6 +385,9 @@ export class SkillbusClient {
         if (fetch === this.#tokenFetches) {
           this.#token = token;
           this.#claims = tokenClaims(token);
+          if (this.#state === 'connected' && this.#claims?.sub && this.#claims.sub !== this.#socketUser) {
+            this.#reconnectAsNewUser();
+          }
         }
       }).finally(() => {
         if (this.#tokenRefresh === refresh) {
@@ -820,6 +825,7 @@ export class SkillbusClient {
     this.#opening = null;
     this.#attempt = 0;
     this.#everConnected = true;
+    this.#socketUser = this.#claims?.sub;
     this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
     this.#scheduleRenewal();
     this.#state = 'connected';
@@ -851,11 +857,7 @@ export class SkillbusClient {
       : event?.code === NO_TOKEN_CLOSE || this.#toldWhy === NO_TOKEN_REASON);
     this.#dropSocket();
     this.#failPending('connection lost before the reply');
-    for (const room of this.#rooms.values()) {
-      room.endRetryWait?.();
-      room.syncing = false;
-      room.buffer.length = 0;
-    }
+    this.#stopSyncing();
     if (idle) {
       this.#setState('idle', { reason: 'closed by the server: ' + (expired ? 'the token expired' : 'no token presented') + ' (' + NO_TOKEN_CLOSE + ')' });
     } else if (expired && typeof this.#options.getToken !== 'function') {
@@ -864,6 +866,28 @@ export class SkillbusClient {
     } else if (!this.#closedByUser) {
       this.#scheduleReconnect('closed (' + (event && event.code) + ')');
     }
+  }
+
+  /** The socket is gone: what the rooms were joining or filling starts again from their last seq on the next one. */
+  #stopSyncing() {
+    for (const room of this.#rooms.values()) {
+      room.endRetryWait?.();
+      room.syncing = false;
+      room.buffer.length = 0;
+    }
+  }
+
+  /**
+   * getToken gave a token for another user (the app signed out and in): the server refuses it on
+   * the socket of the first, which still receives that user's notifications. Connects again at once,
+   * as the new user, and rejoins the rooms as after any reconnect.
+   */
+  #reconnectAsNewUser() {
+    this.#dropSocket();
+    this.#failPending('closed to connect again as ' + this.#claims.sub);
+    this.#stopSyncing();
+    this.#attempt = 0;
+    this.#openSocket();
   }
 
   #scheduleReconnect(reason) {
