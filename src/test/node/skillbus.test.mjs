@@ -587,6 +587,35 @@ test('a refused join rejects with its code and leaves the room', async () => {
   bus.close();
 });
 
+test('a join whose register is refused (429 at the handler limit) rejects, and the room is left', async () => {
+  const { server, bus } = await connected();
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code));
+  const joining = bus.join('r64');
+  const join = await server.request('session.join');
+  server.push({ type: 'err', address: 'room.r64', failureCode: 429, failureType: 'RECIPIENT_FAILURE', message: 'at most 64 handlers per connection' });
+  await assert.rejects(joining, (e) => e.code === 429 && e.sessionId === 'r64');
+  const leave = await server.request('session.leave');
+  assert.deepEqual(leave.body, { sessionId: 'r64' });
+  server.reply(join, { sessionId: 'r64', participants: [], seq: 1, epoch: 'e1' });
+  server.reply(leave, { sessionId: 'r64' });
+  await tick();
+  assert.deepEqual(bus.rooms, []);
+  assert.deepEqual(errors, [], 'the rejected join says it');
+  bus.close();
+});
+
+test('a first join with no reply in time rejects with 503 and is left on the server, where it may have been applied', async () => {
+  const { server, bus } = await connected({ requestTimeoutMs: 30 });
+  const joining = bus.join('r1');
+  await server.request('session.join');
+  await assert.rejects(joining, (e) => e.code === 503);
+  const leave = await server.request('session.leave');
+  assert.deepEqual(leave.body, { sessionId: 'r1' });
+  assert.deepEqual(bus.rooms, []);
+  bus.close();
+});
+
 test('join with since: 0 delivers the whole history first (a late joiner)', async () => {
   const { server, bus } = await connected();
   const seen = [];

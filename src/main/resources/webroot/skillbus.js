@@ -522,14 +522,26 @@ export class SkillbusClient {
       return; // joined again after the reconnect; the waiters wait for that
     }
     if (current) {
-      // Refused (400, 403, …) or unanswered: not joined, now or after a reconnect.
-      this.#rooms.delete(room.id);
-      this.#write({ type: 'unregister', address: ROOM_PREFIX + room.id, headers: this.#headers() });
-      if (room.joined) {
-        // A rejoin after a reconnect has no caller waiting: the page learns it is out of the room here.
-        error.sessionId = room.id;
-        this.#fire('error', error);
-      }
+      this.#dropRoom(room, error); // refused (400, 403, …) or unanswered: not joined, now or after a reconnect
+    } else {
+      room.waiters.splice(0).forEach((w) => w.reject(error));
+    }
+  }
+
+  /**
+   * Out of a room whose join failed: forgotten, left on the server too (a join that went unanswered
+   * may have been applied there), its waiters rejected. A rejoin after a reconnect has no caller
+   * waiting: the page learns it is out of the room from an `error` with the room's sessionId.
+   */
+  #dropRoom(room, error) {
+    this.#rooms.delete(room.id);
+    room.endRetryWait?.();
+    if (this.#state === 'connected' && !this.#leaving.has(room.id)) {
+      this.#sendLeave(room.id).catch(() => {});
+    }
+    error.sessionId = room.id;
+    if (room.joined) {
+      this.#fire('error', error);
     }
     room.waiters.splice(0).forEach((w) => w.reject(error));
   }
@@ -1001,7 +1013,12 @@ export class SkillbusClient {
         () => this.#fire('error', error));
       return;
     }
-    this.#fire('error', error);
+    const room = frame.address?.startsWith(ROOM_PREFIX) && this.#rooms.get(frame.address.slice(ROOM_PREFIX.length));
+    if (room) {
+      this.#dropRoom(room, error); // its events would never come (a 429 at the handler limit, say): its join fails
+    } else {
+      this.#fire('error', error);
+    }
   }
 }
 
