@@ -163,6 +163,19 @@ test('connects, sends the bearer token on every frame and registers on the user 
   assert.equal(bus.state, 'disconnected');
 });
 
+test('once() listens to one event; off() with the same function stops it before', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  const kept = (data) => seen.push('kept:' + data.n);
+  const dropped = (data) => seen.push('dropped:' + data.n);
+  bus.once('notification', kept).once('notification', dropped).off('notification', dropped);
+  for (const n of [1, 2]) {
+    server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', data: { n } } });
+  }
+  assert.deepEqual(seen, ['kept:1']);
+  bus.close();
+});
+
 test('emit resolves with the reply body and rejects with {code, message}', async () => {
   const { server, bus } = await connected();
   const ok = bus.emit('notes.create', { content: 'x' });

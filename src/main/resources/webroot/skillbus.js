@@ -179,20 +179,23 @@ export class SkillbusClient {
     return this;
   }
 
+  /** Stops a listener given to {@link on} or {@link once}; without fn, every listener of the event. */
   off(event, fn) {
-    if (fn === undefined) {
-      this.#listeners.delete(event);
-    } else {
-      this.#listeners.get(event)?.delete(fn);
+    const listeners = this.#listeners.get(event);
+    for (const listener of [...(listeners || [])]) {
+      if (fn === undefined || listener === fn || listener.listener === fn) {
+        listeners.delete(listener);
+      }
     }
     return this;
   }
 
   once(event, fn) {
     const wrapper = (...args) => {
-      this.off(event, wrapper);
+      this.#listeners.get(event)?.delete(wrapper);
       fn(...args);
     };
+    wrapper.listener = fn;
     return this.on(event, wrapper);
   }
 
