@@ -989,7 +989,7 @@ test('a getToken that never answers counts as a failed attempt after connectTime
   let calls = 0;
   const getToken = () => (++calls === 1 ? new Promise(() => {}) : Promise.resolve(token));
   const states = [];
-  const bus = connect({ url: 'http://test', getToken, SockJS: server.SockJS, reconnect: FAST, connectTimeoutMs: 50 });
+  const bus = connect({ url: 'http://test', getToken, SockJS: server.SockJS, reconnect: FAST, connectTimeoutMs: 200 });
   bus.on('state', (s) => states.push(s.state));
   const joining = bus.join('r1');
   await server.socketNumber(1);
