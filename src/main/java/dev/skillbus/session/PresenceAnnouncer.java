@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * event stored after, by whichever node made it: two changes made in one order can reach the store
  * in the other. So each event carries its {@link Roster}'s version, and the history refuses one
  * lower than a version it holds; the room is then read again (at least at that version) and the
- * same event, same user, is stored with that list. After {@link #ATTEMPTS} refusals (the room
- * changing all the while) it is stored with the latest list read, unchecked, and logged.
+ * same event, same user, is stored with that list, unless that list says it no longer holds (the
+ * user left, or came back, meanwhile: a later event says so). After {@link #ATTEMPTS} refusals (the
+ * room changing all the while) it is stored with the latest list read at the version the history
+ * holds, which raises nothing, and logged.
  */
 final class PresenceAnnouncer {
 
@@ -62,12 +64,19 @@ final class PresenceAnnouncer {
       if (attempt == ATTEMPTS) {
         LOG.warn("{} of {} in room {} refused {} times, the room changing meanwhile (version {}, stored {}): "
           + "stored with the latest list read", event, user.userId(), roomId, attempt, roster.version(), result.storedVersion());
-        return store.durable(roomId, event, data(user, roster)).mapEmpty();
+        // At the version stored: taken unless a newer one came meanwhile, and a later event still goes after it.
+        return store.presence(roomId, event, data(user, roster), result.storedVersion())
+          .compose(last -> last.stored() ? Future.succeededFuture() : store.durable(roomId, event, data(user, roster)).mapEmpty());
       }
       LOG.debug("{} of {} in room {} at version {} came after version {}: read the room again",
         event, user.userId(), roomId, roster.version(), result.storedVersion());
-      return reader.roster(roomId, result.storedVersion())
-        .compose(fresh -> attempt(roomId, event, user, fresh, attempt + 1));
+      return reader.roster(roomId, result.storedVersion()).compose(fresh -> {
+        if (!fresh.holds(event, user.userId())) {
+          LOG.debug("{} of {} in room {} no longer holds: a later event says so, not stored", event, user.userId(), roomId);
+          return Future.succeededFuture();
+        }
+        return attempt(roomId, event, user, fresh, attempt + 1);
+      });
     });
   }
 

@@ -1,6 +1,5 @@
 package dev.skillbus.session;
 
-import dev.skillbus.protocol.Event;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -112,8 +111,7 @@ final class PresenceRetry {
       return Future.succeededFuture();
     }
     Pending first = pending.values().iterator().next();
-    boolean present = roster.participants().stream().anyMatch(p -> p.userId().equals(first.user().userId()));
-    boolean stillTrue = present == Event.USER_JOINED.equals(first.event());
+    boolean stillTrue = roster.holds(first.event(), first.user().userId());
     Future<Void> sent = stillTrue
       ? announcer.announce(roomId, first.event(), first.user(), roster)
       : Future.succeededFuture();

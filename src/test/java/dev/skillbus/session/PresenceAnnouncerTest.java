@@ -72,12 +72,23 @@ class PresenceAnnouncerTest {
   }
 
   @Test
+  @DisplayName("one refused whose user the room read again no longer holds is not stored: a later event says so")
+  void refusedNoLongerTrueIsDropped() {
+    // The reader's room holds only "v20": Ana is not in it, so her user-joined no longer holds.
+    Future<Void> sent = announcer.announce("r", Event.USER_JOINED, user("ana"), new Roster(List.of(participant("ana")), 15));
+
+    assertThat(sent.succeeded()).isTrue();
+    assertThat(readsAtLeast).containsExactly(20L);
+    assertThat(stored).isEmpty();
+  }
+
+  @Test
   @DisplayName("one refused at every attempt, the room changing all the while, is stored unchecked with the latest list read")
   void boundedAttempts() {
     // Another node stores a newer event between each read and the next attempt.
     PresenceAnnouncer racing = new PresenceAnnouncer((roomId, atLeast) -> {
       readsAtLeast.add(atLeast);
-      Roster read = new Roster(List.of(participant("v" + atLeast)), atLeast);
+      Roster read = new Roster(List.of(participant("v" + atLeast), participant("ana")), atLeast);
       storedVersion = atLeast + 1;
       return Future.succeededFuture(read);
     }, store);
