@@ -57,12 +57,12 @@ public class BridgeVerticle extends VerticleBase {
   private long connectionCounter;
   private String connPrefix;
 
-  /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
   /** How long a bridge with this config waits for a service's answer to a request (then 503). */
   public static long requestTimeoutMs(JsonObject config) {
     return BridgeSettings.from(config).requestTimeoutMs();
   }
 
+  /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
   public BridgeVerticle() {
     this(Metrics.create(), RoomRules.open(), List::of);
   }
