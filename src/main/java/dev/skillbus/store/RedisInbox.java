@@ -35,7 +35,8 @@ public final class RedisInbox implements InboxStore {
   public Future<Void> push(String userId, JsonObject message) {
     return Keys.guard(() -> {
       Buffer encoded = Keys.encode(message, maxValueBytes);
-      return redis.eval(InboxScripts.PUSH, keys(userId), args(encoded, maxPerUser, ttlSeconds, userId, maxUsers))
+      List<Buffer> args = RedisScript.args(encoded, maxPerUser, ttlSeconds, userId, maxUsers);
+      return redis.eval(InboxScripts.PUSH, keys(userId), args)
         .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InboxStore.full(maxUsers)));
     });
   }
@@ -44,7 +45,7 @@ public final class RedisInbox implements InboxStore {
   public Future<Taken> take(String userId, int max, long leaseMillis) {
     return Keys.guard(() -> {
       String lease = UUID.randomUUID().toString();
-      return redis.eval(InboxScripts.TAKE, keys(userId), args(lease, leaseMillis, Math.max(1, max))).map(r -> {
+      return redis.eval(InboxScripts.TAKE, keys(userId), RedisScript.args(lease, leaseMillis, Math.max(1, max))).map(r -> {
         List<JsonObject> messages = new ArrayList<>();
         for (Response message : r) {
           messages.add(new JsonObject(message.toBuffer()));
@@ -57,7 +58,7 @@ public final class RedisInbox implements InboxStore {
   @Override
   public Future<Boolean> ack(String userId, String lease, int delivered) {
     return Keys.guard(() -> redis.eval(InboxScripts.ACK, keys(userId),
-        args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId))
+        RedisScript.args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId))
       .map(r -> r.toInteger() == 1));
   }
 
@@ -65,13 +66,5 @@ public final class RedisInbox implements InboxStore {
   private List<String> keys(String userId) {
     String inbox = redis.key("inbox", Keys.id(userId));
     return List.of(inbox, inbox + ":inflight", inbox + ":lease", redis.key("inboxes"));
-  }
-
-  private static List<Buffer> args(Object... values) {
-    List<Buffer> args = new ArrayList<>();
-    for (Object value : values) {
-      args.add(value instanceof Buffer b ? b : Buffer.buffer(String.valueOf(value)));
-    }
-    return args;
   }
 }

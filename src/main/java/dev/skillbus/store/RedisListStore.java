@@ -34,7 +34,7 @@ public final class RedisListStore implements ListStore {
       String id = UUID.randomUUID().toString();
       JsonObject value = item.copy().put(Keys.ITEM_ID, id);
       Buffer encoded = Keys.encode(value, maxValueBytes);
-      List<Buffer> args = arguments(Integer.toString(maxItemsPerOwner), id);
+      List<Buffer> args = RedisScript.args(Integer.toString(maxItemsPerOwner), id);
       args.add(encoded);
       return redis.eval(StoreScripts.ADD, List.of(list, itemKey(kind, id)), withFields(args, value))
         .compose(r -> r.toInteger() == 1
@@ -50,10 +50,10 @@ public final class RedisListStore implements ListStore {
   @Override
   public Future<ListPage> list(String kind, String ownerId, ListQuery query) {
     return Keys.guard(() -> {
-      List<Buffer> args = arguments(itemPrefix(kind), Integer.toString(query.offset()), Integer.toString(query.limit()),
+      List<Buffer> args = RedisScript.args(itemPrefix(kind), Integer.toString(query.offset()), Integer.toString(query.limit()),
         Integer.toString(query.only().size()));
-      query.only().forEach((field, value) -> args.addAll(arguments(field, value)));
-      query.except().forEach((field, values) -> values.forEach(value -> args.addAll(arguments(field, value))));
+      query.only().forEach((field, value) -> args.addAll(RedisScript.args(field, value)));
+      query.except().forEach((field, values) -> values.forEach(value -> args.addAll(RedisScript.args(field, value))));
       return redis.eval(StoreScripts.LIST, List.of(listKey(kind, ownerId)), args).map(RedisListStore::page);
     });
   }
@@ -71,17 +71,9 @@ public final class RedisListStore implements ListStore {
   private static List<Buffer> withFields(List<Buffer> args, JsonObject value) {
     value.forEach(field -> {
       if (ListQuery.selectable(field.getKey(), field.getValue())) {
-        args.addAll(arguments("f:" + field.getKey(), (String) field.getValue()));
+        args.addAll(RedisScript.args("f:" + field.getKey(), (String) field.getValue()));
       }
     });
-    return args;
-  }
-
-  private static List<Buffer> arguments(String... values) {
-    List<Buffer> args = new ArrayList<>();
-    for (String value : values) {
-      args.add(Buffer.buffer(value));
-    }
     return args;
   }
 
@@ -96,7 +88,7 @@ public final class RedisListStore implements ListStore {
       String key = itemKey(kind, itemId);
       JsonObject value = item.copy().put(Keys.ITEM_ID, itemId);
       Buffer encoded = Keys.encode(value, maxValueBytes);
-      List<Buffer> args = arguments(Long.toString(expectedVersion));
+      List<Buffer> args = RedisScript.args(Long.toString(expectedVersion));
       args.add(encoded);
       return redis.eval(StoreScripts.REPLACE, List.of(key), withFields(args, value))
         .compose(r -> r.get(0).toInteger() == -1
