@@ -91,8 +91,11 @@ public final class InMemoryInbox implements InboxStore {
       long now = clock.millis();
       dropExpired(now);
       Box box = boxes.get(userId);
-      if (box == null || box.lease != null && now < box.leaseEnds) {
+      if (box == null) {
         return Future.succeededFuture(Taken.NONE);
+      }
+      if (box.lease != null && now < box.leaseEnds) {
+        return Future.succeededFuture(Taken.held(box.leaseEnds - now));
       }
       if (box.inFlight.isEmpty()) {
         List<Held> batch = new ArrayList<>();

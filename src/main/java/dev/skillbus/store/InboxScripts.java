@@ -47,13 +47,14 @@ final class InboxScripts {
 
   /**
    * ARGV[1] a new lease token, ARGV[2] the lease (ms), ARGV[3] the most messages to take: the batch,
-   * oldest first, now held under that lease. Nothing while another lease runs. A batch whose lease
+   * oldest first, now held under that lease; an empty list when the inbox is empty. While another
+   * lease runs, the ms it still runs (a number, at least 1), and nothing is taken. A batch whose lease
    * ran out is handed out again as it is; else the oldest messages of the inbox become the batch.
    */
   static final RedisScript TAKE = RedisScript.of(NOW + """
     local ends = redis.call('HGET', KEYS[3], 'ends')
     if ends and tonumber(ends) > now then
-      return {}
+      return tonumber(ends) - now
     end
     if redis.call('EXISTS', KEYS[2]) == 0 then
       local batch = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)

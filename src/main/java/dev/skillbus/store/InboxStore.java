@@ -19,10 +19,28 @@ import java.util.List;
  */
 public interface InboxStore {
 
-  /** A batch taken from an inbox, oldest first, and the lease it is held under; no messages and no lease when there was none. */
-  record Taken(String lease, List<JsonObject> messages) {
+  /**
+   * A batch taken from an inbox, oldest first, and the lease it is held under. No messages and no
+   * lease when there was none: {@link #NONE} when the inbox is empty, or {@link #held} with how long
+   * another lease still runs when another taker holds a batch of it.
+   */
+  record Taken(String lease, List<JsonObject> messages, long heldForMillis) {
 
-    public static final Taken NONE = new Taken(null, List.of());
+    public static final Taken NONE = new Taken(null, List.of(), 0);
+
+    public Taken(String lease, List<JsonObject> messages) {
+      this(lease, messages, 0);
+    }
+
+    /** Nothing taken: another lease runs for {@code millis} more (at least 1). */
+    public static Taken held(long millis) {
+      return new Taken(null, List.of(), Math.max(1, millis));
+    }
+
+    /** True when nothing was taken because another taker holds the inbox. */
+    public boolean held() {
+      return heldForMillis > 0;
+    }
   }
 
   /**
@@ -35,7 +53,8 @@ public interface InboxStore {
    * Takes the oldest {@code max} messages (at least one) under a lease of {@code leaseMillis}: they
    * leave the inbox for its batch in delivery, which still belongs to the inbox (it counts against
    * {@code maxUsers} and expires with it) until {@link #ack}. While a lease runs, a take gets
-   * nothing: one batch at a time, in order. Once it ran out without an ack, the next take gets that
+   * nothing ({@link Taken#held}, with how long that lease still runs): one batch at a time, in
+   * order. Once it ran out without an ack, the next take gets that
    * same batch again, under a new lease.
    */
   Future<Taken> take(String userId, int max, long leaseMillis);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,6 +47,9 @@ public final class RedisInbox implements InboxStore {
     return Keys.guard(() -> {
       String lease = UUID.randomUUID().toString();
       return redis.eval(InboxScripts.TAKE, keys(userId), RedisScript.args(lease, leaseMillis, Math.max(1, max))).map(r -> {
+        if (r.type() == ResponseType.NUMBER) {
+          return Taken.held(r.toLong());
+        }
         List<JsonObject> messages = new ArrayList<>();
         for (Response message : r) {
           messages.add(new JsonObject(message.toBuffer()));
