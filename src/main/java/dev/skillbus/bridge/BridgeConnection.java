@@ -92,6 +92,19 @@ final class BridgeConnection {
   }
 
   /**
+   * Writes a durable frame that its sender paces (see {@link #writable()}), and completes once the
+   * transport wrote it ({@link BridgeSocket#writeConfirmed}): true then, false when the connection
+   * closed first.
+   */
+  Future<Boolean> deliverConfirmed(OutFrame frame) {
+    if (closed) {
+      return Future.succeededFuture(false);
+    }
+    bridge.metrics().frameOut();
+    return socket.writeConfirmed(frame).map(true).otherwise(false);
+  }
+
+  /**
    * Writes a frame meant for this connection only (a reply, an error). Replies never close the
    * socket: the client paces them with its requests, and a reply as large as a join's missed
    * events must reach a client that rejoins several rooms at once.

@@ -1,5 +1,6 @@
 package dev.skillbus.bridge;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
@@ -18,6 +19,14 @@ interface BridgeSocket {
 
   /** Queues one frame for this socket; frames queued together reach the network together. */
   void write(OutFrame frame);
+
+  /**
+   * Queues one frame, as {@link #write}, and completes once the transport wrote it: handed it to the
+   * operating system's socket (a WebSocket), or to the poll request that carries it (the polling
+   * SockJS transports). Fails when the socket closed first. That is not the client having read it:
+   * what the network and the client's machine hold when the connection ends is lost.
+   */
+  Future<Void> writeConfirmed(OutFrame frame);
 
   /**
    * Queues a frame the client is waiting for (a reply, an error): it does not wait out a flush

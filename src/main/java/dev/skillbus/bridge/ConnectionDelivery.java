@@ -14,7 +14,8 @@ import io.vertx.core.json.JsonObject;
  * Events for one connection of this node ({@link Address#DELIVER_TO_CONNECTION}), as if received on
  * an address it is registered on. A request with {@code waitMs} is paced: the event is written once
  * the connection's socket can take it within its buffer, after waiting at most that long for it to
- * drain, and answered with whether it was written. Sent one after the other, any number of events
+ * drain, and answered with whether its transport wrote it, within as long again (see
+ * {@link BridgeSocket#writeConfirmed}). Sent one after the other, any number of events
  * (a user's queued notifications) reach a connection that reads, which a burst of them would put
  * past {@code slowSocketMaxBytes} and close.
  */
@@ -42,29 +43,32 @@ final class ConnectionDelivery {
       message.reply(rooms.deliverTo(address, connId, envelope));
       return;
     }
-    writable(address, connId, waitMs)
-      .onComplete(ar -> message.reply(ar.result() && rooms.deliverTo(address, connId, envelope)));
+    BridgeConnection member = rooms.member(address, connId);
+    if (member == null) {
+      message.reply(false);
+      return;
+    }
+    // Written only once it can be, and answered only once the transport wrote it, both within waitMs.
+    within(member.writable(), waitMs)
+      .compose(writable -> writable ? within(rooms.deliverConfirmed(address, member, envelope), waitMs)
+        : Future.succeededFuture(false))
+      .onComplete(ar -> message.reply(ar.result()));
   }
 
   /**
-   * True once the member's socket can take a frame; false when it is not a member, closed, or did
-   * not drain within {@code waitMs} (then the caller keeps the event: it is not written later).
+   * What {@code answer} says, or false when it does not say within {@code waitMs} (then the caller
+   * keeps the event: a frame not written yet is written later all the same, so it may arrive twice).
    */
-  private Future<Boolean> writable(String address, String connId, long waitMs) {
-    BridgeConnection member = rooms.member(address, connId);
-    if (member == null) {
-      return Future.succeededFuture(false);
+  private Future<Boolean> within(Future<Boolean> answer, long waitMs) {
+    if (answer.isComplete()) {
+      return answer;
     }
-    Future<Boolean> drained = member.writable();
-    if (drained.isComplete()) {
-      return drained;
-    }
-    Promise<Boolean> answer = Promise.promise();
-    long timer = vertx.setTimer(waitMs, id -> answer.tryComplete(false));
-    drained.onComplete(ar -> {
+    Promise<Boolean> bounded = Promise.promise();
+    long timer = vertx.setTimer(waitMs, id -> bounded.tryComplete(false));
+    answer.onComplete(ar -> {
       vertx.cancelTimer(timer);
-      answer.tryComplete(ar.result());
+      bounded.tryComplete(ar.succeeded() && ar.result());
     });
-    return answer.future();
+    return bounded.future();
   }
 }

@@ -71,6 +71,21 @@ final class LocalRooms {
     return subscription == null ? null : subscription.member(connId);
   }
 
+  /**
+   * Writes one event to a member of an address if it is registered there still, and completes once
+   * its transport wrote it: true then, false when it is not a member or closed first.
+   */
+  Future<Boolean> deliverConfirmed(String address, BridgeConnection member, Buffer envelope) {
+    Subscription subscription = subscriptions.get(address);
+    if (subscription == null || subscription.member(member.id()) != member) {
+      return Future.succeededFuture(false);
+    }
+    OutFrame frame = subscription.frame(envelope);
+    Future<Boolean> written = member.deliverConfirmed(frame);
+    frame.release();
+    return written;
+  }
+
   /** Writes one durable event to every member of an address; answers how many it was written to. */
   int deliverToAll(String address, Buffer envelope) {
     Subscription subscription = subscriptions.get(address);

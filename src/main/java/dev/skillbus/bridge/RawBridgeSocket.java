@@ -28,6 +28,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
@@ -275,6 +276,28 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
       ByteBuf bytes = frame.wire().retainedDuplicate();
       ctx.executor().execute(() -> writeNow(bytes, true, gather));
     }
+  }
+
+  @Override
+  public Future<Void> writeConfirmed(OutFrame frame) {
+    PromiseInternal<Void> written = context.promise();
+    ByteBuf bytes = frame.wire().retainedDuplicate();
+    if (ctx.executor().inEventLoop()) {
+      writeAndFlush(bytes, written);
+    } else {
+      ctx.executor().execute(() -> writeAndFlush(bytes, written));
+    }
+    return written.future();
+  }
+
+  /** Behind what was queued before it, flushed at once with it; {@code written} completes as Netty's write does. */
+  private void writeAndFlush(ByteBuf frame, PromiseInternal<Void> written) {
+    if (closeSent || !ctx.channel().isActive()) {
+      frame.release();
+      written.fail("the socket closed");
+      return;
+    }
+    ctx.writeAndFlush(frame).addListener(written);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.skillbus.bridge;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -53,16 +54,27 @@ final class SockJsBridgeSocket implements BridgeSocket {
 
   @Override
   public void write(OutFrame frame) {
-    Buffer json = frame.json();
+    send(frame.json());
+  }
+
+  @Override
+  public Future<Void> writeConfirmed(OutFrame frame) {
+    return send(frame.json());
+  }
+
+  private Future<Void> send(Buffer json) {
     int length = json.length();
     unsentBytes += length;
-    socket.write(json).onComplete(ar -> {
-      boolean wasFull = !writable();
+    Future<Void> written = socket.write(json);
+    written.onComplete(ar -> {
+      // A field compare, run for every frame: the transport's own queue has its drainHandler.
+      boolean wasFull = unsentBytes >= MAX_UNSENT_BYTES;
       unsentBytes -= length;
       if (wasFull) {
         announceDrained();
       }
     });
+    return written;
   }
 
   private void announceDrained() {
