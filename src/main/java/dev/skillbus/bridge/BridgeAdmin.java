@@ -26,7 +26,8 @@ import java.util.function.Function;
  * {@code register} on the room's address and a {@code session.join}; a {@code session.leave} and an
  * {@code unregister}), so that the guard's rules, the membership and its events are the same as
  * when a browser asks. For the coaching part, it writes a notification to the node's connections of
- * a user and says to how many ({@link Outbound#deliverToUserOn}).
+ * a user and says to how many ({@link Outbound#deliverToUserOn}), and hands a user's waiting inbox
+ * to one of them ({@link Internal#inboxWaiting}).
  */
 final class BridgeAdmin {
 
@@ -46,7 +47,24 @@ final class BridgeAdmin {
       serve(eventBus, Address.USER_JOIN_ROOM, this::join),
       serve(eventBus, Address.USER_LEAVE_ROOM, this::leave),
       // Cluster-wide at this node's own address: the sender must learn whether a live node wrote it.
-      eventBus.consumer(Address.userDelivery(bridge.nodeId()), message -> Requests.serve(message, this::deliverToUser)));
+      eventBus.consumer(Address.userDelivery(bridge.nodeId()), message -> Requests.serve(message, this::deliverToUser)),
+      eventBus.consumer(Address.inboxWaiting(bridge.nodeId()), this::handInbox));
+  }
+
+  /**
+   * {@code {userId, except, hops}} ({@link Internal#inboxWaiting}): the user's queued notifications
+   * go to one of this node's connections on their address, other than {@code except}, as if it had
+   * just registered there; nothing when there is none.
+   */
+  private void handInbox(Message<JsonObject> message) {
+    String userId = message.body().getString(Internal.USER_ID);
+    BridgeConnection connection = userId == null ? null
+      : bridge.rooms().memberOtherThan(Address.user(userId), message.body().getString(Internal.EXCEPT));
+    if (connection != null) {
+      // Not waited for: what the delivery does not write stays queued, and it says so itself.
+      Internal.userRegistered(bridge.eventBus(), userId, connection.id(), message.body().getInteger(Internal.HOPS, 0),
+        bridge.settings().requestTimeoutMs());
+    }
   }
 
   /** {@code {userId, envelope}}: written to each connection of this node registered on {@code user.<userId>}. */

@@ -71,6 +71,19 @@ final class LocalRooms {
     return subscription == null ? null : subscription.member(connId);
   }
 
+  /** A member of an address other than {@code exceptConnId} (may be null), or null when there is none. */
+  BridgeConnection memberOtherThan(String address, String exceptConnId) {
+    Subscription subscription = subscriptions.get(address);
+    if (subscription != null) {
+      for (BridgeConnection member : subscription.members) {
+        if (!member.id().equals(exceptConnId)) {
+          return member;
+        }
+      }
+    }
+    return null;
+  }
+
   /**
    * Writes one event to a member of an address if it is registered there still, and completes once
    * its transport wrote it: true then, false when it is not a member or closed first.

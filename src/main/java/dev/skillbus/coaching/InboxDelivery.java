@@ -5,7 +5,6 @@ import dev.skillbus.store.InboxStore.Taken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -15,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Hands a user's inbox to a writer, a batch at a time. Each batch is taken under a lease and written
  * in order, each message once the one before was written, up to the first that is not; then the
  * lease is acknowledged with how many were: those leave the store, the rest go back to the head of
- * the inbox. Then the next batch, until the inbox is empty or a message was not written. A message
+ * the inbox. Then the next batch, until the inbox is empty or a message was not written; it says
+ * which, and when it found the inbox held by another delivery, for how long (see {@link
+ * Notifications} for what follows). A message
  * leaves the store only once it was written; a batch whose take or ack did not come back (the store
  * did not answer in time, the node died) is handed out again once its lease ran out, so it may
  * arrive twice, never not at all.
@@ -40,28 +41,52 @@ final class InboxDelivery {
     this.leaseMillis = (BATCH + 2) * writeTimeoutMs;
   }
 
-  /** Delivers the user's inbox through {@code write}; answers the messages written. Never fails. */
-  Future<List<JsonObject>> deliver(String userId, Function<JsonObject, Future<Boolean>> write) {
-    List<JsonObject> written = new ArrayList<>();
-    return nextBatch(userId, write, written)
-      .recover(err -> {
-        LOG.warn("Queued notifications of user {} not taken from the store: {}; they stay queued", userId, err.getMessage());
-        return Future.succeededFuture();
-      })
-      .map(written);
+  /** How a delivery ended. */
+  enum Why {
+    /** Nothing is left, or the store did not answer (what it holds stays queued). */
+    DONE,
+    /** Nothing was taken: another delivery holds a batch of the inbox. */
+    HELD,
+    /** A message was not written: it and those after it are queued still. */
+    NOT_WRITTEN,
+    /** The store did not take the acknowledgement (a lost reply, a lease run out): some may be left. */
+    NOT_ACKNOWLEDGED
   }
 
-  private Future<Void> nextBatch(String userId, Function<JsonObject, Future<Boolean>> write, List<JsonObject> written) {
-    return inbox.take(userId, BATCH, leaseMillis).compose(taken -> {
-      if (taken.messages().isEmpty()) {
-        return Future.succeededFuture();
-      }
-      return writeInOrder(taken.messages(), write, 0).compose(count -> {
-        written.addAll(taken.messages().subList(0, count));
-        return ack(userId, taken, count, 1).compose(acked -> acked && count == taken.messages().size()
-          ? nextBatch(userId, write, written) : Future.succeededFuture());
+  /** How a delivery ended and, when {@link Why#HELD}, for how long (ms) the other delivery's lease still runs. */
+  record Ended(Why why, long heldForMillis) {
+
+    static final Ended DONE = new Ended(Why.DONE, 0);
+    static final Ended NOT_WRITTEN = new Ended(Why.NOT_WRITTEN, 0);
+    static final Ended NOT_ACKNOWLEDGED = new Ended(Why.NOT_ACKNOWLEDGED, 0);
+  }
+
+  /** Delivers the user's inbox through {@code write}; answers how that ended. Never fails. */
+  Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write) {
+    return inbox.take(userId, BATCH, leaseMillis)
+      .compose(taken -> taken.held() ? Future.succeededFuture(new Ended(Why.HELD, taken.heldForMillis()))
+        : deliverBatches(userId, taken, write))
+      .recover(err -> {
+        LOG.warn("Queued notifications of user {} not taken from the store: {}; they stay queued", userId, err.getMessage());
+        return Future.succeededFuture(Ended.DONE);
       });
-    });
+  }
+
+  /** Writes a batch taken, acknowledges it, and goes on with the next until the inbox is empty or one stops. */
+  private Future<Ended> deliverBatches(String userId, Taken taken, Function<JsonObject, Future<Boolean>> write) {
+    if (taken.messages().isEmpty()) {
+      // Held again since the last batch: whoever holds it goes on with what came meanwhile.
+      return Future.succeededFuture(Ended.DONE);
+    }
+    return writeInOrder(taken.messages(), write, 0).compose(count -> ack(userId, taken, count, 1).compose(acked -> {
+      if (!acked) {
+        return Future.succeededFuture(Ended.NOT_ACKNOWLEDGED);
+      }
+      if (count < taken.messages().size()) {
+        return Future.succeededFuture(Ended.NOT_WRITTEN);
+      }
+      return inbox.take(userId, BATCH, leaseMillis).compose(next -> deliverBatches(userId, next, write));
+    }));
   }
 
   /** Writes from {@code from} on, each after the one before was; answers how many were written before one was not. */

@@ -10,6 +10,7 @@ import static dev.skillbus.coaching.CoachingFields.TYPE;
 import static dev.skillbus.coaching.CoachingFields.USER_ID;
 
 import dev.skillbus.auth.Identity;
+import dev.skillbus.coaching.InboxDelivery.Ended;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.Event;
@@ -24,25 +25,33 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Notifications ({@code notify.send}, the Coach App's {@code notification:send}). A notification is
  * written to the user's connections on each live node that holds one, and that node says whether it
  * did; when no node says so (the user is away, or their node died or hangs), it is queued in their
  * inbox, and it is delivered to the first connection that registers on their address next (see
- * {@link InboxDelivery}): it leaves the inbox only once it was written to a connection, so it
- * arrives at least once.
+ * {@link InboxDelivery}): it leaves the inbox only once a connection's transport wrote it, so it
+ * gets out at least once. A delivery that stops with some left hands the inbox on to the user's
+ * other connections, and one that found the inbox held tries again once that lease ran out.
  */
 final class Notifications {
 
   static final String DELIVERED = "delivered";
   static final String QUEUED = "queued";
+  /** Hand-ons of an inbox in a row, after deliveries that each stopped with notifications left. */
+  static final int MAX_HOPS = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
 
   private final InboxStore inbox;
   private final UserPresence presence;
   private final Audiences audiences;
   private final InboxDelivery delivery;
   private final EventBus eventBus;
+  private final Vertx vertx;
   private final long deliveryTimeoutMs;
 
   Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, Vertx vertx, long deliveryTimeoutMs) {
@@ -51,6 +60,7 @@ final class Notifications {
     this.audiences = audiences;
     this.delivery = new InboxDelivery(inbox, vertx, deliveryTimeoutMs);
     this.eventBus = vertx.eventBus();
+    this.vertx = vertx;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
   }
 
@@ -77,24 +87,19 @@ final class Notifications {
   }
 
   /**
-   * Queues for a user whom no node could write to. They may have connected since we looked, and
-   * their connection may have taken the inbox before this arrived in it: then the inbox is
-   * delivered to their nodes now (unless a delivery holds it: that one goes on with what came
-   * meanwhile), and what no node wrote stays queued. When the store refuses a new inbox (413, it
-   * holds the most there may be), that refusal is the answer: nothing was queued.
+   * Queues for a user whom no node could write to. They may have registered since we looked, and
+   * their connection may have taken the inbox before this arrived in it: then their nodes are told
+   * that the inbox waits, and one connection of each is handed it ({@link #userRegistered}), paced.
+   * When the store refuses a new inbox (413, it holds the most there may be), that refusal is the
+   * answer: nothing was queued.
    */
   private Future<JsonObject> queue(String userId, JsonObject envelope) {
     return inbox.push(userId, envelope)
       .compose(v -> presence.nodes(userId))
-      .compose(nodes -> nodes.isEmpty()
-        ? Future.succeededFuture(outcome(false, true))
-        : delivery.deliver(userId, e -> toUser(nodes, userId, e))
-          .map(written -> written.stream().anyMatch(e -> idOf(e).equals(idOf(envelope)))
-            ? outcome(true, false) : outcome(false, true)));
-  }
-
-  private static String idOf(JsonObject envelope) {
-    return envelope.getJsonObject(Envelope.DATA).getString(ID);
+      .map(nodes -> {
+        nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, null, 0));
+        return outcome(false, true);
+      });
   }
 
   private static JsonObject outcome(boolean delivered, boolean queued) {
@@ -102,15 +107,52 @@ final class Notifications {
   }
 
   /**
-   * {@code {userId, connId}} from this node's bridge: the user's queued notifications are written to
-   * that connection, oldest first, each once the socket drained from the one before; those it could
-   * not take stay queued.
+   * {@code {userId, connId, hops?}} from this node's bridge: the user's queued notifications are
+   * written to that connection, oldest first, each once the socket drained from the one before; those
+   * it could not take stay queued. Answered once that is done, or at once when another delivery holds
+   * the inbox (see {@link #follow} for what comes after).
    */
   Future<JsonObject> userRegistered(Message<JsonObject> message) {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
     String connId = Fields.requiredString(message.body(), Internal.CONN_ID, 256);
+    int hops = message.body().getInteger(Internal.HOPS, 0);
+    return deliverTo(userId, connId, hops).map(new JsonObject());
+  }
+
+  private Future<Void> deliverTo(String userId, String connId, int hops) {
     return delivery.deliver(userId,
         e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs))
-      .map(new JsonObject());
+      .map(ended -> {
+        follow(ended, userId, connId, hops);
+        return null;
+      });
+  }
+
+  /**
+   * A delivery that did not empty the inbox is followed up, so that nothing waits beside a
+   * connection that could take it. Found held: the connection tries again once that lease ran out
+   * (if the holder stops early, it hands the inbox on sooner); a closed connection finds out at
+   * its first write. Stopped at a write: the user's other connections are handed the inbox; stopped
+   * at an acknowledgement: all of them, this one too. At most {@link #MAX_HOPS} hand-ons in a row, so
+   * that connections that cannot take it do not pass it around until it expires.
+   */
+  private void follow(Ended ended, String userId, String connId, int hops) {
+    switch (ended.why()) {
+      case HELD -> vertx.setTimer(ended.heldForMillis(), t -> deliverTo(userId, connId, hops));
+      case NOT_WRITTEN -> handOn(userId, connId, hops);
+      case NOT_ACKNOWLEDGED -> handOn(userId, null, hops);
+      case DONE -> {
+      }
+    }
+  }
+
+  private void handOn(String userId, String exceptConnId, int hops) {
+    if (hops >= MAX_HOPS) {
+      LOG.info("Queued notifications of user {} left after {} deliveries that stopped early; they wait for the next"
+        + " connection", userId, hops + 1);
+      return;
+    }
+    presence.nodes(userId).onSuccess(nodes ->
+      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, exceptConnId, hops + 1)));
   }
 }

@@ -29,6 +29,11 @@ public final class Address {
    * skillbus.internal.user-delivery.<nodeId>}: see {@link Outbound#deliverToUserOn}.
    */
   public static final String USER_DELIVERY_PREFIX = "skillbus.internal.user-delivery.";
+  /**
+   * Prefix of each node's bridge address for a user whose queued notifications wait for a
+   * connection, {@code skillbus.internal.inbox-waiting.<nodeId>}: see {@link Internal#inboxWaiting}.
+   */
+  public static final String INBOX_WAITING_PREFIX = "skillbus.internal.inbox-waiting.";
 
   // Coaching and the services parts give each other; none of them is reachable from a browser.
 
@@ -134,6 +139,11 @@ public final class Address {
   /** The address at which one node's bridge writes to its connections of a user, acknowledged. */
   public static String userDelivery(String nodeId) {
     return USER_DELIVERY_PREFIX + nodeId;
+  }
+
+  /** The address at which one node's bridge hands a user's waiting inbox to one of its connections. */
+  public static String inboxWaiting(String nodeId) {
+    return INBOX_WAITING_PREFIX + nodeId;
   }
 
   /** The address of one node's own {@code operation}: {@code ops.node.<nodeId>.<operation>}. */

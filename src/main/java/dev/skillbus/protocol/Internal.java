@@ -28,6 +28,8 @@ public final class Internal {
   public static final String FAILED = "failed";
   public static final String CODE = "code";
   public static final String MESSAGE = "message";
+  public static final String EXCEPT = "except";
+  public static final String HOPS = "hops";
 
   private Internal() {
   }
@@ -57,8 +59,29 @@ public final class Internal {
    * delivered to that connection (or kept queued), so that the connection's next reply comes after it.
    */
   public static Future<Void> userRegistered(EventBus eventBus, String userId, String connId, long timeoutMs) {
-    JsonObject body = new JsonObject().put(USER_ID, userId).put(CONN_ID, connId);
+    return userRegistered(eventBus, userId, connId, 0, timeoutMs);
+  }
+
+  /**
+   * As {@link #userRegistered}, for a connection that was handed the inbox ({@link #inboxWaiting})
+   * after {@code hops} deliveries before it stopped with notifications left: {@code {userId, connId,
+   * hops}}.
+   */
+  public static Future<Void> userRegistered(EventBus eventBus, String userId, String connId, int hops, long timeoutMs) {
+    JsonObject body = new JsonObject().put(USER_ID, userId).put(CONN_ID, connId).put(HOPS, hops);
     return eventBus.request(Address.USER_REGISTERED, body, local().setSendTimeout(timeoutMs)).mapEmpty();
+  }
+
+  /**
+   * A delivery of the user's inbox stopped with notifications left: node {@code nodeId}'s bridge
+   * picks one of its connections registered on {@code user.<userId>}, other than {@code exceptConnId}
+   * (may be null), and delivers the inbox to it as if it had just registered ({@link #userRegistered}
+   * with {@code hops}). {@code {userId, except, hops}} to {@link Address#inboxWaiting}, cluster-wide,
+   * not answered: a node without such a connection does nothing.
+   */
+  public static void inboxWaiting(EventBus eventBus, String nodeId, String userId, String exceptConnId, int hops) {
+    JsonObject body = new JsonObject().put(USER_ID, userId).put(EXCEPT, exceptConnId).put(HOPS, hops);
+    eventBus.send(Address.inboxWaiting(nodeId), body);
   }
 
   /**

@@ -7,6 +7,9 @@ import dev.skillbus.Skillbus;
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
+import dev.skillbus.store.InboxStore;
+import dev.skillbus.store.RedisInbox;
+import dev.skillbus.store.RedisLink;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
 import dev.skillbus.testing.Eventually;
@@ -15,8 +18,12 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +31,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +53,9 @@ class InboxDeliveryTest {
   static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
   static Skillbus node;
   static Vertx vertx;
+  /** The node's inboxes, as another node sees them. */
+  static RedisLink link;
+  static InboxStore inboxes;
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,10 +64,14 @@ class InboxDeliveryTest {
       .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000));
     node = Servers.start(config);
     vertx = node.node().vertx();
+    link = REDIS.link(vertx, "inbox-delivery-test:");
+    await(link.start());
+    inboxes = new RedisInbox(link, 64 * 1024, 100, 3600, 1000);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    await(link.close());
     node.close().await(30, TimeUnit.SECONDS);
   }
 
@@ -172,4 +187,60 @@ class InboxDeliveryTest {
       Clients.closeClient(connected.client());
     }
   }
+
+  /** Holds a batch of the user's inbox under a lease, as another node's delivery would. */
+  static InboxStore.Taken holdBatch(String userId, long leaseMs) throws Exception {
+    InboxStore.Taken taken = await(inboxes.take(userId, 1, leaseMs));
+    assertThat(taken.messages()).hasSize(1);
+    return taken;
+  }
+
+  /**
+   * A connection over SockJS's XHR polling that registers on the user's address and then never
+   * polls: nothing written to it leaves the server, and its session ends after SockJS's timeout.
+   */
+  static Future<Buffer> registerWithoutPolling(String userId) throws Exception {
+    String token = await(BridgeClient.token(vertx, node.port(), userId, "Xhr", "agent"));
+    String session = "/eventbus/000/" + UUID.randomUUID() + "/";
+    String register = new JsonArray().add(new JsonObject().put("type", "register").put("address", "user." + userId)
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode()).encode();
+    return Clients.http(vertx, http -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", session + "xhr")
+      .compose(HttpClientRequest::send).compose(HttpClientResponse::body)
+      .compose(open -> http.request(HttpMethod.POST, node.port(), "127.0.0.1", session + "xhr_send"))
+      .compose(request -> request.send(register)).compose(HttpClientResponse::body));
+  }
+
+  @Test
+  @DisplayName("a connection that registered while another delivery held the inbox gets it once that lease ran out")
+  void heldInboxComesOnceTheLeaseRanOut() throws Exception {
+    int count = 12;
+    queue("ib-cy", count, "");
+    // Another node took a batch and died: its lease runs 3 s.
+    holdBatch("ib-cy", 3000);
+    BridgeClient cy = await(BridgeClient.connectAs(vertx, node.port(), "ib-cy", "agent"));
+    await(cy.registered("user.ib-cy"));
+
+    assertThat(messages(receive(cy, "ib-cy", count))).isEqualTo(numbered(count));
+    cy.close();
+  }
+
+  @Test
+  @DisplayName("a delivery that stops with notifications left (its connection takes nothing) hands them to the user's other connection, from the first one it did not get out")
+  void stoppedDeliveryHandsTheInboxOn() throws Exception {
+    int count = 20;
+    queue("ib-dee", count, "p".repeat(13_000));
+    // A batch held for a minute, so that the connection below registers while the inbox is held.
+    InboxStore.Taken held = holdBatch("ib-dee", 60_000);
+    BridgeClient dee = await(BridgeClient.connectAs(vertx, node.port(), "ib-dee", "agent"));
+    await(dee.registered("user.ib-dee"));
+    assertThat(await(inboxes.ack("ib-dee", held.lease(), 0))).isTrue();
+    assertThat(dee.unclaimedEvents("user.ib-dee", "notification")).isEmpty();
+
+    // The next delivery goes to a connection that takes nothing: what the server wrote to it never
+    // left the server, so none of it may count as delivered.
+    await(registerWithoutPolling("ib-dee"));
+    assertThat(messages(receive(dee, "ib-dee", count))).isEqualTo(numbered(count));
+    dee.close();
+  }
 }
+
