@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  * Events for one connection of this node ({@link Address#DELIVER_TO_CONNECTION}), as if received on
  * an address it is registered on. A request with {@code waitMs} is paced: the event is written once
  * the connection's socket can take it within its buffer, after waiting at most that long for it to
- * drain, and answered with whether its transport wrote it, within as long again (see
+ * drain, and answered with whether its transport wrote it, all within that time (see
  * {@link BridgeSocket#writeConfirmed}). Sent one after the other, any number of events
  * (a user's queued notifications) reach a connection that reads, which a burst of them would put
  * past {@code slowSocketMaxBytes} and close.
@@ -48,27 +48,22 @@ final class ConnectionDelivery {
       message.reply(false);
       return;
     }
-    // Written only once it can be, and answered only once the transport wrote it, both within waitMs.
-    within(member.writable(), waitMs)
-      .compose(writable -> writable ? within(rooms.deliverConfirmed(address, member, envelope), waitMs)
-        : Future.succeededFuture(false))
-      .onComplete(ar -> message.reply(ar.result()));
-  }
-
-  /**
-   * What {@code answer} says, or false when it does not say within {@code waitMs} (then the caller
-   * keeps the event: a frame not written yet is written later all the same, so it may arrive twice).
-   */
-  private Future<Boolean> within(Future<Boolean> answer, long waitMs) {
-    if (answer.isComplete()) {
-      return answer;
-    }
-    Promise<Boolean> bounded = Promise.promise();
-    long timer = vertx.setTimer(waitMs, id -> bounded.tryComplete(false));
-    answer.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      bounded.tryComplete(ar.succeeded() && ar.result());
+    // Written only once it can be, and answered only once the transport wrote it, all within waitMs:
+    // a batch of them then stays within its lease. Past the deadline the event is not written, so
+    // the caller, which keeps it, does not send it twice; one written but not yet confirmed by then
+    // is kept all the same, and may arrive twice.
+    Promise<Boolean> answer = Promise.promise();
+    long timer = vertx.setTimer(waitMs, id -> answer.tryComplete(false));
+    member.writable().onComplete(writable -> {
+      if (answer.future().isComplete() || writable.failed() || !writable.result()) {
+        answer.tryComplete(false);
+        return;
+      }
+      rooms.deliverConfirmed(address, member, envelope).onComplete(written -> answer.tryComplete(written.succeeded() && written.result()));
     });
-    return bounded.future();
+    answer.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      message.reply(ar.result());
+    });
   }
 }

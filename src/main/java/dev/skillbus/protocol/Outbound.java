@@ -49,17 +49,17 @@ public final class Outbound {
 
   /**
    * As {@link #deliverToConnection}, paced: written once the connection's socket can take it within
-   * its buffer (at once while it can, else once it drained), waiting at most {@code waitMs}. Completes
-   * with whether the connection's transport wrote it (handed it to the operating system, or to the
-   * poll that carries it), which it waits for at most {@code waitMs} too: false when the connection
-   * is gone, is not registered on {@code address}, did not drain in time or the write did not
-   * complete in time (then it may still be written). One after the other, any number
+   * its buffer (at once while it can, else once it drained). Completes with whether the connection's
+   * transport wrote it (handed it to the operating system, or to the poll that carries it), all
+   * within {@code waitMs}: false when the connection is gone, is not registered on {@code address},
+   * did not drain in time (then it is not written) or the write did not complete in time (then it
+   * may still be written). One after the other, any number
    * of envelopes reach a connection that reads without it ever being closed as too slow.
    */
   public static Future<Boolean> deliverToConnectionPaced(EventBus eventBus, String connId, String address,
                                                          JsonObject envelope, long waitMs) {
     // Longer than the bridge waits: its answer, not this timeout, says whether it wrote.
-    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(3 * waitMs);
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(2 * waitMs);
     return eventBus.<Boolean>request(Address.DELIVER_TO_CONNECTION, delivery(connId, address, envelope).put(WAIT_MS, waitMs),
       options).map(reply -> Boolean.TRUE.equals(reply.body()));
   }
