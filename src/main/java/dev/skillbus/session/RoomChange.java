@@ -10,8 +10,4 @@ import java.util.List;
 record RoomChange(List<Connection> users, Roster roster) {
 
   static final RoomChange NONE = new RoomChange(List.of(), Roster.EMPTY);
-
-  List<Participant> participants() {
-    return roster.participants();
-  }
 }

@@ -49,7 +49,7 @@ class RoomSerializersTest {
 
     assertThat(back).isEqualTo(change);
     assertThat(back.roster().version()).isEqualTo(1_763_000_000_000_001L);
-    assertThat(back.participants()).extracting(Participant::line, Participant::active).containsExactly(tuple(3, false), tuple(null, true));
+    assertThat(back.roster().participants()).extracting(Participant::line, Participant::active).containsExactly(tuple(3, false), tuple(null, true));
     assertThat(roundTrip(RoomChange.NONE, 1001)).isEqualTo(RoomChange.NONE);
   }
 
