@@ -156,7 +156,7 @@ test('connects, sends the bearer token on every frame and registers on the user 
   server.open();
   const register = await server.frame((f) => f.type === 'register');
   assert.deepEqual(register, { type: 'register', address: 'user.ann', headers: { authorization: 'Bearer ' + token } });
-  assert.deepEqual(states, ['connected']);
+  assert.deepEqual(states, ['connecting', 'connected']);
   assert.equal(bus.state, 'connected');
   assert.deepEqual(bus.user, { id: 'ann', name: 'Ann', role: 'learner' });
   bus.close();
@@ -994,7 +994,7 @@ test('a getToken that never answers counts as a failed attempt after connectTime
   const joining = bus.join('r1');
   await server.socketNumber(1);
   assert.equal(calls, 2);
-  assert.deepEqual(states, ['reconnecting', 'connecting']);
+  assert.deepEqual(states, ['connecting', 'reconnecting', 'connecting']);
   server.open();
   server.reply(await server.request('session.join'), { sessionId: 'r1', participants: [], seq: 1, epoch: 'e1' });
   assert.equal((await joining).seq, 1);
@@ -1199,5 +1199,35 @@ test('a following page that no longer reaches back says reset and goes on from t
   assert.deepEqual(resets, ['history']);
   assert.deepEqual(events, [6, 12]);
   assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 12, epoch: 'e1' }]);
+  bus.close();
+});
+
+test('a state listener attached right after connect() sees the first state, connecting, then the others in order, each once', async () => {
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', token: jwt({ sub: 'ann' }), SockJS: server.SockJS, reconnect: FAST });
+  const states = [];
+  bus.on('state', (s) => states.push(s.state + ':' + s.attempt));
+  bus.on('connecting', (s) => states.push('on ' + s.state));
+  assert.equal(bus.state, 'connecting', 'the state itself is current at once');
+  await server.socketNumber(1);
+  server.open();
+  assert.deepEqual(states, ['connecting:0', 'on connecting', 'connected:0']);
+  bus.close();
+});
+
+test('state changes in the turn that created the client reach its listeners in order, those a listener causes after them', async () => {
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', token: jwt({ sub: 'ann' }), SockJS: server.SockJS, reconnect: FAST });
+  const states = [];
+  bus.on('state', (s) => states.push(s.state));
+  bus.once('disconnected', () => bus.open()); // a listener that changes the state again
+  bus.close();
+  assert.deepEqual(states, [], 'nothing before the turn ends');
+  await tick();
+  assert.deepEqual(states, ['connecting', 'disconnected', 'connecting']);
+  await server.socketNumber(2);
+  assert.ok(server.sockets[0].closed, 'the attempt close() ended gives up its socket');
+  server.open();
+  assert.deepEqual(states, ['connecting', 'disconnected', 'connecting', 'connected']);
   bus.close();
 });

@@ -123,6 +123,8 @@ export class SkillbusClient {
   #rejoined = false;
   // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
   #toldWhy = null;
+  // The state events of the turn that created the client, held until it ends (see #releaseStates); then null.
+  #heldStates = [];
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -143,6 +145,7 @@ export class SkillbusClient {
       throw new TypeError('connect() needs a token or a getToken function');
     }
     this.#token = options.token || null;
+    queueMicrotask(() => this.#releaseStates());
   }
 
   /**
@@ -234,8 +237,29 @@ export class SkillbusClient {
   #setState(state, detail = {}) {
     this.#state = state;
     const info = { state, attempt: this.#attempt, ...detail };
+    if (this.#heldStates) {
+      this.#heldStates.push(info);
+    } else {
+      this.#fireState(info);
+    }
+  }
+
+  #fireState(info) {
     this.#fire('state', info);
-    this.#fire(state, info);
+    this.#fire(info.state, info);
+  }
+
+  /**
+   * Fires the state events held since the client was created, once the turn that created it is
+   * over: `connect()` is already connecting when it returns, and the `on('state')` that follows it
+   * is to hear that. Those a listener causes meanwhile come after them, in order.
+   */
+  #releaseStates() {
+    const held = this.#heldStates;
+    while (held.length > 0) {
+      this.#fireState(held.shift());
+    }
+    this.#heldStates = null;
   }
 
   // ---- requests --------------------------------------------------------------------------------
