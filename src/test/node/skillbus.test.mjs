@@ -1231,3 +1231,37 @@ test('state changes in the turn that created the client reach its listeners in o
   assert.deepEqual(states, ['connecting', 'disconnected', 'connecting', 'connected']);
   bus.close();
 });
+
+test('a connection closed as soon as it opens counts as a failed attempt: the delay grows, and maxAttempts ends in failed', async () => {
+  const { server, bus } = await connected({ reconnect: { initialDelayMs: 5, maxDelayMs: 40, maxAttempts: 3, jitter: 0 } });
+  const delays = [];
+  bus.on('reconnecting', (s) => s.delayMs !== undefined && delays.push(s.attempt + ':' + s.delayMs));
+  server.drop();
+  for (let n = 2; n <= 4; n++) {
+    await server.socketNumber(n);
+    server.open(); // the server accepts the socket, then closes it at once
+    server.drop();
+  }
+  await until(() => bus.state === 'failed' || delays.length > 3);
+  assert.deepEqual(delays, ['1:5', '2:10', '3:20']);
+  assert.equal(bus.state, 'failed');
+  assert.equal(server.sockets.length, 4, 'one connection and three attempts');
+  bus.close();
+});
+
+test('a connection that stayed open healthyAfterMs proved healthy: after it drops, the attempts count from 1 again', async () => {
+  const { server, bus } = await connected({ reconnect: { initialDelayMs: 5, maxDelayMs: 40, maxAttempts: 3, jitter: 0, healthyAfterMs: 30 } });
+  const delays = [];
+  bus.on('reconnecting', (s) => s.delayMs !== undefined && delays.push(s.attempt + ':' + s.delayMs));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  server.drop();
+  await server.socketNumber(3);
+  server.open();
+  await new Promise((r) => setTimeout(r, 60));
+  server.drop();
+  await server.socketNumber(4);
+  assert.deepEqual(delays, ['1:5', '2:10', '1:5']);
+  bus.close();
+});

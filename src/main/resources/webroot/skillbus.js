@@ -14,12 +14,15 @@
  * asks for events again: a join with `since`, see join()).
  */
 
-/** Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout). */
+/**
+ * Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout), and a
+ * connection counts as healthy once it stayed open `healthyAfterMs` (see #onOpen).
+ */
 export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 20000,
   requestTimeoutMs: 30000,
   pingIntervalMs: 5000,
-  reconnect: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5 }),
+  reconnect: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5, healthyAfterMs: 5000 }),
 });
 
 /** Connection states, in the order a connection usually goes through them. */
@@ -105,7 +108,7 @@ export class SkillbusClient {
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
-  #timers = { ping: null, connect: null, retry: null, renew: null };
+  #timers = { ping: null, connect: null, retry: null, renew: null, healthy: null };
   #token = null;
   #tokenRefresh = null;
   #tokenFetches = 0;
@@ -134,7 +137,7 @@ export class SkillbusClient {
    * @param options.SockJS    the SockJS constructor (bundlers: `import SockJS from 'sockjs-client'`);
    *                          default: window.SockJS, else /vendor/sockjs.min.js from the server
    * @param options.receiveUser  register on `user.<your id>` (notifications); default true
-   * @param options.reconnect {initialDelayMs, maxDelayMs, maxAttempts, jitter}
+   * @param options.reconnect {initialDelayMs, maxDelayMs, maxAttempts, jitter, healthyAfterMs}
    * @param options.connectTimeoutMs, options.requestTimeoutMs, options.pingIntervalMs
    */
   constructor(options = {}) {
@@ -862,7 +865,9 @@ export class SkillbusClient {
     }
     clearTimeout(this.#timers.connect);
     this.#opening = null;
-    this.#attempt = 0;
+    // Opening proves little (a server may accept a socket and close it at once): the attempts count
+    // from 1 again only once this one stayed open a while; closed before, it was a failed attempt.
+    this.#timers.healthy = setTimeout(() => (this.#attempt = 0), this.#reconnect.healthyAfterMs);
     this.#everConnected = true;
     this.#socketUser = this.#claims?.sub;
     this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
@@ -953,6 +958,7 @@ export class SkillbusClient {
     this.#toldWhy = null;
     clearTimeout(this.#timers.connect);
     clearTimeout(this.#timers.renew);
+    clearTimeout(this.#timers.healthy);
     clearInterval(this.#timers.ping);
     const socket = this.#socket;
     this.#socket = null;
