@@ -1265,3 +1265,39 @@ test('a connection that stayed open healthyAfterMs proved healthy: after it drop
   assert.deepEqual(delays, ['1:5', '2:10', '1:5']);
   bus.close();
 });
+
+/** A notification as the server sends it on user.<id>: its id is the server's, kept when it is delivered again. */
+function notify(server, id) {
+  const data = { id, type: 'info', message: 'about ' + id, data: null, from: { userId: 'bob', name: 'Bob', role: 'instructor' } };
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', room: null, ts: 't', data } });
+}
+
+test('a notification delivered again (queued ones come at least once) is dropped, on the same connection or the next', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.on('notification', (n) => seen.push(n.id));
+  bus.onAny((event, data) => seen.push('any ' + data.id));
+  notify(server, 'n1');
+  notify(server, 'n2');
+  notify(server, 'n1');
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  notify(server, 'n2'); // handed out again from the inbox: its acknowledgement was lost
+  notify(server, 'n3');
+  assert.deepEqual(seen, ['n1', 'any n1', 'n2', 'any n2', 'n3', 'any n3']);
+  bus.close();
+});
+
+test('the ids of notifications delivered are remembered up to rememberNotifications, the oldest forgotten first', async () => {
+  const { server, bus } = await connected({ rememberNotifications: 2 });
+  const seen = [];
+  bus.on('notification', (n) => seen.push(n.id));
+  for (const id of ['n1', 'n2', 'n3', 'n1', 'n3']) {
+    notify(server, id);
+  }
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', data: { message: 'no id' } } });
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', data: { message: 'no id' } } });
+  assert.deepEqual(seen, ['n1', 'n2', 'n3', 'n1', undefined, undefined]);
+  bus.close();
+});

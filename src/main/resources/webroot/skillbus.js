@@ -11,17 +11,21 @@
  * bearer token on every frame, reconnects with exponential backoff and jitter, and after a
  * reconnect registers its addresses again and rejoins its rooms with `since`, so that every
  * durable event (one with a `seq`) is delivered once, in order, even across a gap (unless the page
- * asks for events again: a join with `since`, see join()).
+ * asks for events again: a join with `since`, see join()). A notification that comes again (the
+ * server delivers queued ones at least once) is dropped by its id.
  */
 
 /**
  * Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout), and a
  * connection counts as healthy once it stayed open `healthyAfterMs` (see #onOpen).
+ * `rememberNotifications`: how many notification ids are kept to drop a repeat (see #onUserEvent),
+ * ten times the server's default inbox of 100 per user.
  */
 export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 20000,
   requestTimeoutMs: 30000,
   pingIntervalMs: 5000,
+  rememberNotifications: 1000,
   reconnect: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5, healthyAfterMs: 5000 }),
 });
 
@@ -86,6 +90,7 @@ const RENEW_MIN_DELAY_MS = 1_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503, 504]);
+const NOTIFICATION = 'notification';
 const ROOM_PREFIX = 'room.';
 const REPLY_PREFIX = 'skillbus.reply.';
 const USER_PREFIX = 'user.';
@@ -128,6 +133,8 @@ export class SkillbusClient {
   #toldWhy = null;
   // The state events of the turn that created the client, held until it ends (see #releaseStates); then null.
   #heldStates = [];
+  // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
+  #notificationIds = new Set();
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -139,6 +146,7 @@ export class SkillbusClient {
    * @param options.receiveUser  register on `user.<your id>` (notifications); default true
    * @param options.reconnect {initialDelayMs, maxDelayMs, maxAttempts, jitter, healthyAfterMs}
    * @param options.connectTimeoutMs, options.requestTimeoutMs, options.pingIntervalMs
+   * @param options.rememberNotifications  how many notification ids are kept to drop a repeat
    */
   constructor(options = {}) {
     this.#options = { ...DEFAULTS, receiveUser: true, transport: 'sockjs', ...options };
@@ -1024,10 +1032,29 @@ export class SkillbusClient {
     } else if (frame.type === 'rec' && frame.address?.startsWith(ROOM_PREFIX)) {
       this.#onRoomEvent(frame.address.slice(ROOM_PREFIX.length), frame.body);
     } else if (frame.type === 'rec') {
-      this.#deliver(frame.body);
+      this.#onUserEvent(frame.body);
     } else if (frame.type === 'err') {
       this.#onRefused(frame);
     }
+  }
+
+  /**
+   * The server delivers a queued notification at least once (a batch whose acknowledgement was lost
+   * is handed out again, on this connection or the next): one whose id was delivered already is
+   * dropped. A notification without an id is delivered as it comes.
+   */
+  #onUserEvent(envelope) {
+    const id = envelope?.event === NOTIFICATION && typeof envelope.data?.id === 'string' ? envelope.data.id : null;
+    if (id !== null) {
+      if (this.#notificationIds.has(id)) {
+        return;
+      }
+      this.#notificationIds.add(id);
+      if (this.#notificationIds.size > this.#options.rememberNotifications) {
+        this.#notificationIds.delete(this.#notificationIds.values().next().value);
+      }
+    }
+    this.#deliver(envelope);
   }
 
   /** An error without a request: a refused register (on its address) or a refused frame. */
