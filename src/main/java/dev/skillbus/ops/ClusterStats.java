@@ -1,9 +1,7 @@
 package dev.skillbus.ops;
 
 import dev.skillbus.protocol.ErrorCode;
-import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,34 +20,36 @@ final class ClusterStats {
 
   private final NodeCalls calls;
   private final LocalNode local;
-  private final EventBus eventBus;
 
-  ClusterStats(NodeCalls calls, LocalNode local, EventBus eventBus) {
+  ClusterStats(NodeCalls calls, LocalNode local) {
     this.calls = calls;
     this.local = local;
-    this.eventBus = eventBus;
   }
 
+  /**
+   * Made of the nodes' answers alone, so that a stalled node (whose share of the cluster's
+   * membership cannot be read meanwhile) only makes the answer partial: it never holds it up.
+   */
   Future<JsonObject> stats() {
-    return Future.all(calls.ask(LocalNode.STATS, new JsonObject()), Internal.roomIds(eventBus)).map(both -> {
-      NodeReplies replies = both.resultAt(0);
-      JsonArray roomIds = both.resultAt(1);
+    return calls.ask(LocalNode.STATS, new JsonObject()).map(replies -> {
       JsonArray nodes = new JsonArray();
       for (JsonObject node : replies.answers().values()) {
         JsonObject shown = node.copy();
         shown.remove("userIds");
+        shown.remove("roomIds");
         nodes.add(shown);
       }
       JsonObject reply = new JsonObject()
         .put("clusterSize", calls.clusterSize())
-        .put("total", total(replies, roomIds.size()))
+        .put("total", total(replies))
         .put("nodes", nodes);
       return replies.describe(reply);
     });
   }
 
-  private static JsonObject total(NodeReplies replies, int rooms) {
+  private static JsonObject total(NodeReplies replies) {
     TreeSet<String> users = new TreeSet<>();
+    TreeSet<String> rooms = new TreeSet<>();
     Map<String, Long> events = new TreeMap<>();
     Map<String, Long> refused = new TreeMap<>();
     long connections = 0;
@@ -57,6 +57,7 @@ final class ClusterStats {
     for (JsonObject node : replies.answers().values()) {
       connections += node.getLong("connections");
       node.getJsonArray("userIds").forEach(id -> users.add((String) id));
+      node.getJsonArray("roomIds").forEach(id -> rooms.add((String) id));
       add(events, node.getJsonObject("events"));
       add(refused, node.getJsonObject("refused"));
       traffic[0] += node.getJsonObject("messagesIn").getLong("total");
@@ -67,7 +68,7 @@ final class ClusterStats {
     return new JsonObject()
       .put("connections", connections)
       .put("users", users.size())
-      .put("rooms", rooms)
+      .put("rooms", rooms.size())
       .put("messagesIn", LocalNode.traffic((long) traffic[0], Math.round(traffic[1] * 100) / 100.0))
       .put("messagesOut", LocalNode.traffic((long) traffic[2], Math.round(traffic[3] * 100) / 100.0))
       .put("events", LocalNode.counts(events))

@@ -89,9 +89,15 @@ final class LocalNode {
     return (System.currentTimeMillis() - startedAt) / 1000;
   }
 
-  /** Counts and counters; {@code userIds} lets the asker count distinct users across nodes. */
+  /**
+   * Counts and counters; {@code userIds} and {@code roomIds} (the rooms this node's connections
+   * joined) let the asker count distinct users and rooms across nodes. Both are this node's own
+   * records: no read of the cluster's membership, which waits while a member is stalled.
+   */
   private Future<JsonObject> stats() {
-    return Internal.connections(eventBus, null).map(connections -> {
+    return Future.all(Internal.connections(eventBus, null), Internal.localMemberships(eventBus)).map(both -> {
+      JsonArray connections = both.resultAt(0);
+      JsonObject memberships = both.resultAt(1);
       TreeSet<String> userIds = new TreeSet<>();
       connections.forEach(c -> {
         String userId = ((JsonObject) c).getString(Internal.USER_ID);
@@ -99,6 +105,8 @@ final class LocalNode {
           userIds.add(userId);
         }
       });
+      TreeSet<String> roomIds = new TreeSet<>();
+      memberships.forEach(entry -> ((JsonArray) entry.getValue()).forEach(room -> roomIds.add((String) room)));
       return new JsonObject()
         .put("node", nodeId())
         .put("connections", connections.size())
@@ -109,7 +117,8 @@ final class LocalNode {
         .put("events", counts(metrics.eventCounts()))
         .put("refused", counts(metrics.refusedCounts()))
         .put("uptime", uptimeSeconds())
-        .put("userIds", new JsonArray(List.copyOf(userIds)));
+        .put("userIds", new JsonArray(List.copyOf(userIds)))
+        .put("roomIds", new JsonArray(List.copyOf(roomIds)));
     });
   }
 

@@ -54,7 +54,7 @@ public final class OpsVerticle extends VerticleBase {
     NodeCalls calls = new NodeCalls(vertx.eventBus(), cluster, settings.nodeTimeoutMs());
     LocalNode local = new LocalNode(vertx.eventBus(), settings, metrics, store, rules, rates);
     ClusterHealth health = new ClusterHealth(calls, local);
-    ClusterStats stats = new ClusterStats(calls, local, vertx.eventBus());
+    ClusterStats stats = new ClusterStats(calls, local);
     UserDirectory users = new UserDirectory(calls, settings);
     RoomListing listing = new RoomListing(vertx.eventBus(), rules, settings);
     RoomAdmin rooms = new RoomAdmin(vertx.eventBus(), calls, rules);

@@ -13,7 +13,9 @@ import dev.skillbus.testing.RestClient;
 import dev.skillbus.testing.RestClient.Answer;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -195,6 +197,32 @@ class OpsClusterTest {
       assertThat(n.containsKey("userIds")).isFalse();
     });
     assertThat(nodes).extracting(n -> n.getInteger("rooms")).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  @DisplayName("stats do not wait for the cluster's room membership (a stalled member holds it up): each node counts its own rooms")
+  void statsWithoutMembershipRead() throws Exception {
+    member(a, "sm-ann", "sm-room");
+    member(b, "sm-ben", "sm-room");
+    member(b, "sm-cy", "sm-other");
+    await(Eventually.holds(a.node().vertx(), 50, 10_000, () -> admin(a).get("/socket/stats").map(s ->
+      s.body().getJsonObject("total").getInteger("connections") == 3)));
+    // What a stalled member does to a read of the cluster's membership: it never answers.
+    Handler<DeliveryContext<Object>> stalled = delivery -> {
+      if (!delivery.message().address().equals(Address.ROOM_IDS)) {
+        delivery.next();
+      }
+    };
+    a.node().vertx().eventBus().addInboundInterceptor(stalled);
+    try {
+      Answer answer = await(admin(a).get("/socket/stats"));
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.body().getBoolean("complete")).isTrue();
+      assertThat(answer.body().getJsonObject("total").getInteger("rooms")).isEqualTo(2);
+      assertThat(answer.body().getJsonArray("nodes")).allSatisfy(n -> assertThat(((JsonObject) n).containsKey("roomIds")).isFalse());
+    } finally {
+      a.node().vertx().eventBus().removeInboundInterceptor(stalled);
+    }
   }
 
   @Test
