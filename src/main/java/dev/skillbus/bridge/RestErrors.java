@@ -22,6 +22,8 @@ final class RestErrors {
     ctx.response()
       .setStatusCode(code.code())
       .putHeader("content-type", "application/json")
+      // A message can quote what the caller sent: like every REST answer, never sniffed as HTML.
+      .putHeader("x-content-type-options", "nosniff")
       .end(new JsonObject().put("error", new JsonObject().put("code", code.code()).put("message", message)).encode());
   }
 

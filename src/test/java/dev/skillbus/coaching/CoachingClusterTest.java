@@ -225,7 +225,7 @@ class CoachingClusterTest {
   }
 
   @Test
-  @DisplayName("an agent's notes are listed newest first, a page at a time, as JSON that no browser sniffs as HTML")
+  @DisplayName("an agent's notes are listed newest first, a page at a time, as JSON that no browser sniffs as HTML, errors included")
   void notesListedNewestFirst() throws Exception {
     BridgeClient lead = connect(a, "lisa", "team_leader");
     for (int i = 1; i <= 5; i++) {
@@ -240,6 +240,11 @@ class CoachingClusterTest {
     assertThat(firstPage.body().getInteger("total")).isEqualTo(5);
     Answer secondPage = await(agentRest.get("/api/agents/pia/notes?limit=2&offset=2"));
     assertThat(contents(secondPage.body())).containsExactly("<b>note 3</b>", "<b>note 2</b>");
+    // An error's message can quote what the caller sent: it is not sniffed either.
+    Answer refused = await(agentRest.get("/api/agents/pia/notes?limit=0"));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.headers().get("content-type")).isEqualTo("application/json");
+    assertThat(refused.headers().get("x-content-type-options")).isEqualTo("nosniff");
     lead.close();
   }
 
