@@ -153,7 +153,7 @@ final class BridgeAdmin {
       if (move.failed()) {
         ErrorCode code = ErrorCode.of(move.cause());
         failed.add(new JsonObject().put(Internal.CODE, code.code())
-          .put(Internal.MESSAGE, code == ErrorCode.INTERNAL ? "internal error" : move.cause().getMessage()));
+          .put(Internal.MESSAGE, ErrorCode.messageOf(move.cause())));
       }
     }
     return new JsonObject().put(Internal.CONNECTIONS, moves.size() - failed.size()).put(Internal.FAILED, failed);

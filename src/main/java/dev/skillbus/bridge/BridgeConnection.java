@@ -283,7 +283,7 @@ final class BridgeConnection {
       } else {
         ErrorCode code = ErrorCode.of(ar.cause());
         String type = ar.cause() instanceof ReplyException re ? re.failureType().name() : "RECIPIENT_FAILURE";
-        deliver(Frames.err(replyAddress, code, type, messageOf(code, ar.cause()), "request_failed"));
+        deliver(Frames.err(replyAddress, code, type, ErrorCode.messageOf(ar.cause()), "request_failed"));
       }
     });
   }
@@ -294,7 +294,7 @@ final class BridgeConnection {
    */
   private void refuse(JsonObject frame, Throwable failure) {
     ErrorCode code = ErrorCode.of(failure);
-    refuse(frame, code, Frames.reasonOf(code), messageOf(code, failure));
+    refuse(frame, code, Frames.reasonOf(code), ErrorCode.messageOf(failure));
   }
 
   private void refuse(JsonObject frame, ErrorCode code, String reason, String message) {
@@ -372,9 +372,5 @@ final class BridgeConnection {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private static String messageOf(ErrorCode code, Throwable cause) {
-    return code == ErrorCode.INTERNAL || cause.getMessage() == null ? code.name().toLowerCase() : cause.getMessage();
   }
 }

@@ -41,15 +41,15 @@ final class RestErrors {
       return;
     }
     ErrorCode code = ErrorCode.of(failure);
-    if (code == ErrorCode.INTERNAL && ctx.statusCode() > 0 && ctx.statusCode() != 500) {
+    ErrorCode status = ErrorCode.of(ctx.statusCode());
+    if (code == ErrorCode.INTERNAL && status != ErrorCode.INTERNAL) {
       // Handlers such as CORS fail with a status and a plain exception: the status is the code.
-      code = ErrorCode.of(ctx.statusCode());
+      send(ctx, status, failure.getMessage());
+      return;
     }
     if (code == ErrorCode.INTERNAL) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
-      send(ctx, code, "internal error");
-    } else {
-      send(ctx, code, failure.getMessage());
     }
+    send(ctx, code, ErrorCode.messageOf(failure));
   }
 }

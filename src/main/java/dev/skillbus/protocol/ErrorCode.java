@@ -77,4 +77,28 @@ public enum ErrorCode {
     }
     return INTERNAL;
   }
+
+  /**
+   * What a caller is told of a failure: our own messages as they are; for what the event bus or the
+   * cluster failed with, a sentence of our own, since their messages name internal addresses, members
+   * and timeouts; "internal error" for anything else.
+   */
+  public static String messageOf(Throwable failure) {
+    if (failure instanceof CompletionException && failure.getCause() != null) {
+      return messageOf(failure.getCause());
+    }
+    ErrorCode code = of(failure);
+    if (code == INTERNAL) {
+      return "internal error";
+    }
+    if (failure instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      return re.failureType() == ReplyFailure.TIMEOUT
+        ? "the service did not answer in time; try again"
+        : "the service is not available; try again";
+    }
+    if (failure instanceof ProtocolException || failure instanceof ReplyException) {
+      return failure.getMessage() == null ? code.name().toLowerCase() : failure.getMessage();
+    }
+    return "the cluster is busy or changing; try again";
+  }
 }

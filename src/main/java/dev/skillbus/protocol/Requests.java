@@ -40,11 +40,9 @@ public final class Requests {
 
   private static void failWith(Message<?> message, Throwable cause) {
     ErrorCode code = ErrorCode.of(cause);
-    String text = cause.getMessage();
     if (code == ErrorCode.INTERNAL) {
       LOG.error("Request to {} failed", message.address(), cause);
-      text = "internal error";
     }
-    code.fail(message, text == null ? code.name().toLowerCase() : text);
+    code.fail(message, ErrorCode.messageOf(cause));
   }
 }

@@ -41,4 +41,26 @@ class ErrorCodeTest {
     assertThat(ErrorCode.of(new IllegalStateException("x"))).isEqualTo(ErrorCode.INTERNAL);
     assertThat(ErrorCode.of(new HazelcastSerializationException("x"))).isEqualTo(ErrorCode.INTERNAL);
   }
+
+  @Test
+  @DisplayName("tells the caller our own messages, and for the event bus's and the cluster's failures a sentence that names nothing internal")
+  void messages() {
+    assertThat(ErrorCode.messageOf(ErrorCode.CONFLICT.exception("version 3 is not 2"))).isEqualTo("version 3 is not 2");
+    assertThat(ErrorCode.messageOf(new CompletionException(ErrorCode.NOT_FOUND.exception("no such note"))))
+      .isEqualTo("no such note");
+    assertThat(ErrorCode.messageOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 413, "too big")))
+      .isEqualTo("too big");
+    String timedOut = "Timed out after waiting 10000(ms) for a reply. address: __vertx.reply.42, repliedAddress: ops.stats";
+    assertThat(ErrorCode.messageOf(new ReplyException(ReplyFailure.TIMEOUT, timedOut)))
+      .isEqualTo("the service did not answer in time; try again");
+    assertThat(ErrorCode.messageOf(new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address session.join")))
+      .isEqualTo("the service is not available; try again");
+    assertThat(ErrorCode.messageOf(new OperationTimeoutException("Invocation{op=EntryOperation, target=[10.0.0.7]:5701}")))
+      .isEqualTo("the cluster is busy or changing; try again");
+    assertThat(ErrorCode.messageOf(new IllegalStateException("secret detail"))).isEqualTo("internal error");
+    assertThat(ErrorCode.messageOf(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "NullPointerException at X")))
+      .isEqualTo("internal error");
+    assertThat(ErrorCode.messageOf(ErrorCode.UNAVAILABLE.exception(null))).isEqualTo("unavailable");
+  }
 }
+
