@@ -24,20 +24,26 @@ final class Rules {
   /** A team leader or admin acts on anyone's items; anyone else (an agent) only on their own. */
   static void requireItemsOf(Identity caller, String agentId) {
     if (!ITEM_MANAGERS.contains(caller.role()) && !caller.userId().equals(agentId)) {
-      throw ErrorCode.FORBIDDEN.exception("a " + caller.role().wire()
+      throw ErrorCode.FORBIDDEN.exception(asA(caller)
         + " may only see and change their own notes and action items");
     }
   }
 
   static void requireMayNotify(Identity caller, String userId) {
     if (!NOTIFIERS.contains(caller.role()) && !caller.userId().equals(userId)) {
-      throw ErrorCode.FORBIDDEN.exception("a " + caller.role().wire() + " may only notify themselves");
+      throw ErrorCode.FORBIDDEN.exception(asA(caller) + " may only notify themselves");
     }
   }
 
   static void requireSessionEditor(Identity caller) {
     if (!SESSION_EDITORS.contains(caller.role())) {
-      throw ErrorCode.FORBIDDEN.exception("a " + caller.role().wire() + " may not update session documents");
+      throw ErrorCode.FORBIDDEN.exception(asA(caller) + " may not update session documents");
     }
+  }
+
+  /** "a learner", "an agent": the caller's role, for a message. */
+  private static String asA(Identity caller) {
+    String role = caller.role().wire();
+    return ("aeiou".indexOf(role.charAt(0)) >= 0 ? "an " : "a ") + role;
   }
 }

@@ -182,9 +182,13 @@ class CoachingRulesTest {
   @DisplayName("an agent creates notes and action items only for themselves (403 for another agent)")
   void agentsCreateOnlyTheirOwn() throws Exception {
     assertThat(await(agent.call("notes.create", note())).getString("agentId")).isEqualTo("arun");
-    assertThat(failureCode(await(agent.request("notes.create", with(note(), "agentId", "bea"))))).isEqualTo(403);
+    JsonObject refused = await(agent.request("notes.create", with(note(), "agentId", "bea")));
+    assertThat(failureCode(refused)).isEqualTo(403);
+    assertThat(refused.getString("message")).isEqualTo("an agent may only see and change their own notes and action items");
     assertThat(failureCode(await(agent.request("actions.create", with(item(), "agentId", "bea"))))).isEqualTo(403);
-    assertThat(failureCode(await(learner.request("notes.create", note())))).isEqualTo(403);
+    JsonObject learners = await(learner.request("notes.create", note()));
+    assertThat(failureCode(learners)).isEqualTo(403);
+    assertThat(learners.getString("message")).startsWith("a learner may only");
   }
 
   @Test
