@@ -124,6 +124,14 @@ function listen(bus) {
   bus.on('message', here((data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text)));
   bus.on('cursor-moved', here((data) => update(data.userId, { cursor: data.cursor })));
   bus.on('user-activity-changed', here((data) => update(data.userId, { isActive: data.isActive })));
+  // A rejoin after a reconnect that the server refused (the room became private, say): the client is
+  // out of the room, so the page says so instead of showing a room whose events no longer come.
+  bus.on('error', (error) => {
+    if (error.sessionId && error.sessionId === sessionId) {
+      forgetRoom();
+      fill(document.getElementById('join-error'), 'No longer in session ' + error.sessionId + ': ' + describe(error));
+    }
+  });
   bus.on('reset', (info) => {
     if (info.sessionId === sessionId) {
       if (info.reply) {
