@@ -7,6 +7,7 @@ const signin = document.getElementById('signin-form');
 const messageForm = document.getElementById('message-form');
 const status = document.getElementById('status');
 let token = null;
+let identity = null;
 let timer = null;
 
 prefill(signin);
@@ -18,7 +19,8 @@ signin.addEventListener('submit', async (e) => {
   fill(error);
   clearInterval(timer);
   try {
-    token = await devToken({ userId: v.user, role: v.role });
+    identity = { userId: v.user, role: v.role };
+    token = await devToken(identity);
     await refresh();
     messageForm.querySelector('button').disabled = false;
     timer = setInterval(() => document.visibilityState === 'visible' && refresh().catch(showFailure), REFRESH_MS);
@@ -33,17 +35,31 @@ function showFailure(failure) {
   fill(signin.querySelector('.error'), describe(failure));
 }
 
+/** A REST call with the page's token; one refused as expired (401) is made again with a new one. */
+async function call(method, path, body) {
+  try {
+    return await rest(method, path, token, body);
+  } catch (failure) {
+    if (failure.code !== 401) {
+      throw failure;
+    }
+    token = await devToken(identity);
+    return rest(method, path, token, body);
+  }
+}
+
 async function refresh() {
   const health = await fetch('/socket/health').then((r) => r.json());
   showHealth(health);
   // Stats first: a caller who may not see them (403) is told once, without two more refusals.
-  const stats = await rest('GET', '/socket/stats', token);
-  const [users, rooms] = await Promise.all([rest('GET', '/socket/users?limit=100', token), rest('GET', '/socket/rooms?limit=100', token)]);
+  const stats = await call('GET', '/socket/stats');
+  const [users, rooms] = await Promise.all([call('GET', '/socket/users?limit=100'), call('GET', '/socket/rooms?limit=100')]);
   showStats(stats);
   showUsers(users);
   showRooms(rooms);
   // Written only when it changes: a status region re-filled every 2 s is read out every 2 s.
   if (status.dataset.state !== 'connected' || status.textContent !== 'Live') {
+    fill(signin.querySelector('.error')); // a failed refresh before this one is over
     status.dataset.state = 'connected';
     fill(status, el('span', {}, 'Live'));
   }
@@ -94,7 +110,7 @@ messageForm.addEventListener('submit', async (e) => {
   fill(sent);
   fill(error);
   try {
-    const reply = await rest('POST', '/socket/rooms/message', token, { roomId: v.roomId, text: v.text, data: {} });
+    const reply = await call('POST', '/socket/rooms/message', { roomId: v.roomId, text: v.text, data: {} });
     fill(sent, 'Sent to ' + reply.roomId + ' as #' + reply.seq + '.');
     clearIfSent(messageForm.elements.text, v.text);
   } catch (failure) {

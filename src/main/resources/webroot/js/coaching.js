@@ -85,6 +85,13 @@ function listen(bus) {
   bus.on('quickNote:deleted', (note) => removeShown('notes', note.id));
   bus.on('actionItem:deleted', (item) => removeShown('items', item.id));
   bus.on('session:updated', (update) => update.sessionId === sessionId && documentUpdated(update));
+  // A rejoin after a reconnect that the server refused: the session's events no longer come here.
+  bus.on('error', (error) => {
+    if (error.sessionId && error.sessionId === sessionId) {
+      document.querySelectorAll('form:not(#join-form) button').forEach((b) => (b.disabled = true));
+      fill(document.getElementById('join-error'), 'No longer in session ' + error.sessionId + ': ' + describe(error));
+    }
+  });
   bus.on('notification', (n) => toast({ type: n.type, title: n.from?.name ? n.from.name + ':' : null, message: n.message }));
 }
 

@@ -95,12 +95,16 @@ export function describe(error) {
   return error && error.code ? error.code + ': ' + error.message : String(error && error.message || error);
 }
 
+/** The longest display name the node accepts in a token. */
+const NAME_MAX = 100;
+
 /** A dev token from POST /api/auth/token (only while the server runs with dev tokens on). */
 export async function devToken({ userId, name, role }) {
   const response = await fetch('/api/auth/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, name: name || userId, role }),
+    // Named after the user id when no name is given, cut to the length a name may have (an id may be longer).
+    body: JSON.stringify({ userId, name: name || userId.slice(0, NAME_MAX), role }),
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -154,7 +158,7 @@ const STATE_TEXT = {
   connected: () => 'Connected',
   reconnecting: (s) => 'Reconnecting' + (s.attempt ? ' (attempt ' + s.attempt + ')' : '') + '…',
   disconnected: () => 'Not connected',
-  failed: () => 'Connection failed',
+  failed: (s) => 'Connection failed' + (s.reason ? ': ' + s.reason : ''),
   idle: () => 'Idle (connects when needed)',
 };
 

@@ -1,12 +1,12 @@
 package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.skillbus.web.WebPagesBrowserTest.button;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
-import com.microsoft.playwright.options.AriaRole;
 import dev.skillbus.Skillbus;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonArray;
@@ -67,10 +67,6 @@ class PageRecoveryBrowserTest {
     return "http://127.0.0.1:" + HTTP_PORT + path;
   }
 
-  static Locator button(Page page, String name) {
-    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
-  }
-
   /** The page's connections to the node, routed through the test so that it can close them under the page. */
   static List<WebSocketRoute> routeSockets(Page page) {
     List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
@@ -104,6 +100,16 @@ class PageRecoveryBrowserTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
   }
 
+  /**
+   * Makes the page's room private to someone else (a member stays until it rejoins) and closes the
+   * page's connection: its rejoin is refused, which the page shows as a 403.
+   */
+  static void refuseRejoin(Page page, String roomId, List<WebSocketRoute> sockets) throws Exception {
+    makePrivate(roomId, "someone-else");
+    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
+    assertThat(page.locator("#join-error")).containsText("403");
+  }
+
   @Test
   @DisplayName("live session: a rejoin refused after a reconnect shows the refusal and leaves the room's view")
   void sessionRejoinRefused() throws Exception {
@@ -113,13 +119,66 @@ class PageRecoveryBrowserTest {
     assertThat(page.locator("#participants li[data-user='ann']")).isVisible();
     assertThat(button(page, "Leave")).isEnabled();
 
-    makePrivate("closing-room", "ben"); // ann, in the room already, stays until she rejoins
-    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
-    assertThat(page.locator("#join-error")).containsText("403");
+    refuseRejoin(page, "closing-room", sockets);
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#participants li")).hasCount(0);
     assertThat(button(page, "Leave")).isDisabled();
     assertThat(button(page, "Send")).isDisabled();
     closeAll(page, sockets);
+  }
+
+  @Test
+  @DisplayName("coaching: a rejoin refused after a reconnect shows the refusal, and nothing more can be sent to the session")
+  void coachingRejoinRefused() throws Exception {
+    Page page = chromium.open(url("/coaching.html?session=closing-coaching&user=tia&role=team_leader&agent=abe"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    button(page, "Open").click();
+    assertThat(button(page, "Add note")).isEnabled();
+
+    refuseRejoin(page, "closing-coaching", sockets);
+    assertThat(button(page, "Add note")).isDisabled();
+    assertThat(button(page, "Add action item")).isDisabled();
+    closeAll(page, sockets);
+  }
+
+  @Test
+  @DisplayName("admin: the page goes on refreshing once its token expired, with a new one, and shows no error")
+  void adminOutlivesItsToken() {
+    Page admin = chromium.open(url("/admin.html?user=root"), 1440);
+    button(admin, "Sign in").click();
+    assertThat(admin.locator("#status")).hasText("Live");
+    // A refresh refused because the token expired, then one that succeeds.
+    admin.waitForResponse(r -> r.url().endsWith("/socket/stats") && r.status() == 401,
+      new Page.WaitForResponseOptions().setTimeout((TOKEN_TTL_SECONDS + 5) * 1000.0), () -> { });
+    admin.waitForResponse(r -> r.url().endsWith("/socket/stats") && r.status() == 200, () -> { });
+    assertThat(admin.locator("#status")).hasText("Live");
+    assertThat(admin.locator("#signin-form .error")).isHidden();
+    assertThat(chromium.takeErrors()).as("the expired token's refusals, logged by the browser").allMatch(e -> e.contains("status of 401"));
+    Chromium.close(admin);
+  }
+
+  @Test
+  @DisplayName("live session: a user id longer than a display name may be, with no display name, joins")
+  void longUserIdWithoutName() {
+    String user = "u".repeat(128);
+    Page page = chromium.open(url("/session.html?session=long-ids&user=" + user), 375);
+    button(page, "Join").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#join-error")).hasText("");
+    assertThat(page.locator("#participants li[data-user='" + user + "']")).isVisible();
+    Chromium.close(page);
+  }
+
+  @Test
+  @DisplayName("status: a connection that failed says why")
+  void failureSaysWhy() {
+    Page page = chromium.open(url("/session.html?attempts=1&session=no-token&user=nat"), 1440);
+    page.route("**/api/auth/token", route -> route.fulfill(new Route.FulfillOptions().setStatus(400)
+      .setContentType("application/json").setBody("{\"error\":{\"code\":400,\"message\":\"no tokens for nat today\"}}")));
+    button(page, "Join").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    assertThat(page.locator("#status")).containsText("no tokens for nat today");
+    assertThat(chromium.takeErrors()).as("the refused token requests, logged by the browser").allMatch(e -> e.contains("status of 400"));
+    Chromium.close(page);
   }
 }
