@@ -104,10 +104,20 @@ public final class TokenService {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'role' must be one of learner, instructor, team_leader, agent, admin");
     }
     Object name = claims.getValue("name");
-    String display = name instanceof String s && !s.isBlank() ? s : userId;
-    if (display.length() > MAX_NAME_LENGTH) {
+    if (name instanceof String s && s.length() > MAX_NAME_LENGTH) {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'name' is longer than " + MAX_NAME_LENGTH);
     }
-    return new Identity(userId, display, role);
+    return new Identity(userId, displayName(name instanceof String s ? s : null, userId), role);
+  }
+
+  /**
+   * The name shown for a user: the one given, or else the user id, cut to {@link #MAX_NAME_LENGTH}
+   * (a user id may be longer than a name).
+   */
+  public static String displayName(String name, String userId) {
+    if (name != null && !name.isBlank()) {
+      return name;
+    }
+    return userId.length() > MAX_NAME_LENGTH ? userId.substring(0, MAX_NAME_LENGTH) : userId;
   }
 }

@@ -230,7 +230,7 @@ public class BridgeVerticle extends VerticleBase {
     if (role == null) {
       throw Fields.bad("'role' must be one of learner, instructor, team_leader, agent, admin");
     }
-    Identity identity = new Identity(userId, name == null || name.isBlank() ? userId : name, role);
+    Identity identity = new Identity(userId, TokenService.displayName(name, userId), role);
     ctx.json(new JsonObject().put("token", tokens.issue(identity)));
   }
 }
