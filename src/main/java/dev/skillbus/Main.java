@@ -2,6 +2,7 @@ package dev.skillbus;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,7 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final long SHUTDOWN_SECONDS = 30;
+  private static final long START_SECONDS = 120;
 
   private Main() {
   }
@@ -21,15 +23,25 @@ public final class Main {
   public static void main(String[] args) {
     Skillbus node;
     try {
-      node = Skillbus.start(Config.load(System.getenv())).await(120, TimeUnit.SECONDS);
+      node = Skillbus.start(Config.load(System.getenv())).await(START_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.error("skillbus could not start: {}", e.getMessage());
+      LOG.error("skillbus could not start: {}", whyNotStarted(e));
       System.exit(1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node), "skillbus-shutdown"));
     sharingWarning(node.node().clusterManager().getNodes().size(), node.stores().shared()).ifPresent(LOG::warn);
     LOG.info("skillbus node {} started: http://localhost:{}/", node.node().nodeId(), node.port());
+  }
+
+  /** What the log says when a node did not start; never "null". */
+  static String whyNotStarted(Throwable failure) {
+    if (failure instanceof TimeoutException) {
+      return "not started within " + START_SECONDS + " s; the log above says what it was waiting for"
+        + " (most often joining the cluster: a member at CLUSTER_MEMBERS that accepts connections but"
+        + " does not answer, such as a stopped process, holds the join up)";
+    }
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
   }
 
   /**
