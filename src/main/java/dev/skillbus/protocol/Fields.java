@@ -80,7 +80,7 @@ public final class Fields {
       return fallback;
     }
     JsonObject asNumber = new JsonObject().put(field, value);
-    if (value instanceof String s && s.matches("\\d{1,10}")) {
+    if (value instanceof String s && s.matches("-?\\d{1,10}")) {
       asNumber.put(field, Long.parseLong(s));
     }
     return requiredInt(asNumber, field, min, max);
