@@ -89,12 +89,8 @@ final class Membership implements DepartedNodes.Records {
     Future<JsonObject> joining = registry.trackRoom(nodeId, roomId)
       .compose(v -> {
         Connection connection = locals.connectionIn(caller.connId(), roomId, nodeId);
-        return connection == null ? Future.<RoomChange>failedFuture(leftWhileJoining(roomId)) : registry.join(roomId, connection);
+        return connection == null ? Future.<JsonObject>failedFuture(leftWhileJoining(roomId)) : joinAs(connection, request);
       })
-      .compose(change -> announce(roomId, Event.USER_JOINED, change)
-        .compose(v -> locals.isIn(caller.connId(), roomId)
-          ? joinReply(request)
-          : abandonJoin(caller.connId(), roomId)))
       // A join that failed half-way is taken back, so that the connection is in the room or not at all.
       .recover(err -> added && locals.isIn(caller.connId(), roomId)
         ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
@@ -126,12 +122,20 @@ final class Membership implements DepartedNodes.Records {
       + joinTimeoutMs + " ms; it was taken back: join again"));
   }
 
+  /** Adds the connection to the room's state, announces it, and answers, unless it left meanwhile. */
+  private Future<JsonObject> joinAs(Connection connection, JoinRequest request) {
+    String roomId = request.roomId();
+    return registry.join(roomId, connection)
+      .compose(change -> announce(roomId, Event.USER_JOINED, change))
+      .compose(v -> locals.isIn(connection.connId(), roomId) ? joinReply(request) : abandonJoin(connection, roomId));
+  }
+
   /**
    * The connection left or closed while its join was on its way to the registry, whose leave may
    * have run first and found nothing: take it out again so that it does not linger in the room.
    */
-  private Future<JsonObject> abandonJoin(String connId, String roomId) {
-    return removeFromRoom(connId, roomId).compose(v -> Future.failedFuture(leftWhileJoining(roomId)));
+  private Future<JsonObject> abandonJoin(Connection connection, String roomId) {
+    return repair.remove(connection, roomId).compose(v -> Future.failedFuture(leftWhileJoining(roomId)));
   }
 
   private static RuntimeException leftWhileJoining(String roomId) {
@@ -184,7 +188,7 @@ final class Membership implements DepartedNodes.Records {
     JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
     if (!locals.isIn(caller.connId(), roomId)) {
       return repair.inDoubt(roomId)
-        ? removeFromRoom(caller.connId(), roomId).map(reply)
+        ? repair.remove(caller.connId(), roomId).map(reply)
         : Future.succeededFuture(reply);
     }
     return leaveRoom(caller.connId(), caller.userId(), roomId).map(reply);
@@ -205,6 +209,7 @@ final class Membership implements DepartedNodes.Records {
   }
 
   private Future<Void> leaveRoom(String connId, String userId, String roomId) {
+    Connection leaving = locals.connectionIn(connId, roomId, nodeId);
     locals.remove(connId, roomId);
     if (!locals.hasUserIn(roomId, userId)) {
       cursors.cancel(roomId, userId);
@@ -214,12 +219,8 @@ final class Membership implements DepartedNodes.Records {
       // it then fails half-way: a check of the room takes it out.
       repair.doubt(roomId);
     }
-    return removeFromRoom(connId, roomId);
-  }
-
-  /** Takes the connection out of the room's state, announces its user left if it was the last, untracks. */
-  private Future<Void> removeFromRoom(String connId, String roomId) {
-    return repair.remove(connId, roomId);
+    // Takes it out of the room's state, announces its user left if it was the last, untracks.
+    return repair.remove(leaving, roomId);
   }
 
   /**
@@ -278,6 +279,7 @@ final class Membership implements DepartedNodes.Records {
    * store refuses is kept to be sent once it takes it again, and the caller still learns of the failure.
    */
   private Future<Void> announce(String roomId, String event, RoomChange change) {
+    repair.settle(roomId, change.users());
     List<Future<Void>> sent = new ArrayList<>();
     for (Connection user : change.users()) {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());

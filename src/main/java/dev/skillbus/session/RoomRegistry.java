@@ -75,10 +75,14 @@ final class RoomRegistry {
     return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.ReadAtLeast(atLeast)), context);
   }
 
-  /** The ids of the connections of {@code nodeId} that the room's state holds. */
-  Future<Set<String>> connectionIdsOf(String roomId, String nodeId) {
+  /** The connections of {@code nodeId} that the room's state holds, and its roster, read at once. */
+  Future<Held> held(String roomId, String nodeId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context)
-      .map(state -> state == null ? Set.of() : state.connectionIdsOf(nodeId));
+      .map(state -> state == null ? new Held(Map.of(), Roster.EMPTY) : new Held(state.connectionsOf(nodeId), state.roster()));
+  }
+
+  /** What a room's state holds of one node: its connections there, by id, and the room's roster. */
+  record Held(Map<String, Connection> connections, Roster roster) {
   }
 
   Future<Boolean> hasMembers(String roomId) {

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * took the only copy; after a network split heals, Hazelcast keeps one side's entry of each room) is
  * written back, and its user announced with {@code user-joined}. An entry naming this node for a
  * connection it no longer holds (its leave failed: a member was lost or partitions were migrating)
- * is taken out, and its user announced with {@code user-left}. Every room this node has connections
- * in or a record of is checked every sweep interval; a room "in doubt", where a leave failed or
- * crossed a join of this node on its way, every second until a check finds it right.
+ * is taken out, and its user announced with {@code user-left}. A failed leave may have been made all
+ * the same: a check that finds the connection gone announces the {@code user-left} it owed (see
+ * {@link Exits}). Every room this node has connections in or a record of is checked every sweep
+ * interval; a room "in doubt", where a leave failed or crossed a join of this node on its way, every
+ * second until a check finds it right.
  *
  * <p>A check never fights a join or a leave: it skips a room while a join of this node is on its
  * way there, leaves alone the connections whose leave is on its way, decides on a removal in the same
@@ -50,11 +52,8 @@ final class RoomRepair {
   /** Rooms in doubt, each with how often it was put in doubt: a check clears only the doubt it saw. */
   private final Map<String, Integer> doubtful = new HashMap<>();
   private final Set<String> checking = new HashSet<>();
-  private final Set<Exit> leaving = new HashSet<>();
+  private final Exits exits = new Exits();
   private boolean stopped;
-
-  private record Exit(String roomId, String connId) {
-  }
 
   /**
    * {@code joining} tells whether a join of this node is on its way to a room; {@code repairs} is
@@ -72,18 +71,31 @@ final class RoomRepair {
 
   /**
    * Takes the connection out of the room's state and announces its user left if it was the last. A
-   * change that fails puts the room in doubt, so that the next check makes it.
+   * change that fails puts the room in doubt, so that the next check makes it, or finds it made.
    */
-  Future<Void> remove(String connId, String roomId) {
-    return leave(connId, roomId).compose(change -> announceLeft(roomId, change));
+  Future<Void> remove(Connection connection, String roomId) {
+    return leave(roomId, connection.connId(), connection).compose(change -> announceLeft(roomId, change));
   }
 
-  private Future<RoomChange> leave(String connId, String roomId) {
-    Exit exit = new Exit(roomId, connId);
-    leaving.add(exit);
+  /** The same for a connection this node no longer holds, known by its id only (a leave sent again). */
+  Future<Void> remove(String connId, String roomId) {
+    return leave(roomId, connId, null).compose(change -> announceLeft(roomId, change));
+  }
+
+  /** The change to announce (see {@link Exits#succeeded}); a leave that fails may have been made. */
+  private Future<RoomChange> leave(String roomId, String connId, Connection connection) {
+    Exits.Exit exit = exits.start(roomId, connId, connection);
     return registry.leave(roomId, connId)
-      .onComplete(ar -> leaving.remove(exit))
-      .onFailure(err -> doubt(roomId));
+      .onFailure(err -> {
+        exits.failed(exit);
+        doubt(roomId);
+      })
+      .map(change -> exits.succeeded(exit, change));
+  }
+
+  /** A change of this node named these users in the room: their unsure leaves there are settled (see {@link Exits}). */
+  void settle(String roomId, List<Connection> users) {
+    exits.settle(roomId, users);
   }
 
   /** The room is untracked whether or not the store took the event: {@link PresenceRetry} keeps that. */
@@ -170,7 +182,7 @@ final class RoomRepair {
       return Future.succeededFuture();
     }
     Integer doubts = doubtful.get(roomId);
-    return registry.connectionIdsOf(roomId, nodeId)
+    return registry.held(roomId, nodeId)
       .compose(held -> mend(roomId, held))
       .onComplete(ar -> checking.remove(roomId))
       .transform(ar -> {
@@ -186,35 +198,43 @@ final class RoomRepair {
   }
 
   /**
-   * Takes out the room's connections of this node that it does not hold and that are not leaving
-   * already, or else writes back those it holds and the room lost; true when the room was right or
-   * is now.
+   * Announces the {@code user-left} that unsure leaves the room no longer holds owed, and takes out
+   * the room's connections of this node that it does not hold and that are not leaving already, or
+   * else writes back those it holds and the room lost; true when the room was right or is now.
    */
-  private Future<Boolean> mend(String roomId, Set<String> held) {
+  private Future<Boolean> mend(String roomId, RoomRegistry.Held held) {
     if (stopped || joining.test(roomId)) {
       return Future.succeededFuture(false);
     }
     Set<String> ours = locals.connectionsIn(roomId);
     List<Future<Void>> changes = new ArrayList<>();
-    for (String connId : held) {
-      if (!ours.contains(connId) && !leaving.contains(new Exit(roomId, connId))) {
-        changes.add(removeStale(connId, roomId));
+    for (Connection owed : exits.settle(roomId, held, ours)) {
+      LOG.info("A failed leave of room {} by connection {} of user {} was made: user-left announced",
+        roomId, owed.connId(), owed.userId());
+      changes.add(announcer.announce(roomId, Event.USER_LEFT, new RoomChange(List.of(owed), held.roster())));
+    }
+    boolean removing = false;
+    for (Connection connection : held.connections().values()) {
+      if (!ours.contains(connection.connId()) && !exits.underWay(roomId, connection.connId())) {
+        changes.add(removeStale(connection, roomId));
+        removing = true;
       }
     }
-    if (!changes.isEmpty()) {
+    if (removing || exits.unsure(roomId)) {
       return Future.join(changes).map(false);
     }
     for (String connId : ours) {
-      if (!held.contains(connId)) {
+      if (!held.connections().containsKey(connId)) {
         changes.add(restore(connId, roomId));
       }
     }
     return Future.join(changes).map(true);
   }
 
-  private Future<Void> removeStale(String connId, String roomId) {
-    LOG.info("Connection {} was in room {} for node {}, which no longer holds it: taken out", connId, roomId, nodeId);
-    return leave(connId, roomId)
+  private Future<Void> removeStale(Connection connection, String roomId) {
+    LOG.info("Connection {} was in room {} for node {}, which no longer holds it: taken out",
+      connection.connId(), roomId, nodeId);
+    return leave(roomId, connection.connId(), connection)
       .onSuccess(change -> repairs.accept(REMOVED))
       .compose(change -> announceLeft(roomId, change));
   }
@@ -232,6 +252,6 @@ final class RoomRepair {
         return announcer.announce(roomId, Event.USER_JOINED, change);
       })
       // It may have left while it was written back; the leave found nothing to remove then.
-      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : remove(connId, roomId));
+      .compose(v -> locals.isIn(connId, roomId) ? Future.succeededFuture() : remove(connection, roomId));
   }
 }

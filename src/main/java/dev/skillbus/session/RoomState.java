@@ -106,8 +106,13 @@ final class RoomState {
 
   /** The ids of the connections that {@code nodeId} holds here. */
   Set<String> connectionIdsOf(String nodeId) {
-    return connections.values().stream().filter(c -> c.nodeId().equals(nodeId)).map(Connection::connId)
-      .collect(Collectors.toUnmodifiableSet());
+    return connectionsOf(nodeId).keySet();
+  }
+
+  /** The connections that {@code nodeId} holds here, by id. */
+  Map<String, Connection> connectionsOf(String nodeId) {
+    return connections.values().stream().filter(c -> c.nodeId().equals(nodeId))
+      .collect(Collectors.toUnmodifiableMap(Connection::connId, c -> c));
   }
 
   boolean isEmpty() {

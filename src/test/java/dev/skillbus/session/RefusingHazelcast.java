@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A node's Hazelcast, as its session part sees it, whose rooms map refuses the leaves of chosen
  * connections the way a cluster that lost a member or is migrating partitions may (the leave fails
- * with an operation timeout and the room's state keeps the connection), and holds back the joins of
- * chosen connections (a slow one). Everything else goes to the node's own instance.
+ * with an operation timeout and the room's state keeps the connection), or makes them and loses
+ * their reply (the leave fails the same way, but the room's state no longer holds the connection),
+ * and holds back the joins of chosen connections (a slow one). Everything else goes to the node's
+ * own instance.
  */
 final class RefusingHazelcast {
 
@@ -23,6 +25,8 @@ final class RefusingHazelcast {
   /** Connection → how many more of its leaves to refuse; and how many were. */
   private final Map<String, Integer> refusals = new HashMap<>();
   private final Map<String, Integer> refused = new HashMap<>();
+  /** Connection → how many more of its leaves to make and then fail. */
+  private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
 
   RefusingHazelcast(HazelcastInstance hazelcast) {
@@ -32,6 +36,11 @@ final class RefusingHazelcast {
   /** Refuses the next {@code times} leaves of the connection, from any room. */
   synchronized void refuseLeaves(String connId, int times) {
     refusals.put(connId, times);
+  }
+
+  /** Makes the next {@code times} leaves of the connection, from any room, and fails them all the same. */
+  synchronized void loseLeaveReplies(String connId, int times) {
+    lostReplies.put(connId, times);
   }
 
   /** Takes the connection's leaves again. */
@@ -64,6 +73,13 @@ final class RefusingHazelcast {
         && refuse(leave.id())) {
       return CompletableFuture.failedFuture(new OperationTimeoutException("leave of " + leave.id() + " refused"));
     }
+    if ("submitToKey".equals(method.getName()) && args.length == 2
+        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.CONNECTION
+        && countDown(lostReplies, leave.id())) {
+      return rooms.submitToKey((String) args[0], leave).toCompletableFuture()
+        .thenCompose(made -> CompletableFuture.failedFuture(new OperationTimeoutException("reply to the leave of "
+          + leave.id() + " lost")));
+    }
     if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Join join) {
       CompletableFuture<Void> gate = gateOf(join.connection().connId());
       if (gate != null) {
@@ -79,16 +95,24 @@ final class RefusingHazelcast {
 
   /** Whether to refuse this leave of the connection, counted. */
   private synchronized boolean refuse(String connId) {
-    Integer left = refusals.get(connId);
+    if (!countDown(refusals, connId)) {
+      return false;
+    }
+    refused.merge(connId, 1, Integer::sum);
+    return true;
+  }
+
+  /** Whether the connection has a count left in {@code counts}, taking one off. */
+  private synchronized boolean countDown(Map<String, Integer> counts, String connId) {
+    Integer left = counts.get(connId);
     if (left == null) {
       return false;
     }
     if (left == 1) {
-      refusals.remove(connId);
+      counts.remove(connId);
     } else {
-      refusals.put(connId, left - 1);
+      counts.put(connId, left - 1);
     }
-    refused.merge(connId, 1, Integer::sum);
     return true;
   }
 

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -200,6 +201,82 @@ class SessionRepairTest {
         assertThat(probe.all(event(Event.USER_LEFT, "dan"))).hasSize(1);
         ctx.completeNow();
       })));
+  }
+
+  /** A connection of a learner to the sweeping node. */
+  private static TestConnection onSweeping(String userId) {
+    return new TestConnection(sweeping.vertx(), userId, userId, "learner");
+  }
+
+  /**
+   * Once the mending node no longer records the room (it has no connection there, and the room is
+   * no longer in doubt, so it checks it no more), joins a newcomer through the sweeping node and
+   * answers once its user-joined arrived: every user-left the mending node announced has arrived too.
+   */
+  private static Future<Void> mendingDone(BusProbe probe, String room, String newcomer) {
+    MultiMap<String, String> nodeRooms = mending.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
+    return Eventually.holds(mending.vertx(), 100, 5_000,
+        () -> mending.vertx().executeBlocking(() -> !nodeRooms.containsEntry(idOf(mending), room)))
+      .compose(v -> join(onSweeping(newcomer), room))
+      .compose(reply -> probe.next(event(Event.USER_JOINED, newcomer)))
+      .mapEmpty();
+  }
+
+  /**
+   * Once the leave answers 503, runs {@code next}, then expects the user's user-left, listing only
+   * {@code staying}, and no second one once the mending node is done with the room.
+   */
+  private static void leftOnce(VertxTestContext ctx, BusProbe probe, String room, String userId, String staying,
+                               Future<JsonObject> failedLeave, Supplier<Future<?>> next) {
+    failedLeave
+      .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(ErrorCode.of(err)).isEqualTo(ErrorCode.UNAVAILABLE))))
+      .transform(failed -> next.get())
+      .compose(v -> probe.next(event(Event.USER_LEFT, userId)).timeout(5, TimeUnit.SECONDS))
+      .onComplete(ctx.succeeding(left -> ctx.verify(() -> assertThat(participantsOf(left)).containsExactly(staying))))
+      .compose(left -> mendingDone(probe, room, userId + "-after"))
+      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertThat(probe.all(event(Event.USER_LEFT, userId))).hasSize(1);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a leave the cluster made but answered as failed is announced with user-left once, the check finding the connection gone")
+  void leaveMadeButReportedFailed(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection mia = onMending("mia");
+    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
+    join(onSweeping("ned"), room).await();
+    join(mia, room).await();
+    refusing.loseLeaveReplies(mia.connId(), 1);
+    leftOnce(ctx, probe, room, "mia", "ned", leave(mia, room), Future::succeededFuture);
+  }
+
+  @Test
+  @DisplayName("a leave made but answered as failed, then sent again, succeeds and is announced with user-left once")
+  void leaveMadeButReportedFailedSentAgain(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection pat = onMending("pat");
+    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
+    join(onSweeping("quin"), room).await();
+    join(pat, room).await();
+    refusing.loseLeaveReplies(pat.connId(), 1);
+    leftOnce(ctx, probe, room, "pat", "quin", leave(pat, room), () -> leave(pat, room));
+  }
+
+  @Test
+  @DisplayName("a leave made but answered as failed, of a user whose other connection then leaves, ends with one user-left")
+  void leaveMadeButReportedFailedThenLastConnectionLeaves(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection sam = onMending("sam");
+    TestConnection samAgain = onMending("sam");
+    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
+    join(onSweeping("tia"), room).await();
+    join(sam, room).await();
+    join(samAgain, room).await();
+    refusing.loseLeaveReplies(sam.connId(), 1);
+    // The first leave leaves sam another connection: it owes no user-left; the second leave's does.
+    leftOnce(ctx, probe, room, "sam", "tia", leave(sam, room), () -> leave(samAgain, room));
   }
 
   @Test

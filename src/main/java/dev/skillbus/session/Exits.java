@@ -1,0 +1,124 @@
+package dev.skillbus.session;
+
+import dev.skillbus.protocol.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This node's leaves of rooms: those under way, and those whose outcome the cluster did not tell.
+ * A leave that fails (an operation timeout, a member lost) may still have been made: its entry
+ * processor may have run before the call failed, taking the connection out, and with it its user,
+ * whose {@code user-left} no result then announces. Such a leave is kept, with its connection,
+ * until its outcome is known: a read of the room that no longer holds the connection shows that it
+ * was made, and its {@code user-left} is owed when the room no longer holds the user either (a room
+ * that still does holds another connection of theirs, or they came back); a leave of it again, whose
+ * result came, says what that leave did, and so does a read that still holds the connection, which
+ * a check then takes out.
+ *
+ * <p>A change naming the user in that room that this node announces (a join that brought them back,
+ * a leave of their last connection) settles their unsure leaves there, those still under way too:
+ * it was made once the connection had gone, so that leave left the user another connection, whose
+ * leave announced them gone, or was followed by their return, which a {@code user-left} would only
+ * contradict. So one leave never ends with two {@code user-left}. Used on the verticle's event loop.
+ */
+final class Exits {
+
+  /** A connection's leave of a room. */
+  record Exit(String roomId, String connId) {
+  }
+
+  /** A leave under way: its connection, when known, and whether a later change of its user settled it. */
+  private static final class Leaving {
+    private final Connection connection;
+    private boolean settled;
+
+    private Leaving(Connection connection) {
+      this.connection = connection;
+    }
+  }
+
+  private final Map<Exit, Leaving> underWay = new HashMap<>();
+  /** Leaves that failed and may have been made, with their connection. */
+  private final Map<Exit, Connection> unsure = new HashMap<>();
+
+  /**
+   * Notes a leave starting; {@code connection} is null when only its id is known (a leave sent again),
+   * and then an unsure leave of it before lends it.
+   */
+  Exit start(String roomId, String connId, Connection connection) {
+    Exit exit = new Exit(roomId, connId);
+    underWay.put(exit, new Leaving(connection != null ? connection : unsure.get(exit)));
+    return exit;
+  }
+
+  boolean underWay(String roomId, String connId) {
+    return underWay.containsKey(new Exit(roomId, connId));
+  }
+
+  /** The leave failed: it is unsure, unless a later change of its user settled it meanwhile. */
+  void failed(Exit exit) {
+    Leaving leaving = underWay.remove(exit);
+    if (leaving != null && !leaving.settled && leaving.connection != null) {
+      unsure.put(exit, leaving.connection);
+    }
+  }
+
+  /**
+   * The leave's result came: what it did is known, and settles an unsure leave of the connection
+   * before it. Returns the change to announce: the leave's own, or, when it took out nothing and the
+   * unsure leave had been made, that leave's as far as it is still true: its user gone, if they are.
+   */
+  RoomChange succeeded(Exit exit, RoomChange change) {
+    underWay.remove(exit);
+    Connection earlier = unsure.remove(exit);
+    return earlier != null && change.users().isEmpty() && change.roster().holds(Event.USER_LEFT, earlier.userId())
+      ? new RoomChange(List.of(earlier), change.roster())
+      : change;
+  }
+
+  /** A change of this node named these users in the room: their leaves there are settled (see above). */
+  void settle(String roomId, List<Connection> users) {
+    for (Connection user : users) {
+      unsure.entrySet().removeIf(e -> e.getKey().roomId().equals(roomId) && e.getValue().userId().equals(user.userId()));
+      underWay.forEach((exit, leaving) -> {
+        if (exit.roomId().equals(roomId) && leaving.connection != null && leaving.connection.userId().equals(user.userId())) {
+          leaving.settled = true;
+        }
+      });
+    }
+  }
+
+  /**
+   * Settles the room's unsure leaves that a read of it shows were made: those whose connection
+   * {@code held} no longer holds (one this node holds again, {@code ours}, is settled too: it is back).
+   * Returns one connection for each user owed a {@code user-left}: one the roster no longer holds.
+   * Leaves under way, and those whose connection the room still holds, stay unsure.
+   */
+  List<Connection> settle(String roomId, RoomRegistry.Held held, Set<String> ours) {
+    List<Connection> owed = new ArrayList<>();
+    Set<String> users = new HashSet<>();
+    unsure.entrySet().removeIf(entry -> {
+      Exit exit = entry.getKey();
+      if (!exit.roomId().equals(roomId) || underWay.containsKey(exit)
+          || held.connections().containsKey(exit.connId()) && !ours.contains(exit.connId())) {
+        return false;
+      }
+      Connection connection = entry.getValue();
+      if (!ours.contains(exit.connId()) && held.roster().holds(Event.USER_LEFT, connection.userId())
+          && users.add(connection.userId())) {
+        owed.add(connection);
+      }
+      return true;
+    });
+    return owed;
+  }
+
+  /** Whether the room has leaves still unsure. */
+  boolean unsure(String roomId) {
+    return unsure.keySet().stream().anyMatch(exit -> exit.roomId().equals(roomId));
+  }
+}
