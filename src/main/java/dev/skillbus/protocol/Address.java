@@ -47,7 +47,8 @@ public final class Address {
    * Cluster-wide, served by every session verticle: a presence event ({@code user-joined} or
    * {@code user-left}) that a stopping node could not store, taken over by another node to send once
    * the store is back: {@code {roomId, event, connection: {connId, userId, name, role, nodeId,
-   * joinedAt}}}.
+   * joinedAt}, change}}, {@code change} the membership version of the change it announces (with the
+   * event and the user, its id in the room's history).
    */
   public static final String PRESENCE_HANDOFF = "skillbus.internal.presence-handoff";
 

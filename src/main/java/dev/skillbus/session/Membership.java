@@ -283,8 +283,9 @@ final class Membership implements DepartedNodes.Records {
     List<Future<Void>> sent = new ArrayList<>();
     for (Connection user : change.users()) {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
-      sent.add(announcer.announce(roomId, event, user, change.roster())
-        .onFailure(err -> presence.add(roomId, event, user)));
+      Presence announced = new Presence(event, user, change.roster().version());
+      sent.add(announcer.announce(roomId, announced, change.roster())
+        .onFailure(err -> presence.add(roomId, announced)));
     }
     return Future.all(sent).mapEmpty();
   }
@@ -298,9 +299,8 @@ final class Membership implements DepartedNodes.Records {
   Future<Void> handOffRefused(EventBus eventBus, long timeoutMs) {
     return presence.takeAll().compose(waiting -> {
       List<Future<Object>> handed = new ArrayList<>();
-      for (Map.Entry<String, PresenceRetry.Pending> entry : waiting) {
-        JsonObject body = new JsonObject().put("roomId", entry.getKey()).put("event", entry.getValue().event())
-          .put("connection", entry.getValue().user().toJson());
+      for (Map.Entry<String, Presence> entry : waiting) {
+        JsonObject body = entry.getValue().toJson().put("roomId", entry.getKey());
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
         handed.add(eventBus.request(Address.PRESENCE_HANDOFF, body, options)
           .recover(err -> eventBus.request(Address.PRESENCE_HANDOFF, body, options)).mapEmpty());
@@ -320,19 +320,12 @@ final class Membership implements DepartedNodes.Records {
 
   /**
    * Takes over a presence event a stopping node could not store ({@link Address#PRESENCE_HANDOFF}):
-   * {@code {roomId, event, connection: {connId, userId, name, role, nodeId, joinedAt}}}.
+   * {@code {roomId, event, connection: {connId, userId, name, role, nodeId, joinedAt}, change}}.
    */
   Future<Boolean> takeOver(Message<JsonObject> message) {
     JsonObject body = message.body();
     String roomId = Fields.requiredId(body, "roomId", Fields.ROOM_ID);
-    String event = Fields.requiredString(body, "event", 32);
-    if (!Event.USER_JOINED.equals(event) && !Event.USER_LEFT.equals(event)) {
-      throw Fields.bad("'event' must be " + Event.USER_JOINED + " or " + Event.USER_LEFT);
-    }
-    if (!(body.getValue("connection") instanceof JsonObject c)) {
-      throw Fields.bad("'connection' must be an object");
-    }
-    presence.add(roomId, event, Connection.fromJson(c));
+    presence.add(roomId, Presence.fromJson(body));
     return Future.succeededFuture(true);
   }
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * same event, same user, is stored with that list, unless that list says it no longer holds (the
  * user left, or came back, meanwhile: a later event says so). After {@link #ATTEMPTS} refusals (the
  * room changing all the while) it is stored with the latest list read at the version the history
- * holds, which raises nothing, and logged.
+ * holds, which raises nothing, and logged. Every attempt carries the event's {@link Presence#id()}, so
+ * that the history stores it once however often it is sent (see {@link PresenceRetry}).
  */
 final class PresenceAnnouncer {
 
@@ -31,8 +32,11 @@ final class PresenceAnnouncer {
   /** Where presence events are stored and published from. */
   interface Store {
 
-    /** Stores and publishes the event unless the room's history holds a presence event of a higher version. */
-    Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version);
+    /**
+     * Stores and publishes the event unless the room's history holds a presence event of a higher
+     * version, or holds this one ({@code id}) already: then it answers with that one as stored.
+     */
+    Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version, String id);
 
     /** Stores and publishes the event, unchecked. */
     Future<JsonObject> durable(String roomId, String event, JsonObject data);
@@ -51,31 +55,34 @@ final class PresenceAnnouncer {
     this.store = store;
   }
 
-  /** Stores and publishes {@code event} (user-joined or user-left) of {@code user}, with {@code roster} or a later one. */
-  Future<Void> announce(String roomId, String event, Connection user, Roster roster) {
-    return attempt(roomId, event, user, roster, 1);
+  /** Stores and publishes the presence event (user-joined or user-left), with {@code roster} or a later one. */
+  Future<Void> announce(String roomId, Presence presence, Roster roster) {
+    return attempt(roomId, presence, roster, 1);
   }
 
-  private Future<Void> attempt(String roomId, String event, Connection user, Roster roster, int attempt) {
-    return store.presence(roomId, event, data(user, roster), roster.version()).compose(result -> {
+  private Future<Void> attempt(String roomId, Presence presence, Roster roster, int attempt) {
+    String event = presence.event();
+    String userId = presence.user().userId();
+    JsonObject data = data(presence.user(), roster);
+    return store.presence(roomId, event, data, roster.version(), presence.id()).compose(result -> {
       if (result.stored()) {
         return Future.succeededFuture();
       }
       if (attempt == ATTEMPTS) {
         LOG.warn("{} of {} in room {} refused {} times, the room changing meanwhile (version {}, stored {}): "
-          + "stored with the latest list read", event, user.userId(), roomId, attempt, roster.version(), result.storedVersion());
+          + "stored with the latest list read", event, userId, roomId, attempt, roster.version(), result.storedVersion());
         // At the version stored: taken unless a newer one came meanwhile, and a later event still goes after it.
-        return store.presence(roomId, event, data(user, roster), result.storedVersion())
-          .compose(last -> last.stored() ? Future.succeededFuture() : store.durable(roomId, event, data(user, roster)).mapEmpty());
+        return store.presence(roomId, event, data, result.storedVersion(), presence.id())
+          .compose(last -> last.stored() ? Future.succeededFuture() : store.durable(roomId, event, data).mapEmpty());
       }
       LOG.debug("{} of {} in room {} at version {} came after version {}: read the room again",
-        event, user.userId(), roomId, roster.version(), result.storedVersion());
+        event, userId, roomId, roster.version(), result.storedVersion());
       return reader.roster(roomId, result.storedVersion()).compose(fresh -> {
-        if (!fresh.holds(event, user.userId())) {
-          LOG.debug("{} of {} in room {} no longer holds: a later event says so, not stored", event, user.userId(), roomId);
+        if (!fresh.holds(event, userId)) {
+          LOG.debug("{} of {} in room {} no longer holds: a later event says so, not stored", event, userId, roomId);
           return Future.succeededFuture();
         }
-        return attempt(roomId, event, user, fresh, attempt + 1);
+        return attempt(roomId, presence, fresh, attempt + 1);
       });
     });
   }

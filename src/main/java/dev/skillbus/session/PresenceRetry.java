@@ -22,18 +22,16 @@ import org.slf4j.LoggerFactory;
  * neither. Before it is sent, an event is checked against the room's state as it is then (a user
  * who left and came back is not announced as gone) and carries the participants of that moment,
  * with their membership version, so that it is stored in order with the room's other presence
- * events (see {@link PresenceAnnouncer}).
+ * events (see {@link PresenceAnnouncer}). It keeps the id of its change, so that an event whose
+ * store write was made although it failed (its answer timed out) is recognized as stored, not
+ * stored twice.
  */
 final class PresenceRetry {
 
   private static final Logger LOG = LoggerFactory.getLogger(PresenceRetry.class);
 
-  /** A change never announced: {@code event} is {@code user-joined} or {@code user-left}. */
-  record Pending(String event, Connection user) {
-  }
-
   /** Room → user → the user's change not yet announced, both in the order they came. */
-  private final Map<String, LinkedHashMap<String, Pending>> rooms = new LinkedHashMap<>();
+  private final Map<String, LinkedHashMap<String, Presence>> rooms = new LinkedHashMap<>();
   private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
   /** The send under way, or the last one. */
@@ -41,7 +39,7 @@ final class PresenceRetry {
 
   /** Stores and publishes one presence event with the given roster (or, see {@link PresenceAnnouncer}, a later one). */
   interface Announcer {
-    Future<Void> announce(String roomId, String event, Connection user, Roster roster);
+    Future<Void> announce(String roomId, Presence presence, Roster roster);
   }
 
   /** {@code rosters} reads a room's participants and membership version as they are now. */
@@ -51,13 +49,14 @@ final class PresenceRetry {
   }
 
   /** Keeps a change whose event could not be stored. */
-  void add(String roomId, String event, Connection user) {
-    LinkedHashMap<String, Pending> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
-    Pending earlier = pending.remove(user.userId());
-    if (earlier != null && !earlier.event().equals(event)) {
-      LOG.debug("{} and {} of {} in room {} cancel out", earlier.event(), event, user.userId(), roomId);
+  void add(String roomId, Presence presence) {
+    LinkedHashMap<String, Presence> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+    String userId = presence.user().userId();
+    Presence earlier = pending.remove(userId);
+    if (earlier != null && !earlier.event().equals(presence.event())) {
+      LOG.debug("{} and {} of {} in room {} cancel out", earlier.event(), presence.event(), userId, roomId);
     } else {
-      pending.put(user.userId(), new Pending(event, user));
+      pending.put(userId, presence);
     }
     if (pending.isEmpty()) {
       rooms.remove(roomId);
@@ -68,9 +67,9 @@ final class PresenceRetry {
    * Once a send under way is done (what it announced is no longer waiting), takes every change
    * still waiting to be announced, room by room in the order they came.
    */
-  Future<List<Map.Entry<String, Pending>>> takeAll() {
+  Future<List<Map.Entry<String, Presence>>> takeAll() {
     return sent.transform(ar -> {
-      List<Map.Entry<String, Pending>> all = new ArrayList<>();
+      List<Map.Entry<String, Presence>> all = new ArrayList<>();
       rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
       rooms.clear();
       return Future.succeededFuture(all);
@@ -105,15 +104,15 @@ final class PresenceRetry {
   }
 
   private Future<Void> sendRoom(String roomId, Roster roster) {
-    LinkedHashMap<String, Pending> pending = rooms.get(roomId);
+    LinkedHashMap<String, Presence> pending = rooms.get(roomId);
     if (pending == null || pending.isEmpty()) {
       rooms.remove(roomId);
       return Future.succeededFuture();
     }
-    Pending first = pending.values().iterator().next();
+    Presence first = pending.values().iterator().next();
     boolean stillTrue = roster.holds(first.event(), first.user().userId());
     Future<Void> sent = stillTrue
-      ? announcer.announce(roomId, first.event(), first.user(), roster)
+      ? announcer.announce(roomId, first, roster)
       : Future.succeededFuture();
     return sent.compose(v -> {
       // A newer change of the user may have replaced this one while it was being sent.

@@ -46,12 +46,14 @@ final class RoomEvents implements PresenceAnnouncer.Store {
 
   /**
    * Appends a presence event of the room's membership {@code version} unless the history holds one
-   * of a higher version (see {@link RoomHistory#appendPresence}), and publishes it once stored.
+   * of a higher version (see {@link RoomHistory#appendPresence}), and publishes it once stored. One
+   * the history holds already ({@code id}) is published as it was stored, with its seq: its append
+   * was made, but whoever made it did not learn so, and did not publish it.
    */
   @Override
-  public Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version) {
+  public Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version, String id) {
     sweeper.touch(roomId);
-    return history.appendPresence(roomId, event, data, version).onSuccess(result -> {
+    return history.appendPresence(roomId, event, data, version, id).onSuccess(result -> {
       if (result.stored()) {
         publish(roomId, event, result.envelope());
       }

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,17 +58,22 @@ public final class InMemoryRoomHistory implements RoomHistory {
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     // The room keeps the envelope's bytes, not this tree: the caller may have it as it is.
-    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, clock.millis())));
+    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, null, clock.millis())));
   }
 
   @Override
-  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
     return Future.succeededFuture(inRoom(roomId, room -> {
+      room.trim(clock.millis());
+      Stored known = room.presence.get(id);
+      if (known != null) {
+        return new PresenceAppend(known.envelope(), room.presenceVersion);
+      }
       if (version < room.presenceVersion) {
         return new PresenceAppend(null, room.presenceVersion);
       }
       room.presenceVersion = version;
-      return new PresenceAppend(room.append(event, data, clock.millis()), version);
+      return new PresenceAppend(room.append(event, data, id, clock.millis()), version);
     }));
   }
 
@@ -121,15 +127,22 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private long lastAppend = clock.millis();
     /** The highest version of a presence event stored in this epoch; none yet at first. */
     private long presenceVersion = Long.MIN_VALUE;
+    /** The presence events held, by id. */
+    private final Map<String, Stored> presence = new HashMap<>();
 
     Room(String roomId) {
       this.roomId = roomId;
     }
 
-    JsonObject append(String event, JsonObject data, long now) {
+    /** Appends the event; {@code presenceId} is a presence event's id, or null. */
+    JsonObject append(String event, JsonObject data, String presenceId, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
-      events.addLast(Stored.of(seq, envelope.toBuffer().getBytes(), now));
+      Stored stored = Stored.of(seq, envelope.toBuffer().getBytes(), presenceId, now);
+      events.addLast(stored);
+      if (presenceId != null) {
+        presence.put(presenceId, stored);
+      }
       lastAppend = now;
       trim(now);
       return envelope;
@@ -160,11 +173,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
     }
 
     private void trim(long now) {
-      while (events.size() > maxEvents) {
-        events.removeFirst();
-      }
-      while (!events.isEmpty() && now - events.peekFirst().appendedAt > maxAgeMillis) {
-        events.removeFirst();
+      while (events.size() > maxEvents || !events.isEmpty() && now - events.peekFirst().appendedAt > maxAgeMillis) {
+        Stored dropped = events.removeFirst();
+        if (dropped.presenceId != null) {
+          presence.remove(dropped.presenceId, dropped);
+        }
       }
     }
   }
@@ -176,18 +189,18 @@ public final class InMemoryRoomHistory implements RoomHistory {
    * fraction of the memory of the object tree, and those lists, alike from one entry to the next,
    * deflate to about a tenth; the tree is rebuilt only for a client that missed the event.
    * {@code jsonLength} is the JSON's length before it was deflated, or 0 when {@code bytes} is the
-   * JSON as it is.
+   * JSON as it is. {@code presenceId} is a presence event's id, null for other events.
    */
-  private record Stored(long seq, byte[] bytes, int jsonLength, long appendedAt) {
+  private record Stored(long seq, byte[] bytes, int jsonLength, String presenceId, long appendedAt) {
 
-    static Stored of(long seq, byte[] json, long appendedAt) {
+    static Stored of(long seq, byte[] json, String presenceId, long appendedAt) {
       if (json.length >= DEFLATE_FROM_BYTES) {
         byte[] deflated = deflate(json);
         if (deflated != null) {
-          return new Stored(seq, deflated, json.length, appendedAt);
+          return new Stored(seq, deflated, json.length, presenceId, appendedAt);
         }
       }
-      return new Stored(seq, json, 0, appendedAt);
+      return new Stored(seq, json, 0, presenceId, appendedAt);
     }
 
     /** The length of the envelope's JSON, deflated or not. */

@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Room history in Redis, shared by every node. A room is two keys: {@code room:<id>:meta}, a hash
+ * Room history in Redis, shared by every node. A room is three keys: {@code room:<id>:meta}, a hash
  * of its last {@code seq}, its {@code epoch}, when it was last appended to and the highest
- * {@code presence} version stored (see {@link #appendPresence}), and
- * {@code room:<id>:events}, a list of {@code "<seq> <appendedAtMs> <envelope without seq>"}. Each
- * operation is one Lua script ({@link RoomScripts}), so the next seq and the append are one atomic
- * step whichever node appends. A missing meta means the history was lost (expired, evicted,
- * flushed or forgotten): the room starts again in a new epoch. Both keys expire
- * {@code maxAgeSeconds} after the last append.
+ * {@code presence} version stored (see {@link #appendPresence}); {@code room:<id>:events}, a list
+ * of {@code "<seq> <appendedAtMs> <envelope without seq>"}; and {@code room:<id>:presence}, the ids
+ * of the presence events the list holds, scored by their seq. Each operation is one Lua script
+ * ({@link RoomScripts}), so the next seq and the append are one atomic step whichever node appends.
+ * A missing meta means the history was lost (expired, evicted, flushed or forgotten): the room
+ * starts again in a new epoch. The keys expire {@code maxAgeSeconds} after the last append.
  */
 public final class RedisRoomHistory implements RoomHistory {
 
@@ -50,14 +50,24 @@ public final class RedisRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
     return Keys.guard(() -> {
       JsonObject body = body(roomId, event, data);
-      return run(RoomScripts.APPEND_PRESENCE, roomId, arg(maxEvents), body.toBuffer(), arg(version))
-        .map(r -> r.get(0).toLong() == 0
-          ? new PresenceAppend(null, Long.parseLong(r.get(2).toString()))
-          : new PresenceAppend(envelope(body, r.get(0).toLong(), r.get(1).toString()), version));
+      return run(RoomScripts.APPEND_PRESENCE, roomId, arg(maxEvents), body.toBuffer(), arg(version), Buffer.buffer(id))
+        .map(r -> presenceAppend(r, body, version));
     });
+  }
+
+  /** The script's answer: refused, stored before under the id (the entry as stored), or stored now. */
+  private static PresenceAppend presenceAppend(Response r, JsonObject body, long version) {
+    long seq = r.get(0).toLong();
+    if (seq == 0) {
+      return new PresenceAppend(null, Long.parseLong(r.get(2).toString()));
+    }
+    String epoch = r.get(1).toString();
+    return r.size() == 4
+      ? new PresenceAppend(entry(r.get(3).toString(), epoch), Long.parseLong(r.get(2).toString()))
+      : new PresenceAppend(envelope(body, seq, epoch), version);
   }
 
   @Override
@@ -75,30 +85,31 @@ public final class RedisRoomHistory implements RoomHistory {
 
   @Override
   public Future<Void> forget(String roomId) {
-    return Keys.guard(() -> redis.send(Request.cmd(Command.DEL)
-      .arg(meta(roomId)).arg(events(roomId))).mapEmpty());
+    return Keys.guard(() -> {
+      Request del = Request.cmd(Command.DEL);
+      keys(roomId).forEach(del::arg);
+      return redis.send(del).mapEmpty();
+    });
   }
 
   @Override
   public Future<Boolean> forgetIfIdle(String roomId, long idleMillis) {
-    return Keys.guard(() -> redis.eval(RoomScripts.FORGET_IF_IDLE, List.of(meta(roomId), events(roomId)),
+    return Keys.guard(() -> redis.eval(RoomScripts.FORGET_IF_IDLE, keys(roomId),
       List.of(arg(clock.millis()), arg(idleMillis))).map(r -> r.toInteger() == 1));
   }
 
-  /** Runs a room script: keys meta and events; arguments now, a fresh epoch, max age, ttl, then {@code extra}. */
+  /** Runs a room script: its keys; arguments now, a fresh epoch, max age, ttl, then {@code extra}. */
   private Future<Response> run(RedisScript script, String roomId, Buffer... extra) {
     List<Buffer> args = new ArrayList<>(List.of(arg(clock.millis()), Buffer.buffer(UUID.randomUUID().toString()),
       arg(maxAgeSeconds * 1000), arg(maxAgeSeconds)));
     args.addAll(List.of(extra));
-    return redis.eval(script, List.of(meta(roomId), events(roomId)), args);
+    return redis.eval(script, keys(roomId), args);
   }
 
-  private String meta(String roomId) {
-    return redis.key("room", Keys.id(roomId), "meta");
-  }
-
-  private String events(String roomId) {
-    return redis.key("room", Keys.id(roomId), "events");
+  /** The room's keys, as the scripts take them: meta, events, the presence events' ids. */
+  private List<String> keys(String roomId) {
+    String id = Keys.id(roomId);
+    return List.of(redis.key("room", id, "meta"), redis.key("room", id, "events"), redis.key("room", id, "presence"));
   }
 
   private static Buffer arg(long value) {
@@ -109,13 +120,17 @@ public final class RedisRoomHistory implements RoomHistory {
     List<JsonObject> events = new ArrayList<>();
     if (complete) {
       for (Response entry : entries) {
-        String text = entry.toString();
-        int seqEnd = text.indexOf(' ');
-        int timeEnd = text.indexOf(' ', seqEnd + 1);
-        events.add(envelope(new JsonObject(text.substring(timeEnd + 1)), Long.parseLong(text.substring(0, seqEnd)), epoch));
+        events.add(entry(entry.toString(), epoch));
       }
     }
     return new HistorySlice(List.copyOf(events), seq, epoch, complete);
+  }
+
+  /** The envelope of an entry of the events list, {@code "<seq> <appendedAtMs> <envelope without seq>"}. */
+  private static JsonObject entry(String text, String epoch) {
+    int seqEnd = text.indexOf(' ');
+    int timeEnd = text.indexOf(' ', seqEnd + 1);
+    return envelope(new JsonObject(text.substring(timeEnd + 1)), Long.parseLong(text.substring(0, seqEnd)), epoch);
   }
 
   /** An envelope as stored, without its seq and epoch: the room's meta holds those. */

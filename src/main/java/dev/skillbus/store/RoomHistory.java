@@ -26,8 +26,14 @@ public interface RoomHistory {
    * with the highest seq carries the latest list. A room whose history started again (a new epoch)
    * holds no version and takes any. The version is kept beside the events, not in the envelope.
    * Versions are non-negative and below 2<sup>53</sup>.
+   *
+   * <p>{@code id} names the change the event announces (whatever version its list has): an append
+   * whose id is that of a presence event the history still holds stores nothing, whatever its
+   * version, and answers with that event as it was stored. So an event sent again after an append
+   * that failed although it was made (its answer timed out) is stored once. Ids are kept beside the
+   * events, as long as their events are.
    */
-  Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version);
+  Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id);
 
   /** The room's last seq (0 when it has none) and its epoch. */
   Future<HistorySlice> position(String roomId);
@@ -56,8 +62,9 @@ public interface RoomHistory {
   Future<Boolean> forgetIfIdle(String roomId, long idleMillis);
 
   /**
-   * What {@link #appendPresence} did: the stored envelope, or null when it was refused; and the
-   * room's highest presence version stored (the one given, when it was stored).
+   * What {@link #appendPresence} did: the stored envelope (the one stored before, for an id the
+   * history holds), or null when it was refused; and the room's highest presence version stored (the
+   * one given, when it was stored now).
    */
   record PresenceAppend(JsonObject envelope, long storedVersion) {
 

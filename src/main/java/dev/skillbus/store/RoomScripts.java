@@ -2,18 +2,22 @@ package dev.skillbus.store;
 
 /**
  * The Lua scripts of {@link RedisRoomHistory}. KEYS[1] is the room's meta hash, KEYS[2] its event
- * list. ARGV[1] is now (ms), ARGV[2] a fresh epoch for a room that has none, ARGV[3] the maximum
- * age (ms), ARGV[4] the keys' time to live (s); the scripts' own arguments follow from ARGV[5].
+ * list, KEYS[3] the ids of the presence events the list holds (a sorted set, scored by seq). ARGV[1]
+ * is now (ms), ARGV[2] a fresh epoch for a room that has none, ARGV[3] the maximum age (ms), ARGV[4]
+ * the keys' time to live (s); the scripts' own arguments follow from ARGV[5].
  */
 final class RoomScripts {
 
-  /** Creates the meta in a new epoch when it is missing (and drops events left of an older one). */
+  /**
+   * Creates the meta in a new epoch when it is missing (and drops events and ids left of an older
+   * one); trims events older than the maximum age, and the ids of events no longer held.
+   */
   private static final String ROOM = """
     local function room()
       local epoch = redis.call('HGET', KEYS[1], 'epoch')
       if not epoch then
         epoch = ARGV[2]
-        redis.call('DEL', KEYS[2])
+        redis.call('DEL', KEYS[2], KEYS[3])
         redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0, 'used', ARGV[1])
         redis.call('EXPIRE', KEYS[1], ARGV[4])
       end
@@ -21,13 +25,13 @@ final class RoomScripts {
     end
     local function trim()
       local oldest = tonumber(ARGV[1]) - tonumber(ARGV[3])
-      while true do
-        local head = redis.call('LINDEX', KEYS[2], 0)
-        if not head or tonumber(string.match(head, '^%d+ (%d+) ')) >= oldest then
-          return
-        end
+      local head = redis.call('LINDEX', KEYS[2], 0)
+      while head and tonumber(string.match(head, '^%d+ (%d+) ')) < oldest do
         redis.call('LPOP', KEYS[2])
+        head = redis.call('LINDEX', KEYS[2], 0)
       end
+      local first = head and string.match(head, '^(%d+) ') or (redis.call('HGET', KEYS[1], 'seq') + 1)
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. first)
     end
     """;
 
@@ -41,6 +45,7 @@ final class RoomScripts {
       trim()
       redis.call('EXPIRE', KEYS[1], ARGV[4])
       redis.call('EXPIRE', KEYS[2], ARGV[4])
+      redis.call('EXPIRE', KEYS[3], ARGV[4])
       return seq
     end
     """;
@@ -52,19 +57,33 @@ final class RoomScripts {
     """);
 
   /**
-   * ARGV[5] and ARGV[6] as for {@link #APPEND}, ARGV[7] the presence event's membership version:
-   * returns {seq, epoch}, or {0, epoch, the version stored} when the meta's {@code presence} is
-   * higher. The version is written as given (Lua's numbers would print it in exponent form);
-   * versions below 2^53 compare exactly as Lua numbers.
+   * ARGV[5] and ARGV[6] as for {@link #APPEND}, ARGV[7] the presence event's membership version,
+   * ARGV[8] its id: returns {seq, epoch}; or {seq, epoch, the version stored, the entry as stored}
+   * when the list holds an event of that id; or {0, epoch, the version stored} when the meta's
+   * {@code presence} is higher. The version is written as given (Lua's numbers would print it in
+   * exponent form); versions below 2^53 compare exactly as Lua numbers.
    */
   static final RedisScript APPEND_PRESENCE = RedisScript.of(ROOM + PUSH + """
     local epoch = room()
+    trim()
     local stored = redis.call('HGET', KEYS[1], 'presence')
+    local known = redis.call('ZSCORE', KEYS[3], ARGV[8])
+    local head = redis.call('LINDEX', KEYS[2], 0)
+    if known and head then
+      local index = tonumber(known) - tonumber(string.match(head, '^(%d+) '))
+      local entry = index >= 0 and redis.call('LINDEX', KEYS[2], index)
+      if entry then
+        return {tonumber(known), epoch, stored, entry}
+      end
+    end
     if stored and tonumber(ARGV[7]) < tonumber(stored) then
       return {0, epoch, stored}
     end
     redis.call('HSET', KEYS[1], 'presence', ARGV[7])
-    return {push(), epoch}
+    local seq = push()
+    redis.call('ZADD', KEYS[3], seq, ARGV[8])
+    redis.call('EXPIRE', KEYS[3], ARGV[4])
+    return {seq, epoch}
     """);
 
   /** Returns {seq, epoch}. */
@@ -116,13 +135,13 @@ final class RoomScripts {
     return {seq, epoch, 1, page}
     """);
 
-  /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes both keys unless appended to since; 1 when none are left, 0 when kept. */
+  /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes the keys unless appended to since; 1 when none are left, 0 when kept. */
   static final RedisScript FORGET_IF_IDLE = RedisScript.of("""
     local used = redis.call('HGET', KEYS[1], 'used')
     if used and tonumber(ARGV[1]) - tonumber(used) < tonumber(ARGV[2]) then
       return 0
     end
-    redis.call('DEL', KEYS[1], KEYS[2])
+    redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
     return 1
     """);
 

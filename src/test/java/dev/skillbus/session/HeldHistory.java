@@ -1,17 +1,20 @@
 package dev.skillbus.session;
 
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.testing.ForwardingHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * A room history whose chosen calls wait until the test lets them through: the latency of a store
- * on another host, or of a busy node, on demand and in a known order.
+ * on another host, or of a busy node, on demand and in a known order. It can also make a chosen
+ * append and answer it failed, as a store write whose answer timed out.
  */
 final class HeldHistory extends ForwardingHistory {
 
@@ -30,6 +33,7 @@ final class HeldHistory extends ForwardingHistory {
   }
 
   private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+  private final Set<String> lostReplies = ConcurrentHashMap.newKeySet();
 
   HeldHistory(RoomHistory inner) {
     super(inner);
@@ -41,6 +45,14 @@ final class HeldHistory extends ForwardingHistory {
    */
   Hold holdAppend(String roomId, String event, String userId) {
     return hold("append " + roomId + " " + event + " " + userId);
+  }
+
+  /**
+   * Makes the next presence append of {@code event} about {@code userId} in the room, and answers it
+   * with a 503 all the same.
+   */
+  void loseReply(String roomId, String event, String userId) {
+    lostReplies.add("append " + roomId + " " + event + " " + userId);
   }
 
   /** Holds the next read of the room's position. */
@@ -69,9 +81,12 @@ final class HeldHistory extends ForwardingHistory {
   }
 
   @Override
-  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
-    return passing("append " + roomId + " " + event + " " + data.getString("userId"),
-      () -> inner.appendPresence(roomId, event, data, version));
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
+    String call = "append " + roomId + " " + event + " " + data.getString("userId");
+    return passing(call, () -> inner.appendPresence(roomId, event, data, version, id))
+      .compose(made -> lostReplies.remove(call)
+        ? Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store did not answer in time"))
+        : Future.succeededFuture(made));
   }
 
   @Override

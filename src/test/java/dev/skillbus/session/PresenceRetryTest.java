@@ -21,11 +21,12 @@ class PresenceRetryTest {
   boolean storeUp;
   final PresenceRetry retry = new PresenceRetry(
     roomId -> Future.succeededFuture(new Roster(rooms.getOrDefault(roomId, List.of()), 7)),
-    (roomId, event, user, roster) -> {
+    (roomId, presence, roster) -> {
       if (!storeUp) {
         return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("store down"));
       }
-      announced.add(roomId + " " + event + " " + user.userId() + " " + roster.participants().size() + " v" + roster.version());
+      announced.add(roomId + " " + presence.event() + " " + presence.user().userId() + " " + roster.participants().size()
+        + " v" + roster.version() + " id " + presence.id());
       return Future.succeededFuture();
     });
 
@@ -33,16 +34,21 @@ class PresenceRetryTest {
     return new Connection("conn-" + userId, userId, userId, "learner", "node-1", 0L);
   }
 
+  /** The user's {@code event}, of a change that gave the room version 3. */
+  static Presence presence(String event, String userId) {
+    return new Presence(event, user(userId), 3);
+  }
+
   static Participant participant(String userId) {
     return new Participant(userId, userId, "learner", true, null, null, 0L);
   }
 
   @Test
-  @DisplayName("are kept while the store refuses them and sent in order, with the participants and version of then, once it takes them")
+  @DisplayName("are kept while the store refuses them and sent in order, with the participants and version of then and the id of their change, once it takes them")
   void sentOnceTheStoreTakesThem() {
     rooms.put("r", List.of(participant("eve")));
-    retry.add("r", Event.USER_LEFT, user("dan"));
-    retry.add("r", Event.USER_LEFT, user("fay"));
+    retry.add("r", presence(Event.USER_LEFT, "dan"));
+    retry.add("r", presence(Event.USER_LEFT, "fay"));
 
     assertThat(retry.send().failed()).isTrue();
     assertThat(retry.size()).isEqualTo(2);
@@ -50,7 +56,8 @@ class PresenceRetryTest {
 
     storeUp = true;
     assertThat(retry.send().succeeded()).isTrue();
-    assertThat(announced).containsExactly("r user-left dan 1 v7", "r user-left fay 1 v7");
+    // The list of then, and the id of the change: an event whose write was made before is stored once.
+    assertThat(announced).containsExactly("r user-left dan 1 v7 id 3 user-left dan", "r user-left fay 1 v7 id 3 user-left fay");
     assertThat(retry.size()).isZero();
     retry.send();
     assertThat(announced).hasSize(2);
@@ -59,8 +66,8 @@ class PresenceRetryTest {
   @Test
   @DisplayName("a join and a leave of one user that were never announced cancel out")
   void joinAndLeaveCancelOut() {
-    retry.add("r", Event.USER_JOINED, user("dan"));
-    retry.add("r", Event.USER_LEFT, user("dan"));
+    retry.add("r", presence(Event.USER_JOINED, "dan"));
+    retry.add("r", presence(Event.USER_LEFT, "dan"));
     assertThat(retry.size()).isZero();
     storeUp = true;
     retry.send();
@@ -70,8 +77,8 @@ class PresenceRetryTest {
   @Test
   @DisplayName("a user who left and is back in the room by the time the store takes events is not announced as gone")
   void stateCheckedBeforeSending() {
-    retry.add("r", Event.USER_LEFT, user("dan"));
-    retry.add("q", Event.USER_JOINED, user("dan"));
+    retry.add("r", presence(Event.USER_LEFT, "dan"));
+    retry.add("q", presence(Event.USER_JOINED, "dan"));
     rooms.put("r", List.of(participant("dan")));
     storeUp = true;
     retry.send();

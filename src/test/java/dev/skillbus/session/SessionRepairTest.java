@@ -76,8 +76,8 @@ class SessionRepairTest {
     }
 
     @Override
-    public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
-      return refuses(roomId, event) ? unavailable() : inner.appendPresence(roomId, event, data, version);
+    public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
+      return refuses(roomId, event) ? unavailable() : inner.appendPresence(roomId, event, data, version, id);
     }
   }
 

@@ -328,6 +328,12 @@ public abstract class RoomHistoryContractTest {
     return new JsonObject().put("userId", userId).put("v", version);
   }
 
+  /** Appends a presence event of {@code userId} at {@code version}, of a change of its own (a fresh id). */
+  private static Future<RoomHistory.PresenceAppend> appendPresence(RoomHistory history, String room, String event,
+                                                                   String userId, long version) {
+    return history.appendPresence(room, event, presence(userId, version), version, UUID.randomUUID().toString());
+  }
+
   @Test
   @DisplayName("a presence event of a lower version than one stored is refused and stores nothing; equal and higher ones are stored")
   void presenceInVersionOrder(Vertx vertx, VertxTestContext ctx) {
@@ -336,7 +342,7 @@ public abstract class RoomHistoryContractTest {
     List<RoomHistory.PresenceAppend> results = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (long version : new long[] {VERSION + 5, VERSION + 4, VERSION + 5, VERSION + 6}) {
-      chain = chain.compose(v -> history.appendPresence(room, "user-joined", presence("u" + version, version), version))
+      chain = chain.compose(v -> appendPresence(history, room, "user-joined", "u" + version, version))
         .map(results::add).mapEmpty();
     }
     chain
@@ -360,9 +366,9 @@ public abstract class RoomHistoryContractTest {
   void otherEventsUnchecked(Vertx vertx, VertxTestContext ctx) {
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
     String room = room();
-    Future<RoomHistory.PresenceAppend> refused = history.appendPresence(room, "user-left", presence("ana", VERSION + 2), VERSION + 2)
+    Future<RoomHistory.PresenceAppend> refused = appendPresence(history, room, "user-left", "ana", VERSION + 2)
       .compose(v -> history.append(room, "user-joined", presence("ben", VERSION + 1)))
-      .compose(v -> history.appendPresence(room, "user-joined", presence("cem", VERSION + 1), VERSION + 1));
+      .compose(v -> appendPresence(history, room, "user-joined", "cem", VERSION + 1));
     refused.compose(v -> history.position(room))
       .onComplete(ctx.succeeding(pos -> ctx.verify(() -> {
         assertThat(refused.result().stored()).isFalse();
@@ -377,13 +383,79 @@ public abstract class RoomHistoryContractTest {
   void newEpochTakesAnyVersion(Vertx vertx, VertxTestContext ctx) {
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
     String room = room();
-    history.appendPresence(room, "user-joined", presence("ana", VERSION + 9), VERSION + 9)
+    appendPresence(history, room, "user-joined", "ana", VERSION + 9)
       .compose(v -> history.forget(room))
-      .compose(v -> history.appendPresence(room, "user-joined", presence("ben", 0), 0))
+      .compose(v -> appendPresence(history, room, "user-joined", "ben", 0))
       .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
         assertThat(result.stored()).isTrue();
         assertThat(result.storedVersion()).isZero();
         assertThat(result.envelope().getLong(Envelope.SEQ)).isEqualTo(1L);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a presence event appended again under the id of one the history holds stores nothing and answers with that one as stored, whatever its version")
+  void presenceIdStoredOnce(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    Future<RoomHistory.PresenceAppend> first = history.appendPresence(room, "user-left", presence("ana", 5), VERSION + 5, "5 ana");
+    Future<RoomHistory.PresenceAppend> higher = first
+      .compose(v -> appendPresence(history, room, "user-joined", "ben", VERSION + 6))
+      // Sent again with the room read again: a later list, a higher version.
+      .compose(v -> history.appendPresence(room, "user-left", presence("ana", 7), VERSION + 7, "5 ana"));
+    Future<RoomHistory.PresenceAppend> lower = higher
+      .compose(v -> history.appendPresence(room, "user-left", presence("ana", 1), VERSION + 1, "5 ana"));
+    lower.compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        for (RoomHistory.PresenceAppend again : List.of(higher.result(), lower.result())) {
+          assertThat(again.stored()).isTrue();
+          assertThat(again.envelope()).isEqualTo(first.result().envelope());
+          assertThat(again.storedVersion()).isEqualTo(VERSION + 6);
+        }
+        assertThat(slice.seq()).isEqualTo(2);
+        assertThat(slice.events()).extracting(e -> e.getJsonObject(Envelope.DATA).getString("userId")).containsExactly("ana", "ben");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a presence event of another id at the version stored is stored: the id names a change, not a version")
+  void otherIdAtTheStoredVersion(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    // What the last of a presence event's attempts does: the version stored, which raises nothing.
+    history.appendPresence(room, "user-joined", presence("ana", 5), VERSION + 5, "5 ana")
+      .compose(v -> history.appendPresence(room, "user-joined", presence("ben", 5), VERSION + 5, "3 ben"))
+      .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+        assertThat(last.stored()).isTrue();
+        assertThat(last.envelope().getLong(Envelope.SEQ)).isEqualTo(2L);
+        assertThat(last.envelope().getJsonObject(Envelope.DATA).getString("userId")).isEqualTo("ben");
+        assertThat(last.storedVersion()).isEqualTo(VERSION + 5);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("an id goes with its event: once the event is trimmed, aged out or the history started again, the id is taken as new")
+  void presenceIdsGoWithTheirEvents(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<Long> seqs = new ArrayList<>();
+    history.appendPresence(room, "user-left", presence("ana", 1), VERSION + 1, "1 ana")
+      .compose(v -> appendMany(history, room, MAX_EVENTS))
+      .compose(v -> history.appendPresence(room, "user-left", presence("ana", 2), VERSION + 2, "1 ana"))
+      .map(trimmed -> seqs.add(trimmed.envelope().getLong(Envelope.SEQ)))
+      .compose(v -> {
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+        return history.appendPresence(room, "user-left", presence("ana", 3), VERSION + 3, "1 ana");
+      })
+      .map(aged -> seqs.add(aged.envelope().getLong(Envelope.SEQ)))
+      .compose(v -> history.forget(room))
+      .compose(v -> history.appendPresence(room, "user-left", presence("ana", 4), VERSION + 4, "1 ana"))
+      .map(forgotten -> seqs.add(forgotten.envelope().getLong(Envelope.SEQ)))
+      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertThat(seqs).containsExactly(7L, 8L, 1L);
         ctx.completeNow();
       })));
   }
@@ -397,7 +469,7 @@ public abstract class RoomHistoryContractTest {
     List<Long> versions = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       versions.add(VERSION + (i * 7) % 40); // every version once, out of order
-      appends.add(history.appendPresence(room, "user-joined", presence("u" + i, versions.get(i)), versions.get(i)));
+      appends.add(appendPresence(history, room, "user-joined", "u" + i, versions.get(i)));
     }
     Future.all(appends)
       .compose(v -> history.since(room, 0, null))

@@ -19,8 +19,8 @@ public class ForwardingHistory implements RoomHistory {
   }
 
   @Override
-  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version) {
-    return inner.appendPresence(roomId, event, data, version);
+  public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
+    return inner.appendPresence(roomId, event, data, version, id);
   }
 
   @Override
