@@ -28,15 +28,20 @@ import java.util.Set;
 final class Exits {
 
   /** A connection's leave of a room. */
-  record Exit(String roomId, String connId) {
+  private record Exit(String roomId, String connId) {
   }
 
-  /** A leave under way: its connection, when known, and whether a later change of its user settled it. */
-  private static final class Leaving {
+  /**
+   * A leave under way, as {@link #start} hands it out: its connection, when known, and whether a
+   * later change of its user settled it.
+   */
+  static final class Leaving {
+    private final Exit exit;
     private final Connection connection;
     private boolean settled;
 
-    private Leaving(Connection connection) {
+    private Leaving(Exit exit, Connection connection) {
+      this.exit = exit;
       this.connection = connection;
     }
   }
@@ -49,10 +54,11 @@ final class Exits {
    * Notes a leave starting; {@code connection} is null when only its id is known (a leave sent again),
    * and then an unsure leave of it before lends it.
    */
-  Exit start(String roomId, String connId, Connection connection) {
+  Leaving start(String roomId, String connId, Connection connection) {
     Exit exit = new Exit(roomId, connId);
-    underWay.put(exit, new Leaving(connection != null ? connection : unsure.get(exit)));
-    return exit;
+    Leaving leaving = new Leaving(exit, connection != null ? connection : unsure.get(exit));
+    underWay.put(exit, leaving);
+    return leaving;
   }
 
   boolean underWay(String roomId, String connId) {
@@ -60,10 +66,10 @@ final class Exits {
   }
 
   /** The leave failed: it is unsure, unless a later change of its user settled it meanwhile. */
-  void failed(Exit exit) {
-    Leaving leaving = underWay.remove(exit);
-    if (leaving != null && !leaving.settled && leaving.connection != null) {
-      unsure.put(exit, leaving.connection);
+  void failed(Leaving leaving) {
+    underWay.remove(leaving.exit, leaving);
+    if (!leaving.settled && leaving.connection != null) {
+      unsure.put(leaving.exit, leaving.connection);
     }
   }
 
@@ -72,9 +78,9 @@ final class Exits {
    * before it. Returns the change to announce: the leave's own, or, when it took out nothing and the
    * unsure leave had been made, that leave's as far as it is still true: its user gone, if they are.
    */
-  RoomChange succeeded(Exit exit, RoomChange change) {
-    underWay.remove(exit);
-    Connection earlier = unsure.remove(exit);
+  RoomChange succeeded(Leaving leaving, RoomChange change) {
+    underWay.remove(leaving.exit, leaving);
+    Connection earlier = unsure.remove(leaving.exit);
     return earlier != null && change.users().isEmpty() && change.roster().holds(Event.USER_LEFT, earlier.userId())
       ? new RoomChange(List.of(earlier), change.roster())
       : change;

@@ -84,13 +84,13 @@ final class RoomRepair {
 
   /** The change to announce (see {@link Exits#succeeded}); a leave that fails may have been made. */
   private Future<RoomChange> leave(String roomId, String connId, Connection connection) {
-    Exits.Exit exit = exits.start(roomId, connId, connection);
+    Exits.Leaving leaving = exits.start(roomId, connId, connection);
     return registry.leave(roomId, connId)
       .onFailure(err -> {
-        exits.failed(exit);
+        exits.failed(leaving);
         doubt(roomId);
       })
-      .map(change -> exits.succeeded(exit, change));
+      .map(change -> exits.succeeded(leaving, change));
   }
 
   /** A change of this node named these users in the room: their unsure leaves there are settled (see {@link Exits}). */
