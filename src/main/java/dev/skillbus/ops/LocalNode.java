@@ -28,6 +28,7 @@ final class LocalNode {
   static final String HEALTH = "health";
   static final String STATS = "stats";
   static final String USERS = "users";
+  static final String ROOMS = "rooms";
   static final String JOIN = "join";
   static final String LEAVE = "leave";
   static final String METRICS = "metrics";
@@ -65,6 +66,7 @@ final class LocalNode {
       serve(HEALTH, m -> Future.succeededFuture(health())),
       serve(STATS, m -> stats()),
       serve(USERS, this::users),
+      serve(ROOMS, m -> Internal.localRooms(eventBus).map(rooms -> new JsonObject().put(Internal.ROOMS, rooms))),
       serve(JOIN, m -> move(Address.USER_JOIN_ROOM, m.body())),
       serve(LEAVE, m -> move(Address.USER_LEAVE_ROOM, m.body())),
       serve(METRICS, m -> Future.succeededFuture(new JsonObject().put("text", metricsText()))),

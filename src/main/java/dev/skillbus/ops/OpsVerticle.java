@@ -56,7 +56,7 @@ public final class OpsVerticle extends VerticleBase {
     ClusterHealth health = new ClusterHealth(calls, local);
     ClusterStats stats = new ClusterStats(calls, local);
     UserDirectory users = new UserDirectory(calls, settings);
-    RoomListing listing = new RoomListing(vertx.eventBus(), rules, settings);
+    RoomListing listing = new RoomListing(calls, vertx.eventBus(), rules, settings);
     RoomAdmin rooms = new RoomAdmin(vertx.eventBus(), calls, rules);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(local.serve());
     consumers.add(serve(Address.OPS_HEALTH, m -> health.health()));

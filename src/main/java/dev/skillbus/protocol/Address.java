@@ -121,10 +121,10 @@ public final class Address {
   public static final String USER_LEAVE_ROOM = "skillbus.internal.user-leave-room";
   /** Node-local, served by the session verticle: the rooms each connection of this node joined. */
   public static final String LOCAL_MEMBERSHIPS = "skillbus.internal.local-memberships";
-  /** Node-local, served by the session verticle: the ids of every room with members, cluster-wide. */
-  public static final String ROOM_IDS = "skillbus.internal.room-ids";
-  /** Node-local, served by the session verticle: members, connections and position of some rooms. */
-  public static final String ROOM_SUMMARIES = "skillbus.internal.room-summaries";
+  /** Node-local, served by the session verticle: the rooms this node's connections joined, with who and since when. */
+  public static final String LOCAL_ROOMS = "skillbus.internal.local-rooms";
+  /** Node-local, served by the session verticle: the history position of some rooms. */
+  public static final String ROOM_POSITIONS = "skillbus.internal.room-positions";
 
   private Address() {
   }

@@ -130,19 +130,23 @@ public final class Internal {
     return eventBus.<JsonObject>request(Address.LOCAL_MEMBERSHIPS, new JsonObject(), local()).map(reply -> reply.body());
   }
 
-  /** The ids of every room with members, cluster-wide, sorted: {@link Address#ROOM_IDS}, answered with {@code {rooms}}. */
-  public static Future<JsonArray> roomIds(EventBus eventBus) {
-    return eventBus.<JsonObject>request(Address.ROOM_IDS, new JsonObject(), local())
-      .map(reply -> reply.body().getJsonArray(ROOMS));
+  /**
+   * The rooms this node's connections joined: {@link Address#LOCAL_ROOMS}, answered with {@code {rooms:
+   * {roomId: {users: [userId], connections, since}}}}: the users (sorted) and connections of this node
+   * in the room, and when the longest-present of them joined (epoch millis). This node's own record:
+   * no read of the cluster's membership, which waits while a member is stalled.
+   */
+  public static Future<JsonObject> localRooms(EventBus eventBus) {
+    return eventBus.<JsonObject>request(Address.LOCAL_ROOMS, new JsonObject(), local())
+      .map(reply -> reply.body().getJsonObject(ROOMS));
   }
 
   /**
-   * {@code {rooms: [roomId]}} to {@link Address#ROOM_SUMMARIES}, answered with {@code {rooms: [{room,
-   * members, connections, since, seq, epoch}]}} in the same order: users and connections in it
-   * cluster-wide, when its longest-present connection joined (null when empty), its history position.
+   * {@code {rooms: [roomId]}} to {@link Address#ROOM_POSITIONS}, answered with {@code {rooms: [{room,
+   * seq, epoch}]}} in the same order: each room's history position.
    */
-  public static Future<JsonArray> roomSummaries(EventBus eventBus, JsonArray roomIds) {
-    return eventBus.<JsonObject>request(Address.ROOM_SUMMARIES, new JsonObject().put(ROOMS, roomIds), local())
+  public static Future<JsonArray> roomPositions(EventBus eventBus, JsonArray roomIds) {
+    return eventBus.<JsonObject>request(Address.ROOM_POSITIONS, new JsonObject().put(ROOMS, roomIds), local())
       .map(reply -> reply.body().getJsonArray(ROOMS));
   }
 

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntConsumer;
 
 /**
@@ -120,6 +121,28 @@ final class LocalConnections {
     JsonObject memberships = new JsonObject();
     byConn.forEach((connId, local) -> memberships.put(connId, new JsonArray(List.copyOf(local.rooms.keySet()))));
     return memberships;
+  }
+
+  /**
+   * The rooms of this node's connections: {@code {roomId: {users: [userId], connections, since}}},
+   * the users sorted, {@code since} when the longest-present of them joined (epoch millis).
+   */
+  JsonObject roomsJson() {
+    JsonObject rooms = new JsonObject();
+    byRoom.forEach((roomId, conns) -> {
+      TreeSet<String> users = new TreeSet<>();
+      long since = Long.MAX_VALUE;
+      for (String connId : conns) {
+        Local local = byConn.get(connId);
+        users.add(local.identity.userId());
+        since = Math.min(since, local.rooms.get(roomId).at());
+      }
+      rooms.put(roomId, new JsonObject()
+        .put("users", new JsonArray(List.copyOf(users)))
+        .put("connections", conns.size())
+        .put("since", since));
+    });
+    return rooms;
   }
 
   void clear() {

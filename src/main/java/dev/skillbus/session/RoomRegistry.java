@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Room membership, cluster-wide, in Hazelcast: the {@code skillbus.rooms} map (room id →
@@ -87,18 +86,6 @@ final class RoomRegistry {
 
   Future<Boolean> hasMembers(String roomId) {
     return Future.fromCompletionStage(rooms.getAsync(roomId), context).map(state -> state != null);
-  }
-
-  // Listings for operations: a scan of the map, so not on an event loop.
-
-  /** The ids of every room with members, sorted. */
-  Future<List<String>> roomIds() {
-    return context.executeBlocking(() -> List.copyOf(new TreeSet<>(rooms.keySet())), false);
-  }
-
-  /** The state of each of these rooms that has members. */
-  Future<Map<String, RoomState>> states(Set<String> roomIds) {
-    return context.executeBlocking(() -> rooms.getAll(roomIds), false);
   }
 
   // The multimap has no asynchronous API in Hazelcast 5.3. Ordered blocking calls keep a node's

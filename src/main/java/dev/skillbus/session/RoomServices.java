@@ -2,13 +2,11 @@ package dev.skillbus.session;
 
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
-import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -51,31 +49,21 @@ final class RoomServices {
       .put(Internal.PARTICIPANTS, Participant.toJson(list)));
   }
 
-  /** {@code {}}: answered with {@code {rooms}}, the ids of every room with members, sorted. */
-  Future<JsonObject> roomIds(Message<JsonObject> message) {
-    return registry.roomIds().map(ids -> new JsonObject().put(Internal.ROOMS, new JsonArray(ids)));
+  /** {@code {}}: answered with {@code {rooms}}, the rooms of this node's connections (see {@link Internal#localRooms}). */
+  Future<JsonObject> localRooms(Message<JsonObject> message) {
+    return Future.succeededFuture(new JsonObject().put(Internal.ROOMS, locals.roomsJson()));
   }
 
-  /** {@code {rooms: [roomId]}}: answered with {@code {rooms: [summary]}} in the same order. */
-  Future<JsonObject> summaries(Message<JsonObject> message) {
-    List<String> ids = roomList(message.body());
-    return registry.states(new HashSet<>(ids)).compose(states -> {
-      List<Future<JsonObject>> summaries = new ArrayList<>();
-      for (String roomId : ids) {
-        summaries.add(summary(roomId, states.get(roomId)));
-      }
-      return Future.all(summaries).map(all -> new JsonObject().put(Internal.ROOMS, new JsonArray(all.list())));
-    });
-  }
-
-  private Future<JsonObject> summary(String roomId, RoomState state) {
-    return events.position(roomId).map(position -> new JsonObject()
-      .put(Internal.ROOM, roomId)
-      .put("members", state == null ? 0 : state.participants().size())
-      .put(Internal.CONNECTIONS, state == null ? 0 : state.connectionCount())
-      .put("since", state == null ? null : Timestamps.iso(state.since()))
-      .put(SessionFields.SEQ, position.seq())
-      .put(SessionFields.EPOCH, position.epoch()));
+  /** {@code {rooms: [roomId]}}: answered with {@code {rooms: [{room, seq, epoch}]}} in the same order. */
+  Future<JsonObject> positions(Message<JsonObject> message) {
+    List<Future<JsonObject>> positions = new ArrayList<>();
+    for (String roomId : roomList(message.body())) {
+      positions.add(events.position(roomId).map(position -> new JsonObject()
+        .put(Internal.ROOM, roomId)
+        .put(SessionFields.SEQ, position.seq())
+        .put(SessionFields.EPOCH, position.epoch())));
+    }
+    return Future.all(positions).map(all -> new JsonObject().put(Internal.ROOMS, new JsonArray(all.list())));
   }
 
   private static List<String> roomList(JsonObject body) {

@@ -95,8 +95,8 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.CONNECTION_CLOSED, membership::connectionClosed),
       serve(Address.ROOM_EVENT, services::roomEvent),
       serve(Address.ROOM_PARTICIPANTS, services::participants),
-      serve(Address.ROOM_IDS, services::roomIds),
-      serve(Address.ROOM_SUMMARIES, services::summaries),
+      serve(Address.LOCAL_ROOMS, services::localRooms),
+      serve(Address.ROOM_POSITIONS, services::positions),
       serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
     departed = new DepartedNodes(vertx, hazelcast, "rooms", membership, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
