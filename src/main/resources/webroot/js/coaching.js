@@ -42,7 +42,7 @@ function onSubmit(form, action) {
 async function open({ session, user, name, role, agent }) {
   fill(document.getElementById('join-error'));
   visitor?.close();
-  visitor = new Visitor({ userId: user, name, role });
+  const opening = visitor = new Visitor({ userId: user, name, role });
   showStatus(visitor.bus);
   listen(visitor.bus);
   sessionId = session;
@@ -52,8 +52,13 @@ async function open({ session, user, name, role, agent }) {
   try {
     await visitor.bus.join(session, { name: name || undefined });
   } catch (error) {
-    fill(document.getElementById('join-error'), 'Could not open the session: ' + describe(error));
+    if (visitor === opening) {
+      fill(document.getElementById('join-error'), 'Could not open the session: ' + describe(error));
+    }
     return;
+  }
+  if (visitor !== opening) {
+    return; // another session was opened while this one's join was on its way
   }
   // Session notes are saved against the version loaded, so their buttons wait for it.
   document.querySelectorAll('form:not(#join-form):not(#doc-form) button').forEach((b) => (b.disabled = false));
@@ -74,8 +79,14 @@ function resetPage() {
   doc = { version: 0, dirty: false, saving: false };
   fill(document.getElementById('doc-version'));
   fill(document.getElementById('doc-conflict'));
-  // Saving waits for the new session's notes to load: a save now would carry the old version.
-  docForm.querySelectorAll('button').forEach((b) => (b.disabled = true));
+  // Nothing goes to the new session before it is open (the buttons of the one before included), and
+  // saving waits for its notes to load: a save now would carry the old version.
+  disableForms();
+}
+
+/** The session's forms, Open aside, take nothing: it is not open (yet, or any more). */
+function disableForms() {
+  document.querySelectorAll('form:not(#join-form) button').forEach((b) => (b.disabled = true));
 }
 
 function listen(bus) {
@@ -88,7 +99,7 @@ function listen(bus) {
   // A rejoin after a reconnect that the server refused: the session's events no longer come here.
   bus.on('error', (error) => {
     if (error.sessionId && error.sessionId === sessionId) {
-      document.querySelectorAll('form:not(#join-form) button').forEach((b) => (b.disabled = true));
+      disableForms();
       fill(document.getElementById('join-error'), 'No longer in session ' + error.sessionId + ': ' + describe(error));
     }
   });

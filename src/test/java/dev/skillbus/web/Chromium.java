@@ -112,6 +112,11 @@ final class Chromium implements AutoCloseable {
     page.context().close();
   }
 
+  /** Closes every page still open (a failed test's), so that none of them acts on the next test. */
+  void closeAllPages() {
+    browser.contexts().forEach(BrowserContext::close);
+  }
+
   @Override
   public void close() {
     browser.close();

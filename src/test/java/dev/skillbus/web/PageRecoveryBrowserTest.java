@@ -2,6 +2,7 @@ package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static dev.skillbus.web.WebPagesBrowserTest.button;
+import static dev.skillbus.web.WebPagesBrowserTest.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -60,6 +61,7 @@ class PageRecoveryBrowserTest {
 
   @AfterEach
   void noPageErrors() {
+    chromium.closeAllPages();
     assertThat(chromium.takeErrors()).isEmpty();
   }
 
@@ -139,6 +141,24 @@ class PageRecoveryBrowserTest {
     assertThat(button(page, "Add note")).isDisabled();
     assertThat(button(page, "Add action item")).isDisabled();
     closeAll(page, sockets);
+  }
+
+  @Test
+  @DisplayName("coaching: a session opened after another and refused leaves nothing of the first one usable")
+  void coachingSecondSessionRefused() throws Exception {
+    Page page = chromium.open(url("/coaching.html?session=coaching-open&user=lee&role=team_leader&agent=abe"), 1440);
+    button(page, "Open").click();
+    assertThat(button(page, "Add note")).isEnabled();
+    assertThat(button(page, "Save")).isEnabled();
+
+    makePrivate("coaching-closed", "someone-else");
+    field(page, "Session id").fill("coaching-closed");
+    button(page, "Open").click();
+    assertThat(page.locator("#join-error")).containsText("403");
+    for (String name : List.of("Add note", "Add action item", "Save", "Load latest", "Send")) {
+      assertThat(button(page, name)).isDisabled();
+    }
+    Chromium.close(page);
   }
 
   @Test
