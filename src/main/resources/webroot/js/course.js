@@ -7,8 +7,12 @@ const watchForm = document.getElementById('watch-form');
 const consoleList = document.getElementById('console');
 const stopButton = document.getElementById('stop');
 const resetNotice = document.getElementById('reset-notice');
+const jobStatus = document.getElementById('job-status');
 let visitor = null;
+// The generation shown, while the page follows its room.
 let sessionId = null;
+// The form the generation shown came from (Generate or Watch): what goes wrong with it later shows there.
+let origin = generateForm;
 // The epoch of the lines shown: a line of another one means the room's history started again.
 let shownEpoch = null;
 // True while the room's history is being loaded (see rebuild).
@@ -28,17 +32,27 @@ function visitorFor(user) {
     visitor.bus.on('course_generation_complete', (result, envelope) => envelope.room === sessionId && completed(result));
     visitor.bus.on('session_status', (status) => status.sessionId === sessionId && showJob(status));
     visitor.bus.on('reset', (info) => info.sessionId === sessionId && rebuild(info));
+    // A rejoin after a reconnect that the server refused (the room became private, say).
+    visitor.bus.on('error', (error) => {
+      if (error.sessionId && error.sessionId === sessionId) {
+        unfollow(error.sessionId);
+        fill(origin.querySelector('.error'), 'No longer following ' + error.sessionId + ': ' + describe(error));
+      }
+    });
   }
   return visitor;
 }
 
 /** Joins a generation's room from its first event: a late watcher sees the whole log. */
-async function watch(id) {
+async function watch(id, form) {
   if (sessionId && sessionId !== id) {
     visitor.bus.leave(sessionId).catch(() => {});
   }
   sessionId = id;
+  origin = form;
   fill(consoleList);
+  fill(jobStatus);
+  stopButton.disabled = true;
   shownEpoch = null;
   fill(resetNotice);
   fill(document.getElementById('course'));
@@ -55,8 +69,13 @@ async function load(id) {
   loading = true;
   loadAgain = false;
   try {
-    showJob(await visitor.bus.emit('course.status', { sessionId: id }));
+    showJob(await askJob('course.status', id));
     await visitor.bus.join(id, { since: 0 });
+  } catch (failure) {
+    if (failure.sessionId === id) {
+      unfollow(id); // the join was refused: the page is not in the room
+    }
+    throw failure;
   } finally {
     loading = false;
   }
@@ -76,7 +95,7 @@ async function load(id) {
 function rebuild({ reason }) {
   fill(resetNotice, 'The server\'s log of this generation started again or lost lines: the console shows what it holds now.');
   if (!loading) {
-    run(watchForm, () => load(sessionId));
+    run(origin, () => load(sessionId));
   } else if (reason === 'epoch') {
     loadAgain = true;
   }
@@ -86,7 +105,7 @@ generateForm.addEventListener('submit', (e) => {
   e.preventDefault();
   run(generateForm, async (v) => {
     const { sessionId: id } = await visitorFor(v.user).bus.emit('course.generate', { topic: v.topic, level: v.level, webSearch: v.webSearch });
-    await watch(id);
+    await watch(id, generateForm);
   });
 });
 
@@ -94,19 +113,46 @@ watchForm.addEventListener('submit', (e) => {
   e.preventDefault();
   run(watchForm, (v) => {
     visitorFor(v.user);
-    return watch(v.session);
+    return watch(v.session, watchForm);
   });
 });
 
-stopButton.addEventListener('click', () => run(generateForm, () => visitor.bus.emit('course.cancel', { sessionId })));
+stopButton.addEventListener('click', () => run(generateForm, () => askJob('course.cancel', sessionId)));
 
+/**
+ * Runs a form's action. A failure shows in the form's error line; a success clears both forms'
+ * error lines, whose errors are then of the past.
+ */
 async function run(form, action) {
-  const error = form.querySelector('.error');
-  fill(error);
+  fill(form.querySelector('.error'));
   try {
     await action(values(form));
+    [generateForm, watchForm].forEach((f) => fill(f.querySelector('.error')));
   } catch (failure) {
-    fill(error, describe(failure));
+    fill(form.querySelector('.error'), describe(failure));
+  }
+}
+
+/**
+ * A request about a generation. A 404 for the one shown means the server no longer has it (a node
+ * restart with an in-memory store lost it, say): the page says so instead of showing it running.
+ */
+async function askJob(address, id) {
+  try {
+    return await visitor.bus.emit(address, { sessionId: id });
+  } catch (failure) {
+    if (failure.code === 404 && id === sessionId) {
+      showJob({ status: 'not found on the server' });
+    }
+    throw failure;
+  }
+}
+
+/** The page is out of the generation's room (a join or rejoin refused): its lines no longer come. */
+function unfollow(id) {
+  if (id === sessionId) {
+    sessionId = null;
+    showJob({ status: 'not followed' });
   }
 }
 
@@ -144,7 +190,7 @@ function setProgress(percent) {
 }
 
 function showJob(status) {
-  fill(document.getElementById('job-status'), '(' + status.status + (status.topic ? ': ' + status.topic : '') + ')');
+  fill(jobStatus, '(' + status.status + (status.topic ? ': ' + status.topic : '') + ')');
   if (typeof status.percent === 'number') {
     setProgress(status.percent);
   }
@@ -153,7 +199,7 @@ function showJob(status) {
 
 async function completed(result) {
   stopButton.disabled = true;
-  fill(document.getElementById('job-status'), result.success ? '(completed)' : '(' + (result.error || 'failed') + ')');
+  fill(jobStatus, result.success ? '(completed)' : '(' + (result.error || 'failed') + ')');
   if (result.success && result.courseId) {
     setProgress(100);
     try {

@@ -5,6 +5,7 @@ import static dev.skillbus.web.WebPagesBrowserTest.button;
 import static dev.skillbus.web.WebPagesBrowserTest.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
@@ -43,10 +44,16 @@ class PageRecoveryBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    JsonObject config = Servers.config("page-recovery-test", CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT);
-    config.getJsonObject("bridge").put("port", HTTP_PORT).getJsonObject("auth").put("tokenTtlSeconds", TOKEN_TTL_SECONDS);
-    node = Servers.start(config);
+    node = Servers.start(config());
     chromium = Chromium.launch();
+  }
+
+  static JsonObject config() {
+    JsonObject config = Servers.config("page-recovery-test", CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT)
+      // Course generations that outlast a test: they end only when cancelled or lost.
+      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 600_000)));
+    config.getJsonObject("bridge").put("port", HTTP_PORT).getJsonObject("auth").put("tokenTtlSeconds", TOKEN_TTL_SECONDS);
+    return config;
   }
 
   @AfterAll
@@ -104,12 +111,12 @@ class PageRecoveryBrowserTest {
 
   /**
    * Makes the page's room private to someone else (a member stays until it rejoins) and closes the
-   * page's connection: its rejoin is refused, which the page shows as a 403.
+   * page's connection: its rejoin is refused, which the page shows as a 403 in {@code error}.
    */
-  static void refuseRejoin(Page page, String roomId, List<WebSocketRoute> sockets) throws Exception {
+  static void refuseRejoin(Locator error, String roomId, List<WebSocketRoute> sockets) throws Exception {
     makePrivate(roomId, "someone-else");
     sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
-    assertThat(page.locator("#join-error")).containsText("403");
+    assertThat(error).containsText("403");
   }
 
   @Test
@@ -121,7 +128,7 @@ class PageRecoveryBrowserTest {
     assertThat(page.locator("#participants li[data-user='ann']")).isVisible();
     assertThat(button(page, "Leave")).isEnabled();
 
-    refuseRejoin(page, "closing-room", sockets);
+    refuseRejoin(page.locator("#join-error"), "closing-room", sockets);
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#participants li")).hasCount(0);
     assertThat(button(page, "Leave")).isDisabled();
@@ -137,7 +144,7 @@ class PageRecoveryBrowserTest {
     button(page, "Open").click();
     assertThat(button(page, "Add note")).isEnabled();
 
-    refuseRejoin(page, "closing-coaching", sockets);
+    refuseRejoin(page.locator("#join-error"), "closing-coaching", sockets);
     assertThat(button(page, "Add note")).isDisabled();
     assertThat(button(page, "Add action item")).isDisabled();
     closeAll(page, sockets);
@@ -158,6 +165,63 @@ class PageRecoveryBrowserTest {
     for (String name : List.of("Add note", "Add action item", "Save", "Load latest", "Send")) {
       assertThat(button(page, name)).isDisabled();
     }
+    Chromium.close(page);
+  }
+
+  /** A course page on which {@code user} generates a course (that runs until cancelled), once it shows as running. */
+  static Page generating(String path, String topic) {
+    Page page = chromium.open(url(path), 1440);
+    field(page, "Topic").fill(topic);
+    button(page, "Generate").click();
+    assertThat(page.locator("#job-status")).containsText("running: " + topic);
+    assertThat(button(page, "Stop")).isEnabled();
+    return page;
+  }
+
+  @Test
+  @DisplayName("course generator: a rejoin refused after a reconnect shows the refusal where the generation was started, and Stop goes off")
+  void courseRejoinRefused() throws Exception {
+    Page page = chromium.open(url("/course.html?user=dot"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    field(page, "Topic").fill("Rooms made private");
+    button(page, "Generate").click();
+    assertThat(page.locator("#job-status")).containsText("running");
+
+    refuseRejoin(page.locator("#generate-form .error"), page.locator("#share code").textContent(), sockets);
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(button(page, "Stop")).isDisabled();
+    assertThat(page.locator("#job-status")).not().containsText("running");
+    assertThat(page.locator("#watch-form .error")).hasText("");
+    closeAll(page, sockets);
+  }
+
+  @Test
+  @DisplayName("course generator: a job lost in a node restart shows as not found where it was started, Stop goes off, and the next success clears old errors")
+  void courseJobLostInRestart() throws Exception {
+    Page page = generating("/course.html?attempts=1&user=cyd", "Lost jobs");
+    node.close().await(30, TimeUnit.SECONDS);
+    try {
+      assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+      button(page, "Stop").click();
+      assertThat(page.locator("#generate-form .error")).containsText("503");
+    } finally {
+      node = Servers.start(config());
+    }
+    button(page, "Retry").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#job-status")).containsText("not found");
+    assertThat(button(page, "Stop")).isDisabled();
+    assertThat(page.locator("#generate-form .error")).containsText("404");
+    assertThat(page.locator("#generate-form .error")).not().containsText("503");
+    assertThat(page.locator("#watch-form .error")).hasText("");
+
+    field(page, "Topic").fill("Found again");
+    button(page, "Generate").click();
+    assertThat(page.locator("#job-status")).containsText("running: Found again");
+    assertThat(page.locator("#generate-form .error")).hasText("");
+    assertThat(button(page, "Stop")).isEnabled();
+    assertThat(chromium.takeErrors()).as("the refused connections while the node was down, logged by the browser")
+      .allMatch(e -> e.contains("ERR_CONNECTION_REFUSED"));
     Chromium.close(page);
   }
 
