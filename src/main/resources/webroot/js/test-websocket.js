@@ -26,6 +26,7 @@ const requestForm = document.getElementById('request-form');
 const address = document.getElementById('address');
 const body = document.getElementById('body');
 const events = document.getElementById('events');
+const leaveButton = document.getElementById('leave');
 let visitor = null;
 
 for (const name of Object.keys(EXAMPLES)) {
@@ -44,7 +45,16 @@ function enable(connected) {
   document.getElementById('disconnect').disabled = !connected;
   roomForm.querySelector('button[type="submit"]').disabled = !connected;
   requestForm.querySelector('button[type="submit"]').disabled = !connected;
+  offerLeave();
 }
+
+/** Leave is offered while the client is in (or joining) the room the form names. */
+function offerLeave() {
+  const session = values(roomForm).session;
+  leaveButton.disabled = !visitor?.bus.rooms.some((room) => room.sessionId === session);
+}
+
+roomForm.elements.session.addEventListener('input', offerLeave);
 
 connectForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -53,7 +63,10 @@ connectForm.addEventListener('submit', (e) => {
   visitor = new Visitor({ userId: v.user, name: v.name, role: v.role }, { transport: v.transport });
   showStatus(visitor.bus);
   visitor.bus.on('state', (s) => record('state', s.state + (s.delayMs ? ' (next attempt in ' + s.delayMs + ' ms)' : '')));
-  visitor.bus.on('error', (error) => record('error', describe(error)));
+  visitor.bus.on('error', (error) => {
+    record('error', describe(error));
+    offerLeave(); // a rejoin refused after a reconnect takes the client out of the room
+  });
   visitor.bus.on('reset', (r) => record('reset', r.sessionId + ': ' + r.reason));
   visitor.bus.onAny((event, data, envelope) => record(event, JSON.stringify(envelope)));
   enable(true);
@@ -69,17 +82,20 @@ roomForm.addEventListener('submit', async (e) => {
   e.preventDefault();
   const error = roomForm.querySelector('.error');
   fill(error);
+  const joining = visitor.bus.join(values(roomForm).session);
+  offerLeave();
   try {
-    const reply = await visitor.bus.join(values(roomForm).session);
-    fill(document.getElementById('reply'), JSON.stringify(reply, null, 2));
-    document.getElementById('leave').disabled = false;
+    fill(document.getElementById('reply'), JSON.stringify(await joining, null, 2));
   } catch (failure) {
     fill(error, describe(failure));
   }
+  offerLeave();
 });
 
-document.getElementById('leave').addEventListener('click', async () => {
-  const reply = await visitor.bus.leave(values(roomForm).session).catch((failure) => ({ error: describe(failure) }));
+leaveButton.addEventListener('click', async () => {
+  const leaving = visitor.bus.leave(values(roomForm).session);
+  offerLeave();
+  const reply = await leaving.catch((failure) => ({ error: describe(failure) }));
   fill(document.getElementById('reply'), JSON.stringify(reply, null, 2));
 });
 

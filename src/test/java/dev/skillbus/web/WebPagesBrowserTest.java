@@ -484,6 +484,33 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(6)
+  @DisplayName("test-websocket: Leave is offered only while the page is in the room its form names")
+  void testWebSocketLeave() {
+    Page page = chromium.open(url("/test-websocket?session=leave-room"), 1440);
+    button(page, "Connect").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(button(page, "Leave")).isDisabled();
+    button(page, "Join").click();
+    assertThat(page.locator("#reply")).containsText("\"participants\"");
+    assertThat(button(page, "Leave")).isEnabled();
+    button(page, "Leave").click();
+    assertThat(page.locator("#reply")).not().containsText("\"participants\"");
+    assertThat(button(page, "Leave")).isDisabled();
+
+    button(page, "Join").click();
+    assertThat(button(page, "Leave")).isEnabled();
+    field(page, "Session id").fill("another-room");
+    assertThat(button(page, "Leave")).isDisabled();
+    field(page, "Session id").fill("leave-room");
+    assertThat(button(page, "Leave")).isEnabled();
+    button(page, "Disconnect").click();
+    assertThat(button(page, "Leave")).isDisabled();
+    assertThat(button(page, "Join")).isDisabled();
+    close(page);
+  }
+
+  @Test
+  @Order(6)
   @DisplayName("admin: only for admins; users and rooms of the cluster appear live, and a room gets a message")
   void adminPage() {
     Page zed = sessionPage("ops-room", "zed", "Zed", "learner", 1440);
