@@ -46,6 +46,7 @@ async function join({ session, user, name, role }) {
   if (sessionId !== session) {
     sessionId = session;
     shownAt = null;
+    fill(log); // the log of the room shown before is not this room's
   }
   try {
     const reply = await visitor.bus.join(session, { name: name || undefined, role });
@@ -91,6 +92,7 @@ async function leaveRoom(of) {
 function forgetRoom() {
   sessionId = null;
   shownAt = null;
+  fill(document.getElementById('reset-notice'));
   setJoined(false);
   participants.clear();
   renderParticipants();
@@ -179,7 +181,6 @@ function renderParticipants() {
       el('span', { class: 'badge ' + (p.isActive === false ? 'idle' : 'active') }, p.isActive === false ? 'idle' : 'active'),
       el('span', { class: 'cursor' }, p.cursor ? 'Ln ' + p.cursor.line + ', Col ' + p.cursor.column : 'no cursor yet')))));
   fill(document.getElementById('participant-count'), participants.size ? '(' + participants.size + ')' : '');
-  document.getElementById('no-participants').hidden = participants.size > 0;
 }
 
 async function say(text) {

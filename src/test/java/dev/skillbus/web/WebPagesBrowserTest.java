@@ -225,6 +225,32 @@ class WebPagesBrowserTest {
 
   @Test
   @Order(2)
+  @DisplayName("live session: an empty room log says so, and the notice of lost history and the log go with the room they were about")
+  void sessionEmptyAndStaleStates() throws Exception {
+    Page ola = sessionPage("lost-history", "ola", "Ola", "learner", 1440);
+    assertThat(ola.locator("#no-events")).isVisible();
+    Page pat = sessionPage("lost-history", "pat", "Pat", "learner", 1440);
+    assertThat(ola.locator("#log li")).hasCount(1);
+    assertThat(ola.locator("#no-events")).isHidden();
+
+    forgetHistory("lost-history");
+    field(pat, "Message").fill("after the loss");
+    field(pat, "Message").press("Enter");
+    assertThat(ola.locator("#log")).containsText("Pat: after the loss");
+    assertThat(ola.locator("#reset-notice")).containsText("history was lost");
+
+    field(ola, "Session id").fill("found-history");
+    button(ola, "Join").click();
+    assertThat(participant(ola, "pat")).hasCount(0);
+    assertThat(participant(ola, "ola")).isVisible();
+    assertThat(ola.locator("#reset-notice")).isHidden();
+    assertThat(ola.locator("#log li")).hasCount(0);
+    assertThat(ola.locator("#no-events")).isVisible();
+    close(ola, pat);
+  }
+
+  @Test
+  @Order(2)
   @DisplayName("live session: usable with the keyboard alone")
   void keyboardOnly() {
     Page page = chromium.open(url("/session.html"), 1440);
@@ -322,6 +348,8 @@ class WebPagesBrowserTest {
   void notesAndItemsDeleted() {
     Page leader = coachingPage("coach-3", "dee", "team_leader", "ali", 1440);
     Page agent = coachingPage("coach-3", "ali", "agent", "", 375);
+    assertThat(agent.locator("#no-notes")).isVisible();
+    assertThat(agent.locator("#no-items")).isVisible();
     for (String text : List.of("First note", "Second note")) {
       field(leader, "Note").fill(text);
       button(leader, "Add note").click();
@@ -329,6 +357,8 @@ class WebPagesBrowserTest {
     }
     addActionItem(leader, "Shadow a call");
     assertThat(agent.locator("#items li")).hasCount(1);
+    assertThat(agent.locator("#no-notes")).isHidden();
+    assertThat(agent.locator("#no-items")).isHidden();
 
     // With the keyboard: the newest note's Delete, then the focus is on the other note's.
     Locator newest = leader.locator("#notes li").first().getByRole(AriaRole.BUTTON);
@@ -343,6 +373,7 @@ class WebPagesBrowserTest {
     button(agent, "Delete Shadow a call").click();
     assertThat(leader.locator("#items li")).hasCount(0);
     assertThat(agent.locator("#items li")).hasCount(0);
+    assertThat(agent.locator("#no-items")).isVisible();
     checkAndShoot(agent, "coaching-delete", 375);
     close(leader, agent);
   }
