@@ -142,9 +142,12 @@ class WebPagesBrowserTest {
     assertThat(Chromium.accessibilityViolations(page)).as("accessibility of " + name).isEmpty();
     for (int width : widths) {
       page.setViewportSize(width, 900);
-      // The page does not scroll sideways (a table may, inside its own scrolling box).
-      Object tooWide = page.evaluate("w => document.documentElement.scrollWidth <= w ? [] : [...document.querySelectorAll('body *')]"
-        + ".filter(e => e.getBoundingClientRect().right > w + 0.5).map(e => e.tagName + '#' + e.id + '.' + e.className)", width);
+      // The page does not scroll sideways (a table may, inside its own scrolling box): if it does, the
+      // elements that stick out, or whose text does (a long word in a box that does not scroll), are named.
+      Object tooWide = page.evaluate("w => document.documentElement.scrollWidth <= w ? [] : ['page ' + document.documentElement.scrollWidth + ' px',"
+        + " ...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 0.5"
+        + " || getComputedStyle(e).overflowX === 'visible' && e.getBoundingClientRect().left + e.scrollWidth > w + 0.5)"
+        + ".map(e => e.tagName + '#' + e.id + '.' + e.className)]", width);
       assertThat((List<?>) tooWide).as("elements wider than " + width + " px on " + name).isEmpty();
       Chromium.screenshot(page, name + "-" + width);
     }
@@ -376,6 +379,43 @@ class WebPagesBrowserTest {
     assertThat(agent.locator("#no-items")).isVisible();
     checkAndShoot(agent, "coaching-delete", 375);
     close(leader, agent);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("coaching: at 375 px, the longest ids, names and texts wrap instead of widening the page")
+  void coachingLongestValues() {
+    String user = "u".repeat(128);
+    String name = "N".repeat(100);
+    Page page = chromium.open(url("/coaching.html?role=team_leader&session=" + "s".repeat(128) + "&user=" + user
+      + "&name=" + name + "&agent=" + "a".repeat(128)), 375);
+    button(page, "Open").click();
+    assertThat(button(page, "Add note")).isEnabled();
+    page.locator("#note-form").getByLabel("Category").fill("c".repeat(100));
+    field(page, "Note").fill("n".repeat(600));
+    button(page, "Add note").click();
+    assertThat(page.locator("#notes li")).hasCount(1);
+    field(page, "Title").fill("t".repeat(200));
+    field(page, "Due").fill("2026-12-01");
+    page.locator("#item-form").getByLabel("Category").fill("k".repeat(100));
+    field(page, "Description").fill("d".repeat(600));
+    button(page, "Add action item").click();
+    assertThat(page.locator("#items li")).hasCount(1);
+    page.getByLabel("Status of " + "t".repeat(200)).selectOption("done");
+    assertThat(page.locator("#items li .error")).containsText("409");
+    field(page, "Discussion notes").fill("y".repeat(600));
+    field(page, "Topics covered").fill("x".repeat(200));
+    button(page, "Save").click();
+    assertThat(page.locator("#doc-version")).hasText("(version 1)");
+    field(page, "To user id").fill(user);
+    field(page, "Message").fill("m".repeat(2000));
+    button(page, "Send").click();
+    assertThat(page.locator("#notify-form [role=status]")).hasText("Delivered to " + user + ".");
+    assertThat(page.locator(".toast")).containsText(name);
+    // A toast taller than the screen scrolls in its region: its Dismiss button stays within reach.
+    assertThat(button(page, "Dismiss")).isInViewport();
+    checkAndShoot(page, "coaching-longest", 375);
+    close(page);
   }
 
   @Test
