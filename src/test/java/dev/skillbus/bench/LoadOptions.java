@@ -28,6 +28,9 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
     if (urls.isEmpty() || rooms < 1 || size < 2 || batch < 1 || loops < 1) {
       throw new IllegalArgumentException("need a --url, --rooms ≥ 1, --size ≥ 2, --batch ≥ 1, --loops ≥ 1");
     }
+    if ((long) rooms * size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--rooms × --size must be at most " + Integer.MAX_VALUE);
+    }
     if (!(rate > 0 && warmup >= 0 && duration > 0 && drain >= 0)) {
       throw new IllegalArgumentException("need --rate > 0, --duration > 0, --warmup ≥ 0, --drain ≥ 0");
     }
@@ -42,7 +45,7 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
       integer(given, "rooms", 20), integer(given, "size", 30),
       number(given, "rate", 10), number(given, "warmup", 5), number(given, "duration", 20),
       number(given, "drain", 3), integer(given, "batch", 100),
-      pids(given.get("pid")), Boolean.parseBoolean(given.getOrDefault("connect-only", "false")),
+      pids(given.get("pid")), flag(given, "connect-only"),
       integer(given, "loops", Math.max(2, Runtime.getRuntime().availableProcessors())));
   }
 
@@ -74,8 +77,13 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
   private static List<URI> urls(String list) {
     List<URI> urls = new ArrayList<>();
     for (String url : list.split(",")) {
-      URI uri = URI.create(url.trim());
-      if (uri.getHost() == null || !uri.getScheme().startsWith("http")) {
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
         throw new IllegalArgumentException("--url needs http://host:port, not " + url);
       }
       urls.add(uri);
@@ -83,18 +91,51 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
     return List.copyOf(urls);
   }
 
+  /** Process ids of running processes: a mistyped one is a bad option, found before connecting. */
   private static List<Long> pids(String list) {
-    return list == null ? List.of() : Arrays.stream(list.split(",")).map(p -> Long.parseLong(p.trim())).toList();
+    if (list == null) {
+      return List.of();
+    }
+    return Arrays.stream(list.split(",")).map(String::trim).map(text -> {
+      long pid;
+      try {
+        pid = Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--pid needs process ids, not " + list);
+      }
+      if (ProcessHandle.of(pid).isEmpty()) {
+        throw new IllegalArgumentException("--pid " + pid + ": no such process");
+      }
+      return pid;
+    }).toList();
+  }
+
+  /** A flag given alone, or with true or false. */
+  private static boolean flag(Map<String, String> given, String name) {
+    String value = given.getOrDefault(name, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("--" + name + " takes no value, or true or false, not " + value);
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static int integer(Map<String, String> given, String name, int fallback) {
-    return (int) number(given, name, fallback);
+    double value = number(given, name, fallback);
+    if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--" + name + " needs a whole number, not " + given.get(name));
+    }
+    return (int) value;
   }
 
+  /** A finite number: infinity would make a schedule with no period, or a window that never ends. */
   private static double number(Map<String, String> given, String name, double fallback) {
     String value = given.get(name);
     try {
-      return value == null ? fallback : Double.parseDouble(value);
+      double number = value == null ? fallback : Double.parseDouble(value);
+      if (!Double.isFinite(number)) {
+        throw new NumberFormatException(value);
+      }
+      return number;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " needs a number, not " + value);
     }
