@@ -39,18 +39,30 @@ final class ProcStats {
   }
 
   private static double cpuSeconds(String pid) {
-    String stat = read(pid, "stat");
-    // Fields after the command name, which is in parentheses and may itself hold spaces.
+    return cpuTicks(read(pid, "stat")) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * utime + stime of a {@code /proc/<pid>/stat} line (fields 14 and 15): the process's threads,
+   * living and ended, in user and kernel mode, in clock ticks. The command name (field 2) is in
+   * parentheses and may itself hold spaces and parentheses: the fields are counted from its end.
+   */
+  static long cpuTicks(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   private static double rssMb(long pid) {
-    Matcher rss = VM_RSS.matcher(read(String.valueOf(pid), "status"));
+    return rssKb(pid, read(String.valueOf(pid), "status")) / 1024.0;
+  }
+
+  /** VmRSS of a {@code /proc/<pid>/status}, in kB (KiB). */
+  static long rssKb(long pid, String status) {
+    Matcher rss = VM_RSS.matcher(status);
     if (!rss.find()) {
       throw new IllegalStateException("process " + pid + " reports no VmRSS");
     }
-    return Long.parseLong(rss.group(1)) / 1024.0;
+    return Long.parseLong(rss.group(1));
   }
 
   private static String read(String pid, String file) {
