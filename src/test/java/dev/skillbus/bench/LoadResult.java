@@ -1,6 +1,8 @@
 package dev.skillbus.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -27,8 +29,18 @@ record LoadResult(LoadOptions options, Measurements measurements, Histogram late
     return measurements.expected();
   }
 
+  /**
+   * The share of the expected deliveries that did not arrive, to three significant digits: 0 only
+   * when every one arrived (rounded to a number of decimals, as loadgen.js does, one lost delivery
+   * in a million would read as none).
+   */
   Double loss() {
-    return expected() == 0 ? null : Math.round((1 - (double) delivered() / expected()) * 1e5) / 1e5;
+    long expected = expected();
+    if (expected == 0) {
+      return null;
+    }
+    double loss = (double) (expected - delivered()) / expected;
+    return new BigDecimal(loss).round(new MathContext(3)).doubleValue();
   }
 
   JsonObject toJson() {
