@@ -16,6 +16,8 @@
 # Where `perf stat` works, cursor and chat runs also count the server's instructions (user and
 # kernel) over the middle of the measured run, per delivery: a figure that, unlike CPU-seconds,
 # does not move with how busy the machine's other core or its host is.
+# Ports: SKILLBUS_PORT (8080, and SKILLBUS_CLUSTER_PORT 5791), SOCKETIO_PORT (3000), BARE_PORT
+# (3001). A port already taken stops the script: the generator would load another server.
 set -euo pipefail
 GEN=$(cd "${1:?generator directory}" && pwd); shift
 SCENARIOS=("${@:-cursor chat connect}"); SCENARIOS=(${SCENARIOS[*]})
@@ -24,6 +26,11 @@ JAR="$ROOT/target/skillbus.jar"
 OUT="$ROOT/target/bench"; mkdir -p "$OUT"
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 DURATION=${DURATION:-20}
+# The generator's own warm-up in the measured run (its default), before the DURATION window.
+GEN_WARMUP=5
+SKILLBUS_PORT=${SKILLBUS_PORT:-8080}; SKILLBUS_CLUSTER_PORT=${SKILLBUS_CLUSTER_PORT:-5791}
+SOCKETIO_PORT=${SOCKETIO_PORT:-3000}; BARE_PORT=${BARE_PORT:-3001}
+PID=
 
 args_for() {
   case $1 in
@@ -33,21 +40,53 @@ args_for() {
   esac
 }
 
-start_server() { # target → sets PID and URL
+listening() { # port → whether something listens on it
+  [ -n "$(ss -Htln "( sport = :$1 )")" ]
+}
+
+start_server() { # target → sets PID and URL, once the server listens
+  local port
+  case $1 in skillbus) port=$SKILLBUS_PORT;; socketio) port=$SOCKETIO_PORT;; bare) port=$BARE_PORT;; esac
+  if listening "$port"; then
+    echo "port $port is taken: stop what listens there, or set ${1^^}_PORT" >&2
+    exit 1
+  fi
   case $1 in
     skillbus)
-      HTTP_PORT=8080 CLUSTER_PORT=5791 CLUSTER_NAME="bench-$$-$RANDOM" \
-        taskset -c 0 java -XX:ActiveProcessorCount=1 ${SKILLBUS_JAVA_OPTS:-} -jar "$JAR" > "$OUT/skillbus.log" 2>&1 &
-      PID=$!; URL=http://127.0.0.1:8080
-      until curl -s -o /dev/null -X POST -H 'content-type: application/json' -d '{"userId":"probe"}' $URL/api/auth/token; do sleep 0.5; done;;
+      HTTP_PORT=$port CLUSTER_PORT=$SKILLBUS_CLUSTER_PORT CLUSTER_NAME="bench-$$-$RANDOM" \
+        taskset -c 0 java -XX:ActiveProcessorCount=1 ${SKILLBUS_JAVA_OPTS:-} -jar "$JAR" > "$OUT/skillbus.log" 2>&1 &;;
     socketio)
-      (cd "$GEN" && PORT=3000 exec taskset -c 0 node peer-socketio.js) > "$OUT/socketio.log" 2>&1 &
-      PID=$!; URL=http://127.0.0.1:3000; sleep 2;;
+      (cd "$GEN" && PORT=$port exec taskset -c 0 node peer-socketio.js) > "$OUT/socketio.log" 2>&1 &;;
     bare)
-      (cd "$GEN" && PORT=3001 exec taskset -c 0 node peer-bare.js) > "$OUT/bare.log" 2>&1 &
-      PID=$!; URL=http://127.0.0.1:3001; sleep 2;;
+      (cd "$GEN" && PORT=$port exec taskset -c 0 node peer-bare.js) > "$OUT/bare.log" 2>&1 &;;
+  esac
+  PID=$!; URL=http://127.0.0.1:$port
+  local tries=600
+  until ready "$1"; do
+    tries=$((tries - 1))
+    if ! kill -0 "$PID" 2> /dev/null || [ "$tries" -le 0 ]; then
+      echo "$1 did not start on port $port (see $OUT/$1.log)" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+ready() { # target → whether the server started by start_server answers
+  case $1 in
+    skillbus) curl -s -f -o /dev/null -X POST -H 'content-type: application/json' -d '{"userId":"probe"}' \
+      "$URL/api/auth/token";;
+    *) listening "${URL##*:}";;
   esac
 }
+
+stop_server() {
+  [ -n "$PID" ] || return 0
+  kill "$PID" 2> /dev/null || true
+  wait "$PID" 2> /dev/null || true
+  PID=
+}
+trap stop_server EXIT
 
 connected_to() { # url → the number of clients connected to it
   ss -Htn state established "( sport = :${1##*:} )" | wc -l
@@ -57,16 +96,20 @@ connections_of() { # scenario → its number of clients
   case $1 in cursor) echo 150;; chat) echo 1000;; esac
 }
 
-# Once all clients are connected, skips the generator's pause and warm-up (1 + 2 s) and one more
-# second, then counts the server's instructions over DURATION - 4 seconds (perf stat, CSV).
+# Once all clients are connected, skips the generator's pause and warm-up (1 + GEN_WARMUP s) and
+# two more seconds, then counts the server's instructions over DURATION - 4 seconds (perf stat,
+# CSV): the middle of the measured window, two seconds from either end. (For skillbus the count of
+# connections includes the generator's HTTP connections for tokens, up to 16: it may be reached
+# while the last clients connect, well within those two seconds.)
 count_instructions() { # url connections file
+  [ "$DURATION" -gt 4 ] || return 0
   perf stat -e instructions:u true > /dev/null 2>&1 || return 0
   local tries=600
   until [ "$(connected_to "$1")" -ge "$2" ]; do
     tries=$((tries - 1)); [ "$tries" -gt 0 ] || return 0
     sleep 0.2
   done
-  sleep 4
+  sleep $((1 + GEN_WARMUP + 2))
   perf stat -x, -e instructions:u,instructions:k -p "$PID" -o "$3" -- sleep $((DURATION - 4)) > /dev/null 2>&1 || true
 }
 
@@ -99,7 +142,7 @@ try:
             counts[fields[2].split(":")[-1]] = int(fields[0])
 except OSError:
     pass
-if "u" in counts and "k" in counts and result.get("deliveredPerSec"):
+if "u" in counts and "k" in counts and result.get("deliveredPerSec") and window > 0:
     per = result["deliveredPerSec"] * window
     result["instructionsPerDelivery"] = {"user": round(counts["u"] / per), "kernel": round(counts["k"] / per)}
 print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "${@:2}"
@@ -119,10 +162,11 @@ run() { # target scenario
   else
     "${gen[@]}" $(args_for "$scenario") --warmup 2 --duration "${WARMUP:-20}" > /dev/null
     count_instructions "$URL" "$(connections_of "$scenario")" "$counts" & local counter=$!
-    "${gen[@]}" $(args_for "$scenario") --duration "$DURATION" | tail -1 | annotate "$counts" | tee -a "$OUT/results.jsonl"
+    "${gen[@]}" $(args_for "$scenario") --warmup "$GEN_WARMUP" --duration "$DURATION" | tail -1 | annotate "$counts" \
+      | tee -a "$OUT/results.jsonl"
     wait "$counter"
   fi
-  kill "$PID"; wait "$PID" 2>/dev/null || true
+  stop_server
 }
 
 for scenario in "${SCENARIOS[@]}"; do
