@@ -17,12 +17,12 @@ import java.util.Set;
 record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, double warmup,
                    double duration, double drain, int batch, List<Long> pids, boolean connectOnly, int loops) {
 
-  static final String USAGE = "usage: LoadTool --url http://127.0.0.1:8080[,http://...] --mode cursor|chat"
+  static final String USAGE = "usage: LoadTool [--target skillbus] --url http://127.0.0.1:8080[,http://...] --mode cursor|chat"
     + " --rooms 20 --size 30 --rate 10 --warmup 5 --duration 20 --drain 3 --batch 100"
     + " [--pid PID[,PID...]] [--connect-only] [--loops N]";
 
-  private static final Set<String> NAMES = Set.of("url", "mode", "rooms", "size", "rate", "warmup", "duration",
-    "drain", "batch", "pid", "connect-only", "loops");
+  private static final Set<String> NAMES = Set.of("target", "url", "mode", "rooms", "size", "rate", "warmup",
+    "duration", "drain", "batch", "pid", "connect-only", "loops");
 
   LoadOptions {
     if (urls.isEmpty() || rooms < 1 || size < 2 || batch < 1 || loops < 1) {
@@ -39,6 +39,10 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
   /** Parses {@code --name value} pairs; a name without a value (a flag) reads as {@code true}. */
   static LoadOptions parse(String... args) {
     Map<String, String> given = pairs(args);
+    // loadgen.js's --target, so that its command line for skillbus runs here unchanged.
+    if (!given.getOrDefault("target", "skillbus").equals("skillbus")) {
+      throw new IllegalArgumentException("--target: this tool loads skillbus only, not " + given.get("target"));
+    }
     return new LoadOptions(
       urls(given.getOrDefault("url", "http://127.0.0.1:8080")),
       Mode.parse(given.getOrDefault("mode", "cursor")),

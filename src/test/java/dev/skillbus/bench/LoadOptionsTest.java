@@ -26,6 +26,19 @@ class LoadOptionsTest {
   }
 
   @Test
+  @DisplayName("take loadgen.js's command line for skillbus as it is, and refuse another target")
+  void loadgenCommandLine() {
+    LoadOptions options = LoadOptions.parse("--target", "skillbus", "--url", "http://127.0.0.1:7480", "--mode", "chat",
+      "--rooms", "10", "--size", "100", "--rate", "40", "--warmup", "5", "--duration", "20", "--drain", "3",
+      "--batch", "100");
+
+    assertThat(options.mode()).isEqualTo(Mode.CHAT);
+    assertThat(options.connections()).isEqualTo(1_000);
+    assertThatThrownBy(() -> LoadOptions.parse("--target", "socketio"))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("skillbus only, not socketio");
+  }
+
+  @Test
   @DisplayName("take several nodes and several running processes")
   void nodesAndProcesses() {
     long self = ProcessHandle.current().pid();
