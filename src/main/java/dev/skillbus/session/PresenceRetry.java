@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * peers would show a user who left until the room's next presence event. Each is kept here, per
  * room in the order the changes came, and sent once the store takes it again.
  *
- * <p>Only the latest change of a user in a room is kept: a {@code user-left} and a
- * {@code user-joined} of the same user that were both never announced cancel out, since peers saw
- * neither. Before it is sent, an event is checked against the room's state as it is then (a user
+ * <p>Only the latest change of a user in a room is kept, and sent even when it undoes the one it
+ * replaced: a store write that failed may have been made all the same (its answer timed out), so
+ * peers may have the earlier event in the history, and only the later one tells them how things
+ * stand. (When the earlier one was not made, the later one is news to nobody: a {@code user-joined}
+ * of a participant peers already show, which changes nothing they show.) Before it is sent, an event is checked against the room's state as it is then (a user
  * who left and came back is not announced as gone) and carries the participants of that moment,
  * with their membership version, so that it is stored in order with the room's other presence
  * events (see {@link PresenceAnnouncer}). It keeps the id of its change, so that an event whose
@@ -52,15 +54,9 @@ final class PresenceRetry {
   void add(String roomId, Presence presence) {
     LinkedHashMap<String, Presence> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
     String userId = presence.user().userId();
-    Presence earlier = pending.remove(userId);
-    if (earlier != null && !earlier.event().equals(presence.event())) {
-      LOG.debug("{} and {} of {} in room {} cancel out", earlier.event(), presence.event(), userId, roomId);
-    } else {
-      pending.put(userId, presence);
-    }
-    if (pending.isEmpty()) {
-      rooms.remove(roomId);
-    }
+    // Removed first, so that the latest change takes the place of the user's earlier one in the order.
+    pending.remove(userId);
+    pending.put(userId, presence);
   }
 
   /**
