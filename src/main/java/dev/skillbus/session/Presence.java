@@ -35,10 +35,7 @@ record Presence(String event, Connection user, long change) {
     if (!(body.getValue(CONNECTION) instanceof JsonObject connection)) {
       throw Fields.bad("'connection' must be an object");
     }
-    long change = Fields.optionalLong(body, CHANGE, -1);
-    if (change < 0) {
-      throw Fields.bad("'change' is required");
-    }
-    return new Presence(event, Connection.fromJson(connection), change);
+    // A node of an earlier release hands over events without their change: version 0, the oldest.
+    return new Presence(event, Connection.fromJson(connection), Fields.optionalLong(body, CHANGE, 0));
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * peers would show a user who left until the room's next presence event. Each is kept here, per
  * room in the order the changes came, and sent once the store takes it again.
  *
- * <p>Only the latest change of a user in a room is kept, and sent even when it undoes the one it
+ * <p>Only the latest change of a user in a room is kept (by its membership version, whatever order
+ * the failures came in), and sent even when it undoes the one it
  * replaced: a store write that failed may have been made all the same (its answer timed out), so
  * peers may have the earlier event in the history, and only the later one tells them how things
  * stand. (When the earlier one was not made, the later one is news to nobody: a {@code user-joined}
@@ -54,6 +55,10 @@ final class PresenceRetry {
   void add(String roomId, Presence presence) {
     LinkedHashMap<String, Presence> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
     String userId = presence.user().userId();
+    Presence kept = pending.get(userId);
+    if (kept != null && kept.change() > presence.change()) {
+      return; // an older change handed over, or one whose failure came late
+    }
     // Removed first, so that the latest change takes the place of the user's earlier one in the order.
     pending.remove(userId);
     pending.put(userId, presence);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,25 @@ class PresenceRetryTest {
     storeUp = true;
     retry.send();
     assertThat(announced).containsExactly("r user-joined dan 1 v7 id 3 user-joined dan");
+  }
+
+  @Test
+  @DisplayName("of one user, the change of the higher version is kept, whatever order their failures came in")
+  void newerChangeKept() {
+    retry.add("r", new Presence(Event.USER_JOINED, user("dan"), 9));
+    retry.add("r", new Presence(Event.USER_LEFT, user("dan"), 5));
+    rooms.put("r", List.of(participant("dan")));
+    storeUp = true;
+    retry.send();
+    assertThat(announced).containsExactly("r user-joined dan 1 v7 id 9 user-joined dan");
+  }
+
+  @Test
+  @DisplayName("handed over without the version of its change (by a node of an earlier release), is taken as the oldest")
+  void handedOverWithoutChange() {
+    JsonObject body = new Presence(Event.USER_LEFT, user("dan"), 4).toJson();
+    body.remove("change");
+    assertThat(Presence.fromJson(body)).isEqualTo(new Presence(Event.USER_LEFT, user("dan"), 0));
   }
 
   @Test
