@@ -169,7 +169,7 @@ final class CourseRequests {
       .map(reply -> true)
       .recover(err -> nodeGone(ref.node(), err) ? jobs.endOrphan(ref, Outcome.cancelled(by))
         : Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the node running course session '" + ref.sessionId()
-          + "' did not stop it (" + CourseJob.messageOf(err) + "); try again")));
+          + "' did not stop it (" + ErrorCode.messageOf(err) + ")")));
   }
 
   private boolean nodeGone(String node, Throwable err) {
