@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class Membership implements DepartedNodes.Records {
 
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+  /** How far back in a room's history an owed {@code user-left} looks for the room's latest presence event. */
+  private static final int OWED_LOOKBACK = 100;
 
   private final String nodeId;
   private final RoomRegistry registry;
@@ -68,7 +70,17 @@ final class Membership implements DepartedNodes.Records {
     this.joinTimeoutMs = settings.joinTimeoutMs();
     this.announcer = new PresenceAnnouncer(registry::roster, events);
     this.presence = new PresenceRetry(registry::roster, announcer::announce);
-    this.repair = new RoomRepair(nodeId, registry, locals, joinsUnderWay::containsKey, this::announce, repairs);
+    this.repair = new RoomRepair(nodeId, registry, locals, joinsUnderWay::containsKey, new RoomRepair.Announcer() {
+      @Override
+      public Future<Void> announce(String roomId, String event, RoomChange change) {
+        return Membership.this.announce(roomId, event, change);
+      }
+
+      @Override
+      public Future<Void> owedLeft(String roomId, Connection user, Roster roster) {
+        return Membership.this.owedLeft(roomId, user, roster);
+      }
+    }, repairs);
   }
 
   Future<JsonObject> join(Message<JsonObject> message) {
@@ -288,6 +300,49 @@ final class Membership implements DepartedNodes.Records {
         .onFailure(err -> presence.add(roomId, announced)));
     }
     return Future.all(sent).mapEmpty();
+  }
+
+  /**
+   * The {@code user-left} a leave owes that was made though it failed (see {@link Exits}), unless
+   * the room's latest presence event (among its last {@link #OWED_LOOKBACK} events) no longer shows
+   * the user: peers show them gone already, as when another node's leave of their last connection
+   * emptied the room and said so. Its id is its own, from this node's clock in µs (at least the
+   * version read): a room read empty has version 0, which an earlier owed event of the same user may
+   * have carried, and the history would take this one for that one.
+   */
+  private Future<Void> owedLeft(String roomId, Connection user, Roster roster) {
+    return latestPresence(roomId).transform(read -> {
+      if (read.succeeded() && read.result() != null && !shows(read.result(), user.userId())) {
+        LOG.info("A failed leave of room {} by {} was made, and the room's last presence event shows them gone already",
+          roomId, user.userId());
+        return Future.succeededFuture();
+      }
+      repair.settle(roomId, List.of(user));
+      Presence owed = new Presence(Event.USER_LEFT, user, Math.max(roster.version(), System.currentTimeMillis() * 1000));
+      return announcer.announce(roomId, owed, roster).onFailure(err -> presence.add(roomId, owed));
+    });
+  }
+
+  /** The room's latest presence event among its last {@link #OWED_LOOKBACK} events, or null. */
+  private Future<JsonObject> latestPresence(String roomId) {
+    return events.position(roomId).compose(position -> position.seq() == 0 ? Future.succeededFuture(null)
+      : events.since(roomId, Math.max(0, position.seq() - OWED_LOOKBACK), position.epoch(), OWED_LOOKBACK).map(slice -> {
+        JsonObject latest = null;
+        for (JsonObject envelope : slice.events()) {
+          String event = envelope.getString("event");
+          if (Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)) {
+            latest = envelope;
+          }
+        }
+        return latest;
+      }));
+  }
+
+  private static boolean shows(JsonObject presenceEvent, String userId) {
+    JsonObject data = presenceEvent.getJsonObject("data");
+    JsonArray participants = data == null ? null : data.getJsonArray(PARTICIPANTS);
+    return participants == null || participants.stream()
+      .anyMatch(p -> p instanceof JsonObject participant && userId.equals(participant.getString("userId")));
   }
 
   /**

@@ -38,9 +38,14 @@ final class RoomRepair {
   static final String RESTORED = "restored_connection";
   static final String REMOVED = "removed_connection";
 
-  /** Stores and publishes the presence events of a change, keeping those the store refuses. */
+  /** Stores and publishes presence events, keeping those the store refuses. */
   interface Announcer {
+
+    /** The events of a change. */
     Future<Void> announce(String roomId, String event, RoomChange change);
+
+    /** The {@code user-left} that a leave made though it failed owes, unless peers show the user gone already. */
+    Future<Void> owedLeft(String roomId, Connection user, Roster roster);
   }
 
   private final String nodeId;
@@ -211,7 +216,7 @@ final class RoomRepair {
     for (Connection owed : exits.settle(roomId, held, ours)) {
       LOG.info("A failed leave of room {} by connection {} of user {} was made: user-left announced",
         roomId, owed.connId(), owed.userId());
-      changes.add(announcer.announce(roomId, Event.USER_LEFT, new RoomChange(List.of(owed), held.roster())));
+      changes.add(announcer.owedLeft(roomId, owed, held.roster()));
     }
     boolean removing = false;
     for (Connection connection : held.connections().values()) {
