@@ -2,12 +2,10 @@ package dev.skillbus.store;
 
 import dev.skillbus.protocol.Envelope;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +13,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * Room history held in this node's memory: for a single node, or for tests. Every operation runs
@@ -29,12 +24,6 @@ import java.util.zip.Inflater;
  * idle rooms, which keeps memory bounded by the rooms in use.
  */
 public final class InMemoryRoomHistory implements RoomHistory {
-
-  /** Events this long or longer, as JSON, are kept deflated. */
-  static final int DEFLATE_FROM_BYTES = 1024;
-  // Per thread (appends and reads run on whichever thread calls), reset before each use.
-  private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
-  private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
 
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final int maxEvents;
@@ -65,7 +54,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
   public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
     return Future.succeededFuture(inRoom(roomId, room -> {
       room.trim(clock.millis());
-      Stored known = room.presence.get(id);
+      StoredEvent known = room.presence.get(id);
       if (known != null) {
         return new PresenceAppend(known.envelope(), room.presenceVersion);
       }
@@ -122,13 +111,13 @@ public final class InMemoryRoomHistory implements RoomHistory {
   private final class Room {
     private final String roomId;
     private final String epoch = UUID.randomUUID().toString();
-    private final Deque<Stored> events = new ArrayDeque<>();
+    private final Deque<StoredEvent> events = new ArrayDeque<>();
     private long seq;
     private long lastAppend = clock.millis();
     /** The highest version of a presence event stored in this epoch; none yet at first. */
     private long presenceVersion = Long.MIN_VALUE;
     /** The presence events held, by id. */
-    private final Map<String, Stored> presence = new HashMap<>();
+    private final Map<String, StoredEvent> presence = new HashMap<>();
 
     Room(String roomId) {
       this.roomId = roomId;
@@ -138,7 +127,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
     JsonObject append(String event, JsonObject data, String presenceId, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
-      Stored stored = Stored.of(seq, envelope.toBuffer().getBytes(), presenceId, now);
+      StoredEvent stored = StoredEvent.of(seq, envelope.toBuffer().getBytes(), presenceId, now);
       events.addLast(stored);
       if (presenceId != null) {
         presence.put(presenceId, stored);
@@ -152,15 +141,15 @@ public final class InMemoryRoomHistory implements RoomHistory {
       trim(clock.millis());
       boolean sameEpoch = expectedEpoch == null || expectedEpoch.equals(epoch);
       // The first seq still held; with nothing held, everything up to seq is known.
-      long first = events.isEmpty() ? seq + 1 : events.peekFirst().seq;
+      long first = events.isEmpty() ? seq + 1 : events.peekFirst().seq();
       if (!sameEpoch || since > seq || since + 1 < first) {
         // The client's position is unknown to us: it must resync, so no partial list.
         return new HistorySlice(List.of(), seq, epoch, false);
       }
       List<JsonObject> missed = new ArrayList<>();
       long bytes = 0;
-      for (Stored stored : events) {
-        if (stored.seq <= since) {
+      for (StoredEvent stored : events) {
+        if (stored.seq() <= since) {
           continue;
         }
         bytes += stored.jsonSize();
@@ -173,69 +162,12 @@ public final class InMemoryRoomHistory implements RoomHistory {
     }
 
     private void trim(long now) {
-      while (events.size() > maxEvents || !events.isEmpty() && now - events.peekFirst().appendedAt > maxAgeMillis) {
-        Stored dropped = events.removeFirst();
-        if (dropped.presenceId != null) {
-          presence.remove(dropped.presenceId, dropped);
+      while (events.size() > maxEvents || !events.isEmpty() && now - events.peekFirst().appendedAt() > maxAgeMillis) {
+        StoredEvent dropped = events.removeFirst();
+        if (dropped.presenceId() != null) {
+          presence.remove(dropped.presenceId(), dropped);
         }
       }
     }
-  }
-
-  /**
-   * An event as its JSON bytes, deflated from {@link #DEFLATE_FROM_BYTES} on: a {@code user-joined}
-   * or {@code user-left} event carries the room's participants, so a room's history grows with the
-   * square of its size (a room of 100 that filled up holds 5,050 participant entries). Bytes take a
-   * fraction of the memory of the object tree, and those lists, alike from one entry to the next,
-   * deflate to about a tenth; the tree is rebuilt only for a client that missed the event.
-   * {@code jsonLength} is the JSON's length before it was deflated, or 0 when {@code bytes} is the
-   * JSON as it is. {@code presenceId} is a presence event's id, null for other events.
-   */
-  private record Stored(long seq, byte[] bytes, int jsonLength, String presenceId, long appendedAt) {
-
-    static Stored of(long seq, byte[] json, String presenceId, long appendedAt) {
-      if (json.length >= DEFLATE_FROM_BYTES) {
-        byte[] deflated = deflate(json);
-        if (deflated != null) {
-          return new Stored(seq, deflated, json.length, presenceId, appendedAt);
-        }
-      }
-      return new Stored(seq, json, 0, presenceId, appendedAt);
-    }
-
-    /** The length of the envelope's JSON, deflated or not. */
-    int jsonSize() {
-      return jsonLength == 0 ? bytes.length : jsonLength;
-    }
-
-    JsonObject envelope() {
-      return new JsonObject(Buffer.buffer(jsonLength == 0 ? bytes : inflate(bytes, jsonLength)));
-    }
-  }
-
-  /** The deflated bytes, or null when they would not be shorter. */
-  private static byte[] deflate(byte[] json) {
-    Deflater deflater = DEFLATERS.get();
-    deflater.reset();
-    deflater.setInput(json);
-    deflater.finish();
-    byte[] out = new byte[json.length - 1];
-    int length = deflater.deflate(out);
-    return deflater.finished() ? Arrays.copyOf(out, length) : null;
-  }
-
-  private static byte[] inflate(byte[] deflated, int jsonLength) {
-    Inflater inflater = INFLATERS.get();
-    inflater.reset();
-    inflater.setInput(deflated);
-    byte[] json = new byte[jsonLength];
-    try {
-      if (inflater.inflate(json) != jsonLength || !inflater.finished()) {
-        throw new IllegalStateException("a stored event did not inflate to its length");
-      }
-    } catch (DataFormatException e) {
-      throw new IllegalStateException("a stored event is corrupt", e);
-    }
-    return json;
   }
 }
