@@ -67,6 +67,16 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
+    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, false, clock.millis())));
+  }
+
+  @Override
+  public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
+    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, true, clock.millis())));
+  }
+
+  @Override
   public Future<HistorySlice> position(String roomId) {
     return Future.succeededFuture(inRoom(roomId, room -> new HistorySlice(List.of(), room.seq, room.epoch, true)));
   }
@@ -118,6 +128,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private long presenceVersion = Long.MIN_VALUE;
     /** The presence events held, by id. */
     private final Map<String, StoredEvent> presence = new HashMap<>();
+    /** Whether the event that ends the room's stream is stored (in this epoch). */
+    private boolean streamEnded;
 
     Room(String roomId) {
       this.roomId = roomId;
@@ -135,6 +147,15 @@ public final class InMemoryRoomHistory implements RoomHistory {
       lastAppend = now;
       trim(now);
       return envelope;
+    }
+
+    /** Appends an event of the stream, the one that ends it when {@code ends}; null once it ended. */
+    JsonObject appendToStream(String event, JsonObject data, boolean ends, long now) {
+      if (streamEnded) {
+        return null;
+      }
+      streamEnded = ends;
+      return append(event, data, null, now);
     }
 
     HistorySlice since(long since, String expectedEpoch, Page page) {

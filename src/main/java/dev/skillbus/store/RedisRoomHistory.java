@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * Room history in Redis, shared by every node. A room is three keys: {@code room:<id>:meta}, a hash
  * of its last {@code seq}, its {@code epoch}, when it was last appended to and the highest
- * {@code presence} version stored (see {@link #appendPresence}); {@code room:<id>:events}, a list
+ * {@code presence} version stored (see {@link #appendPresence}) and, once the room's stream ended,
+ * the seq of the event that {@code ended} it (see {@link #endStream}); {@code room:<id>:events}, a list
  * of {@code "<seq> <appendedAtMs> <envelope without seq>"}; and {@code room:<id>:presence}, the ids
  * of the presence events the list holds, scored by their seq. Each operation is one Lua script
  * ({@link RoomScripts}), so the next seq and the append are one atomic step whichever node appends.
@@ -46,6 +47,25 @@ public final class RedisRoomHistory implements RoomHistory {
       JsonObject body = body(roomId, event, data);
       return run(RoomScripts.APPEND, roomId, arg(maxEvents), body.toBuffer())
         .map(r -> envelope(body, r.get(0).toLong(), r.get(1).toString()));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
+    return appendToStream(roomId, event, data, false);
+  }
+
+  @Override
+  public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
+    return appendToStream(roomId, event, data, true);
+  }
+
+  /** An event of the room's stream, the one that ends it when {@code ends}: the envelope, or null once the stream ended. */
+  private Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, boolean ends) {
+    return Keys.guard(() -> {
+      JsonObject body = body(roomId, event, data);
+      return run(RoomScripts.APPEND_TO_STREAM, roomId, arg(maxEvents), body.toBuffer(), arg(ends ? 1 : 0))
+        .map(r -> r.get(0).toLong() == 0 ? null : envelope(body, r.get(0).toLong(), r.get(1).toString()));
     });
   }
 

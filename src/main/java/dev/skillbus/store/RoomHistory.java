@@ -35,6 +35,23 @@ public interface RoomHistory {
    */
   Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id);
 
+  /**
+   * Appends an event of the room's stream (a course session's updates) as {@link #append} does,
+   * unless the stream ended: the history holds the event that ended it ({@link #endStream}). Then it
+   * stores nothing and answers null. The check and the append are one atomic step, so nothing of a
+   * stream is stored after its end, whichever node appends and however late. Other events
+   * ({@link #append}, {@link #appendPresence}) are not checked: the room goes on after its stream.
+   */
+  Future<JsonObject> appendToStream(String roomId, String event, JsonObject data);
+
+  /**
+   * Appends the event that ends the room's stream (a course session's complete event) and marks the
+   * stream ended, in one atomic step; null, storing nothing, when it had ended already, so that the
+   * end is stored once. The mark goes with the room's history: a room whose history started again
+   * (a new epoch) has a stream that has not ended.
+   */
+  Future<JsonObject> endStream(String roomId, String event, JsonObject data);
+
   /** The room's last seq (0 when it has none) and its epoch. */
   Future<HistorySlice> position(String roomId);
 

@@ -86,6 +86,23 @@ final class RoomScripts {
     return {seq, epoch}
     """);
 
+  /**
+   * ARGV[5] and ARGV[6] as for {@link #APPEND}, ARGV[7] {@code 1} when the event ends the room's
+   * stream, {@code 0} when it is one of it: returns {seq, epoch}; or {0, epoch}, storing nothing,
+   * when the meta's {@code ended} (the seq of the event that ended the stream) is set.
+   */
+  static final RedisScript APPEND_TO_STREAM = RedisScript.of(ROOM + PUSH + """
+    local epoch = room()
+    if redis.call('HEXISTS', KEYS[1], 'ended') == 1 then
+      return {0, epoch}
+    end
+    local seq = push()
+    if ARGV[7] == '1' then
+      redis.call('HSET', KEYS[1], 'ended', seq)
+    end
+    return {seq, epoch}
+    """);
+
   /** Returns {seq, epoch}. */
   static final RedisScript POSITION = RedisScript.of(ROOM + """
     local epoch = room()

@@ -73,4 +73,33 @@ class RedisRoomHistoryTest extends RoomHistoryContractTest {
         ctx.completeNow();
       })));
   }
+
+  @Test
+  @DisplayName("a stream's events and its end racing through two clients (as from two nodes): nothing of it is stored after its end, which is stored once")
+  void racingTheEndFromTwoNodes(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory one = create(vertx, 500, MAX_AGE_SECONDS, Clock.systemUTC());
+    RoomHistory two = create(vertx, 500, MAX_AGE_SECONDS, Clock.systemUTC());
+    String room = "stream-race-" + UUID.randomUUID();
+    List<Future<JsonObject>> updates = new ArrayList<>();
+    List<Future<JsonObject>> ends = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      updates.add(one.appendToStream(room, "update", new JsonObject().put("n", i)));
+      if (i % 25 == 10) {
+        ends.add(two.endStream(room, "complete", new JsonObject().put("n", i)));
+      }
+    }
+    Future.all(updates).compose(v -> Future.all(ends))
+      .compose(v -> two.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        List<JsonObject> storedEnds = ends.stream().map(Future::result).filter(e -> e != null).toList();
+        assertThat(storedEnds).hasSize(1);
+        long endSeq = storedEnds.get(0).getLong(Envelope.SEQ);
+        assertThat(slice.seq()).isEqualTo(endSeq);
+        assertThat(slice.events().get(slice.events().size() - 1)).isEqualTo(storedEnds.get(0));
+        assertThat(updates).map(Future::result).filteredOn(e -> e != null)
+          .hasSize((int) endSeq - 1)
+          .allSatisfy(e -> assertThat(e.getLong(Envelope.SEQ)).isLessThan(endSeq));
+        ctx.completeNow();
+      })));
+  }
 }

@@ -324,6 +324,120 @@ public abstract class RoomHistoryContractTest {
       })));
   }
 
+  private static JsonObject update(int n) {
+    return new JsonObject().put("n", n);
+  }
+
+  private static List<String> names(HistorySlice slice) {
+    return slice.events().stream().map(e -> e.getString(Envelope.EVENT)).toList();
+  }
+
+  @Test
+  @DisplayName("an event of a room's stream after the event that ended it is refused and stores nothing, and the end is stored once")
+  void nothingOfAStreamAfterItsEnd(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> answers = new ArrayList<>();
+    history.appendToStream(room, "update", update(1)).map(answers::add)
+      .compose(v -> history.endStream(room, "complete", update(2))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.endStream(room, "complete", update(4))).map(answers::add)
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(answers.get(0).getLong(Envelope.SEQ)).isEqualTo(1L);
+        assertThat(answers.get(1).getLong(Envelope.SEQ)).isEqualTo(2L);
+        assertThat(answers.get(1).getString(Envelope.EVENT)).isEqualTo("complete");
+        assertThat(answers.subList(2, 4)).containsOnlyNulls();
+        assertThat(slice.seq()).isEqualTo(2);
+        assertThat(slice.events()).containsExactly(answers.get(0), answers.get(1));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a room goes on after its stream ended: other events and presence events are stored, the stream's are still refused")
+  void otherEventsAfterTheEnd(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> answers = new ArrayList<>();
+    history.endStream(room, "complete", update(1))
+      .compose(v -> history.append(room, "message", update(2))).map(answers::add)
+      .compose(v -> appendPresence(history, room, "user-joined", "ana", VERSION))
+      .map(joined -> answers.add(joined.envelope()))
+      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(answers.get(0).getLong(Envelope.SEQ)).isEqualTo(2L);
+        assertThat(answers.get(1).getLong(Envelope.SEQ)).isEqualTo(3L);
+        assertThat(answers.get(2)).isNull();
+        assertThat(names(slice)).containsExactly("complete", "message", "user-joined");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a stream stays ended when its end was trimmed from the history, by size or by age")
+  void endOutlivesTrimming(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> answers = new ArrayList<>();
+    history.endStream(room, "complete", update(0))
+      .compose(v -> appendMany(history, room, MAX_EVENTS))
+      .compose(v -> history.appendToStream(room, "update", update(1))).map(answers::add)
+      .compose(v -> {
+        clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
+        return history.append(room, "message", update(2));
+      })
+      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.since(room, MAX_EVENTS + 1, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(answers).hasSize(2).containsOnlyNulls();
+        assertThat(slice.complete()).isTrue();
+        assertThat(names(slice)).containsExactly("message");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("a room whose history started again (a new epoch) has a stream that has not ended")
+  void newEpochStreamOpen(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    history.endStream(room, "complete", update(1))
+      .compose(v -> history.forget(room))
+      .compose(v -> history.appendToStream(room, "update", update(2)))
+      .onComplete(ctx.succeeding(envelope -> ctx.verify(() -> {
+        assertThat(envelope.getLong(Envelope.SEQ)).isEqualTo(1L);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("events of a stream racing its end are stored before it or refused, never after it")
+  void racingTheEnd(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, 100, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<Future<JsonObject>> updates = new ArrayList<>();
+    Future<JsonObject> end = null;
+    for (int i = 0; i < 40; i++) {
+      updates.add(history.appendToStream(room, "update", update(i)));
+      if (i == 20) {
+        end = history.endStream(room, "complete", update(-1));
+      }
+    }
+    Future<JsonObject> ended = end;
+    Future.all(updates).compose(v -> ended)
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        long endSeq = ended.result().getLong(Envelope.SEQ);
+        List<JsonObject> stored = updates.stream().map(Future::result).filter(e -> e != null).toList();
+        assertThat(stored).allSatisfy(e -> assertThat(e.getLong(Envelope.SEQ)).isLessThan(endSeq));
+        assertThat(slice.seq()).isEqualTo(endSeq);
+        assertThat(slice.events()).hasSize(stored.size() + 1).endsWith(ended.result());
+        ctx.completeNow();
+      })));
+  }
+
   private static JsonObject presence(String userId, long version) {
     return new JsonObject().put("userId", userId).put("v", version);
   }

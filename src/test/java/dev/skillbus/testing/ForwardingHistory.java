@@ -24,6 +24,16 @@ public class ForwardingHistory implements RoomHistory {
   }
 
   @Override
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
+    return inner.appendToStream(roomId, event, data);
+  }
+
+  @Override
+  public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
+    return inner.endStream(roomId, event, data);
+  }
+
+  @Override
   public Future<HistorySlice> position(String roomId) {
     return inner.position(roomId);
   }
