@@ -55,6 +55,13 @@ final class CourseJob implements Generation {
   void start(long timeLimitSeconds) {
     timer = vertx.setTimer(timeLimitSeconds * 1000,
       id -> stop(Outcome.failed("the job took longer than its time limit of " + timeLimitSeconds + " s")));
+    // Ended elsewhere while this node did not hear of it (paused past the stop's timeout): the
+    // history refused an update, and whoever ended the job told the room.
+    events.endedAlready().onSuccess(v -> {
+      if (!stopped) {
+        abandon();
+      }
+    });
     events.update(StreamMessage.log("Course generation started: \"" + request.topic() + "\", "
       + request.level().wire() + " level, " + generator.name() + " generator"));
     Future<JsonObject> built;

@@ -113,8 +113,9 @@ final class JobEnder {
 
   /**
    * Asks the job's node to stop it, and waits (a bounded time) until it did. A node that is gone
-   * runs nothing; one that does not answer in time is not waited for longer: its job stops at its
-   * next percent write, which finds the status final.
+   * runs nothing; one that does not answer in time (paused, say) is not waited for longer: once the
+   * complete event is stored, the history refuses its job's updates, and the job stops at the first
+   * refusal, or at its next percent write, which finds the status final.
    */
   private Future<Void> halt(String sessionId, String node) {
     if (node == null || !registry.isMember(node)) {
