@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -26,14 +27,24 @@ final class SessionEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
 
+  /** The first pause before the complete event is tried again, doubled each time up to {@link #MAX_RETRY_DELAY_MS}. */
+  static final long FIRST_RETRY_DELAY_MS = 100;
+  static final long MAX_RETRY_DELAY_MS = 5000;
+  /** How often the complete event is tried (about 20 s in all) before the failure is only logged. */
+  static final int END_ATTEMPTS = 10;
+  /** How far back the history is read for a complete event whose write was made though it failed. */
+  private static final int READ_BACK = 50;
+
+  private final Vertx vertx;
   private final EventBus eventBus;
   private final RoomHistory history;
   private final String sessionId;
   private final Promise<Void> endedAlready = Promise.promise();
   private Future<Void> tail = Future.succeededFuture();
 
-  SessionEvents(EventBus eventBus, RoomHistory history, String sessionId) {
-    this.eventBus = eventBus;
+  SessionEvents(Vertx vertx, RoomHistory history, String sessionId) {
+    this.vertx = vertx;
+    this.eventBus = vertx.eventBus();
     this.history = history;
     this.sessionId = sessionId;
   }
@@ -43,7 +54,12 @@ final class SessionEvents {
     return append(Event.COURSE_GENERATION_UPDATE, message.toJson(), false);
   }
 
-  /** The {@code course_generation_complete}, after every update given before it; stored once per session. */
+  /**
+   * The {@code course_generation_complete}, after every update given before it; stored once per
+   * session. A store failure (a Redis timeout or failover) is tried again, up to {@link #END_ATTEMPTS}
+   * times, so that browsers watching the room learn the job ended; a retry that finds the end stored
+   * (the failed write was made) publishes the stored event.
+   */
   Future<Void> complete(JsonObject data) {
     return append(Event.COURSE_GENERATION_COMPLETE, data, true);
   }
@@ -71,13 +87,44 @@ final class SessionEvents {
     return appended;
   }
 
+  /** Stores the end; null when the history held an end before the first attempt. */
+  private Future<JsonObject> end(String event, JsonObject data, int attempt) {
+    return history.endStream(sessionId, event, data)
+      .compose(envelope -> envelope != null || attempt == 1 ? Future.succeededFuture(envelope) : storedEnd())
+      .recover(err -> {
+        if (attempt >= END_ATTEMPTS) {
+          return Future.failedFuture(err);
+        }
+        long delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS << (attempt - 1));
+        LOG.warn("Could not store the {} of course session {} (attempt {}), trying again in {} ms: {}",
+          event, sessionId, attempt, delay, err.getMessage());
+        Promise<JsonObject> retried = Promise.promise();
+        vertx.setTimer(delay, id -> end(event, data, attempt + 1).onComplete(retried));
+        return retried.future();
+      });
+  }
+
+  /** The complete event the history holds, among its last {@link #READ_BACK} events (a failed write that was made). */
+  private Future<JsonObject> storedEnd() {
+    return history.position(sessionId)
+      .compose(position -> history.since(sessionId, Math.max(0, position.seq() - READ_BACK), position.epoch()))
+      .map(slice -> {
+        JsonObject stored = null;
+        for (JsonObject envelope : slice.events()) {
+          if (Event.COURSE_GENERATION_COMPLETE.equals(envelope.getString("event"))) {
+            stored = envelope;
+          }
+        }
+        return stored;
+      });
+  }
+
   /** The stored envelope; null when the session ended already (said once, and the store not asked again). */
   private Future<JsonObject> store(String event, JsonObject data, boolean ends) {
     if (endedAlready.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<JsonObject> stored = ends ? history.endStream(sessionId, event, data)
-      : history.appendToStream(sessionId, event, data);
+    Future<JsonObject> stored = ends ? end(event, data, 1) : history.appendToStream(sessionId, event, data);
     return stored.onSuccess(envelope -> {
       if (envelope == null && endedAlready.tryComplete()) {
         LOG.info("Course session {} ended already (its complete event is stored): its {} is not stored, nor"

@@ -1,0 +1,83 @@
+package dev.skillbus.course;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.store.InMemoryRoomHistory;
+import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.ForwardingHistory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("A course session's complete event that the store failed to take")
+class CompleteEventRetryTest {
+
+  /** The in-memory history, failing its first ends: before storing, or after (the answer lost). */
+  static final class FailingEnds extends ForwardingHistory {
+    final AtomicInteger failures;
+    final boolean storeFirst;
+
+    FailingEnds(int failures, boolean storeFirst) {
+      super(new InMemoryRoomHistory(100, 3600));
+      this.failures = new AtomicInteger(failures);
+      this.storeFirst = storeFirst;
+    }
+
+    @Override
+    public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
+      if (failures.getAndDecrement() <= 0) {
+        return inner.endStream(roomId, event, data);
+      }
+      Future<?> before = storeFirst ? inner.endStream(roomId, event, data) : Future.succeededFuture();
+      return before.compose(v -> Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store did not answer")));
+    }
+  }
+
+  private static List<JsonObject> completes(FailingEnds history, String sessionId) throws Exception {
+    return history.since(sessionId, 0, null).await(5, TimeUnit.SECONDS).events().stream()
+      .filter(e -> CourseClient.COMPLETE.equals(e.getString("event"))).toList();
+  }
+
+  @Test
+  @DisplayName("is tried again until the store takes it, then stored and published once")
+  void triedAgain(Vertx vertx) throws Exception {
+    FailingEnds history = new FailingEnds(2, false);
+    String sessionId = "course_1_retried";
+    BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId);
+    events.update(StreamMessage.log("started")).await(5, TimeUnit.SECONDS);
+
+    events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(10, TimeUnit.SECONDS);
+
+    assertThat(completes(history, sessionId)).hasSize(1);
+    JsonObject published = probe.next(e -> CourseClient.COMPLETE.equals(e.getString("event"))).await(5, TimeUnit.SECONDS).body();
+    assertThat(published.getLong("seq")).isEqualTo(2);
+    assertThat(events.endedAlready().isComplete()).isFalse();
+  }
+
+  @Test
+  @DisplayName("whose write was made though its answer was lost is published as stored, not stored again")
+  void madeThoughFailed(Vertx vertx) throws Exception {
+    FailingEnds history = new FailingEnds(1, true);
+    String sessionId = "course_1_made";
+    BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId);
+
+    events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(10, TimeUnit.SECONDS);
+
+    assertThat(completes(history, sessionId)).hasSize(1);
+    JsonObject published = probe.next(e -> CourseClient.COMPLETE.equals(e.getString("event"))).await(5, TimeUnit.SECONDS).body();
+    assertThat(published.getLong("seq")).isEqualTo(1);
+    assertThat(probe.all(e -> CourseClient.COMPLETE.equals(e.getString("event")))).hasSize(1);
+  }
+}
