@@ -111,6 +111,11 @@ final class JobEnder {
     closed = true;
   }
 
+  /** Whether the node is stopping. */
+  boolean closed() {
+    return closed;
+  }
+
   /**
    * Asks the job's node to stop it, and waits (a bounded time) until it did. A node that is gone
    * runs nothing; one that does not answer in time (paused, say) is not waited for longer: once the

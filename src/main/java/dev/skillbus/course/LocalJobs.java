@@ -103,6 +103,6 @@ final class LocalJobs {
   }
 
   private SessionEvents events(String sessionId) {
-    return new SessionEvents(vertx, history, sessionId);
+    return new SessionEvents(vertx, history, sessionId, ender::closed);
   }
 }

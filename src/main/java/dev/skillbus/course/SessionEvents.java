@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +34,20 @@ final class SessionEvents {
   /** How often the complete event is tried (about 20 s in all) before the failure is only logged. */
   static final int END_ATTEMPTS = 10;
   /** How far back the history is read for a complete event whose write was made though it failed. */
-  private static final int READ_BACK = 50;
+  private static final int READ_BACK = 200;
 
   private final Vertx vertx;
+  private final BooleanSupplier stopping;
   private final EventBus eventBus;
   private final RoomHistory history;
   private final String sessionId;
   private final Promise<Void> endedAlready = Promise.promise();
   private Future<Void> tail = Future.succeededFuture();
 
-  SessionEvents(Vertx vertx, RoomHistory history, String sessionId) {
+  /** {@code stopping} says when the node is stopping: a complete event that fails is then not tried again. */
+  SessionEvents(Vertx vertx, RoomHistory history, String sessionId, BooleanSupplier stopping) {
     this.vertx = vertx;
+    this.stopping = stopping;
     this.eventBus = vertx.eventBus();
     this.history = history;
     this.sessionId = sessionId;
@@ -51,17 +55,21 @@ final class SessionEvents {
 
   /** A {@code course_generation_update}; completes once stored and published, or refused. */
   Future<Void> update(StreamMessage message) {
-    return append(Event.COURSE_GENERATION_UPDATE, message.toJson(), false);
+    return append(Event.COURSE_GENERATION_UPDATE, message.toJson(), null);
   }
 
   /**
    * The {@code course_generation_complete}, after every update given before it; stored once per
    * session. A store failure (a Redis timeout or failover) is tried again, up to {@link #END_ATTEMPTS}
-   * times, so that browsers watching the room learn the job ended; a retry that finds the end stored
-   * (the failed write was made) publishes the stored event.
+   * times (none once the node is stopping), so that browsers watching the room learn the job ended;
+   * a retry that finds the end stored (the failed write was made) publishes the stored event.
+   * Completes once the event is stored and published, or refused, or once its first attempt failed:
+   * the tries that follow go on without the caller (a cancel is answered once the status is final).
    */
   Future<Void> complete(JsonObject data) {
-    return append(Event.COURSE_GENERATION_COMPLETE, data, true);
+    Promise<Void> firstTry = Promise.promise();
+    append(Event.COURSE_GENERATION_COMPLETE, data, firstTry).onComplete(ar -> firstTry.tryComplete());
+    return firstTry.future();
   }
 
   /** Completes once every event given so far was stored and published (or failed to be, or was refused). */
@@ -74,8 +82,9 @@ final class SessionEvents {
     return endedAlready.future();
   }
 
-  private Future<Void> append(String event, JsonObject data, boolean ends) {
-    Future<Void> appended = tail.transform(previous -> store(event, data, ends))
+  /** Appends an update, or with {@code firstTry} the end (told when its first attempt failed). */
+  private Future<Void> append(String event, JsonObject data, Promise<Void> firstTry) {
+    Future<Void> appended = tail.transform(previous -> store(event, data, firstTry))
       .onSuccess(envelope -> {
         if (envelope != null) {
           Outbound.publish(eventBus, Address.room(sessionId), envelope);
@@ -88,18 +97,19 @@ final class SessionEvents {
   }
 
   /** Stores the end; null when the history held an end before the first attempt. */
-  private Future<JsonObject> end(String event, JsonObject data, int attempt) {
+  private Future<JsonObject> end(String event, JsonObject data, int attempt, Promise<Void> firstTry) {
     return history.endStream(sessionId, event, data)
       .compose(envelope -> envelope != null || attempt == 1 ? Future.succeededFuture(envelope) : storedEnd())
       .recover(err -> {
-        if (attempt >= END_ATTEMPTS) {
+        firstTry.tryComplete();
+        if (attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
           return Future.failedFuture(err);
         }
         long delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS << (attempt - 1));
         LOG.warn("Could not store the {} of course session {} (attempt {}), trying again in {} ms: {}",
           event, sessionId, attempt, delay, err.getMessage());
         Promise<JsonObject> retried = Promise.promise();
-        vertx.setTimer(delay, id -> end(event, data, attempt + 1).onComplete(retried));
+        vertx.setTimer(delay, id -> end(event, data, attempt + 1, firstTry).onComplete(retried));
         return retried.future();
       });
   }
@@ -120,11 +130,12 @@ final class SessionEvents {
   }
 
   /** The stored envelope; null when the session ended already (said once, and the store not asked again). */
-  private Future<JsonObject> store(String event, JsonObject data, boolean ends) {
+  private Future<JsonObject> store(String event, JsonObject data, Promise<Void> firstTry) {
     if (endedAlready.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<JsonObject> stored = ends ? end(event, data, 1) : history.appendToStream(sessionId, event, data);
+    Future<JsonObject> stored = firstTry != null ? end(event, data, 1, firstTry)
+      : history.appendToStream(sessionId, event, data);
     return stored.onSuccess(envelope -> {
       if (envelope == null && endedAlready.tryComplete()) {
         LOG.info("Course session {} ended already (its complete event is stored): its {} is not stored, nor"

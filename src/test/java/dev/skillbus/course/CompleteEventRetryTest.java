@@ -25,6 +25,7 @@ class CompleteEventRetryTest {
   /** The in-memory history, failing its first ends: before storing, or after (the answer lost). */
   static final class FailingEnds extends ForwardingHistory {
     final AtomicInteger failures;
+    final AtomicInteger attempts = new AtomicInteger();
     final boolean storeFirst;
 
     FailingEnds(int failures, boolean storeFirst) {
@@ -35,6 +36,7 @@ class CompleteEventRetryTest {
 
     @Override
     public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
+      attempts.incrementAndGet();
       if (failures.getAndDecrement() <= 0) {
         return inner.endStream(roomId, event, data);
       }
@@ -49,20 +51,34 @@ class CompleteEventRetryTest {
   }
 
   @Test
-  @DisplayName("is tried again until the store takes it, then stored and published once")
+  @DisplayName("is tried again until the store takes it, then stored and published once; the caller is answered after the first try")
   void triedAgain(Vertx vertx) throws Exception {
     FailingEnds history = new FailingEnds(2, false);
     String sessionId = "course_1_retried";
     BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
-    SessionEvents events = new SessionEvents(vertx, history, sessionId);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false);
     events.update(StreamMessage.log("started")).await(5, TimeUnit.SECONDS);
 
-    events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(10, TimeUnit.SECONDS);
+    events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(5, TimeUnit.SECONDS);
+    assertThat(history.attempts.get()).as("answered after the first try").isOne();
 
-    assertThat(completes(history, sessionId)).hasSize(1);
-    JsonObject published = probe.next(e -> CourseClient.COMPLETE.equals(e.getString("event"))).await(5, TimeUnit.SECONDS).body();
+    JsonObject published = probe.next(e -> CourseClient.COMPLETE.equals(e.getString("event"))).await(10, TimeUnit.SECONDS).body();
     assertThat(published.getLong("seq")).isEqualTo(2);
+    assertThat(history.attempts.get()).isEqualTo(3);
+    assertThat(completes(history, sessionId)).hasSize(1);
     assertThat(events.endedAlready().isComplete()).isFalse();
+  }
+
+  @Test
+  @DisplayName("is not tried again once the node is stopping")
+  void notWhileStopping(Vertx vertx) throws Exception {
+    FailingEnds history = new FailingEnds(2, false);
+    String sessionId = "course_1_stopping";
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> true);
+    events.complete(Outcome.failed("the node running this job shut down").completeData(sessionId)).await(5, TimeUnit.SECONDS);
+    events.flushed().await(5, TimeUnit.SECONDS);
+    assertThat(history.attempts.get()).isOne();
+    assertThat(completes(history, sessionId)).isEmpty();
   }
 
   @Test
@@ -71,13 +87,13 @@ class CompleteEventRetryTest {
     FailingEnds history = new FailingEnds(1, true);
     String sessionId = "course_1_made";
     BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
-    SessionEvents events = new SessionEvents(vertx, history, sessionId);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false);
 
     events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(10, TimeUnit.SECONDS);
 
-    assertThat(completes(history, sessionId)).hasSize(1);
     JsonObject published = probe.next(e -> CourseClient.COMPLETE.equals(e.getString("event"))).await(5, TimeUnit.SECONDS).body();
     assertThat(published.getLong("seq")).isEqualTo(1);
+    assertThat(completes(history, sessionId)).hasSize(1);
     assertThat(probe.all(e -> CourseClient.COMPLETE.equals(e.getString("event")))).hasSize(1);
   }
 }
