@@ -306,9 +306,10 @@ final class Membership implements DepartedNodes.Records {
    * The {@code user-left} a leave owes that was made though it failed (see {@link Exits}), unless
    * the room's latest presence event (among its last {@link #OWED_LOOKBACK} events) no longer shows
    * the user: peers show them gone already, as when another node's leave of their last connection
-   * emptied the room and said so. Its id is its own, from this node's clock in µs (at least the
-   * version read): a room read empty has version 0, which an earlier owed event of the same user may
-   * have carried, and the history would take this one for that one.
+   * emptied the room and said so. It carries the version read, as any event of a change does; a
+   * room read empty has none (version 0, which an earlier owed event of the same user may have
+   * carried, and the history would take this one for that one), so there it carries this node's
+   * clock in µs.
    */
   private Future<Void> owedLeft(String roomId, Connection user, Roster roster) {
     return latestPresence(roomId).transform(read -> {
@@ -318,24 +319,24 @@ final class Membership implements DepartedNodes.Records {
         return Future.succeededFuture();
       }
       repair.settle(roomId, List.of(user));
-      Presence owed = new Presence(Event.USER_LEFT, user, Math.max(roster.version(), System.currentTimeMillis() * 1000));
+      long change = roster.version() > 0 ? roster.version() : System.currentTimeMillis() * 1000;
+      Presence owed = new Presence(Event.USER_LEFT, user, change);
       return announcer.announce(roomId, owed, roster).onFailure(err -> presence.add(roomId, owed));
     });
   }
 
   /** The room's latest presence event among its last {@link #OWED_LOOKBACK} events, or null. */
   private Future<JsonObject> latestPresence(String roomId) {
-    return events.position(roomId).compose(position -> position.seq() == 0 ? Future.succeededFuture(null)
-      : events.since(roomId, Math.max(0, position.seq() - OWED_LOOKBACK), position.epoch(), OWED_LOOKBACK).map(slice -> {
-        JsonObject latest = null;
-        for (JsonObject envelope : slice.events()) {
-          String event = envelope.getString("event");
-          if (Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)) {
-            latest = envelope;
-          }
+    return events.last(roomId, OWED_LOOKBACK).map(slice -> {
+      JsonObject latest = null;
+      for (JsonObject envelope : slice.events()) {
+        String event = envelope.getString("event");
+        if (Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)) {
+          latest = envelope;
         }
-        return latest;
-      }));
+      }
+      return latest;
+    });
   }
 
   private static boolean shows(JsonObject presenceEvent, String userId) {

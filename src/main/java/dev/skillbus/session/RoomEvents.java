@@ -98,6 +98,16 @@ final class RoomEvents implements PresenceAnnouncer.Store {
     return since(roomId, since, epoch, page.maxEvents());
   }
 
+  /**
+   * The room's last {@code count} events (fewer when it has fewer), whatever their size: for the
+   * node's own checks, not for clients, whose pages are bounded in bytes too.
+   */
+  Future<HistorySlice> last(String roomId, int count) {
+    return history.position(roomId).compose(position -> position.seq() == 0
+      ? Future.succeededFuture(position)
+      : history.since(roomId, Math.max(0, position.seq() - count), position.epoch(), Page.ALL.atMost(count)));
+  }
+
   /** The first page of the events after {@code since}, of at most {@code limit} events. */
   Future<HistorySlice> since(String roomId, long since, String epoch, int limit) {
     sweeper.touch(roomId);

@@ -115,4 +115,28 @@ class UnsureLeaveTest {
     }
     assertThat(probe.all(event(Event.USER_LEFT, "vic"))).hasSize(2);
   }
+
+  @Test
+  @DisplayName("is announced although the room's last events are more than a page of bytes and an older presence event shows the user gone")
+  void largeEventsInTheLookBack() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
+    TestConnection bob = new TestConnection(mending.vertx(), "bob", "bob", "learner");
+    join(bob, room).await();
+    TestConnection first = new TestConnection(mending.vertx(), "vic", "vic", "learner");
+    join(first, room).await();
+    leave(first, room).await();
+    // About 280 KB of chat: more than a history page holds (256 KiB).
+    String text = "x".repeat(3900);
+    for (int i = 0; i < 70; i++) {
+      bob.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", text)).await();
+    }
+    TestConnection again = new TestConnection(mending.vertx(), "vic", "vic", "learner");
+    long joinedSeq = join(again, room).await().getLong("seq");
+    refusing.loseLeaveReplies(again.connId(), 1);
+    assertThat(leave(again, room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    JsonObject left = probe.next(e -> event(Event.USER_LEFT, "vic").test(e) && e.getLong("seq") > joinedSeq)
+      .await(10, TimeUnit.SECONDS).body();
+    assertThat(left.getJsonObject("data").getJsonArray("participants")).hasSize(1);
+  }
 }
