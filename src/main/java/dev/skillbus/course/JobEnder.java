@@ -2,7 +2,6 @@ package dev.skillbus.course;
 
 import dev.skillbus.protocol.Address;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -26,8 +25,6 @@ final class JobEnder {
 
   private static final long HALT_TIMEOUT_MS = 2000;
 
-  private static final long FIRST_RETRY_DELAY_MS = 100;
-  private static final long MAX_RETRY_DELAY_MS = 5000;
 
   private final Vertx vertx;
   private final EventBus eventBus;
@@ -93,12 +90,10 @@ final class JobEnder {
         if (closed) {
           return Future.failedFuture(err);
         }
-        long delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS << Math.min(attempt - 1, 16));
+        long delay = Backoff.delay(attempt);
         LOG.warn("Could not store the end of course job {} (attempt {}), trying again in {} ms: {}",
           job.sessionId(), attempt, delay, err.getMessage());
-        Promise<Outcome> retried = Promise.promise();
-        vertx.setTimer(delay, id -> settle(job, outcome, fields, elsewhere, attempt + 1).onComplete(retried));
-        return retried.future();
+        return Backoff.after(vertx, delay, () -> settle(job, outcome, fields, elsewhere, attempt + 1));
       });
   }
 

@@ -28,9 +28,6 @@ final class SessionEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionEvents.class);
 
-  /** The first pause before the complete event is tried again, doubled each time up to {@link #MAX_RETRY_DELAY_MS}. */
-  static final long FIRST_RETRY_DELAY_MS = 100;
-  static final long MAX_RETRY_DELAY_MS = 5000;
   /** How often the complete event is tried (about 20 s in all) before the failure is only logged. */
   static final int END_ATTEMPTS = 10;
   /** How far back the history is read for a complete event whose write was made though it failed. */
@@ -105,28 +102,16 @@ final class SessionEvents {
         if (attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
           return Future.failedFuture(err);
         }
-        long delay = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS << (attempt - 1));
+        long delay = Backoff.delay(attempt);
         LOG.warn("Could not store the {} of course session {} (attempt {}), trying again in {} ms: {}",
           event, sessionId, attempt, delay, err.getMessage());
-        Promise<JsonObject> retried = Promise.promise();
-        vertx.setTimer(delay, id -> end(event, data, attempt + 1, firstTry).onComplete(retried));
-        return retried.future();
+        return Backoff.after(vertx, delay, () -> end(event, data, attempt + 1, firstTry));
       });
   }
 
   /** The complete event the history holds, among its last {@link #READ_BACK} events (a failed write that was made). */
   private Future<JsonObject> storedEnd() {
-    return history.position(sessionId)
-      .compose(position -> history.since(sessionId, Math.max(0, position.seq() - READ_BACK), position.epoch()))
-      .map(slice -> {
-        JsonObject stored = null;
-        for (JsonObject envelope : slice.events()) {
-          if (Event.COURSE_GENERATION_COMPLETE.equals(envelope.getString("event"))) {
-            stored = envelope;
-          }
-        }
-        return stored;
-      });
+    return history.last(sessionId, READ_BACK).map(slice -> slice.latest(Event.COURSE_GENERATION_COMPLETE::equals));
   }
 
   /** The stored envelope; null when the session ended already (said once, and the store not asked again). */

@@ -327,16 +327,8 @@ final class Membership implements DepartedNodes.Records {
 
   /** The room's latest presence event among its last {@link #OWED_LOOKBACK} events, or null. */
   private Future<JsonObject> latestPresence(String roomId) {
-    return events.last(roomId, OWED_LOOKBACK).map(slice -> {
-      JsonObject latest = null;
-      for (JsonObject envelope : slice.events()) {
-        String event = envelope.getString("event");
-        if (Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)) {
-          latest = envelope;
-        }
-      }
-      return latest;
-    });
+    return events.last(roomId, OWED_LOOKBACK)
+      .map(slice -> slice.latest(event -> Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)));
   }
 
   private static boolean shows(JsonObject presenceEvent, String userId) {

@@ -98,14 +98,9 @@ final class RoomEvents implements PresenceAnnouncer.Store {
     return since(roomId, since, epoch, page.maxEvents());
   }
 
-  /**
-   * The room's last {@code count} events (fewer when it has fewer), whatever their size: for the
-   * node's own checks, not for clients, whose pages are bounded in bytes too.
-   */
+  /** The room's last {@code count} events, whatever their size (see {@link RoomHistory#last}). */
   Future<HistorySlice> last(String roomId, int count) {
-    return history.position(roomId).compose(position -> position.seq() == 0
-      ? Future.succeededFuture(position)
-      : history.since(roomId, Math.max(0, position.seq() - count), position.epoch(), Page.ALL.atMost(count)));
+    return history.last(roomId, count);
   }
 
   /** The first page of the events after {@code since}, of at most {@code limit} events. */

@@ -4,6 +4,7 @@ import dev.skillbus.protocol.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The durable events of each room, in order. Each room has a gap-free {@code seq} (1, 2, 3, …) and
@@ -67,6 +68,16 @@ public interface RoomHistory {
     return since(roomId, since, epoch, Page.ALL);
   }
 
+  /**
+   * The room's last {@code count} events (fewer when it holds fewer), whatever their size: for a
+   * node's own checks, not for clients, whose pages are bounded in bytes too.
+   */
+  default Future<HistorySlice> last(String roomId, int count) {
+    return position(roomId).compose(position -> position.seq() == 0
+      ? Future.succeededFuture(position)
+      : since(roomId, Math.max(0, position.seq() - count), position.epoch(), Page.ALL.atMost(count)));
+  }
+
   /** Drops a room's history: its next append starts at seq 1 in a new epoch. */
   Future<Void> forget(String roomId);
 
@@ -99,6 +110,16 @@ public interface RoomHistory {
      */
     public boolean more() {
       return complete && !events.isEmpty() && events.get(events.size() - 1).getLong(Envelope.SEQ) < seq;
+    }
+
+    /** The latest of these events whose name {@code named} accepts, or null. */
+    public JsonObject latest(Predicate<String> named) {
+      for (int i = events.size() - 1; i >= 0; i--) {
+        if (named.test(events.get(i).getString(Envelope.EVENT))) {
+          return events.get(i);
+        }
+      }
+      return null;
     }
   }
 

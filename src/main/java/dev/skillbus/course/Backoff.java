@@ -1,0 +1,31 @@
+package dev.skillbus.course;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
+
+/**
+ * How the course part tries a store write again that failed (a Redis timeout or failover): after
+ * 100 ms, then twice as long each time, up to 5 s.
+ */
+final class Backoff {
+
+  static final long FIRST_DELAY_MS = 100;
+  static final long MAX_DELAY_MS = 5000;
+
+  private Backoff() {
+  }
+
+  /** The pause before try {@code attempt + 1}, after {@code attempt} failed. */
+  static long delay(int attempt) {
+    return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(attempt - 1, 16));
+  }
+
+  /** What {@code again} gives, once {@code delayMs} passed. */
+  static <T> Future<T> after(Vertx vertx, long delayMs, Supplier<Future<T>> again) {
+    Promise<T> retried = Promise.promise();
+    vertx.setTimer(delayMs, id -> again.get().onComplete(retried));
+    return retried.future();
+  }
+}
