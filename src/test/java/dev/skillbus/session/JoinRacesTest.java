@@ -6,7 +6,6 @@ import dev.skillbus.ClusterNode;
 import com.hazelcast.map.IMap;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
-import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Nodes;
@@ -48,10 +47,6 @@ class JoinRacesTest {
     return new TestConnection(node.vertx(), userId, userId + " Name", "learner");
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
   private static List<String> userIds(JsonArray participants) {
     return participants.stream().map(p -> ((JsonObject) p).getString("userId")).toList();
   }
@@ -61,11 +56,11 @@ class JoinRacesTest {
   void replyParticipantsCoverItsSeq() throws Exception {
     String room = "room-" + UUID.randomUUID();
     HeldHistory.Hold alicesPosition = HISTORY.holdPosition(room);
-    Future<JsonObject> aliceJoined = join(connection("alice"), room);
+    Future<JsonObject> aliceJoined = connection("alice").join(room);
     alicesPosition.arrived().await(10, TimeUnit.SECONDS);
     // Bob joins between Alice's change of the room and her reply's position: his user-joined is at
     // or before her reply's seq, so her client takes it as part of the reply and drops the event.
-    JsonObject bobsReply = join(connection("bob"), room).await(10, TimeUnit.SECONDS);
+    JsonObject bobsReply = connection("bob").join(room).await(10, TimeUnit.SECONDS);
     alicesPosition.release();
     JsonObject alicesReply = aliceJoined.await(10, TimeUnit.SECONDS);
     assertThat(alicesReply.getLong("seq")).isEqualTo(bobsReply.getLong("seq"));
@@ -78,7 +73,7 @@ class JoinRacesTest {
     String room = "room-" + UUID.randomUUID();
     BusProbe peers = BusProbe.listen(node.vertx(), Address.room(room)).await();
     HeldHistory.Hold carolsEvent = HISTORY.holdAppend(room, Event.USER_JOINED, "carol");
-    Future<JsonObject> carolJoined = join(connection("carol"), room);
+    Future<JsonObject> carolJoined = connection("carol").join(room);
     carolsEvent.arrived().await(10, TimeUnit.SECONDS);
     Throwable refused = carolJoined.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertThat(refused).isInstanceOf(ReplyException.class);
@@ -89,7 +84,7 @@ class JoinRacesTest {
     carolsEvent.release();
     // Her user-joined comes after her user-left in the room's changes' order: refused, and not sent
     // again, since the room read again no longer holds her. Dave's join, made after, comes after it.
-    join(connection("dave"), room).await(10, TimeUnit.SECONDS);
+    connection("dave").join(room).await(10, TimeUnit.SECONDS);
     peers.next(BusProbe.event(Event.USER_JOINED, "dave")).await(10, TimeUnit.SECONDS);
     assertThat(peers.all(BusProbe.event(Event.USER_JOINED, "carol"))).isEmpty();
     IMap<String, RoomState> rooms = node.hazelcast().getMap(RoomRegistry.ROOMS);

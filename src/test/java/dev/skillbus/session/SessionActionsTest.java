@@ -58,10 +58,6 @@ class SessionActionsTest {
     return new TestConnection(node.vertx(), userId, userId + " Name", "learner");
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
   private static Future<JsonObject> say(TestConnection conn, String room, String text) {
     return conn.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", text));
   }
@@ -73,7 +69,7 @@ class SessionActionsTest {
     TestConnection alice = connection("alice");
     JsonObject data = new JsonObject().put("attachment", new JsonArray().add(1).add("two"));
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(alice, room)
+    alice.join(room)
       .compose(r -> alice.request(Inbound.SESSION_MESSAGE.address(),
         new JsonObject().put("sessionId", room).put("text", "hello").put("data", data)))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() ->
@@ -102,8 +98,8 @@ class SessionActionsTest {
     String room = newRoom();
     TestConnection alice = connection("alice");
     TestConnection bob = connection("bob");
-    join(alice, room)
-      .compose(r -> join(bob, room))
+    alice.join(room)
+      .compose(r -> bob.join(room))
       .compose(bobJoined -> alice.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room))
         .compose(r -> say(bob, room, "one"))
         .compose(r -> say(bob, room, "two"))
@@ -128,7 +124,7 @@ class SessionActionsTest {
     String room = newRoom();
     TestConnection alice = connection("alice");
     TestConnection bob = connection("bob");
-    join(alice, room)
+    alice.join(room)
       .compose(first -> say(alice, room, "before")
         .compose(r -> history.forget(room))
         .compose(r -> bob.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room)
@@ -148,7 +144,7 @@ class SessionActionsTest {
     String room = newRoom();
     TestConnection alice = connection("alice");
     TestConnection bob = connection("bob");
-    join(alice, room)
+    alice.join(room)
       .compose(r -> bob.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room)
         .put("since", 0).put("epoch", "an-epoch-from-before-a-restart")))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
@@ -166,7 +162,7 @@ class SessionActionsTest {
     TestConnection alice = connection("alice");
     TestConnection bob = connection("bob");
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(alice, room)
+    alice.join(room)
       .compose(r -> alice.request(Inbound.SESSION_ACTIVITY.address(),
         new JsonObject().put("sessionId", room).put("isActive", false)))
       .compose(r -> probe.next(event(Event.USER_ACTIVITY_CHANGED, "alice")))
@@ -176,7 +172,7 @@ class SessionActionsTest {
         assertThat(changed.headers().get(Header.VOLATILE)).isNotNull();
         assertThat(changed.headers().get(Header.ORIGIN_CONN)).isEqualTo(alice.connId());
       })))
-      .compose(r -> join(bob, room))
+      .compose(r -> bob.join(room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(reply.getJsonArray("participants").getJsonObject(0).getBoolean("isActive")).isFalse();
         assertThat(reply.getLong("seq")).isEqualTo(2L);
@@ -192,7 +188,7 @@ class SessionActionsTest {
     TestConnection bob = connection("bob");
     int burst = 50;
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(alice, room).await();
+    alice.join(room).await();
     long started = System.nanoTime();
     for (int line = 1; line <= burst; line++) {
       alice.send(Inbound.SESSION_CURSOR.address(), new JsonObject().put("sessionId", room).put("line", line).put("column", 7));
@@ -208,7 +204,7 @@ class SessionActionsTest {
         assertThat(last.headers().get(Header.VOLATILE)).isNotNull();
       })))
       // The participants list records the latest cursor within one record interval (1 s).
-      .compose(r -> Eventually.holds(node.vertx(), 100, 5000, () -> join(bob, room).map(reply ->
+      .compose(r -> Eventually.holds(node.vertx(), 100, 5000, () -> bob.join(room).map(reply ->
         new JsonObject().put("line", burst).put("column", 7)
           .equals(reply.getJsonArray("participants").getJsonObject(0).getJsonObject("cursor")))))
       .onComplete(ctx.succeedingThenComplete());

@@ -10,14 +10,12 @@ import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
-import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -63,10 +61,6 @@ class SessionClusterTest {
     return node;
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
   private static IMap<String, RoomState> roomStates() {
     return survivor.hazelcast().getMap(RoomRegistry.ROOMS);
   }
@@ -92,8 +86,8 @@ class SessionClusterTest {
     TestConnection alice = new TestConnection(other.vertx(), "alice", "Alice", "learner");
     TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
-    join(alice, room).await();
-    JsonObject reply = join(bob, room).await();
+    alice.join(room).await();
+    JsonObject reply = bob.join(room).await();
     assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("alice", "bob");
     // Steps on the test thread: closing a node is awaited here, not chained on its event loop.
     NODES.close(other).await(30, TimeUnit.SECONDS);
@@ -111,9 +105,9 @@ class SessionClusterTest {
     TestConnection aliceTab2 = new TestConnection(doomed.vertx(), "alice", "Alice", "learner");
     TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
-    join(alice, room)
-      .compose(r -> join(aliceTab2, room))
-      .compose(r -> join(bob, room))
+    alice.join(room)
+      .compose(r -> aliceTab2.join(room))
+      .compose(r -> bob.join(room))
       .compose(r -> probe.next(event(Event.USER_JOINED, "bob")))
       .compose(r -> {
         doomed.hazelcast().getLifecycleService().terminate();
@@ -123,7 +117,7 @@ class SessionClusterTest {
         assertThat(userIds(left.body().getJsonObject("data").getJsonArray("participants"))).containsExactly("bob");
         assertThat(probe.all(event(Event.USER_LEFT, "alice"))).hasSize(1);
       })))
-      .compose(r -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
+      .compose(r -> new TestConnection(survivor.vertx(), "carol", "Carol", "learner").join(room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
         ctx.completeNow();
@@ -137,7 +131,7 @@ class SessionClusterTest {
     String room = "room-" + UUID.randomUUID();
     TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
-    join(bob, room).await();
+    bob.join(room).await();
     // What a node that died while nobody listened (or while its cleaner died too) leaves behind:
     // its connection in the room and the room in its record, under a node id no member has.
     IMap<String, RoomState> rooms = roomStates();
@@ -153,7 +147,7 @@ class SessionClusterTest {
       .compose(left -> Eventually.holds(survivor.vertx(), 100, 10_000,
         () -> survivor.vertx().executeBlocking(() -> !nodeRooms.containsKey("departed-node")
           && repairs("departed_node_rooms") == cleanedBefore + 1)))
-      .compose(v -> join(new TestConnection(survivor.vertx(), "carol", "Carol", "learner"), room))
+      .compose(v -> new TestConnection(survivor.vertx(), "carol", "Carol", "learner").join(room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
         assertThat(probe.all(event(Event.USER_LEFT, "ghost"))).hasSize(1);
@@ -168,7 +162,7 @@ class SessionClusterTest {
     String room = "room-" + UUID.randomUUID();
     TestConnection dora = new TestConnection(survivor.vertx(), "dora", "Dora", "instructor");
     BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
-    join(dora, room).await();
+    dora.join(room).await();
     double restoredBefore = repairs("restored_connection");
     IMap<String, RoomState> rooms = roomStates();
     MultiMap<String, String> nodeRooms = nodeRooms();
@@ -180,7 +174,7 @@ class SessionClusterTest {
       .compose(v -> Eventually.holds(survivor.vertx(), 100, 10_000,
         () -> survivor.vertx().executeBlocking(() -> probe.all(event(Event.USER_JOINED, "dora")).size() == 2
           && nodeRooms.containsEntry(nodeId, room))))
-      .compose(v -> join(new TestConnection(survivor.vertx(), "emil", "Emil", "learner"), room))
+      .compose(v -> new TestConnection(survivor.vertx(), "emil", "Emil", "learner").join(room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(repairs("restored_connection")).isEqualTo(restoredBefore + 1);
         assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("dora", "emil");

@@ -55,14 +55,6 @@ class SessionMembershipTest {
     return new TestConnection(node.vertx(), userId, userId + " Name", role);
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
-  private static Future<JsonObject> leave(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room));
-  }
-
   @Test
   @DisplayName("a first join announces user-joined with the participants, replies with them, and tells the joiner")
   void firstJoin(VertxTestContext ctx) {
@@ -70,7 +62,7 @@ class SessionMembershipTest {
     TestConnection alice = connection("alice", "learner");
     BusProbe deliveries = BusProbe.listenLocally(node.vertx(), Address.DELIVER_TO_CONNECTION).await();
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(alice, room).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+    alice.join(room).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
       assertThat(reply.getString("sessionId")).isEqualTo(room);
       assertThat(reply.getLong("seq")).isEqualTo(1L);
       assertThat(reply.getString("epoch")).isNotBlank();
@@ -106,8 +98,8 @@ class SessionMembershipTest {
     TestConnection alice = connection("alice", "instructor");
     TestConnection aliceTab2 = connection("alice", "instructor");
     TestConnection bob = connection("bob", "learner");
-    join(alice, room)
-      .compose(r -> join(aliceTab2, room))
+    alice.join(room)
+      .compose(r -> aliceTab2.join(room))
       .compose(r -> bob.request(Inbound.SESSION_JOIN.address(),
         new JsonObject().put("sessionId", room).put("name", "Bobby")))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
@@ -137,18 +129,18 @@ class SessionMembershipTest {
     TestConnection tab2 = connection("alice", "learner");
     TestConnection bob = connection("bob", "learner");
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(tab1, room)
-      .compose(r -> join(tab2, room))
-      .compose(r -> leave(tab1, room))
+    tab1.join(room)
+      .compose(r -> tab2.join(room))
+      .compose(r -> tab1.leave(room))
       // bob's join is a marker: events of one room arrive in order, so anything tab2's join or
       // tab1's leave announced would have come before it.
-      .compose(r -> join(bob, room))
+      .compose(r -> bob.join(room))
       .compose(r -> probe.next(event(Event.USER_JOINED, "bob")))
       .onComplete(ctx.succeeding(marker -> ctx.verify(() -> {
         assertThat(probe.all(event(Event.USER_JOINED, "alice"))).hasSize(1);
         assertThat(probe.all(event(Event.USER_LEFT))).isEmpty();
       })))
-      .compose(r -> leave(tab2, room))
+      .compose(r -> tab2.leave(room))
       .compose(reply -> probe.next(event(Event.USER_LEFT, "alice")))
       .onComplete(ctx.succeeding(left -> ctx.verify(() -> {
         JsonArray participants = left.body().getJsonObject("data").getJsonArray("participants");
@@ -164,8 +156,8 @@ class SessionMembershipTest {
   void joinTwice(VertxTestContext ctx) {
     String room = newRoom();
     TestConnection alice = connection("alice", "learner");
-    join(alice, room)
-      .compose(first -> join(alice, room).map(second -> new JsonArray().add(first).add(second)))
+    alice.join(room)
+      .compose(first -> alice.join(room).map(second -> new JsonArray().add(first).add(second)))
       .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
         JsonObject first = both.getJsonObject(0);
         JsonObject second = both.getJsonObject(1);
@@ -182,11 +174,11 @@ class SessionMembershipTest {
     TestConnection alice = connection("alice", "learner");
     TestConnection bob = connection("bob", "learner");
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
-    join(alice, room)
-      .compose(r -> leave(bob, room))
+    alice.join(room)
+      .compose(r -> bob.leave(room))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() ->
         assertThat(reply).isEqualTo(new JsonObject().put("sessionId", room)))))
-      .compose(r -> leave(alice, room))
+      .compose(r -> alice.leave(room))
       .compose(r -> probe.next(event(Event.USER_LEFT)))
       .onComplete(ctx.succeeding(left -> ctx.verify(() -> {
         assertThat(left.body().getJsonObject("data").getString("userId")).isEqualTo("alice");
@@ -203,8 +195,8 @@ class SessionMembershipTest {
     TestConnection alice = connection("alice", "learner");
     BusProbe probe1 = BusProbe.listen(node.vertx(), Address.room(room1)).await();
     BusProbe probe2 = BusProbe.listen(node.vertx(), Address.room(room2)).await();
-    join(alice, room1)
-      .compose(r -> join(alice, room2))
+    alice.join(room1)
+      .compose(r -> alice.join(room2))
       .compose(r -> node.vertx().eventBus().request(Address.CONNECTION_CLOSED,
         new JsonObject().put("connId", alice.connId())))
       .compose(r -> Future.all(probe1.next(event(Event.USER_LEFT, "alice")), probe2.next(event(Event.USER_LEFT, "alice"))))
@@ -235,12 +227,12 @@ class SessionMembershipTest {
     TestConnection alice = connection("alice", "learner");
     BusProbe probe = BusProbe.listen(node.vertx(), Address.room(room)).await();
     // Not chained: the leave may reach the registry before the join does.
-    Future<JsonObject> joined = join(alice, room).otherwiseEmpty();
-    Future<JsonObject> left = leave(alice, room);
+    Future<JsonObject> joined = alice.join(room).otherwiseEmpty();
+    Future<JsonObject> left = alice.leave(room);
     TestConnection bob = connection("bob", "learner");
     Future.all(joined, left)
       // bob's join is a marker: whatever alice's join and leave announced arrives before it.
-      .compose(done -> join(bob, room))
+      .compose(done -> bob.join(room))
       .compose(reply -> probe.next(event(Event.USER_JOINED, "bob")).map(reply))
       .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
         assertThat(reply.getJsonArray("participants")).hasSize(1);
@@ -256,20 +248,20 @@ class SessionMembershipTest {
     TestConnection watcher = connection("wendy", "learner");
     String[] rooms = {newRoom(), newRoom(), newRoom()};
     String extra = newRoom();
-    join(carl, rooms[0]).compose(r -> join(carl, rooms[1])).compose(r -> join(carl, rooms[2]))
-      .compose(r -> join(carl, rooms[0]))
-      .compose(again -> join(carl, extra).transform(ar -> Future.succeededFuture(ar.cause())))
+    carl.join(rooms[0]).compose(r -> carl.join(rooms[1])).compose(r -> carl.join(rooms[2]))
+      .compose(r -> carl.join(rooms[0]))
+      .compose(again -> carl.join(extra).transform(ar -> Future.succeededFuture(ar.cause())))
       .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
         assertThat(refused).isInstanceOf(ReplyException.class);
         assertThat(((ReplyException) refused).failureCode()).isEqualTo(429);
         assertThat(refused.getMessage()).contains("at most " + MAX_ROOMS + " rooms");
       })))
-      .compose(r -> join(watcher, extra))
+      .compose(r -> watcher.join(extra))
       .onComplete(ctx.succeeding(seen -> ctx.verify(() ->
         assertThat(seen.getJsonArray("participants")).extracting(p -> ((JsonObject) p).getString("userId"))
           .containsExactly("wendy"))))
-      .compose(r -> leave(carl, rooms[1]))
-      .compose(r -> join(carl, extra))
+      .compose(r -> carl.leave(rooms[1]))
+      .compose(r -> carl.join(extra))
       .onComplete(ctx.succeeding(joined -> ctx.verify(() -> {
         assertThat(joined.getJsonArray("participants")).hasSize(2);
         ctx.completeNow();

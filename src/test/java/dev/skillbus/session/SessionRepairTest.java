@@ -12,7 +12,6 @@ import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
-import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.store.RoomHistory;
 import dev.skillbus.testing.BusProbe;
@@ -99,14 +98,6 @@ class SessionRepairTest {
     NODES.closeAll().await();
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
-  private static Future<JsonObject> leave(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room));
-  }
-
   private static List<String> userIds(JsonArray participants) {
     return participants.stream().map(p -> ((JsonObject) p).getString("userId")).toList();
   }
@@ -125,7 +116,7 @@ class SessionRepairTest {
    * arrived: whatever was announced in the room before it has arrived too.
    */
   private static Future<JsonObject> marker(BusProbe probe, String room, String newcomer) {
-    return join(onMending(newcomer), room)
+    return onMending(newcomer).join(room)
       .compose(reply -> probe.next(event(Event.USER_JOINED, newcomer)).map(reply));
   }
 
@@ -156,8 +147,8 @@ class SessionRepairTest {
     TestConnection alice = onMending("alice");
     TestConnection bob = onMending("bob");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(bob, room).await();
-    join(alice, room).await();
+    bob.join(room).await();
+    alice.join(room).await();
     refusing.refuseLeaves(alice.connId(), 1);
     mending.vertx().eventBus().request(Address.CONNECTION_CLOSED, new JsonObject().put("connId", alice.connId()))
       .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(refusing.refused(alice.connId())).isEqualTo(1))))
@@ -180,17 +171,17 @@ class SessionRepairTest {
     TestConnection dan = onMending("dan");
     TestConnection eve = onMending("eve");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(eve, room).await();
-    join(dan, room).await();
+    eve.join(room).await();
+    dan.join(room).await();
     refusing.refuseLeaves(dan.connId(), Integer.MAX_VALUE);
-    leave(dan, room)
-      .transform(first -> leave(dan, room))
+    dan.leave(room)
+      .transform(first -> dan.leave(room))
       .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(refusing.refused(dan.connId())).isGreaterThanOrEqualTo(2))))
       .transform(retried -> heldBy(mending, room))
       .onComplete(ctx.succeeding(held -> ctx.verify(() -> assertThat(held).contains(dan.connId()))))
       .compose(held -> {
         refusing.takeLeaves(dan.connId());
-        return leave(dan, room);
+        return dan.leave(room);
       })
       .compose(reply -> heldBy(mending, room))
       .onComplete(ctx.succeeding(held -> ctx.verify(() -> assertThat(held).containsExactly(eve.connId()))))
@@ -217,7 +208,7 @@ class SessionRepairTest {
     MultiMap<String, String> nodeRooms = mending.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
     return Eventually.holds(mending.vertx(), 100, 5_000,
         () -> mending.vertx().executeBlocking(() -> !nodeRooms.containsEntry(idOf(mending), room)))
-      .compose(v -> join(onSweeping(newcomer), room))
+      .compose(v -> onSweeping(newcomer).join(room))
       .compose(reply -> probe.next(event(Event.USER_JOINED, newcomer)))
       .mapEmpty();
   }
@@ -246,10 +237,10 @@ class SessionRepairTest {
     String room = "room-" + UUID.randomUUID();
     TestConnection mia = onMending("mia");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(onSweeping("ned"), room).await();
-    join(mia, room).await();
+    onSweeping("ned").join(room).await();
+    mia.join(room).await();
     refusing.loseLeaveReplies(mia.connId(), 1);
-    leftOnce(ctx, probe, room, "mia", "ned", leave(mia, room), Future::succeededFuture);
+    leftOnce(ctx, probe, room, "mia", "ned", mia.leave(room), Future::succeededFuture);
   }
 
   @Test
@@ -258,10 +249,10 @@ class SessionRepairTest {
     String room = "room-" + UUID.randomUUID();
     TestConnection pat = onMending("pat");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(onSweeping("quin"), room).await();
-    join(pat, room).await();
+    onSweeping("quin").join(room).await();
+    pat.join(room).await();
     refusing.loseLeaveReplies(pat.connId(), 1);
-    leftOnce(ctx, probe, room, "pat", "quin", leave(pat, room), () -> leave(pat, room));
+    leftOnce(ctx, probe, room, "pat", "quin", pat.leave(room), () -> pat.leave(room));
   }
 
   @Test
@@ -271,12 +262,12 @@ class SessionRepairTest {
     TestConnection sam = onMending("sam");
     TestConnection samAgain = onMending("sam");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(onSweeping("tia"), room).await();
-    join(sam, room).await();
-    join(samAgain, room).await();
+    onSweeping("tia").join(room).await();
+    sam.join(room).await();
+    samAgain.join(room).await();
     refusing.loseLeaveReplies(sam.connId(), 1);
     // The first leave leaves sam another connection: it owes no user-left; the second leave's does.
-    leftOnce(ctx, probe, room, "sam", "tia", leave(sam, room), () -> leave(samAgain, room));
+    leftOnce(ctx, probe, room, "sam", "tia", sam.leave(room), () -> samAgain.leave(room));
   }
 
   @Test
@@ -286,12 +277,12 @@ class SessionRepairTest {
     TestConnection jan = onMending("jan");
     TestConnection kim = onMending("kim");
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(kim, room).await();
+    kim.join(room).await();
     CompletableFuture<Void> gate = refusing.holdJoins(jan.connId());
     HISTORY.refusedRoom = room;
     // The close's leave reaches the room's state before the join does, and finds nothing; the join's
     // user-joined is then refused, and the join fails with jan no longer among the node's connections.
-    Future<JsonObject> joined = join(jan, room);
+    Future<JsonObject> joined = jan.join(room);
     mending.vertx().eventBus().request(Address.CONNECTION_CLOSED, new JsonObject().put("connId", jan.connId()))
       .compose(closed -> {
         gate.complete(null);
@@ -320,9 +311,9 @@ class SessionRepairTest {
     TestConnection gus = onMending("gus");
     MultiMap<String, String> nodeRooms = mending.hazelcast().getMultiMap(RoomRegistry.NODE_ROOMS);
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    join(gus, room).await();
+    gus.join(room).await();
     HISTORY.refusedRoom = room;
-    leave(gus, room)
+    gus.leave(room)
       .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(ErrorCode.of(err)).isEqualTo(ErrorCode.UNAVAILABLE))))
       .transform(refused -> mending.vertx().executeBlocking(() -> nodeRooms.containsEntry(idOf(mending), room)))
       .onComplete(ctx.succeeding(recorded -> ctx.verify(() -> assertThat(recorded).isFalse())))
@@ -342,7 +333,7 @@ class SessionRepairTest {
     String room = "room-" + UUID.randomUUID();
     TestConnection hal = new TestConnection(sweeping.vertx(), "hal", "Hal", "learner");
     BusProbe probe = BusProbe.listen(sweeping.vertx(), Address.room(room)).await();
-    join(hal, room).await();
+    hal.join(room).await();
     double removedBefore = repairs(RoomRepair.REMOVED);
     // What a failed leave leaves behind: the room's state names this node for a connection it does not hold.
     Connection ghost = new Connection("closed-" + UUID.randomUUID(), "ida", "Ida", "learner", idOf(sweeping),

@@ -56,14 +56,6 @@ class UnsureLeaveTest {
     NODES.closeAll().await();
   }
 
-  private static Future<JsonObject> join(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
-  }
-
-  private static Future<JsonObject> leave(TestConnection conn, String room) {
-    return conn.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room));
-  }
-
   /**
    * Once the mending node no longer records the room (it left it, and the room is no longer in
    * doubt), joins a newcomer through the other node and waits for its user-joined: whatever the
@@ -74,7 +66,7 @@ class UnsureLeaveTest {
     String nodeId = dev.skillbus.cluster.Nodes.localId(mending.hazelcast());
     Eventually.holds(mending.vertx(), 100, 10_000,
       () -> mending.vertx().executeBlocking(() -> !nodeRooms.containsEntry(nodeId, room))).await();
-    join(new TestConnection(other.vertx(), newcomer, newcomer, "learner"), room).await();
+    new TestConnection(other.vertx(), newcomer, newcomer, "learner").join(room).await();
     probe.next(event(Event.USER_JOINED, newcomer)).await(10, TimeUnit.SECONDS);
   }
 
@@ -85,11 +77,11 @@ class UnsureLeaveTest {
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
     TestConnection onMending = new TestConnection(mending.vertx(), "uma", "uma", "learner");
     TestConnection onOther = new TestConnection(other.vertx(), "uma", "uma", "learner");
-    join(onMending, room).await();
-    join(onOther, room).await();
+    onMending.join(room).await();
+    onOther.join(room).await();
     refusing.loseLeaveReplies(onMending.connId(), 1);
-    assertThat(leave(onMending, room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
-    leave(onOther, room).await();
+    assertThat(onMending.leave(room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    onOther.leave(room).await();
     mendingDone(probe, room, "uma-after");
     List<JsonObject> lefts = probe.all(event(Event.USER_LEFT, "uma"));
     assertThat(lefts).hasSize(1);
@@ -104,9 +96,9 @@ class UnsureLeaveTest {
     long lastSeq = 0;
     for (int round = 1; round <= 2; round++) {
       TestConnection vic = new TestConnection(mending.vertx(), "vic", "vic", "learner");
-      join(vic, room).await();
+      vic.join(room).await();
       refusing.loseLeaveReplies(vic.connId(), 1);
-      assertThat(leave(vic, room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+      assertThat(vic.leave(room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
       long after = lastSeq;
       JsonObject left = probe.next(e -> event(Event.USER_LEFT, "vic").test(e) && e.getLong("seq") > after)
         .await(10, TimeUnit.SECONDS).body();
@@ -122,19 +114,19 @@ class UnsureLeaveTest {
     String room = "room-" + UUID.randomUUID();
     BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
     TestConnection bob = new TestConnection(mending.vertx(), "bob", "bob", "learner");
-    join(bob, room).await();
+    bob.join(room).await();
     TestConnection first = new TestConnection(mending.vertx(), "vic", "vic", "learner");
-    join(first, room).await();
-    leave(first, room).await();
+    first.join(room).await();
+    first.leave(room).await();
     // About 280 KB of chat: more than a history page holds (256 KiB).
     String text = "x".repeat(3900);
     for (int i = 0; i < 70; i++) {
       bob.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", text)).await();
     }
     TestConnection again = new TestConnection(mending.vertx(), "vic", "vic", "learner");
-    long joinedSeq = join(again, room).await().getLong("seq");
+    long joinedSeq = again.join(room).await().getLong("seq");
     refusing.loseLeaveReplies(again.connId(), 1);
-    assertThat(leave(again, room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
+    assertThat(again.leave(room).transform(ar -> Future.succeededFuture(ar.failed())).await()).isTrue();
     JsonObject left = probe.next(e -> event(Event.USER_LEFT, "vic").test(e) && e.getLong("seq") > joinedSeq)
       .await(10, TimeUnit.SECONDS).body();
     assertThat(left.getJsonObject("data").getJsonArray("participants")).hasSize(1);

@@ -1,6 +1,7 @@
 package dev.skillbus.testing;
 
 import dev.skillbus.protocol.Header;
+import dev.skillbus.protocol.Inbound;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,6 +39,16 @@ public final class TestConnection {
   /** Request/reply: the reply body, or a failure whose {@code ReplyException.failureCode()} is the code. */
   public Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, options()).map(reply -> reply.body());
+  }
+
+  /** {@code session.join} of the room, as a client asks. */
+  public Future<JsonObject> join(String room) {
+    return request(Inbound.SESSION_JOIN.address(), new JsonObject().put("sessionId", room));
+  }
+
+  /** {@code session.leave} of the room, as a client asks. */
+  public Future<JsonObject> leave(String room) {
+    return request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room));
   }
 
   /** Fire and forget, as browsers send cursors. */
