@@ -14,6 +14,8 @@ let visitor = null;
 let sessionId = null;
 let agentId = null;
 let doc = { version: 0, dirty: false, saving: false };
+// Whether the session is open here: the notes' and items' controls work only while it is.
+let sessionOpen = false;
 
 prefill(joinForm);
 joinForm.addEventListener('submit', (e) => {
@@ -60,6 +62,7 @@ async function open({ session, user, name, role, agent }) {
   if (visitor !== opening) {
     return; // another session was opened while this one's join was on its way
   }
+  sessionOpen = true;
   // Session notes are saved against the version loaded, so their buttons wait for it.
   document.querySelectorAll('form:not(#join-form):not(#doc-form) button').forEach((b) => (b.disabled = false));
   // Each part on its own: an instructor may not list an agent's notes (403) yet writes session notes.
@@ -84,9 +87,11 @@ function resetPage() {
   disableForms();
 }
 
-/** The session's forms, Open aside, take nothing: it is not open (yet, or any more). */
+/** The session's forms, Open aside, and its notes' and items' controls take nothing: it is not open (yet, or any more). */
 function disableForms() {
-  document.querySelectorAll('form:not(#join-form) button').forEach((b) => (b.disabled = true));
+  sessionOpen = false;
+  document.querySelectorAll('form:not(#join-form) button, #notes button, #items button, #items select')
+    .forEach((b) => (b.disabled = true));
 }
 
 function listen(bus) {
@@ -158,6 +163,7 @@ function showItem(data) {
   items.set(data.id, data);
   const select = el('select', { 'aria-label': 'Status of ' + data.title },
     STATUSES.map((s) => el('option', { value: s, selected: s === data.status }, s.replace('_', ' '))));
+  select.disabled = !sessionOpen;
   const error = el('p', { class: 'error', role: 'alert' });
   select.addEventListener('change', () => changeStatus(data, select, error));
   const item = el('li', { 'data-id': data.id },
@@ -198,6 +204,7 @@ async function changeStatus(data, select, error) {
 /** A Delete button for a note or item: deletes it on the server; a refusal shows in its error line. */
 function deleteButton(address, data, label, error) {
   const button = el('button', { type: 'button', class: 'secondary', 'aria-label': label }, 'Delete');
+  button.disabled = !sessionOpen; // one that comes on the agent's address after the session closed
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-disabled')) {
       return;

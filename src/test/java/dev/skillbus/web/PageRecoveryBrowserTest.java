@@ -143,10 +143,20 @@ class PageRecoveryBrowserTest {
     List<WebSocketRoute> sockets = routeSockets(page);
     button(page, "Open").click();
     assertThat(button(page, "Add note")).isEnabled();
+    field(page, "Note").fill("Before the refusal");
+    button(page, "Add note").click();
+    WebPagesBrowserTest.addActionItem(page, "Listen back");
+    Locator delete = page.locator("#notes li button, #items li button");
+    assertThat(delete).hasCount(2);
+    assertThat(page.getByLabel("Status of Listen back")).isEnabled();
 
     refuseRejoin(page.locator("#join-error"), "closing-coaching", sockets);
     assertThat(button(page, "Add note")).isDisabled();
     assertThat(button(page, "Add action item")).isDisabled();
+    for (int i = 0; i < 2; i++) {
+      assertThat(delete.nth(i)).isDisabled();
+    }
+    assertThat(page.getByLabel("Status of Listen back")).isDisabled();
     closeAll(page, sockets);
   }
 
