@@ -89,7 +89,7 @@ const RENEW_MIN_DELAY_MS = 1_000;
 /** The longest delay setTimeout keeps (about 24.8 days): a longer one fires at once, so it is waited in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
-const RETRYABLE = new Set([429, 503, 504]);
+const RETRYABLE = new Set([429, 503]);
 const NOTIFICATION = 'notification';
 const ROOM_PREFIX = 'room.';
 const REPLY_PREFIX = 'skillbus.reply.';
