@@ -98,7 +98,7 @@ public class BridgeVerticle extends VerticleBase {
       // Bridge frames are small; compressing each costs more CPU than it saves on the wire.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)
-      .setMaxWebSocketFrameSize(settings.maxFrameBytes() * 2)
+      .setMaxWebSocketFrameSize(maxWebSocketMessage(settings))
       .setMaxWebSocketMessageSize(maxWebSocketMessage(settings)));
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
       .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
@@ -139,8 +139,8 @@ public class BridgeVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
     router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
-    router.route("/socket/*").handler(BodyHandler.create().setBodyLimit(MAX_API_BODY));
+    router.route("/api/*").handler(bodies(MAX_API_BODY));
+    router.route("/socket/*").handler(bodies(MAX_API_BODY));
     if (dev) {
       router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));
     }
@@ -150,7 +150,7 @@ public class BridgeVerticle extends VerticleBase {
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.
-    router.post("/eventbus/*").handler(BodyHandler.create().setBodyLimit(maxWebSocketMessage(settings)));
+    router.post("/eventbus/*").handler(bodies(maxWebSocketMessage(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
     RestApi api = new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs());
@@ -197,8 +197,18 @@ public class BridgeVerticle extends VerticleBase {
   }
 
   /**
-   * The longest WebSocket message read, reassembled from fragments: above the frame limit, so that
-   * a frame over it is answered with {@code too_large} rather than a closed socket.
+   * Reads request bodies up to {@code limit} bytes into memory. File uploads are off: nothing here
+   * takes a file, and Vert.x would otherwise write each multipart file to disk, token or not, and
+   * leave it there.
+   */
+  private static BodyHandler bodies(long limit) {
+    return BodyHandler.create(false).setBodyLimit(limit);
+  }
+
+  /**
+   * The longest WebSocket frame, and message reassembled from fragments, that is read: four times
+   * the frame limit, so that a frame over that limit is answered with {@code too_large} rather than
+   * a closed socket. Only beyond this does the socket close (1009).
    */
   private static int maxWebSocketMessage(BridgeSettings settings) {
     return settings.maxFrameBytes() * 4;

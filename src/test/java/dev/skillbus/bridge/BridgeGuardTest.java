@@ -6,6 +6,13 @@ import dev.skillbus.ClusterNode;
 import dev.skillbus.protocol.Header;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -175,6 +182,37 @@ class BridgeGuardTest {
     hank.writeRaw("{\"type\":\"send\",\"address\":\"session.history\",\"replyAddress\":\"big-1\",\"body\":{\"text\":\""
       + "x".repeat(3000));
     assertThat(await(hank.next(f -> "big-1".equals(f.getString("address")))).getInteger("failureCode")).isEqualTo(413);
+    // A single frame of three times the limit is still read and refused, not a reason to drop the socket.
+    assertThat(await(hank.request(Inbound.SESSION_HISTORY.address(), new JsonObject().put("text", "x".repeat(6000))))
+      .getInteger("failureCode")).isEqualTo(413);
+    assertThat(await(hank.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getString("type")).isEqualTo("rec");
+  }
+
+  @Test
+  @DisplayName("writes no file of a multipart request to disk, whatever its path and token")
+  void takesNoFileUploads() throws Exception {
+    Path uploads = Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY);
+    long before = filesIn(uploads);
+    String boundary = "skillbus-test-boundary";
+    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"blob.bin\"\r\n"
+      + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(30_000) + "\r\n--" + boundary + "--\r\n";
+    for (String path : List.of("/api/auth/token", "/api/courses/generate", "/socket/rooms", "/eventbus/000/abc/xhr_send", "/eventbus/x")) {
+      int status = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setHost("127.0.0.1").setPort(port).setURI(path))
+        .compose(req -> req.putHeader("content-type", "multipart/form-data; boundary=" + boundary).send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()))).await(10, TimeUnit.SECONDS);
+      assertThat(status).as(path).isBetween(400, 499);
+    }
+    assertThat(filesIn(uploads)).isEqualTo(before);
+  }
+
+  private static long filesIn(Path directory) throws Exception {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.count();
+    }
   }
 
   @Test
