@@ -29,6 +29,7 @@ public final class TokenService {
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
+  private final int leewaySeconds;
   private final byte[] adminKey;
 
   public TokenService(Vertx vertx, JsonObject auth) {
@@ -36,8 +37,15 @@ public final class TokenService {
     if (secret.length() < 16) {
       throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
     }
+    this.leewaySeconds = auth.getInteger("leewaySeconds", 30);
+    if (leewaySeconds < 0) {
+      throw new IllegalStateException("bridge.auth.leewaySeconds (JWT_LEEWAY_SECONDS) must not be negative");
+    }
+    // The leeway lets a token issued by a clock a little ahead (the app's auth server, another node)
+    // pass its "iat" and "nbf" checks; "exp" gets the same, here and for open sockets (expiresAt).
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+      .setJWTOptions(new JWTOptions().setLeeway(leewaySeconds)));
     this.ttlSeconds = auth.getInteger("tokenTtlSeconds", 86400);
     String key = auth.getString("adminKey", "");
     if (!key.isEmpty() && key.length() < MIN_ADMIN_KEY_LENGTH) {
@@ -46,7 +54,10 @@ public final class TokenService {
     this.adminKey = key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A verified token: who it names, and when it stops being valid (epoch millis, or MAX_VALUE). */
+  /**
+   * A verified token: who it names, and when it stops being valid (epoch millis, or MAX_VALUE): its
+   * {@code exp} and the leeway.
+   */
   public record Verified(Identity identity, long expiresAt) {
     public boolean expired(long now) {
       return now >= expiresAt;
@@ -60,7 +71,7 @@ public final class TokenService {
     }
     return jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())))
       .recover(e -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token: " + e.getMessage())))
-      .map(TokenService::toVerified);
+      .map(this::toVerified);
   }
 
   /**
@@ -86,11 +97,11 @@ public final class TokenService {
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
   }
 
-  private static Verified toVerified(User user) {
+  private Verified toVerified(User user) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
     Identity identity = identityOf(claims);
     Long exp = claims.getLong("exp");
-    return new Verified(identity, exp == null ? Long.MAX_VALUE : exp * 1000);
+    return new Verified(identity, exp == null ? Long.MAX_VALUE : (exp + leewaySeconds) * 1000);
   }
 
   /** The identity a token's claims name; a 401 failure when the claims are not usable. */

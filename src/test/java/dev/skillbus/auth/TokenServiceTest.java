@@ -8,6 +8,10 @@ import dev.skillbus.protocol.ProtocolException;
 import dev.skillbus.protocol.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -41,6 +45,22 @@ class TokenServiceTest {
     Identity verified = tokens.verify("Bearer " + issued).await().identity();
     assertThat(verified.userId()).isEqualTo(LONG_ID);
     assertThat(verified.role()).isEqualTo(Role.AGENT);
+  }
+
+  @Test
+  @DisplayName("stays valid for the leeway after its exp, for a socket's expiry check as for its verification")
+  void leewayAfterExpiry() {
+    TokenService lenient = new TokenService(vertx, new JsonObject().put("secret", "a-test-secret-of-some-length").put("leewaySeconds", 30));
+    long exp = System.currentTimeMillis() / 1000 - 10;
+    String token = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
+        .setBuffer("a-test-secret-of-some-length")))
+      .generateToken(new JsonObject().put("sub", "ana").put("role", "learner").put("exp", exp), new JWTOptions().setAlgorithm("HS256"));
+    TokenService.Verified verified = lenient.verify("Bearer " + token).await();
+    assertThat(verified.expiresAt()).isEqualTo((exp + 30) * 1000);
+    assertThat(verified.expired(System.currentTimeMillis())).isFalse();
+    assertThatThrownBy(() -> new TokenService(vertx, new JsonObject().put("secret", "a-test-secret-of-some-length").put("leewaySeconds", 0))
+      .verify("Bearer " + token).await())
+      .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
   }
 
   @Test

@@ -39,6 +39,8 @@ class BridgeAuthTimeoutTest {
   static void start() throws Exception {
     JsonObject config = Servers.config(CLUSTER, 5901, 5901, 5901);
     config.getJsonObject("bridge").put("authTimeoutMs", AUTH_TIMEOUT_MS);
+    // Tokens here expire within seconds, and sockets are to close right then.
+    config.getJsonObject("bridge").getJsonObject("auth").put("leewaySeconds", 0);
     node = Servers.start(config);
     vertx = node.node().vertx();
   }

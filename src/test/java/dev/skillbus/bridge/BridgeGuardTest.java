@@ -123,6 +123,21 @@ class BridgeGuardTest {
   }
 
   @Test
+  @DisplayName("takes a token its issuer's clock, up to the leeway ahead, says was issued in the node's future")
+  void takesTokenFromAClockAhead() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    String ahead = signed(SECRET, new JsonObject().put("sub", "cleo").put("role", "learner")
+      .put("iat", now + 20).put("nbf", now + 20).put("exp", now + 3600));
+    BridgeClient cleo = BridgeClient.connect(vertx, port, ahead).await(10, TimeUnit.SECONDS);
+    assertThat(await(cleo.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getJsonObject("body").getString("userId"))
+      .isEqualTo("cleo");
+    String tooFar = signed(SECRET, new JsonObject().put("sub", "dora").put("role", "learner")
+      .put("iat", now + 120).put("exp", now + 3600));
+    BridgeClient dora = BridgeClient.connect(vertx, port, tooFar).await(10, TimeUnit.SECONDS);
+    assertThat(await(dora.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getInteger("failureCode")).isEqualTo(401);
+  }
+
+  @Test
   @DisplayName("refuses a token whose role is not one of skillbus's roles with 401")
   void refusesUnknownRole() throws Exception {
     String token = signed(SECRET, new JsonObject().put("sub", "bob").put("role", "superuser"));

@@ -52,7 +52,8 @@ class PageRecoveryBrowserTest {
     JsonObject config = Servers.config("page-recovery-test", CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT)
       // Course generations that outlast a test: they end only when cancelled or lost.
       .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 600_000)));
-    config.getJsonObject("bridge").put("port", HTTP_PORT).getJsonObject("auth").put("tokenTtlSeconds", TOKEN_TTL_SECONDS);
+    config.getJsonObject("bridge").put("port", HTTP_PORT).getJsonObject("auth").put("tokenTtlSeconds", TOKEN_TTL_SECONDS)
+      .put("leewaySeconds", 0);
     return config;
   }
 
