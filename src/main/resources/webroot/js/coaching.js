@@ -304,7 +304,8 @@ function documentUpdated(update) {
       + update.version + ' while you were editing. Saving now will be refused: choose “Load latest” first.');
     return;
   }
-  const u = update.updates;
+  // The document as that version left it: an older event that comes after this one changes nothing.
+  const u = update.document || update.updates;
   if ('discussionNotes' in u) {
     docForm.elements.discussionNotes.value = u.discussionNotes;
   }

@@ -43,8 +43,11 @@ final class SessionDocuments {
   }
 
   /**
-   * Merges the updates, sends {@code session:updated {sessionId, updates, version, updatedBy}} to
-   * the session's room, answers {@code {sessionId, version}}.
+   * Merges the updates, sends {@code session:updated {sessionId, updates, version, updatedBy,
+   * document}} to the session's room, answers {@code {sessionId, version}}. The event carries the
+   * whole document as this write left it: writes through different nodes may reach the room in
+   * another order than their versions, and a client that keeps the newest version whole loses
+   * nothing of an older event it then ignores.
    */
   Future<JsonObject> update(Message<JsonObject> message) {
     Identity caller = Identity.fromHeaders(message.headers());
@@ -59,7 +62,8 @@ final class SessionDocuments {
     return documents.merge(KIND, sessionId, fields, expected)
       .recover(err -> staleWrite(err, sessionId, expected))
       .compose(doc -> audiences.toRoom(sessionId, Event.SESSION_UPDATED, new JsonObject()
-          .put(SESSION_ID, sessionId).put(UPDATES, updates).put(VERSION, doc.version()).put(UPDATED_BY, by))
+          .put(SESSION_ID, sessionId).put(UPDATES, updates).put(VERSION, doc.version()).put(UPDATED_BY, by)
+          .put(DOCUMENT, doc.value()))
         .map(new JsonObject().put(SESSION_ID, sessionId).put(VERSION, doc.version())));
   }
 

@@ -125,7 +125,7 @@ class CoachingClusterTest {
   }
 
   @Test
-  @DisplayName("session updates reach the room on the other node; of two writes on one version, one wins and one gets 409 with the current version")
+  @DisplayName("session updates reach the room on the other node with the whole document; of two writes on one version, one wins and one gets 409 with the current version")
   void sessionUpdatesAndConflicts() throws Exception {
     BridgeClient cora = connect(a, "cora", "team_leader");
     BridgeClient cole = connect(b, "cole", "instructor");
@@ -136,9 +136,12 @@ class CoachingClusterTest {
       .put("updates", new JsonObject().put("discussionNotes", "Opened").put("topicsCovered", new JsonArray().add("empathy")))));
     assertThat(first.getLong("version")).isEqualTo(1);
     JsonObject updated = await(agent.event("room.coach-doc", "session:updated")).getJsonObject("data");
+    JsonObject document = (JsonObject) updated.remove("document");
     assertThat(updated).isEqualTo(new JsonObject().put("sessionId", "coach-doc")
       .put("updates", new JsonObject().put("discussionNotes", "Opened").put("topicsCovered", new JsonArray().add("empathy")))
       .put("version", 1).put("updatedBy", new JsonObject().put("id", "cora").put("name", "User cora")));
+    assertThat(document.getString("discussionNotes")).isEqualTo("Opened");
+    assertThat(document.getJsonArray("topicsCovered")).containsExactly("empathy");
 
     Future<JsonObject> byCora = cora.request("session.update", new JsonObject().put("sessionId", "coach-doc")
       .put("updates", new JsonObject().put("discussionNotes", "Cora's words")).put("expectedVersion", 1));
@@ -158,6 +161,13 @@ class CoachingClusterTest {
     assertThat(read.body().getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("userId")).sorted().toList())
       .containsExactly("ayla", "cora");
     assertThat(read.body().getJsonObject("document").getJsonArray("topicsCovered")).containsExactly("empathy");
+    // The winner's event holds what version 1 wrote too: a page that saw it first and ignores the
+    // older event after it still shows the whole document.
+    JsonObject second = await(agent.event("room.coach-doc", "session:updated")).getJsonObject("data");
+    assertThat(second.getLong("version")).isEqualTo(2);
+    assertThat(second.getJsonObject("document").getJsonArray("topicsCovered")).containsExactly("empathy");
+    assertThat(second.getJsonObject("document").copy().put("updatedAt", "t"))
+      .isEqualTo(read.body().getJsonObject("document").copy().put("updatedAt", "t"));
     cora.close();
     cole.close();
     agent.close();
