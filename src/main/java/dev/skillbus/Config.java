@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -123,7 +124,7 @@ public final class Config {
         case LIST -> new JsonArray(Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
       };
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(o.env() + " must be " + o.type().name().toLowerCase() + ", was '" + value + "'");
+      throw new IllegalStateException(o.env() + " must be " + o.type().name().toLowerCase(Locale.ROOT) + ", was '" + value + "'");
     }
   }
 

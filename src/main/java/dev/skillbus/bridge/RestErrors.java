@@ -4,6 +4,7 @@ import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class RestErrors {
     if (failure == null) {
       int status = ctx.statusCode();
       ErrorCode code = ErrorCode.of(status);
-      send(ctx, code, status == 413 ? "request body too large" : code.name().toLowerCase().replace('_', ' '));
+      send(ctx, code, status == 413 ? "request body too large" : code.name().toLowerCase(Locale.ROOT).replace('_', ' '));
       return;
     }
     if (failure instanceof DecodeException) {

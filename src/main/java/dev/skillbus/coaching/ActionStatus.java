@@ -4,6 +4,7 @@ import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -17,7 +18,7 @@ enum ActionStatus {
   static final List<String> WIRE = Arrays.stream(values()).map(ActionStatus::wire).toList();
 
   String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** The statuses an item in this one may move to. */
@@ -40,11 +41,11 @@ enum ActionStatus {
 
   /** The status in {@code body.field}; a 400 naming the field when absent or unknown. */
   static ActionStatus of(JsonObject body, String field) {
-    return valueOf(CoachingFields.oneOf(body, field, WIRE).toUpperCase());
+    return valueOf(CoachingFields.oneOf(body, field, WIRE).toUpperCase(Locale.ROOT));
   }
 
   /** The status stored in an item. */
   static ActionStatus stored(String wire) {
-    return valueOf(wire.toUpperCase());
+    return valueOf(wire.toUpperCase(Locale.ROOT));
   }
 }

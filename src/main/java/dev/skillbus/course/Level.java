@@ -1,6 +1,7 @@
 package dev.skillbus.course;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** How advanced a course is; the wire value is the lower-case name. */
@@ -8,7 +9,7 @@ public enum Level {
   BEGINNER, INTERMEDIATE, ADVANCED;
 
   public String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** The level with this wire value, or {@code null}. */

@@ -2,6 +2,7 @@ package dev.skillbus.course;
 
 import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 
 /**
  * One step of a generation, the data of a {@code course_generation_update} event: the SkillUp
@@ -13,7 +14,7 @@ record StreamMessage(Type type, String message, JsonObject data) {
     LOG, PROGRESS, SUCCESS, ERROR, COURSE_GENERATED;
 
     String wire() {
-      return name().toLowerCase();
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -7,6 +7,7 @@ import com.hazelcast.spi.exception.RetryableHazelcastException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -97,7 +98,7 @@ public enum ErrorCode {
         : "the service is not available; try again";
     }
     if (failure instanceof ProtocolException || failure instanceof ReplyException) {
-      return failure.getMessage() == null ? code.name().toLowerCase() : failure.getMessage();
+      return failure.getMessage() == null ? code.name().toLowerCase(Locale.ROOT) : failure.getMessage();
     }
     return "the cluster is busy or changing; try again";
   }
