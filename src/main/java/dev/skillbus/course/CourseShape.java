@@ -1,5 +1,6 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BiFunction;
@@ -70,9 +71,9 @@ final class CourseShape {
     if (value instanceof String text && options.contains(text.strip())) {
       return options.getList().indexOf(text.strip());
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-      && n.intValue() >= 0 && n.intValue() < options.size()) {
-      return n.intValue();
+    Long index = value instanceof Number n ? Fields.exactLong(n) : null;
+    if (index != null && index >= 0 && index < options.size()) {
+      return (int) (long) index;
     }
     throw invalid(path, "must be the index of one of the options (0 to " + (options.size() - 1) + ")");
   }

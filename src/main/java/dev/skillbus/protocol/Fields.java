@@ -1,6 +1,7 @@
 package dev.skillbus.protocol;
 
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -63,11 +64,26 @@ public final class Fields {
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw bad("'" + field + "' must be an integer");
     }
-    long v = n.longValue();
-    if (v < min || v > max) {
+    Long v = exactLong(n);
+    if (v == null || v < min || v > max) {
       throw bad("'" + field + "' must be between " + min + " and " + max);
     }
-    return (int) v;
+    return (int) (long) v;
+  }
+
+  /**
+   * The number as a long when it is an integer that a long holds exactly, or null: JSON's integers
+   * beyond a long (a {@link BigInteger}) are not taken for their last 64 bits.
+   */
+  public static Long exactLong(Number n) {
+    if (n instanceof BigInteger big) {
+      return big.bitLength() < Long.SIZE ? big.longValue() : null;
+    }
+    if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+      return n.longValue();
+    }
+    double d = n.doubleValue();
+    return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63 ? (long) d : null;
   }
 
   /**
@@ -92,10 +108,11 @@ public final class Fields {
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0) {
-      throw bad("'" + field + "' must be a non-negative integer");
+    Long v = value instanceof Number n ? exactLong(n) : null;
+    if (v == null || v < 0) {
+      throw bad("'" + field + "' must be a non-negative integer (at most " + Long.MAX_VALUE + ")");
     }
-    return n.longValue();
+    return v;
   }
 
   public static ProtocolException bad(String message) {

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("An optional integer field")
+@DisplayName("An integer field")
 class FieldsTest {
 
   @Test
@@ -19,5 +20,19 @@ class FieldsTest {
       .hasMessage("'offset' must be between 0 and 1000");
     assertThatThrownBy(() -> Fields.optionalInt(new JsonObject().put("offset", "ten"), "offset", 0, 1000, 0))
       .hasMessage("'offset' must be an integer");
+  }
+
+  @Test
+  @DisplayName("beyond what a long holds is refused, never read as its last 64 bits")
+  void beyondLong() {
+    BigInteger wrapsToOne = BigInteger.TWO.pow(64).add(BigInteger.ONE);
+    JsonObject body = new JsonObject("{\"expectedVersion\": " + wrapsToOne + ", \"limit\": " + wrapsToOne + "}");
+    assertThatThrownBy(() -> Fields.optionalLong(body, "expectedVersion", 0))
+      .hasMessageStartingWith("'expectedVersion' must be a non-negative integer");
+    assertThatThrownBy(() -> Fields.requiredInt(body, "limit", 1, 100)).hasMessage("'limit' must be between 1 and 100");
+    assertThatThrownBy(() -> Fields.optionalLong(new JsonObject().put("v", 1e30), "v", 0))
+      .hasMessageStartingWith("'v' must be a non-negative integer");
+    assertThat(Fields.optionalLong(new JsonObject("{\"v\": 9223372036854775807}"), "v", 0)).isEqualTo(Long.MAX_VALUE);
+    assertThat(Fields.optionalLong(new JsonObject().put("v", 3.0), "v", 0)).isEqualTo(3);
   }
 }
