@@ -1,26 +1,79 @@
 package dev.skillbus.bridge;
 
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.net.URI;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * CORS for the REST routes and SockJS alike, from {@code cors.origins} ({@code SOCKET_CORS_ORIGIN}):
  * exact origins, or patterns with {@code *} standing for one or more DNS labels
- * ({@code https://*.example.app}). In dev mode any localhost origin is allowed too.
+ * ({@code https://*.example.app}). In dev mode any localhost origin is allowed too. A page of the
+ * node's own origin (the scheme, host and port the request was made to, as a proxy in front says
+ * with {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}) is always served: browsers send an
+ * {@code Origin} with its WebSocket upgrades and its POSTs too.
  */
 final class Cors {
 
   private static final String LOCALHOST = "^https?://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?$";
-  // Never matches a real origin: with nothing configured, only same-origin pages are served.
+  // Never matches a real origin: with nothing configured, only same-origin pages are served (above).
   private static final String NOTHING = "^$";
 
   private Cors() {
   }
 
-  static CorsHandler handler(JsonArray origins, boolean dev) {
+  static Handler<RoutingContext> handler(JsonArray origins, boolean dev) {
+    CorsHandler cors = crossOrigin(origins, dev);
+    return ctx -> {
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+      if (origin != null && sameOrigin(origin, ctx.request())) {
+        ctx.next();
+      } else {
+        cors.handle(ctx);
+      }
+    };
+  }
+
+  /** Whether {@code origin} is the one the request was made to. */
+  static boolean sameOrigin(String origin, HttpServerRequest request) {
+    URI page;
+    try {
+      page = new URI(origin);
+    } catch (Exception notAnOrigin) {
+      return false; // "null" (a sandboxed page) among them
+    }
+    String forwardedHost = first(request.getHeader("X-Forwarded-Host"));
+    HostAndPort authority = forwardedHost != null ? HostAndPort.parseAuthority(forwardedHost, -1) : request.authority();
+    String forwardedProto = first(request.getHeader("X-Forwarded-Proto"));
+    String scheme = (forwardedProto != null ? forwardedProto : request.scheme()).toLowerCase(Locale.ROOT);
+    if (page.getScheme() == null || page.getHost() == null || authority == null || !page.getScheme().equalsIgnoreCase(scheme)) {
+      return false;
+    }
+    int port = authority.port() > 0 ? authority.port() : defaultPort(scheme);
+    return page.getHost().equalsIgnoreCase(authority.host()) && (page.getPort() > 0 ? page.getPort() : defaultPort(scheme)) == port;
+  }
+
+  private static String first(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    int comma = header.indexOf(',');
+    return (comma < 0 ? header : header.substring(0, comma)).trim();
+  }
+
+  private static int defaultPort(String scheme) {
+    return scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
+  }
+
+  private static CorsHandler crossOrigin(JsonArray origins, boolean dev) {
     CorsHandler cors = CorsHandler.create()
       .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS))
       .allowedHeaders(Set.of("Content-Type", "Authorization"))
