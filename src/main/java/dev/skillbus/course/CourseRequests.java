@@ -34,6 +34,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -46,6 +48,8 @@ import java.util.function.Consumer;
 final class CourseRequests {
 
   private static final long NODE_REQUEST_TIMEOUT_MS = 5000;
+  /** How long after its admission a job may still be without a stored status (see {@link #admittedLongAgo}). */
+  static final long STATUS_GRACE_MS = 60_000;
 
   private final EventBus eventBus;
   private final CourseSettings settings;
@@ -85,16 +89,59 @@ final class CourseRequests {
       });
   }
 
-  /** Within the user's limit (429 otherwise), the job is registered and its status stored: both or neither. */
+  /**
+   * Within the user's limit (429 otherwise), the job is registered and its status stored: both or
+   * neither. A user at the limit whose counted jobs include ended ones gets their places back first.
+   */
   private Future<Void> admit(JobRef ref, Identity caller, CourseRequest request) {
-    return registry.register(nodeId, ref.owner(), ref.sessionId(), settings.maxJobsPerUser()).compose(added -> {
-      if (!added) {
-        return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("you run " + settings.maxJobsPerUser()
-          + " generation jobs already; wait for one to end or cancel it"));
-      }
-      return store.create(ref.sessionId(), initialStatus(ref, caller, request))
-        .recover(err -> registry.release(nodeId, ref.owner(), ref.sessionId()).transform(v -> Future.failedFuture(err)));
+    return register(ref)
+      .compose(added -> added ? Future.succeededFuture(true)
+        : releaseEnded(ref.owner()).compose(freed -> freed ? register(ref) : Future.succeededFuture(false)))
+      .compose(added -> {
+        if (!added) {
+          return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("you run " + settings.maxJobsPerUser()
+            + " generation jobs already; wait for one to end or cancel it"));
+        }
+        return store.create(ref.sessionId(), initialStatus(ref, caller, request))
+          .recover(err -> registry.release(nodeId, ref.owner(), ref.sessionId()).transform(v -> Future.failedFuture(err)));
+      });
+  }
+
+  private Future<Boolean> register(JobRef ref) {
+    return registry.register(nodeId, ref.owner(), ref.sessionId(), settings.maxJobsPerUser());
+  }
+
+  /**
+   * Gives back the places of the owner's counted jobs that ended without giving theirs back (a
+   * release that failed; a job its node stopped after the other side of a split cluster ended it,
+   * whose release that side's copy of the registry lost when the two merged): their status is final,
+   * or a job on a node that left (ended now, see {@link #current}), or there is no status although
+   * the job was admitted long enough ago to have one. True when a place was given back.
+   */
+  private Future<Boolean> releaseEnded(String owner) {
+    return registry.jobsOfUser(owner).compose(counted -> {
+      List<Future<Boolean>> released = new ArrayList<>();
+      counted.forEach((sessionId, node) -> released.add(current(sessionId)
+        .map(status -> !isRunning(status))
+        .recover(err -> Future.succeededFuture(ErrorCode.of(err) == ErrorCode.NOT_FOUND && admittedLongAgo(sessionId)))
+        .compose(ended -> ended ? registry.release(node, owner, sessionId).map(true) : Future.succeededFuture(false))
+        .recover(err -> Future.succeededFuture(false))));
+      return Future.all(released).map(all -> released.stream().anyMatch(Future::result));
     });
+  }
+
+  /**
+   * Whether the session was admitted more than {@link #STATUS_GRACE_MS} ago (its id says when): its
+   * status is stored right after its place is taken, so one without a status by then never got one.
+   */
+  static boolean admittedLongAgo(String sessionId) {
+    String rest = sessionId.startsWith(Address.COURSE_SESSION_PREFIX) ? sessionId.substring(Address.COURSE_SESSION_PREFIX.length()) : "";
+    int end = rest.indexOf('_');
+    try {
+      return end > 0 && System.currentTimeMillis() - Long.parseLong(rest.substring(0, end)) > STATUS_GRACE_MS;
+    } catch (NumberFormatException notOurs) {
+      return false;
+    }
   }
 
   private JsonObject initialStatus(JobRef ref, Identity caller, CourseRequest request) {

@@ -51,6 +51,12 @@ final class JobRegistry {
       submit(nodeJobs, nodeId, new JobProcessors.Remove(sessionId))).mapEmpty();
   }
 
+  /** The jobs counted against a user's limit (session → node). */
+  Future<Map<String, String>> jobsOfUser(String owner) {
+    return Future.fromCompletionStage(userJobs.getAsync(owner), context)
+      .map(jobs -> jobs == null ? Map.<String, String>of() : Map.copyOf(jobs));
+  }
+
   /** The jobs of a node (session → owner); they leave the registry as they end. */
   Future<Map<String, String>> jobsOf(String nodeId) {
     return Future.fromCompletionStage(nodeJobs.getAsync(nodeId), context)

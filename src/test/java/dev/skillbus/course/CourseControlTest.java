@@ -3,14 +3,18 @@ package dev.skillbus.course;
 import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
 import dev.skillbus.Skillbus;
 import dev.skillbus.course.CourseClient.Rest;
 import dev.skillbus.testing.Eventually;
+import dev.skillbus.protocol.Address;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +119,37 @@ class CourseControlTest {
     Rest late = cancel(owner, sessionId);
     assertThat(late.status()).as("an ended job cannot be cancelled").isEqualTo(409);
     owner.close();
+  }
+
+  @Test
+  @DisplayName("a user at the limit whose counted jobs ended without giving back their place gets those places back")
+  void placesOfEndedJobsGivenBack() throws Exception {
+    CourseClient nia = CourseClient.connect(node, "nia", "learner");
+    String first = nia.generate("Knots", null);
+    String second = nia.generate("Sails", null);
+    assertThat(cancel(nia, first).status()).isEqualTo(200);
+    assertThat(cancel(nia, second).status()).isEqualTo(200);
+    // As a merged cluster leaves them: both ended, both still counted.
+    String nodeId = dev.skillbus.cluster.Nodes.localId(node.node().hazelcast());
+    IMap<String, HashMap<String, String>> userJobs = node.node().hazelcast().getMap(JobRegistry.USER_JOBS);
+    userJobs.put("nia", new HashMap<>(Map.of(first, nodeId, second, nodeId)));
+    String third = nia.generate("Knots again", null);
+    assertThat(third).startsWith("course_");
+    assertThat(userJobs.get("nia")).containsOnlyKeys(third);
+    cancel(nia, third);
+
+    // Counted without a status: one admitted long ago never got one and is given back; one admitted
+    // just now may be getting its status and still counts.
+    String old = Address.COURSE_SESSION_PREFIX + (System.currentTimeMillis() - 2 * CourseRequests.STATUS_GRACE_MS) + "_1";
+    String recent = Address.COURSE_SESSION_PREFIX + System.currentTimeMillis() + "_2";
+    userJobs.put("nia", new HashMap<>(Map.of(old, nodeId, recent, nodeId)));
+    String fourth = nia.generate("Ropes", null);
+    assertThat(userJobs.get("nia")).containsOnlyKeys(recent, fourth);
+    JsonObject over = await(nia.bridge.request("course.generate", new JsonObject().put("topic", "Nets")));
+    assertThat(over.getInteger("failureCode")).isEqualTo(429);
+    cancel(nia, fourth);
+    userJobs.remove("nia");
+    nia.close();
   }
 
   @Test
