@@ -93,7 +93,8 @@ final class RoomAdmin {
   /**
    * {@code {roomId, userId}}: every connection of the user joins. Each connection moves on its own:
    * the answer counts those that moved and lists why the others did not; when none moved, it is the
-   * first refusal (nothing changed), or 404 when the user has no connection.
+   * first refusal (nothing changed), 404 when the user has no connection, or 503 when a node did not
+   * answer.
    */
   Future<JsonObject> join(JsonObject body) {
     return move(LocalNode.JOIN, body);
@@ -123,14 +124,20 @@ final class RoomAdmin {
     });
   }
 
-  /** The first connection's refusal, or 404 when the user has no connection. */
+  /**
+   * The first connection's refusal; 404 when the user has no connection; 503 when a node did not
+   * answer in time, as its connections of the user may be on their way (and may still move).
+   */
   private static Throwable noneMoved(String userId, JsonArray failed, boolean complete) {
     if (!failed.isEmpty()) {
       JsonObject first = failed.getJsonObject(0);
       return ErrorCode.of(first.getInteger(Internal.CODE)).exception(first.getString(Internal.MESSAGE));
     }
-    return ErrorCode.NOT_FOUND.exception("user '" + userId + "' has no connection"
-      + (complete ? "" : " on the nodes that answered"));
+    if (!complete) {
+      return ErrorCode.UNAVAILABLE.exception("no connection of user '" + userId + "' moved on the nodes that answered,"
+        + " and a node did not answer in time: a move there may still happen; ask again");
+    }
+    return ErrorCode.NOT_FOUND.exception("user '" + userId + "' has no connection");
   }
 
   /** {@code {roomId, event?, text?, data}}: a durable event; 404 for a room with no members and no rule. */

@@ -240,6 +240,32 @@ class OpsClusterTest {
   }
 
   @Test
+  @DisplayName("a move of a user whose node does not answer in time is a 503, not a 404: it may still happen there")
+  void moveOnStalledNode() throws Exception {
+    member(b, "mvs-gus", "mvs-room");
+    String join = Address.opsNode(id(b), LocalNode.JOIN);
+    String leave = Address.opsNode(id(b), LocalNode.LEAVE);
+    Handler<DeliveryContext<Object>> stalled = delivery -> {
+      String address = delivery.message().address();
+      if (!address.equals(join) && !address.equals(leave)) {
+        delivery.next();
+      }
+    };
+    b.node().vertx().eventBus().addInboundInterceptor(stalled);
+    try {
+      for (String path : List.of("/socket/rooms/join", "/socket/rooms/leave")) {
+        Answer answer = await(admin(a).post(path, new JsonObject().put("roomId", "mvs-elsewhere").put("userId", "mvs-gus")));
+        assertThat(answer.status()).as(path).isEqualTo(503);
+        assertThat(answer.body().getJsonObject("error").getString("message")).contains("did not answer in time");
+      }
+    } finally {
+      b.node().vertx().eventBus().removeInboundInterceptor(stalled);
+    }
+    Answer unknown = await(admin(a).post("/socket/rooms/join", new JsonObject().put("roomId", "mvs-room").put("userId", "mvs-nobody")));
+    assertThat(unknown.status()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("users are listed a page at a time across nodes, and a user's connections are found on any node")
   void users() throws Exception {
     member(a, "us-amy", "us-room");
