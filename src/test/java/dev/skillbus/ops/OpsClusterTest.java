@@ -20,9 +20,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,16 +210,7 @@ class OpsClusterTest {
     member(b, "sm-cy", "sm-other");
     await(Eventually.holds(a.node().vertx(), 50, 10_000, () -> admin(a).get("/socket/rooms?limit=500").map(r ->
       r.body().getBoolean("complete") && item(r.body(), "sm-room").getInteger("members") == 2)));
-    // What a stalled node does: it never answers.
-    String stats = Address.opsNode(id(b), LocalNode.STATS);
-    String rooms = Address.opsNode(id(b), LocalNode.ROOMS);
-    Handler<DeliveryContext<Object>> stalled = delivery -> {
-      String address = delivery.message().address();
-      if (!address.equals(stats) && !address.equals(rooms)) {
-        delivery.next();
-      }
-    };
-    b.node().vertx().eventBus().addInboundInterceptor(stalled);
+    Runnable resume = stall(b, LocalNode.STATS, LocalNode.ROOMS);
     try {
       Answer answer = await(admin(a).get("/socket/stats"));
       assertThat(answer.status()).isEqualTo(200);
@@ -235,23 +229,27 @@ class OpsClusterTest {
       assertThat(listing.body().getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")))
         .as("a room only node B has members in").doesNotContain("sm-other");
     } finally {
-      b.node().vertx().eventBus().removeInboundInterceptor(stalled);
+      resume.run();
     }
+  }
+
+  /** Makes the node do what a stalled node does with these operations: never answer. Returns what undoes it. */
+  static Runnable stall(Skillbus node, String... operations) {
+    Set<String> addresses = Arrays.stream(operations).map(o -> Address.opsNode(id(node), o)).collect(Collectors.toSet());
+    Handler<DeliveryContext<Object>> stalled = delivery -> {
+      if (!addresses.contains(delivery.message().address())) {
+        delivery.next();
+      }
+    };
+    node.node().vertx().eventBus().addInboundInterceptor(stalled);
+    return () -> node.node().vertx().eventBus().removeInboundInterceptor(stalled);
   }
 
   @Test
   @DisplayName("a move of a user whose node does not answer in time is a 503, not a 404: it may still happen there")
   void moveOnStalledNode() throws Exception {
     member(b, "mvs-gus", "mvs-room");
-    String join = Address.opsNode(id(b), LocalNode.JOIN);
-    String leave = Address.opsNode(id(b), LocalNode.LEAVE);
-    Handler<DeliveryContext<Object>> stalled = delivery -> {
-      String address = delivery.message().address();
-      if (!address.equals(join) && !address.equals(leave)) {
-        delivery.next();
-      }
-    };
-    b.node().vertx().eventBus().addInboundInterceptor(stalled);
+    Runnable resume = stall(b, LocalNode.JOIN, LocalNode.LEAVE);
     try {
       for (String path : List.of("/socket/rooms/join", "/socket/rooms/leave")) {
         Answer answer = await(admin(a).post(path, new JsonObject().put("roomId", "mvs-elsewhere").put("userId", "mvs-gus")));
@@ -259,7 +257,7 @@ class OpsClusterTest {
         assertThat(answer.body().getJsonObject("error").getString("message")).contains("did not answer in time");
       }
     } finally {
-      b.node().vertx().eventBus().removeInboundInterceptor(stalled);
+      resume.run();
     }
     Answer unknown = await(admin(a).post("/socket/rooms/join", new JsonObject().put("roomId", "mvs-room").put("userId", "mvs-nobody")));
     assertThat(unknown.status()).isEqualTo(404);
