@@ -15,12 +15,16 @@ import java.util.stream.Stream;
  * asked is {@code DOWN} when it cannot serve (its Redis is down), so a load balancer takes it out;
  * {@code DEGRADED} when it serves but a peer is down or did not answer in time; else {@code UP}.
  * {@code nodes} has each node's own {@code {node, status, redis, uptime}}, {@code MISSING} for one
- * that did not answer.
+ * that did not answer within {@link #PEER_WAIT_MS}: a node's own answer is at hand, and a probe
+ * (a load balancer's, often given a second) must not wait on a stalled peer to learn this node
+ * serves.
  */
 final class ClusterHealth {
 
   static final String DEGRADED = "DEGRADED";
   static final String MISSING = "MISSING";
+  /** How long the answer waits for each peer's; a node's own health is in memory, answered at once. */
+  static final long PEER_WAIT_MS = 300;
 
   private final NodeCalls calls;
   private final LocalNode local;
@@ -32,7 +36,7 @@ final class ClusterHealth {
 
   Future<JsonObject> health() {
     JsonObject own = local.health();
-    return calls.ask(LocalNode.HEALTH, new JsonObject()).map(replies -> {
+    return calls.ask(LocalNode.HEALTH, new JsonObject(), PEER_WAIT_MS).map(replies -> {
       List<JsonObject> nodes = Stream.concat(replies.answers().values().stream(),
           replies.missing().stream().map(id -> new JsonObject().put("node", id).put("status", MISSING)))
         .sorted(Comparator.comparing(n -> n.getString("node")))

@@ -36,8 +36,13 @@ final class NodeCalls {
 
   /** Every node's answer to {@code operation}, nodes in id order. */
   Future<NodeReplies> ask(String operation, JsonObject body) {
+    return ask(operation, body, timeoutMs);
+  }
+
+  /** The same, waiting for each node at most {@code waitMs}. */
+  Future<NodeReplies> ask(String operation, JsonObject body, long waitMs) {
     Map<String, Future<JsonObject>> calls = new LinkedHashMap<>();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(waitMs);
     for (String node : cluster.getNodes().stream().sorted().toList()) {
       calls.put(node, eventBus.<JsonObject>request(Address.opsNode(node, operation), body, options).map(Message::body));
     }

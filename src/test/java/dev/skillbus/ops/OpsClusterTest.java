@@ -145,6 +145,24 @@ class OpsClusterTest {
   }
 
   @Test
+  @DisplayName("health of a node whose peer is stalled: 200 DEGRADED, the peer MISSING, well within a probe's second")
+  void healthWithStalledPeer() throws Exception {
+    Runnable resume = stall(b, LocalNode.HEALTH);
+    try {
+      long asked = System.nanoTime();
+      Answer health = await(RestClient.bearer(a.node().vertx(), a.port(), null).get("/socket/health"));
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.body().getString("status")).isEqualTo("DEGRADED");
+      assertThat(health.body().getJsonArray("nodes")).anySatisfy(n -> assertThat((JsonObject) n)
+        .isEqualTo(new JsonObject().put("node", id(b)).put("status", "MISSING")));
+      assertThat(tookMs).as("a probe that gives it a second gets its answer").isLessThan(1000);
+    } finally {
+      resume.run();
+    }
+  }
+
+  @Test
   @DisplayName("admin endpoints refuse no token (401), a bad key (401) and a learner (403), and accept the admin key and an admin token")
   void adminRule() throws Exception {
     RestClient nobody = RestClient.bearer(a.node().vertx(), a.port(), null);
