@@ -1,6 +1,7 @@
 package dev.skillbus.session;
 
 import dev.skillbus.auth.Identity;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ final class LocalConnections {
 
   private final Map<String, Local> byConn = new HashMap<>();
   private final Map<String, Set<String>> byRoom = new HashMap<>();
+  /** Joins on their way, by connection and room. */
+  private final Map<List<String>, Future<?>> joining = new HashMap<>();
   private final IntConsumer roomCount;
 
   /** Tells {@code roomCount} how many rooms have a connection of this node, whenever that changes. */
@@ -55,6 +58,24 @@ final class LocalConnections {
       roomCount.accept(byRoom.size());
     }
     return true;
+  }
+
+  /** Notes the connection's join of the room, on its way until {@code join} completes. */
+  void joining(String connId, String roomId, Future<?> join) {
+    List<String> key = List.of(connId, roomId);
+    joining.put(key, join);
+    join.onComplete(done -> joining.remove(key, join));
+  }
+
+  /**
+   * Completes once the connection's join of the room that is on its way, if any, is done, however
+   * it ended: a request the client sent right after its join is handled after it (its message gets a
+   * seq after the {@code user-joined} of the join), and finds the connection a member only if the
+   * join succeeded.
+   */
+  Future<Void> joinDone(String connId, String roomId) {
+    Future<?> join = joining.isEmpty() ? null : joining.get(List.of(connId, roomId));
+    return join == null ? Future.succeededFuture() : join.transform(done -> Future.succeededFuture());
   }
 
   boolean isIn(String connId, String roomId) {
@@ -148,6 +169,7 @@ final class LocalConnections {
   void clear() {
     byConn.clear();
     byRoom.clear();
+    joining.clear();
     roomCount.accept(0);
   }
 

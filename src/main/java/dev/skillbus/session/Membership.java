@@ -108,13 +108,15 @@ final class Membership implements DepartedNodes.Records {
         ? leaveRoom(caller.connId(), caller.userId(), roomId).transform(ar -> Future.failedFuture(err))
         : Future.failedFuture(err))
       .onComplete(ar -> joinsUnderWay.computeIfPresent(roomId, (r, n) -> n == 1 ? null : n - 1));
-    return joining.timeout(joinTimeoutMs, TimeUnit.MILLISECONDS)
+    Future<JsonObject> joined = joining.timeout(joinTimeoutMs, TimeUnit.MILLISECONDS)
       .recover(err -> joining.isComplete() ? Future.failedFuture(err) : giveUp(caller, roomId, added))
       .onSuccess(reply -> {
         events.toConnection(caller.connId(), roomId, Event.SESSION_JOINED, new JsonObject()
           .put(SESSION_ID, roomId).put(PARTICIPANTS, reply.getJsonArray(PARTICIPANTS)));
         events.joined(caller.connId(), roomId, caller.userId());
       });
+    locals.joining(caller.connId(), roomId, joined);
+    return joined;
   }
 
   /**

@@ -30,7 +30,8 @@ import java.util.ArrayList;
 
 /**
  * What a member does in a room: cursor, activity, messages and reading the history. Each request
- * is validated first (400/413), then the connection must have joined the room (403).
+ * is validated first (400/413), then the connection must have joined the room (403), its join
+ * done when it was on its way.
  */
 final class RoomActions {
 
@@ -71,9 +72,10 @@ final class RoomActions {
     String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
     int line = Fields.requiredInt(body, LINE, 0, MAX_POSITION);
     int column = Fields.requiredInt(body, COLUMN, 0, MAX_POSITION);
-    requireMember(caller, roomId);
-    cursors.submit(roomId, caller.userId(), caller.connId(), line, column);
-    return Future.succeededFuture();
+    return member(caller, roomId).map(v -> {
+      cursors.submit(roomId, caller.userId(), caller.connId(), line, column);
+      return null;
+    });
   }
 
   private void publishCursor(String roomId, String userId, String originConn, int line, int column) {
@@ -87,10 +89,11 @@ final class RoomActions {
     Caller caller = Caller.of(message);
     String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
     boolean active = Fields.requiredBoolean(message.body(), IS_ACTIVE);
-    requireMember(caller, roomId);
-    events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
-      new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
-    return registry.update(roomId, caller.userId(), active, null, null).mapEmpty();
+    return member(caller, roomId).compose(v -> {
+      events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
+        new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
+      return registry.update(roomId, caller.userId(), active, null, null).mapEmpty();
+    });
   }
 
   /** Replies only once the message is stored, with its seq. */
@@ -103,11 +106,11 @@ final class RoomActions {
     if (data != null && Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
       throw ErrorCode.TOO_LARGE.exception("'" + DATA + "' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
     }
-    requireMember(caller, roomId);
-    JsonObject event = new JsonObject().put(USER_ID, caller.userId())
-      .put(NAME, locals.nameIn(caller.connId(), roomId)).put(TEXT, text).put(DATA, data);
-    return events.durable(roomId, Event.MESSAGE, event)
-      .map(stored -> new JsonObject().put(SESSION_ID, roomId).put(SEQ, stored.getLong(SEQ)));
+    return member(caller, roomId).compose(v -> {
+      JsonObject event = new JsonObject().put(USER_ID, caller.userId())
+        .put(NAME, locals.nameIn(caller.connId(), roomId)).put(TEXT, text).put(DATA, data);
+      return events.durable(roomId, Event.MESSAGE, event);
+    }).map(stored -> new JsonObject().put(SESSION_ID, roomId).put(SEQ, stored.getLong(SEQ)));
   }
 
   /**
@@ -124,8 +127,7 @@ final class RoomActions {
     long since = Fields.optionalLong(body, SINCE, 0);
     String epoch = JoinRequest.epoch(body);
     int limit = body.getValue(LIMIT) == null ? MAX_HISTORY_LIMIT : Fields.requiredInt(body, LIMIT, 1, MAX_HISTORY_LIMIT);
-    requireMember(caller, roomId);
-    return events.since(roomId, since, epoch, limit).map(slice -> new JsonObject()
+    return member(caller, roomId).compose(v -> events.since(roomId, since, epoch, limit)).map(slice -> new JsonObject()
       .put(EVENTS, new JsonArray(new ArrayList<>(slice.events())))
       .put(SEQ, slice.seq())
       .put(EPOCH, slice.epoch())
@@ -133,9 +135,18 @@ final class RoomActions {
       .put(MORE, slice.more()));
   }
 
-  private void requireMember(Caller caller, String roomId) {
-    if (!locals.isIn(caller.connId(), roomId)) {
-      throw ErrorCode.FORBIDDEN.exception("join room '" + roomId + "' first");
-    }
+  /**
+   * Succeeds once the connection is a member of the room, after its join on the way, if any (see
+   * {@link LocalConnections#joinDone}); a 403 when it is not.
+   */
+  private Future<Void> member(Caller caller, String roomId) {
+    Future<Void> joinDone = locals.joinDone(caller.connId(), roomId);
+    return joinDone.isComplete() ? memberNow(caller, roomId) : joinDone.compose(v -> memberNow(caller, roomId));
+  }
+
+  private Future<Void> memberNow(Caller caller, String roomId) {
+    return locals.isIn(caller.connId(), roomId)
+      ? Future.succeededFuture()
+      : Future.failedFuture(ErrorCode.FORBIDDEN.exception("join room '" + roomId + "' first"));
   }
 }
