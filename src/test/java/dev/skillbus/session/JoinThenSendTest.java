@@ -7,12 +7,10 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
-import dev.skillbus.testing.ForwardingHistory;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -32,38 +30,8 @@ import org.junit.jupiter.api.Test;
 class JoinThenSendTest {
 
   private static final Nodes NODES = new Nodes("join-then-send-test", 5894);
-  private static final HeldJoins HISTORY = new HeldJoins();
+  private static final HeldHistory HISTORY = new HeldHistory(new InMemoryRoomHistory(100, 3600));
   private static ClusterNode node;
-
-  /** Holds the store of the next {@code user-joined} until told to go on: a slow store. */
-  static final class HeldJoins extends ForwardingHistory {
-    private volatile Promise<Void> holding;
-    private volatile Promise<Void> held;
-
-    HeldJoins() {
-      super(new InMemoryRoomHistory(100, 3600));
-    }
-
-    /** Completes when the next user-joined reaches the store, which waits for {@code release}. */
-    Future<Void> holdNext(Future<Void> release) {
-      Promise<Void> reached = Promise.promise();
-      held = reached;
-      holding = Promise.promise();
-      release.onComplete(done -> holding.tryComplete());
-      return reached.future();
-    }
-
-    @Override
-    public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
-      Promise<Void> reached = held;
-      if (reached == null || !Event.USER_JOINED.equals(event)) {
-        return inner.appendPresence(roomId, event, data, version, id);
-      }
-      held = null;
-      reached.complete();
-      return holding.future().compose(v -> inner.appendPresence(roomId, event, data, version, id));
-    }
-  }
 
   @BeforeAll
   static void deploy() {
@@ -81,16 +49,16 @@ class JoinThenSendTest {
   void messageAfterUserJoined() throws Exception {
     String room = "room-" + UUID.randomUUID();
     TestConnection ann = new TestConnection(node.vertx(), "ann", "Ann", "learner");
-    Promise<Void> release = Promise.promise();
-    Future<Void> storing = HISTORY.holdNext(release.future());
+    // The join's user-joined waits in the store (a slow one) while the message comes.
+    HeldHistory.Hold storing = HISTORY.holdAppend(room, Event.USER_JOINED, "ann");
     Future<JsonObject> joined = ann.join(room);
-    storing.await(10, TimeUnit.SECONDS);
+    storing.arrived().await(10, TimeUnit.SECONDS);
     Future<JsonObject> said = ann.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", "hi"));
     // A request of the same connection sent after the message: once it is answered, the message was handled.
     Future<JsonObject> elsewhere = ann.request(Inbound.SESSION_HISTORY.address(), new JsonObject().put("sessionId", "not-joined").put("since", 0));
     assertThat(ErrorCode.of(elsewhere.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS)))
       .isEqualTo(ErrorCode.FORBIDDEN);
-    release.complete();
+    storing.release();
     long joinSeq = joined.await(10, TimeUnit.SECONDS).getLong("seq");
     long messageSeq = said.await(10, TimeUnit.SECONDS).getLong("seq");
     assertThat(messageSeq).isGreaterThan(joinSeq);
