@@ -137,6 +137,10 @@ public class BridgeVerticle extends VerticleBase {
   private Router router(JsonObject config, TokenService tokens, BridgeSettings settings) {
     boolean dev = config.getBoolean("dev", true);
     Router router = Router.router(vertx);
+    // A request Vert.x Web cannot even route (a malformed percent escape in its path or query)
+    // gets the REST error body rather than a bare "Bad Request".
+    router.errorHandler(400, ctx -> RestErrors.send(ctx, ErrorCode.BAD_REQUEST, "malformed request: "
+      + (ctx.failure() != null && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "bad URL")));
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
     router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));
     router.route("/api/*").handler(bodies(MAX_API_BODY));

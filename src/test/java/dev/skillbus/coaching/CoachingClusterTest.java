@@ -255,6 +255,13 @@ class CoachingClusterTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.headers().get("content-type")).isEqualTo("application/json");
     assertThat(refused.headers().get("x-content-type-options")).isEqualTo("nosniff");
+    // A malformed percent escape in the query or the path: the same JSON error, not a bare "Bad Request".
+    for (String uri : List.of("/api/agents/pia/notes?limit=%zz", "/api/sessions/%")) {
+      Answer malformed = await(agentRest.get(uri));
+      assertThat(malformed.status()).as(uri).isEqualTo(400);
+      assertThat(malformed.body()).as(uri + ": " + malformed.text()).isNotNull();
+      assertThat(malformed.body().getJsonObject("error").getInteger("code")).isEqualTo(400);
+    }
     lead.close();
   }
 
