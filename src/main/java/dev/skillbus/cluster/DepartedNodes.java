@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * each node that the part's records still name and that is not in the cluster — one that died
  * before the oldest was listening, or while another node was cleaning up after it. A record goes
  * only once what it names was cleaned up, so a cleanup that fails or dies half-way is done again
- * later; the part's cleanup must therefore change nothing when it runs twice.
+ * later; the part's cleanup must therefore change nothing when it runs twice. Within a while of a
+ * long pause of this JVM it cleans up after no node (see {@link Pauses}): the others were not gone,
+ * this node was.
  *
  * <p>Created and used on the part's context.
  */
@@ -45,6 +47,7 @@ public final class DepartedNodes {
   private final String part;
   private final Records records;
   private final Runnable cleaned;
+  private final Pauses pauses;
   private final Set<String> cleaning = new HashSet<>();
   private UUID listener;
   private long timer = -1;
@@ -54,6 +57,11 @@ public final class DepartedNodes {
    * node cleaned up after.
    */
   public DepartedNodes(Vertx vertx, HazelcastInstance hazelcast, String part, Records records, Runnable cleaned) {
+    this(vertx, hazelcast, part, records, cleaned, Pauses.jvm());
+  }
+
+  DepartedNodes(Vertx vertx, HazelcastInstance hazelcast, String part, Records records, Runnable cleaned, Pauses pauses) {
+    this.pauses = pauses;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.hazelcast = hazelcast;
@@ -96,6 +104,11 @@ public final class DepartedNodes {
   }
 
   private Future<Void> cleanUp(String nodeId) {
+    if (pauses.quarantined()) {
+      LOG.warn("Node {} is gone from this node's view of the cluster, but this node was paused lately: not cleaning up"
+        + " its {} now (a check after the quarantine does, if it is still gone)", nodeId, part);
+      return Future.succeededFuture();
+    }
     if (!cleaning.add(nodeId)) {
       return Future.succeededFuture();
     }

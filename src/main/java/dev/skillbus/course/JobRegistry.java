@@ -3,6 +3,7 @@ package dev.skillbus.course;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.skillbus.cluster.Nodes;
+import dev.skillbus.cluster.Pauses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.Collection;
@@ -68,9 +69,12 @@ final class JobRegistry {
     return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeJobs.keySet()), false);
   }
 
-  /** True while {@code nodeId} is in the cluster. */
+  /**
+   * True while {@code nodeId} is in the cluster, or may be: within a while of a long pause of this
+   * JVM, a node gone from this node's view was most likely not gone (see {@link Pauses}).
+   */
   boolean isMember(String nodeId) {
-    return Nodes.isLive(hazelcast, nodeId);
+    return Nodes.isLive(hazelcast, nodeId) || Pauses.jvm().quarantined();
   }
 
   private <R> Future<R> submit(IMap<String, HashMap<String, String>> map, String key,
