@@ -123,6 +123,34 @@ final class Exits {
     return owed;
   }
 
+  /**
+   * This node took every connection of its own out of the room (it stops): its unsure leaves there
+   * were all made, by them or by this. Returns one connection for each user owed a {@code user-left}:
+   * one the roster no longer holds (those the node's own change named were settled by it already).
+   */
+  List<Connection> nodeLeft(String roomId, Roster roster) {
+    List<Connection> owed = new ArrayList<>();
+    Set<String> users = new HashSet<>();
+    unsure.entrySet().removeIf(entry -> {
+      if (!entry.getKey().roomId().equals(roomId)) {
+        return false;
+      }
+      Connection connection = entry.getValue();
+      if (roster.holds(Event.USER_LEFT, connection.userId()) && users.add(connection.userId())) {
+        owed.add(connection);
+      }
+      return true;
+    });
+    return owed;
+  }
+
+  /** The rooms with leaves still unsure. */
+  Set<String> unsureRooms() {
+    Set<String> rooms = new HashSet<>();
+    unsure.keySet().forEach(exit -> rooms.add(exit.roomId()));
+    return rooms;
+  }
+
   /** Whether the room has leaves still unsure. */
   boolean unsure(String roomId) {
     return unsure.keySet().stream().anyMatch(exit -> exit.roomId().equals(roomId));

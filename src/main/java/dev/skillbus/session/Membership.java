@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -247,11 +248,29 @@ final class Membership implements DepartedNodes.Records {
     List<Future<Void>> leaves = new ArrayList<>();
     for (String roomId : roomIds) {
       leaves.add(registry.leaveNode(roomId, departedNode)
-        .compose(change -> announce(roomId, Event.USER_LEFT, change))
+        .compose(change -> announce(roomId, Event.USER_LEFT, change)
+          .compose(v -> departedNode.equals(nodeId) ? owedOnStop(roomId, change.roster()) : Future.succeededFuture()))
         .compose(v -> registry.forget(departedNode, roomId))
         .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err)));
     }
     return Future.join(leaves).mapEmpty();
+  }
+
+  /**
+   * This node stopped and took its connections out of the room: a leave of it that failed but was
+   * made owes its {@code user-left} now, as no check will run any more to find it (see {@link Exits}).
+   */
+  private Future<Void> owedOnStop(String roomId, Roster roster) {
+    List<Future<Void>> owed = new ArrayList<>();
+    for (Connection user : repair.nodeLeft(roomId, roster)) {
+      owed.add(owedLeft(roomId, user, roster));
+    }
+    return Future.join(owed).mapEmpty();
+  }
+
+  /** The rooms where a leave of this node failed and may have been made: a node that stops looks at them too. */
+  Set<String> unsureRooms() {
+    return repair.unsureRooms();
   }
 
   /** The nodes that the node → rooms record names. */

@@ -119,6 +119,16 @@ final class RoomRepair {
       : registry.untrackRoom(nodeId, roomId);
   }
 
+  /** This node took all its connections out of the room (it stops): the users its unsure leaves there owe (see {@link Exits#nodeLeft}). */
+  List<Connection> nodeLeft(String roomId, Roster roster) {
+    return exits.nodeLeft(roomId, roster);
+  }
+
+  /** The rooms where a leave of this node is unsure. */
+  Set<String> unsureRooms() {
+    return exits.unsureRooms();
+  }
+
   /** No check changes anything after this: a node that stops takes all its connections out itself. */
   void stop() {
     stopped = true;

@@ -132,6 +132,7 @@ public final class SessionVerticle extends VerticleBase {
     vertx.cancelTimer(retryTimer);
     membership.stopChecks();
     Set<String> rooms = new HashSet<>(locals.rooms());
+    rooms.addAll(membership.unsureRooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
       // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.

@@ -1,0 +1,77 @@
+package dev.skillbus.session;
+
+import static dev.skillbus.testing.BusProbe.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.ClusterNode;
+import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
+import dev.skillbus.store.InMemoryRoomHistory;
+import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.Nodes;
+import dev.skillbus.testing.TestConnection;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that stops right after a leave of one of its connections failed although Hazelcast made
+ * it: the room check that would have found it made (within a second) no longer runs, so the node's
+ * own stop announces the {@code user-left} it owes.
+ */
+@DisplayName("A node that stops right after a leave that was made but answered as failed")
+class StopAfterUnsureLeaveTest {
+
+  private static final Nodes NODES = new Nodes("stop-unsure-test", 6620);
+  private static ClusterNode stopping;
+  private static ClusterNode staying;
+  private static RefusingHazelcast refusing;
+  private static String deployment;
+
+  @BeforeAll
+  static void deploy() {
+    stopping = NODES.start().await();
+    refusing = new RefusingHazelcast(stopping.hazelcast());
+    deployment = stopping.vertx().deployVerticle(new SessionVerticle(refusing.instance(), new InMemoryRoomHistory(100, 3600)),
+      new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 3600))).await();
+    staying = NODES.start().await();
+    staying.vertx().deployVerticle(new SessionVerticle(staying.hazelcast(), new InMemoryRoomHistory(100, 3600)),
+      new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 3600))).await();
+  }
+
+  @AfterAll
+  static void close() {
+    NODES.closeAll().await();
+  }
+
+  @Test
+  @DisplayName("announces the user-left it owes as it stops, once")
+  void announcesOwedUserLeft() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection mia = new TestConnection(stopping.vertx(), "mia", "Mia", "learner");
+    TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
+    BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
+    ned.join(room).await(10, TimeUnit.SECONDS);
+    mia.join(room).await(10, TimeUnit.SECONDS);
+    refusing.loseLeaveReplies(mia.connId(), 1);
+    Throwable failed = mia.leave(room).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(ErrorCode.of(failed)).isEqualTo(ErrorCode.UNAVAILABLE);
+    // At once, before the check of rooms in doubt (every second) runs.
+    stopping.vertx().undeploy(deployment).await(30, TimeUnit.SECONDS);
+
+    BusProbe.Received left = probe.next(event(Event.USER_LEFT, "mia")).timeout(5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    assertThat(left.body().getJsonObject("data").getJsonArray("participants").stream()
+      .map(p -> ((JsonObject) p).getString("userId")).toList()).containsExactly("ned");
+    // A newcomer's user-joined comes after anything announced before it.
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    assertThat(probe.all(event(Event.USER_LEFT, "mia"))).hasSize(1);
+  }
+}
