@@ -14,6 +14,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,28 @@ class SameOriginTest {
     assertThat(upgrade(own)).isEqualTo(101);
     assertThat(info(MultiMap.caseInsensitiveMultiMap().add("Origin", "https://coach.example.com")
       .add("X-Forwarded-Proto", "https").add("X-Forwarded-Host", "coach.example.com"))).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("in dev mode, allows localhost pages only: a page whose name points at the node (DNS rebinding) gets no token")
+  void devModeTrustsNoHostName() throws Exception {
+    BridgeVerticle dev = new BridgeVerticle();
+    String deployment = vertx.deployVerticle(dev, new DeploymentOptions().setConfig(new JsonObject().put("port", 0)
+      .put("host", "127.0.0.1").put("nodeId", "same-origin-dev-node"))).await(30, TimeUnit.SECONDS);
+    try {
+      int devPort = dev.actualPort();
+      for (String host : List.of("attacker.example:" + devPort, "localhost:" + devPort)) {
+        String origin = "http://" + host;
+        int status = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1").setPort(devPort).setURI("/api/auth/token")
+            .putHeader("Host", host).putHeader("Origin", origin).putHeader("content-type", "application/json"))
+          .compose(req -> req.send(new JsonObject().put("userId", "mallory").put("role", "admin").encode()))
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))).await(10, TimeUnit.SECONDS);
+        assertThat(status).as(origin).isEqualTo(host.startsWith("localhost") ? 200 : 403);
+      }
+    } finally {
+      vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
