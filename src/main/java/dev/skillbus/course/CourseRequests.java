@@ -115,15 +115,17 @@ final class CourseRequests {
    * Gives back the places of the owner's counted jobs that ended without giving theirs back (a
    * release that failed; a job its node stopped after the other side of a split cluster ended it,
    * whose release that side's copy of the registry lost when the two merged): their status is final,
-   * or a job on a node that left (ended now, see {@link #current}), or there is no status although
-   * the job was admitted long enough ago to have one. True when a place was given back.
+   * or a job on a node that left (ended now, see {@link #current}), or a job of this node has no
+   * status although it was admitted long enough ago to have one (a status another node keeps in its
+   * own memory, without Redis, is not found here at all). True when a place was given back.
    */
   private Future<Boolean> releaseEnded(String owner) {
     return registry.jobsOfUser(owner).compose(counted -> {
       List<Future<Boolean>> released = new ArrayList<>();
       counted.forEach((sessionId, node) -> released.add(current(sessionId)
         .map(status -> !isRunning(status))
-        .recover(err -> Future.succeededFuture(ErrorCode.of(err) == ErrorCode.NOT_FOUND && admittedLongAgo(sessionId)))
+        .recover(err -> Future.succeededFuture(ErrorCode.of(err) == ErrorCode.NOT_FOUND && node.equals(nodeId)
+          && admittedLongAgo(sessionId)))
         .compose(ended -> ended ? registry.release(node, owner, sessionId).map(true) : Future.succeededFuture(false))
         .recover(err -> Future.succeededFuture(false))));
       return Future.all(released).map(all -> released.stream().anyMatch(Future::result));

@@ -148,6 +148,14 @@ class CourseControlTest {
     JsonObject over = await(nia.bridge.request("course.generate", new JsonObject().put("topic", "Nets")));
     assertThat(over.getInteger("failureCode")).isEqualTo(429);
     cancel(nia, fourth);
+
+    // A job of another node whose status is not found here is not taken for ended: without Redis,
+    // that node keeps its statuses in its own memory.
+    String elsewhere = Address.COURSE_SESSION_PREFIX + (System.currentTimeMillis() - 2 * CourseRequests.STATUS_GRACE_MS) + "_3";
+    userJobs.put("nia", new HashMap<>(Map.of(old, nodeId, elsewhere, "another-node")));
+    String fifth = nia.generate("Hooks", null);
+    assertThat(userJobs.get("nia")).containsOnlyKeys(elsewhere, fifth);
+    cancel(nia, fifth);
     userJobs.remove("nia");
     nia.close();
   }
