@@ -6,12 +6,16 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,17 +30,38 @@ class CleanStartTest {
 
   private static final int HTTP_PORT = 7297;
   private static final int CLUSTER_PORT = 5897;
-  private static final Pattern WARNING = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) .*");
+  /** A line of the log at WARN or ERROR, or a warning printed to the console (as Hazelcast's advice on module access). */
+  private static final Pattern WARNING = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) |WARNING).*");
+
+  /**
+   * What the jar's manifest opens to the code on the class path ({@code Add-Opens}, {@code
+   * Add-Exports}, declared in the pom), as the flags {@code java -jar} takes them for: the node here
+   * runs from the class path, where a manifest does not count.
+   */
+  static List<String> manifestAccess() throws Exception {
+    String pom = Files.readString(Path.of("pom.xml"));
+    List<String> flags = new ArrayList<>();
+    for (String kind : List.of("Opens", "Exports")) {
+      Matcher entry = Pattern.compile("<Add-" + kind + ">([^<]*)</Add-" + kind + ">").matcher(pom);
+      while (entry.find()) {
+        for (String target : entry.group(1).trim().split("\\s+")) {
+          flags.add("--add-" + kind.toLowerCase(Locale.ROOT) + "=" + target + "=ALL-UNNAMED");
+        }
+      }
+    }
+    return flags;
+  }
 
   @Test
   @DisplayName("logs no warning or error: start, the node's own lines, stop")
   void logsNoWarning() throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(java,
-      "-Dlogback.configurationFile=" + new File("src/main/resources/logback.xml").getAbsolutePath(),
-      "-cp", classpath, Main.class.getName())
-      .redirectError(ProcessBuilder.Redirect.DISCARD);
+    List<String> command = new ArrayList<>(List.of(java,
+      "-Dlogback.configurationFile=" + new File("src/main/resources/logback.xml").getAbsolutePath()));
+    command.addAll(manifestAccess());
+    command.addAll(List.of("-cp", classpath, Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(Map.of(
       "HTTP_PORT", String.valueOf(HTTP_PORT),
       "CLUSTER_PORT", String.valueOf(CLUSTER_PORT),
