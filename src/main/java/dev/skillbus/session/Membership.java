@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,11 @@ final class Membership implements DepartedNodes.Records {
   private final PresenceAnnouncer announcer;
   private final PresenceRetry presence;
   private final RoomRepair repair;
+  /**
+   * Cleanups after a departed node that failed, and may have been made all the same: by room and
+   * node, the connections that node had there, read before the first try (see {@link #leaveNode}).
+   */
+  private final Map<List<String>, Map<String, Connection>> unsureCleanups = new HashMap<>();
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
 
@@ -242,14 +248,25 @@ final class Membership implements DepartedNodes.Records {
    * Removes every connection of {@code departedNode} from the given rooms and announces each user
    * left with none: after that node died, or for this node when it stops. The node → rooms record
    * of a room goes once the room is done, so that what failed is found and done again; done twice,
-   * a room changes nothing and announces nothing.
+   * a room changes nothing and announces nothing. A removal that failed may have been made (its reply
+   * lost): the connections the departed node had in the room, read before, are kept, and the users
+   * among them that the removal done again finds gone, with no event of theirs, are announced then.
    */
   Future<Void> leaveNode(String departedNode, Collection<String> roomIds) {
+    boolean self = departedNode.equals(nodeId);
     List<Future<Void>> leaves = new ArrayList<>();
     for (String roomId : roomIds) {
-      leaves.add(registry.leaveNode(roomId, departedNode)
+      List<String> cleanup = List.of(roomId, departedNode);
+      Future<Map<String, Connection>> before = self ? Future.succeededFuture(Map.of())
+        : registry.held(roomId, departedNode).map(RoomRegistry.Held::connections).otherwise(Map.of());
+      leaves.add(before.compose(had -> registry.leaveNode(roomId, departedNode)
+          .onFailure(err -> unsureCleanups.merge(cleanup, had, (a, b) -> {
+            Map<String, Connection> both = new HashMap<>(a);
+            both.putAll(b);
+            return both;
+          })))
         .compose(change -> announce(roomId, Event.USER_LEFT, change)
-          .compose(v -> departedNode.equals(nodeId) ? owedOnStop(roomId, change.roster()) : Future.succeededFuture()))
+          .compose(v -> self ? owedOnStop(roomId, change.roster()) : owedAfterCleanup(cleanup, change)))
         .compose(v -> registry.forget(departedNode, roomId))
         .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err)));
     }
@@ -264,6 +281,28 @@ final class Membership implements DepartedNodes.Records {
     List<Future<Void>> owed = new ArrayList<>();
     for (Connection user : repair.nodeLeft(roomId, roster)) {
       owed.add(owedLeft(roomId, user, roster));
+    }
+    return Future.join(owed).mapEmpty();
+  }
+
+  /**
+   * A cleanup after a departed node was made, after one that failed: each user of that node's
+   * connections read before it, whom the room no longer holds and this change did not name, is owed
+   * a {@code user-left} (unless peers show them gone already: see {@link #owedLeft}).
+   */
+  private Future<Void> owedAfterCleanup(List<String> cleanup, RoomChange change) {
+    Map<String, Connection> had = unsureCleanups.remove(cleanup);
+    if (had == null) {
+      return Future.succeededFuture();
+    }
+    String roomId = cleanup.get(0);
+    Set<String> users = new HashSet<>();
+    change.users().forEach(user -> users.add(user.userId()));
+    List<Future<Void>> owed = new ArrayList<>();
+    for (Connection connection : had.values()) {
+      if (change.roster().holds(Event.USER_LEFT, connection.userId()) && users.add(connection.userId())) {
+        owed.add(owedLeft(roomId, connection, change.roster()));
+      }
     }
     return Future.join(owed).mapEmpty();
   }

@@ -25,7 +25,7 @@ final class RefusingHazelcast {
   /** Connection → how many more of its leaves to refuse; and how many were. */
   private final Map<String, Integer> refusals = new HashMap<>();
   private final Map<String, Integer> refused = new HashMap<>();
-  /** Connection → how many more of its leaves to make and then fail. */
+  /** Connection (or node, for the removal of all its connections) → how many more of its leaves to make and then fail. */
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
 
@@ -41,6 +41,11 @@ final class RefusingHazelcast {
   /** Makes the next {@code times} leaves of the connection, from any room, and fails them all the same. */
   synchronized void loseLeaveReplies(String connId, int times) {
     lostReplies.put(connId, times);
+  }
+
+  /** The same for the next {@code times} removals of all connections of a node (a cleanup after it). */
+  synchronized void loseNodeLeaveReplies(String nodeId, int times) {
+    lostReplies.put(nodeId, times);
   }
 
   /** Takes the connection's leaves again. */
@@ -74,8 +79,7 @@ final class RefusingHazelcast {
       return CompletableFuture.failedFuture(new OperationTimeoutException("leave of " + leave.id() + " refused"));
     }
     if ("submitToKey".equals(method.getName()) && args.length == 2
-        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.CONNECTION
-        && countDown(lostReplies, leave.id())) {
+        && args[1] instanceof RoomProcessors.Leave leave && countDown(lostReplies, leave.id())) {
       return rooms.submitToKey((String) args[0], leave).toCompletableFuture()
         .thenCompose(made -> CompletableFuture.failedFuture(new OperationTimeoutException("reply to the leave of "
           + leave.id() + " lost")));
