@@ -867,6 +867,29 @@ test('a register refused with 401 is sent again with a new token once, not again
   bus.close();
 });
 
+test('a register refused with 401 again after a fresh token gets no third token however new each is, and the app hears the 401', async () => {
+  const server = new FakeServer();
+  let calls = 0;
+  // An auth server hands out a new string on every call, each refused (another secret, say).
+  const bus = connect({ url: 'http://test', getToken: async () => jwt({ sub: 'ann', n: ++calls }), SockJS: server.SockJS, reconnect: FAST });
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code));
+  await server.socketNumber(1);
+  server.open();
+  const registers = () => server.socket.sent.filter((f) => f.type === 'register' && f.address === 'user.ann');
+  for (let refused = 0; refused < 2; refused++) {
+    await server.frame((f) => f === registers()[refused]);
+    server.push({ type: 'err', address: 'user.ann', failureCode: 401, failureType: 'RECIPIENT_FAILURE', message: 'bad token' });
+    for (let i = 0; i < 5; i++) {
+      await tick();
+    }
+  }
+  assert.equal(registers().length, 2, 'the register and its one retry');
+  assert.equal(calls, 2, 'the first token and one fresh one');
+  assert.deepEqual(errors, [401]);
+  bus.close();
+});
+
 test('join() while a gap fill is under way is answered by a join of its own once the fill is done', async () => {
   const { server, bus, events } = await joined('r1', 5);
   server.event('r1', 'message', 8);

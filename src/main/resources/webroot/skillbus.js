@@ -402,6 +402,7 @@ export class SkillbusClient {
     const before = this.#claims?.exp;
     try {
       await this.#refreshToken();
+      this.#refusedRegisters.clear(); // a new validity period: a register refused later may be retried again
       this.#write({ type: 'ping', headers: this.#headers() });
     } catch (e) {
       this.#fire('error', new SkillbusError(401, 'token refresh failed: ' + e));
@@ -963,6 +964,7 @@ export class SkillbusClient {
 
   #dropSocket() {
     this.#rejoined = false;
+    this.#refusedRegisters.clear();
     this.#toldWhy = null;
     clearTimeout(this.#timers.connect);
     clearTimeout(this.#timers.renew);
@@ -1065,8 +1067,10 @@ export class SkillbusClient {
     }
     const error = new SkillbusError(frame.failureCode, frame.message);
     error.address = frame.address || null;
-    // Once per address and token: a token the server keeps refusing is not fetched again and again.
-    const key = frame.address + ' ' + this.#token;
+    // Once per address until the socket drops or a scheduled renewal brings a new token: a token the
+    // server keeps refusing is not fetched again and again (an auth server hands out a new string
+    // each time), and the refusal of the retry reaches the app.
+    const key = frame.address;
     if (error.code === 401 && typeof this.#options.getToken === 'function' && frame.address && !this.#refusedRegisters.has(key)) {
       this.#refusedRegisters.add(key);
       this.#refreshToken().then(() => this.#write({ type: 'register', address: frame.address, headers: this.#headers() }),
