@@ -162,6 +162,28 @@ class PageRecoveryBrowserTest {
   }
 
   @Test
+  @DisplayName("coaching: after a reconnect the agent's lists are loaded again, with what another session added meanwhile")
+  void coachingReloadsAfterReconnect() throws Exception {
+    Page page = chromium.open(url("/coaching.html?session=reload-one&user=tia&role=team_leader&agent=reload-abe"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    button(page, "Open").click();
+    assertThat(button(page, "Add note")).isEnabled();
+    // Another team leader's note for the same agent, in another session: nothing live brings it here.
+    Page other = chromium.open(url("/coaching.html?session=reload-two&user=lee&role=team_leader&agent=reload-abe"), 1440);
+    button(other, "Open").click();
+    field(other, "Note").fill("From the other session");
+    button(other, "Add note").click();
+    assertThat(other.locator("#notes li").first()).containsText("From the other session");
+    assertThat(page.locator("#notes li")).hasCount(0);
+
+    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
+    assertThat(page.locator("#notes li").first()).containsText("From the other session");
+    assertThat(button(page, "Add note")).isEnabled();
+    Chromium.close(other);
+    closeAll(page, sockets);
+  }
+
+  @Test
   @DisplayName("coaching: a session opened after another and refused leaves nothing of the first one usable")
   void coachingSecondSessionRefused() throws Exception {
     Page page = chromium.open(url("/coaching.html?session=coaching-open&user=lee&role=team_leader&agent=abe"), 1440);
