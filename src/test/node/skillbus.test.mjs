@@ -290,6 +290,32 @@ test('a request made while the rooms are being rejoined goes out after the rejoi
   bus.close();
 });
 
+test('a state listener that calls open() on failed: every listener of failed hears it before the next state comes', async () => {
+  const { server, bus } = await connected();
+  const heard = [];
+  bus.on('state', (info) => {
+    heard.push('state:' + info.state);
+    if (info.state === 'failed') {
+      bus.open();
+    }
+  });
+  const failedHeard = new Promise((resolve) => bus.on('failed', () => {
+    heard.push('failed');
+    resolve();
+  }));
+  bus.on('reconnecting', () => heard.push('reconnecting'));
+  server.drop();
+  for (let n = 2; n <= 4; n++) {
+    await server.socketNumber(n);
+    server.drop();
+  }
+  await failedHeard;
+  await server.socketNumber(5);
+  const from = heard.indexOf('state:failed');
+  assert.deepEqual(heard.slice(from, from + 4), ['state:failed', 'failed', 'state:reconnecting', 'reconnecting']);
+  bus.close();
+});
+
 test('gives up after maxAttempts and says failed; open() tries again', async () => {
   const { server, bus } = await connected();
   const failed = new Promise((resolve) => bus.on('failed', resolve));

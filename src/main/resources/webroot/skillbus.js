@@ -133,6 +133,8 @@ export class SkillbusClient {
   #toldWhy = null;
   // The state events of the turn that created the client, held until it ends (see #releaseStates); then null.
   #heldStates = [];
+  /** State events being fired, and those a listener caused meanwhile: fired after them, in order. */
+  #firingStates = null;
   // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
   #notificationIds = new Set();
 
@@ -250,8 +252,14 @@ export class SkillbusClient {
     const info = { state, attempt: this.#attempt, ...detail };
     if (this.#heldStates) {
       this.#heldStates.push(info);
+    } else if (this.#firingStates) {
+      this.#firingStates.push(info); // a listener changed the state: after every listener of this one
     } else {
-      this.#fireState(info);
+      this.#firingStates = [info];
+      while (this.#firingStates.length > 0) {
+        this.#fireState(this.#firingStates.shift());
+      }
+      this.#firingStates = null;
     }
   }
 
