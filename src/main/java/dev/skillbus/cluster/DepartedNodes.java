@@ -3,6 +3,7 @@ package dev.skillbus.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * each node that the part's records still name and that is not in the cluster — one that died
  * before the oldest was listening, or while another node was cleaning up after it. A record goes
  * only once what it names was cleaned up, so a cleanup that fails or dies half-way is done again
- * later; the part's cleanup must therefore change nothing when it runs twice. Within a while of a
- * long pause of this JVM it cleans up after no node (see {@link Pauses}): the others were not gone,
- * this node was.
+ * later; the part's cleanup must therefore change nothing when it runs twice. A node that left this
+ * node's view right after a long pause of this JVM is not cleaned up after until the sides merged
+ * (see {@link Pauses}): it was not gone, this node was.
  *
  * <p>Created and used on the part's context.
  */
@@ -50,6 +51,7 @@ public final class DepartedNodes {
   private final Pauses pauses;
   private final Set<String> cleaning = new HashSet<>();
   private UUID listener;
+  private UUID merges;
   private long timer = -1;
 
   /**
@@ -73,6 +75,11 @@ public final class DepartedNodes {
   /** Listens for nodes leaving, and checks the records every {@code checkMs}. */
   public void start(long checkMs) {
     listener = hazelcast.getCluster().addMembershipListener(new Departures());
+    merges = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        pauses.merged();
+      }
+    });
     timer = vertx.setPeriodic(checkMs, id -> check());
     // Nodes that left while no part of this node listened yet, if this one is the oldest now.
     check();
@@ -83,6 +90,7 @@ public final class DepartedNodes {
     vertx.cancelTimer(timer);
     if (listener != null && hazelcast.getLifecycleService().isRunning()) {
       hazelcast.getCluster().removeMembershipListener(listener);
+      hazelcast.getLifecycleService().removeLifecycleListener(merges);
     }
   }
 
@@ -104,9 +112,9 @@ public final class DepartedNodes {
   }
 
   private Future<Void> cleanUp(String nodeId) {
-    if (pauses.quarantined()) {
-      LOG.warn("Node {} is gone from this node's view of the cluster, but this node was paused lately: not cleaning up"
-        + " its {} now (a check after the quarantine does, if it is still gone)", nodeId, part);
+    if (!pauses.trustsDeparture(nodeId)) {
+      LOG.warn("Node {} left this node's view of the cluster right after this node was paused: not cleaning up its {}"
+        + " (it is most likely alive; a check does once the sides merged, or in 10 minutes, if it is still gone)", nodeId, part);
       return Future.succeededFuture();
     }
     if (!cleaning.add(nodeId)) {

@@ -1,5 +1,7 @@
 package dev.skillbus.cluster;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -8,30 +10,38 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether this JVM was paused (a long garbage collection, a frozen VM, SIGSTOP) long enough that the
  * other nodes may have taken this one out of the cluster. A node that comes back from such a pause
- * sees every other node gone from its own view of the cluster, as if they had died, and on its own
- * it would clean up after them: end their course jobs, take their connections out of rooms. It was
+ * sees the other nodes go from its own view of the cluster, as if they had died, and on its own it
+ * would clean up after them: end their course jobs, take their connections out of rooms. It was
  * this node that was cut off, not they: the others cleaned up after it already, and the two sides
- * merge again within minutes. So for {@link #QUARANTINE_NANOS} after such a pause, the node trusts
- * no departure it sees (see {@link #quarantined()}), and cleans up only after nodes still gone then.
+ * merge again. So a departure this node sees within {@link #RESUME_WINDOW_NANOS} of coming back
+ * from such a pause is not trusted: that node is taken for alive until the two sides merged
+ * ({@link #merged()}), or for {@link #DISTRUST_NANOS} at most, after which a node still gone is
+ * cleaned up after. Departures seen later are trusted as ever: a pause that cost nothing (shorter
+ * than Hazelcast's heartbeat timeout, say) holds up no cleanup.
  *
  * <p>A daemon thread looks every half second; a look that comes {@link #PAUSE_NANOS} or more late
- * means the JVM did not run meanwhile. Every node of a JVM shares {@link #jvm()}, as they share its
- * pauses.
+ * means the JVM did not run meanwhile. The clock is the larger of the monotonic and the wall
+ * clock's progress: a whole VM frozen by its host may not advance the first. Every node of a JVM
+ * shares {@link #jvm()}, as they share its pauses.
  */
 public final class Pauses {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pauses.class);
-  /** A pause this long may have cost the node its place in the cluster (Hazelcast gives up on a silent member after 60 s). */
-  static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /** How long after such a pause departures are not trusted: longer than Hazelcast takes to merge the two sides again (5–7 minutes). */
-  static final long QUARANTINE_NANOS = TimeUnit.MINUTES.toNanos(10);
+  /** A pause this long may cost the node its place in the cluster (Hazelcast gives up on a silent member after 60 s). */
+  static final long PAUSE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** How long after coming back departures are not trusted: those the pause caused are seen within seconds. */
+  static final long RESUME_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(20);
+  /** How long a node whose departure was not trusted is taken for alive, unless the sides merge sooner. */
+  static final long DISTRUST_NANOS = TimeUnit.MINUTES.toNanos(10);
   private static final long LOOK_EVERY_MS = 500;
   private static final Pauses JVM = watching();
 
   private final LongSupplier clock;
   private long lastLook;
-  private long quarantineEnds;
-  private boolean quarantine;
+  private boolean resumed;
+  private long resumedAt;
+  /** Nodes whose departure was not trusted, with when that ends. */
+  private final Map<String, Long> distrusted = new HashMap<>();
 
   Pauses(LongSupplier clock) {
     this.clock = clock;
@@ -44,7 +54,10 @@ public final class Pauses {
   }
 
   private static Pauses watching() {
-    Pauses pauses = new Pauses(System::nanoTime);
+    long nanoBase = System.nanoTime();
+    long millisBase = System.currentTimeMillis();
+    Pauses pauses = new Pauses(() -> Math.max(System.nanoTime() - nanoBase,
+      TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - millisBase)));
     Thread watcher = new Thread(() -> {
       while (true) {
         try {
@@ -60,32 +73,46 @@ public final class Pauses {
     return pauses;
   }
 
-  /** One look: a look this late starts a quarantine. */
+  /** One look: a look this late means a pause. */
   synchronized void look() {
     long now = clock.getAsLong();
     if (now - lastLook >= PAUSE_NANOS) {
-      LOG.warn("This node was paused for {} s: other nodes may have taken it out of the cluster; departures it sees in"
-        + " the next {} minutes are not trusted, so it cleans up after no node meanwhile", TimeUnit.NANOSECONDS.toSeconds(now - lastLook),
-        TimeUnit.NANOSECONDS.toMinutes(QUARANTINE_NANOS));
-      quarantine = true;
-      quarantineEnds = now + QUARANTINE_NANOS;
+      LOG.warn("This node was paused for {} s: other nodes may have taken it out of the cluster; a node that leaves"
+        + " this node's view in the next {} s is taken for alive until the two sides merge (at most {} minutes)",
+        TimeUnit.NANOSECONDS.toSeconds(now - lastLook), TimeUnit.NANOSECONDS.toSeconds(RESUME_WINDOW_NANOS),
+        TimeUnit.NANOSECONDS.toMinutes(DISTRUST_NANOS));
+      resumed = true;
+      resumedAt = now;
     }
     lastLook = now;
   }
 
   /**
-   * True while departures are not to be trusted: within {@link #QUARANTINE_NANOS} of a pause, or
-   * in one now (the last look is overdue: the JVM has just come back, and the watcher not yet run).
+   * Whether the departure of {@code nodeId} from this node's view is to be believed: not when it
+   * comes right after a pause (or during one: the watcher has not looked yet), and then not until
+   * the sides merged or {@link #DISTRUST_NANOS} passed.
    */
-  public synchronized boolean quarantined() {
+  public synchronized boolean trustsDeparture(String nodeId) {
     long now = clock.getAsLong();
-    if (now - lastLook >= PAUSE_NANOS) {
+    if (now - lastLook >= PAUSE_NANOS || resumed && now - resumedAt < RESUME_WINDOW_NANOS) {
+      distrusted.putIfAbsent(nodeId, now + DISTRUST_NANOS);
+      return false;
+    }
+    Long until = distrusted.get(nodeId);
+    if (until == null) {
       return true;
     }
-    if (quarantine && now - quarantineEnds >= 0) {
-      quarantine = false;
-      LOG.info("Departures are trusted again: the pause was {} minutes ago", TimeUnit.NANOSECONDS.toMinutes(QUARANTINE_NANOS));
+    if (now - until >= 0) {
+      distrusted.remove(nodeId);
+      LOG.info("Node {} is still gone {} minutes after this node's pause: its departure is trusted now", nodeId,
+        TimeUnit.NANOSECONDS.toMinutes(DISTRUST_NANOS));
+      return true;
     }
-    return quarantine;
+    return false;
+  }
+
+  /** The two sides of the cluster merged again: what this node sees is the cluster's view again. */
+  public synchronized void merged() {
+    distrusted.clear();
   }
 }

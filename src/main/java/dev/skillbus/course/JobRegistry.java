@@ -70,11 +70,11 @@ final class JobRegistry {
   }
 
   /**
-   * True while {@code nodeId} is in the cluster, or may be: within a while of a long pause of this
-   * JVM, a node gone from this node's view was most likely not gone (see {@link Pauses}).
+   * True while {@code nodeId} is in the cluster, or may be: a node that left this node's view right
+   * after a long pause of this JVM was most likely not gone (see {@link Pauses}).
    */
   boolean isMember(String nodeId) {
-    return Nodes.isLive(hazelcast, nodeId) || Pauses.jvm().quarantined();
+    return Nodes.isLive(hazelcast, nodeId) || !Pauses.jvm().trustsDeparture(nodeId);
   }
 
   private <R> Future<R> submit(IMap<String, HashMap<String, String>> map, String key,

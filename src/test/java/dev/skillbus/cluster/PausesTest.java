@@ -73,25 +73,39 @@ class PausesTest {
   }
 
   @Test
-  @DisplayName("trusts departures after a short stall, not for ten minutes after a pause of a minute or more")
-  void quarantine() {
+  @DisplayName("distrusts only the departures seen right after a pause of 30 s or more, until the sides merge or for 10 minutes")
+  void distrust() {
     Clock clock = new Clock();
     clock.run(30);
-    assertThat(clock.pauses.quarantined()).isFalse();
-    clock.pause(5);
+    assertThat(clock.pauses.trustsDeparture("a")).isTrue();
+    clock.pause(20);
     clock.run(1);
-    assertThat(clock.pauses.quarantined()).as("a 5 s stall").isFalse();
+    assertThat(clock.pauses.trustsDeparture("b")).as("after a 20 s stall").isTrue();
     clock.pause(77);
-    assertThat(clock.pauses.quarantined()).as("just back, before the watcher looked").isTrue();
+    assertThat(clock.pauses.trustsDeparture("c")).as("just back, before the watcher looked").isFalse();
+    clock.run(10);
+    assertThat(clock.pauses.trustsDeparture("d")).as("10 s after").isFalse();
+    clock.run(15);
+    assertThat(clock.pauses.trustsDeparture("e")).as("a departure 25 s after").isTrue();
+    assertThat(clock.pauses.trustsDeparture("c")).isFalse();
     clock.run(9 * 60);
-    assertThat(clock.pauses.quarantined()).isTrue();
-    clock.run(61);
-    assertThat(clock.pauses.quarantined()).isFalse();
+    assertThat(clock.pauses.trustsDeparture("c")).isFalse();
+    clock.run(40);
+    assertThat(clock.pauses.trustsDeparture("c")).as("still gone 10 minutes on").isTrue();
+    assertThat(clock.pauses.trustsDeparture("d")).as("10 minutes from when it was seen go").isFalse();
+    clock.run(10);
+    assertThat(clock.pauses.trustsDeparture("d")).isTrue();
+
+    clock.pause(61);
+    assertThat(clock.pauses.trustsDeparture("f")).isFalse();
+    clock.run(30);
+    clock.pauses.merged();
+    assertThat(clock.pauses.trustsDeparture("f")).as("once the sides merged").isTrue();
   }
 
   @Test
-  @DisplayName("cleans up after a departed node, except while quarantined; the check after the quarantine does")
-  void noCleanupInQuarantine() throws Exception {
+  @DisplayName("does not clean up after a node that left its view right after a pause; a check 10 minutes on does")
+  void noCleanupRightAfterPause() throws Exception {
     Clock clock = new Clock();
     GoneNode records = new GoneNode();
     DepartedNodes departed = new DepartedNodes(node.vertx(), node.hazelcast(), "test records", records, () -> { }, clock.pauses);
@@ -102,6 +116,19 @@ class PausesTest {
     departed.check().await(10, TimeUnit.SECONDS);
     assertThat(records.cleanedUp).isEmpty();
     clock.run(6 * 60);
+    departed.check().await(10, TimeUnit.SECONDS);
+    assertThat(records.cleanedUp).containsExactly("gone-node");
+  }
+
+  @Test
+  @DisplayName("cleans up at once after a node that left its view later than right after a pause")
+  void cleanupAfterAPauseThatCostNothing() throws Exception {
+    Clock clock = new Clock();
+    GoneNode records = new GoneNode();
+    DepartedNodes departed = new DepartedNodes(node.vertx(), node.hazelcast(), "test records", records, () -> { }, clock.pauses);
+    clock.run(1);
+    clock.pause(45);
+    clock.run(21);
     departed.check().await(10, TimeUnit.SECONDS);
     assertThat(records.cleanedUp).containsExactly("gone-node");
   }
