@@ -65,41 +65,38 @@ async function open({ session, user, name, role, agent }) {
   sessionOpen = true;
   // Session notes are saved against the version loaded, so their buttons wait for it.
   document.querySelectorAll('form:not(#join-form):not(#doc-form) button').forEach((b) => (b.disabled = false));
-  loadAll([[loadNotes, 'note-form'], [loadItems, 'item-form'], [loadDocument, 'doc-form']]);
-}
-
-/** Each part on its own: an instructor may not list an agent's notes (403) yet writes session notes. */
-function loadAll(parts) {
-  for (const [load, form] of parts) {
-    load().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
-  }
+  load();
 }
 
 /**
- * Loads the lists again, and the session's notes unless they are being edited: what changed while
- * the connection was down came to nobody here (the lists are the agent's, of every session, and only
- * this session's room and the viewer's own address are live), nor what a lost room history no longer
- * holds.
+ * Loads the lists, and the session's notes unless they are being edited: once the session is open,
+ * and again when what changed while the connection was down came to nobody here (the lists are the
+ * agent's, of every session, and only this session's room and the viewer's own address are live),
+ * or what a lost room history no longer holds. Each part on its own: an instructor may not list an
+ * agent's notes (403) yet writes session notes.
  */
-function reload() {
-  notes.clear();
-  items.clear();
-  fill(document.getElementById('notes'));
-  fill(document.getElementById('items'));
+function load() {
+  clearLists();
   const parts = [[loadNotes, 'note-form'], [loadItems, 'item-form']];
   if (!doc.dirty && !doc.saving) {
     parts.push([loadDocument, 'doc-form']);
   }
-  loadAll(parts);
+  for (const [loadPart, form] of parts) {
+    loadPart().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
+  }
+}
+
+function clearLists() {
+  notes.clear();
+  items.clear();
+  fill(document.getElementById('notes'));
+  fill(document.getElementById('items'));
 }
 
 /** Nothing of the session or agent opened before stays: lists, the session notes and their version. */
 function resetPage() {
-  notes.clear();
-  items.clear();
+  clearLists();
   deleted.clear();
-  fill(document.getElementById('notes'));
-  fill(document.getElementById('items'));
   docForm.reset();
   doc = { version: 0, dirty: false, saving: false };
   fill(document.getElementById('doc-version'));
@@ -126,8 +123,8 @@ function listen(bus) {
   // Once the session is joined again after a reconnect (its first join is the open's own load), or
   // when the room's history no longer covers what was missed. A rejoin the server refused reloads nothing.
   let joins = 0;
-  bus.on('session-joined', (joined) => joined.sessionId === sessionId && ++joins > 1 && sessionOpen && reload());
-  bus.on('reset', (info) => info.sessionId === sessionId && sessionOpen && reload());
+  bus.on('session-joined', (joined) => joined.sessionId === sessionId && ++joins > 1 && sessionOpen && load());
+  bus.on('reset', (info) => info.sessionId === sessionId && sessionOpen && load());
   // A rejoin after a reconnect that the server refused: the session's events no longer come here.
   bus.on('error', (error) => {
     if (error.sessionId && error.sessionId === sessionId) {

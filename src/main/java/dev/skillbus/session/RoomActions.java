@@ -72,10 +72,7 @@ final class RoomActions {
     String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
     int line = Fields.requiredInt(body, LINE, 0, MAX_POSITION);
     int column = Fields.requiredInt(body, COLUMN, 0, MAX_POSITION);
-    return member(caller, roomId).map(v -> {
-      cursors.submit(roomId, caller.userId(), caller.connId(), line, column);
-      return null;
-    });
+    return member(caller, roomId).onSuccess(v -> cursors.submit(roomId, caller.userId(), caller.connId(), line, column));
   }
 
   private void publishCursor(String roomId, String userId, String originConn, int line, int column) {
