@@ -467,7 +467,7 @@ export class SkillbusClient {
     const { since, epoch, ...joinOptions } = options;
     let room = this.#rooms.get(sessionId);
     if (!room) {
-      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), syncing: false, buffer: [], waiters: [], joined: false };
+      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), asked: new Set(), syncing: false, buffer: [], waiters: [], joined: false };
       this.#rooms.set(sessionId, room);
     }
     room.options = joinOptions;
@@ -621,7 +621,8 @@ export class SkillbusClient {
   async #applyJoin(room, reply) {
     const asked = room.lastSeq !== null;
     if (asked && reply.recovered === false) {
-      this.#fire('reset', { sessionId: room.id, reason: 'history', reply });
+      const again = reply.epoch && room.epoch && reply.epoch !== room.epoch;
+      this.#fire('reset', { sessionId: room.id, reason: again ? 'epoch' : 'history', reply });
     } else if (asked) {
       this.#deliverAfter(room, reply.missed);
     }
@@ -666,9 +667,8 @@ export class SkillbusClient {
   /**
    * The room's epoch from now on, as a reply of the server names it. The epoch the room had when it
    * asked is retired: its events, still on their way (from another node), are of a history that
-   * started again since, and are dropped. (An event alone, or one held while the reply was on its
-   * way, cannot say whether its epoch is older or newer than the reply's: it changes the room's
-   * epoch, retiring none.)
+   * started again since, and are dropped. (An event alone cannot say whether its epoch is older or
+   * newer than the room's: see #inOrder.)
    */
   #setEpoch(room, epoch) {
     if (epoch && room.epoch && epoch !== room.epoch) {
@@ -683,8 +683,15 @@ export class SkillbusClient {
   #inOrder(room, envelope) {
     if (envelope.epoch && room.retired.has(envelope.epoch)) {
       // Of a history that started again since.
+    } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch && !room.asked.has(envelope.epoch)) {
+      // Either the room's history started again, or the event is late from a history that had ended
+      // before the room's epoch began: the room's history says which epoch is current (#readHistory).
+      room.asked.add(envelope.epoch);
+      room.buffer.push(envelope);
+      this.#fillGap(room);
     } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
-      // The room's history started again (it was lost on the server): take the new numbering.
+      // Asked, and the history could not be read: take the event's epoch as the new one.
+      room.asked.delete(envelope.epoch);
       room.epoch = envelope.epoch;
       room.lastSeq = envelope.seq;
       this.#fire('reset', { sessionId: room.id, reason: 'epoch' });
@@ -738,12 +745,25 @@ export class SkillbusClient {
       if (room.epoch) {
         body.epoch = room.epoch;
       }
+      // The epochs of events held now that the room has not seen: the reply names the current one.
+      const unknown = new Set(room.buffer.map((e) => e.epoch).filter((e) => e && e !== room.epoch && !room.retired.has(e)));
       const history = await this.#request('session.history', body, this.#options.requestTimeoutMs, true);
+      if (history.epoch) {
+        for (const epoch of unknown) {
+          room.asked.delete(epoch);
+          if (epoch !== history.epoch) {
+            room.retired.add(epoch);
+          }
+        }
+      }
       if (history.complete === false || (history.epoch && room.epoch && history.epoch !== room.epoch)) {
         // The room's history started again, or no longer reaches back that far: go on from where it is now.
-        this.#fire('reset', { sessionId: room.id, reason: 'history' });
+        const again = history.epoch && room.epoch && history.epoch !== room.epoch;
+        this.#fire('reset', { sessionId: room.id, reason: again ? 'epoch' : 'history' });
         this.#setEpoch(room, history.epoch || room.epoch);
-        room.lastSeq = history.seq;
+        // Events of the new epoch held meanwhile go on from the first of them.
+        const held = again ? room.buffer.filter((e) => e.epoch === room.epoch).map((e) => e.seq) : [];
+        room.lastSeq = Math.min(history.seq, ...held.map((seq) => seq - 1));
         room.buffer = room.buffer.filter((e) => e.seq > room.lastSeq && (!e.epoch || e.epoch === room.epoch));
         return;
       }
@@ -763,10 +783,11 @@ export class SkillbusClient {
 
   /** What history could not fill is gone: say so, and go on after it rather than ask again. */
   #skipUnfillable(room) {
-    if (room.buffer.length === 0) {
+    const current = room.buffer.filter((e) => !e.epoch || e.epoch === room.epoch);
+    if (current.length === 0) {
       return;
     }
-    const next = Math.min(...room.buffer.map((e) => e.seq));
+    const next = Math.min(...current.map((e) => e.seq));
     if (next > room.lastSeq + 1) {
       this.#fire('reset', { sessionId: room.id, reason: 'gap' });
       room.lastSeq = next - 1;
