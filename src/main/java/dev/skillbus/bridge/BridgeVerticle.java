@@ -99,7 +99,11 @@ public class BridgeVerticle extends VerticleBase {
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)
       .setMaxWebSocketFrameSize(maxWebSocketMessage(settings))
-      .setMaxWebSocketMessageSize(maxWebSocketMessage(settings)));
+      .setMaxWebSocketMessageSize(maxWebSocketMessage(settings))
+      // A JSON body sent with a form's content type (curl -d) is decoded as a form too, as one
+      // attribute: it must not fail before the body's own limit does.
+      .setMaxFormAttributeSize(maxBody(settings))
+      .setMaxFormBufferedBytes(maxBody(settings)));
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
       .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
       .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
@@ -214,6 +218,11 @@ public class BridgeVerticle extends VerticleBase {
    * the frame limit, so that a frame over that limit is answered with {@code too_large} rather than
    * a closed socket. Only beyond this does the socket close (1009).
    */
+  /** The largest body any route takes. */
+  private static int maxBody(BridgeSettings settings) {
+    return (int) Math.max(MAX_API_BODY, maxWebSocketMessage(settings));
+  }
+
   private static int maxWebSocketMessage(BridgeSettings settings) {
     return settings.maxFrameBytes() * 4;
   }

@@ -45,7 +45,7 @@ final class RestErrors {
     ErrorCode status = ErrorCode.of(ctx.statusCode());
     if (code == ErrorCode.INTERNAL && status != ErrorCode.INTERNAL) {
       // Handlers such as CORS fail with a status and a plain exception: the status is the code.
-      send(ctx, status, failure.getMessage());
+      send(ctx, status, failure.getMessage() != null ? failure.getMessage() : status.name().toLowerCase(Locale.ROOT).replace('_', ' '));
       return;
     }
     if (code == ErrorCode.INTERNAL) {

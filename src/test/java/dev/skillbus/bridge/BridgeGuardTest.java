@@ -221,6 +221,26 @@ class BridgeGuardTest {
     assertThat(filesIn(uploads)).isEqualTo(before);
   }
 
+  @Test
+  @DisplayName("reads a JSON body sent with a form's content type (curl -d) as JSON, however large within the limit")
+  void takesJsonSentAsForm() throws Exception {
+    String body = new JsonObject().put("userId", "fay").put("name", "Fay").put("role", "learner")
+      .put("note", "x".repeat(9_000)).encode();
+    JsonObject asJson = post("/api/auth/token", "application/json", body);
+    JsonObject asForm = post("/api/auth/token", "application/x-www-form-urlencoded", body);
+    assertThat(asJson.getInteger("status")).isEqualTo(200);
+    assertThat(asForm.getInteger("status")).as("%s", asForm).isEqualTo(200);
+    assertThat(asForm.getJsonObject("body").getString("token")).isNotBlank();
+  }
+
+  private JsonObject post(String path, String contentType, String body) throws Exception {
+    return Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI(path))
+      .compose(req -> req.putHeader("content-type", contentType).send(body))
+      .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toJsonObject()))))
+      .await(10, TimeUnit.SECONDS);
+  }
+
   private static long filesIn(Path directory) throws Exception {
     if (!Files.isDirectory(directory)) {
       return 0;
