@@ -42,6 +42,8 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   public static final String DEFAULT_CLUSTER_FILE = "conf/cluster.xml";
+  /** The copy of {@link #DEFAULT_CLUSTER_FILE} that the build puts into the jar. */
+  static final String BUILT_IN_CLUSTER_FILE = "skillbus/cluster.xml";
   private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d+)-(\\d+)");
 
   /** Starts a clustered Vert.x with the {@code cluster} section of the config, Vert.x metrics on. */
@@ -52,23 +54,29 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
   /** Starts a clustered Vert.x with the {@code cluster} and {@code metrics} sections of the config. */
   public static Future<ClusterNode> start(JsonObject cluster, JsonObject metricsConfig) {
     Transport transport;
+    Config hazelcast;
     try {
       transport = transport(cluster.getString("transport", "native"));
-    } catch (IllegalArgumentException e) {
+      hazelcast = hazelcastConfig(cluster);
+    } catch (IllegalArgumentException | IllegalStateException e) {
       return Future.failedFuture(e);
     }
     HazelcastCallbacks.install();
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     Metrics metrics = Metrics.create();
+    VertxOptions options = new VertxOptions();
+    // The event bus's own TCP port between nodes: any free one unless set (a firewall needs it set).
+    options.getEventBusOptions().setPort(cluster.getInteger("eventBusPort", 0));
     VertxBuilder builder = Vertx.builder().withClusterManager(manager).withTransport(transport);
     if (metricsConfig.getBoolean("vertx", true)) {
-      builder.with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-          .setEnabled(true)
-          .setJvmMetricsEnabled(true)
-          // Registries are shared by name within a JVM: each node (several in tests) needs its own.
-          .setRegistryName("skillbus-" + UUID.randomUUID())))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        // Registries are shared by name within a JVM: each node (several in tests) needs its own.
+        .setRegistryName("skillbus-" + UUID.randomUUID()));
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.registry()));
     }
+    builder.with(options);
     return builder.buildClustered().map(vertx -> {
       LOG.info("Network transport: {}", transport.name());
       return new ClusterNode(vertx, manager, metrics);
@@ -119,7 +127,7 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
   }
 
   static Config hazelcastConfig(JsonObject cluster) {
-    Config config = loadFile(cluster.getString("file", DEFAULT_CLUSTER_FILE));
+    Config config = loadFile(cluster.getString("file"));
     config.setClusterName(cluster.getString("name", "skillbus"));
     // We order shutdown ourselves: connections leave their rooms before the node leaves the cluster.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -156,14 +164,22 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
     return members;
   }
 
+  /**
+   * The Hazelcast settings of {@code file} (CLUSTER_FILE), which must exist when named; unnamed,
+   * those of {@link #DEFAULT_CLUSTER_FILE}, or where there is none (a node started from another
+   * directory) the same file's copy in the jar.
+   */
   private static Config loadFile(String file) {
-    Path path = Path.of(file);
-    try (InputStream in = Files.exists(path)
+    Path path = Path.of(file == null ? DEFAULT_CLUSTER_FILE : file);
+    if (file != null && !Files.isRegularFile(path)) {
+      throw new IllegalStateException("cluster.file (CLUSTER_FILE) names " + path.toAbsolutePath() + ", which is not a file");
+    }
+    try (InputStream in = Files.isRegularFile(path)
       ? new FileInputStream(path.toFile())
-      : ClusterNode.class.getClassLoader().getResourceAsStream("default-cluster.xml")) {
+      : ClusterNode.class.getClassLoader().getResourceAsStream(BUILT_IN_CLUSTER_FILE)) {
       return new XmlConfigBuilder(in).build();
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot read the Hazelcast settings " + file, e);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("Cannot read the Hazelcast settings " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -86,26 +86,117 @@ public final class Config {
     new Override("CLUSTER_HOST", "cluster.host", Type.STRING),
     new Override("CLUSTER_PORT", "cluster.port", Type.INT),
     new Override("CLUSTER_MEMBERS", "cluster.members", Type.LIST),
-    new Override("CLUSTER_FILE", "cluster.file", Type.STRING));
+    new Override("CLUSTER_FILE", "cluster.file", Type.STRING),
+    new Override("EVENTBUS_PORT", "cluster.eventBusPort", Type.INT));
+
+  /**
+   * The least value of every numeric setting, the ones without an environment variable included;
+   * one below it, or not an integer, stops the start with a message that names the setting. (The
+   * code that reads a setting holds its default; some settings are checked further there.)
+   */
+  static final Map<String, Long> MINIMUMS = Map.ofEntries(
+    Map.entry("bridge.port", 0L),
+    Map.entry("bridge.auth.tokenTtlSeconds", 1L),
+    Map.entry("bridge.auth.leewaySeconds", 0L),
+    Map.entry("bridge.pingTimeoutMs", 1L),
+    Map.entry("bridge.pingIntervalMs", 1L),
+    Map.entry("bridge.authTimeoutMs", Long.MIN_VALUE),
+    Map.entry("bridge.maxFrameBytes", 1L),
+    Map.entry("bridge.rateLimit.perSecond", 1L),
+    Map.entry("bridge.rateLimit.burst", 1L),
+    Map.entry("bridge.rateLimit.closeAfterRefusals", 1L),
+    Map.entry("bridge.maxHandlersPerSocket", 1L),
+    Map.entry("bridge.requestTimeoutMs", 1L),
+    Map.entry("bridge.slowSocketMaxBytes", 1L),
+    Map.entry("bridge.replyBacklogMaxBytes", 1L),
+    Map.entry("bridge.flushDelayMicros", 0L),
+    Map.entry("session.cursorMaxPerSecond", 1L),
+    Map.entry("session.maxRoomsPerConnection", 1L),
+    Map.entry("session.joinTimeoutMs", 1L),
+    Map.entry("session.history.maxEvents", 1L),
+    Map.entry("session.history.maxAgeSeconds", 1L),
+    Map.entry("session.history.pageMaxEvents", 1L),
+    Map.entry("session.history.pageMaxBytes", 1L),
+    Map.entry("session.roomIdleSeconds", 1L),
+    Map.entry("session.sweepIntervalSeconds", 1L),
+    Map.entry("session.cursorRecordMs", 1L),
+    Map.entry("store.redis.commandTimeoutMs", 1L),
+    Map.entry("store.redis.pingIntervalMs", 1L),
+    Map.entry("store.redis.reconnectMaxMs", 1L),
+    Map.entry("store.redis.maxPoolSize", 1L),
+    Map.entry("store.maxValueBytes", 1L),
+    Map.entry("store.maxItemsPerOwner", 1L),
+    Map.entry("store.inbox.maxPerUser", 1L),
+    Map.entry("store.inbox.ttlSeconds", 1L),
+    Map.entry("store.inbox.maxUsers", 1L),
+    Map.entry("store.inbox.maxMemoryMb", 1L),
+    Map.entry("coaching.pageSize", 1L),
+    Map.entry("coaching.maxPageSize", 1L),
+    Map.entry("coaching.deliveryTimeoutMs", 1L),
+    Map.entry("course.timeLimitSeconds", 1L),
+    Map.entry("course.maxJobsPerUser", 1L),
+    Map.entry("course.maxJobsPerNode", 1L),
+    Map.entry("course.sessionTtlSeconds", 1L),
+    Map.entry("course.sweepIntervalSeconds", 1L),
+    Map.entry("course.maxTopicLength", 1L),
+    Map.entry("course.template.paceMs", 0L),
+    Map.entry("course.openai.timeoutMs", 1L),
+    Map.entry("course.openai.maxAnswerChars", 1L),
+    Map.entry("course.ai.maxConcurrentPerUser", 1L),
+    Map.entry("course.ai.maxConcurrentPerNode", 1L),
+    Map.entry("course.ai.timeLimitSeconds", 1L),
+    Map.entry("ops.nodeTimeoutMs", 1L),
+    Map.entry("ops.pageSize", 1L),
+    Map.entry("ops.maxPageSize", 1L),
+    Map.entry("cluster.port", 0L),
+    Map.entry("cluster.eventBusPort", 0L));
+
+  /** Settings whose value must not be above another's: [setting, the one it must not exceed]. */
+  static final List<List<String>> NOT_ABOVE = List.of(
+    List.of("coaching.pageSize", "coaching.maxPageSize"),
+    List.of("ops.pageSize", "ops.maxPageSize"));
 
   private Config() {
   }
 
-  /** The file's settings with the environment's overrides applied. */
+  /**
+   * The file's settings with the environment's overrides applied, checked ({@link #check}). The
+   * file {@code SKILLBUS_CONFIG} names must exist; without it, {@link #DEFAULT_FILE} is read where
+   * there is one, and every setting takes its default where not.
+   */
   public static JsonObject load(Map<String, String> env) {
-    Path file = Path.of(env.getOrDefault("SKILLBUS_CONFIG", DEFAULT_FILE));
-    JsonObject config = readFile(file);
+    JsonObject config = readFile(file(env), named(env));
     for (Override o : OVERRIDES) {
       String value = env.get(o.env());
       if (value != null && !value.isBlank()) {
         put(config, o.path(), convert(o, value.trim()));
       }
     }
+    check(config);
     return config;
   }
 
-  private static JsonObject readFile(Path file) {
-    if (!Files.exists(file)) {
+  /** What {@link #load} reads, for the log: the file's absolute path, or that there is none. */
+  public static String source(Map<String, String> env) {
+    Path file = file(env);
+    return Files.isRegularFile(file) ? file.toAbsolutePath().toString()
+      : "no file (" + file.toAbsolutePath() + " not found): every setting at its default";
+  }
+
+  private static boolean named(Map<String, String> env) {
+    String named = env.get("SKILLBUS_CONFIG");
+    return named != null && !named.isBlank();
+  }
+
+  private static Path file(Map<String, String> env) {
+    return Path.of(named(env) ? env.get("SKILLBUS_CONFIG").trim() : DEFAULT_FILE);
+  }
+
+  private static JsonObject readFile(Path file, boolean named) {
+    if (!Files.isRegularFile(file)) {
+      if (named) {
+        throw new IllegalStateException("SKILLBUS_CONFIG names " + file.toAbsolutePath() + ", which is not a file");
+      }
       return new JsonObject();
     }
     try {
@@ -113,6 +204,64 @@ public final class Config {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("Cannot read the config file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refuses a setting of the wrong type (a list where a number goes, a number as a string), a
+   * number below its {@link #MINIMUMS minimum} and a page size above its maximum, with a message
+   * that names the setting and its environment variable.
+   */
+  public static void check(JsonObject config) {
+    for (Override o : OVERRIDES) {
+      Object value = valueAt(config, o.path());
+      boolean fits = value == null || switch (o.type()) {
+        case STRING -> value instanceof String;
+        case INT -> true; // below, with the minimums
+        case BOOLEAN -> value instanceof Boolean;
+        case LIST -> value instanceof JsonArray;
+      };
+      if (!fits) {
+        throw new IllegalStateException(name(o.path()) + " must be a " + o.type().name().toLowerCase(Locale.ROOT) + ", was " + value);
+      }
+    }
+    MINIMUMS.forEach((path, min) -> {
+      Object value = valueAt(config, path);
+      if (value == null) {
+        return;
+      }
+      if (!(value instanceof Integer || value instanceof Long)) {
+        throw new IllegalStateException(name(path) + " must be an integer, was " + value);
+      }
+      if (((Number) value).longValue() < min) {
+        throw new IllegalStateException(name(path) + " must be at least " + min + ", was " + value);
+      }
+    });
+    for (List<String> pair : NOT_ABOVE) {
+      Object value = valueAt(config, pair.get(0));
+      Object max = valueAt(config, pair.get(1));
+      if (value != null && max != null && ((Number) value).longValue() > ((Number) max).longValue()) {
+        throw new IllegalStateException(name(pair.get(0)) + " (" + value + ") must not be above " + name(pair.get(1)) + " (" + max + ")");
+      }
+    }
+  }
+
+  /** A setting's key, and its environment variable where it has one. */
+  static String name(String path) {
+    return OVERRIDES.stream().filter(o -> o.path().equals(path)).findFirst()
+      .map(o -> path + " (" + o.env() + ")").orElse(path);
+  }
+
+  /** The value at a dotted path; null where there is none (or a part of the path is not an object). */
+  static Object valueAt(JsonObject config, String path) {
+    String[] keys = path.split("\\.");
+    Object node = config;
+    for (String key : keys) {
+      if (!(node instanceof JsonObject object)) {
+        return null;
+      }
+      node = object.getValue(key);
+    }
+    return node;
   }
 
   private static Object convert(Override o, String value) {

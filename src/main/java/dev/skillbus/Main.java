@@ -23,6 +23,7 @@ public final class Main {
   public static void main(String[] args) {
     Skillbus node;
     try {
+      LOG.info("Settings: {}", Config.source(System.getenv()));
       node = Skillbus.start(Config.load(System.getenv())).await(START_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("skillbus could not start: {}", whyNotStarted(e));

@@ -30,6 +30,11 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
 
   /** Joins the cluster and deploys every verticle with the given config. */
   public static Future<Skillbus> start(JsonObject config) {
+    try {
+      Config.check(config);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     // A node whose services do not start (a setting refused, a port taken) leaves the cluster again;
     // deploy throws a refused setting, which compose turns into a failed future for recover.
     return ClusterNode.start(section(config, "cluster"), section(config, "metrics"))

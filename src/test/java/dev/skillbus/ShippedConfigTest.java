@@ -29,7 +29,7 @@ class ShippedConfigTest {
   @DisplayName("gives the store the settings it has without the file")
   void storeDefaults() {
     StoreSettings shipped = StoreSettings.from(Config.load(Map.of()));
-    StoreSettings defaults = StoreSettings.from(Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json")));
+    StoreSettings defaults = StoreSettings.from(Config.load(Map.of("SKILLBUS_CONFIG", "src/test/resources/no-settings.json")));
     assertThat(shipped).isEqualTo(defaults);
   }
 

@@ -38,7 +38,7 @@ class StoreSelectionTest {
   @Test
   @DisplayName("REDIS_URL and the store variables reach the store settings")
   void environment() {
-    JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json",
+    JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "src/test/resources/no-settings.json",
       "REDIS_URL", "redis://:pw@redis.internal:6380/2", "STORE_MAX_VALUE_BYTES", "2048", "INBOX_MAX_PER_USER", "7",
       "INBOX_MAX_USERS", "5000"));
     StoreSettings settings = StoreSettings.from(config);
@@ -67,11 +67,14 @@ class StoreSelectionTest {
     for (String setting : new String[] {"STORE_MAX_VALUE_BYTES", "STORE_MAX_ITEMS_PER_OWNER", "INBOX_MAX_PER_USER",
       "INBOX_TTL_SECONDS", "INBOX_MAX_USERS", "INBOX_MAX_MEMORY_MB", "HISTORY_MAX_EVENTS", "HISTORY_MAX_AGE_SECONDS"}) {
       for (int bad : new int[] {0, -1}) {
-        JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", setting, Integer.toString(bad)));
-        assertThatThrownBy(() -> StoreSettings.from(config)).as(setting + "=" + bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(setting).hasMessageContaining("positive");
+        assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", "src/test/resources/no-settings.json", setting, Integer.toString(bad))))
+          .as(setting + "=" + bad).hasMessageContaining(setting).hasMessageContaining("at least 1");
       }
     }
+    // The store's own check, for settings given in code.
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("maxItemsPerOwner", 0));
+    assertThatThrownBy(() -> StoreSettings.from(config)).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("STORE_MAX_ITEMS_PER_OWNER").hasMessageContaining("positive");
   }
 
 
@@ -80,6 +83,10 @@ class StoreSelectionTest {
   void badUrl() {
     JsonObject config = new JsonObject().put("store", new JsonObject().put("redisUrl", "http://pw@somewhere"));
     assertThatThrownBy(() -> StoreSettings.from(config)).hasMessageContaining("REDIS_URL").hasMessageNotContaining("pw");
+    // A password the URL parser refuses: its message would hold the whole URL.
+    JsonObject unparsable = new JsonObject().put("store", new JsonObject().put("redisUrl", "redis://default:Xy7{Q9}k@127.0.0.1:6379"));
+    assertThatThrownBy(() -> StoreSettings.from(unparsable)).hasMessageContaining("REDIS_URL")
+      .hasMessageContaining("percent-encoded").hasMessageNotContaining("Xy7");
   }
 
   @Test

@@ -22,7 +22,7 @@ class TransportTest {
   @Test
   @DisplayName("TRANSPORT reaches cluster.transport, and native is the default")
   void environment() {
-    JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "no-such-file.json", "TRANSPORT", "io_uring"));
+    JsonObject config = Config.load(Map.of("SKILLBUS_CONFIG", "src/test/resources/no-settings.json", "TRANSPORT", "io_uring"));
     assertThat(config.getJsonObject("cluster").getString("transport")).isEqualTo("io_uring");
     JsonObject file = Config.load(Map.of());
     assertThat(file.getJsonObject("cluster").getString("transport")).isEqualTo("native");

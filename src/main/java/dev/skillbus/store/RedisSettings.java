@@ -5,6 +5,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,14 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,64}");
 
   public RedisSettings {
-    URI uri = URI.create(url);
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      // The parser's message holds the whole URL, password included: never in a log.
+      throw new IllegalArgumentException("REDIS_URL is not a valid URL (" + e.getReason() + " at index " + e.getIndex()
+        + "; a password with characters such as { } ^ % | or a space must be percent-encoded): " + safe(url));
+    }
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("REDIS_URL must look like redis://[:password@]host:port[/db], was " + safe(url));
     }

@@ -1,0 +1,106 @@
+package dev.skillbus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What a node does with settings it cannot use: it does not start, and says which setting. */
+@DisplayName("The settings")
+class ConfigTest {
+
+  private static final String NO_FILE = "src/test/resources/no-settings.json";
+
+  @Test
+  @DisplayName("a config file named by SKILLBUS_CONFIG that does not exist stops the start, with its path")
+  void namedFileMissing() {
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", "conf/prod-typo.json")))
+      .hasMessageContaining("SKILLBUS_CONFIG").hasMessageContaining(Path.of("conf/prod-typo.json").toAbsolutePath().toString());
+    assertThat(Config.source(Map.of())).isEqualTo(Path.of(Config.DEFAULT_FILE).toAbsolutePath().toString());
+    assertThat(Config.source(Map.of("SKILLBUS_CONFIG", "elsewhere/config.json"))).contains("not found");
+  }
+
+  @Test
+  @DisplayName("a Hazelcast file named by CLUSTER_FILE that does not exist stops the start; unnamed, the jar holds the project's")
+  void clusterFile() throws Exception {
+    JsonObject cluster = new JsonObject().put("name", "config-test").put("file", "conf/no-cluster.xml");
+    assertThatThrownBy(() -> ClusterNode.hazelcastConfig(cluster)).hasMessageContaining("CLUSTER_FILE")
+      .hasMessageContaining("no-cluster.xml");
+    assertThatThrownBy(() -> ClusterNode.start(cluster).await(30, TimeUnit.SECONDS)).hasMessageContaining("CLUSTER_FILE");
+    try (var builtIn = ClusterNode.class.getClassLoader().getResourceAsStream(ClusterNode.BUILT_IN_CLUSTER_FILE)) {
+      assertThat(builtIn).as("the jar's copy").isNotNull();
+      assertThat(new String(builtIn.readAllBytes())).isEqualTo(Files.readString(Path.of(ClusterNode.DEFAULT_CLUSTER_FILE)));
+    }
+  }
+
+  @Test
+  @DisplayName("a number below its minimum stops the start, naming the setting and its variable")
+  void minimums() {
+    for (Config.Override o : Config.OVERRIDES) {
+      Long min = Config.MINIMUMS.get(o.path());
+      if (o.type() != Config.Type.INT || min == null || min == Long.MIN_VALUE) {
+        continue;
+      }
+      String below = Long.toString(min - 1);
+      assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, o.env(), below))).as(o.env() + "=" + below)
+        .hasMessageContaining(o.env()).hasMessageContaining(o.path()).hasMessageContaining("at least " + min);
+      Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, o.env(), Long.toString(min)));
+    }
+    // Every numeric variable has its minimum.
+    assertThat(Config.OVERRIDES).filteredOn(o -> o.type() == Config.Type.INT)
+      .allSatisfy(o -> assertThat(Config.MINIMUMS).containsKey(o.path()));
+    for (String env : new String[] {"REQUEST_TIMEOUT_MS", "OPS_NODE_TIMEOUT_MS", "MAX_FRAME_BYTES", "SOCKET_PING_TIMEOUT",
+      "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_SECOND", "MAX_ROOMS_PER_CONNECTION", "TOKEN_TTL_SECONDS"}) {
+      assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, env, "0"))).hasMessageContaining(env);
+    }
+  }
+
+  @Test
+  @DisplayName("a value of the wrong type in the file stops the start, naming the setting")
+  void types(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"session\": {\"maxRoomsPerConnection\": \"many\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageContaining("session.maxRoomsPerConnection (MAX_ROOMS_PER_CONNECTION) must be an integer");
+    Files.writeString(file, "{\"bridge\": {\"requestTimeoutMs\": 2.5}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("REQUEST_TIMEOUT_MS");
+    Files.writeString(file, "{\"bridge\": {\"dev\": \"no\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("SKILLBUS_DEV")
+      .hasMessageContaining("boolean");
+    Files.writeString(file, "{\"cluster\": {\"members\": \"10.0.0.1\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS");
+    Files.writeString(file, "{\"ops\": {\"pageSize\": 600}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString(), "OPS_MAX_PAGE_SIZE", "500")))
+      .hasMessageContaining("OPS_PAGE_SIZE").hasMessageContaining("OPS_MAX_PAGE_SIZE");
+  }
+
+  @Test
+  @DisplayName("a setting refused in a config given in code stops Skillbus.start before it joins a cluster")
+  void checkedInCode() {
+    JsonObject config = new JsonObject().put("bridge", new JsonObject().put("requestTimeoutMs", 0));
+    assertThatThrownBy(() -> Skillbus.start(config).await(30, TimeUnit.SECONDS)).hasMessageContaining("REQUEST_TIMEOUT_MS");
+  }
+
+  @Test
+  @DisplayName("EVENTBUS_PORT sets the port the node's event bus listens on for its peers")
+  void eventBusPort() throws Exception {
+    int port = 6642;
+    JsonObject cluster = new JsonObject().put("name", "config-test-" + System.nanoTime()).put("port", 6641)
+      .put("members", new io.vertx.core.json.JsonArray().add("127.0.0.1:6641")).put("eventBusPort", port);
+    ClusterNode node = ClusterNode.start(cluster).await(60, TimeUnit.SECONDS);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      assertThat(socket.isConnected()).isTrue();
+    } finally {
+      node.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+}
