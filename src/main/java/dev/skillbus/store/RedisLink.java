@@ -11,6 +11,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * to {@code reconnectMaxMs} until it takes the write, when commands go through again. A command
  * that fails for another reason than its own error reply (see {@link ErrorReplies}) fails with 503
  * and triggers a probe at once. A reply from a replica closes the client's connections and opens
- * new ones, so that after a failover that moved Redis's address they reach the new primary.
+ * new ones, so that after a failover that moved Redis's address they reach the new primary; so
+ * does a probe that got no answer in time, since its connection may hang for good (a host that
+ * died does not close its connections) and a pool whose every connection hangs sends nothing more.
  */
 public final class RedisLink implements StoreHealth {
 
@@ -110,17 +113,25 @@ public final class RedisLink implements StoreHealth {
    * that was done already. Commands under way on the old client fail with 503.
    */
   private void reconnect(Redis used, Throwable cause) {
-    synchronized (this) {
-      if (closed || used != client) {
-        return;
-      }
-      client = Redis.createClient(vertx, settings.options());
-    }
-    if (up) {
+    if (renew(used) && up) {
       LOG.warn("Redis at {} answered as a replica ({}): closing its connections and opening new ones",
         settings.safeUrl(), cause.getMessage());
     }
+  }
+
+  /**
+   * Replaces {@code used} with a new client and closes it, unless that was done already: commands
+   * under way or waiting for a connection on it fail (503). True when it was replaced here.
+   */
+  private boolean renew(Redis used) {
+    synchronized (this) {
+      if (closed || used != client) {
+        return false;
+      }
+      client = Redis.createClient(vertx, settings.options());
+    }
     used.close();
+    return true;
   }
 
   private static RuntimeException unavailable() {
@@ -149,6 +160,10 @@ public final class RedisLink implements StoreHealth {
         boolean replaced = used != client;
         if (ar.failed() && ErrorReplies.fromReplica(ar.cause())) {
           reconnect(used, ar.cause());
+        } else if (ar.failed() && ar.cause() instanceof TimeoutException) {
+          // No answer: the probe's connection may hang for good (its host died without closing
+          // it), and with every pooled connection hanging nothing more would be sent: start over.
+          renew(used);
         }
         long next = ar.succeeded() ? markUp() : replaced ? 0 : markDown(ar.cause());
         synchronized (this) {

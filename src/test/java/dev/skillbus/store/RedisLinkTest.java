@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.TcpProxy;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,6 +80,24 @@ class RedisLinkTest {
     assertThat(wrong.up()).isFalse();
     assertRefused(new RedisDocumentStore(wrong, 1024).get("session", "in-db-3"), ErrorCode.UNAVAILABLE);
     await(Future.join(link.close(), wrong.close()));
+  }
+
+  @Test
+  @DisplayName("comes back by itself when every connection it holds goes silent (a dead host) while new ones get through")
+  void silentConnections(Vertx vertx) throws Exception {
+    TcpProxy proxy = await(TcpProxy.start(vertx, 6008, 6005));
+    // One connection in the pool: once it hangs, nothing else can be sent on this client.
+    RedisLink link = new RedisLink(vertx, new RedisSettings("redis://127.0.0.1:6008", "test:", 500, 100, 200, 1));
+    await(link.start());
+    DocumentStore docs = new RedisDocumentStore(link, 1024);
+    Document written = await(docs.put("session", "through-silence", new JsonObject().put("n", 1), null));
+    assertThat(proxy.opened()).isEqualTo(1);
+    proxy.silence();
+    await(Eventually.holds(vertx, 20, 10_000, () -> Future.succeededFuture(!link.up())));
+    await(Eventually.holds(vertx, 50, 10_000, () -> Future.succeededFuture(link.up())));
+    assertThat(await(docs.get("session", "through-silence"))).isEqualTo(written);
+    assertThat(proxy.opened()).isGreaterThan(1);
+    await(Future.join(link.close(), proxy.close()));
   }
 
   @Test
