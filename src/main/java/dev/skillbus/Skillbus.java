@@ -2,6 +2,7 @@ package dev.skillbus;
 
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.bridge.BridgeVerticle;
+import dev.skillbus.cluster.StoreAgreement;
 import dev.skillbus.coaching.CoachingVerticle;
 import dev.skillbus.course.CourseVerticle;
 import dev.skillbus.ops.Metrics;
@@ -49,7 +50,10 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
    */
   public static Future<Skillbus> deploy(ClusterNode node, JsonObject config) {
     Metrics metrics = node.metrics();
-    Stores stores = Stores.create(node.vertx(), StoreSettings.from(config), metrics.storeCommands());
+    StoreSettings storeSettings = StoreSettings.from(config);
+    Stores stores = Stores.create(node.vertx(), storeSettings, metrics.storeCommands());
+    StoreAgreement agreement = new StoreAgreement(node.hazelcast(),
+      storeSettings.redis() == null ? StoreAgreement.MEMORY : storeSettings.redis().target());
     RoomRules rules = RoomRules.of(node.hazelcast());
     BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(
@@ -62,7 +66,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
         section(config, "ops").put("nodeId", node.nodeId())),
       () -> deploy(node, bridge, section(config, "bridge").put("nodeId", node.nodeId())));
     List<String> deployed = new ArrayList<>();
-    Future<Void> started = stores.start().compose(v -> rules.start(node.vertx()));
+    Future<Void> started = agreement.check(node.vertx()).compose(v -> stores.start()).compose(v -> rules.start(node.vertx()));
     for (Supplier<Future<String>> verticle : verticles) {
       started = started.compose(v -> verticle.get().onSuccess(deployed::add).mapEmpty());
     }
@@ -95,7 +99,9 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
       String id = deployments.get(i);
       stopped = stopped.transform(v -> node.vertx().undeploy(id));
     }
-    return stopped.transform(v -> rules.close()).transform(v -> stores.close());
+    return stopped.transform(v -> rules.close()).transform(v -> stores.close())
+      .transform(v -> StoreAgreement.leave(node.vertx(), node.hazelcast()))
+      .otherwiseEmpty();
   }
 
   /**

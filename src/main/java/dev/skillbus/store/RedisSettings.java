@@ -59,6 +59,17 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
       .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) commandTimeoutMs).setTcpNoDelay(true));
   }
 
+  /**
+   * Which data this node reaches: scheme, host, port, database and key prefix, no credentials.
+   * Nodes that do not say the same keep different data.
+   */
+  public String target() {
+    URI uri = URI.create(url);
+    String path = uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/") ? "/0" : uri.getPath();
+    return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()) + path
+      + " (key prefix " + keyPrefix + ")";
+  }
+
   /** The URL without its password, for logs. */
   String safeUrl() {
     return safe(url);

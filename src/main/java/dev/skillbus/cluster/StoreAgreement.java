@@ -1,0 +1,70 @@
+package dev.skillbus.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every node of a cluster must keep its store in the same place: a node with another Redis (or
+ * another key prefix), or one keeping it in memory beside nodes that use Redis, would have rooms
+ * whose history, seq and recovery differ by node, with nothing said. Each node writes where it
+ * keeps its store into a Hazelcast map under its node id; a node that finds a member keeping it
+ * elsewhere does not start. (Nodes that all keep their store in memory are only warned, see Main:
+ * each of them necessarily keeps its own.)
+ */
+public final class StoreAgreement {
+
+  static final String MAP = "skillbus.node-stores";
+  /** What a node keeping its store in its own memory writes. */
+  public static final String MEMORY = "memory";
+
+  private final HazelcastInstance hazelcast;
+  private final String nodeId;
+  private final String target;
+
+  /** {@code target}: {@link #MEMORY}, or which Redis data the node reaches. */
+  public StoreAgreement(HazelcastInstance hazelcast, String target) {
+    this.hazelcast = hazelcast;
+    this.nodeId = Nodes.localId(hazelcast);
+    this.target = target;
+  }
+
+  /** Writes this node's store and fails, naming both, when a member keeps its store elsewhere. */
+  public Future<Void> check(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      IMap<String, String> stores = hazelcast.getMap(MAP);
+      stores.set(nodeId, target);
+      Set<String> live = Nodes.liveIds(hazelcast);
+      for (Map.Entry<String, String> other : stores.entrySet()) {
+        if (!live.contains(other.getKey())) {
+          stores.delete(other.getKey()); // of a node that left without taking it out
+        } else if (!other.getKey().equals(nodeId) && disagree(target, other.getValue())) {
+          stores.delete(nodeId);
+          throw new IllegalStateException("this node keeps its store " + describe(target) + ", node " + other.getKey()
+            + " of the cluster " + describe(other.getValue()) + ": every node of a cluster must use the same REDIS_URL"
+            + " (database included) and REDIS_KEY_PREFIX");
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /** Takes this node's entry out, as it leaves the cluster. */
+  public static Future<Void> leave(Vertx vertx, HazelcastInstance hazelcast) {
+    return vertx.executeBlocking(() -> {
+      hazelcast.getMap(MAP).delete(Nodes.localId(hazelcast));
+      return null;
+    }, false);
+  }
+
+  static boolean disagree(String mine, String theirs) {
+    return !(MEMORY.equals(mine) && MEMORY.equals(theirs)) && !mine.equals(theirs);
+  }
+
+  private static String describe(String target) {
+    return MEMORY.equals(target) ? "in its own memory (no REDIS_URL)" : "in Redis at " + target;
+  }
+}
