@@ -13,6 +13,9 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Sending room events: durable ones go through the room's history (which gives them their seq)
@@ -28,6 +31,8 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   private final RoomSweeper sweeper;
   private final Metrics metrics;
   private final Page page;
+  /** Per room, the append this node started last while it is under way (see {@link #inTurn}). */
+  private final Map<String, Future<?>> appending = new ConcurrentHashMap<>();
 
   RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics, Page page) {
     this.eventBus = eventBus;
@@ -41,7 +46,24 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   @Override
   public Future<JsonObject> durable(String roomId, String event, JsonObject data) {
     sweeper.touch(roomId);
-    return history.append(roomId, event, data).onSuccess(envelope -> publish(roomId, event, envelope));
+    return inTurn(roomId, () -> history.append(roomId, event, data).onSuccess(envelope -> publish(roomId, event, envelope)));
+  }
+
+  /**
+   * Starts a room's append once the one this node started before in that room is done (stored and
+   * published, or failed): a store on another host (Redis, over a pool of connections) takes
+   * concurrent appends in any order, so without this, messages a client sends back to back could get
+   * their seqs, and reach the room, in another order than sent. (Presence events are not held
+   * behind them: the history keeps those in the order of the room's changes, see {@link #presence}.)
+   */
+  private <T> Future<T> inTurn(String roomId, Supplier<Future<T>> append) {
+    Future<?> previous = appending.get(roomId);
+    Future<T> next = previous == null || previous.isComplete() ? append.get() : previous.transform(ar -> append.get());
+    if (!next.isComplete()) {
+      appending.put(roomId, next);
+      next.onComplete(ar -> appending.remove(roomId, next));
+    }
+    return next;
   }
 
   /**
