@@ -115,7 +115,7 @@ public final class TokenService {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'role' must be one of learner, instructor, team_leader, agent, admin");
     }
     Object name = claims.getValue("name");
-    if (name instanceof String s && s.length() > MAX_NAME_LENGTH) {
+    if (name instanceof String s && Fields.characters(s) > MAX_NAME_LENGTH) {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'name' is longer than " + MAX_NAME_LENGTH);
     }
     return new Identity(userId, displayName(name instanceof String s ? s : null, userId), role);

@@ -54,7 +54,7 @@ final class SessionUpdates {
     if (!(value instanceof String s)) {
       throw Fields.bad("'" + name + "' must be a string");
     }
-    if (s.length() > MAX_NOTES) {
+    if (Fields.characters(s) > MAX_NOTES) {
       throw Fields.bad("'" + name + "' must be at most " + MAX_NOTES + " characters");
     }
     return s;
@@ -65,7 +65,7 @@ final class SessionUpdates {
       throw Fields.bad("'" + name + "' must be an array of at most " + MAX_TOPICS + " topics");
     }
     for (Object topic : topics) {
-      if (!(topic instanceof String s) || s.isBlank() || s.length() > MAX_TOPIC) {
+      if (!(topic instanceof String s) || s.isBlank() || Fields.characters(s) > MAX_TOPIC) {
         throw Fields.bad("'" + name + "' must hold strings of 1 to " + MAX_TOPIC + " characters");
       }
     }

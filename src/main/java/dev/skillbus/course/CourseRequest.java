@@ -17,7 +17,7 @@ public record CourseRequest(String topic, Level level, boolean webSearch) {
   static CourseRequest parse(JsonObject body, int maxTopicLength) {
     // The length counts once trimmed: the frame size already bounds what is read here.
     String topic = Fields.requiredString(body, TOPIC, Integer.MAX_VALUE).strip();
-    if (topic.length() > maxTopicLength) {
+    if (Fields.characters(topic) > maxTopicLength) {
       throw Fields.bad("'" + TOPIC + "' must be at most " + maxTopicLength + " characters (without the spaces around it)");
     }
     if (!isOneLine(topic)) {

@@ -1,6 +1,7 @@
 package dev.skillbus.course;
 
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
@@ -31,7 +32,7 @@ final class OutlineTool implements AiTool {
   @Override
   public void check(String message) {
     String topic = message.strip();
-    if (topic.length() > maxTopicLength || !CourseRequest.isOneLine(topic)) {
+    if (Fields.characters(topic) > maxTopicLength || !CourseRequest.isOneLine(topic)) {
       throw ErrorCode.BAD_REQUEST.exception("the outline tool takes a topic: one line of at most " + maxTopicLength + " characters");
     }
   }

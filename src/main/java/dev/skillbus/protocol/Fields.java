@@ -26,6 +26,14 @@ public final class Fields {
     return value;
   }
 
+  /**
+   * The characters of a string as a user counts them: code points, so that an emoji or any
+   * character outside the Basic Multilingual Plane counts once (Java's length counts it twice).
+   */
+  public static int characters(String s) {
+    return s.codePointCount(0, s.length());
+  }
+
   public static String optionalString(JsonObject body, String field, int maxLength) {
     Object value = body.getValue(field);
     if (value == null) {
@@ -34,7 +42,7 @@ public final class Fields {
     if (!(value instanceof String s)) {
       throw bad("'" + field + "' must be a string");
     }
-    if (s.length() > maxLength) {
+    if (characters(s) > maxLength) {
       throw bad("'" + field + "' must be at most " + maxLength + " characters");
     }
     return s;

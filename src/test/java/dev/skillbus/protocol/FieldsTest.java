@@ -23,6 +23,17 @@ class FieldsTest {
   }
 
   @Test
+  @DisplayName("counts text in characters as a user does: an emoji is one")
+  void charactersCount() {
+    String emoji = "\uD83D\uDE00"; // one character, two Java chars
+    JsonObject atLimit = new JsonObject().put("text", emoji.repeat(4000));
+    assertThat(Fields.optionalString(atLimit, "text", 4000)).isEqualTo(emoji.repeat(4000));
+    assertThatThrownBy(() -> Fields.optionalString(new JsonObject().put("text", emoji.repeat(4001)), "text", 4000))
+      .hasMessageContaining("at most 4000 characters");
+    assertThat(Fields.characters("é" + emoji + "a")).isEqualTo(3);
+  }
+
+  @Test
   @DisplayName("beyond what a long holds is refused, never read as its last 64 bits")
   void beyondLong() {
     BigInteger wrapsToOne = BigInteger.TWO.pow(64).add(BigInteger.ONE);
