@@ -134,8 +134,14 @@ final class Membership implements DepartedNodes.Records {
    * in the room already takes nothing back.
    */
   private Future<JsonObject> giveUp(Caller caller, String roomId, boolean added) {
+    if (!added) {
+      // The connection was in the room before this join, and stays.
+      LOG.warn("Join again of room {} by connection {} took longer than {} ms", roomId, caller.connId(), joinTimeoutMs);
+      return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("joining room '" + roomId + "' again took longer than "
+        + joinTimeoutMs + " ms; the connection is still in the room"));
+    }
     LOG.warn("Join of room {} by connection {} took longer than {} ms: taken back", roomId, caller.connId(), joinTimeoutMs);
-    if (added && locals.isIn(caller.connId(), roomId)) {
+    if (locals.isIn(caller.connId(), roomId)) {
       leaveRoom(caller.connId(), caller.userId(), roomId)
         .onFailure(err -> LOG.warn("Could not take back the join of room {} by connection {}", roomId, caller.connId(), err));
     }

@@ -6,6 +6,7 @@ import dev.skillbus.ClusterNode;
 import com.hazelcast.map.IMap;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Nodes;
@@ -90,5 +91,23 @@ class JoinRacesTest {
     IMap<String, RoomState> rooms = node.hazelcast().getMap(RoomRegistry.ROOMS);
     RoomState state = node.vertx().executeBlocking(() -> rooms.get(room)).await(10, TimeUnit.SECONDS);
     assertThat(state.participants()).extracting(Participant::userId).containsExactly("dave");
+  }
+
+  @Test
+  @DisplayName("a join again of a connection in the room, not done in time, is answered 503 saying it is still in the room; it is")
+  void lateJoinAgainTakesNothingBack() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection erin = connection("erin");
+    erin.join(room).await(10, TimeUnit.SECONDS);
+    HeldHistory.Hold position = HISTORY.holdPosition(room);
+    Future<JsonObject> again = erin.join(room);
+    position.arrived().await(10, TimeUnit.SECONDS);
+    Throwable refused = again.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(((ReplyException) refused).failureCode()).isEqualTo(503);
+    assertThat(refused.getMessage()).contains("still in the room").doesNotContain("taken back");
+    position.release();
+    JsonObject said = erin.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", "still here"))
+      .await(10, TimeUnit.SECONDS);
+    assertThat(said.getLong("seq")).isPositive();
   }
 }
