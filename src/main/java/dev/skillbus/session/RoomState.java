@@ -38,7 +38,7 @@ final class RoomState {
     }
     boolean firstOfUser = !users.containsKey(connection.userId());
     connections.put(connection.connId(), connection);
-    users.putIfAbsent(connection.userId(), new UserState());
+    users.putIfAbsent(connection.userId(), new UserState(connection.name(), connection.role(), connection.joinedAt()));
     version = Math.max(version + 1, now);
     return new RoomChange(firstOfUser ? List.of(connection) : List.of(), roster());
   }
@@ -89,16 +89,15 @@ final class RoomState {
     return true;
   }
 
-  /** One entry per user, with their first connection's name, role and time, oldest first. */
+  /**
+   * One entry per user, with the name, role and time of the join that brought them in, oldest
+   * first: those stay while the user is in the room, whichever of their connections leave.
+   */
   List<Participant> participants() {
-    Map<String, Connection> first = new HashMap<>();
-    for (Connection c : connections.values()) {
-      first.merge(c.userId(), c, (a, b) -> b.joinedAt() < a.joinedAt() ? b : a);
-    }
     List<Participant> list = new ArrayList<>();
-    for (Connection c : first.values()) {
-      UserState s = users.get(c.userId());
-      list.add(new Participant(c.userId(), c.name(), c.role(), s.active, s.line, s.column, c.joinedAt()));
+    for (Map.Entry<String, UserState> user : users.entrySet()) {
+      UserState s = user.getValue();
+      list.add(new Participant(user.getKey(), s.name, s.role, s.active, s.line, s.column, s.joinedAt));
     }
     list.sort(Comparator.comparingLong(Participant::joinedAt).thenComparing(Participant::userId));
     return List.copyOf(list);
@@ -138,6 +137,9 @@ final class RoomState {
     out.writeInt(users.size());
     for (Map.Entry<String, UserState> user : users.entrySet()) {
       out.writeString(user.getKey());
+      out.writeString(user.getValue().name);
+      out.writeString(user.getValue().role);
+      out.writeLong(user.getValue().joinedAt);
       out.writeBoolean(user.getValue().active);
       RoomSerializers.writeNullableInt(out, user.getValue().line);
       RoomSerializers.writeNullableInt(out, user.getValue().column);
@@ -155,7 +157,7 @@ final class RoomState {
     int userCount = in.readInt();
     for (int i = 0; i < userCount; i++) {
       String userId = in.readString();
-      UserState user = new UserState();
+      UserState user = new UserState(in.readString(), in.readString(), in.readLong());
       user.active = in.readBoolean();
       user.line = RoomSerializers.readNullableInt(in);
       user.column = RoomSerializers.readNullableInt(in);
@@ -168,10 +170,22 @@ final class RoomState {
     return connections.values().stream().anyMatch(c -> c.userId().equals(userId));
   }
 
-  /** A user's presence in the room; a user who just joined is active and has no cursor yet. */
+  /**
+   * A user's presence in the room: the name, role and time of the join that brought them in; a
+   * user who just joined is active and has no cursor yet.
+   */
   private static final class UserState {
+    private final String name;
+    private final String role;
+    private final long joinedAt;
     private boolean active = true;
     private Integer line;
     private Integer column;
+
+    UserState(String name, String role, long joinedAt) {
+      this.name = name;
+      this.role = role;
+      this.joinedAt = joinedAt;
+    }
   }
 }

@@ -75,6 +75,22 @@ class RoomSerializersTest {
   }
 
   @Test
+  @DisplayName("a user's entry keeps the name and time of the join that brought them in while any of their connections stays")
+  void userKeepsFirstJoin() {
+    RoomState state = new RoomState();
+    state.join(new Connection("c1", "ana", "Ana", "learner", "node-1", 10), 100);
+    state.join(new Connection("c2", "ana", "Ana (tablet)", "learner", "node-2", 11), 100);
+    state.leave(c -> c.connId().equals("c1"), 0);
+    RoomState back = roundTrip(state, 1002);
+    for (RoomState s : List.of(state, back)) {
+      assertThat(s.participants()).singleElement().satisfies(p -> {
+        assertThat(p.name()).isEqualTo("Ana");
+        assertThat(p.joinedAt()).isEqualTo(10);
+      });
+    }
+  }
+
+  @Test
   @DisplayName("a room's participants and version as read again for a refused presence event")
   void roster() {
     RoomState state = new RoomState();
