@@ -111,8 +111,13 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
    */
   private static JsonObject sessionConfig(ClusterNode node, JsonObject config) {
     JsonObject session = section(config, "session").put("nodeId", node.nodeId());
+    long requestTimeoutMs = BridgeVerticle.requestTimeoutMs(section(config, "bridge"));
     if (!session.containsKey("joinTimeoutMs")) {
-      session.put("joinTimeoutMs", BridgeVerticle.requestTimeoutMs(section(config, "bridge")) * 3 / 4);
+      session.put("joinTimeoutMs", requestTimeoutMs * 3 / 4);
+    } else if (session.getLong("joinTimeoutMs") >= requestTimeoutMs) {
+      throw new IllegalStateException("session.joinTimeoutMs (" + session.getLong("joinTimeoutMs") + ") must be below"
+        + " bridge.requestTimeoutMs (REQUEST_TIMEOUT_MS, " + requestTimeoutMs + "): else a client told its join failed"
+        + " may be left in the room");
     }
     return session;
   }

@@ -3,6 +3,7 @@ package dev.skillbus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -87,6 +88,15 @@ class ConfigTest {
   void checkedInCode() {
     JsonObject config = new JsonObject().put("bridge", new JsonObject().put("requestTimeoutMs", 0));
     assertThatThrownBy(() -> Skillbus.start(config).await(30, TimeUnit.SECONDS)).hasMessageContaining("REQUEST_TIMEOUT_MS");
+  }
+
+  @Test
+  @DisplayName("a join time limit not below the request timeout stops the start, naming both")
+  void joinTimeoutBelowRequestTimeout() {
+    JsonObject config = Servers.config("config-join-test", 6643, 6643, 6643)
+      .put("session", new JsonObject().put("joinTimeoutMs", 10_000));
+    assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS))
+      .hasMessageContaining("session.joinTimeoutMs").hasMessageContaining("REQUEST_TIMEOUT_MS");
   }
 
   @Test
