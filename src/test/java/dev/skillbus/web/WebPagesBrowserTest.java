@@ -14,6 +14,7 @@ import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -522,7 +523,12 @@ class WebPagesBrowserTest {
   /** Appends a log line to a course session's room and publishes it, as its generation job does. */
   static void logToRoom(String roomId, String message) throws Exception {
     JsonObject line = new JsonObject().put("type", "log").put("message", message).put("timestamp", Instant.now().toString());
-    JsonObject envelope = Servers.await(node.stores().history().append(roomId, Event.COURSE_GENERATION_UPDATE, line));
+    toRoom(roomId, Event.COURSE_GENERATION_UPDATE, line);
+  }
+
+  /** Appends a durable event to a room's history and publishes it, as the node's services do. */
+  static void toRoom(String roomId, String event, JsonObject data) throws Exception {
+    JsonObject envelope = Servers.await(node.stores().history().append(roomId, event, data));
     Outbound.publish(node.node().vertx().eventBus(), Address.room(roomId), envelope);
   }
 
@@ -687,6 +693,26 @@ class WebPagesBrowserTest {
     assertThat(retry).hasCount(0);
     assertThat(page.locator("#status")).isFocused();
     close(page);
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("coaching: two saves whose events come in the other order than their versions both show")
+  void documentEventsOutOfVersionOrder() throws Exception {
+    Page uma = coachingPage("coach-order", "uma", "team_leader", "amy", 1440);
+    // Two coaches saved through two nodes: version 1 set the notes, version 2 (made on version 1) the
+    // topics, and version 2's event was stored first, so the page gets it first.
+    JsonObject by = new JsonObject().put("id", "tom").put("name", "TOM");
+    JsonObject first = new JsonObject().put("sessionId", "coach-order").put("discussionNotes", "Tom's notes");
+    JsonObject second = first.copy().put("topicsCovered", new JsonArray().add("empathy").add("tone"));
+    toRoom("coach-order", Event.SESSION_UPDATED, new JsonObject().put("sessionId", "coach-order").put("version", 2)
+      .put("updates", new JsonObject().put("topicsCovered", second.getJsonArray("topicsCovered"))).put("updatedBy", by).put("document", second));
+    toRoom("coach-order", Event.SESSION_UPDATED, new JsonObject().put("sessionId", "coach-order").put("version", 1)
+      .put("updates", new JsonObject().put("discussionNotes", "Tom's notes")).put("updatedBy", by).put("document", first));
+    assertThat(uma.locator("#doc-version")).hasText("(version 2)");
+    assertThat(field(uma, "Topics covered")).hasValue("empathy, tone");
+    assertThat(field(uma, "Discussion notes")).hasValue("Tom's notes");
+    close(uma);
   }
 
   @Test
