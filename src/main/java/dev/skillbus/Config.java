@@ -179,7 +179,10 @@ public final class Config {
   /** What {@link #load} reads, for the log: the file's absolute path, or that there is none. */
   public static String source(Map<String, String> env) {
     Path file = file(env);
-    return Files.isRegularFile(file) ? file.toAbsolutePath().toString()
+    if (Files.isRegularFile(file)) {
+      return file.toAbsolutePath().toString();
+    }
+    return named(env) ? file.toAbsolutePath() + " (named by SKILLBUS_CONFIG), which is not a file"
       : "no file (" + file.toAbsolutePath() + " not found): every setting at its default";
   }
 

@@ -26,7 +26,7 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", "conf/prod-typo.json")))
       .hasMessageContaining("SKILLBUS_CONFIG").hasMessageContaining(Path.of("conf/prod-typo.json").toAbsolutePath().toString());
     assertThat(Config.source(Map.of())).isEqualTo(Path.of(Config.DEFAULT_FILE).toAbsolutePath().toString());
-    assertThat(Config.source(Map.of("SKILLBUS_CONFIG", "elsewhere/config.json"))).contains("not found");
+    assertThat(Config.source(Map.of("SKILLBUS_CONFIG", "elsewhere/config.json"))).contains("SKILLBUS_CONFIG", "not a file");
   }
 
   @Test
