@@ -69,9 +69,34 @@ public final class TokenService {
     if (authorization == null || !authorization.startsWith(BEARER) || authorization.length() == BEARER.length()) {
       return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("a bearer token is required in headers.authorization"));
     }
-    return jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())))
-      .recover(e -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token: " + e.getMessage())))
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())));
+    } catch (RuntimeException e) {
+      // A signed token with a claim of the wrong type (an "exp" string) throws rather than fails.
+      checked = Future.failedFuture(e);
+    }
+    return checked
+      .recover(e -> Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("invalid token: " + why(e))))
       .map(this::toVerified);
+  }
+
+  /** Why the JWT library refused a token, in a few fixed words: its own messages name its internals. */
+  static String why(Throwable refusal) {
+    String message = refusal.getMessage() == null ? "" : refusal.getMessage();
+    if (refusal instanceof ClassCastException) {
+      return "a claim of the wrong type";
+    }
+    if (message.contains("expired")) {
+      return "expired, or not valid yet (exp, nbf, iat)";
+    }
+    if (message.contains("ignature")) {
+      return "bad signature";
+    }
+    if (message.contains("lgorithm") || message.isEmpty()) {
+      return "algorithm not accepted (HS256 only)";
+    }
+    return "malformed";
   }
 
   /**

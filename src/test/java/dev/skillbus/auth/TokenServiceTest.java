@@ -72,4 +72,37 @@ class TokenServiceTest {
     assertThat(TokenService.identityOf(claims.copy().put("name", " ")).name()).isEqualTo("ana");
     assertThat(TokenService.identityOf(claims.copy().put("name", "Ana B")).name()).isEqualTo("Ana B");
   }
+
+  @Test
+  @DisplayName("refused gets 401 with a fixed reason, never the JWT library's words: a claim of the wrong type included")
+  void refusalReasons() throws Exception {
+    String secret = "a-test-secret-of-some-length";
+    JsonObject hs256 = new JsonObject().put("alg", "HS256").put("typ", "JWT");
+    JsonObject claims = new JsonObject().put("sub", "ana").put("role", "learner");
+    long now = System.currentTimeMillis() / 1000;
+    assertRefused(signed(hs256, claims.copy().put("exp", "soon"), secret), "a claim of the wrong type");
+    assertRefused(signed(hs256, claims.copy().put("exp", now - 3600), secret), "expired");
+    assertRefused(signed(hs256, claims, "another-secret-of-some-length"), "bad signature");
+    assertRefused(signed(new JsonObject().put("alg", "HS384").put("typ", "JWT"), claims, secret), "algorithm not accepted");
+    assertRefused("not.a.token", "malformed");
+    assertRefused("\u00b7\u00b7\u00b7.e30.x", "malformed");
+  }
+
+  private static void assertRefused(String token, String reason) {
+    Throwable refused = tokens.verify("Bearer " + token).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+    assertThat(refused).as(token).isInstanceOf(ProtocolException.class);
+    assertThat(((ProtocolException) refused).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+    assertThat(refused.getMessage()).startsWith("invalid token: ").contains(reason)
+      .doesNotContain("JWT token", "Source", "<null>", "Exception");
+  }
+
+  /** A JWT signed with HMAC-SHA256 over whatever header and claims are given (the header's alg is not checked here). */
+  private static String signed(JsonObject header, JsonObject claims, String secret) throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String body = b64.encodeToString(header.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+      + b64.encodeToString(claims.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    return body + "." + b64.encodeToString(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
 }
