@@ -11,10 +11,13 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The rooms' access rules, cluster-wide, in the Hazelcast map {@code skillbus.room-rules}, with a
@@ -29,6 +32,8 @@ public final class RoomRules {
 
   private final IMap<String, RoomAccess> map;
   private final Map<String, RoomAccess> copy = new ConcurrentHashMap<>();
+  /** Told of each rule this node's copy takes (on the thread that brings it). */
+  private final List<Consumer<RoomAccess>> followers = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private UUID listener;
 
@@ -89,6 +94,23 @@ public final class RoomRules {
     }
   }
 
+  /**
+   * Calls {@code follower} with each rule this node's copy takes from now on, as it takes it: on a
+   * Hazelcast or Vert.x thread, which the follower leaves at once. A rule may come more than once.
+   */
+  public void follow(Consumer<RoomAccess> follower) {
+    followers.add(follower);
+  }
+
+  public void unfollow(Consumer<RoomAccess> follower) {
+    followers.remove(follower);
+  }
+
+  private void took(RoomAccess access) {
+    copy.put(access.roomId(), access);
+    followers.forEach(f -> f.accept(access));
+  }
+
   /** Creates a room's rule; false when the room has one already. */
   public Future<Boolean> create(RoomAccess access) {
     if (map == null) {
@@ -97,7 +119,7 @@ public final class RoomRules {
     return vertx.getOrCreateContext().executeBlocking(() -> map.putIfAbsent(access.roomId(), access) == null, false)
       .onSuccess(created -> {
         if (created) {
-          copy.put(access.roomId(), access);
+          took(access);
         }
       });
   }
@@ -109,7 +131,7 @@ public final class RoomRules {
     }
     return Future.fromCompletionStage(map.getAsync(roomId), vertx.getOrCreateContext()).map(access -> {
       if (access != null) {
-        copy.put(roomId, access);
+        took(access);
       }
       return null;
     });
@@ -122,12 +144,12 @@ public final class RoomRules {
 
     @Override
     public void entryAdded(EntryEvent<String, RoomAccess> event) {
-      copy.put(event.getKey(), event.getValue());
+      took(event.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, RoomAccess> event) {
-      copy.put(event.getKey(), event.getValue());
+      took(event.getValue());
     }
 
     @Override

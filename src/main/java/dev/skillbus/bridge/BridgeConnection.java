@@ -361,6 +361,17 @@ final class BridgeConnection {
     registered.remove(address);
   }
 
+  /**
+   * Takes away a registration that a rule made since no longer admits: the connection stops
+   * receiving on the address, and its client gets the refusal there (as for a refused register).
+   */
+  void revoke(String address, Throwable why) {
+    if (registered.contains(address)) {
+      registered.remove(address);
+      refuse(new JsonObject().put("type", "register").put("address", address), why);
+    }
+  }
+
   private String userIdForLog() {
     Identity who = identity();
     return who == null ? "-" : who.userId();

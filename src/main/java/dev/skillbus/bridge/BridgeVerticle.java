@@ -1,14 +1,17 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
+import dev.skillbus.auth.RoomAccess;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.ops.Metrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,6 +30,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,7 @@ public class BridgeVerticle extends VerticleBase {
 
   private final Metrics metrics;
   private final RoomRules rules;
+  private Consumer<RoomAccess> ruleFollower;
   private final Supplier<Collection<String>> clusterNodes;
   private BridgeContext bridge;
   private HttpServer server;
@@ -107,13 +112,48 @@ public class BridgeVerticle extends VerticleBase {
     Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
       .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
       .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
+    Context context = vertx.getOrCreateContext();
+    ruleFollower = access -> context.runOnContext(v -> revokeRefused(access));
+    rules.follow(ruleFollower);
     List<Future<?>> ready = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());
     ready.add(listening);
     return Future.all(ready);
   }
 
+  /**
+   * A room's new rule: this node's connections registered on the room that it does not admit stop
+   * receiving it (a 403 on its address), unless they are its members, who stay (see the README's
+   * room access rules). Without this, whoever registered on a room id before an admin made that room
+   * private would go on receiving everything in it, unseen. When this node's session part cannot say
+   * who the members are, every connection the rule does not admit loses the registration.
+   */
+  private void revokeRefused(RoomAccess access) {
+    String address = Address.room(access.roomId());
+    List<BridgeConnection> refused = bridge.connections().values().stream()
+      .filter(c -> c.identity() != null && c.isRegisteredForUser(address) && !access.allows(c.identity()))
+      .toList();
+    if (refused.isEmpty()) {
+      return;
+    }
+    Internal.localMemberships(vertx.eventBus())
+      .otherwise(err -> {
+        LOG.warn("Room {} became private and its members on this node could not be read: {}", access.roomId(), err.toString());
+        return new JsonObject();
+      })
+      .onSuccess(members -> {
+        for (BridgeConnection connection : refused) {
+          JsonArray rooms = members.getJsonArray(connection.id(), new JsonArray());
+          if (!rooms.contains(access.roomId())) {
+            connection.revoke(address, ErrorCode.FORBIDDEN.exception("room '" + access.roomId() + "' is private: "
+              + connection.identity().userId() + " may not receive it"));
+          }
+        }
+      });
+  }
+
   @Override
   public Future<?> stop() {
+    rules.unfollow(ruleFollower);
     LOG.info("Bridge stopping with {} connections", bridge.connections().size());
     vertx.cancelTimer(sweepTimer);
     for (BridgeConnection connection : new ArrayList<>(bridge.connections().values())) {

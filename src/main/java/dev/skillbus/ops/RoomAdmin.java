@@ -75,7 +75,10 @@ final class RoomAdmin {
     if (Boolean.FALSE.equals(isPrivate) && named) {
       throw Fields.bad("'allowedUsers' and 'allowedRoles' apply to private rooms: set 'private' to true or leave them out");
     }
-    return new RoomAccess(roomId, isPrivate == null ? named : isPrivate, users, roles, System.currentTimeMillis(),
+    // A list given, even empty (admins only), makes the room private unless said otherwise: an empty
+    // list of a script that meant "nobody yet" must not make an open room, which cannot be undone.
+    boolean listed = body.getValue("allowedUsers") != null || body.getValue("allowedRoles") != null;
+    return new RoomAccess(roomId, isPrivate == null ? listed : isPrivate, users, roles, System.currentTimeMillis(),
       caller.userId());
   }
 

@@ -371,6 +371,41 @@ class OpsClusterTest {
   }
 
   @Test
+  @DisplayName("a room made private takes the room away from whoever registered on it before and is neither admitted nor a member")
+  void privateRoomRevokesEarlierRegistrations() throws Exception {
+    BridgeClient eve = connect(b, "sq-eve", "learner");
+    await(eve.registered("room.sq-room"));
+    BridgeClient mia = member(a, "sq-mia", "sq-room");
+    JsonObject rule = new JsonObject().put("roomId", "sq-room").put("allowedUsers", new JsonArray().add("sq-dana"));
+    assertThat(await(admin(a).post("/socket/rooms", rule)).status()).isEqualTo(201);
+    JsonObject revoked = await(eve.next(f -> "err".equals(f.getString("type")) && "room.sq-room".equals(f.getString("address"))));
+    assertThat(revoked.getInteger("failureCode")).isEqualTo(403);
+
+    BridgeClient dana = member(b, "sq-dana", "sq-room");
+    await(dana.call("session.message", new JsonObject().put("sessionId", "sq-room").put("text", "for members only")));
+    // Mia, a member before the rule, stays; Dana on Eve's node gets the message, so Eve would have by
+    // now, and a reply to Eve comes after anything written to her socket before it.
+    await(mia.event("room.sq-room", "message"));
+    await(dana.event("room.sq-room", "message"));
+    await(eve.call("session.leave", new JsonObject().put("sessionId", "none")));
+    assertThat(eve.unclaimedEvents("room.sq-room", "message")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a room made with an empty list of allowed users or roles is private: admins only")
+  void emptyListsArePrivate() throws Exception {
+    for (String list : List.of("allowedUsers", "allowedRoles")) {
+      String room = "el-" + list;
+      Answer created = await(admin(a).post("/socket/rooms", new JsonObject().put("roomId", room).put(list, new JsonArray())));
+      assertThat(created.status()).isEqualTo(201);
+      assertThat(created.body().getBoolean("private")).as(list).isTrue();
+      BridgeClient ned = connect(b, "el-ned", "instructor");
+      assertThat(await(ned.request("session.join", new JsonObject().put("sessionId", room))).getInteger("failureCode"))
+        .isEqualTo(403);
+    }
+  }
+
+  @Test
   @DisplayName("malformed room bodies are refused with 400 and create nothing")
   void badRoomBodies() throws Exception {
     RestClient admin = admin(a);
