@@ -194,7 +194,10 @@ public class BridgeVerticle extends VerticleBase {
     }
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
       .setHeartbeatInterval(settings.pingIntervalMs())
-      .setRegisterWriteHandler(false);
+      .setRegisterWriteHandler(false)
+      // The iframe page of SockJS's iframe transports loads the client from this node, not from a CDN:
+      // no third-party script runs in the node's origin.
+      .setLibraryURL(WebPages.SOCKJS_CLIENT);
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.

@@ -19,6 +19,9 @@ final class WebPages {
     + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     + "frame-ancestors 'none'";
 
+  /** The SockJS client that the build puts among the pages. */
+  static final String SOCKJS_CLIENT = "/vendor/sockjs.min.js";
+
   private WebPages() {
   }
 

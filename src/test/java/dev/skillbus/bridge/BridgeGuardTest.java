@@ -233,6 +233,16 @@ class BridgeGuardTest {
     assertThat(asForm.getJsonObject("body").getString("token")).isNotBlank();
   }
 
+  @Test
+  @DisplayName("serves SockJS's iframe page with the client from this node, no script from elsewhere")
+  void iframeLoadsNothingFromElsewhere() throws Exception {
+    String page = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
+        .setHost("127.0.0.1").setPort(port).setURI("/eventbus/iframe.html"))
+      .compose(req -> req.send())
+      .compose(resp -> resp.body().map(b -> b.toString()))).await(10, TimeUnit.SECONDS);
+    assertThat(page).contains("src=\"/vendor/sockjs.min.js\"").doesNotContain("//cdn", "http:", "https:");
+  }
+
   private JsonObject post(String path, String contentType, String body) throws Exception {
     return Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
         .setHost("127.0.0.1").setPort(port).setURI(path))
