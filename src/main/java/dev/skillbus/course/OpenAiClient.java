@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streamed chat completions from any OpenAI-compatible endpoint ({@code POST
@@ -24,6 +26,8 @@ import java.util.function.Consumer;
  * the timeout or an answer over the size limit fails the call with a message that says which.
  */
 final class OpenAiClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenAiClient.class);
 
   private static final int MAX_LINE_BYTES = 1024 * 1024;
   private static final int MAX_ERROR_CHARS = 300;
@@ -80,8 +84,12 @@ final class OpenAiClient {
 
   private void read(HttpClientResponse response, SseAnswer answer) {
     if (response.statusCode() != 200) {
-      response.body().onComplete(body -> answer.promise.tryFail("the endpoint answered HTTP " + response.statusCode()
-        + (body.succeeded() ? ": " + errorText(body.result()) : "")));
+      // What the endpoint said goes to this node's log only: the failure reaches whoever watches the
+      // course's room, and the endpoint's words may hold part of the key or the names of its hosts.
+      response.body().onComplete(body -> {
+        LOG.warn("The AI endpoint answered HTTP {}: {}", response.statusCode(), body.succeeded() ? errorText(body.result()) : "(no body)");
+        answer.promise.tryFail("the endpoint answered HTTP " + response.statusCode());
+      });
       return;
     }
     RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
@@ -108,7 +116,8 @@ final class OpenAiClient {
     if (err instanceof TimeoutException) {
       return "no data from the endpoint for " + settings.timeoutMs() + " ms";
     }
-    return "connection to the endpoint failed: " + abbreviate(String.valueOf(err.getMessage()));
+    LOG.warn("Connection to the AI endpoint failed: {}", abbreviate(String.valueOf(err.getMessage())));
+    return "connection to the endpoint failed";
   }
 
   static String abbreviate(String s) {

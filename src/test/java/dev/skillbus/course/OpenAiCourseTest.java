@@ -93,7 +93,7 @@ class OpenAiCourseTest {
     JsonObject silent = generate(client, "silent films");
     assertThat(silent.getString("error")).isEqualTo("no data from the endpoint for " + TIMEOUT_MS + " ms");
     JsonObject refused = generate(client, "unauthorized access");
-    assertThat(refused.getString("error")).isEqualTo("the endpoint answered HTTP 401: Incorrect API key provided");
+    assertThat(refused.getString("error")).isEqualTo("the endpoint answered HTTP 401");
     JsonObject status = client.status(refused.getString("sessionId"));
     assertThat(status.getString("status")).isEqualTo("failed");
     assertThat(status.getString("error")).contains("401");
@@ -144,7 +144,7 @@ class OpenAiCourseTest {
     ask(client, "chat", "unauthorized question", "r-3");
     JsonObject failed = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
     assertThat(failed.getBoolean("success")).isFalse();
-    assertThat(failed.getString("error")).isEqualTo("the endpoint answered HTTP 401: Incorrect API key provided");
+    assertThat(failed.getString("error")).isEqualTo("the endpoint answered HTTP 401");
     client.close();
   }
 
