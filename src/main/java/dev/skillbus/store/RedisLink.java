@@ -109,8 +109,8 @@ public final class RedisLink implements StoreHealth {
   }
 
   /**
-   * Closes {@code used}, the client whose connection reached a replica, and opens a new one, unless
-   * that was done already. Commands under way on the old client fail with 503.
+   * Replaces {@code used}, the client whose connection reached a replica, with a new one, unless
+   * that was done already (see {@link #renew}).
    */
   private void reconnect(Redis used, Throwable cause) {
     if (renew(used) && up) {
@@ -120,8 +120,9 @@ public final class RedisLink implements StoreHealth {
   }
 
   /**
-   * Replaces {@code used} with a new client and closes it, unless that was done already: commands
-   * under way or waiting for a connection on it fail (503). True when it was replaced here.
+   * Replaces {@code used} with a new client, unless that was done already, and closes it one command
+   * timeout later: commands under way on it get their answer meanwhile if Redis was only slow, and
+   * what still hangs or waits for a connection then fails (503). True when it was replaced here.
    */
   private boolean renew(Redis used) {
     synchronized (this) {
@@ -130,7 +131,7 @@ public final class RedisLink implements StoreHealth {
       }
       client = Redis.createClient(vertx, settings.options());
     }
-    used.close();
+    vertx.setTimer(settings.commandTimeoutMs(), id -> used.close());
     return true;
   }
 

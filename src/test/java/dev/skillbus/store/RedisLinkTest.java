@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,6 +99,25 @@ class RedisLinkTest {
     assertThat(await(docs.get("session", "through-silence"))).isEqualTo(written);
     assertThat(proxy.opened()).isGreaterThan(1);
     await(Future.join(link.close(), proxy.close()));
+  }
+
+  @Test
+  @DisplayName("a Redis that stalls a little longer than the command timeout answers the commands under way once it is back")
+  void briefStall(Vertx vertx) throws Exception {
+    RedisLink link = started(vertx, REDIS.url());
+    String key = "test:stall:" + System.nanoTime();
+    // Redis stops answering for 1.5 s (the link's timeout is 1 s): a check sent before 0.2 s times out
+    // while Redis still sleeps. Commands sent at 0.6 and 0.9 s are answered when it wakes up, in time.
+    Future<?> stalled = REDIS.command(vertx, REDIS.url(), Request.cmd(Command.DEBUG).arg("SLEEP").arg("1.5"));
+    io.vertx.core.Promise<Future<io.vertx.redis.client.Response>> first = io.vertx.core.Promise.promise();
+    io.vertx.core.Promise<Future<io.vertx.redis.client.Response>> second = io.vertx.core.Promise.promise();
+    vertx.setTimer(600, id -> first.complete(link.send(Request.cmd(Command.INCR).arg(key))));
+    vertx.setTimer(900, id -> second.complete(link.send(Request.cmd(Command.INCR).arg(key))));
+    await(stalled);
+    // Both were made (on two connections, in either order).
+    assertThat(List.of(await(await(first.future())).toInteger(), await(await(second.future())).toInteger()))
+      .containsExactlyInAnyOrder(1, 2);
+    await(link.close());
   }
 
   @Test
