@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -23,12 +24,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -187,8 +190,8 @@ public class BridgeVerticle extends VerticleBase {
       + (ctx.failure() != null && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "bad URL")));
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
     router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));
-    router.route("/api/*").handler(bodies(MAX_API_BODY));
-    router.route("/socket/*").handler(bodies(MAX_API_BODY));
+    router.route("/api/*").handler(JSON_BODY).handler(bodies(MAX_API_BODY));
+    router.route("/socket/*").handler(JSON_BODY).handler(bodies(MAX_API_BODY));
     if (dev) {
       router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));
     }
@@ -252,6 +255,19 @@ public class BridgeVerticle extends VerticleBase {
    * takes a file, and Vert.x would otherwise write each multipart file to disk, token or not, and
    * leave it there.
    */
+  /**
+   * The REST API reads JSON bodies only: one sent with a form's content type (curl -d) is read as
+   * JSON too, never decoded as a form (a '%' or many '&' in its text would make that fail). A
+   * platform handler, since it must run before the body handler.
+   */
+  private static final PlatformHandler JSON_BODY = ctx -> {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    ctx.next();
+  };
+
   private static BodyHandler bodies(long limit) {
     return BodyHandler.create(false).setBodyLimit(limit);
   }

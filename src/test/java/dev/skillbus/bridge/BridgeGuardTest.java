@@ -224,8 +224,8 @@ class BridgeGuardTest {
   @Test
   @DisplayName("reads a JSON body sent with a form's content type (curl -d) as JSON, however large within the limit")
   void takesJsonSentAsForm() throws Exception {
-    String body = new JsonObject().put("userId", "fay").put("name", "Fay").put("role", "learner")
-      .put("note", "x".repeat(9_000)).encode();
+    String body = new JsonObject().put("userId", "fay").put("name", "Fay, 50% done").put("role", "learner")
+      .put("note", "x".repeat(9_000) + "a&".repeat(300)).encode();
     JsonObject asJson = post("/api/auth/token", "application/json", body);
     JsonObject asForm = post("/api/auth/token", "application/x-www-form-urlencoded", body);
     assertThat(asJson.getInteger("status")).isEqualTo(200);
