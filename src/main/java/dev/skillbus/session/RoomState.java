@@ -49,9 +49,11 @@ final class RoomState {
     connections.values().removeIf(c -> which.test(c) && removed.add(c));
     List<Connection> gone = new ArrayList<>();
     for (Connection c : removed) {
-      if (users.containsKey(c.userId()) && !hasConnectionOf(c.userId())) {
+      UserState user = users.get(c.userId());
+      if (user != null && !hasConnectionOf(c.userId())) {
         users.remove(c.userId());
-        gone.add(c);
+        // Named as peers saw the participant, whichever connection of theirs left last.
+        gone.add(new Connection(c.connId(), c.userId(), user.name, user.role, c.nodeId(), user.joinedAt));
       }
     }
     if (!removed.isEmpty()) {

@@ -87,6 +87,9 @@ class RoomSerializersTest {
         assertThat(p.name()).isEqualTo("Ana");
         assertThat(p.joinedAt()).isEqualTo(10);
       });
+      // The user-left of her last connection names her as the participant peers saw.
+      assertThat(s.leave(c -> c.connId().equals("c2"), 0).users()).singleElement()
+        .satisfies(gone -> assertThat(gone.name()).isEqualTo("Ana"));
     }
   }
 
