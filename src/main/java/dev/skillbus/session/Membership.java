@@ -63,6 +63,8 @@ final class Membership implements DepartedNodes.Records {
   private final Map<List<String>, Map<String, Connection>> unsureCleanups = new HashMap<>();
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
+  /** The rooms that the last scan found holding connections of each departed node (see {@link #nodes}). */
+  private Map<String, Set<String>> strays = Map.of();
 
   /** {@code repairs} is told of each repair of a room's state, by kind (see {@link RoomRepair}). */
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
@@ -318,16 +320,36 @@ final class Membership implements DepartedNodes.Records {
     return repair.unsureRooms();
   }
 
-  /** The nodes that the node → rooms record names. */
+  /**
+   * The nodes that the node → rooms record names, and those that rooms' states still hold
+   * connections of although they are not in the cluster: a node's record can be lost with it (its
+   * only copies were on that node and another that died with it), and the scan of the rooms finds
+   * what it named. The rooms the scan found are kept for {@link #cleanUp} of those nodes.
+   */
   @Override
   public Future<Collection<String>> nodes() {
-    return registry.nodes();
+    return registry.roomsOfNodesGone().compose(found -> {
+      Map<String, Set<String>> byNode = new HashMap<>();
+      found.forEach((roomId, nodes) -> nodes.forEach(node -> byNode.computeIfAbsent(node, n -> new HashSet<>()).add(roomId)));
+      strays = byNode;
+      return registry.nodes().map(recorded -> {
+        Set<String> named = new HashSet<>(recorded);
+        named.addAll(byNode.keySet());
+        return named;
+      });
+    });
   }
 
-  /** Removes the connections of a node that left the cluster from every room it was in. */
+  /**
+   * Removes the connections of a node that left the cluster from every room it was in: those its
+   * record names, and those the last scan of the rooms found (see {@link #nodes}).
+   */
   @Override
   public Future<Void> cleanUp(String departedNode) {
-    return registry.roomsOf(departedNode).compose(rooms -> {
+    Set<String> found = strays.getOrDefault(departedNode, Set.of());
+    return registry.roomsOf(departedNode).compose(recorded -> {
+      Set<String> rooms = new HashSet<>(recorded);
+      rooms.addAll(found);
       LOG.info("Removing the connections of node {} from {} rooms", departedNode, rooms.size());
       return leaveNode(departedNode, rooms);
     });

@@ -1,9 +1,12 @@
 package dev.skillbus.session;
 
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The only ways {@link RoomState} changes: entry processors run atomically on the owner of the
@@ -208,5 +211,31 @@ final class RoomProcessors {
 
   /** A cursor position. */
   record Position(int line, int column) {
+  }
+
+  /**
+   * Reads, changing nothing, which nodes a room's state holds connections of that are not among
+   * {@code live}: null when none (so that a scan of every room answers only for those that have).
+   */
+  record NodesGone(Set<String> live) implements EntryProcessor<String, RoomState, ArrayList<String>>, ReadOnly {
+    @Override
+    public ArrayList<String> process(Map.Entry<String, RoomState> entry) {
+      RoomState state = entry.getValue();
+      if (state == null) {
+        return null;
+      }
+      ArrayList<String> gone = new ArrayList<>();
+      for (String nodeId : state.nodeIds()) {
+        if (!live.contains(nodeId)) {
+          gone.add(nodeId);
+        }
+      }
+      return gone.isEmpty() ? null : gone;
+    }
+
+    @Override
+    public EntryProcessor<String, RoomState, ArrayList<String>> getBackupProcessor() {
+      return null;
+    }
   }
 }

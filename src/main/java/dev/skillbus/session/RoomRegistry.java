@@ -3,8 +3,10 @@ package dev.skillbus.session;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
+import dev.skillbus.cluster.Nodes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ final class RoomRegistry {
   static final String NODE_ROOMS = "skillbus.node-rooms";
 
   private final Context context;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, RoomState> rooms;
   private final MultiMap<String, String> nodeRooms;
   // This node's rooms as written (or being written) to the multimap; used on the context only.
@@ -31,6 +34,7 @@ final class RoomRegistry {
 
   RoomRegistry(Context context, HazelcastInstance hazelcast) {
     this.context = context;
+    this.hazelcast = hazelcast;
     this.rooms = hazelcast.getMap(ROOMS);
     this.nodeRooms = hazelcast.getMultiMap(NODE_ROOMS);
   }
@@ -117,6 +121,15 @@ final class RoomRegistry {
   /** The rooms where {@code nodeId} has (or had, until cleaned up after) connections. */
   Future<Collection<String>> roomsOf(String nodeId) {
     return context.<Collection<String>>executeBlocking(() -> Set.copyOf(nodeRooms.get(nodeId)), true);
+  }
+
+  /**
+   * Every room whose state holds connections of nodes not in the cluster now, with those nodes: a
+   * scan of the whole map, for what no node → rooms record names any more (see {@link Membership#nodes}).
+   */
+  Future<Map<String, ArrayList<String>>> roomsOfNodesGone() {
+    Set<String> live = Nodes.liveIds(hazelcast);
+    return context.executeBlocking(() -> rooms.executeOnEntries(new RoomProcessors.NodesGone(live)), false);
   }
 
   /** The nodes that the node → rooms record names. */

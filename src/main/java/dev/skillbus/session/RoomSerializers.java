@@ -7,9 +7,11 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.StreamSerializer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How room membership crosses Hazelcast: the result of every join and leave ({@link RoomChange}), and
@@ -37,6 +39,19 @@ public final class RoomSerializers {
     add(config, RoomProcessors.ReadAtLeast.class, 1007, (out, read) -> out.writeLong(read.atLeast()),
       in -> new RoomProcessors.ReadAtLeast(in.readLong()));
     add(config, Roster.class, 1008, RoomSerializers::writeRoster, RoomSerializers::readRoster);
+    add(config, RoomProcessors.NodesGone.class, 1009, (out, read) -> {
+      out.writeInt(read.live().size());
+      for (String nodeId : read.live()) {
+        out.writeString(nodeId);
+      }
+    }, in -> {
+      int count = in.readInt();
+      Set<String> live = new HashSet<>();
+      for (int i = 0; i < count; i++) {
+        live.add(in.readString());
+      }
+      return new RoomProcessors.NodesGone(Set.copyOf(live));
+    });
   }
 
   @FunctionalInterface

@@ -105,6 +105,11 @@ final class RoomState {
     return List.copyOf(list);
   }
 
+  /** The nodes that hold connections here. */
+  Set<String> nodeIds() {
+    return connections.values().stream().map(Connection::nodeId).collect(Collectors.toSet());
+  }
+
   /** The ids of the connections that {@code nodeId} holds here. */
   Set<String> connectionIdsOf(String nodeId) {
     return connectionsOf(nodeId).keySet();

@@ -115,6 +115,8 @@ class RoomSerializersTest {
       new RoomProcessors.Update("ana", false, 4, 2), new RoomProcessors.Update("ana", null, 0, 0))) {
       assertThat(roundTrip(update, 1005)).isEqualTo(update);
     }
+    RoomProcessors.NodesGone scan = new RoomProcessors.NodesGone(java.util.Set.of("node-1", "node-2"));
+    assertThat(roundTrip(scan, 1009)).isEqualTo(scan);
     Map<String, RoomProcessors.Position> positions = new LinkedHashMap<>();
     positions.put("ana", new RoomProcessors.Position(1, 2));
     positions.put("ben", new RoomProcessors.Position(30, 4));
