@@ -1,5 +1,6 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One generation job running on this node: drives its generator, streams what it reports into the
@@ -16,6 +19,8 @@ import java.util.UUID;
  * generator's work) is stopped when it ends. Lives on the course verticle's event loop.
  */
 final class CourseJob implements Generation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CourseJob.class);
 
   private final Vertx vertx;
   private final JobRef ref;
@@ -122,12 +127,33 @@ final class CourseJob implements Generation {
     stopped = true;
     vertx.cancelTimer(timer);
     String courseId = UUID.randomUUID().toString();
-    store.saveCourse(courseId, stored(course, courseId))
+    save(courseId, stored(course, courseId), 1)
       .transform(saved -> saved.succeeded()
         ? ender.end(ref, events, Outcome.completed(courseId, lastUpdates(course, courseId)))
           .compose(ended -> ended ? Future.succeededFuture() : store.deleteCourse(courseId))
         : ender.end(ref, events, Outcome.failed("the course could not be stored: " + messageOf(saved.cause()))).mapEmpty())
       .onComplete(ar -> finished.tryComplete());
+  }
+
+  /**
+   * Stores the course; a failure (a Redis outage, a timeout) is tried again as the end is (see
+   * {@link SessionEvents#END_ATTEMPTS}), none once the node stops: a few seconds of trouble must not
+   * throw away minutes of generation. A try that finds the course there already (an earlier write
+   * was made though it failed) has stored it.
+   */
+  private Future<Void> save(String courseId, JsonObject course, int attempt) {
+    return store.saveCourse(courseId, course).recover(err -> {
+      if (attempt > 1 && ErrorCode.of(err) == ErrorCode.CONFLICT) {
+        return Future.succeededFuture();
+      }
+      if (attempt >= SessionEvents.END_ATTEMPTS || ender.closed()) {
+        return Future.failedFuture(err);
+      }
+      long delay = Backoff.delay(attempt);
+      LOG.warn("Could not store the course of session {} (attempt {}), trying again in {} ms: {}", ref.sessionId(),
+        attempt, delay, err.getMessage());
+      return Backoff.after(vertx, delay, () -> save(courseId, course, attempt + 1));
+    });
   }
 
   private JsonObject stored(JsonObject course, String courseId) {

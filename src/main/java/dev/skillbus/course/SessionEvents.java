@@ -109,6 +109,23 @@ final class SessionEvents {
       });
   }
 
+  /**
+   * Stores an update; a failure is tried again as the end is (none once the node stops), and the
+   * updates given after it wait, so that a short store outage loses no step of the job and keeps
+   * their order. (An update whose failed write was made though is then stored twice.)
+   */
+  private Future<JsonObject> update(String event, JsonObject data, int attempt) {
+    return history.appendToStream(sessionId, event, data).recover(err -> {
+      if (attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
+        return Future.failedFuture(err);
+      }
+      long delay = Backoff.delay(attempt);
+      LOG.warn("Could not store a {} of course session {} (attempt {}), trying again in {} ms: {}",
+        event, sessionId, attempt, delay, err.getMessage());
+      return Backoff.after(vertx, delay, () -> update(event, data, attempt + 1));
+    });
+  }
+
   /** The complete event the history holds, among its last {@link #READ_BACK} events (a failed write that was made). */
   private Future<JsonObject> storedEnd() {
     return history.last(sessionId, READ_BACK).map(slice -> slice.latest(Event.COURSE_GENERATION_COMPLETE::equals));
@@ -119,8 +136,7 @@ final class SessionEvents {
     if (endedAlready.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<JsonObject> stored = firstTry != null ? end(event, data, 1, firstTry)
-      : history.appendToStream(sessionId, event, data);
+    Future<JsonObject> stored = firstTry != null ? end(event, data, 1, firstTry) : update(event, data, 1);
     return stored.onSuccess(envelope -> {
       if (envelope == null && endedAlready.tryComplete()) {
         LOG.info("Course session {} ended already (its complete event is stored): its {} is not stored, nor"

@@ -8,9 +8,11 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Header;
 import dev.skillbus.store.Document;
 import dev.skillbus.store.DocumentStore;
+import dev.skillbus.store.RoomHistory;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.store.Stores;
 import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.ForwardingHistory;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,6 +34,8 @@ class CourseEndRetryTest {
   static ClusterNode node;
   static Stores stores;
   static final AtomicInteger endFailures = new AtomicInteger();
+  static final AtomicInteger courseFailures = new AtomicInteger();
+  static final AtomicInteger updateFailures = new AtomicInteger();
 
   /** The in-memory store, but a status write that ends a job fails while {@link #endFailures} counts down. */
   record FailingEnds(DocumentStore inner) implements DocumentStore {
@@ -44,7 +48,8 @@ class CourseEndRetryTest {
     @Override
     public Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion, Duration ttl) {
       boolean ends = CourseStore.STATUS_KIND.equals(kind) && !"running".equals(value.getString("status"));
-      if (ends && endFailures.getAndDecrement() > 0) {
+      if (ends && endFailures.getAndDecrement() > 0
+        || CourseStore.COURSE_KIND.equals(kind) && courseFailures.getAndDecrement() > 0) {
         return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store timed out"));
       }
       return inner.put(kind, id, value, expectedVersion, ttl);
@@ -56,13 +61,26 @@ class CourseEndRetryTest {
     }
   }
 
+  /** The in-memory history, but an update of a course's stream fails while {@link #updateFailures} counts down. */
+  static final class FailingUpdates extends ForwardingHistory {
+    FailingUpdates(RoomHistory inner) {
+      super(inner);
+    }
+
+    @Override
+    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
+      return updateFailures.getAndDecrement() > 0 ? Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store is unavailable"))
+        : super.appendToStream(roomId, event, data);
+    }
+  }
+
   @BeforeAll
   static void start() throws Exception {
     JsonObject config = Servers.config("course-end-retry-test", 6246, 6246, 6246);
     node = ClusterNode.start(config.getJsonObject("cluster")).await(60, TimeUnit.SECONDS);
     stores = Stores.create(node.vertx(), StoreSettings.from(config));
     await(stores.start());
-    CourseVerticle courses = new CourseVerticle(node.hazelcast(), stores.history(), new FailingEnds(stores.documents()),
+    CourseVerticle courses = new CourseVerticle(node.hazelcast(), new FailingUpdates(stores.history()), new FailingEnds(stores.documents()),
       node.metrics());
     JsonObject course = new JsonObject().put("template", new JsonObject().put("paceMs", 20));
     await(node.vertx().deployVerticle(courses, new DeploymentOptions().setConfig(course)));
@@ -91,6 +109,30 @@ class CourseEndRetryTest {
     assertThat(events.get(events.size() - 1).getJsonObject("data").getBoolean("success")).isTrue();
     assertThat(node.hazelcast().getMap(JobRegistry.USER_JOBS).containsKey("pia")).as("the owner's place is free").isFalse();
     assertThat(node.hazelcast().getMap(JobRegistry.NODE_JOBS).values().toString()).doesNotContain(sessionId);
+  }
+
+  @Test
+  @DisplayName("a short store outage while a job runs loses nothing: its updates and its course are stored once the store is back")
+  void outageRetried() throws Exception {
+    updateFailures.set(3);
+    courseFailures.set(2);
+    DeliveryOptions caller = new DeliveryOptions().addHeader(Header.USER_ID, "oli").addHeader(Header.USER_ROLE, "learner");
+    String sessionId = await(node.vertx().eventBus().<JsonObject>request("course.generate",
+      new JsonObject().put("topic", "Tide pools"), caller)).body().getString("sessionId");
+
+    await(Eventually.holds(node.vertx(), 50, 20_000, () -> stores.history().since(sessionId, 0, null)
+      .map(slice -> completes(slice.events()) == 1)));
+    JsonObject status = await(stores.documents().get(CourseStore.STATUS_KIND, sessionId)).value();
+    assertThat(status.getString("status")).as(status.encode()).isEqualTo("completed");
+    assertThat(courseFailures.get()).as("both course writes failed first").isNegative();
+    assertThat(updateFailures.get()).as("three update writes failed first").isNegative();
+    List<JsonObject> events = await(stores.history().since(sessionId, 0, null)).events();
+    // Every step of the template generator, in order: the progress never goes back.
+    List<Integer> progress = events.stream().map(e -> e.getJsonObject("data"))
+      .filter(d -> "progress".equals(d.getString("type"))).map(d -> d.getJsonObject("data").getInteger("percent")).toList();
+    assertThat(progress).isSorted().isNotEmpty();
+    assertThat(progress.get(progress.size() - 1)).isEqualTo(100);
+    assertThat(completes(events)).isOne();
   }
 
   static long completes(List<JsonObject> events) {
