@@ -918,6 +918,29 @@ test('a live change of epoch says reset once and goes on with the new epoch\'s e
   bus.close();
 });
 
+test('an epoch asked about when the connection dropped is asked about again, not taken as the new one', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.reason));
+  server.event('r1', 'message', 9, {}, 'e0'); // late, of a history that ended before e1
+  await server.request('session.history');
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  await tick();
+  const from = server.socket.sent.length;
+  server.event('r1', 'message', 10, {}, 'e0');
+  const again = await server.request('session.history', from);
+  server.reply(again, { events: [], seq: 5, epoch: 'e1', complete: true });
+  await tick();
+  server.event('r1', 'message', 6, {}, 'e1');
+  assert.deepEqual(resets, []);
+  assert.deepEqual(events, [6]);
+  bus.close();
+});
+
 test('an event of a new epoch whose history cannot be read is taken as the new epoch, with reset', async () => {
   const { server, bus, events } = await joined('r1', 5);
   const resets = [];

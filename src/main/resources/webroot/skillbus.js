@@ -956,6 +956,8 @@ export class SkillbusClient {
       room.endRetryWait?.();
       room.syncing = false;
       room.buffer.length = 0;
+      // A question about an epoch cut off by the drop is asked again if its events come again.
+      room.asked.clear();
     }
   }
 
