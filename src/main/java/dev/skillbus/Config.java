@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads {@code conf/config.json} (or the file named by {@code SKILLBUS_CONFIG}) and applies the
@@ -151,6 +152,10 @@ public final class Config {
     Map.entry("cluster.port", 0L),
     Map.entry("cluster.eventBusPort", 0L));
 
+  /** The port settings, which must also be at most {@link #MAX_PORT}. */
+  static final Set<String> PORTS = Set.of("bridge.port", "cluster.port", "cluster.eventBusPort");
+  static final long MAX_PORT = 65_535;
+
   /** Settings whose value must not be above another's: [setting, the one it must not exceed]. */
   static final List<List<String>> NOT_ABOVE = List.of(
     List.of("coaching.pageSize", "coaching.maxPageSize"),
@@ -232,11 +237,14 @@ public final class Config {
       if (value == null) {
         return;
       }
-      if (!(value instanceof Integer || value instanceof Long)) {
+      if (!isWhole(value)) {
         throw new IllegalStateException(name(path) + " must be an integer, was " + value);
       }
       if (((Number) value).longValue() < min) {
         throw new IllegalStateException(name(path) + " must be at least " + min + ", was " + value);
+      }
+      if (PORTS.contains(path) && ((Number) value).longValue() > MAX_PORT) {
+        throw new IllegalStateException(name(path) + " must be at most " + MAX_PORT + ", was " + value);
       }
     });
     for (List<String> pair : NOT_ABOVE) {
@@ -246,6 +254,15 @@ public final class Config {
         throw new IllegalStateException(name(pair.get(0)) + " (" + value + ") must not be above " + name(pair.get(1)) + " (" + max + ")");
       }
     }
+  }
+
+  /** An integer, or a number with nothing after its point (250000.0, 1e6), as the code reading it takes. */
+  private static boolean isWhole(Object value) {
+    if (value instanceof Integer || value instanceof Long) {
+      return true;
+    }
+    return value instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Long.MAX_VALUE
+      || value instanceof java.math.BigDecimal b && b.stripTrailingZeros().scale() <= 0 && b.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
   }
 
   /** A setting's key, and its environment variable where it has one. */

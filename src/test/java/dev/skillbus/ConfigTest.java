@@ -78,6 +78,12 @@ class ConfigTest {
       .hasMessageContaining("boolean");
     Files.writeString(file, "{\"cluster\": {\"members\": \"10.0.0.1\"}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS");
+    // A whole number written with a point is a whole number.
+    Files.writeString(file, "{\"store\": {\"maxValueBytes\": 250000.0}}");
+    assertThat(Config.load(Map.of("SKILLBUS_CONFIG", file.toString())).getJsonObject("store").getInteger("maxValueBytes"))
+      .isEqualTo(250_000);
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, "EVENTBUS_PORT", "70000")))
+      .hasMessageContaining("EVENTBUS_PORT").hasMessageContaining("at most 65535");
     Files.writeString(file, "{\"ops\": {\"pageSize\": 600}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString(), "OPS_MAX_PAGE_SIZE", "500")))
       .hasMessageContaining("OPS_PAGE_SIZE").hasMessageContaining("OPS_MAX_PAGE_SIZE");
