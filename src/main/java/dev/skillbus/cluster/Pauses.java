@@ -111,6 +111,17 @@ public final class Pauses {
     return false;
   }
 
+  /**
+   * Whether this node is likely cut off from the rest of its cluster: it saw nodes leave right after
+   * a pause, and their departures are still doubted (the sides have not merged, and it is less than
+   * {@link #DISTRUST_NANOS} since). Its health says DEGRADED meanwhile: its rooms and events are
+   * apart from the other side's.
+   */
+  public synchronized boolean cutOff() {
+    long now = clock.getAsLong();
+    return distrusted.values().stream().anyMatch(until -> now - until < 0);
+  }
+
   /** The two sides of the cluster merged again: what this node sees is the cluster's view again. */
   public synchronized void merged() {
     distrusted.clear();

@@ -96,10 +96,14 @@ class PausesTest {
     clock.run(10);
     assertThat(clock.pauses.trustsDeparture("d")).isTrue();
 
+    assertThat(clock.pauses.cutOff()).as("no departure doubted now").isFalse();
+
     clock.pause(61);
     assertThat(clock.pauses.trustsDeparture("f")).isFalse();
+    assertThat(clock.pauses.cutOff()).as("nodes seen leaving right after a pause: cut off from them").isTrue();
     clock.run(30);
     clock.pauses.merged();
+    assertThat(clock.pauses.cutOff()).as("once the sides merged").isFalse();
     assertThat(clock.pauses.trustsDeparture("f")).as("once the sides merged").isTrue();
   }
 
