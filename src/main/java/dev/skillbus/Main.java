@@ -57,7 +57,8 @@ public final class Main {
     return Optional.of(String.join(System.lineSeparator(), "", line,
       "*** This node joined a cluster of " + members + " nodes WITHOUT REDIS_URL: it keeps its store in memory.",
       "*** Room history, seq, recovery, documents, lists and inboxes are PER NODE: a client that reconnects",
-      "*** to another node loses what it missed, and each node sees different data.",
+      "*** to another node loses what it missed, each node sees different data, and clients of one room on",
+      "*** different nodes miss each other's messages and presence events (cluster.allowMemoryStores is on).",
       "*** Set REDIS_URL=redis://[:password@]host:port[/db] on every node of a cluster.",
       line));
   }

@@ -53,7 +53,8 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
     StoreSettings storeSettings = StoreSettings.from(config);
     Stores stores = Stores.create(node.vertx(), storeSettings, metrics.storeCommands());
     StoreAgreement agreement = new StoreAgreement(node.hazelcast(),
-      storeSettings.redis() == null ? StoreAgreement.MEMORY : storeSettings.redis().target());
+      storeSettings.redis() == null ? StoreAgreement.MEMORY : storeSettings.redis().target(),
+      section(config, "cluster").getBoolean("allowMemoryStores", false));
     RoomRules rules = RoomRules.of(node.hazelcast());
     BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(

@@ -12,8 +12,8 @@ import java.util.Set;
  * another key prefix), or one keeping it in memory beside nodes that use Redis, would have rooms
  * whose history, seq and recovery differ by node, with nothing said. Each node writes where it
  * keeps its store into a Hazelcast map under its node id; a node that finds a member keeping it
- * elsewhere does not start. (Nodes that all keep their store in memory are only warned, see Main:
- * each of them necessarily keeps its own.)
+ * elsewhere does not start; nor does one beside a node that keeps its store in its memory as this
+ * one does (each would keep its own), unless {@code cluster.allowMemoryStores} lets them (see Main's warning).
  */
 public final class StoreAgreement {
 
@@ -24,12 +24,17 @@ public final class StoreAgreement {
   private final HazelcastInstance hazelcast;
   private final String nodeId;
   private final String target;
+  private final boolean memoryAllowed;
 
-  /** {@code target}: {@link #MEMORY}, or which Redis data the node reaches. */
-  public StoreAgreement(HazelcastInstance hazelcast, String target) {
+  /**
+   * {@code target}: {@link #MEMORY}, or which Redis data the node reaches; {@code memoryAllowed}:
+   * whether nodes that each keep their store in memory may form a cluster all the same.
+   */
+  public StoreAgreement(HazelcastInstance hazelcast, String target, boolean memoryAllowed) {
     this.hazelcast = hazelcast;
     this.nodeId = Nodes.localId(hazelcast);
     this.target = target;
+    this.memoryAllowed = memoryAllowed;
   }
 
   /** Writes this node's store and fails, naming both, when a member keeps its store elsewhere. */
@@ -41,8 +46,14 @@ public final class StoreAgreement {
       for (Map.Entry<String, String> other : stores.entrySet()) {
         if (!live.contains(other.getKey())) {
           stores.delete(other.getKey()); // of a node that left without taking it out
-        } else if (!other.getKey().equals(nodeId) && disagree(target, other.getValue())) {
+        } else if (!other.getKey().equals(nodeId) && disagree(target, other.getValue(), memoryAllowed)) {
           stores.delete(nodeId);
+          if (MEMORY.equals(target) && MEMORY.equals(other.getValue())) {
+            throw new IllegalStateException("this node and node " + other.getKey() + " of the cluster each keep their"
+              + " store in their own memory (no REDIS_URL): each would have its own history of every room, and clients"
+              + " of one room on different nodes would miss each other's messages. Set REDIS_URL to one Redis on every"
+              + " node (or cluster.allowMemoryStores to true for nodes that each keep their own)");
+          }
           throw new IllegalStateException("this node keeps its store " + describe(target) + ", node " + other.getKey()
             + " of the cluster " + describe(other.getValue()) + ": every node of a cluster must use the same REDIS_URL"
             + " (database included) and REDIS_KEY_PREFIX");
@@ -60,8 +71,11 @@ public final class StoreAgreement {
     }, false);
   }
 
-  static boolean disagree(String mine, String theirs) {
-    return !(MEMORY.equals(mine) && MEMORY.equals(theirs)) && !mine.equals(theirs);
+  static boolean disagree(String mine, String theirs, boolean memoryAllowed) {
+    if (MEMORY.equals(mine) && MEMORY.equals(theirs)) {
+      return !memoryAllowed;
+    }
+    return !mine.equals(theirs);
   }
 
   private static String describe(String target) {

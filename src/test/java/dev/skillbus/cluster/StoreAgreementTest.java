@@ -52,6 +52,24 @@ class StoreAgreementTest {
   }
 
   @Test
+  @DisplayName("does not start beside another that keeps its store in its own memory too, unless cluster.allowMemoryStores says so")
+  void bothInMemory() throws Exception {
+    JsonObject first = node("agree-e", 6660, null, null);
+    JsonObject second = node("agree-e", 6661, null, null);
+    first.getJsonObject("cluster").remove("allowMemoryStores");
+    second.getJsonObject("cluster").remove("allowMemoryStores");
+    Skillbus running = Skillbus.start(first).await(60, TimeUnit.SECONDS);
+    try {
+      assertThatThrownBy(() -> Skillbus.start(second).await(60, TimeUnit.SECONDS))
+        .hasMessageContaining("REDIS_URL").hasMessageContaining("cluster.allowMemoryStores").hasMessageContaining(running.node().nodeId());
+      second.getJsonObject("cluster").put("allowMemoryStores", true);
+      Skillbus.start(second).await(60, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
+    } finally {
+      running.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("starts beside one that keeps it in the same Redis, whatever the password's spelling; and after one that left")
   void agreed() throws Exception {
     Skillbus first = Skillbus.start(node("agree-d", 6660, REDIS, "skillbus:")).await(60, TimeUnit.SECONDS);

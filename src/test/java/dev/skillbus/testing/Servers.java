@@ -20,9 +20,10 @@ public final class Servers {
 
   /** A node's config: cluster {@code name} on {@code port}, members on {@code firstPort..lastPort}. */
   public static JsonObject config(String name, int port, int firstPort, int lastPort) {
+    // Nodes that each keep their store in memory: these tests are about the cluster's other parts.
     return new JsonObject()
       .put("cluster", new JsonObject().put("name", name).put("port", port)
-        .put("members", new JsonArray().add("127.0.0.1:" + firstPort + "-" + lastPort)))
+        .put("members", new JsonArray().add("127.0.0.1:" + firstPort + "-" + lastPort)).put("allowMemoryStores", true))
       .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
         .put("auth", new JsonObject().put("secret", name + "-secret-0123456789")));
   }
