@@ -174,7 +174,8 @@ final class OpenAiClient {
       try {
         chunk = new JsonObject(payload);
       } catch (RuntimeException e) {
-        promise.tryFail("the stream sent an event that is not JSON: " + abbreviate(payload));
+        LOG.warn("The AI endpoint's stream sent an event that is not JSON: {}", abbreviate(payload));
+        promise.tryFail("the stream sent an event that is not JSON");
         return;
       }
       chunk(chunk);
@@ -183,7 +184,9 @@ final class OpenAiClient {
     private void chunk(JsonObject chunk) {
       if (chunk.getValue("error") != null) {
         JsonObject error = chunk.getValue("error") instanceof JsonObject e ? e : new JsonObject();
-        promise.tryFail("the endpoint reported an error: " + abbreviate(error.getString("message", chunk.encode())));
+        // Its words go to this node's log only, as those of an error status (see read).
+        LOG.warn("The AI endpoint reported an error in its stream: {}", abbreviate(error.getString("message", chunk.encode())));
+        promise.tryFail("the endpoint reported an error in its stream");
         return;
       }
       JsonArray choices = chunk.getJsonArray("choices", new JsonArray());

@@ -82,6 +82,12 @@ final class FakeOpenAi {
     if (message.contains("broken")) {
       response.write(event(course(topic).encode().substring(0, 40)));
       response.write(event(course(topic).encode().substring(40, 80))).onComplete(v -> request.connection().close());
+    } else if (message.contains("overloaded")) {
+      response.write(event("{\"title\": "));
+      response.end("data: " + new JsonObject().put("error", new JsonObject().put("message",
+        "Overloaded, key sk-proj-SECRET12 on host ai-gw-7.internal")).encode() + "\n\n");
+    } else if (message.contains("garbled")) {
+      response.end("data: <html>upstream ai-gw-7.internal failed</html>\n\n");
     } else if (message.contains("silent")) {
       response.write(event("{\"title\": "));
     } else if (message.contains("malformed")) {

@@ -97,6 +97,11 @@ class OpenAiCourseTest {
     JsonObject status = client.status(refused.getString("sessionId"));
     assertThat(status.getString("status")).isEqualTo("failed");
     assertThat(status.getString("error")).contains("401");
+    // What the endpoint says in its stream stays in the node's log: watchers of the room read the error.
+    JsonObject overloaded = generate(client, "overloaded servers");
+    assertThat(overloaded.getString("error")).isEqualTo("the endpoint reported an error in its stream");
+    JsonObject garbled = generate(client, "garbled radio");
+    assertThat(garbled.getString("error")).isEqualTo("the stream sent an event that is not JSON");
     client.close();
   }
 
