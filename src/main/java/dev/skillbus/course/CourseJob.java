@@ -136,7 +136,7 @@ final class CourseJob implements Generation {
   }
 
   /**
-   * Stores the course; a failure (a Redis outage, a timeout) is tried again as the end is (see
+   * Stores the course; a failure of the store (a Redis outage, a timeout: 503) is tried again as the end is (see
    * {@link SessionEvents#END_ATTEMPTS}), none once the node stops: a few seconds of trouble must not
    * throw away minutes of generation. A try that finds the course there already (an earlier write
    * was made though it failed) has stored it.
@@ -146,8 +146,8 @@ final class CourseJob implements Generation {
       if (attempt > 1 && ErrorCode.of(err) == ErrorCode.CONFLICT) {
         return Future.succeededFuture();
       }
-      if (attempt >= SessionEvents.END_ATTEMPTS || ender.closed()) {
-        return Future.failedFuture(err);
+      if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= SessionEvents.END_ATTEMPTS || ender.closed()) {
+        return Future.failedFuture(err); // a refusal (a course over the store's limit) stays one
       }
       long delay = Backoff.delay(attempt);
       LOG.warn("Could not store the course of session {} (attempt {}), trying again in {} ms: {}", ref.sessionId(),

@@ -1,6 +1,7 @@
 package dev.skillbus.course;
 
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
@@ -110,14 +111,14 @@ final class SessionEvents {
   }
 
   /**
-   * Stores an update; a failure is tried again as the end is (none once the node stops), and the
+   * Stores an update; a failure of the store (503) is tried again as the end is (none once the node stops), and the
    * updates given after it wait, so that a short store outage loses no step of the job and keeps
    * their order. (An update whose failed write was made though is then stored twice.)
    */
   private Future<JsonObject> update(String event, JsonObject data, int attempt) {
     return history.appendToStream(sessionId, event, data).recover(err -> {
-      if (attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
-        return Future.failedFuture(err);
+      if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
+        return Future.failedFuture(err); // a refusal (an update over the store's limit) stays one
       }
       long delay = Backoff.delay(attempt);
       LOG.warn("Could not store a {} of course session {} (attempt {}), trying again in {} ms: {}",

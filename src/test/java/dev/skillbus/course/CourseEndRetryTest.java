@@ -36,6 +36,8 @@ class CourseEndRetryTest {
   static final AtomicInteger endFailures = new AtomicInteger();
   static final AtomicInteger courseFailures = new AtomicInteger();
   static final AtomicInteger updateFailures = new AtomicInteger();
+  static final AtomicInteger courseWrites = new AtomicInteger();
+  static volatile boolean courseTooLarge;
 
   /** The in-memory store, but a status write that ends a job fails while {@link #endFailures} counts down. */
   record FailingEnds(DocumentStore inner) implements DocumentStore {
@@ -48,6 +50,12 @@ class CourseEndRetryTest {
     @Override
     public Future<Document> put(String kind, String id, JsonObject value, Long expectedVersion, Duration ttl) {
       boolean ends = CourseStore.STATUS_KIND.equals(kind) && !"running".equals(value.getString("status"));
+      if (CourseStore.COURSE_KIND.equals(kind)) {
+        courseWrites.incrementAndGet();
+        if (courseTooLarge) {
+          return Future.failedFuture(ErrorCode.TOO_LARGE.exception("value is 300000 bytes, over the limit of 262144"));
+        }
+      }
       if (ends && endFailures.getAndDecrement() > 0
         || CourseStore.COURSE_KIND.equals(kind) && courseFailures.getAndDecrement() > 0) {
         return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store timed out"));
@@ -114,25 +122,52 @@ class CourseEndRetryTest {
   @Test
   @DisplayName("a short store outage while a job runs loses nothing: its updates and its course are stored once the store is back")
   void outageRetried() throws Exception {
+    List<String> untroubled = updates(ended(generate("oli", "Tide pools")));
     updateFailures.set(3);
     courseFailures.set(2);
-    DeliveryOptions caller = new DeliveryOptions().addHeader(Header.USER_ID, "oli").addHeader(Header.USER_ROLE, "learner");
-    String sessionId = await(node.vertx().eventBus().<JsonObject>request("course.generate",
-      new JsonObject().put("topic", "Tide pools"), caller)).body().getString("sessionId");
-
-    await(Eventually.holds(node.vertx(), 50, 20_000, () -> stores.history().since(sessionId, 0, null)
-      .map(slice -> completes(slice.events()) == 1)));
+    String sessionId = ended(generate("oli", "Tide pools"));
     JsonObject status = await(stores.documents().get(CourseStore.STATUS_KIND, sessionId)).value();
     assertThat(status.getString("status")).as(status.encode()).isEqualTo("completed");
     assertThat(courseFailures.get()).as("both course writes failed first").isNegative();
     assertThat(updateFailures.get()).as("three update writes failed first").isNegative();
-    List<JsonObject> events = await(stores.history().since(sessionId, 0, null)).events();
-    // Every step of the template generator, in order: the progress never goes back.
-    List<Integer> progress = events.stream().map(e -> e.getJsonObject("data"))
-      .filter(d -> "progress".equals(d.getString("type"))).map(d -> d.getJsonObject("data").getInteger("percent")).toList();
-    assertThat(progress).isSorted().isNotEmpty();
-    assertThat(progress.get(progress.size() - 1)).isEqualTo(100);
-    assertThat(completes(events)).isOne();
+    // Every update of the same job run without trouble, in the same order.
+    assertThat(updates(sessionId)).isEqualTo(untroubled);
+  }
+
+  @Test
+  @DisplayName("a course the store refuses (over its size limit) fails the job at once: a refusal is not tried again")
+  void refusalNotRetried() throws Exception {
+    courseTooLarge = true;
+    try {
+      int before = courseWrites.get();
+      String sessionId = ended(generate("uma", "Glaciers"));
+      JsonObject status = await(stores.documents().get(CourseStore.STATUS_KIND, sessionId)).value();
+      assertThat(status.getString("status")).isEqualTo("failed");
+      assertThat(status.getString("error")).contains("over the limit");
+      assertThat(courseWrites.get() - before).as("one write, not tried again").isOne();
+    } finally {
+      courseTooLarge = false;
+    }
+  }
+
+  private static String generate(String user, String topic) throws Exception {
+    DeliveryOptions caller = new DeliveryOptions().addHeader(Header.USER_ID, user).addHeader(Header.USER_ROLE, "learner");
+    return await(node.vertx().eventBus().<JsonObject>request("course.generate",
+      new JsonObject().put("topic", topic), caller)).body().getString("sessionId");
+  }
+
+  /** The session, once its complete event is in its history. */
+  private static String ended(String sessionId) throws Exception {
+    await(Eventually.holds(node.vertx(), 50, 20_000, () -> stores.history().since(sessionId, 0, null)
+      .map(slice -> completes(slice.events()) == 1)));
+    return sessionId;
+  }
+
+  /** The session's updates as stored, in order: each one's type and message. */
+  private static List<String> updates(String sessionId) throws Exception {
+    return await(stores.history().since(sessionId, 0, null)).events().stream()
+      .filter(e -> !CourseClient.COMPLETE.equals(e.getString("event"))).map(e -> e.getJsonObject("data"))
+      .map(d -> d.getString("type") + ": " + d.getString("message")).toList();
   }
 
   static long completes(List<JsonObject> events) {
