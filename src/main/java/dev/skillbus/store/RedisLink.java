@@ -9,7 +9,10 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -34,10 +37,14 @@ public final class RedisLink implements StoreHealth {
   private static final long FIRST_RETRY_MS = 100;
   /** The probe key outlives a stopped cluster by this much at most. */
   private static final String PROBE_TTL_MS = "60000";
+  /** How long a replaced client's connections stay open for what is under way on them. */
+  static final long RENEWED_CLOSE_MS = 30_000;
 
   private final Vertx vertx;
   private final RedisSettings settings;
   private volatile Redis client;
+  /** Clients replaced by a new one whose connections are not closed yet (see {@link #renew}). */
+  private final Set<Redis> replaced = ConcurrentHashMap.newKeySet();
   private final CommandTimer commandTimer;
   /** Optimistic until the first probe says otherwise: commands are tried rather than refused. */
   private volatile boolean up = true;
@@ -120,9 +127,10 @@ public final class RedisLink implements StoreHealth {
   }
 
   /**
-   * Replaces {@code used} with a new client, unless that was done already, and closes it one command
-   * timeout later: commands under way on it get their answer meanwhile if Redis was only slow, and
-   * what still hangs or waits for a connection then fails (503). True when it was replaced here.
+   * Replaces {@code used} with a new client, unless that was done already, and closes it
+   * {@link #RENEWED_CLOSE_MS} later: commands under way on it are still made and answered meanwhile
+   * if Redis was only slow or paused (a failover pauses writes), and what still hangs or waits for a
+   * connection then fails (503). True when it was replaced here.
    */
   private boolean renew(Redis used) {
     synchronized (this) {
@@ -131,7 +139,12 @@ public final class RedisLink implements StoreHealth {
       }
       client = Redis.createClient(vertx, settings.options());
     }
-    vertx.setTimer(settings.commandTimeoutMs(), id -> used.close());
+    replaced.add(used);
+    vertx.setTimer(RENEWED_CLOSE_MS, id -> {
+      if (replaced.remove(used)) {
+        used.close();
+      }
+    });
     return true;
   }
 
@@ -211,7 +224,14 @@ public final class RedisLink implements StoreHealth {
       }
       last = client;
     }
-    return last.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(last.close());
+    for (Redis old : List.copyOf(replaced)) {
+      if (replaced.remove(old)) {
+        closing.add(old.close());
+      }
+    }
+    return Future.join(closing).mapEmpty();
   }
 
   String key(String... parts) {
