@@ -88,7 +88,8 @@ public final class Config {
     new Override("CLUSTER_PORT", "cluster.port", Type.INT),
     new Override("CLUSTER_MEMBERS", "cluster.members", Type.LIST),
     new Override("CLUSTER_FILE", "cluster.file", Type.STRING),
-    new Override("EVENTBUS_PORT", "cluster.eventBusPort", Type.INT));
+    new Override("EVENTBUS_PORT", "cluster.eventBusPort", Type.INT),
+    new Override("CLUSTER_ALLOW_MEMORY_STORES", "cluster.allowMemoryStores", Type.BOOLEAN));
 
   /**
    * The least value of every numeric setting, the ones without an environment variable included;

@@ -76,6 +76,9 @@ class ConfigTest {
     Files.writeString(file, "{\"bridge\": {\"dev\": \"no\"}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("SKILLBUS_DEV")
       .hasMessageContaining("boolean");
+    Files.writeString(file, "{\"cluster\": {\"allowMemoryStores\": \"yes\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_ALLOW_MEMORY_STORES")
+      .hasMessageContaining("boolean");
     Files.writeString(file, "{\"cluster\": {\"members\": \"10.0.0.1\"}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS");
     // A whole number written with a point is a whole number.

@@ -128,7 +128,7 @@ public class BridgeVerticle extends VerticleBase {
    * receiving it (a 403 on its address), unless they are its members, who stay (see the README's
    * room access rules). Without this, whoever registered on a room id before an admin made that room
    * private would go on receiving everything in it, unseen. When this node's session part cannot say
-   * who the members are, every connection the rule does not admit loses the registration.
+   * who the members are, the check is made again a second later.
    */
   private void revokeRefused(RoomAccess access) {
     String address = Address.room(access.roomId());
@@ -139,9 +139,11 @@ public class BridgeVerticle extends VerticleBase {
       return;
     }
     Internal.localMemberships(vertx.eventBus())
-      .otherwise(err -> {
-        LOG.warn("Room {} became private and its members on this node could not be read: {}", access.roomId(), err.toString());
-        return new JsonObject();
+      .onFailure(err -> {
+        // Members stay (README): without knowing who they are, the check is made again a little later.
+        LOG.warn("Room {} became private and its members on this node could not be read ({}): checking again in 1 s",
+          access.roomId(), err.toString());
+        vertx.setTimer(1000, id -> revokeRefused(access));
       })
       .onSuccess(members -> {
         for (BridgeConnection connection : refused) {
