@@ -13,18 +13,20 @@ import java.util.Set;
  * whose history, seq and recovery differ by node, with nothing said. Each node writes where it
  * keeps its store into a Hazelcast map under its node id; a node that finds a member keeping it
  * elsewhere does not start; nor does one beside a node that keeps its store in its memory as this
- * one does (each would keep its own), unless {@code cluster.allowMemoryStores} lets them (see Main's warning).
+ * one does (each would keep its own), unless {@code cluster.allowMemoryStores} lets both of them
+ * (see Main's warning).
  */
 public final class StoreAgreement {
 
   static final String MAP = "skillbus.node-stores";
   /** What a node keeping its store in its own memory writes. */
   public static final String MEMORY = "memory";
+  /** What such a node writes when cluster.allowMemoryStores lets it form a cluster all the same. */
+  static final String MEMORY_ALLOWED = "memory, allowMemoryStores";
 
   private final HazelcastInstance hazelcast;
   private final String nodeId;
   private final String target;
-  private final boolean memoryAllowed;
 
   /**
    * {@code target}: {@link #MEMORY}, or which Redis data the node reaches; {@code memoryAllowed}:
@@ -33,8 +35,7 @@ public final class StoreAgreement {
   public StoreAgreement(HazelcastInstance hazelcast, String target, boolean memoryAllowed) {
     this.hazelcast = hazelcast;
     this.nodeId = Nodes.localId(hazelcast);
-    this.target = target;
-    this.memoryAllowed = memoryAllowed;
+    this.target = MEMORY.equals(target) && memoryAllowed ? MEMORY_ALLOWED : target;
   }
 
   /** Writes this node's store and fails, naming both, when a member keeps its store elsewhere. */
@@ -46,13 +47,13 @@ public final class StoreAgreement {
       for (Map.Entry<String, String> other : stores.entrySet()) {
         if (!live.contains(other.getKey())) {
           stores.delete(other.getKey()); // of a node that left without taking it out
-        } else if (!other.getKey().equals(nodeId) && disagree(target, other.getValue(), memoryAllowed)) {
+        } else if (!other.getKey().equals(nodeId) && disagree(target, other.getValue())) {
           stores.delete(nodeId);
-          if (MEMORY.equals(target) && MEMORY.equals(other.getValue())) {
+          if (inMemory(target) && inMemory(other.getValue())) {
             throw new IllegalStateException("this node and node " + other.getKey() + " of the cluster each keep their"
               + " store in their own memory (no REDIS_URL): each would have its own history of every room, and clients"
               + " of one room on different nodes would miss each other's messages. Set REDIS_URL to one Redis on every"
-              + " node (or cluster.allowMemoryStores to true for nodes that each keep their own)");
+              + " node (or, for nodes that each keep their own, CLUSTER_ALLOW_MEMORY_STORES=true on every node)");
           }
           throw new IllegalStateException("this node keeps its store " + describe(target) + ", node " + other.getKey()
             + " of the cluster " + describe(other.getValue()) + ": every node of a cluster must use the same REDIS_URL"
@@ -71,14 +72,19 @@ public final class StoreAgreement {
     }, false);
   }
 
-  static boolean disagree(String mine, String theirs, boolean memoryAllowed) {
-    if (MEMORY.equals(mine) && MEMORY.equals(theirs)) {
-      return !memoryAllowed;
+  /** Nodes in memory agree only when both let nodes that each keep their own form a cluster. */
+  static boolean disagree(String mine, String theirs) {
+    if (inMemory(mine) && inMemory(theirs)) {
+      return !(MEMORY_ALLOWED.equals(mine) && MEMORY_ALLOWED.equals(theirs));
     }
     return !mine.equals(theirs);
   }
 
+  private static boolean inMemory(String target) {
+    return MEMORY.equals(target) || MEMORY_ALLOWED.equals(target);
+  }
+
   private static String describe(String target) {
-    return MEMORY.equals(target) ? "in its own memory (no REDIS_URL)" : "in Redis at " + target;
+    return inMemory(target) ? "in its own memory (no REDIS_URL)" : "in Redis at " + target;
   }
 }

@@ -52,7 +52,7 @@ class StoreAgreementTest {
   }
 
   @Test
-  @DisplayName("does not start beside another that keeps its store in its own memory too, unless cluster.allowMemoryStores says so")
+  @DisplayName("does not start beside another that keeps its store in its own memory too, unless cluster.allowMemoryStores says so on both")
   void bothInMemory() throws Exception {
     JsonObject first = node("agree-e", 6660, null, null);
     JsonObject second = node("agree-e", 6661, null, null);
@@ -61,8 +61,16 @@ class StoreAgreementTest {
     Skillbus running = Skillbus.start(first).await(60, TimeUnit.SECONDS);
     try {
       assertThatThrownBy(() -> Skillbus.start(second).await(60, TimeUnit.SECONDS))
-        .hasMessageContaining("REDIS_URL").hasMessageContaining("cluster.allowMemoryStores").hasMessageContaining(running.node().nodeId());
+        .hasMessageContaining("REDIS_URL").hasMessageContaining("CLUSTER_ALLOW_MEMORY_STORES").hasMessageContaining(running.node().nodeId());
+      // Allowed by the node that joins but not by the one running: still refused.
       second.getJsonObject("cluster").put("allowMemoryStores", true);
+      assertThatThrownBy(() -> Skillbus.start(second).await(60, TimeUnit.SECONDS)).hasMessageContaining("CLUSTER_ALLOW_MEMORY_STORES");
+    } finally {
+      running.close().await(30, TimeUnit.SECONDS);
+    }
+    first.getJsonObject("cluster").put("allowMemoryStores", true);
+    running = Skillbus.start(first).await(60, TimeUnit.SECONDS);
+    try {
       Skillbus.start(second).await(60, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
     } finally {
       running.close().await(30, TimeUnit.SECONDS);
