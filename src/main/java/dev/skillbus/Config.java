@@ -157,11 +157,6 @@ public final class Config {
   static final Set<String> PORTS = Set.of("bridge.port", "cluster.port", "cluster.eventBusPort");
   static final long MAX_PORT = 65_535;
 
-  /** Settings whose value must not be above another's: [setting, the one it must not exceed]. */
-  static final List<List<String>> NOT_ABOVE = List.of(
-    List.of("coaching.pageSize", "coaching.maxPageSize"),
-    List.of("ops.pageSize", "ops.maxPageSize"));
-
   private Config() {
   }
 
@@ -189,7 +184,7 @@ public final class Config {
       return file.toAbsolutePath().toString();
     }
     return named(env) ? file.toAbsolutePath() + " (named by SKILLBUS_CONFIG), which is not a file"
-      : "no file (" + file.toAbsolutePath() + " not found): every setting at its default";
+      : "no file (" + file.toAbsolutePath() + " not found): the environment's settings, and the defaults for the rest";
   }
 
   private static boolean named(Map<String, String> env) {
@@ -216,9 +211,9 @@ public final class Config {
   }
 
   /**
-   * Refuses a setting of the wrong type (a list where a number goes, a number as a string), a
-   * number below its {@link #MINIMUMS minimum} and a page size above its maximum, with a message
-   * that names the setting and its environment variable.
+   * Refuses a setting of the wrong type (a list where a number goes, a number as a string) and a
+   * number below its {@link #MINIMUMS minimum} or beyond what an int holds (ports: 65535), with a
+   * message that names the setting and its environment variable.
    */
   public static void check(JsonObject config) {
     for (Override o : OVERRIDES) {
@@ -244,17 +239,13 @@ public final class Config {
       if (((Number) value).longValue() < min) {
         throw new IllegalStateException(name(path) + " must be at least " + min + ", was " + value);
       }
+      if (((Number) value).longValue() > Integer.MAX_VALUE) {
+        throw new IllegalStateException(name(path) + " must be at most " + Integer.MAX_VALUE + ", was " + value);
+      }
       if (PORTS.contains(path) && ((Number) value).longValue() > MAX_PORT) {
         throw new IllegalStateException(name(path) + " must be at most " + MAX_PORT + ", was " + value);
       }
     });
-    for (List<String> pair : NOT_ABOVE) {
-      Object value = valueAt(config, pair.get(0));
-      Object max = valueAt(config, pair.get(1));
-      if (value != null && max != null && ((Number) value).longValue() > ((Number) max).longValue()) {
-        throw new IllegalStateException(name(pair.get(0)) + " (" + value + ") must not be above " + name(pair.get(1)) + " (" + max + ")");
-      }
-    }
   }
 
   /** An integer, or a number with nothing after its point (250000.0, 1e6), as the code reading it takes. */

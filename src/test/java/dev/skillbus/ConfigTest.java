@@ -87,9 +87,23 @@ class ConfigTest {
       .isEqualTo(250_000);
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, "EVENTBUS_PORT", "70000")))
       .hasMessageContaining("EVENTBUS_PORT").hasMessageContaining("at most 65535");
-    Files.writeString(file, "{\"ops\": {\"pageSize\": 600}}");
-    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString(), "OPS_MAX_PAGE_SIZE", "500")))
-      .hasMessageContaining("OPS_PAGE_SIZE").hasMessageContaining("OPS_MAX_PAGE_SIZE");
+    // Beyond what an int holds: it would wrap around to a negative size.
+    Files.writeString(file, "{\"bridge\": {\"maxFrameBytes\": 3000000000}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("MAX_FRAME_BYTES")
+      .hasMessageContaining("at most 2147483647");
+  }
+
+  @Test
+  @DisplayName("a page size above its maximum stops the start, the maximum given or not (its default then)")
+  void pageSizeAboveMaximum() {
+    for (JsonObject section : java.util.List.of(new JsonObject().put("coaching", new JsonObject().put("pageSize", 200)),
+      new JsonObject().put("ops", new JsonObject().put("pageSize", 600)),
+      new JsonObject().put("ops", new JsonObject().put("pageSize", 20).put("maxPageSize", 10)))) {
+      JsonObject config = Servers.config("config-page-test", 6644, 6644, 6644).mergeIn(section);
+      String name = section.containsKey("ops") ? "OPS_PAGE_SIZE" : "COACHING_PAGE_SIZE";
+      assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS)).as(section.encode())
+        .hasMessageContaining(name).hasMessageContaining("must not be above");
+    }
   }
 
   @Test

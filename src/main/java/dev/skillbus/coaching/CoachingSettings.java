@@ -12,7 +12,11 @@ record CoachingSettings(int pageSize, int maxPageSize, long deliveryTimeoutMs) {
 
   static CoachingSettings from(JsonObject config) {
     int max = Math.max(1, config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));
-    int size = Math.max(1, Math.min(max, config.getInteger("pageSize", DEFAULT_PAGE_SIZE)));
+    int size = Math.max(1, config.getInteger("pageSize", DEFAULT_PAGE_SIZE));
+    if (size > max) {
+      throw new IllegalStateException("coaching.pageSize (COACHING_PAGE_SIZE, " + size + ") must not be above"
+        + " coaching.maxPageSize (COACHING_MAX_PAGE_SIZE, " + max + ")");
+    }
     long delivery = Math.max(1, config.getLong("deliveryTimeoutMs", DEFAULT_DELIVERY_TIMEOUT_MS));
     return new CoachingSettings(size, max, delivery);
   }

@@ -14,10 +14,15 @@ record OpsSettings(String nodeId, long nodeTimeoutMs, int pageSize, int maxPageS
   static final int DEFAULT_MAX_PAGE_SIZE = 500;
 
   static OpsSettings from(JsonObject config) {
-    return new OpsSettings(
+    OpsSettings settings = new OpsSettings(
       config.getString("nodeId", "local"),
       config.getLong("nodeTimeoutMs", DEFAULT_NODE_TIMEOUT_MS),
       config.getInteger("pageSize", DEFAULT_PAGE_SIZE),
       config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));
+    if (settings.pageSize() > settings.maxPageSize()) {
+      throw new IllegalStateException("ops.pageSize (OPS_PAGE_SIZE, " + settings.pageSize() + ") must not be above"
+        + " ops.maxPageSize (OPS_MAX_PAGE_SIZE, " + settings.maxPageSize() + ")");
+    }
+    return settings;
   }
 }
