@@ -15,6 +15,7 @@ import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.store.RedisLink;
 import dev.skillbus.store.RoomHistory.HistorySlice;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -385,7 +386,7 @@ final class Membership implements DepartedNodes.Records {
       LOG.debug("{} {} in room {} (node {})", event, user.userId(), roomId, user.nodeId());
       Presence announced = new Presence(event, user, change.roster().version());
       sent.add(announcer.announce(roomId, announced, change.roster())
-        .onFailure(err -> presence.add(roomId, announced)));
+        .onFailure(err -> presence.add(roomId, announced, RedisLink.notSent(err))));
     }
     return Future.all(sent).mapEmpty();
   }

@@ -1,11 +1,15 @@
 package dev.skillbus.session;
 
+import dev.skillbus.protocol.Event;
+import dev.skillbus.store.RedisLink;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,8 @@ final class PresenceRetry {
 
   /** Room → user → the user's change not yet announced, both in the order they came. */
   private final Map<String, LinkedHashMap<String, Presence>> rooms = new LinkedHashMap<>();
+  /** The ids of those changes whose every attempt so far surely stored nothing (see {@link #add(String, Presence, boolean)}). */
+  private final Set<String> unsent = new HashSet<>();
   private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
   /** The send under way, or the last one. */
@@ -51,17 +57,40 @@ final class PresenceRetry {
     this.announcer = announcer;
   }
 
-  /** Keeps a change whose event could not be stored. */
+  /** Keeps a change whose event could not be stored, and may have been. */
   void add(String roomId, Presence presence) {
+    add(roomId, presence, false);
+  }
+
+  /**
+   * Keeps a change whose event could not be stored; {@code notSent}: surely not stored (the store
+   * was down and nothing was sent). A user's leave that follows a join whose {@code user-joined} was
+   * surely never stored takes that join's place with nothing: peers never saw the user come, so
+   * they are not told they left (the join a client was told failed, taken back, as while the store
+   * was down).
+   */
+  void add(String roomId, Presence presence, boolean notSent) {
     LinkedHashMap<String, Presence> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
     String userId = presence.user().userId();
     Presence kept = pending.get(userId);
     if (kept != null && kept.change() > presence.change()) {
       return; // an older change handed over, or one whose failure came late
     }
+    if (kept != null && Event.USER_JOINED.equals(kept.event()) && Event.USER_LEFT.equals(presence.event())
+      && unsent.remove(kept.id())) {
+      pending.remove(userId);
+      LOG.info("{} left room {} before its user-joined could be stored: neither is announced", userId, roomId);
+      return;
+    }
     // Removed first, so that the latest change takes the place of the user's earlier one in the order.
+    if (kept != null) {
+      unsent.remove(kept.id());
+    }
     pending.remove(userId);
     pending.put(userId, presence);
+    if (notSent) {
+      unsent.add(presence.id());
+    }
   }
 
   /**
@@ -73,6 +102,7 @@ final class PresenceRetry {
       List<Map.Entry<String, Presence>> all = new ArrayList<>();
       rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
       rooms.clear();
+      unsent.clear();
       return Future.succeededFuture(all);
     });
   }
@@ -113,11 +143,16 @@ final class PresenceRetry {
     Presence first = pending.values().iterator().next();
     boolean stillTrue = roster.holds(first.event(), first.user().userId());
     Future<Void> sent = stillTrue
-      ? announcer.announce(roomId, first, roster)
+      ? announcer.announce(roomId, first, roster).onFailure(err -> {
+        if (!RedisLink.notSent(err)) {
+          unsent.remove(first.id()); // this attempt may have stored it
+        }
+      })
       : Future.succeededFuture();
     return sent.compose(v -> {
       // A newer change of the user may have replaced this one while it was being sent.
       pending.remove(first.user().userId(), first);
+      unsent.remove(first.id());
       if (stillTrue) {
         LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
       }

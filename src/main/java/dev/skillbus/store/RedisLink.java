@@ -39,6 +39,8 @@ public final class RedisLink implements StoreHealth {
   private static final String PROBE_TTL_MS = "60000";
   /** How long a replaced client's connections stay open for what is under way on them. */
   static final long RENEWED_CLOSE_MS = 30_000;
+  /** The failure of a command not sent because Redis is down (one instance: see {@link #notSent}). */
+  private static final RuntimeException NOT_SENT = ErrorCode.UNAVAILABLE.exception("the store is unavailable, try again later");
 
   private final Vertx vertx;
   private final RedisSettings settings;
@@ -70,10 +72,10 @@ public final class RedisLink implements StoreHealth {
     return check();
   }
 
-  /** Sends a command; fails with 503 at once while Redis is down. */
+  /** Sends a command; fails with 503 at once while Redis is down (with {@link #notSent} true). */
   public Future<Response> send(Request request) {
     if (!up) {
-      return Future.failedFuture(unavailable());
+      return Future.failedFuture(NOT_SENT);
     }
     long start = System.nanoTime();
     Redis used = client;
@@ -146,6 +148,14 @@ public final class RedisLink implements StoreHealth {
       }
     });
     return true;
+  }
+
+  /**
+   * Whether a store failure is one that sent nothing to Redis (it was down): the write was surely not
+   * made, unlike one that timed out or failed on its way, which may have been.
+   */
+  public static boolean notSent(Throwable failure) {
+    return failure == NOT_SENT;
   }
 
   private static RuntimeException unavailable() {

@@ -116,6 +116,11 @@ class RedisOutageTest {
     JsonObject refused = await(fay.request("session.leave", new JsonObject().put("sessionId", "outage-left")));
     assertThat(refused.getInteger("failureCode")).isEqualTo(503);
     assertThat(eve.unclaimedEvents("room.outage-left", "user-left")).isEmpty();
+    // A join while Redis is down is answered 503 and taken back: nobody saw zed come, nobody is told he left.
+    BridgeClient zed = await(BridgeClient.connectAs(vertx, node.port(), "zed", "learner"));
+    zed.register("room.outage-left");
+    assertThat(await(zed.request("session.join", new JsonObject().put("sessionId", "outage-left"))).getInteger("failureCode"))
+      .isEqualTo(503);
 
     REDIS.start();
     JsonObject danLeft = await(eve.event("room.outage-left", "user-left"));
@@ -135,6 +140,7 @@ class RedisOutageTest {
       .containsExactly("user-left", "user-left");
     eve.close();
     fay.close();
+    zed.close();
   }
 
   static void replicaOf(String host, String port) throws Exception {

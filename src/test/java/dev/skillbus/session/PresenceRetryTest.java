@@ -106,4 +106,36 @@ class PresenceRetryTest {
     assertThat(announced).isEmpty();
     assertThat(retry.size()).isZero();
   }
+
+  @Test
+  @DisplayName("a join whose user-joined surely never reached the store, then the user's leave: neither is sent")
+  void joinNeverStoredThenLeft() {
+    retry.add("r", new Presence(Event.USER_JOINED, user("zoe"), 4), true);
+    retry.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5));
+    assertThat(retry.size()).isZero();
+    storeUp = true;
+    retry.send();
+    assertThat(announced).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a join whose user-joined may have reached the store (its write timed out), then the user's leave: the leave is sent")
+  void joinMaybeStoredThenLeft() {
+    retry.add("r", new Presence(Event.USER_JOINED, user("zoe"), 4), false);
+    retry.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5));
+    storeUp = true;
+    retry.send();
+    assertThat(announced).containsExactly("r user-left zoe 0 v7 id 5 user-left zoe");
+  }
+
+  @Test
+  @DisplayName("a user-joined tried again while it waited, with an attempt that may have stored it, then the leave: the leave is sent")
+  void retriedJoinMaybeStoredThenLeft() {
+    PresenceRetry timingOut = new PresenceRetry(roomId -> Future.succeededFuture(new Roster(List.of(participant("zoe")), 7)),
+      (roomId, presence, roster) -> Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store timed out")));
+    timingOut.add("r", new Presence(Event.USER_JOINED, user("zoe"), 4), true);
+    assertThat(timingOut.send().failed()).isTrue();
+    timingOut.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5));
+    assertThat(timingOut.size()).as("the leave is kept").isOne();
+  }
 }
