@@ -4,6 +4,7 @@ import dev.skillbus.protocol.Event;
 import dev.skillbus.store.RedisLink;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,8 +40,13 @@ final class PresenceRetry {
 
   /** Room → user → the user's change not yet announced, both in the order they came. */
   private final Map<String, LinkedHashMap<String, Presence>> rooms = new LinkedHashMap<>();
-  /** The ids of those changes whose every attempt so far surely stored nothing (see {@link #add(String, Presence, boolean)}). */
+  /**
+   * Those changes (room and id) whose every attempt so far surely stored nothing (see
+   * {@link #add(String, Presence, boolean)}).
+   */
   private final Set<String> unsent = new HashSet<>();
+  /** Room and user → the change that such a join took the place of while it waits. */
+  private final Map<String, Presence> replaced = new HashMap<>();
   private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
   /** The send under way, or the last one. */
@@ -77,20 +83,33 @@ final class PresenceRetry {
       return; // an older change handed over, or one whose failure came late
     }
     if (kept != null && Event.USER_JOINED.equals(kept.event()) && Event.USER_LEFT.equals(presence.event())
-      && unsent.remove(kept.id())) {
+      && unsent.remove(key(roomId, kept.id()))) {
+      // What the join took the place of (the user's leave before it, say) is owed still.
+      Presence before = replaced.remove(key(roomId, userId));
       pending.remove(userId);
+      if (before != null) {
+        pending.put(userId, before);
+      }
       LOG.info("{} left room {} before its user-joined could be stored: neither is announced", userId, roomId);
       return;
     }
     // Removed first, so that the latest change takes the place of the user's earlier one in the order.
+    replaced.remove(key(roomId, userId));
     if (kept != null) {
-      unsent.remove(kept.id());
+      unsent.remove(key(roomId, kept.id()));
+      if (notSent && Event.USER_JOINED.equals(presence.event())) {
+        replaced.put(key(roomId, userId), kept);
+      }
     }
     pending.remove(userId);
     pending.put(userId, presence);
     if (notSent) {
-      unsent.add(presence.id());
+      unsent.add(key(roomId, presence.id()));
     }
+  }
+
+  private static String key(String roomId, String id) {
+    return roomId + " " + id;
   }
 
   /**
@@ -103,6 +122,7 @@ final class PresenceRetry {
       rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
       rooms.clear();
       unsent.clear();
+      replaced.clear();
       return Future.succeededFuture(all);
     });
   }
@@ -145,14 +165,16 @@ final class PresenceRetry {
     Future<Void> sent = stillTrue
       ? announcer.announce(roomId, first, roster).onFailure(err -> {
         if (!RedisLink.notSent(err)) {
-          unsent.remove(first.id()); // this attempt may have stored it
+          unsent.remove(key(roomId, first.id())); // this attempt may have stored it
         }
       })
       : Future.succeededFuture();
     return sent.compose(v -> {
       // A newer change of the user may have replaced this one while it was being sent.
-      pending.remove(first.user().userId(), first);
-      unsent.remove(first.id());
+      if (pending.remove(first.user().userId(), first)) {
+        replaced.remove(key(roomId, first.user().userId()));
+      }
+      unsent.remove(key(roomId, first.id()));
       if (stillTrue) {
         LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
       }

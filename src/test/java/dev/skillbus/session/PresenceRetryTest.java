@@ -138,4 +138,28 @@ class PresenceRetryTest {
     timingOut.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5));
     assertThat(timingOut.size()).as("the leave is kept").isOne();
   }
+
+  @Test
+  @DisplayName("a leave owed, a rejoin refused while the store was down and taken back: the first leave is still sent")
+  void leftThenRefusedRejoinThenTakenBack() {
+    rooms.put("r", List.of(participant("eve")));
+    retry.add("r", new Presence(Event.USER_LEFT, user("dan"), 3));
+    retry.add("r", new Presence(Event.USER_JOINED, user("dan"), 4), true);
+    retry.add("r", new Presence(Event.USER_LEFT, user("dan"), 5), true);
+    storeUp = true;
+    retry.send();
+    assertThat(announced).containsExactly("r user-left dan 1 v7 id 3 user-left dan");
+  }
+
+  @Test
+  @DisplayName("changes of one id in two rooms are told apart: a join that may have been stored in one still gives way to its leave")
+  void sameIdInTwoRooms() {
+    retry.add("a", new Presence(Event.USER_JOINED, user("zoe"), 4), true);
+    retry.add("b", new Presence(Event.USER_JOINED, user("zoe"), 4), false);
+    retry.add("b", new Presence(Event.USER_LEFT, user("zoe"), 5));
+    retry.add("a", new Presence(Event.USER_LEFT, user("zoe"), 5));
+    storeUp = true;
+    retry.send();
+    assertThat(announced).containsExactly("b user-left zoe 0 v7 id 5 user-left zoe");
+  }
 }
