@@ -104,6 +104,10 @@ class ConfigTest {
       assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS)).as(section.encode())
         .hasMessageContaining(name).hasMessageContaining("must not be above");
     }
+    // Only a maximum below the default page size: the page size follows it.
+    JsonObject smallPages = Servers.config("config-page-test", 6644, 6644, 6644)
+      .put("coaching", new JsonObject().put("maxPageSize", 10)).put("ops", new JsonObject().put("maxPageSize", 10));
+    Skillbus.start(smallPages).await(60, TimeUnit.SECONDS).close().await(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -12,7 +12,8 @@ record CoachingSettings(int pageSize, int maxPageSize, long deliveryTimeoutMs) {
 
   static CoachingSettings from(JsonObject config) {
     int max = Math.max(1, config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));
-    int size = Math.max(1, config.getInteger("pageSize", DEFAULT_PAGE_SIZE));
+    // A page size left at its default follows a smaller maximum; one given above it is refused.
+    int size = Math.max(1, config.getInteger("pageSize", Math.min(DEFAULT_PAGE_SIZE, max)));
     if (size > max) {
       throw new IllegalStateException("coaching.pageSize (COACHING_PAGE_SIZE, " + size + ") must not be above"
         + " coaching.maxPageSize (COACHING_MAX_PAGE_SIZE, " + max + ")");

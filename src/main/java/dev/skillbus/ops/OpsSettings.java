@@ -14,11 +14,13 @@ record OpsSettings(String nodeId, long nodeTimeoutMs, int pageSize, int maxPageS
   static final int DEFAULT_MAX_PAGE_SIZE = 500;
 
   static OpsSettings from(JsonObject config) {
+    int max = config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE);
+    // A page size left at its default follows a smaller maximum; one given above it is refused.
     OpsSettings settings = new OpsSettings(
       config.getString("nodeId", "local"),
       config.getLong("nodeTimeoutMs", DEFAULT_NODE_TIMEOUT_MS),
-      config.getInteger("pageSize", DEFAULT_PAGE_SIZE),
-      config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));
+      config.getInteger("pageSize", Math.min(DEFAULT_PAGE_SIZE, max)),
+      max);
     if (settings.pageSize() > settings.maxPageSize()) {
       throw new IllegalStateException("ops.pageSize (OPS_PAGE_SIZE, " + settings.pageSize() + ") must not be above"
         + " ops.maxPageSize (OPS_MAX_PAGE_SIZE, " + settings.maxPageSize() + ")");
