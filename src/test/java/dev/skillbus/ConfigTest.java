@@ -95,7 +95,7 @@ class ConfigTest {
 
   @Test
   @DisplayName("a page size above its maximum stops the start, the maximum given or not (its default then)")
-  void pageSizeAboveMaximum() {
+  void pageSizeAboveMaximum() throws Exception {
     for (JsonObject section : java.util.List.of(new JsonObject().put("coaching", new JsonObject().put("pageSize", 200)),
       new JsonObject().put("ops", new JsonObject().put("pageSize", 600)),
       new JsonObject().put("ops", new JsonObject().put("pageSize", 20).put("maxPageSize", 10)))) {
