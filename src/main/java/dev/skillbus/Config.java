@@ -248,13 +248,12 @@ public final class Config {
     });
   }
 
-  /** An integer, or a number with nothing after its point (250000.0, 1e6), as the code reading it takes. */
+  /**
+   * An integer, or a number with nothing after its point (250000.0, 1e6), as the code reading it
+   * takes (a JSON file's numbers with a point are read as doubles; one too large is refused after).
+   */
   private static boolean isWhole(Object value) {
-    if (value instanceof Integer || value instanceof Long) {
-      return true;
-    }
-    return value instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Long.MAX_VALUE
-      || value instanceof java.math.BigDecimal b && b.stripTrailingZeros().scale() <= 0 && b.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
+    return value instanceof Integer || value instanceof Long || value instanceof Double d && d == Math.rint(d);
   }
 
   /** A setting's key, and its environment variable where it has one. */

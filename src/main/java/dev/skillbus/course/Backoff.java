@@ -4,12 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the course part tries a store write again that failed (a Redis timeout or failover): after
  * 100 ms, then twice as long each time, up to 5 s.
  */
 final class Backoff {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Backoff.class);
 
   static final long FIRST_DELAY_MS = 100;
   static final long MAX_DELAY_MS = 5000;
@@ -20,6 +24,16 @@ final class Backoff {
   /** The pause before try {@code attempt + 1}, after {@code attempt} failed. */
   static long delay(int attempt) {
     return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(attempt - 1, 16));
+  }
+
+  /**
+   * After try {@code attempt} of storing {@code what} failed with {@code failure}: logs it, and gives
+   * what {@code again} gives once the pause for that attempt passed.
+   */
+  static <T> Future<T> retry(Vertx vertx, int attempt, String what, Throwable failure, Supplier<Future<T>> again) {
+    long delayMs = delay(attempt);
+    LOG.warn("Could not store {} (attempt {}), trying again in {} ms: {}", what, attempt, delayMs, failure.getMessage());
+    return after(vertx, delayMs, again);
   }
 
   /** What {@code again} gives, once {@code delayMs} passed. */

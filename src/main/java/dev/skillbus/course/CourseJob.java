@@ -9,8 +9,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One generation job running on this node: drives its generator, streams what it reports into the
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * generator's work) is stopped when it ends. Lives on the course verticle's event loop.
  */
 final class CourseJob implements Generation {
-
-  private static final Logger LOG = LoggerFactory.getLogger(CourseJob.class);
 
   private final Vertx vertx;
   private final JobRef ref;
@@ -149,10 +145,8 @@ final class CourseJob implements Generation {
       if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= SessionEvents.END_ATTEMPTS || ender.closed()) {
         return Future.failedFuture(err); // a refusal (a course over the store's limit) stays one
       }
-      long delay = Backoff.delay(attempt);
-      LOG.warn("Could not store the course of session {} (attempt {}), trying again in {} ms: {}", ref.sessionId(),
-        attempt, delay, err.getMessage());
-      return Backoff.after(vertx, delay, () -> save(courseId, course, attempt + 1));
+      return Backoff.retry(vertx, attempt, "the course of session " + ref.sessionId(), err,
+        () -> save(courseId, course, attempt + 1));
     });
   }
 

@@ -90,10 +90,8 @@ final class JobEnder {
         if (closed) {
           return Future.failedFuture(err);
         }
-        long delay = Backoff.delay(attempt);
-        LOG.warn("Could not store the end of course job {} (attempt {}), trying again in {} ms: {}",
-          job.sessionId(), attempt, delay, err.getMessage());
-        return Backoff.after(vertx, delay, () -> settle(job, outcome, fields, elsewhere, attempt + 1));
+        return Backoff.retry(vertx, attempt, "the end of course job " + job.sessionId(), err,
+          () -> settle(job, outcome, fields, elsewhere, attempt + 1));
       });
   }
 

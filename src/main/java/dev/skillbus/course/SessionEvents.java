@@ -103,10 +103,8 @@ final class SessionEvents {
         if (attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
           return Future.failedFuture(err);
         }
-        long delay = Backoff.delay(attempt);
-        LOG.warn("Could not store the {} of course session {} (attempt {}), trying again in {} ms: {}",
-          event, sessionId, attempt, delay, err.getMessage());
-        return Backoff.after(vertx, delay, () -> end(event, data, attempt + 1, firstTry));
+        return Backoff.retry(vertx, attempt, "the " + event + " of course session " + sessionId, err,
+          () -> end(event, data, attempt + 1, firstTry));
       });
   }
 
@@ -120,10 +118,8 @@ final class SessionEvents {
       if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
         return Future.failedFuture(err); // a refusal (an update over the store's limit) stays one
       }
-      long delay = Backoff.delay(attempt);
-      LOG.warn("Could not store a {} of course session {} (attempt {}), trying again in {} ms: {}",
-        event, sessionId, attempt, delay, err.getMessage());
-      return Backoff.after(vertx, delay, () -> update(event, data, attempt + 1));
+      return Backoff.retry(vertx, attempt, "a " + event + " of course session " + sessionId, err,
+        () -> update(event, data, attempt + 1));
     });
   }
 

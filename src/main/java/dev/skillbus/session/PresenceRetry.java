@@ -4,13 +4,10 @@ import dev.skillbus.protocol.Event;
 import dev.skillbus.store.RedisLink;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +36,7 @@ final class PresenceRetry {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceRetry.class);
 
   /** Room → user → the user's change not yet announced, both in the order they came. */
-  private final Map<String, LinkedHashMap<String, Presence>> rooms = new LinkedHashMap<>();
-  /**
-   * Those changes (room and id) whose every attempt so far surely stored nothing (see
-   * {@link #add(String, Presence, boolean)}).
-   */
-  private final Set<String> unsent = new HashSet<>();
-  /** Room and user → the change that such a join took the place of while it waits. */
-  private final Map<String, Presence> replaced = new HashMap<>();
+  private final Map<String, LinkedHashMap<String, Waiting>> rooms = new LinkedHashMap<>();
   private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
   /** The send under way, or the last one. */
@@ -76,40 +66,42 @@ final class PresenceRetry {
    * was down).
    */
   void add(String roomId, Presence presence, boolean notSent) {
-    LinkedHashMap<String, Presence> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+    LinkedHashMap<String, Waiting> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
     String userId = presence.user().userId();
-    Presence kept = pending.get(userId);
-    if (kept != null && kept.change() > presence.change()) {
+    Waiting kept = pending.get(userId);
+    if (kept != null && kept.presence.change() > presence.change()) {
       return; // an older change handed over, or one whose failure came late
     }
-    if (kept != null && Event.USER_JOINED.equals(kept.event()) && Event.USER_LEFT.equals(presence.event())
-      && unsent.remove(key(roomId, kept.id()))) {
-      // What the join took the place of (the user's leave before it, say) is owed still.
-      Presence before = replaced.remove(key(roomId, userId));
+    if (kept != null && kept.unsent && Event.USER_JOINED.equals(kept.presence.event())
+      && Event.USER_LEFT.equals(presence.event())) {
       pending.remove(userId);
-      if (before != null) {
-        pending.put(userId, before);
+      // What the join took the place of (the user's leave before it, say) is owed still.
+      if (kept.before != null) {
+        pending.put(userId, kept.before);
       }
       LOG.info("{} left room {} before its user-joined could be stored: neither is announced", userId, roomId);
       return;
     }
     // Removed first, so that the latest change takes the place of the user's earlier one in the order.
-    replaced.remove(key(roomId, userId));
-    if (kept != null) {
-      unsent.remove(key(roomId, kept.id()));
-      if (notSent && Event.USER_JOINED.equals(presence.event())) {
-        replaced.put(key(roomId, userId), kept);
-      }
-    }
     pending.remove(userId);
-    pending.put(userId, presence);
-    if (notSent) {
-      unsent.add(key(roomId, presence.id()));
-    }
+    pending.put(userId, new Waiting(presence, notSent,
+      notSent && Event.USER_JOINED.equals(presence.event()) ? kept : null));
   }
 
-  private static String key(String roomId, String id) {
-    return roomId + " " + id;
+  /**
+   * A change waiting to be announced: {@code unsent} while every attempt so far surely stored
+   * nothing; {@code before}, what such a join took the place of.
+   */
+  private static final class Waiting {
+    private final Presence presence;
+    private boolean unsent;
+    private final Waiting before;
+
+    Waiting(Presence presence, boolean unsent, Waiting before) {
+      this.presence = presence;
+      this.unsent = unsent;
+      this.before = before;
+    }
   }
 
   /**
@@ -119,10 +111,8 @@ final class PresenceRetry {
   Future<List<Map.Entry<String, Presence>>> takeAll() {
     return sent.transform(ar -> {
       List<Map.Entry<String, Presence>> all = new ArrayList<>();
-      rooms.forEach((roomId, pending) -> pending.values().forEach(p -> all.add(Map.entry(roomId, p))));
+      rooms.forEach((roomId, pending) -> pending.values().forEach(w -> all.add(Map.entry(roomId, w.presence))));
       rooms.clear();
-      unsent.clear();
-      replaced.clear();
       return Future.succeededFuture(all);
     });
   }
@@ -155,26 +145,24 @@ final class PresenceRetry {
   }
 
   private Future<Void> sendRoom(String roomId, Roster roster) {
-    LinkedHashMap<String, Presence> pending = rooms.get(roomId);
+    LinkedHashMap<String, Waiting> pending = rooms.get(roomId);
     if (pending == null || pending.isEmpty()) {
       rooms.remove(roomId);
       return Future.succeededFuture();
     }
-    Presence first = pending.values().iterator().next();
+    Waiting waiting = pending.values().iterator().next();
+    Presence first = waiting.presence;
     boolean stillTrue = roster.holds(first.event(), first.user().userId());
     Future<Void> sent = stillTrue
       ? announcer.announce(roomId, first, roster).onFailure(err -> {
         if (!RedisLink.notSent(err)) {
-          unsent.remove(key(roomId, first.id())); // this attempt may have stored it
+          waiting.unsent = false; // this attempt may have stored it
         }
       })
       : Future.succeededFuture();
     return sent.compose(v -> {
       // A newer change of the user may have replaced this one while it was being sent.
-      if (pending.remove(first.user().userId(), first)) {
-        replaced.remove(key(roomId, first.user().userId()));
-      }
-      unsent.remove(key(roomId, first.id()));
+      pending.remove(first.user().userId(), waiting);
       if (stillTrue) {
         LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
       }
