@@ -78,6 +78,11 @@ final class LocalConnections {
     return join == null ? Future.succeededFuture() : join.transform(done -> Future.succeededFuture());
   }
 
+  /** True while a join of the room by the connection is on its way. */
+  boolean joining(String connId, String roomId) {
+    return !joining.isEmpty() && joining.containsKey(List.of(connId, roomId));
+  }
+
   boolean isIn(String connId, String roomId) {
     Local local = byConn.get(connId);
     return local != null && local.rooms.containsKey(roomId);

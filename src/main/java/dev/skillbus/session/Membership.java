@@ -98,6 +98,10 @@ final class Membership implements DepartedNodes.Records {
     JoinRequest request = JoinRequest.parse(message.body(), caller.identity());
     String roomId = request.roomId();
     rules.check(caller.identity(), roomId);
+    if (locals.joining(caller.connId(), roomId)) {
+      // Two joins at once could end apart (one taken back, the other answered as joined).
+      throw ErrorCode.CONFLICT.exception("a join of room '" + roomId + "' by this connection is under way: wait for its reply");
+    }
     if (!locals.isIn(caller.connId(), roomId) && locals.roomCountOf(caller.connId()) >= maxRoomsPerConnection) {
       throw ErrorCode.RATE_LIMITED.exception("a connection is in at most " + maxRoomsPerConnection
         + " rooms at once: leave one first");

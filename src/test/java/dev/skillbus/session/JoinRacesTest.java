@@ -110,4 +110,24 @@ class JoinRacesTest {
       .await(10, TimeUnit.SECONDS);
     assertThat(said.getLong("seq")).isPositive();
   }
+
+  @Test
+  @DisplayName("a second join of a room while the connection's first is under way is refused 409, and the first decides alone")
+  void joinWhileJoiningIsRefused() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection frank = connection("frank");
+    HeldHistory.Hold position = HISTORY.holdPosition(room);
+    Future<JsonObject> first = frank.join(room);
+    position.arrived().await(10, TimeUnit.SECONDS);
+    Throwable refused = frank.join(room).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(refused).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) refused).failureCode()).isEqualTo(409);
+    assertThat(refused.getMessage()).contains("under way");
+    assertThat(first.isComplete()).isFalse();
+    position.release();
+    assertThat(userIds(first.await(10, TimeUnit.SECONDS).getJsonArray("participants"))).containsExactly("frank");
+    JsonObject said = frank.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", "in"))
+      .await(10, TimeUnit.SECONDS);
+    assertThat(said.getLong("seq")).isPositive();
+  }
 }
