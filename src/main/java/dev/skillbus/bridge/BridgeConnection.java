@@ -3,6 +3,7 @@ package dev.skillbus.bridge;
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.JsonInput;
 import dev.skillbus.protocol.Inbound;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -177,12 +178,15 @@ final class BridgeConnection {
         "frames are limited to " + bridge.settings().maxFrameBytes() + " bytes");
       return;
     }
-    JsonObject frame = parse(buffer);
-    if (frame == null) {
-      refuse(FrameHead.NONE, ErrorCode.BAD_REQUEST, "invalid_json", "a frame must be a JSON object");
-    } else {
-      handleTyped(frame);
+    JsonObject frame;
+    try {
+      frame = JsonInput.object(buffer, "a frame");
+    } catch (RuntimeException e) {
+      // Answered where the frame says, when that much of it can be read.
+      refuse(FrameHead.scan(buffer), ErrorCode.BAD_REQUEST, "invalid_json", e.getMessage());
+      return;
     }
+    handleTyped(frame);
   }
 
   private void handleTyped(JsonObject frame) {
@@ -279,13 +283,28 @@ final class BridgeConnection {
     }
     bridge.eventBus().<Object>request(address, body, options).onComplete(ar -> {
       if (ar.succeeded()) {
-        deliver(Frames.rec(replyAddress, ar.result().body()));
+        deliver(replyFrame(address, replyAddress, ar.result().body()));
       } else {
         ErrorCode code = ErrorCode.of(ar.cause());
         String type = ar.cause() instanceof ReplyException re ? re.failureType().name() : "RECIPIENT_FAILURE";
         deliver(Frames.err(replyAddress, code, type, ErrorCode.messageOf(ar.cause()), "request_failed"));
       }
     });
+  }
+
+  /**
+   * The {@code rec} frame of a reply, or a 500 on the reply address when the reply cannot be
+   * written as JSON (history stored before client input was limited in depth may nest too deep):
+   * every request gets an answer.
+   */
+  private static Buffer replyFrame(String address, String replyAddress, Object body) {
+    try {
+      return Frames.rec(replyAddress, body);
+    } catch (RuntimeException | StackOverflowError e) {
+      // Nested too deep for Jackson (an exception) or for the stack, as its serializers recurse.
+      LOG.error("The reply of a request to {} could not be written as JSON: {}", address, e.toString());
+      return Frames.err(replyAddress, ErrorCode.INTERNAL, "RECIPIENT_FAILURE", ErrorCode.messageOf(e), Frames.reasonOf(ErrorCode.INTERNAL));
+    }
   }
 
   /**
@@ -377,11 +396,4 @@ final class BridgeConnection {
     return who == null ? "-" : who.userId();
   }
 
-  private static JsonObject parse(Buffer buffer) {
-    try {
-      return buffer.toJsonObject();
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
 }

@@ -3,6 +3,7 @@ package dev.skillbus.bridge;
 import dev.skillbus.auth.Identity;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -30,10 +31,7 @@ final class RestApi {
 
   /** The JSON body (an empty object when there is none) with every path parameter added. */
   static final BodyMaker BODY_AND_PATH = ctx -> {
-    Object parsed = ctx.body().isEmpty() ? new JsonObject() : Json.decodeValue(ctx.body().buffer());
-    if (!(parsed instanceof JsonObject body)) {
-      throw ErrorCode.BAD_REQUEST.exception("body must be a JSON object");
-    }
+    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : JsonInput.object(ctx.body().buffer(), "body");
     ctx.pathParams().forEach(body::put);
     return body;
   };

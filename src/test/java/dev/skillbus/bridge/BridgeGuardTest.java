@@ -233,6 +233,78 @@ class BridgeGuardTest {
     assertThat(asForm.getJsonObject("body").getString("token")).isNotBlank();
   }
 
+  /** {@code levels} arrays, one in the other. */
+  private static JsonArray nested(int levels) {
+    JsonArray outer = new JsonArray();
+    JsonArray inner = outer;
+    for (int i = 1; i < levels; i++) {
+      JsonArray next = new JsonArray();
+      inner.add(next);
+      inner = next;
+    }
+    return outer;
+  }
+
+  @Test
+  @DisplayName("refuses JSON nested more than 64 levels with 400 on the reply address, before any service sees it; a frame "
+    + "that is not JSON is answered on its reply address when that much of it can be read")
+  void refusesDeepJson() throws Exception {
+    List<JsonObject> seen = new ArrayList<>();
+    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(Inbound.NOTES_CREATE.address(), m -> {
+      seen.add(m.body());
+      m.reply(new JsonObject());
+    });
+    service.completion().await(10, TimeUnit.SECONDS);
+    try {
+      BridgeClient ivy = client("ivy", "learner");
+      // The frame is one level, its body two: data of 62 nested arrays is 64 levels deep.
+      JsonObject within = await(ivy.request(Inbound.NOTES_CREATE.address(), new JsonObject().put("data", nested(62))));
+      assertThat(within.getString("type")).as("%s", within).isEqualTo("rec");
+      JsonObject deep = await(ivy.request(Inbound.NOTES_CREATE.address(), new JsonObject().put("data", nested(63))));
+      assertThat(deep.getString("type")).isEqualTo("err");
+      assertThat(deep.getInteger("failureCode")).isEqualTo(400);
+      assertThat(deep.getString("body")).isEqualTo("invalid_json");
+      assertThat(deep.getString("message")).isEqualTo("a frame nests more than 64 levels deep");
+      assertThat(seen).hasSize(1);
+      // Malformed after its reply address: answered there, not with a global error.
+      ivy.writeRaw("{\"type\":\"send\",\"address\":\"notes.create\",\"replyAddress\":\"bad-1\",\"body\":{\"text\":}}");
+      JsonObject malformed = await(ivy.next(f -> "bad-1".equals(f.getString("address"))));
+      assertThat(malformed.getInteger("failureCode")).isEqualTo(400);
+      assertThat(malformed.getString("message")).isEqualTo("a frame is not valid JSON");
+      assertThat(seen).hasSize(1);
+      // REST bodies: the same limit.
+      JsonObject rest = post("/api/auth/token", "application/json",
+        new JsonObject().put("userId", "ivy").put("extra", nested(64)).encode());
+      assertThat(rest.getInteger("status")).isEqualTo(400);
+      assertThat(rest.getJsonObject("body").getJsonObject("error").getString("message")).isEqualTo("body nests more than 64 levels deep");
+    } finally {
+      service.unregister().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("answers 500 on the reply address when a service's reply cannot be written as JSON")
+  void answersUnwritableReply() throws Exception {
+    JsonObject tooDeep = new JsonObject();
+    JsonObject inner = tooDeep;
+    for (int i = 0; i < 1100; i++) {
+      JsonObject next = new JsonObject();
+      inner.put("a", next);
+      inner = next;
+    }
+    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(Inbound.NOTES_DELETE.address(), m -> m.reply(tooDeep));
+    service.completion().await(10, TimeUnit.SECONDS);
+    try {
+      BridgeClient jay = client("jay", "learner");
+      JsonObject reply = await(jay.request(Inbound.NOTES_DELETE.address(), new JsonObject()));
+      assertThat(reply.getString("type")).isEqualTo("err");
+      assertThat(reply.getInteger("failureCode")).isEqualTo(500);
+      assertThat(await(jay.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getString("type")).isEqualTo("rec");
+    } finally {
+      service.unregister().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   @DisplayName("serves SockJS's iframe page with the client from this node, no script from elsewhere")
   void iframeLoadsNothingFromElsewhere() throws Exception {

@@ -1,0 +1,52 @@
+package dev.skillbus.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+
+/**
+ * JSON from clients (bridge frames, REST bodies), read as Vert.x reads it but nested at most
+ * {@link #MAX_DEPTH} levels. What a client sends may be stored and sent again inside replies and
+ * events that add levels of their own (a history page wraps an event's {@code data} in five), and
+ * JSON nested deeper than Jackson writes (1,000 levels) could be stored and then never be answered
+ * again; such input is refused before anything is done with it.
+ */
+public final class JsonInput {
+
+  /** How deep a frame or a body may nest, its own object counting as one level. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final JsonFactory JSON = JsonFactory.builder()
+    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+    .build()
+    .enable(JsonParser.Feature.ALLOW_COMMENTS);
+
+  private JsonInput() {
+  }
+
+  /**
+   * The JSON object of {@code bytes}, {@code what} they are (a frame, a body): 400 when they are not
+   * valid JSON, nest deeper than {@link #MAX_DEPTH} levels or are not an object, the message saying
+   * which.
+   */
+  public static JsonObject object(Buffer bytes, String what) {
+    Object value;
+    try {
+      value = JacksonCodec.fromParser(JSON.createParser(bytes.getBytes()), Object.class);
+    } catch (DecodeException | IOException e) {
+      throw ErrorCode.BAD_REQUEST.exception(e.getCause() instanceof StreamConstraintsException
+        ? what + " nests more than " + MAX_DEPTH + " levels deep"
+        : what + " is not valid JSON");
+    }
+    if (value instanceof JsonObject object) {
+      return object;
+    }
+    throw ErrorCode.BAD_REQUEST.exception(what + " must be a JSON object");
+  }
+}
