@@ -3,6 +3,7 @@ package dev.skillbus.session;
 import static dev.skillbus.session.SessionFields.NAME;
 import static dev.skillbus.session.SessionFields.PARTICIPANTS;
 import static dev.skillbus.session.SessionFields.ROLE;
+import static dev.skillbus.session.SessionFields.USER;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.store.RoomHistory.PresenceAppend;
@@ -87,8 +88,14 @@ final class PresenceAnnouncer {
     });
   }
 
+  /**
+   * {@code {userId, name, role, user: {userId, name, role}, participants}}: {@code user} as the
+   * Socket.IO back end sent it (its front ends read {@code data.user.name}); a user who left is no
+   * longer among the participants.
+   */
   private static JsonObject data(Connection user, Roster roster) {
     return new JsonObject().put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role())
+      .put(USER, new JsonObject().put(USER_ID, user.userId()).put(NAME, user.name()).put(ROLE, user.role()))
       .put(PARTICIPANTS, roster.participantsJson());
   }
 }

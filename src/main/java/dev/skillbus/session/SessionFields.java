@@ -18,6 +18,8 @@ final class SessionFields {
   static final String MORE = "more";
   static final String LIMIT = "limit";
   static final String USER_ID = "userId";
+  /** In {@code user-joined} and {@code user-left}: who, as the Socket.IO back end sent it. */
+  static final String USER = "user";
   static final String LINE = "line";
   static final String COLUMN = "column";
   static final String CURSOR = "cursor";

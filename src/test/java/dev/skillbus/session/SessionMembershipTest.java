@@ -76,6 +76,8 @@ class SessionMembershipTest {
           JsonObject data = env.getJsonObject("data");
           assertThat(data.getString("name")).isEqualTo("alice Name");
           assertThat(data.getString("role")).isEqualTo("learner");
+          // As the Socket.IO back end sent it: front ends read data.user.name.
+          assertThat(data.getJsonObject("user")).isEqualTo(new JsonObject().put("userId", "alice").put("name", "alice Name").put("role", "learner"));
           assertThat(data.getJsonArray("participants")).isEqualTo(reply.getJsonArray("participants"));
         }))))
       .compose(env -> deliveries.next(body -> alice.connId().equals(body.getString("connId"))))
@@ -146,6 +148,7 @@ class SessionMembershipTest {
         JsonArray participants = left.body().getJsonObject("data").getJsonArray("participants");
         assertThat(participants).hasSize(1);
         assertThat(participants.getJsonObject(0).getString("userId")).isEqualTo("bob");
+        assertThat(left.body().getJsonObject("data").getJsonObject("user").getString("userId")).isEqualTo("alice");
         assertThat(left.body().getLong("seq")).isEqualTo(3L);
         ctx.completeNow();
       })));
