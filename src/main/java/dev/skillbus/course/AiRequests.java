@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code ai.request {toolId, message, requestId, sessionId?}} (the seed's {@code ai_request}): the
@@ -47,14 +48,17 @@ final class AiRequests {
   private final Map<String, AiTool> tools = new LinkedHashMap<>();
   private final Map<String, Integer> runningByUser = new HashMap<>();
   private final AiLimits limits;
+  private final Consumer<String> published;
   private int running;
 
   /** How many requests a user and the node run at once, and how long one may take. */
   record AiLimits(int maxPerUser, int maxPerNode, long timeLimitSeconds) {
   }
 
-  AiRequests(Context context, List<AiTool> tools, AiLimits limits) {
+  /** {@code published} is told the name of each event sent. */
+  AiRequests(Context context, List<AiTool> tools, AiLimits limits, Consumer<String> published) {
     this.context = context;
+    this.published = published;
     this.eventBus = context.owner().eventBus();
     tools.forEach(tool -> this.tools.put(tool.id(), tool));
     this.limits = limits;
@@ -148,5 +152,6 @@ final class AiRequests {
 
   private void send(AiCall call, String event, JsonObject data) {
     Outbound.publish(eventBus, Address.user(call.userId()), Envelope.of(event, call.sessionId(), data));
+    published.accept(event);
   }
 }

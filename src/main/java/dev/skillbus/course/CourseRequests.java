@@ -59,10 +59,13 @@ final class CourseRequests {
   private final LocalJobs jobs;
 
   private final Consumer<String> statusCounter;
+  private final Consumer<String> published;
 
+  /** {@code published} is told the name of each event sent. */
   CourseRequests(EventBus eventBus, CourseSettings settings, String nodeId, CourseStore store, JobRegistry registry,
-                 LocalJobs jobs, Consumer<String> statusCounter) {
+                 LocalJobs jobs, Consumer<String> statusCounter, Consumer<String> published) {
     this.statusCounter = statusCounter;
+    this.published = published;
     this.eventBus = eventBus;
     this.settings = settings;
     this.nodeId = nodeId;
@@ -253,8 +256,10 @@ final class CourseRequests {
     if (roomId == null || connId == null || !roomId.startsWith(Address.COURSE_SESSION_PREFIX)) {
       return;
     }
-    current(roomId).onSuccess(status -> Outbound.deliverToConnection(eventBus, connId, Address.room(roomId),
-      Envelope.of(Event.SESSION_STATUS, roomId, status)));
+    current(roomId).onSuccess(status -> {
+      Outbound.deliverToConnection(eventBus, connId, Address.room(roomId), Envelope.of(Event.SESSION_STATUS, roomId, status));
+      published.accept(Event.SESSION_STATUS);
+    });
   }
 
   private static boolean isRunning(JsonObject status) {

@@ -75,11 +75,11 @@ public final class CourseVerticle extends VerticleBase {
     JobRegistry registry = new JobRegistry(context, hazelcast);
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
     ender = new JobEnder(vertx, store, registry, expiry, metrics::generationJob);
-    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, ender,
-      history);
-    CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs, metrics::generationJob);
+    jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, ender, history, metrics::event);
+    CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs,
+      metrics::generationJob, metrics::event);
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()),
-      new ChatTool(new OpenAiClient(vertx, chatHttp, settings.openai()))), settings.ai());
+      new ChatTool(new OpenAiClient(vertx, chatHttp, settings.openai()))), settings.ai(), metrics::event);
     List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);
     watchCluster(registry, settings);
     expiry.start(settings.sweepIntervalSeconds() * 1000);

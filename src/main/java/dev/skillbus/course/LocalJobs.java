@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The jobs this node runs, and the node's limit on them. A place is reserved before the cluster is
@@ -24,11 +25,14 @@ final class LocalJobs {
   private final CourseStore store;
   private final JobEnder ender;
   private final RoomHistory history;
+  private final Consumer<String> published;
   private final Map<String, CourseJob> running = new HashMap<>();
   private final Set<String> reserved = new HashSet<>();
 
+  /** {@code published} is told the name of each event a job's room gets. */
   LocalJobs(Vertx vertx, CourseSettings settings, CourseGenerator generator, CourseStore store, JobEnder ender,
-            RoomHistory history) {
+            RoomHistory history, Consumer<String> published) {
+    this.published = published;
     this.vertx = vertx;
     this.settings = settings;
     this.generator = generator;
@@ -103,6 +107,6 @@ final class LocalJobs {
   }
 
   private SessionEvents events(String sessionId) {
-    return new SessionEvents(vertx, history, sessionId, ender::closed);
+    return new SessionEvents(vertx, history, sessionId, ender::closed, published);
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +40,16 @@ final class SessionEvents {
   private final EventBus eventBus;
   private final RoomHistory history;
   private final String sessionId;
+  private final Consumer<String> published;
   private final Promise<Void> endedAlready = Promise.promise();
   private Future<Void> tail = Future.succeededFuture();
 
-  /** {@code stopping} says when the node is stopping: a complete event that fails is then not tried again. */
-  SessionEvents(Vertx vertx, RoomHistory history, String sessionId, BooleanSupplier stopping) {
+  /**
+   * {@code stopping} says when the node is stopping: a complete event that fails is then not tried
+   * again; {@code published} is told the name of each event published.
+   */
+  SessionEvents(Vertx vertx, RoomHistory history, String sessionId, BooleanSupplier stopping, Consumer<String> published) {
+    this.published = published;
     this.vertx = vertx;
     this.stopping = stopping;
     this.eventBus = vertx.eventBus();
@@ -86,6 +92,7 @@ final class SessionEvents {
       .onSuccess(envelope -> {
         if (envelope != null) {
           Outbound.publish(eventBus, Address.room(sessionId), envelope);
+          published.accept(event);
         }
       })
       .onFailure(err -> LOG.warn("Could not store {} of course session {}: {}", event, sessionId, err.getMessage()))

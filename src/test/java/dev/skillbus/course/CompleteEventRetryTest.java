@@ -56,7 +56,7 @@ class CompleteEventRetryTest {
     FailingEnds history = new FailingEnds(2, false);
     String sessionId = "course_1_retried";
     BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
-    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false, event -> { });
     events.update(StreamMessage.log("started")).await(5, TimeUnit.SECONDS);
 
     events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(5, TimeUnit.SECONDS);
@@ -74,7 +74,7 @@ class CompleteEventRetryTest {
   void notWhileStopping(Vertx vertx) throws Exception {
     FailingEnds history = new FailingEnds(2, false);
     String sessionId = "course_1_stopping";
-    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> true);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> true, event -> { });
     events.complete(Outcome.failed("the node running this job shut down").completeData(sessionId)).await(5, TimeUnit.SECONDS);
     events.flushed().await(5, TimeUnit.SECONDS);
     assertThat(history.attempts.get()).isOne();
@@ -87,7 +87,7 @@ class CompleteEventRetryTest {
     FailingEnds history = new FailingEnds(1, true);
     String sessionId = "course_1_made";
     BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
-    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false, event -> { });
 
     events.complete(Outcome.failed("cancelled by ann").completeData(sessionId)).await(10, TimeUnit.SECONDS);
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A browser of the course flow, for tests: REST calls with a dev token, and the course events of
@@ -39,6 +41,13 @@ final class CourseClient {
   }
 
   /** A user with a token and an open bridge connection to {@code node}. */
+  /** How many events of this name the node counted as published ({@code skillbus_events_total}). */
+  static long eventsCounted(Skillbus node, String event) {
+    Matcher count = Pattern.compile("(?m)^skillbus_events_total\\{[^}]*event=\"" + Pattern.quote(event) + "\"[^}]*} ([0-9.]+)$")
+      .matcher(node.node().metrics().scrape());
+    return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
+  }
+
   static CourseClient connect(Skillbus node, String userId, String role) throws Exception {
     String token = await(BridgeClient.token(node.node().vertx(), node.port(), userId, "User " + userId, role));
     return new CourseClient(node, userId, token, await(BridgeClient.connect(node.node().vertx(), node.port(), token)));

@@ -48,6 +48,9 @@ class CourseOverBridgeTest {
   @DisplayName("a POST answers 202 at once; a browser that joins afterwards gets every update, the course and its status")
   void lateJoinerGetsEverything() throws Exception {
     CourseClient ada = CourseClient.connect(node, "ada", "learner");
+    long updatesCounted = CourseClient.eventsCounted(node, UPDATE);
+    long completesCounted = CourseClient.eventsCounted(node, "course_generation_complete");
+    long statusesCounted = CourseClient.eventsCounted(node, "session_status");
     Rest started = ada.rest(HttpMethod.POST, "/api/courses/generate", new JsonObject()
       .put("topic", "Photosynthesis").put("level", "intermediate").put("webSearch", true));
     assertThat(started.status()).isEqualTo(202);
@@ -77,6 +80,10 @@ class CourseOverBridgeTest {
     assertThat(complete.getBoolean("success")).isTrue();
     assertThat(complete.getString("sessionId")).isEqualTo(sessionId);
     String courseId = complete.getString("courseId");
+    // The node's event counts (stats, metrics) hold the job's events.
+    assertThat(CourseClient.eventsCounted(node, UPDATE) - updatesCounted).isGreaterThanOrEqualTo(updates.size());
+    assertThat(CourseClient.eventsCounted(node, "course_generation_complete") - completesCounted).isPositive();
+    assertThat(CourseClient.eventsCounted(node, "session_status") - statusesCounted).isPositive();
     assertThat(updates.get(updates.size() - 1).getJsonObject("data").getString("courseId")).isEqualTo(courseId);
 
     Rest course = ada.rest(HttpMethod.GET, "/api/courses/" + courseId, null);

@@ -66,7 +66,7 @@ class EndedElsewhereTest {
     String sessionId = "course_1_ended";
     JsonObject completeData = Outcome.failed(NodeLoss.MESSAGE).completeData(sessionId);
     history.endStream(sessionId, CourseClient.COMPLETE, completeData).await(5, TimeUnit.SECONDS);
-    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false);
+    SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false, event -> { });
     Idle generator = new Idle();
     // No ender: a job that stops because its session ended elsewhere ends nothing itself.
     CourseJob job = new CourseJob(vertx, new JobRef(sessionId, "ann", "node-a"),

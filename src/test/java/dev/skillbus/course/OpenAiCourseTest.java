@@ -128,6 +128,8 @@ class OpenAiCourseTest {
   @DisplayName("an AI request is accepted at once, then status_update events and one ai_response reach the caller")
   void aiRequests() throws Exception {
     CourseClient client = CourseClient.connect(node, "rae", "learner");
+    long updatesCounted = CourseClient.eventsCounted(node, "status_update");
+    long responsesCounted = CourseClient.eventsCounted(node, "ai_response");
     String inbox = "user.rae";
     client.bridge.register(inbox);
     JsonObject accepted = ask(client, "outline", "Photosynthesis", "r-1");
@@ -150,6 +152,9 @@ class OpenAiCourseTest {
     JsonObject failed = await(client.bridge.event(inbox, "ai_response")).getJsonObject("data");
     assertThat(failed.getBoolean("success")).isFalse();
     assertThat(failed.getString("error")).isEqualTo("the endpoint answered HTTP 401");
+    // The node's event counts (stats, metrics) hold them.
+    assertThat(CourseClient.eventsCounted(node, "ai_response") - responsesCounted).isGreaterThanOrEqualTo(3);
+    assertThat(CourseClient.eventsCounted(node, "status_update") - updatesCounted).isPositive();
     client.close();
   }
 
