@@ -1425,6 +1425,25 @@ test('a notification delivered again (queued ones come at least once) is dropped
   bus.close();
 });
 
+test('a note or item event that comes on user.<id> and in the session room is delivered once, whichever comes first', async () => {
+  const { server, bus } = await joined('s1', 5);
+  const seen = [];
+  bus.on('quickNote:created', (note) => seen.push('note ' + note.id));
+  bus.on('actionItem:updated', (item) => seen.push(item.id + ' ' + item.status));
+  const note = { id: 'q1', agentId: 'ann', content: 'hi', sessionId: 's1', createdAt: 't1' };
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'quickNote:created', room: null, ts: 't', data: note } });
+  server.push({ type: 'rec', address: 'room.s1', body: { event: 'quickNote:created', room: 's1', seq: 6, ts: 't', data: note } });
+  // Two updates of one item: different events, each delivered once; the room's copy first this time.
+  const done = { id: 'a1', status: 'completed', updatedAt: 't2' };
+  const reopened = { id: 'a1', status: 'pending', updatedAt: 't3' };
+  server.push({ type: 'rec', address: 'room.s1', body: { event: 'actionItem:updated', room: 's1', seq: 7, ts: 't', data: done } });
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'actionItem:updated', room: null, ts: 't', data: done } });
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'actionItem:updated', room: null, ts: 't', data: reopened } });
+  server.push({ type: 'rec', address: 'room.s1', body: { event: 'actionItem:updated', room: 's1', seq: 8, ts: 't', data: reopened } });
+  assert.deepEqual(seen, ['note q1', 'a1 completed', 'a1 pending']);
+  bus.close();
+});
+
 test('the ids of notifications delivered are remembered up to rememberNotifications, the oldest forgotten first', async () => {
   const { server, bus } = await connected({ rememberNotifications: 2 });
   const seen = [];

@@ -12,14 +12,16 @@
  * reconnect registers its addresses again and rejoins its rooms with `since`, so that every
  * durable event (one with a `seq`) is delivered once, in order, even across a gap (unless the page
  * asks for events again: a join with `since`, see join()). A notification that comes again (the
- * server delivers queued ones at least once) is dropped by its id.
+ * server delivers queued ones at least once) is dropped by its id, and so is the second copy of a
+ * note or action item event that came both on `user.<id>` and in a session's room.
  */
 
 /**
  * Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout), and a
  * connection counts as healthy once it stayed open `healthyAfterMs` (see #onOpen).
  * `rememberNotifications`: how many notification ids are kept to drop a repeat (see #onUserEvent),
- * ten times the server's default inbox of 100 per user.
+ * ten times the server's default inbox of 100 per user; as many note and item events are kept to
+ * drop the second copy of each (see #secondCopy).
  */
 export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 20000,
@@ -91,6 +93,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503]);
 const NOTIFICATION = 'notification';
+/**
+ * Coaching events the server sends to the agent's `user.<agentId>` and, for a note or item of a
+ * session, to that session's room too: a connection on both gets each twice (see #deliver).
+ */
+const TWICE_SENT = new Set(['quickNote:created', 'quickNote:deleted', 'actionItem:created', 'actionItem:updated', 'actionItem:deleted']);
 const ROOM_PREFIX = 'room.';
 const REPLY_PREFIX = 'skillbus.reply.';
 const USER_PREFIX = 'user.';
@@ -137,6 +144,9 @@ export class SkillbusClient {
   #firingStates = null;
   // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
   #notificationIds = new Set();
+  // Note and item events delivered (see #deliver), oldest first, at most options.rememberNotifications:
+  // each one's key, and whether it came with a seq (from a room) or without (from user.<id>).
+  #twiceSent = new Map();
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -237,6 +247,9 @@ export class SkillbusClient {
   }
 
   #deliver(envelope) {
+    if (this.#secondCopy(envelope)) {
+      return;
+    }
     this.#fire(envelope.event, envelope.data, envelope);
     for (const fn of [...this.#anyListeners]) {
       try {
@@ -245,6 +258,31 @@ export class SkillbusClient {
         console.error('skillbus: an onAny listener threw', e);
       }
     }
+  }
+
+  /**
+   * True for the second copy of a note or item event: the agent's connection in the session's room
+   * gets it once on `user.<agentId>` (without a seq) and once in the room (with one), whichever
+   * comes first. The same event again the same way (a room's history read again with since) is not
+   * a copy, and is delivered.
+   */
+  #secondCopy(envelope) {
+    const data = envelope.data;
+    if (!TWICE_SENT.has(envelope.event) || typeof data?.id !== 'string') {
+      return false;
+    }
+    const key = [envelope.event, data.id, data.status ?? '', data.updatedAt ?? ''].join('\u0000');
+    const fromRoom = typeof envelope.seq === 'number';
+    const before = this.#twiceSent.get(key);
+    if (before !== undefined && before !== fromRoom) {
+      return true;
+    }
+    this.#twiceSent.delete(key);
+    this.#twiceSent.set(key, fromRoom);
+    if (this.#twiceSent.size > this.#options.rememberNotifications) {
+      this.#twiceSent.delete(this.#twiceSent.keys().next().value);
+    }
+    return false;
   }
 
   #setState(state, detail = {}) {
