@@ -15,8 +15,8 @@ let sessionId = null;
 let origin = generateForm;
 // The epoch of the lines shown: a line of another one means the room's history started again.
 let shownEpoch = null;
-// True while the room's history is being loaded (see rebuild).
-let loading = false;
+// The generation whose room's history is being loaded, or null (see rebuild).
+let loading = null;
 // A new epoch began while loading: the load's reply may not have held its first lines.
 let loadAgain = false;
 
@@ -66,18 +66,32 @@ async function watch(id, form) {
 
 /** Shows the job's status and the room's history, from its first line. */
 async function load(id) {
-  loading = true;
+  loading = id;
   loadAgain = false;
+  const bus = visitor.bus;
   try {
-    showJob(await askJob('course.status', id));
-    await visitor.bus.join(id, { since: 0 });
+    const status = await askJob('course.status', id);
+    if (sessionId !== id) {
+      return; // another generation is shown now (Generate or Watch again meanwhile)
+    }
+    showJob(status);
+    await bus.join(id, { since: 0 });
+    if (sessionId !== id) {
+      bus.leave(id).catch(() => {}); // joined after the page moved on: not followed
+      return;
+    }
   } catch (failure) {
+    if (sessionId !== id) {
+      return; // the page moved on: this generation's failure is no longer its own
+    }
     if (failure.sessionId === id) {
       unfollow(id); // the join was refused: the page is not in the room
     }
     throw failure;
   } finally {
-    loading = false;
+    if (loading === id) {
+      loading = null;
+    }
   }
   if (loadAgain && sessionId === id) {
     await load(id);
@@ -117,7 +131,7 @@ watchForm.addEventListener('submit', (e) => {
   });
 });
 
-stopButton.addEventListener('click', () => run(generateForm, () => askJob('course.cancel', sessionId)));
+stopButton.addEventListener('click', () => run(origin, () => askJob('course.cancel', sessionId)));
 
 /**
  * Runs a form's action. A failure shows in the form's error line; a success clears both forms'

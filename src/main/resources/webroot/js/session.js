@@ -17,19 +17,25 @@ let sessionId = null;
 // reply): an older list, such as a join reply that resolves after later events, is not shown.
 let shownAt = null;
 const participants = new Map();
+// Counts the joins asked for: one that a later one overtook while it waited stops where it is.
+let joins = 0;
 
 prefill(form);
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   join(values(form));
 });
-leaveButton.addEventListener('click', leave);
+leaveButton.addEventListener('click', () => {
+  joins++; // a join still on its way stops: Leave came after it
+  leave();
+});
 chat.addEventListener('submit', (e) => {
   e.preventDefault();
   say(chat.elements.text.value);
 });
 
 async function join({ session, user, name, role }) {
+  const mine = ++joins;
   fill(document.getElementById('join-error'));
   if (visitor && (visitor.identity.userId !== user || visitor.identity.role !== role)) {
     // Another identity needs a token of its own: a new connection.
@@ -37,6 +43,12 @@ async function join({ session, user, name, role }) {
   } else if (visitor && sessionId && sessionId !== session) {
     // One room at a time on this page: the one shown is left before another is joined.
     await leaveRoom(visitor);
+  }
+  if (mine !== joins) {
+    return; // another join was asked for meanwhile (it left what this one would leave): it alone goes on
+  }
+  if (visitor?.bus.state === 'failed') {
+    visitor.bus.open(); // Join asks to connect again, as Retry does; the join waits for the connection
   }
   if (!visitor) {
     visitor = new Visitor({ userId: user, name, role });
@@ -50,7 +62,7 @@ async function join({ session, user, name, role }) {
   }
   try {
     const reply = await visitor.bus.join(session, { name: name || undefined, role });
-    if (sessionId !== session) {
+    if (sessionId !== session || mine !== joins) {
       return; // left, or another room joined, while this join was on its way
     }
     setParticipants(reply.participants, reply);
@@ -58,8 +70,11 @@ async function join({ session, user, name, role }) {
     code.focus();
     sendActivity(true);
   } catch (error) {
-    if (sessionId === session) {
-      forgetRoom();
+    if (sessionId !== session || mine !== joins) {
+      return; // left, or another room joined, meanwhile: this join's failure is no longer the page's
+    }
+    if (!visitor?.bus.rooms.some((room) => room.sessionId === session)) {
+      forgetRoom(); // the client gave the room up; else it joins it again once it is connected
     }
     fill(document.getElementById('join-error'), 'Could not join: ' + describe(error));
   }

@@ -287,6 +287,28 @@ class PageRecoveryBrowserTest {
   }
 
   @Test
+  @DisplayName("live session: Join pressed once the connection failed connects again and keeps the room it was in")
+  void joinAfterFailure() throws Exception {
+    Page page = chromium.open(url("/session.html?attempts=1&session=failed-room&user=fay&name=Fay"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    button(page, "Join").click();
+    assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
+    // The connection drops and its one reconnect attempt gets no token: failed.
+    page.route("**/api/auth/token", route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
+      .setContentType("application/json").setBody("{\"error\":{\"code\":503,\"message\":\"not now\"}}")));
+    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    page.unroute("**/api/auth/token");
+    button(page, "Join").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
+    assertThat(button(page, "Leave")).isEnabled();
+    assertThat(page.locator("#join-error")).isEmpty();
+    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
+    closeAll(page, sockets);
+  }
+
+  @Test
   @DisplayName("status: a connection that failed says why")
   void failureSaysWhy() {
     Page page = chromium.open(url("/session.html?attempts=1&session=no-token&user=nat"), 1440);

@@ -18,6 +18,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -205,6 +209,29 @@ class WebPagesBrowserTest {
     assertThat(dee.locator("#log li").last()).containsText("only for the first room");
     assertThat(cam.locator("#log")).not().containsText("only for the first room");
     close(cam, dee);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("live session: two joins asked for within one round trip end in the last room only, with no stale error")
+  void joinsInQuickSuccession() {
+    Page ivy = sessionPage("quick-a", "ivy", "Ivy", "learner", 1440);
+    Page obs = sessionPage("quick-c", "obs", "Obs", "learner", 1440);
+    // The second submit comes while the first still waits for its leave of quick-a.
+    ivy.evaluate("() => { const form = document.getElementById('join-form');"
+      + " form.elements.session.value = 'quick-b'; form.requestSubmit();"
+      + " form.elements.session.value = 'quick-c'; form.requestSubmit(); }");
+    assertThat(participant(ivy, "obs")).isVisible();
+    assertThat(participant(obs, "ivy")).isVisible();
+    assertThat(button(ivy, "Leave")).isEnabled();
+    field(ivy, "Message").fill("meant for quick-c");
+    field(ivy, "Message").press("Enter");
+    assertThat(obs.locator("#log")).containsText("meant for quick-c");
+    assertThat(ivy.locator("#join-error")).isEmpty();
+    // The server holds ivy in quick-c only: a newcomer to quick-b finds nobody there.
+    Page zed = sessionPage("quick-b", "zed", "Zed", "learner", 1440);
+    assertThat(zed.locator("#participants li")).hasCount(1);
+    close(ivy, obs, zed);
   }
 
   @Test
@@ -455,6 +482,38 @@ class WebPagesBrowserTest {
     assertThat(gia.locator("#job-status")).containsText("cancelled by gia");
     assertThat(button(gia, "Stop")).isDisabled();
     close(gia, hal);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("course generator: Generate pressed twice in quick succession follows the second generation alone")
+  void courseGeneratedTwiceQuickly() {
+    Page kit = chromium.open(url("/course.html?user=kit"), 1440);
+    field(kit, "Topic").fill("Pressed twice");
+    kit.evaluate("() => { const form = document.getElementById('generate-form'); form.requestSubmit(); form.requestSubmit(); }");
+    assertThat(kit.locator("#console li").first()).isVisible();
+    String shown = kit.locator("#share code").textContent();
+    // On the server too: kit's connection is in the room of the generation shown, and in no other.
+    kit.waitForCondition(() -> roomsOf("kit").equals(List.of(shown)));
+    Chromium.close(kit);
+  }
+
+  /** The rooms a user's connections are in, as the operations API lists them. */
+  static List<Object> roomsOf(String userId) {
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      String token = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url("/api/auth/token")))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("userId", "ops").put("role", "admin").encode()))
+        .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("token");
+      JsonObject users = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url("/socket/users?limit=500")))
+        .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+      return users.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(user -> userId.equals(user.getString("id")))
+        .findFirst().map(user -> user.getJsonArray("rooms").getList()).orElse(List.of());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A course page on which {@code user} generates a course on {@code topic}, once its first line shows. */
