@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
@@ -38,8 +39,8 @@ public final class JsonInput {
   public static JsonObject object(Buffer bytes, String what) {
     Object value;
     try {
-      value = JacksonCodec.fromParser(JSON.createParser(bytes.getBytes()), Object.class);
-    } catch (DecodeException | IOException e) {
+      value = JacksonCodec.fromParser(parser(bytes), Object.class);
+    } catch (RuntimeException | IOException e) {
       throw ErrorCode.BAD_REQUEST.exception(e.getCause() instanceof StreamConstraintsException
         ? what + " nests more than " + MAX_DEPTH + " levels deep"
         : what + " is not valid JSON");
@@ -48,5 +49,13 @@ public final class JsonInput {
       return object;
     }
     throw ErrorCode.BAD_REQUEST.exception(what + " must be a JSON object");
+  }
+
+  /** Reads a buffer's bytes where they are when it has them in an array (frames do), else a copy. */
+  private static JsonParser parser(Buffer bytes) throws IOException {
+    ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+    return buf.hasArray()
+      ? JSON.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
+      : JSON.createParser(bytes.getBytes());
   }
 }
