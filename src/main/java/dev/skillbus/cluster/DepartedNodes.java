@@ -9,8 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -49,7 +51,10 @@ public final class DepartedNodes {
   private final Records records;
   private final Runnable cleaned;
   private final Pauses pauses;
-  private final Set<String> cleaning = new HashSet<>();
+  /** The cleanups under way, by node. */
+  private final Map<String, Future<Void>> cleaning = new HashMap<>();
+  /** Nodes whose cleanup was asked for again while one was under way: it runs once more after. */
+  private final Set<String> again = new HashSet<>();
   private UUID listener;
   private UUID merges;
   private long timer = -1;
@@ -117,14 +122,25 @@ public final class DepartedNodes {
         + " (it is most likely alive; a check does once the sides merged, or in 10 minutes, if it is still gone)", nodeId, part);
       return Future.succeededFuture();
     }
-    if (!cleaning.add(nodeId)) {
-      return Future.succeededFuture();
+    Future<Void> running = cleaning.get(nodeId);
+    if (running != null) {
+      // A later check may know more than the one under way started with (a scan of the rooms that
+      // began before this node was seen gone finds none of its connections): it runs again after.
+      again.add(nodeId);
+      return running;
     }
     LOG.info("Node {} left the cluster: cleaning up its {}", nodeId, part);
-    return records.cleanUp(nodeId)
-      .onComplete(ar -> cleaning.remove(nodeId))
+    Future<Void> cleanup = records.cleanUp(nodeId)
       .onSuccess(v -> cleaned.run())
       .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err));
+    cleaning.put(nodeId, cleanup);
+    cleanup.onComplete(ar -> {
+      cleaning.remove(nodeId);
+      if (again.remove(nodeId)) {
+        cleanUp(nodeId);
+      }
+    });
+    return cleanup;
   }
 
   /** Hazelcast calls this on its own thread, so we hop onto the part's context. */

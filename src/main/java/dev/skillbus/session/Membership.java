@@ -64,8 +64,8 @@ final class Membership implements DepartedNodes.Records {
   private final Map<List<String>, Map<String, Connection>> unsureCleanups = new HashMap<>();
   /** Rooms with joins of this node on their way to the registry, and how many. */
   private final Map<String, Integer> joinsUnderWay = new HashMap<>();
-  /** The rooms that the last scan found holding connections of each departed node (see {@link #nodes}). */
-  private Map<String, Set<String>> strays = Map.of();
+  /** The rooms that scans found holding connections of departed nodes (see {@link #nodes}). */
+  private final Strays strays = new Strays();
 
   /** {@code repairs} is told of each repair of a room's state, by kind (see {@link RoomRepair}). */
   Membership(String nodeId, RoomRegistry registry, RoomEvents events, LocalConnections locals,
@@ -334,12 +334,10 @@ final class Membership implements DepartedNodes.Records {
   @Override
   public Future<Collection<String>> nodes() {
     return registry.roomsOfNodesGone().compose(found -> {
-      Map<String, Set<String>> byNode = new HashMap<>();
-      found.forEach((roomId, nodes) -> nodes.forEach(node -> byNode.computeIfAbsent(node, n -> new HashSet<>()).add(roomId)));
-      strays = byNode;
+      strays.found(found);
       return registry.nodes().map(recorded -> {
         Set<String> named = new HashSet<>(recorded);
-        named.addAll(byNode.keySet());
+        named.addAll(strays.nodes());
         return named;
       });
     });
@@ -347,17 +345,17 @@ final class Membership implements DepartedNodes.Records {
 
   /**
    * Removes the connections of a node that left the cluster from every room it was in: those its
-   * record names, and those the last scan of the rooms found (see {@link #nodes}).
+   * record names, and those the scans of the rooms found (see {@link #nodes}).
    */
   @Override
   public Future<Void> cleanUp(String departedNode) {
-    Set<String> found = strays.getOrDefault(departedNode, Set.of());
+    Set<String> found = strays.of(departedNode);
     return registry.roomsOf(departedNode).compose(recorded -> {
       Set<String> rooms = new HashSet<>(recorded);
       rooms.addAll(found);
       LOG.info("Removing the connections of node {} from {} rooms", departedNode, rooms.size());
       return leaveNode(departedNode, rooms);
-    });
+    }).onSuccess(v -> strays.cleaned(departedNode, found));
   }
 
   /**
