@@ -112,15 +112,17 @@ public class BridgeVerticle extends VerticleBase {
       // attribute: it must not fail before the body's own limit does.
       .setMaxFormAttributeSize(maxBody(settings))
       .setMaxFormBufferedBytes(maxBody(settings)));
-    Future<HttpServer> listening = server.requestHandler(router(config, tokens, settings))
-      .listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0"))
-      .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId));
+    server.requestHandler(router(config, tokens, settings));
     Context context = vertx.getOrCreateContext();
     ruleFollower = access -> context.runOnContext(v -> revokeRefused(access));
     rules.follow(ruleFollower);
-    List<Future<?>> ready = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());
-    ready.add(listening);
-    return Future.all(ready);
+    // Listens once its addresses are known to the cluster: a node joining a busy cluster can take
+    // seconds to get there, and a load balancer that saw its health answer would send it clients
+    // whose requests wait meanwhile.
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+      .compose(v -> server.listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0")))
+      .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId))
+      .mapEmpty();
   }
 
   /**
