@@ -1441,6 +1441,13 @@ test('a note or item event that comes on user.<id> and in the session room is de
   server.push({ type: 'rec', address: 'user.ann', body: { event: 'actionItem:updated', room: null, ts: 't', data: reopened } });
   server.push({ type: 'rec', address: 'room.s1', body: { event: 'actionItem:updated', room: 's1', seq: 8, ts: 't', data: reopened } });
   assert.deepEqual(seen, ['note q1', 'a1 completed', 'a1 pending']);
+  // The room's history read again, as the page asks with since: delivered again, the note included.
+  const from = server.socket.sent.length;
+  const rejoining = bus.join('s1', { since: 0 });
+  server.reply(await server.request('session.join', from), { sessionId: 's1', participants: [], seq: 8, epoch: 'e1',
+    missed: [{ event: 'quickNote:created', room: 's1', seq: 6, epoch: 'e1', ts: 't', data: note }], recovered: true });
+  await rejoining;
+  assert.deepEqual(seen, ['note q1', 'a1 completed', 'a1 pending', 'note q1']);
   bus.close();
 });
 

@@ -144,8 +144,8 @@ export class SkillbusClient {
   #firingStates = null;
   // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
   #notificationIds = new Set();
-  // Note and item events delivered (see #deliver), oldest first, at most options.rememberNotifications:
-  // each one's key, and whether it came with a seq (from a room) or without (from user.<id>).
+  // Note and item events delivered (see #secondCopy), oldest first, at most options.rememberNotifications:
+  // each one's key, and the ways it came: with a seq (from a room), without (from user.<id>).
   #twiceSent = new Map();
 
   /**
@@ -263,8 +263,8 @@ export class SkillbusClient {
   /**
    * True for the second copy of a note or item event: the agent's connection in the session's room
    * gets it once on `user.<agentId>` (without a seq) and once in the room (with one), whichever
-   * comes first. The same event again the same way (a room's history read again with since) is not
-   * a copy, and is delivered.
+   * comes first. Only the first to come the other way is that copy: the same event again the same
+   * way (a room's history read again with since) is delivered.
    */
   #secondCopy(envelope) {
     const data = envelope.data;
@@ -272,17 +272,16 @@ export class SkillbusClient {
       return false;
     }
     const key = [envelope.event, data.id, data.status ?? '', data.updatedAt ?? ''].join('\u0000');
-    const fromRoom = typeof envelope.seq === 'number';
-    const before = this.#twiceSent.get(key);
-    if (before !== undefined && before !== fromRoom) {
-      return true;
-    }
+    const way = typeof envelope.seq === 'number' ? 'room' : 'user';
+    const ways = this.#twiceSent.get(key) || new Set();
+    const copy = ways.size > 0 && !ways.has(way);
+    ways.add(way);
     this.#twiceSent.delete(key);
-    this.#twiceSent.set(key, fromRoom);
+    this.#twiceSent.set(key, ways);
     if (this.#twiceSent.size > this.#options.rememberNotifications) {
       this.#twiceSent.delete(this.#twiceSent.keys().next().value);
     }
-    return false;
+    return copy;
   }
 
   #setState(state, detail = {}) {
