@@ -93,19 +93,28 @@ final class RestApi {
           .setLocalOnly(endpoint.admin());
         return eventBus.<Object>request(endpoint.address(), body, options);
       })
-      .onSuccess(reply -> respond(ctx, endpoint, reply.body()))
+      .compose(reply -> written(endpoint, reply.body()))
+      .onSuccess(text -> ctx.response()
+        .setStatusCode(endpoint.status())
+        // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("content-type", endpoint.textType() != null ? endpoint.textType() : "application/json")
+        .end(text))
       .onFailure(ctx::fail);
   }
 
-  private static void respond(RoutingContext ctx, Endpoint endpoint, Object body) {
-    ctx.response()
-      .setStatusCode(endpoint.status())
-      // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
-      .putHeader("x-content-type-options", "nosniff");
+  /**
+   * A reply as the endpoint sends it; a failure (answered 500) when it cannot be written as JSON
+   * (history stored before client input was limited in depth may nest too deep).
+   */
+  private static Future<String> written(Endpoint endpoint, Object body) {
     if (endpoint.textType() != null) {
-      ctx.response().putHeader("content-type", endpoint.textType()).end(String.valueOf(body));
-    } else {
-      ctx.response().putHeader("content-type", "application/json").end(Json.encode(body));
+      return Future.succeededFuture(String.valueOf(body));
+    }
+    try {
+      return Future.succeededFuture(Json.encode(body));
+    } catch (RuntimeException | StackOverflowError e) {
+      return Future.failedFuture(new IllegalStateException("the reply of " + endpoint.address() + " could not be written as JSON: " + e));
     }
   }
 }

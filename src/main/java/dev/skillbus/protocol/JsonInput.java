@@ -41,14 +41,22 @@ public final class JsonInput {
     try {
       value = JacksonCodec.fromParser(parser(bytes), Object.class);
     } catch (RuntimeException | IOException e) {
-      throw ErrorCode.BAD_REQUEST.exception(e.getCause() instanceof StreamConstraintsException
-        ? what + " nests more than " + MAX_DEPTH + " levels deep"
-        : what + " is not valid JSON");
+      throw ErrorCode.BAD_REQUEST.exception(why(what, e.getCause() instanceof StreamConstraintsException limit ? limit : null));
     }
     if (value instanceof JsonObject object) {
       return object;
     }
     throw ErrorCode.BAD_REQUEST.exception(what + " must be a JSON object");
+  }
+
+  /** Why input was refused: too deep, over another of Jackson's limits (a number of over 1,000 digits), or not JSON. */
+  private static String why(String what, StreamConstraintsException limit) {
+    if (limit == null) {
+      return what + " is not valid JSON";
+    }
+    return limit.getMessage().contains("nesting depth")
+      ? what + " nests more than " + MAX_DEPTH + " levels deep"
+      : what + " holds a number or a text longer than JSON input may have (a number: 1,000 digits)";
   }
 
   /** Reads a buffer's bytes where they are when it has them in an array (frames do), else a copy. */

@@ -300,6 +300,15 @@ class BridgeGuardTest {
       assertThat(reply.getString("type")).isEqualTo("err");
       assertThat(reply.getInteger("failureCode")).isEqualTo(500);
       assertThat(await(jay.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getString("type")).isEqualTo("rec");
+      // Over REST too: DELETE /api/notes/{id} is a notes.delete.
+      String token = BridgeClient.token(vertx, port, "jay", "Jay", "learner").await(10, TimeUnit.SECONDS);
+      JsonObject rest = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.DELETE)
+          .setHost("127.0.0.1").setPort(port).setURI("/api/notes/n-1"))
+        .compose(req -> req.putHeader("authorization", "Bearer " + token).send())
+        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toJsonObject()))))
+        .await(10, TimeUnit.SECONDS);
+      assertThat(rest.getInteger("status")).isEqualTo(500);
+      assertThat(rest.getJsonObject("body").getJsonObject("error").getString("message")).isEqualTo("internal error");
     } finally {
       service.unregister().await(10, TimeUnit.SECONDS);
     }

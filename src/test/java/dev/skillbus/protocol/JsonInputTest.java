@@ -45,6 +45,8 @@ class JsonInputTest {
     assertThatThrownBy(() -> read("{\"a\":")).hasMessage("a frame is not valid JSON");
     assertThatThrownBy(() -> read("{} {}")).hasMessage("a frame is not valid JSON");
     assertThatThrownBy(() -> read("[1]")).hasMessage("a frame must be a JSON object");
+    assertThatThrownBy(() -> read("{\"n\":" + "1".repeat(1200) + "}"))
+      .hasMessage("a frame holds a number or a text longer than JSON input may have (a number: 1,000 digits)");
     assertThatThrownBy(() -> read("")).hasMessage("a frame is not valid JSON");
   }
 }
