@@ -19,6 +19,9 @@ let shownEpoch = null;
 let loading = null;
 // A new epoch began while loading: the load's reply may not have held its first lines.
 let loadAgain = false;
+// Counts the presses of Generate and Watch: a generation whose start is answered after a later
+// press is not followed, the later press is.
+let presses = 0;
 
 prefill(generateForm);
 prefill(watchForm);
@@ -117,14 +120,18 @@ function rebuild({ reason }) {
 
 generateForm.addEventListener('submit', (e) => {
   e.preventDefault();
+  const press = ++presses;
   run(generateForm, async (v) => {
     const { sessionId: id } = await visitorFor(v.user).bus.emit('course.generate', { topic: v.topic, level: v.level, webSearch: v.webSearch });
-    await watch(id, generateForm);
+    if (press === presses) {
+      await watch(id, generateForm);
+    }
   });
 });
 
 watchForm.addEventListener('submit', (e) => {
   e.preventDefault();
+  presses++;
   run(watchForm, (v) => {
     visitorFor(v.user);
     return watch(v.session, watchForm);

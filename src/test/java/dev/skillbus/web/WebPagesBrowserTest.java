@@ -495,7 +495,20 @@ class WebPagesBrowserTest {
     String shown = kit.locator("#share code").textContent();
     // On the server too: kit's connection is in the room of the generation shown, and in no other.
     kit.waitForCondition(() -> roomsOf("kit").equals(List.of(shown)));
-    Chromium.close(kit);
+    // Generate, then Watch of someone else's generation before the start is answered: the watched one.
+    Page lou = generating("lou", "Watched instead");
+    String watched = lou.locator("#share code").textContent();
+    Page max = chromium.open(url("/course.html?user=max"), 1440);
+    field(max, "Topic").fill("Not followed");
+    max.evaluate("() => { document.getElementById('generate-form').requestSubmit();"
+      + " const watch = document.getElementById('watch-form'); watch.elements.session.value = '" + watched + "'; watch.requestSubmit(); }");
+    max.waitForCondition(() -> roomsOf("max").equals(List.of(watched)) && max.locator("#share code").textContent().equals(watched));
+    // Still so once the watched generation is done, long after the new one's start was answered.
+    assertThat(lou.locator("#job-status")).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+    assertThat(max.locator("#share code")).hasText(watched);
+    assertThat(roomsOf("max")).containsExactly(watched);
+    assertThat(max.locator("#generate-form .error")).isEmpty();
+    close(kit, lou, max);
   }
 
   /** The rooms a user's connections are in, as the operations API lists them. */
