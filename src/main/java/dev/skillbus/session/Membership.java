@@ -99,10 +99,8 @@ final class Membership implements DepartedNodes.Records {
     String roomId = request.roomId();
     rules.check(caller.identity(), roomId);
     if (locals.joining(caller.connId(), roomId)) {
-      // Two joins at once could end apart (one taken back, the other answered as joined): this one
-      // is made once the first is done, as a join again if the first succeeded. (An admin's move of
-      // the user's connections joins for the connection too, maybe while the client's own join runs.)
-      return locals.joinDone(caller.connId(), roomId).compose(v -> join(message));
+      // Two joins at once could end apart (one taken back, the other answered as joined).
+      throw ErrorCode.CONFLICT.exception("a join of room '" + roomId + "' by this connection is under way: wait for its reply");
     }
     if (!locals.isIn(caller.connId(), roomId) && locals.roomCountOf(caller.connId()) >= maxRoomsPerConnection) {
       throw ErrorCode.RATE_LIMITED.exception("a connection is in at most " + maxRoomsPerConnection
