@@ -95,10 +95,19 @@ const RETRYABLE = new Set([429, 503]);
 const NOTIFICATION = 'notification';
 /**
  * Coaching events the server sends to the agent's `user.<agentId>` and, for a note or item of a
- * session, to that session's room too: a connection on both gets each twice (see #deliver).
+ * session, to that session's room too: a connection on both gets each twice (see #secondCopy).
  */
 const TWICE_SENT = new Set(['quickNote:created', 'quickNote:deleted', 'actionItem:created', 'actionItem:updated', 'actionItem:deleted']);
 const ROOM_PREFIX = 'room.';
+
+/** Keeps `key` (with `value`) as the newest entry of `memory` (a Map), the oldest going beyond `limit`. */
+function remember(memory, key, value, limit) {
+  memory.delete(key);
+  memory.set(key, value);
+  if (memory.size > limit) {
+    memory.delete(memory.keys().next().value);
+  }
+}
 const REPLY_PREFIX = 'skillbus.reply.';
 const USER_PREFIX = 'user.';
 
@@ -143,7 +152,7 @@ export class SkillbusClient {
   /** State events being fired, and those a listener caused meanwhile: fired after them, in order. */
   #firingStates = null;
   // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
-  #notificationIds = new Set();
+  #notificationIds = new Map();
   // Note and item events delivered (see #secondCopy), oldest first, at most options.rememberNotifications:
   // each one's key, and the ways it came: with a seq (from a room), without (from user.<id>).
   #twiceSent = new Map();
@@ -276,11 +285,7 @@ export class SkillbusClient {
     const ways = this.#twiceSent.get(key) || new Set();
     const copy = ways.size > 0 && !ways.has(way);
     ways.add(way);
-    this.#twiceSent.delete(key);
-    this.#twiceSent.set(key, ways);
-    if (this.#twiceSent.size > this.#options.rememberNotifications) {
-      this.#twiceSent.delete(this.#twiceSent.keys().next().value);
-    }
+    remember(this.#twiceSent, key, ways, this.#options.rememberNotifications);
     return copy;
   }
 
@@ -1119,10 +1124,7 @@ export class SkillbusClient {
       if (this.#notificationIds.has(id)) {
         return;
       }
-      this.#notificationIds.add(id);
-      if (this.#notificationIds.size > this.#options.rememberNotifications) {
-        this.#notificationIds.delete(this.#notificationIds.values().next().value);
-      }
+      remember(this.#notificationIds, id, true, this.#options.rememberNotifications);
     }
     this.#deliver(envelope);
   }

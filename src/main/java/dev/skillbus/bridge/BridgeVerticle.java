@@ -255,11 +255,6 @@ public class BridgeVerticle extends VerticleBase {
   }
 
   /**
-   * Reads request bodies up to {@code limit} bytes into memory. File uploads are off: nothing here
-   * takes a file, and Vert.x would otherwise write each multipart file to disk, token or not, and
-   * leave it there.
-   */
-  /**
    * The REST API reads JSON bodies only: one sent with a form's content type (curl -d) is read as
    * JSON too, never decoded as a form (a '%' or many '&' in its text would make that fail). A
    * platform handler, since it must run before the body handler.
@@ -272,8 +267,18 @@ public class BridgeVerticle extends VerticleBase {
     ctx.next();
   };
 
+  /**
+   * Reads request bodies up to {@code limit} bytes into memory. File uploads are off: nothing here
+   * takes a file, and Vert.x would otherwise write each multipart file to disk, token or not, and
+   * leave it there.
+   */
   private static BodyHandler bodies(long limit) {
     return BodyHandler.create(false).setBodyLimit(limit);
+  }
+
+  /** The largest body any route takes. */
+  private static int maxBody(BridgeSettings settings) {
+    return (int) Math.max(MAX_API_BODY, maxWebSocketMessage(settings));
   }
 
   /**
@@ -281,11 +286,6 @@ public class BridgeVerticle extends VerticleBase {
    * the frame limit, so that a frame over that limit is answered with {@code too_large} rather than
    * a closed socket. Only beyond this does the socket close (1009).
    */
-  /** The largest body any route takes. */
-  private static int maxBody(BridgeSettings settings) {
-    return (int) Math.max(MAX_API_BODY, maxWebSocketMessage(settings));
-  }
-
   private static int maxWebSocketMessage(BridgeSettings settings) {
     return settings.maxFrameBytes() * 4;
   }

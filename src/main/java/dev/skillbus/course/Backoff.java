@@ -1,5 +1,6 @@
 package dev.skillbus.course;
 
+import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,6 +35,15 @@ final class Backoff {
     long delayMs = delay(attempt);
     LOG.warn("Could not store {} (attempt {}), trying again in {} ms: {}", what, attempt, delayMs, failure.getMessage());
     return after(vertx, delayMs, again);
+  }
+
+  /**
+   * Whether a store write that failed after {@code attempt} tries is tried again: a failure of the
+   * store (503; a refusal, such as a value over the store's limit, stays one), before the last of
+   * {@link SessionEvents#END_ATTEMPTS} tries, while the node runs.
+   */
+  static boolean triesAgain(Throwable failure, int attempt, boolean stopping) {
+    return ErrorCode.of(failure) == ErrorCode.UNAVAILABLE && attempt < SessionEvents.END_ATTEMPTS && !stopping;
   }
 
   /** What {@code again} gives, once {@code delayMs} passed. */

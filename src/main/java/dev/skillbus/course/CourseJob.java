@@ -142,8 +142,8 @@ final class CourseJob implements Generation {
       if (attempt > 1 && ErrorCode.of(err) == ErrorCode.CONFLICT) {
         return Future.succeededFuture();
       }
-      if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= SessionEvents.END_ATTEMPTS || ender.closed()) {
-        return Future.failedFuture(err); // a refusal (a course over the store's limit) stays one
+      if (!Backoff.triesAgain(err, attempt, ender.closed())) {
+        return Future.failedFuture(err);
       }
       return Backoff.retry(vertx, attempt, "the course of session " + ref.sessionId(), err,
         () -> save(courseId, course, attempt + 1));

@@ -1,7 +1,6 @@
 package dev.skillbus.course;
 
 import dev.skillbus.protocol.Address;
-import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.RoomHistory;
@@ -122,8 +121,8 @@ final class SessionEvents {
    */
   private Future<JsonObject> update(String event, JsonObject data, int attempt) {
     return history.appendToStream(sessionId, event, data).recover(err -> {
-      if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE || attempt >= END_ATTEMPTS || stopping.getAsBoolean()) {
-        return Future.failedFuture(err); // a refusal (an update over the store's limit) stays one
+      if (!Backoff.triesAgain(err, attempt, stopping.getAsBoolean())) {
+        return Future.failedFuture(err);
       }
       return Backoff.retry(vertx, attempt, "a " + event + " of course session " + sessionId, err,
         () -> update(event, data, attempt + 1));

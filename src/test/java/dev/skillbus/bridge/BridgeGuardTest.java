@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -233,6 +235,13 @@ class BridgeGuardTest {
     assertThat(asForm.getJsonObject("body").getString("token")).isNotBlank();
   }
 
+  /** Stands in for the service of {@code address} until unregistered. */
+  static MessageConsumer<JsonObject> service(Inbound address, Handler<Message<JsonObject>> handler) throws Exception {
+    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(address.address(), handler);
+    service.completion().await(10, TimeUnit.SECONDS);
+    return service;
+  }
+
   /** {@code levels} arrays, one in the other. */
   private static JsonArray nested(int levels) {
     JsonArray outer = new JsonArray();
@@ -250,11 +259,10 @@ class BridgeGuardTest {
     + "that is not JSON is answered on its reply address when that much of it can be read")
   void refusesDeepJson() throws Exception {
     List<JsonObject> seen = new ArrayList<>();
-    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(Inbound.NOTES_CREATE.address(), m -> {
+    MessageConsumer<JsonObject> service = service(Inbound.NOTES_CREATE, m -> {
       seen.add(m.body());
       m.reply(new JsonObject());
     });
-    service.completion().await(10, TimeUnit.SECONDS);
     try {
       BridgeClient ivy = client("ivy", "learner");
       // The frame is one level, its body two: data of 62 nested arrays is 64 levels deep.
@@ -292,8 +300,7 @@ class BridgeGuardTest {
       inner.put("a", next);
       inner = next;
     }
-    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(Inbound.NOTES_DELETE.address(), m -> m.reply(tooDeep));
-    service.completion().await(10, TimeUnit.SECONDS);
+    MessageConsumer<JsonObject> service = service(Inbound.NOTES_DELETE, m -> m.reply(tooDeep));
     try {
       BridgeClient jay = client("jay", "learner");
       JsonObject reply = await(jay.request(Inbound.NOTES_DELETE.address(), new JsonObject()));
