@@ -27,49 +27,52 @@ import java.util.Set;
  */
 final class Exits {
 
-  /** A connection's leave of a room. */
-  private record Exit(String roomId, String connId) {
-  }
-
   /**
    * A leave under way, as {@link #start} hands it out: its connection, when known, and whether a
    * later change of its user settled it.
    */
   static final class Leaving {
-    private final Exit exit;
+    private final String roomId;
+    private final String connId;
     private final Connection connection;
     private boolean settled;
 
-    private Leaving(Exit exit, Connection connection) {
-      this.exit = exit;
+    private Leaving(String roomId, String connId, Connection connection) {
+      this.roomId = roomId;
+      this.connId = connId;
       this.connection = connection;
     }
   }
 
-  private final Map<Exit, Leaving> underWay = new HashMap<>();
-  /** Leaves that failed and may have been made, with their connection. */
-  private final Map<Exit, Connection> unsure = new HashMap<>();
+  /**
+   * Leaves under way, by room and connection id. Kept by room so that what one room's change
+   * settles is found among that room's leaves alone: a node whose thousands of clients all drop at
+   * once has as many leaves under way, each of which settles a user when it succeeds.
+   */
+  private final Map<String, Map<String, Leaving>> underWay = new HashMap<>();
+  /** Leaves that failed and may have been made, with their connection, by room and connection id. */
+  private final Map<String, Map<String, Connection>> unsure = new HashMap<>();
 
   /**
    * Notes a leave starting; {@code connection} is null when only its id is known (a leave sent again),
    * and then an unsure leave of it before lends it.
    */
   Leaving start(String roomId, String connId, Connection connection) {
-    Exit exit = new Exit(roomId, connId);
-    Leaving leaving = new Leaving(exit, connection != null ? connection : unsure.get(exit));
-    underWay.put(exit, leaving);
+    Leaving leaving = new Leaving(roomId, connId, connection != null ? connection : unsureOf(roomId, connId));
+    underWay.computeIfAbsent(roomId, room -> new HashMap<>()).put(connId, leaving);
     return leaving;
   }
 
   boolean underWay(String roomId, String connId) {
-    return underWay.containsKey(new Exit(roomId, connId));
+    Map<String, Leaving> room = underWay.get(roomId);
+    return room != null && room.containsKey(connId);
   }
 
   /** The leave failed: it is unsure, unless a later change of its user settled it meanwhile. */
   void failed(Leaving leaving) {
-    underWay.remove(leaving.exit, leaving);
+    endOf(leaving);
     if (!leaving.settled && leaving.connection != null) {
-      unsure.put(leaving.exit, leaving.connection);
+      unsure.computeIfAbsent(leaving.roomId, room -> new HashMap<>()).put(leaving.connId, leaving.connection);
     }
   }
 
@@ -79,8 +82,13 @@ final class Exits {
    * unsure leave had been made, that leave's as far as it is still true: its user gone, if they are.
    */
   RoomChange succeeded(Leaving leaving, RoomChange change) {
-    underWay.remove(leaving.exit, leaving);
-    Connection earlier = unsure.remove(leaving.exit);
+    endOf(leaving);
+    Connection earlier = null;
+    Map<String, Connection> room = unsure.get(leaving.roomId);
+    if (room != null) {
+      earlier = room.remove(leaving.connId);
+      dropIfEmpty(unsure, leaving.roomId, room);
+    }
     return earlier != null && change.users().isEmpty() && change.roster().holds(Event.USER_LEFT, earlier.userId())
       ? new RoomChange(List.of(earlier), change.roster())
       : change;
@@ -88,11 +96,18 @@ final class Exits {
 
   /** A change of this node named these users in the room: their leaves there are settled (see above). */
   void settle(String roomId, List<Connection> users) {
-    for (Connection user : users) {
-      unsure.entrySet().removeIf(e -> e.getKey().roomId().equals(roomId) && e.getValue().userId().equals(user.userId()));
-      underWay.forEach((exit, leaving) -> {
-        if (exit.roomId().equals(roomId) && leaving.connection != null && leaving.connection.userId().equals(user.userId())) {
-          leaving.settled = true;
+    Set<String> userIds = new HashSet<>();
+    users.forEach(user -> userIds.add(user.userId()));
+    Map<String, Connection> failed = unsure.get(roomId);
+    if (failed != null) {
+      failed.values().removeIf(connection -> userIds.contains(connection.userId()));
+      dropIfEmpty(unsure, roomId, failed);
+    }
+    Map<String, Leaving> leaving = underWay.get(roomId);
+    if (leaving != null) {
+      leaving.values().forEach(exit -> {
+        if (exit.connection != null && userIds.contains(exit.connection.userId())) {
+          exit.settled = true;
         }
       });
     }
@@ -106,20 +121,24 @@ final class Exits {
    */
   List<Connection> settle(String roomId, RoomRegistry.Held held, Set<String> ours) {
     List<Connection> owed = new ArrayList<>();
+    Map<String, Connection> failed = unsure.get(roomId);
+    if (failed == null) {
+      return owed;
+    }
     Set<String> users = new HashSet<>();
-    unsure.entrySet().removeIf(entry -> {
-      Exit exit = entry.getKey();
-      if (!exit.roomId().equals(roomId) || underWay.containsKey(exit)
-          || held.connections().containsKey(exit.connId()) && !ours.contains(exit.connId())) {
+    failed.entrySet().removeIf(entry -> {
+      String connId = entry.getKey();
+      if (underWay(roomId, connId) || held.connections().containsKey(connId) && !ours.contains(connId)) {
         return false;
       }
       Connection connection = entry.getValue();
-      if (!ours.contains(exit.connId()) && held.roster().holds(Event.USER_LEFT, connection.userId())
+      if (!ours.contains(connId) && held.roster().holds(Event.USER_LEFT, connection.userId())
           && users.add(connection.userId())) {
         owed.add(connection);
       }
       return true;
     });
+    dropIfEmpty(unsure, roomId, failed);
     return owed;
   }
 
@@ -130,29 +149,46 @@ final class Exits {
    */
   List<Connection> nodeLeft(String roomId, Roster roster) {
     List<Connection> owed = new ArrayList<>();
+    Map<String, Connection> failed = unsure.remove(roomId);
+    if (failed == null) {
+      return owed;
+    }
     Set<String> users = new HashSet<>();
-    unsure.entrySet().removeIf(entry -> {
-      if (!entry.getKey().roomId().equals(roomId)) {
-        return false;
-      }
-      Connection connection = entry.getValue();
+    for (Connection connection : failed.values()) {
       if (roster.holds(Event.USER_LEFT, connection.userId()) && users.add(connection.userId())) {
         owed.add(connection);
       }
-      return true;
-    });
+    }
     return owed;
   }
 
   /** The rooms with leaves still unsure. */
   Set<String> unsureRooms() {
-    Set<String> rooms = new HashSet<>();
-    unsure.keySet().forEach(exit -> rooms.add(exit.roomId()));
-    return rooms;
+    return new HashSet<>(unsure.keySet());
   }
 
   /** Whether the room has leaves still unsure. */
   boolean unsure(String roomId) {
-    return unsure.keySet().stream().anyMatch(exit -> exit.roomId().equals(roomId));
+    return unsure.containsKey(roomId);
+  }
+
+  private Connection unsureOf(String roomId, String connId) {
+    Map<String, Connection> room = unsure.get(roomId);
+    return room != null ? room.get(connId) : null;
+  }
+
+  /** Ends a leave under way, unless a later leave of the same connection took its place. */
+  private void endOf(Leaving leaving) {
+    Map<String, Leaving> room = underWay.get(leaving.roomId);
+    if (room != null) {
+      room.remove(leaving.connId, leaving);
+      dropIfEmpty(underWay, leaving.roomId, room);
+    }
+  }
+
+  private static <V> void dropIfEmpty(Map<String, Map<String, V>> rooms, String roomId, Map<String, V> room) {
+    if (room.isEmpty()) {
+      rooms.remove(roomId, room);
+    }
   }
 }
