@@ -66,12 +66,13 @@ public final class TokenService {
 
   /** Verifies an {@code authorization} header value; a 401 failure says why it was refused. */
   public Future<Verified> verify(String authorization) {
-    if (authorization == null || !authorization.startsWith(BEARER) || authorization.length() == BEARER.length()) {
+    String token = bearerValue(authorization);
+    if (token == null) {
       return Future.failedFuture(ErrorCode.UNAUTHENTICATED.exception("a bearer token is required in headers.authorization"));
     }
     Future<User> checked;
     try {
-      checked = jwt.authenticate(new TokenCredentials(authorization.substring(BEARER.length())));
+      checked = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
       // A signed token with a claim of the wrong type (an "exp" string) throws rather than fails.
       checked = Future.failedFuture(e);
@@ -104,13 +105,24 @@ public final class TokenService {
    * is {@code admin}. A 401 failure without a valid key or token, a 403 for another role.
    */
   public Future<Identity> verifyAdmin(String authorization) {
-    if (adminKey != null && authorization != null && authorization.startsWith(BEARER)
-      && MessageDigest.isEqual(adminKey, authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8))) {
+    String value = bearerValue(authorization);
+    if (adminKey != null && value != null && MessageDigest.isEqual(adminKey, value.getBytes(StandardCharsets.UTF_8))) {
       return Future.succeededFuture(ADMIN_KEY_HOLDER);
     }
     return verify(authorization).compose(verified -> verified.identity().isAdmin()
       ? Future.succeededFuture(verified.identity())
       : Future.failedFuture(ErrorCode.FORBIDDEN.exception("the admin role is required")));
+  }
+
+  /**
+   * What follows {@code Bearer } in an authorization value, or null when there is nothing: the scheme's
+   * name in any case, as HTTP has it ({@code bearer …} from some clients and proxies).
+   */
+  private static String bearerValue(String authorization) {
+    return authorization != null && authorization.length() > BEARER.length()
+      && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+      ? authorization.substring(BEARER.length())
+      : null;
   }
 
   /** Issues a token for this identity, valid for the configured time. */
@@ -140,6 +152,9 @@ public final class TokenService {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'role' must be one of learner, instructor, team_leader, agent, admin");
     }
     Object name = claims.getValue("name");
+    if (name != null && !(name instanceof String)) {
+      throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'name' must be a string");
+    }
     if (name instanceof String s && Fields.characters(s) > MAX_NAME_LENGTH) {
       throw ErrorCode.UNAUTHENTICATED.exception("invalid token: claim 'name' is longer than " + MAX_NAME_LENGTH);
     }

@@ -165,7 +165,10 @@ final class RoomAdmin {
     return event;
   }
 
-  /** A {@code message} is {@code {userId, name, text, data}} like a member's; other events carry {@code data}. */
+  /**
+   * A {@code message} is {@code {userId, name, text, data}} like a member's, its text held to the same
+   * rule (1–4,000 characters, not blank); other events carry {@code data}.
+   */
   private static JsonObject dataOf(Identity caller, JsonObject body, String event) {
     Object data = body.getValue("data");
     if (data == null) {
@@ -176,7 +179,7 @@ final class RoomAdmin {
     }
     if (Event.MESSAGE.equals(event)) {
       return new JsonObject().put("userId", caller.userId()).put("name", caller.name())
-        .put("text", Fields.optionalString(body, "text", MAX_TEXT)).put("data", data);
+        .put("text", Fields.requiredString(body, "text", MAX_TEXT)).put("data", data);
     }
     if (!(data instanceof JsonObject object)) {
       throw Fields.bad("'data' must be a JSON object for event '" + event + "'");

@@ -64,13 +64,34 @@ class TokenServiceTest {
   }
 
   @Test
-  @DisplayName("with a name longer than 100 characters is refused with 401; a blank name shows the user id")
+  @DisplayName("with a name longer than 100 characters, or not a string, is refused with 401; a blank name shows the user id")
   void names() {
     JsonObject claims = new JsonObject().put("sub", "ana").put("role", "learner");
     assertThatThrownBy(() -> TokenService.identityOf(claims.copy().put("name", "n".repeat(101))))
       .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    assertThatThrownBy(() -> TokenService.identityOf(claims.copy().put("name", 5)))
+      .isInstanceOfSatisfying(ProtocolException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(e.getMessage()).isEqualTo("invalid token: claim 'name' must be a string");
+      });
     assertThat(TokenService.identityOf(claims.copy().put("name", " ")).name()).isEqualTo("ana");
     assertThat(TokenService.identityOf(claims.copy().put("name", "Ana B")).name()).isEqualTo("Ana B");
+  }
+
+  @Test
+  @DisplayName("is taken after the scheme's name in any case, as HTTP has it; a scheme with nothing after it is no token")
+  void schemeInAnyCase() {
+    String token = tokens.issue(new Identity("ana", "Ana", Role.LEARNER));
+    for (String scheme : new String[] {"Bearer ", "bearer ", "BEARER "}) {
+      assertThat(tokens.verify(scheme + token).await().identity().userId()).as(scheme).isEqualTo("ana");
+    }
+    for (String value : new String[] {"bearer ", "Basic " + token, "Bearer" + token}) {
+      Throwable refused = tokens.verify(value).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+      assertThat(refused).as(value).isInstanceOfSatisfying(ProtocolException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(e.getMessage()).isEqualTo("a bearer token is required in headers.authorization");
+      });
+    }
   }
 
   @Test

@@ -479,7 +479,14 @@ class OpsClusterTest {
     assertThat(await(onA.event("room.rm-room", "status_update")).getJsonObject("data")).isEqualTo(new JsonObject().put("status", "busy"));
 
     RestClient admin = admin(b);
-    assertThat(await(admin.post("/socket/rooms/message", new JsonObject().put("roomId", "rm-nowhere").put("data", 1))).status()).isEqualTo(404);
+    assertThat(await(admin.post("/socket/rooms/message", new JsonObject().put("roomId", "rm-nowhere").put("text", "hi").put("data", 1)))
+      .status()).isEqualTo(404);
+    // A message's text is held to a member's rule: none, or blank, is refused and stores nothing.
+    for (Object text : new Object[] {null, "", "   ", 5, "t".repeat(4001)}) {
+      Answer refused = await(admin.post("/socket/rooms/message", new JsonObject().put("roomId", "rm-room").put("text", text)
+        .put("data", new JsonObject())));
+      assertThat(refused.status()).as(String.valueOf(text)).isEqualTo(400);
+    }
     assertThat(await(admin.post("/socket/rooms/message", new JsonObject().put("roomId", "rm-room"))).status()).isEqualTo(400);
     assertThat(await(admin.post("/socket/rooms/message", new JsonObject().put("roomId", "rm-room").put("event", "user-left")
       .put("data", new JsonObject()))).status()).isEqualTo(400);
@@ -525,7 +532,7 @@ class OpsClusterTest {
     }
     kim.register("room.bad room");
     await(kim.next(f -> "err".equals(f.getString("type"))));
-    await(admin(a).post("/socket/rooms/message", new JsonObject().put("roomId", "mx-room").put("data", "hello")));
+    await(admin(a).post("/socket/rooms/message", new JsonObject().put("roomId", "mx-room").put("text", "hello").put("data", "hello")));
     List<Sample> after = scrape("/metrics");
     Map<String, String> onB = Map.of("node", id(b));
     assertThat(Prometheus.sum(after, "skillbus_messages_in_total", onB) - Prometheus.sum(before, "skillbus_messages_in_total", onB))
