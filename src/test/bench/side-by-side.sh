@@ -12,7 +12,9 @@
 # runs twice on one server: on a fresh process ("round": "cold") and again once the first
 # round's clients are gone ("round": "warm"), where code is compiled and the heap is in use, so
 # that the memory figure is what more connections cost rather than what a first start costs.
-# Results: one JSON line per run in target/bench/results.jsonl, and a table on stdout.
+# Results: one JSON line per run, on stdout and appended to target/bench/results.jsonl, each naming
+# the build measured ("build": the commit, "+changes" when the checkout differs from it). The jar is
+# built first when it is missing or older than the sources.
 # Where `perf stat` works, cursor and chat runs also count the server's instructions (user and
 # kernel) over the middle of the measured run, per delivery: a figure that, unlike CPU-seconds,
 # does not move with how busy the machine's other core or its host is.
@@ -24,7 +26,11 @@ SCENARIOS=("${@:-cursor chat connect}"); SCENARIOS=(${SCENARIOS[*]})
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 JAR="$ROOT/target/skillbus.jar"
 OUT="$ROOT/target/bench"; mkdir -p "$OUT"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  (cd "$ROOT" && mvn -q -B -DskipTests package)
+fi
+BUILD=$(cd "$ROOT" && git rev-parse --short HEAD 2> /dev/null || echo unknown)
+(cd "$ROOT" && git diff --quiet HEAD -- src/main pom.xml 2> /dev/null) || BUILD="$BUILD+changes"
 DURATION=${DURATION:-20}
 # The generator's own warm-up in the measured run (its default), before the DURATION window.
 GEN_WARMUP=5
@@ -126,14 +132,15 @@ wait_disconnected() { # url
   done
 }
 
-# Adds to the generator's JSON line the instructions per delivery (from the file, when it has
-# them) and the round of a connect run.
+# Adds to the generator's JSON line the build measured, the instructions per delivery (from the
+# file, when it has them) and the round of a connect run.
 annotate() { # file [round]
   python3 -c '
 import json, sys
 result = json.loads(sys.stdin.read())
-if len(sys.argv) > 3:
-    result["round"] = sys.argv[3]
+result["build"] = sys.argv[3]
+if len(sys.argv) > 4:
+    result["round"] = sys.argv[4]
 counts, window = {}, int(sys.argv[2]) - 4
 try:
     for line in open(sys.argv[1]):
@@ -145,7 +152,7 @@ except OSError:
 if "u" in counts and "k" in counts and result.get("deliveredPerSec") and window > 0:
     per = result["deliveredPerSec"] * window
     result["instructionsPerDelivery"] = {"user": round(counts["u"] / per), "kernel": round(counts["k"] / per)}
-print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "${@:2}"
+print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "$BUILD" "${@:2}"
 }
 
 run() { # target scenario

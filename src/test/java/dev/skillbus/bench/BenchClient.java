@@ -161,7 +161,8 @@ final class BenchClient {
     if (!closing) {
       measurements.disconnect();
     }
-    pending.values().forEach(p -> p.tryFail("connection closed (" + socket.closeStatusCode() + ")"));
+    String reason = socket.closeReason() == null || socket.closeReason().isEmpty() ? "" : ": " + socket.closeReason();
+    pending.values().forEach(p -> p.tryFail("connection closed (" + socket.closeStatusCode() + reason + ")"));
     pending.clear();
   }
 }

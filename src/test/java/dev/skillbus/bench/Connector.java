@@ -27,6 +27,11 @@ final class Connector {
   static final String WEBSOCKET_PATH = "/eventbus/websocket";
   private static final int CONNECT_TIMEOUT_MS = 10_000;
   private static final int TOKEN_POOL_SIZE = 16;
+  /**
+   * A join reply and each {@code user-joined} carry the room's whole participant list in one frame
+   * (about 130 bytes a member), so a room of more than ~500 members passes the client's default 64 KB.
+   */
+  private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
   private final HttpClient http;
   private final Context httpContext;
@@ -41,7 +46,8 @@ final class Connector {
       new PoolOptions().setHttp1MaxSize(TOKEN_POOL_SIZE));
     // The default allows 50 WebSockets per host; every connection of the run may go to one node.
     websockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(connections).setConnectTimeout(CONNECT_TIMEOUT_MS));
+      .setMaxConnections(connections).setConnectTimeout(CONNECT_TIMEOUT_MS)
+      .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES));
   }
 
   /** A dev token for a learner, completed on the caller's context. */

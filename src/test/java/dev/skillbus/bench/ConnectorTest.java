@@ -1,0 +1,41 @@
+package dev.skillbus.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The load tool's connections")
+class ConnectorTest {
+
+  static final int PORT = 6113;
+
+  @Test
+  @DisplayName("take a frame far larger than 64 KB, as a join reply of a room of a thousand members is")
+  void takeLargeFrames(Vertx vertx) throws Exception {
+    String large = "p".repeat(1_000_000);
+    HttpServer server = vertx.createHttpServer()
+      .webSocketHandler(ws -> ws.writeFinalTextFrame(large))
+      .listen(PORT, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    Connector connector = new Connector(vertx, 1);
+    try {
+      WebSocket socket = connector.socket(URI.create("http://127.0.0.1:" + PORT)).await(10, TimeUnit.SECONDS);
+      Promise<String> received = Promise.promise();
+      socket.textMessageHandler(received::tryComplete);
+      socket.closeHandler(v -> received.tryFail("closed (" + socket.closeStatusCode() + ")"));
+      assertThat(received.future().await(10, TimeUnit.SECONDS)).isEqualTo(large);
+    } finally {
+      connector.close().await(10, TimeUnit.SECONDS);
+      server.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
