@@ -30,7 +30,7 @@ if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR
   (cd "$ROOT" && mvn -q -B -DskipTests package)
 fi
 BUILD=$(cd "$ROOT" && git rev-parse --short HEAD 2> /dev/null || echo unknown)
-(cd "$ROOT" && git diff --quiet HEAD -- src/main pom.xml 2> /dev/null) || BUILD="$BUILD+changes"
+[ -z "$(cd "$ROOT" && git status --porcelain -- src/main pom.xml 2> /dev/null)" ] || BUILD="$BUILD+changes"
 DURATION=${DURATION:-20}
 # The generator's own warm-up in the measured run (its default), before the DURATION window.
 GEN_WARMUP=5

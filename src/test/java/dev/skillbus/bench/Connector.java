@@ -33,11 +33,20 @@ final class Connector {
    */
   private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
+  /** How long a token request, or a WebSocket's handshake, may go unanswered: a stalled node fails the run, naming it. */
+  static final long REQUEST_TIMEOUT_MS = 10_000;
+
   private final HttpClient http;
   private final Context httpContext;
   private final WebSocketClient websockets;
+  private final long requestTimeoutMs;
 
   Connector(Vertx vertx, int connections) {
+    this(vertx, connections, REQUEST_TIMEOUT_MS);
+  }
+
+  Connector(Vertx vertx, int connections, long requestTimeoutMs) {
+    this.requestTimeoutMs = requestTimeoutMs;
     // Token requests share pooled connections; they all run on one context so that each response is
     // read on the thread of its connection (in Vert.x 5.0.10 a response read from another thread can
     // lose its end and never complete).
@@ -54,7 +63,7 @@ final class Connector {
   Future<String> token(URI node, String userId, String name) {
     JsonObject body = new JsonObject().put("userId", userId).put("name", name).put("role", "learner");
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
-      .setHost(node.getHost()).setPort(port(node)).setURI(TOKEN_PATH).setSsl(secure(node));
+      .setHost(node.getHost()).setPort(port(node)).setURI(TOKEN_PATH).setSsl(secure(node)).setIdleTimeout(requestTimeoutMs);
     Context caller = Vertx.currentContext();
     Promise<String> token = Promise.promise();
     httpContext.runOnContext(start -> http.request(request)
@@ -73,7 +82,7 @@ final class Connector {
 
   Future<WebSocket> socket(URI node) {
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
-      .setHost(node.getHost()).setPort(port(node)).setURI(WEBSOCKET_PATH).setSsl(secure(node));
+      .setHost(node.getHost()).setPort(port(node)).setURI(WEBSOCKET_PATH).setSsl(secure(node)).setTimeout(requestTimeoutMs);
     return websockets.connect(connect)
       .recover(e -> Future.failedFuture("cannot open " + node + WEBSOCKET_PATH + ": " + e.getMessage()));
   }

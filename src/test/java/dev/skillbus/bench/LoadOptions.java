@@ -34,6 +34,11 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
     if (!(rate > 0 && warmup >= 0 && duration > 0 && drain >= 0)) {
       throw new IllegalArgumentException("need --rate > 0, --duration > 0, --warmup ≥ 0, --drain ≥ 0");
     }
+    if (!pids.isEmpty() && pids.size() != urls.size()) {
+      // A figure per server CPU-second over some of the nodes only would read too high.
+      throw new IllegalArgumentException("--pid lists " + pids.size() + " process(es) for " + urls.size()
+        + " --url node(s): give one per node, in the same order");
+    }
   }
 
   /** Parses {@code --name value} pairs; a name without a value (a flag) reads as {@code true}. */

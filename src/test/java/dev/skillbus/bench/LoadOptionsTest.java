@@ -69,6 +69,17 @@ class LoadOptionsTest {
   }
 
   @Test
+  @DisplayName("refuse process ids that are not one per node, so that the server's figures cover every node")
+  void refusesPidsNotOnePerNode() {
+    long self = ProcessHandle.current().pid();
+
+    assertThatThrownBy(() -> LoadOptions.parse("--url", "http://127.0.0.1:7480,http://127.0.0.1:7482", "--pid", String.valueOf(self)))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--pid lists 1 process(es) for 2 --url node(s)");
+    assertThatThrownBy(() -> LoadOptions.parse("--pid", self + "," + self))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--pid lists 2 process(es) for 1 --url node(s)");
+  }
+
+  @Test
   @DisplayName("refuse a process id that no process has, before connecting anything")
   void refusesMissingProcess() {
     long gone = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1) + 1_000_000;

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One run of the load tool, in the order of loadgen.js: connect and join every connection in
@@ -62,8 +63,14 @@ final class LoadRun {
         batch.add(loops.on(i, () -> BenchClient.open(connector, options, index, measurements)
           .compose(BenchClient::join)));
       }
-      clients.addAll(Future.all(batch).<List<BenchClient>>map(all -> all.list())
-        .await(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      try {
+        clients.addAll(Future.all(batch).<List<BenchClient>>map(all -> all.list())
+          .await(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (TimeoutException e) {
+        long joined = batch.stream().filter(Future::succeeded).count();
+        throw new Exception("connections " + first + " to " + (first + batch.size() - 1) + " (of " + options.urls()
+          + ") did not all join within " + JOIN_TIMEOUT_SECONDS + " s: " + joined + " of " + batch.size() + " did", e);
+      }
       if (n >= 1000 && clients.size() % 1000 < options.batch()) {
         progress("%d/%d joined", clients.size(), n);
       }
