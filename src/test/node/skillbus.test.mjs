@@ -202,6 +202,42 @@ test('a joined room delivers durable events once and in order, volatile ones as 
   bus.close();
 });
 
+test('volatile events that come while a join is on its way reach the listeners after join() resolved, in order', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name, data) => seen.push(name + ':' + (data.isActive ?? data.cursor?.line)));
+  const volatile = (event, data) => server.push({ type: 'rec', address: 'room.r1', body: { event, room: 'r1', data } });
+  const joining = bus.join('r1').then((reply) => seen.push('resolved:' + reply.participants.length));
+  const request = await server.request('session.join');
+  // Newer than the list the reply will carry: a page that took them now would drop them (Bob unknown yet).
+  volatile('user-activity-changed', { userId: 'bob', isActive: false });
+  volatile('cursor-moved', { userId: 'bob', cursor: { line: 1, column: 0 } });
+  assert.deepEqual(seen, []);
+  server.reply(request, { sessionId: 'r1', participants: [{ userId: 'bob', isActive: true }], seq: 3, epoch: 'e1' });
+  volatile('cursor-moved', { userId: 'bob', cursor: { line: 2, column: 0 } });
+  await joining;
+  await until(() => seen.length === 4);
+  assert.deepEqual(seen, ['resolved:1', 'user-activity-changed:false', 'cursor-moved:1', 'cursor-moved:2']);
+  volatile('cursor-moved', { userId: 'bob', cursor: { line: 3, column: 0 } });
+  assert.deepEqual(seen.slice(4), ['cursor-moved:3'], 'once joined, a volatile event comes as it arrives');
+  bus.close();
+});
+
+test('volatile events held for a join that is refused are dropped with the room', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name) => seen.push(name));
+  const joining = bus.join('r1').catch((error) => error.code);
+  const request = await server.request('session.join');
+  server.push({ type: 'rec', address: 'room.r1', body: { event: 'cursor-moved', room: 'r1', data: { userId: 'bob' } } });
+  server.fail(request, 403, 'not allowed');
+  assert.equal(await joining, 403);
+  await tick();
+  await tick();
+  assert.deepEqual(seen.filter((name) => name === 'cursor-moved'), []);
+  bus.close();
+});
+
 test('a seq jump is filled from session.history before the later events', async () => {
   const { server, bus, events } = await joined('r1', 5);
   server.event('r1', 'message', 8);
@@ -1090,7 +1126,9 @@ test('a first join holds the events that come before its reply: those up to its 
   await joining;
   server.event('r1', 'message', 6);
   server.event('r1', 'message', 7);
-  assert.deepEqual(events, ['cursor-moved', 6, 7]);
+  // The volatile event that came before the reply follows it, once the join's caller has its reply.
+  await until(() => events.length === 3);
+  assert.deepEqual(events, [6, 7, 'cursor-moved']);
   assert.ok(!server.socket.sent.some((f) => f.address === 'session.history'), 'no gap to fill');
   bus.close();
 });

@@ -499,7 +499,10 @@ export class SkillbusClient {
    * `session.history` before this resolves), as a late joiner of a course generation wants, and on a
    * room already joined delivers those events again; `name`, `role` are passed on. A join() without since while a join of the
    * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
-   * the room is rejoined by itself.
+   * the room is rejoined by itself. Volatile events (cursor, activity) that come while a join is on
+   * its way reach the listeners just after it resolves: they may be newer than the reply's
+   * participants (a participant the page does not show yet), so a page that shows the reply's list
+   * applies them on top of it.
    */
   join(sessionId, options = {}) {
     if (!this.#mayConnect()) {
@@ -509,7 +512,8 @@ export class SkillbusClient {
     const { since, epoch, ...joinOptions } = options;
     let room = this.#rooms.get(sessionId);
     if (!room) {
-      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), asked: new Set(), syncing: false, buffer: [], waiters: [], joined: false };
+      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), asked: new Set(), syncing: false, buffer: [], waiters: [], joined: false,
+        joining: false, held: [] };
       this.#rooms.set(sessionId, room);
     }
     room.options = joinOptions;
@@ -567,6 +571,7 @@ export class SkillbusClient {
       room.since = null;
     }
     room.syncing = true;
+    room.joining = true;
     this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
     const body = { sessionId: room.id, ...room.options };
     if (room.lastSeq !== null) {
@@ -592,7 +597,30 @@ export class SkillbusClient {
       room.waiters.splice(0).forEach((w) => w.resolve(reply));
     } catch (error) {
       await this.#joinFailed(room, error);
+    } finally {
+      this.#releaseHeld(room);
     }
+  }
+
+  /**
+   * The join is answered (or failed): the volatile events held meanwhile reach the listeners once
+   * whoever awaited the join has taken its reply (the next turn), in the order they came, and those
+   * coming until then go after them. A room left or dropped meanwhile delivers none.
+   */
+  #releaseHeld(room) {
+    room.joining = false;
+    if (room.held.length === 0 || room.releasing) {
+      return;
+    }
+    room.releasing = true;
+    setTimeout(() => {
+      room.releasing = false;
+      if (this.#rooms.get(room.id) !== room) {
+        room.held.length = 0;
+      } else if (!room.joining) { // else the join that started meanwhile releases them
+        room.held.splice(0).forEach((envelope) => this.#deliver(envelope));
+      }
+    }, 0);
   }
 
   /**
@@ -694,7 +722,10 @@ export class SkillbusClient {
       return;
     }
     const room = this.#rooms.get(roomId);
-    if (!room || typeof envelope.seq !== 'number') {
+    if (room && typeof envelope.seq !== 'number' && (room.joining || room.held.length > 0)) {
+      // Volatile, while the join is on its way: after its reply (see #releaseHeld).
+      room.held.push(envelope);
+    } else if (!room || typeof envelope.seq !== 'number') {
       this.#deliver(envelope);
     } else if (room.syncing) {
       // Held until the join's reply (even a first join's: it says which seqs its state holds) or the fill.
@@ -998,6 +1029,7 @@ export class SkillbusClient {
       room.endRetryWait?.();
       room.syncing = false;
       room.buffer.length = 0;
+      room.held.length = 0;
       // A question about an epoch cut off by the drop is asked again if its events come again.
       room.asked.clear();
     }
