@@ -86,11 +86,17 @@ final class RoomActions {
     Caller caller = Caller.of(message);
     String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
     boolean active = Fields.requiredBoolean(message.body(), IS_ACTIVE);
-    return member(caller, roomId).compose(v -> {
-      events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
-        new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
-      return registry.update(roomId, caller.userId(), active, null, null).mapEmpty();
-    });
+    // The room's state first, its event after: a join answered meanwhile lists the user as the event
+    // says, or its client (registered on the room before it joins) gets the event.
+    return member(caller, roomId)
+      .compose(v -> registry.update(roomId, caller.userId(), active, null, null))
+      .map(updated -> {
+        if (updated) {
+          events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
+            new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
+        }
+        return null;
+      });
   }
 
   /** Replies only once the message is stored, with its seq. */

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +32,13 @@ class JoinRacesTest {
   private static final HeldHistory HISTORY = new HeldHistory(new InMemoryRoomHistory(100, 3600));
   private static final long JOIN_TIMEOUT_MS = 2000;
   private static ClusterNode node;
+  private static RefusingHazelcast hazelcast;
 
   @BeforeAll
   static void deploy() {
     node = NODES.start().await();
-    node.vertx().deployVerticle(new SessionVerticle(node.hazelcast(), HISTORY),
+    hazelcast = new RefusingHazelcast(node.hazelcast());
+    node.vertx().deployVerticle(new SessionVerticle(hazelcast.instance(), HISTORY),
       new DeploymentOptions().setConfig(new JsonObject().put("joinTimeoutMs", JOIN_TIMEOUT_MS))).await();
   }
 
@@ -66,6 +69,28 @@ class JoinRacesTest {
     JsonObject alicesReply = aliceJoined.await(10, TimeUnit.SECONDS);
     assertThat(alicesReply.getLong("seq")).isEqualTo(bobsReply.getLong("seq"));
     assertThat(userIds(alicesReply.getJsonArray("participants"))).containsExactlyInAnyOrder("alice", "bob");
+  }
+
+  @Test
+  @DisplayName("a join answered while a member's activity change is on its way lists them as before it, and the change's event comes after")
+  void activityChangeOnItsWay() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection ann = connection("ann");
+    ann.join(room).await(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    CompletableFuture<Void> arrived = hazelcast.holdUpdates("ann", gate);
+    Future<JsonObject> changed = ann.request(Inbound.SESSION_ACTIVITY.address(),
+      new JsonObject().put("sessionId", room).put("isActive", false));
+    arrived.get(10, TimeUnit.SECONDS);
+    // Bob registers on the room and joins while Ann's change is on its way to the room's state.
+    BusProbe bobsRoom = BusProbe.listen(node.vertx(), Address.room(room)).await();
+    JsonObject bobsReply = connection("bob").join(room).await(10, TimeUnit.SECONDS);
+    assertThat(bobsReply.getJsonArray("participants").stream().map(p -> (JsonObject) p)
+      .filter(p -> "ann".equals(p.getString("userId"))).map(p -> p.getBoolean("isActive")).toList()).containsExactly(true);
+    gate.complete(null);
+    changed.await(10, TimeUnit.SECONDS);
+    JsonObject event = bobsRoom.next(BusProbe.event(Event.USER_ACTIVITY_CHANGED, "ann")).await(10, TimeUnit.SECONDS).body();
+    assertThat(event.getJsonObject("data").getBoolean("isActive")).isFalse();
   }
 
   @Test

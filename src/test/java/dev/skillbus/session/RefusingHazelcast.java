@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * connections the way a cluster that lost a member or is migrating partitions may (the leave fails
  * with an operation timeout and the room's state keeps the connection), or makes them and loses
  * their reply (the leave fails the same way, but the room's state no longer holds the connection),
- * and holds back the joins of chosen connections (a slow one). Everything else goes to the node's
- * own instance.
+ * and holds back the joins of chosen connections, or the activity updates of chosen users (a slow
+ * one). Everything else goes to the node's own instance.
  */
 final class RefusingHazelcast {
 
@@ -28,6 +28,9 @@ final class RefusingHazelcast {
   /** Connection (or node, for the removal of all its connections) → how many more of its leaves to make and then fail. */
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
+  /** User → the gate of their activity and cursor updates, and the signal that one came to it. */
+  private final Map<String, CompletableFuture<Void>> heldUpdates = new HashMap<>();
+  private final Map<String, CompletableFuture<Void>> arrivedUpdates = new HashMap<>();
 
   RefusingHazelcast(HazelcastInstance hazelcast) {
     this.hazelcast = hazelcast;
@@ -56,6 +59,15 @@ final class RefusingHazelcast {
   /** Holds back the joins of the connection, to any room, until the returned gate completes. */
   synchronized CompletableFuture<Void> holdJoins(String connId) {
     return heldJoins.computeIfAbsent(connId, id -> new CompletableFuture<>());
+  }
+
+  /**
+   * Holds back the user's activity and cursor updates of the rooms' states until {@code gate}
+   * completes; the returned future completes once one came to it.
+   */
+  synchronized CompletableFuture<Void> holdUpdates(String userId, CompletableFuture<Void> gate) {
+    heldUpdates.put(userId, gate);
+    return arrivedUpdates.computeIfAbsent(userId, id -> new CompletableFuture<>());
   }
 
   /** How many leaves of the connection were refused so far. */
@@ -90,11 +102,25 @@ final class RefusingHazelcast {
         return gate.thenCompose(v -> rooms.submitToKey((String) args[0], join));
       }
     }
+    if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Update update) {
+      CompletableFuture<Void> gate = updateGateOf(update.userId());
+      if (gate != null) {
+        return gate.thenCompose(v -> rooms.submitToKey((String) args[0], update));
+      }
+    }
     return call(method, rooms, args);
   }
 
   private synchronized CompletableFuture<Void> gateOf(String connId) {
     return heldJoins.get(connId);
+  }
+
+  private synchronized CompletableFuture<Void> updateGateOf(String userId) {
+    CompletableFuture<Void> gate = heldUpdates.get(userId);
+    if (gate != null) {
+      arrivedUpdates.get(userId).complete(null);
+    }
+    return gate;
   }
 
   /** Whether to refuse this leave of the connection, counted. */
