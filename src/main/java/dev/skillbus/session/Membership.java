@@ -160,8 +160,8 @@ final class Membership implements DepartedNodes.Records {
   private Future<JsonObject> joinAs(Connection connection, JoinRequest request) {
     String roomId = request.roomId();
     return registry.join(roomId, connection)
-      .compose(change -> announce(roomId, Event.USER_JOINED, change))
-      .compose(v -> locals.isIn(connection.connId(), roomId) ? joinReply(request) : abandonJoin(connection, roomId));
+      .compose(change -> announce(roomId, Event.USER_JOINED, change)
+        .compose(v -> locals.isIn(connection.connId(), roomId) ? joinReply(request, change.roster()) : abandonJoin(connection, roomId)));
   }
 
   /**
@@ -182,13 +182,18 @@ final class Membership implements DepartedNodes.Records {
    * cannot say: the join itself stands); with {@code since}, {@code missed} is the first page of the
    * events after it and {@code more} says the rest is to be read with {@code session.history}.
    *
-   * <p>The participants are read after the position: the client takes the events after the reply's
-   * {@code seq} only, so the list must hold every change whose event is at or before it. Each
-   * change is made in the room's state before its event is stored, so a list read after the seq
-   * holds them all; the list of this join's own change may not (another join made and stored
-   * meanwhile, or stored before this one's event though made after).
+   * <p>The client takes the events after the reply's {@code seq} only, so the list must be at least
+   * as new as every presence event at or before it. The list of this join's own change ({@code
+   * roster}) is, when no presence event stored carries a higher version (the history says so with
+   * the position): presence events are stored in the order of their versions. Otherwise (another
+   * change made and stored meanwhile, or stored before this one's event though made after) the
+   * participants are read again after the position: each change is made in the room's state before
+   * its event is stored, so a list read after the seq holds them all. A join with {@code since}
+   * reads them again always. What else a list shows that changes (activity) is made in the room's
+   * state before its event goes out (see {@link RoomActions#activity}): a change the list does not
+   * show comes as an event to the client, which registered on the room before it joined.
    */
-  private Future<JsonObject> joinReply(JoinRequest request) {
+  private Future<JsonObject> joinReply(JoinRequest request, Roster roster) {
     String roomId = request.roomId();
     JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
     Future<JsonObject> withStatus = events.courseStatus(roomId)
@@ -197,13 +202,19 @@ final class Membership implements DepartedNodes.Records {
         LOG.warn("Join of course session room {} answered without its status: {}", roomId, err.getMessage());
         return reply;
       });
-    Future<JsonObject> withPosition = request.since() == null
-      ? withStatus.compose(r -> events.position(roomId)).map(pos -> withPosition(reply, pos))
-      : withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> withPosition(reply, slice)
-        .put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
-        .put(RECOVERED, slice.complete())
-        .put(MORE, slice.more()));
-    return withPosition.compose(r -> registry.participants(roomId))
+    Future<HistorySlice> read = request.since() == null
+      ? withStatus.compose(r -> events.position(roomId)).map(position -> {
+        withPosition(reply, position);
+        return position;
+      })
+      : withStatus.compose(r -> events.since(roomId, request.since(), request.epoch())).map(slice -> {
+        withPosition(reply, slice).put(MISSED, new JsonArray(new ArrayList<>(slice.events())))
+          .put(RECOVERED, slice.complete()).put(MORE, slice.more());
+        return slice;
+      });
+    return read.compose(slice -> slice.presenceVersion() <= roster.version()
+        ? Future.succeededFuture(roster.participants())
+        : registry.participants(roomId))
       .map(participants -> reply.put(PARTICIPANTS, Participant.toJson(participants)));
   }
 

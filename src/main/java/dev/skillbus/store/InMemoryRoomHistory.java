@@ -78,7 +78,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
   @Override
   public Future<HistorySlice> position(String roomId) {
-    return Future.succeededFuture(inRoom(roomId, room -> new HistorySlice(List.of(), room.seq, room.epoch, true)));
+    return Future.succeededFuture(inRoom(roomId, room -> new HistorySlice(List.of(), room.seq, room.epoch, true, room.presenceVersion)));
   }
 
   @Override

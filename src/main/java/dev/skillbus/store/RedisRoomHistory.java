@@ -93,7 +93,8 @@ public final class RedisRoomHistory implements RoomHistory {
   @Override
   public Future<HistorySlice> position(String roomId) {
     return Keys.guard(() -> run(RoomScripts.POSITION, roomId)
-      .map(r -> new HistorySlice(List.of(), r.get(0).toLong(), r.get(1).toString(), true)));
+      .map(r -> new HistorySlice(List.of(), r.get(0).toLong(), r.get(1).toString(), true,
+        r.get(2).toString().isEmpty() ? HistorySlice.NO_PRESENCE : Long.parseLong(r.get(2).toString()))));
   }
 
   @Override

@@ -53,7 +53,10 @@ public interface RoomHistory {
    */
   Future<JsonObject> endStream(String roomId, String event, JsonObject data);
 
-  /** The room's last seq (0 when it has none) and its epoch. */
+  /**
+   * The room's last seq (0 when it has none) and its epoch, and the highest presence version stored
+   * (see {@link #appendPresence}; {@link HistorySlice#NO_PRESENCE} when none is).
+   */
   Future<HistorySlice> position(String roomId);
 
   /**
@@ -101,8 +104,21 @@ public interface RoomHistory {
     }
   }
 
-  /** A part of a room's history: the events, the room's last seq, its epoch, and completeness. */
-  record HistorySlice(List<JsonObject> events, long seq, String epoch, boolean complete) {
+  /**
+   * A part of a room's history: the events, the room's last seq, its epoch, and completeness; and,
+   * from {@link #position}, the highest presence version stored: no presence event up to {@code seq}
+   * carries a list of a later version ({@link #UNKNOWN_PRESENCE} where it was not read).
+   */
+  record HistorySlice(List<JsonObject> events, long seq, String epoch, boolean complete, long presenceVersion) {
+
+    /** No presence event is stored: any list is as new as the history's. */
+    public static final long NO_PRESENCE = Long.MIN_VALUE;
+    /** The presence version was not read: no list may be taken for as new as the history's. */
+    public static final long UNKNOWN_PRESENCE = Long.MAX_VALUE;
+
+    public HistorySlice(List<JsonObject> events, long seq, String epoch, boolean complete) {
+      this(events, seq, epoch, complete, UNKNOWN_PRESENCE);
+    }
 
     /**
      * True when events after the last one returned exist up to {@link #seq}: the page was full, and

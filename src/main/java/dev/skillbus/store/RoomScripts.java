@@ -103,10 +103,10 @@ final class RoomScripts {
     return {seq, epoch}
     """);
 
-  /** Returns {seq, epoch}. */
+  /** Returns {seq, epoch, the presence version stored or ''}. */
   static final RedisScript POSITION = RedisScript.of(ROOM + """
     local epoch = room()
-    return {tonumber(redis.call('HGET', KEYS[1], 'seq')), epoch}
+    return {tonumber(redis.call('HGET', KEYS[1], 'seq')), epoch, redis.call('HGET', KEYS[1], 'presence') or ''}
     """);
 
   /**

@@ -476,6 +476,25 @@ public abstract class RoomHistoryContractTest {
   }
 
   @Test
+  @DisplayName("tells with its position the highest presence version stored, and none for a room without presence events")
+  void positionTellsPresenceVersion(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    Future<RoomHistory.HistorySlice> before = history.append(room, "message", new JsonObject())
+      .compose(v -> history.position(room));
+    Future<RoomHistory.HistorySlice> after = before
+      .compose(v -> appendPresence(history, room, "user-joined", "ana", VERSION + 7))
+      .compose(v -> appendPresence(history, room, "user-left", "ana", VERSION + 3))
+      .compose(v -> history.position(room));
+    after.onComplete(ctx.succeeding(pos -> ctx.verify(() -> {
+      assertThat(before.result().presenceVersion()).isEqualTo(RoomHistory.HistorySlice.NO_PRESENCE);
+      assertThat(pos.presenceVersion()).isEqualTo(VERSION + 7);
+      assertThat(pos.seq()).isEqualTo(2);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("other events are not checked against the presence version and leave it as it was")
   void otherEventsUnchecked(Vertx vertx, VertxTestContext ctx) {
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
@@ -488,6 +507,7 @@ public abstract class RoomHistoryContractTest {
         assertThat(refused.result().stored()).isFalse();
         assertThat(refused.result().storedVersion()).isEqualTo(VERSION + 2);
         assertThat(pos.seq()).isEqualTo(2);
+        assertThat(pos.presenceVersion()).isEqualTo(VERSION + 2);
         ctx.completeNow();
       })));
   }
