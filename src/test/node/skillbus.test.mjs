@@ -238,6 +238,59 @@ test('volatile events held for a join that is refused are dropped with the room'
   bus.close();
 });
 
+test('a join with since asked while a join is on its way holds cursor and activity events until its own reply', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name, data) => seen.push(name + ':' + (data.cursor?.line ?? '')));
+  const first = bus.join('c1').then(() => seen.push('first resolved'));
+  const request = await server.request('session.join');
+  const from = server.socket.sent.length;
+  const second = bus.join('c1', { since: 0 }).then(() => seen.push('second resolved'));
+  server.reply(request, { sessionId: 'c1', participants: [], seq: 2, epoch: 'e' });
+  const again = await server.request('session.join', from);
+  server.push({ type: 'rec', address: 'room.c1', body: { event: 'cursor-moved', room: 'c1', data: { userId: 'bob', cursor: { line: 1 } } } });
+  await tick();
+  await tick();
+  assert.deepEqual(seen, [], 'held while the second join is on its way');
+  server.reply(again, { sessionId: 'c1', participants: [], seq: 2, epoch: 'e', missed: [], recovered: true });
+  await first;
+  await second;
+  await until(() => seen.length === 3);
+  assert.deepEqual(seen, ['first resolved', 'second resolved', 'cursor-moved:1']);
+  bus.close();
+});
+
+test('a course session_status is not held by a join: it comes before the events that came after it', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.onAny((name, data, envelope) => seen.push(envelope.seq ?? name + ':' + data.status));
+  const joining = bus.join('c1', { since: 0 }).then(() => seen.push('resolved'));
+  const request = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.reply(request, { sessionId: 'c1', participants: [], seq: 2, epoch: 'e', missed: envelopes('c1', [1], 'e'), recovered: true, more: true });
+  const page = await server.request('session.history', from);
+  server.push({ type: 'rec', address: 'room.c1', body: { event: 'session_status', room: 'c1', data: { sessionId: 'c1', status: 'running' } } });
+  server.push({ type: 'rec', address: 'room.c1', body: { event: 'course_generation_complete', room: 'c1', seq: 3, epoch: 'e', data: { success: true } } });
+  server.reply(page, { events: envelopes('c1', [2], 'e'), seq: 2, epoch: 'e', complete: true, more: false });
+  await joining;
+  assert.ok(seen.indexOf('session_status:running') >= 0 && seen.indexOf('session_status:running') < seen.indexOf(3), String(seen));
+  bus.close();
+});
+
+test('a cursor event held while a join was on its way is not delivered once the client is closed', async () => {
+  const { server, bus } = await joined('r1', 5);
+  const seen = [];
+  bus.onAny((name) => seen.push(name));
+  bus.join('r1').catch(() => {});
+  await server.request('session.join', server.socket.sent.findIndex((f) => f.address === 'session.join') + 1);
+  server.push({ type: 'rec', address: 'room.r1', body: { event: 'cursor-moved', room: 'r1', data: { userId: 'bob' } } });
+  bus.close();
+  await tick();
+  await tick();
+  await tick();
+  assert.deepEqual(seen.filter((name) => name === 'cursor-moved'), []);
+});
+
 test('a seq jump is filled from session.history before the later events', async () => {
   const { server, bus, events } = await joined('r1', 5);
   server.event('r1', 'message', 8);

@@ -92,6 +92,12 @@ const RENEW_MIN_DELAY_MS = 1_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A rejoin refused with one of these is tried again later: the server could not take it now. */
 const RETRYABLE = new Set([429, 503]);
+/**
+ * Volatile room events that a join's reply may be older than (its participants' cursors and
+ * activity): held while a join is on its way. Not a snapshot like `session_status`, which would
+ * then arrive after the events that came after it.
+ */
+const HELD_WHILE_JOINING = new Set(['cursor-moved', 'user-activity-changed']);
 const NOTIFICATION = 'notification';
 /**
  * Coaching events the server sends to the agent's `user.<agentId>` and, for a note or item of a
@@ -499,10 +505,10 @@ export class SkillbusClient {
    * `session.history` before this resolves), as a late joiner of a course generation wants, and on a
    * room already joined delivers those events again; `name`, `role` are passed on. A join() without since while a join of the
    * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
-   * the room is rejoined by itself. Volatile events (cursor, activity) that come while a join is on
-   * its way reach the listeners just after it resolves: they may be newer than the reply's
-   * participants (a participant the page does not show yet), so a page that shows the reply's list
-   * applies them on top of it.
+   * the room is rejoined by itself. `cursor-moved` and `user-activity-changed` events that come while
+   * a join is on its way reach the listeners just after it resolves, in the order they came among
+   * themselves: they may be newer than the reply's participants (a participant the page does not
+   * show yet), so a page that shows the reply's list applies them on top of it.
    */
   join(sessionId, options = {}) {
     if (!this.#mayConnect()) {
@@ -572,6 +578,8 @@ export class SkillbusClient {
     }
     room.syncing = true;
     room.joining = true;
+    // A join that starts before this one ends (one with since, asked meanwhile) releases what is held.
+    const run = room.joinRun = (room.joinRun || 0) + 1;
     this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
     const body = { sessionId: room.id, ...room.options };
     if (room.lastSeq !== null) {
@@ -598,14 +606,16 @@ export class SkillbusClient {
     } catch (error) {
       await this.#joinFailed(room, error);
     } finally {
-      this.#releaseHeld(room);
+      if (room.joinRun === run) {
+        this.#releaseHeld(room);
+      }
     }
   }
 
   /**
    * The join is answered (or failed): the volatile events held meanwhile reach the listeners once
    * whoever awaited the join has taken its reply (the next turn), in the order they came, and those
-   * coming until then go after them. A room left or dropped meanwhile delivers none.
+   * coming until then go after them. A room left or dropped meanwhile, or a client closed, delivers none.
    */
   #releaseHeld(room) {
     room.joining = false;
@@ -615,7 +625,7 @@ export class SkillbusClient {
     room.releasing = true;
     setTimeout(() => {
       room.releasing = false;
-      if (this.#rooms.get(room.id) !== room) {
+      if (this.#rooms.get(room.id) !== room || !this.#mayConnect()) {
         room.held.length = 0;
       } else if (!room.joining) { // else the join that started meanwhile releases them
         room.held.splice(0).forEach((envelope) => this.#deliver(envelope));
@@ -722,7 +732,8 @@ export class SkillbusClient {
       return;
     }
     const room = this.#rooms.get(roomId);
-    if (room && typeof envelope.seq !== 'number' && (room.joining || room.held.length > 0)) {
+    if (room && typeof envelope.seq !== 'number' && HELD_WHILE_JOINING.has(envelope.event)
+      && (room.joining || room.held.length > 0)) {
       // Volatile, while the join is on its way: after its reply (see #releaseHeld).
       room.held.push(envelope);
     } else if (!room || typeof envelope.seq !== 'number') {
