@@ -506,8 +506,8 @@ export class SkillbusClient {
    * room already joined delivers those events again; `name`, `role` are passed on. A join() without since while a join of the
    * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
    * the room is rejoined by itself. `cursor-moved` and `user-activity-changed` events that come while
-   * a join is on its way reach the listeners just after it resolves, in the order they came among
-   * themselves: they may be newer than the reply's participants (a participant the page does not
+   * a join is on its way reach the listeners just after it resolves (each member's latest of each
+   * kind, in the order they came): they may be newer than the reply's participants (a participant the page does not
    * show yet), so a page that shows the reply's list applies them on top of it.
    */
   join(sessionId, options = {}) {
@@ -734,7 +734,13 @@ export class SkillbusClient {
     const room = this.#rooms.get(roomId);
     if (room && typeof envelope.seq !== 'number' && HELD_WHILE_JOINING.has(envelope.event)
       && (room.joining || room.held.length > 0)) {
-      // Volatile, while the join is on its way: after its reply (see #releaseHeld).
+      // Volatile, while the join is on its way: after its reply (see #releaseHeld). Only a user's latest
+      // of each kind is kept, so that a join waiting out a retry's backoff holds one per member.
+      const userId = envelope.data?.userId;
+      const earlier = room.held.findIndex((e) => e.event === envelope.event && e.data?.userId === userId);
+      if (earlier >= 0) {
+        room.held.splice(earlier, 1);
+      }
       room.held.push(envelope);
     } else if (!room || typeof envelope.seq !== 'number') {
       this.#deliver(envelope);

@@ -68,7 +68,7 @@ async function join({ session, user, name, role }) {
     setParticipants(reply.participants, reply);
     setJoined(true);
     code.focus();
-    sendActivity(true);
+    sendActivity(document.visibilityState === 'visible'); // a tab switched away while joining is not active
   } catch (error) {
     if (sessionId !== session || mine !== joins) {
       return; // left, or another room joined, meanwhile: this join's failure is no longer the page's

@@ -46,6 +46,8 @@ final class RoomActions {
   private final LocalConnections locals;
   private final CursorCoalescer cursors;
   private final CursorRecorder recorder;
+  /** Each user's activity changes of a room, one after the other. */
+  private final InTurn activities = new InTurn();
 
   RoomActions(Vertx vertx, SessionSettings settings, RoomRegistry registry, RoomEvents events,
               LocalConnections locals) {
@@ -87,16 +89,17 @@ final class RoomActions {
     String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
     boolean active = Fields.requiredBoolean(message.body(), IS_ACTIVE);
     // The room's state first, its event after: a join answered meanwhile lists the user as the event
-    // says, or its client (registered on the room before it joins) gets the event.
-    return member(caller, roomId)
+    // says, or its client (registered on the room before it joins) gets the event. A user's changes
+    // of a room go one after the other, so that their events go out in the order asked for (the
+    // updates' replies may come back in another). A room whose state no longer holds the user (lost
+    // with a node, until the node's check writes the connection back) still hears of the change.
+    return activities.run(roomId + '\n' + caller.userId(), () -> member(caller, roomId)
       .compose(v -> registry.update(roomId, caller.userId(), active, null, null))
       .map(updated -> {
-        if (updated) {
-          events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
-            new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
-        }
+        events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
+          new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());
         return null;
-      });
+      }));
   }
 
   /** Replies only once the message is stored, with its seq. */

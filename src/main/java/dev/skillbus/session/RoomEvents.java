@@ -13,8 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -31,8 +29,8 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   private final RoomSweeper sweeper;
   private final Metrics metrics;
   private final Page page;
-  /** Per room, the append this node started last while it is under way (see {@link #inTurn}). */
-  private final Map<String, Future<?>> appending = new ConcurrentHashMap<>();
+  /** A room's appends, one after the other (see {@link #inTurn}). */
+  private final InTurn appending = new InTurn();
 
   RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics, Page page) {
     this.eventBus = eventBus;
@@ -57,13 +55,7 @@ final class RoomEvents implements PresenceAnnouncer.Store {
    * behind them: the history keeps those in the order of the room's changes, see {@link #presence}.)
    */
   private <T> Future<T> inTurn(String roomId, Supplier<Future<T>> append) {
-    Future<?> previous = appending.get(roomId);
-    Future<T> next = previous == null || previous.isComplete() ? append.get() : previous.transform(ar -> append.get());
-    if (!next.isComplete()) {
-      appending.put(roomId, next);
-      next.onComplete(ar -> appending.remove(roomId, next));
-    }
-    return next;
+    return appending.run(roomId, append);
   }
 
   /**

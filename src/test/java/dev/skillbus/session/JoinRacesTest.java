@@ -78,7 +78,7 @@ class JoinRacesTest {
     TestConnection ann = connection("ann");
     ann.join(room).await(10, TimeUnit.SECONDS);
     CompletableFuture<Void> gate = new CompletableFuture<>();
-    CompletableFuture<Void> arrived = hazelcast.holdUpdates("ann", gate);
+    CompletableFuture<Void> arrived = hazelcast.holdNextUpdate("ann", gate);
     Future<JsonObject> changed = ann.request(Inbound.SESSION_ACTIVITY.address(),
       new JsonObject().put("sessionId", room).put("isActive", false));
     arrived.get(10, TimeUnit.SECONDS);
@@ -91,6 +91,32 @@ class JoinRacesTest {
     changed.await(10, TimeUnit.SECONDS);
     JsonObject event = bobsRoom.next(BusProbe.event(Event.USER_ACTIVITY_CHANGED, "ann")).await(10, TimeUnit.SECONDS).body();
     assertThat(event.getJsonObject("data").getBoolean("isActive")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a member's activity changes reach the room in the order asked for, however their updates' replies come back")
+  void activityChangesInOrder() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection cleo = connection("cleo");
+    cleo.join(room).await(10, TimeUnit.SECONDS);
+    BusProbe peers = BusProbe.listen(node.vertx(), Address.room(room)).await();
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    CompletableFuture<Void> arrived = hazelcast.holdNextUpdate("cleo", gate);
+    // The first change's update is slow; the second asks after it.
+    Future<JsonObject> away = cleo.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", false));
+    arrived.get(10, TimeUnit.SECONDS);
+    Future<JsonObject> back = cleo.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", true));
+    // A request of hers answered after it: the node has taken the second change in hand.
+    cleo.request(Inbound.SESSION_HISTORY.address(), new JsonObject().put("sessionId", room).put("since", 0)).await(10, TimeUnit.SECONDS);
+    gate.complete(null);
+    Future.all(away, back).await(10, TimeUnit.SECONDS);
+    peers.next(BusProbe.event(Event.USER_ACTIVITY_CHANGED, "cleo").and(e -> e.getJsonObject("data").getBoolean("isActive")))
+      .await(10, TimeUnit.SECONDS);
+    assertThat(peers.all(BusProbe.event(Event.USER_ACTIVITY_CHANGED, "cleo")))
+      .extracting(e -> e.getJsonObject("data").getBoolean("isActive")).containsExactly(false, true);
+    JsonObject listed = node.vertx().executeBlocking(() -> node.hazelcast().<String, RoomState>getMap(RoomRegistry.ROOMS).get(room))
+      .map(state -> state.roster().participantsJson().getJsonObject(0)).await(10, TimeUnit.SECONDS);
+    assertThat(listed.getBoolean("isActive")).isTrue();
   }
 
   @Test

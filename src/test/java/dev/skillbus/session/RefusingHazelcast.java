@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * connections the way a cluster that lost a member or is migrating partitions may (the leave fails
  * with an operation timeout and the room's state keeps the connection), or makes them and loses
  * their reply (the leave fails the same way, but the room's state no longer holds the connection),
- * and holds back the joins of chosen connections, or the activity updates of chosen users (a slow
+ * and holds back the joins of chosen connections, or an activity update of a chosen user (a slow
  * one). Everything else goes to the node's own instance.
  */
 final class RefusingHazelcast {
@@ -28,7 +28,7 @@ final class RefusingHazelcast {
   /** Connection (or node, for the removal of all its connections) → how many more of its leaves to make and then fail. */
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
-  /** User → the gate of their activity and cursor updates, and the signal that one came to it. */
+  /** User → the gate of their next activity or cursor update, and the signal that it came to it. */
   private final Map<String, CompletableFuture<Void>> heldUpdates = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> arrivedUpdates = new HashMap<>();
 
@@ -62,10 +62,10 @@ final class RefusingHazelcast {
   }
 
   /**
-   * Holds back the user's activity and cursor updates of the rooms' states until {@code gate}
-   * completes; the returned future completes once one came to it.
+   * Holds back the user's next activity or cursor update of a room's state until {@code gate}
+   * completes (later ones go on); the returned future completes once it came to the gate.
    */
-  synchronized CompletableFuture<Void> holdUpdates(String userId, CompletableFuture<Void> gate) {
+  synchronized CompletableFuture<Void> holdNextUpdate(String userId, CompletableFuture<Void> gate) {
     heldUpdates.put(userId, gate);
     return arrivedUpdates.computeIfAbsent(userId, id -> new CompletableFuture<>());
   }
@@ -116,9 +116,9 @@ final class RefusingHazelcast {
   }
 
   private synchronized CompletableFuture<Void> updateGateOf(String userId) {
-    CompletableFuture<Void> gate = heldUpdates.get(userId);
+    CompletableFuture<Void> gate = heldUpdates.remove(userId);
     if (gate != null) {
-      arrivedUpdates.get(userId).complete(null);
+      arrivedUpdates.remove(userId).complete(null);
     }
     return gate;
   }
