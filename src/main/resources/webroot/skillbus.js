@@ -105,6 +105,8 @@ const NOTIFICATION = 'notification';
  */
 const TWICE_SENT = new Set(['quickNote:created', 'quickNote:deleted', 'actionItem:created', 'actionItem:updated', 'actionItem:deleted']);
 const ROOM_PREFIX = 'room.';
+const REPLY_PREFIX = 'skillbus.reply.';
+const USER_PREFIX = 'user.';
 
 /** Keeps `key` (with `value`) as the newest entry of `memory` (a Map), the oldest going beyond `limit`. */
 function remember(memory, key, value, limit) {
@@ -114,8 +116,6 @@ function remember(memory, key, value, limit) {
     memory.delete(memory.keys().next().value);
   }
 }
-const REPLY_PREFIX = 'skillbus.reply.';
-const USER_PREFIX = 'user.';
 
 /** One connection to skillbus. Create it with {@link connect}. */
 export class SkillbusClient {
@@ -507,8 +507,8 @@ export class SkillbusClient {
    * room is on its way sends nothing more and resolves with that join's reply. After a reconnect
    * the room is rejoined by itself. `cursor-moved` and `user-activity-changed` events that come while
    * a join is on its way reach the listeners just after it resolves (each member's latest of each
-   * kind, in the order they came): they may be newer than the reply's participants (a participant the page does not
-   * show yet), so a page that shows the reply's list applies them on top of it.
+   * kind, in the order they came): they may be newer than the reply's participants (a participant
+   * the page does not show yet), so a page that shows the reply's list applies them on top of it.
    */
   join(sessionId, options = {}) {
     if (!this.#mayConnect()) {
@@ -519,7 +519,7 @@ export class SkillbusClient {
     let room = this.#rooms.get(sessionId);
     if (!room) {
       room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), asked: new Set(), syncing: false, buffer: [], waiters: [], joined: false,
-        joining: false, held: [] };
+        joining: false, joinRun: 0, held: [], releasing: false };
       this.#rooms.set(sessionId, room);
     }
     room.options = joinOptions;
@@ -579,7 +579,7 @@ export class SkillbusClient {
     room.syncing = true;
     room.joining = true;
     // A join that starts before this one ends (one with since, asked meanwhile) releases what is held.
-    const run = room.joinRun = (room.joinRun || 0) + 1;
+    const run = ++room.joinRun;
     this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
     const body = { sessionId: room.id, ...room.options };
     if (room.lastSeq !== null) {
@@ -613,9 +613,9 @@ export class SkillbusClient {
   }
 
   /**
-   * The join is answered (or failed): the volatile events held meanwhile reach the listeners once
-   * whoever awaited the join has taken its reply (the next turn), in the order they came, and those
-   * coming until then go after them. A room left or dropped meanwhile, or a client closed, delivers none.
+   * The join is answered (or failed): the volatile events held meanwhile (see #onRoomEvent) reach
+   * the listeners once whoever awaited the join has taken its reply (the next turn), in the order they
+   * came, and those coming until then are held with them. A room left or dropped meanwhile, or a client closed, delivers none.
    */
   #releaseHeld(room) {
     room.joining = false;

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Supplier;
 
 /**
  * Sending room events: durable ones go through the room's history (which gives them their seq)
@@ -29,7 +28,13 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   private final RoomSweeper sweeper;
   private final Metrics metrics;
   private final Page page;
-  /** A room's appends, one after the other (see {@link #inTurn}). */
+  /**
+   * A room's appends on this node, each started once the one before it is done (stored and
+   * published, or failed): a store on another host (Redis, over a pool of connections) takes
+   * concurrent appends in any order, so without this, messages a client sends back to back could get
+   * their seqs, and reach the room, in another order than sent. (Presence events are not held
+   * behind them: the history keeps those in the order of the room's changes, see {@link #presence}.)
+   */
   private final InTurn appending = new InTurn();
 
   RoomEvents(EventBus eventBus, RoomHistory history, RoomSweeper sweeper, Metrics metrics, Page page) {
@@ -44,18 +49,7 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   @Override
   public Future<JsonObject> durable(String roomId, String event, JsonObject data) {
     sweeper.touch(roomId);
-    return inTurn(roomId, () -> history.append(roomId, event, data).onSuccess(envelope -> publish(roomId, event, envelope)));
-  }
-
-  /**
-   * Starts a room's append once the one this node started before in that room is done (stored and
-   * published, or failed): a store on another host (Redis, over a pool of connections) takes
-   * concurrent appends in any order, so without this, messages a client sends back to back could get
-   * their seqs, and reach the room, in another order than sent. (Presence events are not held
-   * behind them: the history keeps those in the order of the room's changes, see {@link #presence}.)
-   */
-  private <T> Future<T> inTurn(String roomId, Supplier<Future<T>> append) {
-    return appending.run(roomId, append);
+    return appending.run(roomId, () -> history.append(roomId, event, data).onSuccess(envelope -> publish(roomId, event, envelope)));
   }
 
   /**

@@ -51,6 +51,10 @@ class JoinRacesTest {
     return new TestConnection(node.vertx(), userId, userId + " Name", "learner");
   }
 
+  private static Future<JsonObject> activity(TestConnection connection, String room, boolean active) {
+    return connection.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", active));
+  }
+
   private static List<String> userIds(JsonArray participants) {
     return participants.stream().map(p -> ((JsonObject) p).getString("userId")).toList();
   }
@@ -79,8 +83,7 @@ class JoinRacesTest {
     ann.join(room).await(10, TimeUnit.SECONDS);
     CompletableFuture<Void> gate = new CompletableFuture<>();
     CompletableFuture<Void> arrived = hazelcast.holdNextUpdate("ann", gate);
-    Future<JsonObject> changed = ann.request(Inbound.SESSION_ACTIVITY.address(),
-      new JsonObject().put("sessionId", room).put("isActive", false));
+    Future<JsonObject> changed = activity(ann, room, false);
     arrived.get(10, TimeUnit.SECONDS);
     // Bob registers on the room and joins while Ann's change is on its way to the room's state.
     BusProbe bobsRoom = BusProbe.listen(node.vertx(), Address.room(room)).await();
@@ -103,9 +106,9 @@ class JoinRacesTest {
     CompletableFuture<Void> gate = new CompletableFuture<>();
     CompletableFuture<Void> arrived = hazelcast.holdNextUpdate("cleo", gate);
     // The first change's update is slow; the second asks after it.
-    Future<JsonObject> away = cleo.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", false));
+    Future<JsonObject> away = activity(cleo, room, false);
     arrived.get(10, TimeUnit.SECONDS);
-    Future<JsonObject> back = cleo.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", true));
+    Future<JsonObject> back = activity(cleo, room, true);
     // A request of hers answered after it: the node has taken the second change in hand.
     cleo.request(Inbound.SESSION_HISTORY.address(), new JsonObject().put("sessionId", room).put("since", 0)).await(10, TimeUnit.SECONDS);
     gate.complete(null);
