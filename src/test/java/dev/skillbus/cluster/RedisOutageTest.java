@@ -5,6 +5,7 @@ import static dev.skillbus.testing.Servers.member;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
@@ -113,6 +114,9 @@ class RedisOutageTest {
     await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 503)));
 
     await(dan.close());
+    // Dan's leave is made in the room's state before Fay's: their user-left events go in that order.
+    await(Eventually.holds(vertx, 20, 10_000, () -> Internal.participants(vertx.eventBus(), "outage-left")
+      .map(participants -> participants.stream().noneMatch(p -> "dan".equals(((JsonObject) p).getString("userId"))))));
     JsonObject refused = await(fay.request("session.leave", new JsonObject().put("sessionId", "outage-left")));
     assertThat(refused.getInteger("failureCode")).isEqualTo(503);
     assertThat(eve.unclaimedEvents("room.outage-left", "user-left")).isEmpty();
