@@ -40,6 +40,6 @@ record BridgeSettings(
       config.getLong("requestTimeoutMs", 10_000L),
       config.getLong("slowSocketMaxBytes", 1_048_576L),
       config.getLong("replyBacklogMaxBytes", 8L * 1_048_576L),
-      config.getLong("flushDelayMicros", 1500L));
+      config.getLong("flushDelayMicros", 5000L));
   }
 }
