@@ -93,8 +93,11 @@ public final class RedisRoomHistory implements RoomHistory {
   @Override
   public Future<HistorySlice> position(String roomId) {
     return Keys.guard(() -> run(RoomScripts.POSITION, roomId)
-      .map(r -> new HistorySlice(List.of(), r.get(0).toLong(), r.get(1).toString(), true,
-        r.get(2).toString().isEmpty() ? HistorySlice.NO_PRESENCE : Long.parseLong(r.get(2).toString()))));
+      .map(r -> {
+        String presence = r.get(2).toString();
+        return new HistorySlice(List.of(), r.get(0).toLong(), r.get(1).toString(), true,
+          presence.isEmpty() ? HistorySlice.NO_PRESENCE : Long.parseLong(presence));
+      }));
   }
 
   @Override
