@@ -1,12 +1,16 @@
 package dev.skillbus.coaching;
 
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.store.InboxStore;
 import dev.skillbus.store.InboxStore.Taken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * lease is acknowledged with how many were: those leave the store, the rest go back to the head of
  * the inbox. Then the next batch, until the inbox is empty or a message was not written; it says
  * which, and when it found the inbox held by another delivery, for how long (see {@link
- * Notifications} for what follows). A message
- * leaves the store only once it was written; a batch whose take or ack did not come back (the store
- * did not answer in time, the node died) is handed out again once its lease ran out, so it may
- * arrive twice, never not at all.
+ * Notifications} for what follows). A message leaves the store only once it was written.
+ *
+ * <p>A take or an ack the store failed (it did not answer in time, or was down) is sent again, with
+ * growing pauses, for as long as a lease begun at its first try would run: a take under the same
+ * lease, so that one whose reply was lost gets its batch as soon as the store answers, rather than
+ * after the lease. A batch whose take or ack never came back (the store failed every try, the node
+ * died) is handed out again once its lease ran out, so it may arrive twice, never not at all.
  */
 final class InboxDelivery {
 
@@ -27,8 +34,9 @@ final class InboxDelivery {
 
   /** Messages per batch: what one lease covers. */
   static final int BATCH = 8;
-  private static final int ACK_ATTEMPTS = 3;
-  private static final long ACK_RETRY_MS = 500;
+  /** Pauses before a failed take or ack is sent again: doubling from the first to the longest. */
+  private static final long FIRST_RETRY_MS = 500;
+  private static final long LONGEST_RETRY_MS = 4000;
 
   private final InboxStore inbox;
   private final Vertx vertx;
@@ -63,7 +71,7 @@ final class InboxDelivery {
 
   /** Delivers the user's inbox through {@code write}; answers how that ended. Never fails. */
   Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write) {
-    return inbox.take(userId, BATCH, leaseMillis)
+    return take(userId)
       .compose(taken -> taken.held() ? Future.succeededFuture(new Ended(Why.HELD, taken.heldForMillis()))
         : deliverBatches(userId, taken, write))
       .recover(err -> {
@@ -74,18 +82,22 @@ final class InboxDelivery {
 
   /** Writes a batch taken, acknowledges it, and goes on with the next until the inbox is empty or one stops. */
   private Future<Ended> deliverBatches(String userId, Taken taken, Function<JsonObject, Future<Boolean>> write) {
+    if (taken.held()) {
+      // Held again since the last batch: by another delivery, which goes on with what came meanwhile,
+      // or by a take that ran late and whose batch no one writes; after that lease, this one looks.
+      return Future.succeededFuture(new Ended(Why.HELD, taken.heldForMillis()));
+    }
     if (taken.messages().isEmpty()) {
-      // Held again since the last batch: whoever holds it goes on with what came meanwhile.
       return Future.succeededFuture(Ended.DONE);
     }
-    return writeInOrder(taken.messages(), write, 0).compose(count -> ack(userId, taken, count, 1).compose(acked -> {
+    return writeInOrder(taken.messages(), write, 0).compose(count -> ack(userId, taken, count).compose(acked -> {
       if (!acked) {
         return Future.succeededFuture(Ended.NOT_ACKNOWLEDGED);
       }
       if (count < taken.messages().size()) {
         return Future.succeededFuture(Ended.NOT_WRITTEN);
       }
-      return inbox.take(userId, BATCH, leaseMillis).compose(next -> deliverBatches(userId, next, write));
+      return take(userId).compose(next -> deliverBatches(userId, next, write));
     }));
   }
 
@@ -100,17 +112,40 @@ final class InboxDelivery {
   }
 
   /**
-   * Acknowledges a batch, again a little later when the store fails (an ack that did arrive makes a
-   * second one change nothing). Answers whether the batch was the lease's still.
+   * Takes the next batch under a new lease, sending the take again under that lease when the store
+   * fails: a take that did arrive hands its batch to the second one.
    */
-  private Future<Boolean> ack(String userId, Taken taken, int delivered, int attempt) {
-    return inbox.ack(userId, taken.lease(), delivered).recover(err -> {
-      if (attempt < ACK_ATTEMPTS) {
-        return vertx.timer(attempt * ACK_RETRY_MS).compose(t -> ack(userId, taken, delivered, attempt + 1));
-      }
+  private Future<Taken> take(String userId) {
+    String lease = UUID.randomUUID().toString();
+    return tried(() -> inbox.take(userId, BATCH, leaseMillis, lease));
+  }
+
+  /**
+   * Acknowledges a batch, again when the store fails (an ack that did arrive makes a second one
+   * change nothing). Answers whether the batch was the lease's still.
+   */
+  private Future<Boolean> ack(String userId, Taken taken, int delivered) {
+    return tried(() -> inbox.ack(userId, taken.lease(), delivered)).recover(err -> {
       LOG.warn("Queued notifications of user {} ({} of {} written) not acknowledged: {}; the batch is delivered again"
         + " once its lease ran out ({} ms)", userId, delivered, taken.messages().size(), err.getMessage(), leaseMillis);
       return Future.succeededFuture(false);
     });
+  }
+
+  /**
+   * Calls the store, and again after a pause while it is unavailable (503: no answer in time, or
+   * down; a refusal stays one), until a lease begun at the first call would have run out: by then a
+   * batch that call took is handed out to anyone, so trying on gains nothing. Fails with the last
+   * failure.
+   */
+  private <T> Future<T> tried(Supplier<Future<T>> call) {
+    return tried(call, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis), FIRST_RETRY_MS);
+  }
+
+  private <T> Future<T> tried(Supplier<Future<T>> call, long deadlineNanos, long pauseMillis) {
+    return call.get().recover(err -> ErrorCode.of(err) == ErrorCode.UNAVAILABLE
+        && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos
+      ? vertx.timer(pauseMillis).compose(t -> tried(call, deadlineNanos, Math.min(2 * pauseMillis, LONGEST_RETRY_MS)))
+      : Future.failedFuture(err));
   }
 }

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Inboxes in this node's memory: for a single node, or for tests. Inboxes are kept in the order of
@@ -51,6 +50,8 @@ public final class InMemoryInbox implements InboxStore {
     List<Held> inFlight = List.of();
     String lease;
     long leaseEnds;
+    /** The last lease acknowledged: a take under it takes nothing (it ran late). */
+    String acked;
     long lastPush;
 
     long bytes() {
@@ -85,16 +86,20 @@ public final class InMemoryInbox implements InboxStore {
   }
 
   @Override
-  public synchronized Future<Taken> take(String userId, int max, long leaseMillis) {
+  public synchronized Future<Taken> take(String userId, int max, long leaseMillis, String lease) {
     return Keys.guard(() -> {
       Keys.id(userId);
+      Keys.lease(lease);
       long now = clock.millis();
       dropExpired(now);
       Box box = boxes.get(userId);
       if (box == null) {
         return Future.succeededFuture(Taken.NONE);
       }
-      if (box.lease != null && now < box.leaseEnds) {
+      if (lease.equals(box.acked)) {
+        return Future.succeededFuture(Taken.NONE);
+      }
+      if (box.lease != null && now < box.leaseEnds && !box.lease.equals(lease)) {
         return Future.succeededFuture(Taken.held(box.leaseEnds - now));
       }
       if (box.inFlight.isEmpty()) {
@@ -107,9 +112,9 @@ public final class InMemoryInbox implements InboxStore {
       if (box.inFlight.isEmpty()) {
         return Future.succeededFuture(Taken.NONE);
       }
-      box.lease = UUID.randomUUID().toString();
+      box.lease = lease;
       box.leaseEnds = now + leaseMillis;
-      return Future.succeededFuture(new Taken(box.lease, box.inFlight.stream().map(Held::message).toList()));
+      return Future.succeededFuture(new Taken(lease, box.inFlight.stream().map(Held::message).toList()));
     });
   }
 
@@ -130,6 +135,7 @@ public final class InMemoryInbox implements InboxStore {
       }
       trim(box);
       box.inFlight = List.of();
+      box.acked = lease;
       box.lease = null;
       if (box.messages.isEmpty()) {
         boxes.remove(userId);

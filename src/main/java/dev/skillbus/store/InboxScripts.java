@@ -22,15 +22,39 @@ final class InboxScripts {
 
   /**
    * ARGV[1] the message, ARGV[2] the most kept, ARGV[3] time to live (s), ARGV[4] the user id,
-   * ARGV[5] the most inboxes: 1, or 0 when the user has no inbox and the index holds the most
-   * inboxes already. Users whose inbox expired are dropped from the index first. The index expires
-   * with its longest-lived inbox, whatever time to live the node that queues last was given.
+   * ARGV[5] the most inboxes, ARGV[6] the start of every inbox's key (the user id follows), ARGV[7]
+   * a rank the node drew at random: 1, or 0 when the user has no inbox and the index holds the most
+   * inboxes already. Users whose inbox expired are dropped from the index first. When it is full,
+   * those of the 32 users from that rank on (going on from the first rank past the last) whose inbox
+   * and batch are both gone (Redis evicted them; a take or an ack would have dropped them from the
+   * index) are dropped too, so that evicted inboxes do not keep their places until they would have
+   * expired, and the rank spreads that look over the whole index, a bounded step however large it
+   * is. The index expires with its longest-lived inbox, whatever time to live the node that queues
+   * last was given.
    */
   static final RedisScript PUSH = RedisScript.of(NOW + """
     redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-    if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 and not redis.call('ZSCORE', KEYS[4], ARGV[4])
-        and redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[5]) then
-      return 0
+    if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 and not redis.call('ZSCORE', KEYS[4], ARGV[4]) then
+      local count = redis.call('ZCARD', KEYS[4])
+      if count >= tonumber(ARGV[5]) then
+        local from = tonumber(ARGV[7]) % count
+        local users = redis.call('ZRANGE', KEYS[4], from, from + 31)
+        local wrapped = math.min(from, 32 - #users)
+        if wrapped > 0 then
+          for _, user in ipairs(redis.call('ZRANGE', KEYS[4], 0, wrapped - 1)) do
+            users[#users + 1] = user
+          end
+        end
+        for _, user in ipairs(users) do
+          if redis.call('EXISTS', ARGV[6] .. user, ARGV[6] .. user .. ':inflight') == 0 then
+            redis.call('ZREM', KEYS[4], user)
+            count = count - 1
+          end
+        end
+        if count >= tonumber(ARGV[5]) then
+          return 0
+        end
+      end
     end
     redis.call('RPUSH', KEYS[1], ARGV[1])
     redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
@@ -46,15 +70,20 @@ final class InboxScripts {
     """);
 
   /**
-   * ARGV[1] a new lease token, ARGV[2] the lease (ms), ARGV[3] the most messages to take: the batch,
-   * oldest first, now held under that lease; an empty list when the inbox is empty. While another
-   * lease runs, the ms it still runs (a number, at least 1), and nothing is taken. A batch whose lease
-   * ran out is handed out again as it is; else the oldest messages of the inbox become the batch.
+   * ARGV[1] the taker's lease token, ARGV[2] the lease (ms), ARGV[3] the most messages to take: the
+   * batch, oldest first, now held under that lease; an empty list when the inbox is empty, or when
+   * that lease was acknowledged already (a take of it that ran late: a token is used once). While
+   * another lease runs, the ms it still runs (a number, at least 1), and nothing is taken. A batch
+   * whose lease ran out, or whose lease is this one (the take sent again), is handed out again as it
+   * is; else the oldest messages of the inbox become the batch.
    */
   static final RedisScript TAKE = RedisScript.of(NOW + """
-    local ends = redis.call('HGET', KEYS[3], 'ends')
-    if ends and tonumber(ends) > now then
-      return tonumber(ends) - now
+    local lease = redis.call('HMGET', KEYS[3], 'token', 'ends', 'acked')
+    if lease[3] == ARGV[1] then
+      return {}
+    end
+    if lease[1] ~= ARGV[1] and lease[2] and tonumber(lease[2]) > now then
+      return tonumber(lease[2]) - now
     end
     if redis.call('EXISTS', KEYS[2]) == 0 then
       local batch = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)
@@ -78,9 +107,10 @@ final class InboxScripts {
 
   /**
    * ARGV[1] the lease token, ARGV[2] how many of the batch were delivered, ARGV[3] the most kept,
-   * ARGV[4] the user id: 1, the delivered ones gone and the others back at the head of the inbox
-   * (the user leaves the index when nothing is left), or 0, changing nothing, when the batch is no
-   * longer that lease's.
+   * ARGV[4] the user id, ARGV[5] how long (ms) the token is remembered as acknowledged: 1, the
+   * delivered ones gone and the others back at the head of the inbox (the user leaves the index when
+   * nothing is left), or 0, changing nothing, when the batch is no longer that lease's. The lease
+   * keeps only {@code acked}, the token, so that a take of it that runs late takes nothing.
    */
   static final RedisScript ACK = RedisScript.of("""
     if redis.call('HGET', KEYS[3], 'token') ~= ARGV[1] then
@@ -98,6 +128,8 @@ final class InboxScripts {
       end
     end
     redis.call('DEL', KEYS[2], KEYS[3])
+    redis.call('HSET', KEYS[3], 'acked', ARGV[1])
+    redis.call('PEXPIRE', KEYS[3], ARGV[5])
     if redis.call('EXISTS', KEYS[1]) == 0 then
       redis.call('ZREM', KEYS[4], ARGV[4])
     end

@@ -4,6 +4,7 @@ import dev.skillbus.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Per-user queues of messages for users who are not connected (notifications), delivered when they
@@ -50,14 +51,22 @@ public interface InboxStore {
   Future<Void> push(String userId, JsonObject message);
 
   /**
-   * Takes the oldest {@code max} messages (at least one) under a lease of {@code leaseMillis}: they
-   * leave the inbox for its batch in delivery, which still belongs to the inbox (it counts against
-   * {@code maxUsers} and expires with it) until {@link #ack}. While a lease runs, a take gets
-   * nothing ({@link Taken#held}, with how long that lease still runs): one batch at a time, in
-   * order. Once it ran out without an ack, the next take gets that
-   * same batch again, under a new lease.
+   * Takes the oldest {@code max} messages (at least one) under the lease {@code lease} (the taker's
+   * own token) for {@code leaseMillis}: they leave the inbox for its batch in delivery, which still
+   * belongs to the inbox (it counts against {@code maxUsers} and expires with it) until {@link #ack}.
+   * While a lease runs, a take under another lease gets nothing ({@link Taken#held}, with how long
+   * that lease still runs): one batch at a time, in order. A take under the lease that runs (the
+   * same take sent again because its reply was lost) gets that lease's batch again, for {@code
+   * leaseMillis} from then; a take under a lease acknowledged already (one that ran late) takes
+   * nothing: a token serves one batch. Once a lease ran out without an ack, the next take gets that
+   * same batch again, under its own lease.
    */
-  Future<Taken> take(String userId, int max, long leaseMillis);
+  Future<Taken> take(String userId, int max, long leaseMillis, String lease);
+
+  /** {@link #take(String, int, long, String)} under a new lease of its own. */
+  default Future<Taken> take(String userId, int max, long leaseMillis) {
+    return take(userId, max, leaseMillis, UUID.randomUUID().toString());
+  }
 
   /**
    * Ends a lease: the first {@code delivered} messages of its batch are gone, the others go back to

@@ -42,6 +42,14 @@ public final class Keys {
     return kind;
   }
 
+  /** A taker's lease token (its own, such as a UUID), or a 400 when it is missing or over 100 characters. */
+  static String lease(String lease) {
+    if (lease == null || lease.isEmpty() || lease.length() > 100) {
+      throw ErrorCode.BAD_REQUEST.exception("lease must be 1 to 100 characters");
+    }
+    return lease;
+  }
+
   /** The value as JSON bytes, or a 413 when it is larger than {@code maxBytes}. */
   public static Buffer encode(JsonObject value, int maxBytes) {
     if (value == null) {

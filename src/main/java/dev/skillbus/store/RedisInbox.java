@@ -7,16 +7,24 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Inboxes in Redis: one list per user, {@code inbox:<userId>}, trimmed and expiring as it is pushed
  * to; the batch in delivery {@code inbox:<userId>:inflight} and its lease {@code
  * inbox:<userId>:lease}; and a sorted set {@code inboxes} of the user ids that have any of them,
  * scored by when it expires. The push script counts the set to refuse a new inbox beyond {@code
- * maxUsers}; the ack that leaves nothing removes the user from it (see {@link InboxScripts}).
+ * maxUsers} (first dropping some users whose inbox Redis evicted); the ack that leaves nothing
+ * removes the user from it (see {@link InboxScripts}).
  */
 public final class RedisInbox implements InboxStore {
+
+  /**
+   * How long an acknowledged lease's token is remembered, so that a take under it that Redis runs
+   * late (sent on a connection that hung, which the link closes 30 s after giving up on it) takes
+   * nothing: a batch taken then would be held by no one until its lease ran out.
+   */
+  static final long ACKED_KEPT_MS = 120_000;
 
   private final RedisLink redis;
   private final int maxValueBytes;
@@ -36,16 +44,17 @@ public final class RedisInbox implements InboxStore {
   public Future<Void> push(String userId, JsonObject message) {
     return Keys.guard(() -> {
       Buffer encoded = Keys.encode(message, maxValueBytes);
-      List<Buffer> args = RedisScript.args(encoded, maxPerUser, ttlSeconds, userId, maxUsers);
+      List<Buffer> args = RedisScript.args(encoded, maxPerUser, ttlSeconds, userId, maxUsers, redis.key("inbox", ""),
+        ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
       return redis.eval(InboxScripts.PUSH, keys(userId), args)
         .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InboxStore.full(maxUsers)));
     });
   }
 
   @Override
-  public Future<Taken> take(String userId, int max, long leaseMillis) {
+  public Future<Taken> take(String userId, int max, long leaseMillis, String lease) {
     return Keys.guard(() -> {
-      String lease = UUID.randomUUID().toString();
+      Keys.lease(lease);
       return redis.eval(InboxScripts.TAKE, keys(userId), RedisScript.args(lease, leaseMillis, Math.max(1, max))).map(r -> {
         if (r.type() == ResponseType.NUMBER) {
           return Taken.held(r.toLong());
@@ -62,7 +71,7 @@ public final class RedisInbox implements InboxStore {
   @Override
   public Future<Boolean> ack(String userId, String lease, int delivered) {
     return Keys.guard(() -> redis.eval(InboxScripts.ACK, keys(userId),
-        RedisScript.args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId))
+        RedisScript.args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId, ACKED_KEPT_MS))
       .map(r -> r.toInteger() == 1));
   }
 

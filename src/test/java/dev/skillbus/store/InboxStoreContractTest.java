@@ -13,6 +13,7 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -128,6 +129,48 @@ public abstract class InboxStoreContractTest {
   }
 
   @Test
+  @DisplayName("a take sent again under its lease (its reply was lost) gets that batch again, not what was queued since; other takes are still held")
+  void takeSentAgainGetsItsBatch(Vertx vertx) {
+    await(store.push(user, note(1)));
+    await(store.push(user, note(2)));
+    Taken lost = await(store.take(user, 1, LEASE_MS, "lease-1"));
+    await(store.push(user, note(3)));
+    Taken again = await(store.take(user, 1, LEASE_MS, "lease-1"));
+    assertThat(again).isEqualTo(new Taken("lease-1", List.of(note(1)))).isEqualTo(lost);
+    assertThat(await(store.take(user, ALL, LEASE_MS, "lease-2")).held()).isTrue();
+
+    assertThat(await(store.ack(user, "lease-1", 1))).isTrue();
+    assertThat(deliverAll(user)).containsExactly(note(2), note(3));
+  }
+
+  @Test
+  @DisplayName("a take under a lease acknowledged already (it ran late) takes nothing; the next taker gets the rest")
+  void takeUnderAnAckedLeaseTakesNothing() {
+    for (int i = 1; i <= 3; i++) {
+      await(store.push(user, note(i)));
+    }
+    await(store.take(user, 1, LEASE_MS, "lease-1"));
+    assertThat(await(store.ack(user, "lease-1", 1))).isTrue();
+    assertThat(await(store.take(user, ALL, LEASE_MS, "lease-1"))).isEqualTo(Taken.NONE);
+    assertThat(await(store.ack(user, "lease-1", 2))).isFalse();
+    assertThat(deliverAll(user)).containsExactly(note(2), note(3));
+  }
+
+  @Test
+  @DisplayName("a take sent again after another taker took the batch under its own lease is held")
+  void takeSentAgainAfterAnotherTook(Vertx vertx) {
+    await(store.push(user, note(1)));
+    await(store.take(user, ALL, LEASE_MS, "lease-1"));
+    leaseRunsOut(vertx, user);
+    Taken other = await(store.take(user, ALL, LEASE_MS, "lease-2"));
+    assertThat(other.messages()).containsExactly(note(1));
+    assertThat(await(store.take(user, ALL, LEASE_MS, "lease-1")).held()).isTrue();
+    assertThat(await(store.ack(user, "lease-1", 1))).isFalse();
+    assertThat(await(store.ack(user, "lease-2", 1))).isTrue();
+    assertThat(deliverAll(user)).isEmpty();
+  }
+
+  @Test
   @DisplayName("an ack after the lease ran out still counts while nobody took the batch again; a second one changes nothing")
   void lateAckStillCounts(Vertx vertx) {
     await(store.push(user, note(1)));
@@ -160,8 +203,18 @@ public abstract class InboxStoreContractTest {
     assertThat(deliverAll(user)).isEmpty();
   }
 
+  @Test
+  @DisplayName("a take without a lease, or with one over 100 characters, is refused with 400 and takes nothing")
+  void badLease() {
+    await(store.push(user, note(1)));
+    for (String bad : Arrays.asList(null, "", "x".repeat(101))) {
+      assertRefused(store.take(user, ALL, LEASE_MS, bad), ErrorCode.BAD_REQUEST);
+    }
+    assertThat(deliverAll(user)).containsExactly(note(1));
+  }
+
   /** Gives {@code MAX_USERS} users an inbox each; answers their ids. */
-  private List<String> fillToTheLimit() {
+  protected List<String> fillToTheLimit() {
     List<String> users = IntStream.range(0, MAX_USERS).mapToObj(i -> user + "-" + i).toList();
     for (String u : users) {
       await(store.push(u, note(1)));

@@ -72,9 +72,15 @@ class RedisInboxTest extends InboxStoreContractTest {
     assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNotNull();
     await(store.ack(user, taken.lease(), 1));
     assertThat(command(vertx, Request.cmd(Command.ZSCORE).arg(prefix + "inboxes").arg(user))).isNull();
-    for (String suffix : List.of("", ":inflight", ":lease")) {
+    for (String suffix : List.of("", ":inflight")) {
       assertThat(command(vertx, Request.cmd(Command.EXISTS).arg(key(user, suffix))).toInteger()).as(suffix).isZero();
     }
+    // The lease only remembers, for a while, that its token was acknowledged.
+    Response lease = command(vertx, Request.cmd(Command.HGETALL).arg(key(user, ":lease")));
+    assertThat(lease.getKeys()).containsExactly("acked");
+    assertThat(lease.get("acked").toString()).isEqualTo(taken.lease());
+    assertThat(command(vertx, Request.cmd(Command.PTTL).arg(key(user, ":lease"))).toLong())
+      .isPositive().isLessThanOrEqualTo(RedisInbox.ACKED_KEPT_MS);
   }
 
   @Test
@@ -85,6 +91,20 @@ class RedisInboxTest extends InboxStoreContractTest {
     await(shortLived.push("other-" + user, note(2)));
     long ttl = command(vertx, Request.cmd(Command.TTL).arg(prefix + "inboxes")).toLong();
     assertThat(ttl).isGreaterThan(5).isLessThanOrEqualTo(TTL_SECONDS);
+  }
+
+  @Test
+  @DisplayName("an inbox that Redis evicted gives up its place: with the index full, a new user's message is stored, and the others are kept")
+  void evictedInboxFreesItsPlace(Vertx vertx) {
+    List<String> users = fillToTheLimit();
+    assertRefused(store.push(user, note(1)), ErrorCode.TOO_LARGE);
+    // What an evicting maxmemory-policy does: the key goes, nothing else changes.
+    command(vertx, Request.cmd(Command.DEL).arg(key(users.get(1), "")));
+
+    await(store.push(user, note(2)));
+    assertThat(deliverAll(user)).containsExactly(note(2));
+    assertThat(deliverAll(users.get(0))).containsExactly(note(1));
+    assertThat(deliverAll(users.get(2))).containsExactly(note(1));
   }
 
   @Test
