@@ -31,8 +31,6 @@ final class SessionEvents {
 
   /** How often the complete event is tried (about 20 s in all) before the failure is only logged. */
   static final int END_ATTEMPTS = 10;
-  /** How far back the history is read for a complete event whose write was made though it failed. */
-  private static final int READ_BACK = 200;
 
   private final Vertx vertx;
   private final BooleanSupplier stopping;
@@ -129,9 +127,9 @@ final class SessionEvents {
     });
   }
 
-  /** The complete event the history holds, among its last {@link #READ_BACK} events (a failed write that was made). */
+  /** The complete event the history holds (a failed write that was made, or another node's), found by its seq. */
   private Future<JsonObject> storedEnd() {
-    return history.last(sessionId, READ_BACK).map(slice -> slice.latest(Event.COURSE_GENERATION_COMPLETE::equals));
+    return history.streamEnd(sessionId);
   }
 
   /** The stored envelope; null when the session ended already (said once, and the store not asked again). */

@@ -77,6 +77,11 @@ public final class InMemoryRoomHistory implements RoomHistory {
   }
 
   @Override
+  public Future<JsonObject> streamEnd(String roomId) {
+    return Future.succeededFuture(inRoom(roomId, Room::streamEnd));
+  }
+
+  @Override
   public Future<HistorySlice> position(String roomId) {
     return Future.succeededFuture(inRoom(roomId, room -> new HistorySlice(List.of(), room.seq, room.epoch, true, room.presenceVersion)));
   }
@@ -128,8 +133,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private long presenceVersion = Long.MIN_VALUE;
     /** The presence events held, by id. */
     private final Map<String, StoredEvent> presence = new HashMap<>();
-    /** Whether the event that ends the room's stream is stored (in this epoch). */
-    private boolean streamEnded;
+    /** The seq of the event that ended the room's stream (in this epoch); 0 while it has not ended. */
+    private long streamEnd;
 
     Room(String roomId) {
       this.roomId = roomId;
@@ -151,11 +156,25 @@ public final class InMemoryRoomHistory implements RoomHistory {
 
     /** Appends an event of the stream, the one that ends it when {@code ends}; null once it ended. */
     JsonObject appendToStream(String event, JsonObject data, boolean ends, long now) {
-      if (streamEnded) {
+      if (streamEnd > 0) {
         return null;
       }
-      streamEnded = ends;
-      return append(event, data, null, now);
+      JsonObject envelope = append(event, data, null, now);
+      streamEnd = ends ? seq : 0;
+      return envelope;
+    }
+
+    /** The event that ended the stream, while it is held; else null. */
+    JsonObject streamEnd() {
+      trim(clock.millis());
+      if (streamEnd > 0) {
+        for (StoredEvent stored : events) {
+          if (stored.seq() == streamEnd) {
+            return stored.envelope();
+          }
+        }
+      }
+      return null;
     }
 
     HistorySlice since(long since, String expectedEpoch, Page page) {

@@ -70,6 +70,12 @@ public final class RedisRoomHistory implements RoomHistory {
   }
 
   @Override
+  public Future<JsonObject> streamEnd(String roomId) {
+    return Keys.guard(() -> run(RoomScripts.STREAM_END, roomId)
+      .map(r -> r.size() == 2 ? entry(r.get(1).toString(), r.get(0).toString()) : null));
+  }
+
+  @Override
   public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
     return Keys.guard(() -> {
       JsonObject body = body(roomId, event, data);

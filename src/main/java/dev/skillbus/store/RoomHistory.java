@@ -54,6 +54,13 @@ public interface RoomHistory {
   Future<JsonObject> endStream(String roomId, String event, JsonObject data);
 
   /**
+   * The event that ended the room's stream ({@link #endStream}), found by its seq however many
+   * events came after it; null when the stream has not ended, or the history no longer holds that
+   * event (trimmed, or the history started again).
+   */
+  Future<JsonObject> streamEnd(String roomId);
+
+  /**
    * The room's last seq (0 when it has none) and its epoch, and the highest presence version stored
    * (see {@link #appendPresence}; {@link HistorySlice#NO_PRESENCE} when none is).
    */

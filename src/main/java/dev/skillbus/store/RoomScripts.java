@@ -103,6 +103,26 @@ final class RoomScripts {
     return {seq, epoch}
     """);
 
+  /**
+   * Returns {epoch, the entry of the event that ended the stream}; {epoch} when the meta has no
+   * {@code ended}, or the list no longer holds that seq. Seqs in the list are consecutive, so the
+   * entry's index is computed from the head's.
+   */
+  static final RedisScript STREAM_END = RedisScript.of(ROOM + """
+    local epoch = room()
+    trim()
+    local ended = redis.call('HGET', KEYS[1], 'ended')
+    local head = redis.call('LINDEX', KEYS[2], 0)
+    if ended and head then
+      local index = tonumber(ended) - tonumber(string.match(head, '^(%d+) '))
+      local entry = index >= 0 and redis.call('LINDEX', KEYS[2], index)
+      if entry then
+        return {epoch, entry}
+      end
+    end
+    return {epoch}
+    """);
+
   /** Returns {seq, epoch, the presence version stored or ''}. */
   static final RedisScript POSITION = RedisScript.of(ROOM + """
     local epoch = room()

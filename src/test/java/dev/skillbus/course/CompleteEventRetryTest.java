@@ -22,16 +22,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("A course session's complete event that the store failed to take")
 class CompleteEventRetryTest {
 
-  /** The in-memory history, failing its first ends: before storing, or after (the answer lost). */
+  /**
+   * The in-memory history, failing its first ends: before storing, or after (the answer lost), and
+   * then with {@code chatter} messages of the room stored after the end before the answer is lost.
+   */
   static final class FailingEnds extends ForwardingHistory {
     final AtomicInteger failures;
     final AtomicInteger attempts = new AtomicInteger();
     final boolean storeFirst;
+    final int chatter;
 
     FailingEnds(int failures, boolean storeFirst) {
-      super(new InMemoryRoomHistory(100, 3600));
+      this(failures, storeFirst, 0);
+    }
+
+    FailingEnds(int failures, boolean storeFirst, int chatter) {
+      super(new InMemoryRoomHistory(1000, 3600));
       this.failures = new AtomicInteger(failures);
       this.storeFirst = storeFirst;
+      this.chatter = chatter;
     }
 
     @Override
@@ -41,6 +50,10 @@ class CompleteEventRetryTest {
         return inner.endStream(roomId, event, data);
       }
       Future<?> before = storeFirst ? inner.endStream(roomId, event, data) : Future.succeededFuture();
+      for (int i = 0; i < chatter; i++) {
+        JsonObject message = new JsonObject().put("text", "m" + i);
+        before = before.compose(v -> inner.append(roomId, "message", message));
+      }
       return before.compose(v -> Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store did not answer")));
     }
   }
@@ -84,8 +97,18 @@ class CompleteEventRetryTest {
   @Test
   @DisplayName("whose write was made though its answer was lost is published as stored, not stored again")
   void madeThoughFailed(Vertx vertx) throws Exception {
-    FailingEnds history = new FailingEnds(1, true);
-    String sessionId = "course_1_made";
+    publishedOnceAsStored(vertx, "course_1_made", 0);
+  }
+
+  @Test
+  @DisplayName("whose write was made though its answer was lost is published as stored however many messages the room got meanwhile")
+  void madeThoughFailedInABusyRoom(Vertx vertx) throws Exception {
+    publishedOnceAsStored(vertx, "course_1_busy", 300);
+  }
+
+  /** The end's first write is made, then {@code chatter} messages are stored, then its answer is lost. */
+  private static void publishedOnceAsStored(Vertx vertx, String sessionId, int chatter) throws Exception {
+    FailingEnds history = new FailingEnds(1, true, chatter);
     BusProbe probe = BusProbe.listen(vertx, Address.room(sessionId)).await(5, TimeUnit.SECONDS);
     SessionEvents events = new SessionEvents(vertx, history, sessionId, () -> false, event -> { });
 
@@ -95,5 +118,6 @@ class CompleteEventRetryTest {
     assertThat(published.getLong("seq")).isEqualTo(1);
     assertThat(completes(history, sessionId)).hasSize(1);
     assertThat(probe.all(e -> CourseClient.COMPLETE.equals(e.getString("event")))).hasSize(1);
+    assertThat(events.endedAlready().isComplete()).as("found, not taken as ended elsewhere").isFalse();
   }
 }

@@ -399,6 +399,30 @@ public abstract class RoomHistoryContractTest {
   }
 
   @Test
+  @DisplayName("the event that ended a stream is read back by its seq, with events after it; none before the end, none once trimmed")
+  void streamEndReadBack(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, 300, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> ends = new ArrayList<>();
+    List<JsonObject> found = new ArrayList<>();
+    history.appendToStream(room, "update", update(1))
+      .compose(v -> history.streamEnd(room)).map(found::add)
+      .compose(v -> history.endStream(room, "complete", update(2))).map(ends::add)
+      .compose(v -> appendMany(history, room, 250))
+      .compose(v -> history.streamEnd(room)).map(found::add)
+      .compose(v -> appendMany(history, room, 50))
+      .compose(v -> history.streamEnd(room)).map(found::add)
+      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertThat(ends.get(0).getLong(Envelope.SEQ)).isEqualTo(2L);
+        assertThat(found).hasSize(3);
+        assertThat(found.get(0)).as("before the end").isNull();
+        assertThat(found.get(1)).as("250 events later").isEqualTo(ends.get(0));
+        assertThat(found.get(2)).as("trimmed").isNull();
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
   @DisplayName("a room whose history started again (a new epoch) has a stream that has not ended")
   void newEpochStreamOpen(Vertx vertx, VertxTestContext ctx) {
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);

@@ -34,6 +34,11 @@ public class ForwardingHistory implements RoomHistory {
   }
 
   @Override
+  public Future<JsonObject> streamEnd(String roomId) {
+    return inner.streamEnd(roomId);
+  }
+
+  @Override
   public Future<HistorySlice> position(String roomId) {
     return inner.position(roomId);
   }
