@@ -39,6 +39,8 @@ final class PresenceRetry {
   private final Map<String, LinkedHashMap<String, Waiting>> rooms = new LinkedHashMap<>();
   private final Function<String, Future<Roster>> rosters;
   private final Announcer announcer;
+  /** Changes kept so far: one kept during a send makes that send read the room again. */
+  private long added;
   /** The send under way, or the last one. */
   private Future<Void> sent = Future.succeededFuture();
 
@@ -61,18 +63,19 @@ final class PresenceRetry {
   /**
    * Keeps a change whose event could not be stored; {@code notSent}: surely not stored (the store
    * was down and nothing was sent). A user's leave that follows a join whose {@code user-joined} was
-   * surely never stored takes that join's place with nothing: peers never saw the user come, so
-   * they are not told they left (the join a client was told failed, taken back, as while the store
-   * was down).
+   * surely never stored, and is not being tried again right now, takes that join's place with
+   * nothing: peers never saw the user come, so they are not told they left (the join a client was
+   * told failed, taken back, as while the store was down).
    */
   void add(String roomId, Presence presence, boolean notSent) {
+    added++;
     LinkedHashMap<String, Waiting> pending = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
     String userId = presence.user().userId();
     Waiting kept = pending.get(userId);
     if (kept != null && kept.presence.change() > presence.change()) {
       return; // an older change handed over, or one whose failure came late
     }
-    if (kept != null && kept.unsent && Event.USER_JOINED.equals(kept.presence.event())
+    if (kept != null && kept.unsent && !kept.sending && Event.USER_JOINED.equals(kept.presence.event())
       && Event.USER_LEFT.equals(presence.event())) {
       pending.remove(userId);
       // What the join took the place of (the user's leave before it, say) is owed still.
@@ -90,11 +93,13 @@ final class PresenceRetry {
 
   /**
    * A change waiting to be announced: {@code unsent} while every attempt so far surely stored
-   * nothing; {@code before}, what such a join took the place of.
+   * nothing; {@code sending} while an attempt is under way (it may store it); {@code before}, what
+   * such a join took the place of.
    */
   private static final class Waiting {
     private final Presence presence;
     private boolean unsent;
+    private boolean sending;
     private final Waiting before;
 
     Waiting(Presence presence, boolean unsent, Waiting before) {
@@ -152,21 +157,27 @@ final class PresenceRetry {
     }
     Waiting waiting = pending.values().iterator().next();
     Presence first = waiting.presence;
-    boolean stillTrue = roster.holds(first.event(), first.user().userId());
+    String userId = first.user().userId();
+    boolean stillTrue = roster.holds(first.event(), userId);
+    long addedBefore = added;
+    waiting.sending = stillTrue;
     Future<Void> sent = stillTrue
-      ? announcer.announce(roomId, first, roster).onFailure(err -> {
-        if (!RedisLink.notSent(err)) {
+      ? announcer.announce(roomId, first, roster).onComplete(ar -> {
+        waiting.sending = false;
+        if (ar.failed() && !RedisLink.notSent(ar.cause())) {
           waiting.unsent = false; // this attempt may have stored it
         }
       })
       : Future.succeededFuture();
     return sent.compose(v -> {
-      // A newer change of the user may have replaced this one while it was being sent.
-      pending.remove(first.user().userId(), waiting);
       if (stillTrue) {
-        LOG.info("{} of {} in room {} announced once the store took it", first.event(), first.user().userId(), roomId);
+        LOG.info("{} of {} in room {} announced once the store took it", first.event(), userId, roomId);
       }
-      return sendRoom(roomId, roster);
+      // A change kept while this one was being sent (a newer one of this user, or another user's) is
+      // checked against the room as it is after that change, not as it was before.
+      pending.remove(userId, waiting);
+      return added != addedBefore ? rosters.apply(roomId).compose(fresh -> sendRoom(roomId, fresh))
+        : sendRoom(roomId, roster);
     });
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,6 +138,33 @@ class PresenceRetryTest {
     assertThat(timingOut.send().failed()).isTrue();
     timingOut.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5));
     assertThat(timingOut.size()).as("the leave is kept").isOne();
+  }
+
+  @Test
+  @DisplayName("a user-joined that surely never reached the store, tried again, and leaves while that try is under way, the user's and another's: both are sent after it, checked against the room as it is then")
+  void leftWhileTheJoinIsBeingSent() {
+    Promise<Void> storing = Promise.promise();
+    List<String> sent = new ArrayList<>();
+    PresenceRetry holding = new PresenceRetry(
+      roomId -> Future.succeededFuture(new Roster(rooms.getOrDefault(roomId, List.of()), 7)),
+      (roomId, presence, roster) -> {
+        sent.add(presence.event() + " " + presence.user().userId() + " " + roster.participants().size());
+        return sent.size() == 1 ? storing.future() : Future.succeededFuture();
+      });
+    holding.add("r", new Presence(Event.USER_JOINED, user("zoe"), 4), true);
+    rooms.put("r", List.of(participant("zoe"), participant("cy")));
+    Future<Void> sending = holding.send();
+
+    // The user leaves while the user-joined is on its way to the store, and so does another; their
+    // leaves' events fail too.
+    rooms.put("r", List.of());
+    holding.add("r", new Presence(Event.USER_LEFT, user("zoe"), 5), true);
+    holding.add("r", new Presence(Event.USER_LEFT, user("cy"), 6));
+    storing.complete();
+
+    assertThat(sending.succeeded()).isTrue();
+    assertThat(sent).containsExactly("user-joined zoe 2", "user-left zoe 0", "user-left cy 0");
+    assertThat(holding.size()).isZero();
   }
 
   @Test
