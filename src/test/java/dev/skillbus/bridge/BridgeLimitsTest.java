@@ -6,6 +6,7 @@ import dev.skillbus.ClusterNode;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Header;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
@@ -72,15 +73,20 @@ class BridgeLimitsTest {
     return future.await(15, TimeUnit.SECONDS);
   }
 
-  /** Completes with the id of the next connection this node's bridge reports closed. */
-  static Future<String> nextClosed() {
+  /**
+   * Completes with the id of the next connection of {@code userId} this node's bridge reports
+   * closed: an earlier test's socket may still be closing when a test begins.
+   */
+  static Future<String> nextClosed(String userId) {
     Promise<String> closed = Promise.promise();
     var consumer = vertx.eventBus().<JsonObject>localConsumer(Address.CONNECTION_CLOSED);
     consumer.handler(m -> {
-      consumer.unregister();
-      closed.tryComplete(m.body().getString("connId"));
+      if (userId.equals(m.headers().get(Header.USER_ID))) {
+        closed.tryComplete(m.body().getString("connId"));
+      }
     });
-    return consumer.completion().compose(v -> closed.future());
+    // Unregistered only once registered: unregistering sooner fails the registration.
+    return consumer.completion().compose(v -> closed.future()).andThen(ar -> consumer.unregister());
   }
 
   /** A response with its body read, so the connection goes back to the pool. */
@@ -192,7 +198,7 @@ class BridgeLimitsTest {
       String token = await(BridgeClient.token(vertx, port, "asker", "Asker", "learner"));
       Promise<Short> socketClosed = Promise.promise();
       socket.closeHandler(v -> socketClosed.tryComplete(socket.closeStatusCode()));
-      Future<String> closed = nextClosed();
+      Future<String> closed = nextClosed("asker");
       socket.pause();
       // One request every 5 ms (within the rate limit), each answered with 200 KB, until the server
       // closes the socket; 400 of them would be 80 MB.
@@ -248,7 +254,8 @@ class BridgeLimitsTest {
     Clients.Connected connected = await(Clients.websocket(vertx, new WebSocketConnectOptions()
       .setHost("127.0.0.1").setPort(port).setURI(uri)));
     var socket = connected.socket();
-    String token = await(BridgeClient.token(vertx, port, "slow", "Slow", "learner"));
+    String user = "slow-" + UUID.randomUUID();
+    String token = await(BridgeClient.token(vertx, port, user, "Slow", "learner"));
     socket.writeTextMessage(framing.apply(new JsonObject().put("type", "register").put("address", room)
       .put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode()));
     Promise<Void> registered = Promise.promise();
@@ -266,7 +273,7 @@ class BridgeLimitsTest {
     String ping = framing.apply(new JsonObject().put("type", "ping").encode());
     long pinging = vertx.setPeriodic(PING_TIMEOUT_MS / 4, id -> socket.writeTextMessage(ping));
     socket.pause();
-    Future<String> closed = nextClosed();
+    Future<String> closed = nextClosed(user);
     try {
       flood.accept(room, closed);
       assertThat(await(closed)).startsWith("limits-");
