@@ -117,6 +117,14 @@ public final class DepartedNodes {
   }
 
   private Future<Void> cleanUp(String nodeId) {
+    return cleanUp(nodeId, false);
+  }
+
+  /**
+   * {@code done}: a cleanup of the node just succeeded, and this one runs again after it (asked for
+   * while it was under way): the node is not counted as cleaned up after twice.
+   */
+  private Future<Void> cleanUp(String nodeId, boolean done) {
     if (!pauses.trustsDeparture(nodeId)) {
       LOG.warn("Node {} left this node's view of the cluster right after this node was paused: not cleaning up its {}"
         + " (it is most likely alive; a check does once the sides merged, or in 10 minutes, if it is still gone)", nodeId, part);
@@ -131,13 +139,17 @@ public final class DepartedNodes {
     }
     LOG.info("Node {} left the cluster: cleaning up its {}", nodeId, part);
     Future<Void> cleanup = records.cleanUp(nodeId)
-      .onSuccess(v -> cleaned.run())
+      .onSuccess(v -> {
+        if (!done) {
+          cleaned.run();
+        }
+      })
       .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err));
     cleaning.put(nodeId, cleanup);
     cleanup.onComplete(ar -> {
       cleaning.remove(nodeId);
       if (again.remove(nodeId)) {
-        cleanUp(nodeId);
+        cleanUp(nodeId, ar.succeeded());
       }
     });
     return cleanup;
