@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FlushWindowTest {
 
   static final int MESSAGES = 40;
-  static final long WINDOW_MS = 1_000;
+  static final long WINDOW_MS = 2_000;
   static Skillbus node;
   static Vertx vertx;
 

@@ -31,7 +31,9 @@ class CourseOverBridgeTest {
   @BeforeAll
   static void start() throws Exception {
     JsonObject config = Servers.config("course-bridge-test", 6201, 6201, 6201);
-    config.put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 150)));
+    // Slow enough that a client closing and reconnecting after the first progress event is back
+    // before the job's seven steps ended (reconnectMidStream), on a busy machine too.
+    config.put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 400)));
     node = Servers.start(config);
   }
 

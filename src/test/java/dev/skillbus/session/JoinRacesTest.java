@@ -30,7 +30,11 @@ class JoinRacesTest {
 
   private static final Nodes NODES = new Nodes("join-races-test", 5870);
   private static final HeldHistory HISTORY = new HeldHistory(new InMemoryRoomHistory(100, 3600));
-  private static final long JOIN_TIMEOUT_MS = 2000;
+  /**
+   * Long enough that the tests holding a join for a few steps finish before it runs out on a busy
+   * machine; the tests of late joins wait for it.
+   */
+  private static final long JOIN_TIMEOUT_MS = 5000;
   private static ClusterNode node;
   private static RefusingHazelcast hazelcast;
 

@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,6 +22,8 @@ import java.util.List;
 final class Chromium implements AutoCloseable {
 
   static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+  /** How long a page action or an assertion on the page waits for its condition. */
+  static final int ACTION_TIMEOUT_MS = 15_000;
 
   private final Playwright playwright;
   private final Browser browser;
@@ -37,6 +40,9 @@ final class Chromium implements AutoCloseable {
       throw new IllegalStateException("No Chromium at " + executable + ": the browser tests need it "
         + "(Debian: apt-get install -y chromium; or set -Dchromium.path=...)");
     }
+    // Assertions on locators keep their own default (5 s), which page script, SockJS and a join
+    // together can pass on a busy machine: they wait as long as the contexts' actions do.
+    PlaywrightAssertions.setDefaultAssertionTimeout(ACTION_TIMEOUT_MS);
     Playwright playwright = Playwright.create(new Playwright.CreateOptions()
       .setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -50,7 +56,7 @@ final class Chromium implements AutoCloseable {
   /** A new browser context (its own cookies and storage: another user) with one page, at a width. */
   Page open(String url, int width) {
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 900));
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     Page page = context.newPage();
     page.onConsoleMessage(m -> {
       if ("error".equals(m.type())) {
