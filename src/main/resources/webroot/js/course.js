@@ -19,6 +19,9 @@ let shownEpoch = null;
 let loading = null;
 // A new epoch began while loading: the load's reply may not have held its first lines.
 let loadAgain = false;
+// The generation shown whose load the connection's end cut short, the client having given its room
+// up (it stopped trying to reconnect): loaded again once connected (Retry).
+let cutShort = null;
 // Counts the presses of Generate and Watch: a generation whose start is answered after a later
 // press is not followed, the later press is.
 let presses = 0;
@@ -35,6 +38,7 @@ function visitorFor(user) {
     visitor.bus.on('course_generation_complete', (result, envelope) => envelope.room === sessionId && completed(result));
     visitor.bus.on('session_status', (status) => status.sessionId === sessionId && showJob(status));
     visitor.bus.on('reset', (info) => info.sessionId === sessionId && rebuild(info));
+    visitor.bus.on('state', ({ state }) => state === 'connected' && reloadCutShort());
     // A rejoin after a reconnect that the server refused (the room became private, say).
     visitor.bus.on('error', (error) => {
       if (error.sessionId && error.sessionId === sessionId) {
@@ -89,6 +93,8 @@ async function load(id) {
     }
     if (failure.sessionId === id) {
       unfollow(id); // the join was refused: the page is not in the room
+    } else if (failure.connectionLost && !bus.rooms.some((room) => room.sessionId === id)) {
+      cutShort = id; // neither shown nor followed as it is now: loaded again once connected
     }
     throw failure;
   } finally {
@@ -98,6 +104,14 @@ async function load(id) {
   }
   if (loadAgain && sessionId === id) {
     await load(id);
+  }
+}
+
+/** Loads the generation shown again if the connection's end cut its load short (see load). */
+function reloadCutShort() {
+  if (cutShort !== null && cutShort === sessionId && !loading) {
+    cutShort = null;
+    run(origin, () => load(sessionId));
   }
 }
 

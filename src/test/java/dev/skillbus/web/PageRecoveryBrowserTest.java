@@ -20,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +41,7 @@ class PageRecoveryBrowserTest {
   static final int HTTP_PORT = 7290;
   static final int CLUSTER_PORT = 7291;
   static final int TOKEN_TTL_SECONDS = 4;
+  static final Predicate<String> EVENTBUS = u -> u.contains("/eventbus/");
   static Skillbus node;
   static Chromium chromium;
 
@@ -80,7 +83,7 @@ class PageRecoveryBrowserTest {
   /** The page's connections to the node, routed through the test so that it can close them under the page. */
   static List<WebSocketRoute> routeSockets(Page page) {
     List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
-    page.routeWebSocket(u -> u.contains("/eventbus/"), ws -> {
+    page.routeWebSocket(EVENTBUS, ws -> {
       sockets.add(ws);
       ws.connectToServer();
     });
@@ -208,6 +211,8 @@ class PageRecoveryBrowserTest {
     button(page, "Generate").click();
     assertThat(page.locator("#job-status")).containsText("running: " + topic);
     assertThat(button(page, "Stop")).isEnabled();
+    // In the room: its first line shows once the join is done (the status shows before).
+    assertThat(page.locator("#console li").first()).isVisible();
     return page;
   }
 
@@ -256,6 +261,49 @@ class PageRecoveryBrowserTest {
     assertThat(chromium.takeErrors()).as("the refused connections while the node was down, logged by the browser")
       .allMatch(e -> e.contains("ERR_CONNECTION_REFUSED"));
     Chromium.close(page);
+  }
+
+  @Test
+  @DisplayName("course generator: a generation whose room the page was still joining when the node went shows as not found once Retry connected")
+  void courseJoinCutShortByRestart() throws Exception {
+    Page page = chromium.open(url("/course.html?attempts=1&user=cal"), 1440);
+    AtomicBoolean joinDropped = new AtomicBoolean();
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(EVENTBUS, ws -> {
+      sockets.add(ws);
+      WebSocketRoute server = ws.connectToServer();
+      sockets.add(server);
+      ws.onMessage(frame -> {
+        // The page's first join never reaches the node: the page is still joining when it goes.
+        if (!(frame.text().contains("session.join") && joinDropped.compareAndSet(false, true))) {
+          server.send(frame.text());
+        }
+      });
+    });
+    page.reload();
+    field(page, "Topic").fill("Cut short");
+    button(page, "Generate").click();
+    assertThat(page.locator("#job-status")).containsText("running: Cut short");
+    page.waitForCondition(joinDropped::get);
+    // The node goes: its connection ends (closed here, with a code, as Playwright for Java needs),
+    // the one reconnect the page tries is refused, and the restarted node has lost the job.
+    page.routeWebSocket(EVENTBUS, ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
+    sockets.forEach(ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    assertThat(page.locator("#generate-form .error")).containsText("503");
+    node.close().await(30, TimeUnit.SECONDS);
+    node = Servers.start(config());
+    page.routeWebSocket(EVENTBUS, ws -> {
+      sockets.add(ws);
+      ws.connectToServer();
+    });
+
+    button(page, "Retry").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#job-status")).containsText("not found");
+    assertThat(button(page, "Stop")).isDisabled();
+    assertThat(page.locator("#generate-form .error")).containsText("404");
+    closeAll(page, sockets);
   }
 
   @Test
