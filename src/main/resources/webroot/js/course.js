@@ -17,10 +17,12 @@ let origin = generateForm;
 let shownEpoch = null;
 // The generation whose room's history is being loaded, or null (see rebuild).
 let loading = null;
+// Counts the loads begun: a load's end clears loading only when no later one began.
+let loads = 0;
 // A new epoch began while loading: the load's reply may not have held its first lines.
 let loadAgain = false;
-// The generation shown whose load the connection's end cut short, the client having given its room
-// up (it stopped trying to reconnect): loaded again once connected (Retry).
+// The generation shown whose load the connection's end cut short: loaded again once connected (a
+// room the client gave up, having stopped trying to reconnect, is not joined again by it).
 let cutShort = null;
 // Counts the presses of Generate and Watch: a generation whose start is answered after a later
 // press is not followed, the later press is.
@@ -46,6 +48,9 @@ function visitorFor(user) {
         fill(origin.querySelector('.error'), 'No longer following ' + error.sessionId + ': ' + describe(error));
       }
     });
+  }
+  if (visitor.bus.state === 'failed') {
+    visitor.bus.open(); // Generate or Watch asks to connect again, as Retry does; its requests wait for it
   }
   return visitor;
 }
@@ -73,8 +78,12 @@ async function watch(id, form) {
 
 /** Shows the job's status and the room's history, from its first line. */
 async function load(id) {
+  const mine = ++loads;
   loading = id;
   loadAgain = false;
+  if (cutShort === id) {
+    cutShort = null; // this load does what the one cut short did not
+  }
   const bus = visitor.bus;
   try {
     const status = await askJob('course.status', id);
@@ -93,12 +102,12 @@ async function load(id) {
     }
     if (failure.sessionId === id) {
       unfollow(id); // the join was refused: the page is not in the room
-    } else if (failure.connectionLost && !bus.rooms.some((room) => room.sessionId === id)) {
-      cutShort = id; // neither shown nor followed as it is now: loaded again once connected
+    } else if (failure.connectionLost && bus === visitor.bus) {
+      cutShort = id; // not shown as it is now: loaded again once connected (not when the page closed this client)
     }
     throw failure;
   } finally {
-    if (loading === id) {
+    if (loads === mine) {
       loading = null;
     }
   }

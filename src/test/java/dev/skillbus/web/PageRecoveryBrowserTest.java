@@ -286,24 +286,59 @@ class PageRecoveryBrowserTest {
     assertThat(page.locator("#job-status")).containsText("running: Cut short");
     page.waitForCondition(joinDropped::get);
     // The node goes: its connection ends (closed here, with a code, as Playwright for Java needs),
-    // the one reconnect the page tries is refused, and the restarted node has lost the job.
-    page.routeWebSocket(EVENTBUS, ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
+    // the one reconnect the page tries gets no token, and the restarted node has lost the job.
+    refuseTokens(page);
     sockets.forEach(ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
     assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
     assertThat(page.locator("#generate-form .error")).containsText("503");
     node.close().await(30, TimeUnit.SECONDS);
     node = Servers.start(config());
-    page.routeWebSocket(EVENTBUS, ws -> {
-      sockets.add(ws);
-      ws.connectToServer();
-    });
+    page.unroute(TOKEN);
 
     button(page, "Retry").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#job-status")).containsText("not found");
     assertThat(button(page, "Stop")).isDisabled();
     assertThat(page.locator("#generate-form .error")).containsText("404");
+    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
     closeAll(page, sockets);
+  }
+
+  @Test
+  @DisplayName("course generator: Watch pressed once the client gave up connects again and follows the generation")
+  void courseWatchAfterFailure() throws Exception {
+    Page page = chromium.open(url("/course.html?attempts=1&user=wes"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    field(page, "Topic").fill("Watched after a failure");
+    button(page, "Generate").click();
+    assertThat(page.locator("#console li").first()).isVisible();
+    String sessionId = page.locator("#share code").textContent();
+    failConnection(page, sockets.get(0));
+
+    page.locator("#watch-form [name=session]").fill(sessionId);
+    button(page, "Watch").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#job-status")).containsText("running: Watched after a failure");
+    assertThat(page.locator("#console li").first()).isVisible();
+    assertThat(page.locator("#watch-form .error")).hasText("");
+    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
+    closeAll(page, sockets);
+  }
+
+  static final String TOKEN = "**/api/auth/token";
+
+  /** The connection drops and its one reconnect attempt gets no token: the client gave up (failed). */
+  static void failConnection(Page page, WebSocketRoute socket) {
+    refuseTokens(page);
+    socket.close(HeldFrames.CLOSED_BY_TEST);
+    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    page.unroute(TOKEN);
+  }
+
+  /** Answers the page's token requests with 503 (until {@code page.unroute(TOKEN)}): it cannot connect. */
+  static void refuseTokens(Page page) {
+    page.route(TOKEN, route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
+      .setContentType("application/json").setBody("{\"error\":{\"code\":503,\"message\":\"not now\"}}")));
   }
 
   @Test
@@ -341,12 +376,7 @@ class PageRecoveryBrowserTest {
     List<WebSocketRoute> sockets = routeSockets(page);
     button(page, "Join").click();
     assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
-    // The connection drops and its one reconnect attempt gets no token: failed.
-    page.route("**/api/auth/token", route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
-      .setContentType("application/json").setBody("{\"error\":{\"code\":503,\"message\":\"not now\"}}")));
-    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
-    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
-    page.unroute("**/api/auth/token");
+    failConnection(page, sockets.get(0));
     button(page, "Join").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
