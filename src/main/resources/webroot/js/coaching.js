@@ -82,9 +82,16 @@ function load() {
     parts.push([loadDocument, 'doc-form']);
   }
   for (const [loadPart, form] of parts) {
-    loadPart().catch((error) => fill(document.querySelector('#' + form + ' .error'), 'Could not load: ' + describe(error)));
+    const error = document.querySelector('#' + form + ' .error');
+    loadPart().then(() => {
+      if (error.textContent.startsWith(LOAD_FAILED)) {
+        fill(error); // an earlier load's failure, of the past now (not a failed submit's)
+      }
+    }, (failure) => fill(error, LOAD_FAILED + describe(failure)));
   }
 }
+
+const LOAD_FAILED = 'Could not load: ';
 
 function clearLists() {
   notes.clear();

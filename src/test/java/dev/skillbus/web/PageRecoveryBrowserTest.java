@@ -187,6 +187,34 @@ class PageRecoveryBrowserTest {
   }
 
   @Test
+  @DisplayName("coaching: a list that could not load says so until a later load of it succeeds")
+  void coachingLoadFailureClearedByReload() throws Exception {
+    Page page = chromium.open(url("/coaching.html?session=reload-failed&user=tia&role=team_leader&agent=reload-bea"), 1440);
+    List<WebSocketRoute> sockets = routeSockets(page);
+    String notes = "**/api/agents/reload-bea/notes*";
+    refuse(page, notes);
+    button(page, "Open").click();
+    assertThat(page.locator("#note-form .error")).containsText("Could not load: ");
+    assertThat(page.locator("#item-form .error")).hasText("");
+    page.unroute(notes);
+    // A note for the agent from another session, which nothing live brings here.
+    Page other = chromium.open(url("/coaching.html?session=reload-other&user=lee&role=team_leader&agent=reload-bea"), 1440);
+    button(other, "Open").click();
+    field(other, "Note").fill("Loaded after all");
+    button(other, "Add note").click();
+    assertThat(other.locator("#notes li").first()).containsText("Loaded after all");
+    assertThat(page.locator("#note-form .error")).containsText("Could not load: ");
+
+    // The reconnect loads the lists again: the notes load now, and the failure is of the past.
+    sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
+    assertThat(page.locator("#notes li").first()).containsText("Loaded after all");
+    assertThat(page.locator("#note-form .error")).hasText("");
+    Chromium.close(other);
+    assertThat(chromium.takeErrors()).as("the refused list request, logged by the browser").allMatch(e -> e.contains("503"));
+    closeAll(page, sockets);
+  }
+
+  @Test
   @DisplayName("coaching: a session opened after another and refused leaves nothing of the first one usable")
   void coachingSecondSessionRefused() throws Exception {
     Page page = chromium.open(url("/coaching.html?session=coaching-open&user=lee&role=team_leader&agent=abe"), 1440);
@@ -337,7 +365,12 @@ class PageRecoveryBrowserTest {
 
   /** Answers the page's token requests with 503 (until {@code page.unroute(TOKEN)}): it cannot connect. */
   static void refuseTokens(Page page) {
-    page.route(TOKEN, route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
+    refuse(page, TOKEN);
+  }
+
+  /** Answers the page's requests to URLs that match {@code glob} with 503, until {@code page.unroute(glob)}. */
+  static void refuse(Page page, String glob) {
+    page.route(glob, route -> route.fulfill(new Route.FulfillOptions().setStatus(503)
       .setContentType("application/json").setBody("{\"error\":{\"code\":503,\"message\":\"not now\"}}")));
   }
 
