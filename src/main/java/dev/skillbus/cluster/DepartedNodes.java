@@ -40,8 +40,11 @@ public final class DepartedNodes {
     /** The ids of the nodes that records name. */
     Future<Collection<String>> nodes();
 
-    /** Cleans up after a node that left, removing each of its records once dealt with. */
-    Future<Void> cleanUp(String nodeId);
+    /**
+     * Cleans up after a node that left, removing each of its records once dealt with: true when it
+     * found something of the node's to clean up (false when an earlier cleanup had done it all).
+     */
+    Future<Boolean> cleanUp(String nodeId);
   }
 
   private final Vertx vertx;
@@ -117,14 +120,6 @@ public final class DepartedNodes {
   }
 
   private Future<Void> cleanUp(String nodeId) {
-    return cleanUp(nodeId, false);
-  }
-
-  /**
-   * {@code done}: a cleanup of the node just succeeded, and this one runs again after it (asked for
-   * while it was under way): the node is not counted as cleaned up after twice.
-   */
-  private Future<Void> cleanUp(String nodeId, boolean done) {
     if (!pauses.trustsDeparture(nodeId)) {
       LOG.warn("Node {} left this node's view of the cluster right after this node was paused: not cleaning up its {}"
         + " (it is most likely alive; a check does once the sides merged, or in 10 minutes, if it is still gone)", nodeId, part);
@@ -138,18 +133,21 @@ public final class DepartedNodes {
       return running;
     }
     LOG.info("Node {} left the cluster: cleaning up its {}", nodeId, part);
+    // Counted by what it found: a cleanup run again, or one begun by a check that read the records
+    // before an earlier cleanup removed them, finds nothing left, and the node is counted once.
     Future<Void> cleanup = records.cleanUp(nodeId)
-      .onSuccess(v -> {
-        if (!done) {
+      .onSuccess(found -> {
+        if (found) {
           cleaned.run();
         }
       })
-      .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err));
+      .onFailure(err -> LOG.error("Could not clean up the {} of node {}; trying again at the next check", part, nodeId, err))
+      .mapEmpty();
     cleaning.put(nodeId, cleanup);
     cleanup.onComplete(ar -> {
       cleaning.remove(nodeId);
       if (again.remove(nodeId)) {
-        cleanUp(nodeId, ar.succeeded());
+        cleanUp(nodeId);
       }
     });
     return cleanup;

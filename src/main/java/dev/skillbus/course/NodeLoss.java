@@ -30,12 +30,12 @@ final class NodeLoss implements DepartedNodes.Records {
 
   /** Ends the jobs of {@code node}; each leaves the registry as it ends. */
   @Override
-  public Future<Void> cleanUp(String node) {
+  public Future<Boolean> cleanUp(String node) {
     return registry.jobsOf(node).compose(running -> {
       List<Future<Boolean>> ended = new ArrayList<>();
       running.forEach((sessionId, owner) ->
         ended.add(jobs.endOrphan(new JobRef(sessionId, owner, node), Outcome.failed(MESSAGE))));
-      return Future.join(ended).mapEmpty();
+      return Future.join(ended).map(v -> !running.isEmpty());
     });
   }
 }

@@ -359,13 +359,13 @@ final class Membership implements DepartedNodes.Records {
    * record names, and those the scans of the rooms found (see {@link #nodes}).
    */
   @Override
-  public Future<Void> cleanUp(String departedNode) {
+  public Future<Boolean> cleanUp(String departedNode) {
     Set<String> found = strays.of(departedNode);
     return registry.roomsOf(departedNode).compose(recorded -> {
       Set<String> rooms = new HashSet<>(recorded);
       rooms.addAll(found);
       LOG.info("Removing the connections of node {} from {} rooms", departedNode, rooms.size());
-      return leaveNode(departedNode, rooms);
+      return leaveNode(departedNode, rooms).map(v -> !rooms.isEmpty());
     }).onSuccess(v -> strays.cleaned(departedNode, found));
   }
 

@@ -33,9 +33,12 @@ class DepartedNodesTest {
     node.close().await(30, TimeUnit.SECONDS);
   }
 
-  /** Records naming one gone node, whose cleanups the test ends one by one. */
+  /**
+   * Records naming one gone node, whose cleanups the test ends one by one, each saying whether it
+   * found something to clean up.
+   */
   static final class HeldCleanups implements DepartedNodes.Records {
-    final List<Promise<Void>> cleanups = new ArrayList<>();
+    final List<Promise<Boolean>> cleanups = new ArrayList<>();
 
     @Override
     public Future<Collection<String>> nodes() {
@@ -43,8 +46,8 @@ class DepartedNodesTest {
     }
 
     @Override
-    public Future<Void> cleanUp(String nodeId) {
-      Promise<Void> cleanup = Promise.promise();
+    public Future<Boolean> cleanUp(String nodeId) {
+      Promise<Boolean> cleanup = Promise.promise();
       cleanups.add(cleanup);
       return cleanup.future();
     }
@@ -66,14 +69,16 @@ class DepartedNodesTest {
     departed.check();
     departed.check();
     assertThat(records.cleanups).hasSize(1);
-    records.cleanups.get(0).complete();
+    records.cleanups.get(0).complete(true);
     assertThat(records.cleanups).as("run once more, after the first").hasSize(2);
-    records.cleanups.get(1).complete();
+    records.cleanups.get(1).complete(false);
     assertThat(records.cleanups).hasSize(2);
-    assertThat(cleaned).as("one node cleaned up after, once").hasValue(1);
+    assertThat(cleaned).as("one node cleaned up after, once: the run again found nothing left").hasValue(1);
     departed.check();
     assertThat(records.cleanups).as("a later check starts a new one").hasSize(3);
-    records.cleanups.get(2).complete();
+    // As a check that read the records before the first cleanup removed them does: nothing left.
+    records.cleanups.get(2).complete(false);
+    assertThat(cleaned).hasValue(1);
   }
 
   @Test
@@ -87,7 +92,7 @@ class DepartedNodesTest {
     records.cleanups.get(0).fail("partitions moving");
     assertThat(cleaned).hasValue(0);
     assertThat(records.cleanups).as("run once more, after the first").hasSize(2);
-    records.cleanups.get(1).complete();
+    records.cleanups.get(1).complete(true);
     assertThat(cleaned).hasValue(1);
   }
 }

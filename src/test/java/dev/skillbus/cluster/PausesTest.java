@@ -66,9 +66,9 @@ class PausesTest {
     }
 
     @Override
-    public Future<Void> cleanUp(String nodeId) {
+    public Future<Boolean> cleanUp(String nodeId) {
       cleanedUp.add(nodeId);
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
   }
 
