@@ -9,6 +9,9 @@ const items = new Map();
 // Ids deleted while the page is open: an event about one that comes late (its room's copy) is dropped.
 const deleted = new Set();
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'];
+const LOAD_FAILED = 'Could not load: ';
+// The latest load of each part, by its form's id (see loadPart).
+const latestLoads = new Map();
 
 let visitor = null;
 let sessionId = null;
@@ -81,17 +84,29 @@ function load() {
   if (!doc.dirty && !doc.saving) {
     parts.push([loadDocument, 'doc-form']);
   }
-  for (const [loadPart, form] of parts) {
-    const error = document.querySelector('#' + form + ' .error');
-    loadPart().then(() => {
-      if (error.textContent.startsWith(LOAD_FAILED)) {
-        fill(error); // an earlier load's failure, of the past now (not a failed submit's)
-      }
-    }, (failure) => fill(error, LOAD_FAILED + describe(failure)));
+  for (const [part, form] of parts) {
+    loadPart(part, form);
   }
 }
 
-const LOAD_FAILED = 'Could not load: ';
+/**
+ * Loads one part; its failure shows beside its form until a later load of it succeeds. Loads of a
+ * part may settle out of order (a rejoin's and a reset's): only the latest one's outcome shows.
+ */
+function loadPart(part, formId) {
+  const error = document.querySelector('#' + formId + ' .error');
+  const run = (latestLoads.get(formId) || 0) + 1;
+  latestLoads.set(formId, run);
+  return part().then(() => {
+    if (latestLoads.get(formId) === run && error.textContent.startsWith(LOAD_FAILED)) {
+      fill(error); // an earlier load's failure, of the past now (not a failed submit's)
+    }
+  }, (failure) => {
+    if (latestLoads.get(formId) === run) {
+      fill(error, LOAD_FAILED + describe(failure));
+    }
+  });
+}
 
 function clearLists() {
   notes.clear();
@@ -299,8 +314,7 @@ function setVersion(version) {
 }
 
 docForm.addEventListener('input', () => (doc.dirty = true));
-document.getElementById('doc-reload').addEventListener('click', () => loadDocument().catch((e) =>
-  fill(docForm.querySelector('.error'), describe(e))));
+document.getElementById('doc-reload').addEventListener('click', () => loadPart(loadDocument, 'doc-form'));
 
 onSubmit(docForm, async (v) => {
   const updates = { discussionNotes: v.discussionNotes };

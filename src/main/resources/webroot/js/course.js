@@ -100,11 +100,7 @@ async function load(id) {
     if (sessionId !== id) {
       return; // the page moved on: this generation's failure is no longer its own
     }
-    if (failure.sessionId === id) {
-      unfollow(id); // the join was refused: the page is not in the room
-    } else if (failure.connectionLost && bus === visitor.bus) {
-      cutShort = id; // not shown as it is now: loaded again once connected (not when the page closed this client)
-    }
+    loadFailed(id, bus, failure);
     throw failure;
   } finally {
     if (loads === mine) {
@@ -113,6 +109,15 @@ async function load(id) {
   }
   if (loadAgain && sessionId === id) {
     await load(id);
+  }
+}
+
+/** What a failed load of the generation shown leaves: out of its room, or to be loaded again. */
+function loadFailed(id, bus, failure) {
+  if (failure.sessionId === id) {
+    unfollow(id); // the join was refused: the page is not in the room
+  } else if (failure.connectionLost && bus === visitor.bus) {
+    cutShort = id; // not shown as it is now: loaded again once connected (not when the page closed this client)
   }
 }
 

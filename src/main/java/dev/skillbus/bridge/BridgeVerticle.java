@@ -53,7 +53,7 @@ public class BridgeVerticle extends VerticleBase {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   // How long a new subscription waits for the other nodes to route to it (Routes).
-  private static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
+  static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
 
   private final Metrics metrics;
   private final RoomRules rules;

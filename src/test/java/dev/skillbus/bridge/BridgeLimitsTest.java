@@ -195,10 +195,11 @@ class BridgeLimitsTest {
     try {
       WebSocket socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket")));
-      String token = await(BridgeClient.token(vertx, port, "asker", "Asker", "learner"));
+      String user = "asker-" + UUID.randomUUID();
+      String token = await(BridgeClient.token(vertx, port, user, "Asker", "learner"));
       Promise<Short> socketClosed = Promise.promise();
       socket.closeHandler(v -> socketClosed.tryComplete(socket.closeStatusCode()));
-      Future<String> closed = nextClosed("asker");
+      Future<String> closed = nextClosed(user);
       socket.pause();
       // One request every 5 ms (within the rate limit), each answered with 200 KB, until the server
       // closes the socket; 400 of them would be 80 MB.

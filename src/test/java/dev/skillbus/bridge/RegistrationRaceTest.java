@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Registrations that end before they are in place")
 class RegistrationRaceTest {
 
-  /** How long a registration waits at most for every node to route it (BridgeVerticle). */
-  static final long ROUTE_DEADLINE_MS = 3000;
+  /** How long a registration waits at most for every node to route it. */
+  static final long ROUTE_DEADLINE_MS = BridgeVerticle.ROUTE_CONFIRM_DEADLINE_MS;
   static Skillbus node;
   static Vertx vertx;
 

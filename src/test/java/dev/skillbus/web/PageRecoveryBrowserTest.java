@@ -187,7 +187,7 @@ class PageRecoveryBrowserTest {
   }
 
   @Test
-  @DisplayName("coaching: a list that could not load says so until a later load of it succeeds")
+  @DisplayName("coaching: a list or the session's notes that could not load say so until a later load succeeds")
   void coachingLoadFailureClearedByReload() throws Exception {
     Page page = chromium.open(url("/coaching.html?session=reload-failed&user=tia&role=team_leader&agent=reload-bea"), 1440);
     List<WebSocketRoute> sockets = routeSockets(page);
@@ -209,6 +209,15 @@ class PageRecoveryBrowserTest {
     sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
     assertThat(page.locator("#notes li").first()).containsText("Loaded after all");
     assertThat(page.locator("#note-form .error")).hasText("");
+
+    // The session's notes the same way, loaded by hand.
+    String document = "**/api/sessions/reload-failed";
+    refuse(page, document);
+    button(page, "Load latest").click();
+    assertThat(page.locator("#doc-form .error")).containsText("Could not load: ");
+    page.unroute(document);
+    button(page, "Load latest").click();
+    assertThat(page.locator("#doc-form .error")).hasText("");
     Chromium.close(other);
     assertThat(chromium.takeErrors()).as("the refused list request, logged by the browser").allMatch(e -> e.contains("503"));
     closeAll(page, sockets);
