@@ -35,10 +35,13 @@ class DepartedNodesTest {
 
   /**
    * Records naming one gone node, whose cleanups the test ends one by one, each saying whether it
-   * found something to clean up.
+   * found something to clean up; {@code cleaned} counts the times the node was reported cleaned up after.
    */
   static final class HeldCleanups implements DepartedNodes.Records {
     final List<Promise<Boolean>> cleanups = new ArrayList<>();
+    final AtomicInteger cleaned = new AtomicInteger();
+    final DepartedNodes departed = new DepartedNodes(node.vertx(), node.hazelcast(), "test records", this,
+      cleaned::incrementAndGet, Pauses.jvm());
 
     @Override
     public Future<Collection<String>> nodes() {
@@ -53,17 +56,11 @@ class DepartedNodesTest {
     }
   }
 
-  /** Cleans up after the records' gone node, counting in {@code cleaned} each node it reports cleaned up after. */
-  static DepartedNodes departedCounting(HeldCleanups records, AtomicInteger cleaned) {
-    return new DepartedNodes(node.vertx(), node.hazelcast(), "test records", records, cleaned::incrementAndGet, Pauses.jvm());
-  }
-
   @Test
   @DisplayName("a cleanup asked for again while one is under way runs once more after it, not at the same time, and not lost")
   void askedAgainRunsAfter() throws Exception {
     HeldCleanups records = new HeldCleanups();
-    AtomicInteger cleaned = new AtomicInteger();
-    DepartedNodes departed = departedCounting(records, cleaned);
+    DepartedNodes departed = records.departed;
     departed.check();
     // A second check (another node left meanwhile; it may know more): nothing starts beside the first.
     departed.check();
@@ -73,26 +70,25 @@ class DepartedNodesTest {
     assertThat(records.cleanups).as("run once more, after the first").hasSize(2);
     records.cleanups.get(1).complete(false);
     assertThat(records.cleanups).hasSize(2);
-    assertThat(cleaned).as("one node cleaned up after, once: the run again found nothing left").hasValue(1);
+    assertThat(records.cleaned).as("one node cleaned up after, once: the run again found nothing left").hasValue(1);
     departed.check();
     assertThat(records.cleanups).as("a later check starts a new one").hasSize(3);
     // As a check that read the records before the first cleanup removed them does: nothing left.
     records.cleanups.get(2).complete(false);
-    assertThat(cleaned).hasValue(1);
+    assertThat(records.cleaned).hasValue(1);
   }
 
   @Test
   @DisplayName("a cleanup that failed and ran again as asked counts the node cleaned up after once it succeeded")
   void failedThenRunAgainCountsOnce() throws Exception {
     HeldCleanups records = new HeldCleanups();
-    AtomicInteger cleaned = new AtomicInteger();
-    DepartedNodes departed = departedCounting(records, cleaned);
+    DepartedNodes departed = records.departed;
     departed.check();
     departed.check();
     records.cleanups.get(0).fail("partitions moving");
-    assertThat(cleaned).hasValue(0);
+    assertThat(records.cleaned).hasValue(0);
     assertThat(records.cleanups).as("run once more, after the first").hasSize(2);
     records.cleanups.get(1).complete(true);
-    assertThat(cleaned).hasValue(1);
+    assertThat(records.cleaned).hasValue(1);
   }
 }

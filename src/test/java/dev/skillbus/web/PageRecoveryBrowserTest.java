@@ -282,11 +282,7 @@ class PageRecoveryBrowserTest {
     } finally {
       node = Servers.start(config());
     }
-    button(page, "Retry").click();
-    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
-    assertThat(page.locator("#job-status")).containsText("not found");
-    assertThat(button(page, "Stop")).isDisabled();
-    assertThat(page.locator("#generate-form .error")).containsText("404");
+    retryFindsItGone(page);
     assertThat(page.locator("#generate-form .error")).not().containsText("503");
     assertThat(page.locator("#watch-form .error")).hasText("");
 
@@ -322,21 +318,13 @@ class PageRecoveryBrowserTest {
     button(page, "Generate").click();
     assertThat(page.locator("#job-status")).containsText("running: Cut short");
     page.waitForCondition(joinDropped::get);
-    // The node goes: its connection ends (closed here, with a code, as Playwright for Java needs),
-    // the one reconnect the page tries gets no token, and the restarted node has lost the job.
-    refuseTokens(page);
-    sockets.forEach(ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
-    assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
+    // The node goes: its connection ends, the client gives up, and the restarted node has lost the job.
+    failConnection(page, sockets);
     assertThat(page.locator("#generate-form .error")).containsText("503");
     node.close().await(30, TimeUnit.SECONDS);
     node = Servers.start(config());
-    page.unroute(TOKEN);
 
-    button(page, "Retry").click();
-    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
-    assertThat(page.locator("#job-status")).containsText("not found");
-    assertThat(button(page, "Stop")).isDisabled();
-    assertThat(page.locator("#generate-form .error")).containsText("404");
+    retryFindsItGone(page);
     assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
     closeAll(page, sockets);
   }
@@ -350,7 +338,7 @@ class PageRecoveryBrowserTest {
     button(page, "Generate").click();
     assertThat(page.locator("#console li").first()).isVisible();
     String sessionId = page.locator("#share code").textContent();
-    failConnection(page, sockets.get(0));
+    failConnection(page, sockets);
 
     page.locator("#watch-form [name=session]").fill(sessionId);
     button(page, "Watch").click();
@@ -364,12 +352,24 @@ class PageRecoveryBrowserTest {
 
   static final String TOKEN = "**/api/auth/token";
 
-  /** The connection drops and its one reconnect attempt gets no token: the client gave up (failed). */
-  static void failConnection(Page page, WebSocketRoute socket) {
+  /** The page's routed connections drop and its one reconnect attempt gets no token: the client gave up (failed). */
+  static void failConnection(Page page, List<WebSocketRoute> sockets) {
     refuseTokens(page);
-    socket.close(HeldFrames.CLOSED_BY_TEST);
+    sockets.forEach(ws -> ws.close(HeldFrames.CLOSED_BY_TEST));
     assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
     page.unroute(TOKEN);
+  }
+
+  /**
+   * Retry pressed on a course page once its node restarted without the generation it shows: it
+   * connects, and shows the generation as not found, Stop off, the 404 where it was started.
+   */
+  static void retryFindsItGone(Page page) {
+    button(page, "Retry").click();
+    assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
+    assertThat(page.locator("#job-status")).containsText("not found");
+    assertThat(button(page, "Stop")).isDisabled();
+    assertThat(page.locator("#generate-form .error")).containsText("404");
   }
 
   /** Answers the page's token requests with 503 (until {@code page.unroute(TOKEN)}): it cannot connect. */
@@ -418,7 +418,7 @@ class PageRecoveryBrowserTest {
     List<WebSocketRoute> sockets = routeSockets(page);
     button(page, "Join").click();
     assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
-    failConnection(page, sockets.get(0));
+    failConnection(page, sockets);
     button(page, "Join").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#participants li[data-user='fay']")).isVisible();
