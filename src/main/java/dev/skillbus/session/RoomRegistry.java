@@ -125,7 +125,7 @@ final class RoomRegistry {
 
   /**
    * Every room whose state holds connections of nodes not in the cluster now, with those nodes: a
-   * scan of the whole map, for what no node → rooms record names any more (see {@link Membership#nodes}).
+   * scan of the whole map, for what no node → rooms record names any more (see {@link NodeDepartures#nodes}).
    */
   Future<Map<String, ArrayList<String>>> roomsOfNodesGone() {
     Set<String> live = Nodes.liveIds(hazelcast);

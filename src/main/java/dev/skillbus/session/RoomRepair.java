@@ -57,18 +57,20 @@ final class RoomRepair {
   /** Rooms in doubt, each with how often it was put in doubt: a check clears only the doubt it saw. */
   private final Map<String, Integer> doubtful = new HashMap<>();
   private final Set<String> checking = new HashSet<>();
-  private final Exits exits = new Exits();
+  private final Exits exits;
   private boolean stopped;
 
   /**
-   * {@code joining} tells whether a join of this node is on its way to a room; {@code repairs} is
-   * told {@link #RESTORED} or {@link #REMOVED} for each connection written back or taken out.
+   * {@code exits} keeps this node's leaves; {@code joining} tells whether a join of this node is on
+   * its way to a room; {@code repairs} is told {@link #RESTORED} or {@link #REMOVED} for each
+   * connection written back or taken out.
    */
-  RoomRepair(String nodeId, RoomRegistry registry, LocalConnections locals, Predicate<String> joining,
+  RoomRepair(String nodeId, RoomRegistry registry, LocalConnections locals, Exits exits, Predicate<String> joining,
              Announcer announcer, Consumer<String> repairs) {
     this.nodeId = nodeId;
     this.registry = registry;
     this.locals = locals;
+    this.exits = exits;
     this.joining = joining;
     this.announcer = announcer;
     this.repairs = repairs;
@@ -98,11 +100,6 @@ final class RoomRepair {
       .map(change -> exits.succeeded(leaving, change));
   }
 
-  /** A change of this node named these users in the room: their unsure leaves there are settled (see {@link Exits}). */
-  void settle(String roomId, List<Connection> users) {
-    exits.settle(roomId, users);
-  }
-
   /** The room is untracked whether or not the store took the event: {@link PresenceRetry} keeps that. */
   private Future<Void> announceLeft(String roomId, RoomChange change) {
     Future<Void> announced = announcer.announce(roomId, Event.USER_LEFT, change);
@@ -117,16 +114,6 @@ final class RoomRepair {
     return locals.hasRoom(roomId) || doubtful.containsKey(roomId) || checking.contains(roomId)
       ? Future.succeededFuture()
       : registry.untrackRoom(nodeId, roomId);
-  }
-
-  /** This node took all its connections out of the room (it stops): the users its unsure leaves there owe (see {@link Exits#nodeLeft}). */
-  List<Connection> nodeLeft(String roomId, Roster roster) {
-    return exits.nodeLeft(roomId, roster);
-  }
-
-  /** The rooms where a leave of this node is unsure. */
-  Set<String> unsureRooms() {
-    return exits.unsureRooms();
   }
 
   /** No check changes anything after this: a node that stops takes all its connections out itself. */

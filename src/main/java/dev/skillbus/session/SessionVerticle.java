@@ -53,6 +53,9 @@ public final class SessionVerticle extends VerticleBase {
   private LocalConnections locals;
   private RoomActions actions;
   private Membership membership;
+  private PresenceEvents presence;
+  private NodeDepartures departures;
+  private Exits exits;
   private DepartedNodes departed;
   private long checkTimer;
   private long retryTimer;
@@ -82,8 +85,11 @@ public final class SessionVerticle extends VerticleBase {
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, sweeper, metrics, settings.historyPage());
     locals = new LocalConnections(metrics::roomsOnNode);
     actions = new RoomActions(vertx, settings, registry, events, locals);
-    membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules, settings,
+    exits = new Exits();
+    presence = new PresenceEvents(registry, events, exits);
+    membership = new Membership(nodeId, registry, events, locals, actions.cursors(), rules, settings, presence, exits,
       metrics::clusterRepair);
+    departures = new NodeDepartures(nodeId, registry, presence, exits);
     RoomServices services = new RoomServices(registry, events, locals);
     List<MessageConsumer<JsonObject>> consumers = List.of(
       serve(Inbound.SESSION_JOIN.address(), membership::join),
@@ -98,15 +104,15 @@ public final class SessionVerticle extends VerticleBase {
       serve(Address.LOCAL_ROOMS, services::localRooms),
       serve(Address.ROOM_POSITIONS, services::positions),
       serve(Address.LOCAL_MEMBERSHIPS, services::memberships));
-    departed = new DepartedNodes(vertx, hazelcast, "rooms", membership, () -> metrics.clusterRepair("departed_node_rooms"));
+    departed = new DepartedNodes(vertx, hazelcast, "rooms", departures, () -> metrics.clusterRepair("departed_node_rooms"));
     departed.start(settings.sweepIntervalSeconds() * 1000);
     checkTimer = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000, id -> membership.checkRooms());
     // What the store or the cluster refused: presence events to send, rooms where a leave failed.
     retryTimer = vertx.setPeriodic(1000, id -> {
-      membership.announceRefused();
+      presence.announceRefused();
       membership.checkRoomsInDoubt();
     });
-    handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, message -> Requests.serve(message, membership::takeOver));
+    handoff = vertx.eventBus().consumer(Address.PRESENCE_HANDOFF, message -> Requests.serve(message, presence::takeOver));
     sweeper.start(settings.sweepIntervalSeconds());
     LOG.info("Session verticle started on node {}", nodeId);
     List<Future<Void>> registered = new ArrayList<>(consumers.stream().map(MessageConsumer::completion).toList());
@@ -132,7 +138,7 @@ public final class SessionVerticle extends VerticleBase {
     vertx.cancelTimer(retryTimer);
     membership.stopChecks();
     Set<String> rooms = new HashSet<>(locals.rooms());
-    rooms.addAll(membership.unsureRooms());
+    rooms.addAll(exits.unsureRooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
       // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.
@@ -142,11 +148,11 @@ public final class SessionVerticle extends VerticleBase {
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);
-        return membership.leaveNode(nodeId, new ArrayList<>(rooms));
+        return departures.leaveNode(nodeId, new ArrayList<>(rooms));
       })
       .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err))
       // Presence events the store refused (these leaves among them) go to a node that stays; not to this one.
       .transform(ar -> handoff.unregister())
-      .transform(ar -> membership.handOffRefused(vertx.eventBus(), HANDOFF_TIMEOUT_MS));
+      .transform(ar -> presence.handOffRefused(vertx.eventBus(), HANDOFF_TIMEOUT_MS));
   }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * By departed node, the rooms that scans of the rooms' states found holding its connections (see
- * {@link Membership#nodes}), until it was cleaned up after. What every scan found is kept: scans run
+ * {@link NodeDepartures#nodes}), until it was cleaned up after. What every scan found is kept: scans run
  * at once when nodes leave together, and one that began before a node was seen gone, ending last,
  * finds none of that node's rooms; it must not hide what an earlier one found.
  */
