@@ -7,7 +7,6 @@ import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
-import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.ops.Metrics;
@@ -15,23 +14,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,10 +41,7 @@ import org.slf4j.LoggerFactory;
 public class BridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
-  private static final long MAX_API_BODY = 64 * 1024;
   private static final String DEV_SECRET = "skillbus-dev-secret-change-me-in-production";
-  private static final String OPS_METRICS_PATH = "/metrics";
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   // How long a new subscription waits for the other nodes to route to it (Routes).
   static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
@@ -194,8 +185,7 @@ public class BridgeVerticle extends VerticleBase {
       + (ctx.failure() != null && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "bad URL")));
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
     router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));
-    router.route("/api/*").handler(JSON_BODY).handler(bodies(MAX_API_BODY));
-    router.route("/socket/*").handler(JSON_BODY).handler(bodies(MAX_API_BODY));
+    ApiRoutes.readBodies(router);
     if (dev) {
       router.post("/api/auth/token").handler(ctx -> issueDevToken(ctx, tokens));
     }
@@ -208,77 +198,18 @@ public class BridgeVerticle extends VerticleBase {
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.
-    router.post("/eventbus/*").handler(bodies(maxWebSocketMessage(settings)));
+    router.post("/eventbus/*").handler(ApiRoutes.bodies(maxWebSocketMessage(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
-    RestApi api = new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs());
-    restRoutes(api);
-    opsRoutes(api);
-    for (String rest : List.of("/api/*", "/socket/*", OPS_METRICS_PATH)) {
-      router.route(rest).failureHandler(RestErrors::handleFailure);
-      router.route(rest).handler(ctx -> RestErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint"));
-    }
+    ApiRoutes.endpoints(router, new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
     // Browser client and demo pages: last, so that no file shadows a route above.
     WebPages.routes(router);
     return router;
   }
 
-  /** The REST API: each endpoint is a request to a service's event-bus address (design.md, HTTP API). */
-  private static void restRoutes(RestApi api) {
-    // Coaching
-    api.route(HttpMethod.GET, "/api/sessions/:sessionId", Address.SESSION_GET, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.GET, "/api/agents/:agentId/notes", Address.NOTES_LIST, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.GET, "/api/agents/:agentId/action-items", Address.ACTIONS_LIST, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.PATCH, "/api/action-items/:id", Inbound.ACTIONS_UPDATE.address(), 200, RestApi.BODY_AND_PATH)
-      .route(HttpMethod.DELETE, "/api/action-items/:id", Inbound.ACTIONS_DELETE.address(), 200, RestApi.BODY_AND_PATH)
-      .route(HttpMethod.DELETE, "/api/notes/:id", Inbound.NOTES_DELETE.address(), 200, RestApi.BODY_AND_PATH);
-    // Course generation (design.md, HTTP API); ":courseId" never matches "sessions/…" (one segment).
-    api.route(HttpMethod.POST, "/api/courses/generate", Inbound.COURSE_GENERATE.address(), 202, RestApi.BODY_AND_PATH)
-      .route(HttpMethod.GET, "/api/courses/sessions/:sessionId", Inbound.COURSE_STATUS.address(), 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.POST, "/api/courses/sessions/:sessionId/cancel", Inbound.COURSE_CANCEL.address(), 200,
-        RestApi.BODY_AND_PATH)
-      .route(HttpMethod.GET, "/api/courses/:courseId", Address.COURSE_GET, 200, RestApi.PATH_AND_QUERY);
-  }
-
-  /** Operations (design.md, HTTP API): admin only; the ops part of this node answers for the cluster. */
-  private static void opsRoutes(RestApi api) {
-    api.admin(HttpMethod.GET, "/socket/stats", Address.OPS_STATS, 200, RestApi.PATH_AND_QUERY)
-      .admin(HttpMethod.GET, "/socket/users", Address.OPS_USERS, 200, RestApi.PATH_AND_QUERY)
-      .admin(HttpMethod.GET, "/socket/users/:userId/connected", Address.OPS_USER_CONNECTED, 200, RestApi.PATH_AND_QUERY)
-      .admin(HttpMethod.GET, "/socket/rooms", Address.OPS_ROOMS, 200, RestApi.PATH_AND_QUERY)
-      .admin(HttpMethod.POST, "/socket/rooms", Address.OPS_ROOM_CREATE, 201, RestApi.BODY_AND_PATH)
-      .admin(HttpMethod.POST, "/socket/rooms/join", Address.OPS_ROOM_JOIN, 200, RestApi.BODY_AND_PATH)
-      .admin(HttpMethod.POST, "/socket/rooms/leave", Address.OPS_ROOM_LEAVE, 200, RestApi.BODY_AND_PATH)
-      .admin(HttpMethod.POST, "/socket/rooms/message", Address.OPS_ROOM_MESSAGE, 200, RestApi.BODY_AND_PATH)
-      .admin(HttpMethod.POST, "/socket/notifications", Inbound.NOTIFY_SEND.address(), 200, RestApi.BODY_AND_PATH)
-      .adminText(HttpMethod.GET, OPS_METRICS_PATH, Address.OPS_METRICS, PROMETHEUS_TEXT);
-  }
-
-  /**
-   * The REST API reads JSON bodies only: one sent with a form's content type (curl -d) is read as
-   * JSON too, never decoded as a form (a '%' or many '&' in its text would make that fail). A
-   * platform handler, since it must run before the body handler.
-   */
-  private static final PlatformHandler JSON_BODY = ctx -> {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
-    }
-    ctx.next();
-  };
-
-  /**
-   * Reads request bodies up to {@code limit} bytes into memory. File uploads are off: nothing here
-   * takes a file, and Vert.x would otherwise write each multipart file to disk, token or not, and
-   * leave it there.
-   */
-  private static BodyHandler bodies(long limit) {
-    return BodyHandler.create(false).setBodyLimit(limit);
-  }
-
   /** The largest body any route takes. */
   private static int maxBody(BridgeSettings settings) {
-    return (int) Math.max(MAX_API_BODY, maxWebSocketMessage(settings));
+    return (int) Math.max(ApiRoutes.MAX_BODY, maxWebSocketMessage(settings));
   }
 
   /**
