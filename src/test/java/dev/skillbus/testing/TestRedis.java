@@ -24,7 +24,8 @@ import redis.embedded.RedisServer;
  * A real Redis server for tests (the redis-server binary shipped by embedded-redis), on loopback at
  * a port of the test class's own. It keeps an append-only file in a directory of its own, so that a
  * {@link #stop()} and {@link #start()} in the middle of a test keep what was written, as a Redis
- * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class.
+ * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class;
+ * declared in a base class, it runs for each of the subclasses in turn, each time from empty.
  */
 public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
@@ -48,6 +49,7 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
   }
 
   public synchronized TestRedis start() throws IOException {
+    Files.createDirectories(dir); // again after a close(), which deleted it
     if (server == null) {
       server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
         .setting("dir " + dir).setting("appendonly yes").setting("appendfsync no").setting("save \"\"")

@@ -1,8 +1,8 @@
 package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static dev.skillbus.web.WebPagesBrowserTest.button;
-import static dev.skillbus.web.WebPagesBrowserTest.field;
+import static dev.skillbus.web.WebPagesFixture.button;
+import static dev.skillbus.web.WebPagesFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;

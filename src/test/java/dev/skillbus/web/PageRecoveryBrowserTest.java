@@ -1,8 +1,8 @@
 package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static dev.skillbus.web.WebPagesBrowserTest.button;
-import static dev.skillbus.web.WebPagesBrowserTest.field;
+import static dev.skillbus.web.WebPagesFixture.button;
+import static dev.skillbus.web.WebPagesFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
@@ -49,7 +49,7 @@ class PageRecoveryBrowserTest extends PageRecoveryFixture {
     assertThat(button(page, "Add note")).isEnabled();
     field(page, "Note").fill("Before the refusal");
     button(page, "Add note").click();
-    WebPagesBrowserTest.addActionItem(page, "Listen back");
+    CoachingPageBrowserTest.addActionItem(page, "Listen back");
     Locator delete = page.locator("#notes li button, #items li button");
     assertThat(delete).hasCount(2);
     assertThat(page.getByLabel("Status of Listen back")).isEnabled();

@@ -7,7 +7,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
-import dev.skillbus.Skillbus;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.TestInfo;
  * pages' tokens expire while they are open, and ways to close, refuse or fail the pages'
  * connections and requests. Each test class starts its own node, in a cluster of its own name.
  */
-abstract class PageRecoveryFixture {
+abstract class PageRecoveryFixture extends BrowserFixture {
 
   static final int HTTP_PORT = 7290;
   static final int CLUSTER_PORT = 7291;
@@ -38,8 +35,6 @@ abstract class PageRecoveryFixture {
   static final Predicate<String> EVENTBUS = u -> u.contains("/eventbus/");
   static final String TOKEN = "**/api/auth/token";
   static JsonObject config;
-  static Skillbus node;
-  static Chromium chromium;
 
   @BeforeAll
   static void start(TestInfo test) throws Exception {
@@ -55,16 +50,6 @@ abstract class PageRecoveryFixture {
     config.getJsonObject("bridge").put("port", HTTP_PORT).getJsonObject("auth").put("tokenTtlSeconds", TOKEN_TTL_SECONDS)
       .put("leewaySeconds", 0);
     return config;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (node != null) {
-      node.close().await(30, TimeUnit.SECONDS);
-    }
   }
 
   @AfterEach
