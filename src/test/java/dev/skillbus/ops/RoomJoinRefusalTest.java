@@ -27,7 +27,7 @@ class RoomJoinRefusalTest {
   static Skillbus b;
 
   static JsonObject config(int port) {
-    return OpsClusterTest.adminConfig("room-join-refusal-test", port, 6411, 6412)
+    return OpsClusterFixture.adminConfig("room-join-refusal-test", port, 6411, 6412)
       .put("session", new JsonObject().put("maxRoomsPerConnection", 1));
   }
 
@@ -35,7 +35,7 @@ class RoomJoinRefusalTest {
   static void start() throws Exception {
     a = Servers.start(config(6411));
     b = Servers.start(config(6412));
-    OpsClusterTest.awaitBothUp(a, b);
+    OpsClusterFixture.awaitBothUp(a, b);
   }
 
   @AfterAll
@@ -53,8 +53,8 @@ class RoomJoinRefusalTest {
 
     BridgeClient wes = member(a, "rj-wes", "rj-other");
     assertNothingFrom(mia, wes, "rj-other");
-    JsonObject users = await(OpsClusterTest.admin(b).get("/socket/users?limit=500")).body();
-    JsonObject entry = OpsClusterTest.item(users, "rj-mia");
+    JsonObject users = await(OpsClusterFixture.admin(b).get("/socket/users?limit=500")).body();
+    JsonObject entry = OpsClusterFixture.item(users, "rj-mia");
     assertThat(entry.getJsonArray("rooms")).containsExactly("rj-full");
   }
 
@@ -109,7 +109,7 @@ class RoomJoinRefusalTest {
   }
 
   private Future<Answer> join(String roomId, String userId) {
-    return OpsClusterTest.admin(b).post("/socket/rooms/join", new JsonObject().put("roomId", roomId).put("userId", userId));
+    return OpsClusterFixture.admin(b).post("/socket/rooms/join", new JsonObject().put("roomId", roomId).put("userId", userId));
   }
 
   /**

@@ -3,12 +3,33 @@ package dev.skillbus.store;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 
 @DisplayName("InMemoryRoomHistory keeps the room history contract")
-class InMemoryRoomHistoryTest extends RoomHistoryContractTest {
+class InMemoryRoomHistoryTest {
 
-  @Override
-  protected RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock) {
+  static RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock) {
     return new InMemoryRoomHistory(maxEvents, maxAgeSeconds, clock);
+  }
+
+  @Nested
+  class Reading extends RoomHistoryReadingContractTest {
+    Reading() {
+      super(InMemoryRoomHistoryTest::create);
+    }
+  }
+
+  @Nested
+  class Lifecycle extends RoomHistoryLifecycleContractTest {
+    Lifecycle() {
+      super(InMemoryRoomHistoryTest::create);
+    }
+  }
+
+  @Nested
+  class Presence extends RoomHistoryPresenceContractTest {
+    Presence() {
+      super(InMemoryRoomHistoryTest::create);
+    }
   }
 }

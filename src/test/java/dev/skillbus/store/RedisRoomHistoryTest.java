@@ -1,5 +1,7 @@
 package dev.skillbus.store;
 
+import static dev.skillbus.store.RoomHistoryContractTest.MAX_AGE_SECONDS;
+import static dev.skillbus.store.RoomHistoryContractTest.MAX_EVENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.protocol.Envelope;
@@ -7,6 +9,7 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -16,18 +19,41 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("RedisRoomHistory keeps the room history contract")
-class RedisRoomHistoryTest extends RoomHistoryContractTest {
+@ExtendWith(VertxExtension.class)
+class RedisRoomHistoryTest {
 
   @RegisterExtension
   static final TestRedis REDIS = new TestRedis(6001);
 
-  @Override
-  protected RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock) {
+  static RoomHistory create(Vertx vertx, int maxEvents, long maxAgeSeconds, Clock clock) {
     return new RedisRoomHistory(REDIS.link(vertx), maxEvents, maxAgeSeconds, clock);
+  }
+
+  @Nested
+  class Reading extends RoomHistoryReadingContractTest {
+    Reading() {
+      super(RedisRoomHistoryTest::create);
+    }
+  }
+
+  @Nested
+  class Lifecycle extends RoomHistoryLifecycleContractTest {
+    Lifecycle() {
+      super(RedisRoomHistoryTest::create);
+    }
+  }
+
+  @Nested
+  class Presence extends RoomHistoryPresenceContractTest {
+    Presence() {
+      super(RedisRoomHistoryTest::create);
+    }
   }
 
   @Test

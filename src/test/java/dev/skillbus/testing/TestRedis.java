@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,8 +25,9 @@ import redis.embedded.RedisServer;
  * A real Redis server for tests (the redis-server binary shipped by embedded-redis), on loopback at
  * a port of the test class's own. It keeps an append-only file in a directory of its own, so that a
  * {@link #stop()} and {@link #start()} in the middle of a test keep what was written, as a Redis
- * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class;
- * declared in a base class, it runs for each of the subclasses in turn, each time from empty.
+ * with persistence does. As a static {@code @RegisterExtension} field it runs for its test class,
+ * the {@code @Nested} classes in it included; declared in a base class, it runs for each of the
+ * subclasses in turn, each time from empty.
  */
 public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
@@ -77,12 +79,21 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    start();
+    if (!nested(context)) {
+      start();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    close();
+    if (!nested(context)) {
+      close();
+    }
+  }
+
+  /** A nested class runs inside its outer class, whose server serves it. */
+  private static boolean nested(ExtensionContext context) {
+    return context.getRequiredTestClass().isAnnotationPresent(Nested.class);
   }
 
   public String url() {
