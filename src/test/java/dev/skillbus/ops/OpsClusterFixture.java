@@ -66,9 +66,15 @@ abstract class OpsClusterFixture {
       .map(both -> both.<Servers.Health>list().stream().allMatch(h -> "UP".equals(h.body().getString("status"))))));
   }
 
+  /** Closes the class's nodes; the next class starts from none, even if its start fails half-way. */
   @AfterAll
   static void stop() throws Exception {
-    Future.join(a.close(), b.close()).await(60, TimeUnit.SECONDS);
+    try {
+      Future.join(a.close(), b.close()).await(60, TimeUnit.SECONDS);
+    } finally {
+      a = null;
+      b = null;
+    }
   }
 
   @AfterEach

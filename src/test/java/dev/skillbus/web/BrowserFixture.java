@@ -13,13 +13,19 @@ abstract class BrowserFixture {
   static Skillbus node;
   static Chromium chromium;
 
+  /** Closes them; the next class starts from none, even if its start fails half-way. */
   @AfterAll
   static void stop() throws Exception {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (node != null) {
-      node.close().await(30, TimeUnit.SECONDS);
+    try {
+      if (chromium != null) {
+        chromium.close();
+      }
+      if (node != null) {
+        node.close().await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      chromium = null;
+      node = null;
     }
   }
 }
