@@ -2,7 +2,7 @@ package dev.skillbus.coaching;
 
 import static dev.skillbus.coaching.CoachingClusterTest.connect;
 import static dev.skillbus.coaching.CoachingClusterTest.rest;
-import static dev.skillbus.coaching.CoachingRulesTest.failureCode;
+import static dev.skillbus.coaching.CoachingRulesFixture.failureCode;
 import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

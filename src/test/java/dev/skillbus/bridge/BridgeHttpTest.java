@@ -1,0 +1,100 @@
+package dev.skillbus.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.Clients;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge over plain HTTP: which origins CORS lets in, a SockJS session by xhr polling, and the
+ * dev-token endpoint's answers to bad requests.
+ */
+@DisplayName("The bridge's CORS, xhr polling and token endpoint")
+class BridgeHttpTest extends BridgeLimitsFixture {
+
+  /** A response with its body read, so the connection goes back to the pool. */
+  record Response(int status, String allowOrigin, String body) {
+  }
+
+  static Future<Response> read(HttpClientResponse response) {
+    return response.body().map(b -> new Response(response.statusCode(), response.getHeader("Access-Control-Allow-Origin"), b.toString()));
+  }
+
+  static Future<Response> post(String path, String origin, JsonObject body) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path);
+    if (origin != null) {
+      options.putHeader("Origin", origin);
+    }
+    return Clients.http(vertx, http -> http.request(options)
+      .compose(req -> req.putHeader("content-type", "application/json").send(body.toBuffer()))
+      .compose(BridgeHttpTest::read));
+  }
+
+  @Test
+  @DisplayName("allows origins that match the configured pattern and refuses others")
+  void cors() throws Exception {
+    JsonObject body = new JsonObject().put("userId", "cors-user");
+    Response allowed = await(post("/api/auth/token", "https://coach.example.app", body));
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(allowed.allowOrigin()).isEqualTo("https://coach.example.app");
+    Response local = await(post("/api/auth/token", "http://localhost:3000", body));
+    assertThat(local.allowOrigin()).isEqualTo("http://localhost:3000");
+    Response refused = await(post("/api/auth/token", "https://evil.example.com", body));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code")).isEqualTo(403);
+    Response sockJsInfo = await(Clients.http(vertx, http -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+      .setURI("/eventbus/info").putHeader("Origin", "https://evil.example.app.attacker.com"))
+      .compose(r -> r.send()).compose(BridgeHttpTest::read)));
+    assertThat(sockJsInfo.status()).isEqualTo(403);
+  }
+
+  /** One SockJS request of session {@code session}: {@code POST /eventbus/000/<session>/<path>}. */
+  static Response sockJs(String session, String path, String body) throws Exception {
+    return await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+      .setHost("127.0.0.1").setPort(port).setURI("/eventbus/000/" + session + "/" + path))
+      .compose(r -> body == null ? r.send() : r.send(body)).compose(BridgeHttpTest::read)));
+  }
+
+  @Test
+  @DisplayName("a SockJS session without a WebSocket (xhr polling) sends frames and gets their answers")
+  void xhrPolling() throws Exception {
+    String token = await(BridgeClient.token(vertx, port, "xhr-user", "Xhr User", "learner"));
+    assertThat(sockJs("xhrsession", "xhr", null).body()).startsWith("o");
+    JsonObject frame = new JsonObject().put("type", "send").put("address", "session.join")
+      .put("body", new JsonObject().put("sessionId", "xhr-room")).put("replyAddress", "xhr-reply-1")
+      .put("headers", new JsonObject().put("authorization", "Bearer " + token));
+    Response sent = sockJs("xhrsession", "xhr_send", new JsonArray().add(frame.encode()).encode());
+    assertThat(sent.status()).isEqualTo(204);
+    // No session service runs here: the answer is the bridge's error on the frame's reply address.
+    Response polled = sockJs("xhrsession", "xhr", null);
+    assertThat(polled.body()).startsWith("a").contains("xhr-reply-1");
+  }
+
+  @Test
+  @DisplayName("answers bad dev-token requests with 400 and a JSON error naming the field")
+  void tokenBadInput() throws Exception {
+    for (JsonObject body : new JsonObject[] {
+      new JsonObject(), new JsonObject().put("userId", "has space"), new JsonObject().put("userId", 7),
+      new JsonObject().put("userId", "ok").put("role", "superuser"), new JsonObject().put("userId", "ok").put("name", "n".repeat(101))}) {
+      Response response = await(post("/api/auth/token", null, body));
+      JsonObject error = new JsonObject(response.body()).getJsonObject("error");
+      assertThat(response.status()).as(body.encode()).isEqualTo(400);
+      assertThat(error.getInteger("code")).isEqualTo(400);
+      assertThat(error.getString("message")).containsAnyOf("userId", "role", "name");
+    }
+    for (String text : new String[] {"{oops", "[]", "\"x\"", "7", "null", ""}) {
+      Response notAnObject = await(Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI("/api/auth/token")).compose(r -> r.send(text)).compose(BridgeHttpTest::read)));
+      assertThat(notAnObject.status()).as(text).isEqualTo(400);
+      assertThat(new JsonObject(notAnObject.body()).getJsonObject("error").getInteger("code")).as(text).isEqualTo(400);
+    }
+  }
+}
