@@ -1,0 +1,168 @@
+// Reconnect and rejoin: after a dropped connection the client registers again, rejoins with since and
+// epoch, retries a rejoin answered 503, and holds the requests and live events until the rooms are back.
+import assert from 'node:assert/strict';
+import { joined, test, tick, envelopes } from './skillbus-harness.mjs';
+
+test('after a dropped connection it reconnects, registers again and rejoins with since and epoch', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const states = [];
+  bus.on('state', (s) => states.push(s.state + (s.delayMs === undefined ? '' : ':delay')));
+  server.event('r1', 'message', 6);
+  server.drop();
+  const second = await server.socketNumber(2);
+  assert.notEqual(second, server.sockets[0]);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 6, epoch: 'e1' });
+  assert.ok(second.sent.some((f) => f.type === 'register' && f.address === 'room.r1'));
+  assert.ok(second.sent.some((f) => f.type === 'register' && f.address === 'user.ann'));
+  server.event('r1', 'message', 8); // live, while the join is answered: held back, not doubled
+  const missed = [7, 8].map((seq) => ({ event: 'message', room: 'r1', seq, epoch: 'e1', data: {} }));
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 8, epoch: 'e1', missed, recovered: true });
+  await tick();
+  server.event('r1', 'message', 9);
+  assert.deepEqual(events, [6, 7, 8, 9]);
+  assert.deepEqual(states, ['reconnecting:delay', 'reconnecting', 'connected']);
+  bus.close();
+});
+
+test('a rejoin whose history is gone says reset and goes on from the new position; late events of the old epoch are dropped', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.sessionId + ':' + r.reason));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 2, epoch: 'e2', missed: [], recovered: false });
+  await tick();
+  server.event('r1', 'message', 6); // of epoch e1, late from another node
+  server.event('r1', 'message', 3, {}, 'e2');
+  assert.deepEqual(resets, ['r1:epoch']);
+  assert.deepEqual(events, [3]);
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 3, epoch: 'e2' }]);
+  bus.close();
+});
+
+test('requests made while reconnecting wait for the rejoin; those in flight reject with 503', async () => {
+  const { server, bus } = await joined('r1', 5);
+  const inFlight = bus.emit('session.message', { sessionId: 'r1', text: 'a' });
+  await server.request('session.message');
+  server.drop();
+  await assert.rejects(inFlight, (e) => e.code === 503);
+  const queued = bus.emit('session.message', { sessionId: 'r1', text: 'b' });
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'waits for the rejoin');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  const message = await server.request('session.message');
+  assert.equal(message.body.text, 'b');
+  server.reply(message, { sessionId: 'r1', seq: 6 });
+  assert.deepEqual(await queued, { sessionId: 'r1', seq: 6 });
+  bus.close();
+});
+
+test('a request made while the rooms are being rejoined goes out after the rejoin', async () => {
+  const { server, bus } = await joined('r1', 5);
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const message = bus.emit('session.message', { sessionId: 'r1', text: 'c' });
+  await tick();
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'held back while rejoining');
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  server.reply(await server.request('session.message'), { sessionId: 'r1', seq: 7 });
+  assert.deepEqual(await message, { sessionId: 'r1', seq: 7 });
+  bus.close();
+});
+
+test('a rejoin answered 503 after a reconnect is tried again; one refused with 403 says error and leaves the room', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code + ':' + e.sessionId));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const first = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(first, 503, 'no session service');
+  const again = await server.request('session.join', from);
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: [], recovered: true });
+  await tick();
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, [7]);
+  assert.deepEqual(bus.rooms.map((r) => r.sessionId), ['r1']);
+  assert.equal(errors.length, 0);
+
+  server.drop();
+  await server.socketNumber(3);
+  server.open();
+  const refused = await server.request('session.join');
+  server.fail(refused, 403, 'room r1 is private');
+  await tick();
+  assert.deepEqual(errors, ['403:r1']);
+  assert.equal(bus.rooms.length, 0);
+  assert.ok(server.socket.sent.some((f) => f.type === 'unregister' && f.address === 'room.r1'));
+  bus.close();
+});
+
+test('requests made while reconnecting wait for a rejoin that is tried again after a 503', async () => {
+  const { server, bus } = await joined('r1', 5);
+  server.drop();
+  const message = bus.emit('session.message', { sessionId: 'r1', text: 'x' });
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(rejoin, 503, 'a member left');
+  const again = await server.request('session.join', from);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.message'), 'waits for the room');
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1', missed: [], recovered: true });
+  server.reply(await server.request('session.message'), { sessionId: 'r1', seq: 6 });
+  assert.deepEqual(await message, { sessionId: 'r1', seq: 6 });
+  bus.close();
+});
+
+test('live events while a rejoin waits to be tried again are held back for it, not filled from history', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const log = [];
+  bus.on('reset', (r) => log.push('reset:' + r.reason));
+  bus.on('error', (e) => log.push('error:' + e.code));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.fail(rejoin, 503, 'a member left');
+  await tick();
+  server.event('r1', 'message', 8); // live: the socket is registered on the room, not yet in it
+  const again = await server.request('session.join', from);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.history'), 'no gap fill');
+  assert.deepEqual(again.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 8, epoch: 'e1', missed: envelopes('r1', [6, 7, 8]), recovered: true });
+  await tick();
+  server.event('r1', 'message', 9);
+  assert.deepEqual(events, [6, 7, 8, 9]);
+  assert.deepEqual(log, []);
+  bus.close();
+});
+
+test('a join with since that close() rejected leaves no since behind: the rejoin after open() goes on from the last seq', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  server.event('r1', 'message', 6);
+  server.drop();
+  const again = bus.join('r1', { since: 0 });
+  bus.close();
+  await assert.rejects(again, (e) => e.code === 503);
+  bus.open();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  assert.deepEqual(rejoin.body, { sessionId: 'r1', since: 6, epoch: 'e1' });
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: [], recovered: true });
+  await tick();
+  assert.deepEqual(events, [6]);
+  bus.close();
+});
