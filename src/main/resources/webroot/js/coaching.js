@@ -1,6 +1,7 @@
 // Coaching: quick notes and action items for an agent, live as they arrive and as they are deleted;
 // the session's notes with the version rule in plain sight; notifications sent and shown as toasts.
 import { Visitor, clearIfSent, clock, describe, el, fill, prefill, showStatus, toast, values } from '/js/page.js';
+import { SessionNotes } from '/js/session-notes.js';
 
 const joinForm = document.getElementById('join-form');
 const docForm = document.getElementById('doc-form');
@@ -16,9 +17,10 @@ const latestLoads = new Map();
 let visitor = null;
 let sessionId = null;
 let agentId = null;
-let doc = { version: 0, dirty: false, saving: false };
 // Whether the session is open here: the notes' and items' controls work only while it is.
 let sessionOpen = false;
+// The session's notes, of the session open (see session-notes.js).
+const sessionNotes = new SessionNotes(docForm, () => ({ visitor, sessionId }));
 
 prefill(joinForm);
 joinForm.addEventListener('submit', (e) => {
@@ -81,8 +83,8 @@ async function open({ session, user, name, role, agent }) {
 function load() {
   clearLists();
   const parts = [[loadNotes, 'note-form'], [loadItems, 'item-form']];
-  if (!doc.dirty && !doc.saving) {
-    parts.push([loadDocument, 'doc-form']);
+  if (!sessionNotes.busy) {
+    parts.push([() => sessionNotes.load(), 'doc-form']);
   }
   for (const [part, form] of parts) {
     loadPart(part, form);
@@ -119,10 +121,7 @@ function clearLists() {
 function resetPage() {
   clearLists();
   deleted.clear();
-  docForm.reset();
-  doc = { version: 0, dirty: false, saving: false };
-  fill(document.getElementById('doc-version'));
-  fill(document.getElementById('doc-conflict'));
+  sessionNotes.reset();
   // Nothing goes to the new session before it is open (the buttons of the one before included), and
   // saving waits for its notes to load: a save now would carry the old version.
   disableForms();
@@ -141,7 +140,7 @@ function listen(bus) {
   bus.on('actionItem:updated', (item) => item.agentId === agentId && showItem(item));
   bus.on('quickNote:deleted', (note) => removeShown('notes', note.id));
   bus.on('actionItem:deleted', (item) => removeShown('items', item.id));
-  bus.on('session:updated', (update) => update.sessionId === sessionId && documentUpdated(update));
+  bus.on('session:updated', (update) => update.sessionId === sessionId && sessionNotes.updated(update));
   // Once the session is joined again after a reconnect (its first join is the open's own load), or
   // when the room's history no longer covers what was missed. A rejoin the server refused reloads nothing.
   let joins = 0;
@@ -296,72 +295,8 @@ onSubmit(document.getElementById('item-form'), async (v, form) => {
 
 // ---- session notes (versioned document) -----------------------------------------------------
 
-async function loadDocument() {
-  const answer = await visitor.rest('GET', '/api/sessions/' + encodeURIComponent(sessionId));
-  const d = answer.document || {};
-  docForm.elements.discussionNotes.value = d.discussionNotes || '';
-  docForm.elements.topicsCovered.value = (d.topicsCovered || []).join(', ');
-  docForm.elements.engagementScore.value = d.engagementScore ?? '';
-  setVersion(answer.version);
-  doc.dirty = false;
-  fill(document.getElementById('doc-conflict'));
-  docForm.querySelectorAll('button').forEach((b) => (b.disabled = false));
-}
-
-function setVersion(version) {
-  doc.version = version;
-  fill(document.getElementById('doc-version'), version ? '(version ' + version + ')' : '(not saved yet)');
-}
-
-docForm.addEventListener('input', () => (doc.dirty = true));
-document.getElementById('doc-reload').addEventListener('click', () => loadPart(loadDocument, 'doc-form'));
-
-onSubmit(docForm, async (v) => {
-  const updates = { discussionNotes: v.discussionNotes };
-  updates.topicsCovered = v.topicsCovered ? v.topicsCovered.split(',').map((t) => t.trim()).filter(Boolean) : [];
-  if (v.engagementScore !== '') {
-    updates.engagementScore = Number(v.engagementScore);
-  }
-  doc.saving = true;
-  try {
-    const reply = await visitor.bus.emit('session.update', { sessionId, updates, expectedVersion: doc.version });
-    setVersion(reply.version);
-    doc.dirty = false;
-    fill(document.getElementById('doc-conflict'));
-  } catch (error) {
-    if (error.code === 409) {
-      fill(document.getElementById('doc-conflict'), 'Not saved: someone saved a newer version. ' + error.message
-        + '. Copy your text, choose “Load latest”, and save again.');
-      return;
-    }
-    throw error;
-  } finally {
-    doc.saving = false;
-  }
-});
-
-function documentUpdated(update) {
-  if (update.version <= doc.version || (doc.saving && update.updatedBy?.id === visitor.identity.userId)) {
-    return; // our own save: its reply sets the version
-  }
-  if (doc.dirty) {
-    fill(document.getElementById('doc-conflict'), (update.updatedBy?.name || 'Someone') + ' saved version '
-      + update.version + ' while you were editing. Saving now will be refused: choose “Load latest” first.');
-    return;
-  }
-  // The document as that version left it: an older event that comes after this one changes nothing.
-  const u = update.document || update.updates;
-  if ('discussionNotes' in u) {
-    docForm.elements.discussionNotes.value = u.discussionNotes;
-  }
-  if ('topicsCovered' in u) {
-    docForm.elements.topicsCovered.value = u.topicsCovered.join(', ');
-  }
-  if ('engagementScore' in u) {
-    docForm.elements.engagementScore.value = u.engagementScore;
-  }
-  setVersion(update.version);
-}
+document.getElementById('doc-reload').addEventListener('click', () => loadPart(() => sessionNotes.load(), 'doc-form'));
+onSubmit(docForm, (v) => sessionNotes.save(v));
 
 // ---- notifications --------------------------------------------------------------------------
 
