@@ -18,10 +18,10 @@
 
 /**
  * Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout), and a
- * connection counts as healthy once it stayed open `healthyAfterMs` (see #onOpen).
- * `rememberNotifications`: how many notification ids are kept to drop a repeat (see #onUserEvent),
+ * connection counts as healthy once it stayed open `healthyAfterMs` (see Connection#onOpen).
+ * `rememberNotifications`: how many notification ids are kept to drop a repeat (see Repeats#repeatedNotification),
  * ten times the server's default inbox of 100 per user; as many note and item events are kept to
- * drop the second copy of each (see #secondCopy).
+ * drop the second copy of each (see Repeats#secondCopy).
  */
 export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 20000,
@@ -101,7 +101,7 @@ const HELD_WHILE_JOINING = new Set(['cursor-moved', 'user-activity-changed']);
 const NOTIFICATION = 'notification';
 /**
  * Coaching events the server sends to the agent's `user.<agentId>` and, for a note or item of a
- * session, to that session's room too: a connection on both gets each twice (see #secondCopy).
+ * session, to that session's room too: a connection on both gets each twice (see Repeats#secondCopy).
  */
 const TWICE_SENT = new Set(['quickNote:created', 'quickNote:deleted', 'actionItem:created', 'actionItem:updated', 'actionItem:deleted']);
 const ROOM_PREFIX = 'room.';
@@ -117,51 +117,19 @@ function remember(memory, key, value, limit) {
   }
 }
 
-/** One connection to skillbus. Create it with {@link connect}. */
+/**
+ * One connection to skillbus. Create it with {@link connect}. It wires its parts together: the
+ * connection (Connection), the token (Tokens), the requests (Requests), the rooms (Rooms, one Room
+ * each), the listeners (Listeners) and what the server sends twice (Repeats).
+ */
 export class SkillbusClient {
   #options;
-  #reconnect;
-  #listeners = new Map();
-  #anyListeners = new Set();
-  #rooms = new Map();
-  #pending = new Map();
-  #queue = [];
-  // Requests refused with 401, waiting for a new token to be sent again.
-  #awaitingToken = new Set();
-  // The leaves on their way, by room: the room's events are no longer delivered, and a join() of it waits.
-  #leaving = new Map();
-  // Registers refused with 401, by address and token: each is retried with a new token once.
-  #refusedRegisters = new Set();
-  #socket = null;
-  #state = 'disconnected';
-  #attempt = 0;
-  #timers = { ping: null, connect: null, retry: null, renew: null, healthy: null };
-  #token = null;
-  #tokenRefresh = null;
-  #tokenFetches = 0;
-  #claims = null;
-  // Renewals in a row that brought no later expiry: the next one waits the reconnect backoff for that many.
-  #fruitlessRenewals = 0;
-  #replyCounter = 0;
-  #closedByUser = false;
-  // The connection attempt under way (from the start of #openSocket until it opens or fails), or
-  // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
-  #opening = null;
-  #everConnected = false;
-  // The user whose token the open socket was opened with: the server refuses another user's on it.
-  #socketUser = null;
-  #rejoined = false;
-  // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
-  #toldWhy = null;
-  // The state events of the turn that created the client, held until it ends (see #releaseStates); then null.
-  #heldStates = [];
-  /** State events being fired, and those a listener caused meanwhile: fired after them, in order. */
-  #firingStates = null;
-  // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
-  #notificationIds = new Map();
-  // Note and item events delivered (see #secondCopy), oldest first, at most options.rememberNotifications:
-  // each one's key, and the ways it came: with a seq (from a room), without (from user.<id>).
-  #twiceSent = new Map();
+  #events = new Listeners();
+  #repeats;
+  #tokens;
+  #requests;
+  #rooms;
+  #connection;
 
   /**
    * @param options.url       the server's base URL (default: this page's origin)
@@ -177,13 +145,40 @@ export class SkillbusClient {
    */
   constructor(options = {}) {
     this.#options = { ...DEFAULTS, receiveUser: true, transport: 'sockjs', ...options };
-    this.#reconnect = { ...DEFAULTS.reconnect, ...(options.reconnect || {}) };
+    const reconnect = { ...DEFAULTS.reconnect, ...(options.reconnect || {}) };
     this.#options.url = String(options.url || globalThis.location?.origin || '').replace(/\/+$/, '');
     if (!options.token && typeof options.getToken !== 'function') {
       throw new TypeError('connect() needs a token or a getToken function');
     }
-    this.#token = options.token || null;
-    queueMicrotask(() => this.#releaseStates());
+    this.#wire(options.token || null, reconnect);
+    queueMicrotask(() => this.#events.releaseStates());
+  }
+
+  /** Creates the parts, each given what it needs of the others (late: the connection comes last). */
+  #wire(token, reconnect) {
+    const write = (frame) => this.#connection.write(frame);
+    const fire = (event, ...args) => this.#events.fire(event, ...args);
+    const state = () => this.#connection.state;
+    const socket = () => this.#connection.socket;
+    this.#repeats = new Repeats(this.#options.rememberNotifications);
+    this.#tokens = new Tokens(this.#options, token, reconnect,
+      { write, fire, live: () => Boolean(socket()), fetched: () => this.#connection.checkUser() });
+    this.#requests = new Requests(this.#tokens, { state, write });
+    this.#rooms = new Rooms(reconnect, {
+      state, socket, write, fire, headers: () => this.#tokens.headers(), mayConnect: () => this.#mayConnect(),
+      request: (address, body) => this.#request(address, body, this.#options.requestTimeoutMs, true),
+      deliver: (envelope) => this.#deliver(envelope),
+    });
+    this.#connection = new Connection(this.#options, reconnect, this.#events, this.#tokens, {
+      frame: (data) => this.#onFrame(data),
+      rejoin: () => this.#rooms.rejoin(),
+      rejoined: () => this.#requests.release(),
+      dropped: () => this.#requests.hold(),
+      nothingWaits: () => this.#rooms.size === 0 && this.#requests.idle,
+      failPending: (reason) => this.#requests.failPending(reason),
+      stopSyncing: () => this.#rooms.stop(),
+      failWaiting: (error) => this.#failWaiting(error),
+    });
   }
 
   /**
@@ -191,17 +186,18 @@ export class SkillbusClient {
    * by the server while it had nothing to do; the next join or request connects again).
    */
   get state() {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** Who the token says this client is: {id, name, role}, once a token is known. */
   get user() {
-    return this.#claims ? { id: this.#claims.sub, name: this.#claims.name, role: this.#claims.role } : null;
+    const claims = this.#tokens.claims;
+    return claims ? { id: claims.sub, name: claims.name, role: claims.role } : null;
   }
 
   /** The rooms this client is in (or rejoins after a reconnect), with the last seq seen in each. */
   get rooms() {
-    return [...this.#rooms.values()].map((r) => ({ sessionId: r.id, lastSeq: r.lastSeq, epoch: r.epoch }));
+    return this.#rooms.list();
   }
 
   // ---- listeners -------------------------------------------------------------------------------
@@ -213,120 +209,37 @@ export class SkillbusClient {
    * room's history no longer covers what this client missed; reload that room's state).
    */
   on(event, fn) {
-    if (!this.#listeners.has(event)) {
-      this.#listeners.set(event, new Set());
-    }
-    this.#listeners.get(event).add(fn);
+    this.#events.on(event, fn);
     return this;
   }
 
   /** Stops a listener given to {@link on} or {@link once}; without fn, every listener of the event. */
   off(event, fn) {
-    const listeners = this.#listeners.get(event);
-    for (const listener of [...(listeners || [])]) {
-      if (fn === undefined || listener === fn || listener.listener === fn) {
-        listeners.delete(listener);
-      }
-    }
+    this.#events.off(event, fn);
     return this;
   }
 
   once(event, fn) {
-    const wrapper = (...args) => {
-      this.#listeners.get(event)?.delete(wrapper);
-      fn(...args);
-    };
-    wrapper.listener = fn;
-    return this.on(event, wrapper);
+    return this.on(event, this.#events.onceWrapper(event, fn));
   }
 
   /** Listens to every server event: fn(eventName, data, envelope). */
   onAny(fn) {
-    this.#anyListeners.add(fn);
+    this.#events.onAny(fn);
     return this;
   }
 
   offAny(fn) {
-    this.#anyListeners.delete(fn);
+    this.#events.offAny(fn);
     return this;
   }
 
-  #fire(event, ...args) {
-    for (const fn of [...(this.#listeners.get(event) || [])]) {
-      try {
-        fn(...args);
-      } catch (e) {
-        console.error('skillbus: a listener of', event, 'threw', e);
-      }
-    }
-  }
-
+  /** To the listeners, unless it is the second copy of a note or item event (see Repeats#secondCopy). */
   #deliver(envelope) {
-    if (this.#secondCopy(envelope)) {
+    if (this.#repeats.secondCopy(envelope)) {
       return;
     }
-    this.#fire(envelope.event, envelope.data, envelope);
-    for (const fn of [...this.#anyListeners]) {
-      try {
-        fn(envelope.event, envelope.data, envelope);
-      } catch (e) {
-        console.error('skillbus: an onAny listener threw', e);
-      }
-    }
-  }
-
-  /**
-   * True for the second copy of a note or item event: the agent's connection in the session's room
-   * gets it once on `user.<agentId>` (without a seq) and once in the room (with one), whichever
-   * comes first. Only the first to come the other way is that copy: the same event again the same
-   * way (a room's history read again with since) is delivered.
-   */
-  #secondCopy(envelope) {
-    const data = envelope.data;
-    if (!TWICE_SENT.has(envelope.event) || typeof data?.id !== 'string') {
-      return false;
-    }
-    const key = [envelope.event, data.id, data.status ?? '', data.updatedAt ?? ''].join('\u0000');
-    const way = typeof envelope.seq === 'number' ? 'room' : 'user';
-    const ways = this.#twiceSent.get(key) || new Set();
-    const copy = ways.size > 0 && !ways.has(way);
-    ways.add(way);
-    remember(this.#twiceSent, key, ways, this.#options.rememberNotifications);
-    return copy;
-  }
-
-  #setState(state, detail = {}) {
-    this.#state = state;
-    const info = { state, attempt: this.#attempt, ...detail };
-    if (this.#heldStates) {
-      this.#heldStates.push(info);
-    } else if (this.#firingStates) {
-      this.#firingStates.push(info); // a listener changed the state: after every listener of this one
-    } else {
-      this.#firingStates = [info];
-      while (this.#firingStates.length > 0) {
-        this.#fireState(this.#firingStates.shift());
-      }
-      this.#firingStates = null;
-    }
-  }
-
-  #fireState(info) {
-    this.#fire('state', info);
-    this.#fire(info.state, info);
-  }
-
-  /**
-   * Fires the state events held since the client was created, once the turn that created it is
-   * over: `connect()` is already connecting when it returns, and the `on('state')` that follows it
-   * is to hear that. Those a listener causes meanwhile come after them, in order.
-   */
-  #releaseStates() {
-    const held = this.#heldStates;
-    while (held.length > 0) {
-      this.#fireState(held.shift());
-    }
-    this.#heldStates = null;
+    this.#events.deliver(envelope);
   }
 
   // ---- requests --------------------------------------------------------------------------------
@@ -347,151 +260,30 @@ export class SkillbusClient {
       return this.#notConnected();
     }
     this.#wake();
-    return new Promise((resolve, reject) => {
-      const request = { address, body, resolve, reject, now, retried: false, timer: null };
-      request.timer = setTimeout(() => this.#settle(request, new SkillbusError(CONNECTION_LOST,
-        'no reply from ' + address + ' within ' + timeoutMs + ' ms')), timeoutMs);
-      this.#sendOrQueue(request);
-    });
+    return this.#requests.request(address, body, timeoutMs, now);
   }
 
   /** False after `failed` or {@link close}: nothing is sent until {@link open}. */
   #mayConnect() {
-    return this.#state !== 'failed' && this.#state !== 'disconnected';
+    return this.#connection.state !== 'failed' && this.#connection.state !== 'disconnected';
   }
 
   #notConnected() {
-    return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#state + ')'));
+    return Promise.reject(new SkillbusError(CONNECTION_LOST, 'not connected (' + this.#connection.state + ')'));
   }
 
   /** Idle, a join or a request connects again (and waits for the connection, as while reconnecting). */
   #wake() {
-    if (this.#state === 'idle') {
+    if (this.#connection.state === 'idle') {
       this.open();
     }
   }
 
   /** Sends without waiting for a reply (cursor, activity). Dropped while not connected, like a volatile emit. */
   send(address, body = {}) {
-    if (this.#state === 'connected') {
-      this.#write({ type: 'send', address, body, headers: this.#headers() });
+    if (this.#connection.state === 'connected') {
+      this.#connection.write({ type: 'send', address, body, headers: this.#tokens.headers() });
     }
-  }
-
-  #sendOrQueue(request) {
-    if (this.#state === 'connected' && (request.now || this.#rejoined)) {
-      this.#sendRequest(request);
-    } else {
-      this.#queue.push(request);
-    }
-  }
-
-  #sendRequest(request) {
-    const replyAddress = REPLY_PREFIX + (++this.#replyCounter) + '.' + Math.random().toString(36).slice(2, 8);
-    request.replyAddress = replyAddress;
-    this.#pending.set(replyAddress, request);
-    this.#write({ type: 'send', address: request.address, body: request.body, replyAddress, headers: this.#headers() });
-  }
-
-  #settle(request, error, body) {
-    if (request.settled) {
-      return;
-    }
-    request.settled = true;
-    clearTimeout(request.timer);
-    this.#awaitingToken.delete(request);
-    this.#pending.delete(request.replyAddress);
-    const queued = this.#queue.indexOf(request);
-    if (queued >= 0) {
-      this.#queue.splice(queued, 1);
-    }
-    if (error) {
-      request.reject(error);
-    } else {
-      request.resolve(body);
-    }
-  }
-
-  /** A request refused with 401 is sent once more with a fresh token from getToken. */
-  #retryWithNewToken(request, error) {
-    if (request.retried || typeof this.#options.getToken !== 'function') {
-      this.#settle(request, error);
-      return;
-    }
-    request.retried = true;
-    this.#pending.delete(request.replyAddress);
-    this.#awaitingToken.add(request);
-    this.#refreshToken().then(() => {
-      // Not if it timed out or close() came meanwhile: the app was told, and may have sent it again.
-      if (!request.settled) {
-        this.#awaitingToken.delete(request);
-        this.#sendOrQueue(request);
-      }
-    }, (e) => this.#settle(request, new SkillbusError(401, 'token refresh failed: ' + e)));
-  }
-
-  #headers() {
-    return { authorization: 'Bearer ' + this.#token };
-  }
-
-  /**
-   * With getToken and a token that expires, renews it before it does (see RENEW_AHEAD_MAX_MS); after
-   * a renewal that brought no later expiry, not sooner than the reconnect backoff says.
-   */
-  #scheduleRenewal() {
-    clearTimeout(this.#timers.renew);
-    const left = typeof this.#claims?.exp === 'number' ? this.#claims.exp * 1000 - Date.now() : NaN;
-    if (typeof this.#options.getToken !== 'function' || !(left > 0)) {
-      return;
-    }
-    const dueMs = left - Math.min(RENEW_AHEAD_MAX_MS, left / 5);
-    if (dueMs > MAX_TIMER_MS) {
-      this.#timers.renew = setTimeout(() => this.#scheduleRenewal(), MAX_TIMER_MS);
-      return;
-    }
-    const backoffMs = this.#fruitlessRenewals > 0 ? backoffDelay(this.#fruitlessRenewals, this.#reconnect) : 0;
-    this.#timers.renew = setTimeout(() => this.#renew(), Math.max(RENEW_MIN_DELAY_MS, dueMs, backoffMs));
-  }
-
-  /** Fetches a token and presents it on a ping, then schedules the next renewal. */
-  async #renew() {
-    const before = this.#claims?.exp;
-    try {
-      await this.#refreshToken();
-      this.#refusedRegisters.clear(); // a new validity period: a register refused later may be retried again
-      this.#write({ type: 'ping', headers: this.#headers() });
-    } catch (e) {
-      this.#fire('error', new SkillbusError(401, 'token refresh failed: ' + e));
-    }
-    this.#fruitlessRenewals = this.#claims?.exp > before ? 0 : this.#fruitlessRenewals + 1;
-    if (this.#socket) {
-      this.#scheduleRenewal();
-    }
-  }
-
-  /**
-   * One getToken call at a time, shared by whoever needs a token meanwhile. A token that comes after
-   * a later call's (one a timed-out connect attempt gave up waiting for) is not used.
-   */
-  #refreshToken() {
-    if (!this.#tokenRefresh) {
-      const fetch = ++this.#tokenFetches;
-      const refresh = Promise.resolve().then(() => this.#options.getToken()).then((token) => {
-        if (fetch === this.#tokenFetches) {
-          this.#token = token;
-          this.#claims = tokenClaims(token);
-          if (this.#state === 'connected' && this.#claims?.sub && this.#claims.sub !== this.#socketUser) {
-            this.#reconnectAsNewUser();
-          }
-        }
-      }).finally(() => {
-        if (this.#tokenRefresh === refresh) {
-          this.#tokenRefresh = null;
-        }
-      });
-      this.#tokenRefresh = refresh;
-    }
-    return this.#tokenRefresh;
   }
 
   // ---- rooms -----------------------------------------------------------------------------------
@@ -515,23 +307,7 @@ export class SkillbusClient {
       return this.#notConnected();
     }
     this.#wake();
-    const { since, epoch, ...joinOptions } = options;
-    let room = this.#rooms.get(sessionId);
-    if (!room) {
-      room = { id: sessionId, lastSeq: null, epoch: null, retired: new Set(), asked: new Set(), syncing: false, buffer: [], waiters: [], joined: false,
-        joining: false, joinRun: 0, held: [], releasing: false };
-      this.#rooms.set(sessionId, room);
-    }
-    room.options = joinOptions;
-    if (since !== undefined && since !== null) {
-      // Taken when this join goes out: a gap fill under way would move lastSeq on meanwhile.
-      room.since = { seq: since, epoch: epoch || null };
-    }
-    const ready = new Promise((resolve, reject) => room.waiters.push({ resolve, reject }));
-    if (this.#state === 'connected' && !room.syncing && !this.#leaving.has(sessionId)) {
-      this.#joinRoom(room);
-    }
-    return ready;
+    return this.#rooms.join(sessionId, options);
   }
 
   /**
@@ -540,370 +316,7 @@ export class SkillbusClient {
    * room. A join() of the room while its leave is on its way goes out once the leave is answered.
    */
   leave(sessionId) {
-    const room = this.#rooms.get(sessionId);
-    this.#rooms.delete(sessionId);
-    room?.endRetryWait?.();
-    room?.waiters.splice(0).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
-    if (this.#leaving.has(sessionId)) {
-      return this.#leaving.get(sessionId);
-    }
-    if (this.#state !== 'connected') {
-      return Promise.resolve({ sessionId });
-    }
-    return this.#sendLeave(sessionId);
-  }
-
-  /**
-   * Unregisters, then sends `session.leave`: the server handles the frames in order, so the leave's
-   * reply comes after every event it sent this socket on the room, and those are dropped until then.
-   */
-  #sendLeave(sessionId) {
-    this.#write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#headers() });
-    const leaving = this.#request('session.leave', { sessionId }, this.#options.requestTimeoutMs, true).finally(() => {
-      this.#leaving.delete(sessionId);
-      const room = this.#rooms.get(sessionId);
-      if (room) {
-        this.#joinWhenSynced(room); // a join() made while the leave was on its way: after it, not before
-      }
-    });
-    this.#leaving.set(sessionId, leaving);
-    return leaving;
-  }
-
-  async #joinRoom(room) {
-    if (room.since) {
-      room.lastSeq = room.since.seq;
-      this.#setEpoch(room, room.since.epoch || room.epoch);
-      room.since = null;
-    }
-    room.syncing = true;
-    room.joining = true;
-    // A join that starts before this one ends (one with since, asked meanwhile) releases what is held.
-    const run = ++room.joinRun;
-    this.#write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#headers() });
-    const body = { sessionId: room.id, ...room.options };
-    if (room.lastSeq !== null) {
-      body.since = room.lastSeq;
-      if (room.epoch) {
-        body.epoch = room.epoch;
-      }
-    }
-    try {
-      const reply = await this.#request('session.join', body, this.#options.requestTimeoutMs, true);
-      if (this.#rooms.get(room.id) !== room) {
-        return;
-      }
-      room.retries = 0;
-      if (!(await this.#applyJoin(room, reply))) {
-        return; // the connection dropped while the pages were read: the rejoin after the reconnect answers the waiters
-      }
-      if (room.since) {
-        // A join with since came while this one was on its way: its own join answers every waiter.
-        this.#joinWhenSynced(room);
-        return;
-      }
-      room.waiters.splice(0).forEach((w) => w.resolve(reply));
-    } catch (error) {
-      await this.#joinFailed(room, error);
-    } finally {
-      if (room.joinRun === run) {
-        this.#releaseHeld(room);
-      }
-    }
-  }
-
-  /**
-   * The join is answered (or failed): the volatile events held meanwhile (see #onRoomEvent) reach
-   * the listeners once whoever awaited the join has taken its reply (the next turn), in the order they
-   * came, and those coming until then are held with them. A room left or dropped meanwhile, or a client closed, delivers none.
-   */
-  #releaseHeld(room) {
-    room.joining = false;
-    if (room.held.length === 0 || room.releasing) {
-      return;
-    }
-    room.releasing = true;
-    setTimeout(() => {
-      room.releasing = false;
-      if (this.#rooms.get(room.id) !== room || !this.#mayConnect()) {
-        room.held.length = 0;
-      } else if (!room.joining) { // else the join that started meanwhile releases them
-        room.held.splice(0).forEach((envelope) => this.#deliver(envelope));
-      }
-    }, 0);
-  }
-
-  /**
-   * A join refused or not answered. A rejoin the server could not take now (a node just failed, say,
-   * or too many at once) is tried again later; any other is out of the room, now and after a reconnect.
-   */
-  async #joinFailed(room, error) {
-    const current = this.#rooms.get(room.id) === room;
-    if (current && this.#state === 'connected' && room.joined && RETRYABLE.has(error.code)
-      && (room.retries = (room.retries || 0) + 1) <= this.#reconnect.maxAttempts) {
-      await this.#retryJoin(room);
-      return;
-    }
-    room.syncing = false;
-    if (error.connectionLost && this.#state !== 'failed') {
-      return; // joined again after the reconnect; the waiters wait for that
-    }
-    if (current) {
-      this.#dropRoom(room, error); // refused (400, 403, …) or unanswered: not joined, now or after a reconnect
-    } else {
-      room.waiters.splice(0).forEach((w) => w.reject(error));
-    }
-  }
-
-  /**
-   * Out of a room whose join failed: forgotten, left on the server too (a join that went unanswered
-   * may have been applied there), its waiters rejected. A rejoin after a reconnect has no caller
-   * waiting: the page learns it is out of the room from an `error` with the room's sessionId.
-   */
-  #dropRoom(room, error) {
-    this.#rooms.delete(room.id);
-    room.endRetryWait?.();
-    if (this.#state === 'connected' && !this.#leaving.has(room.id)) {
-      this.#sendLeave(room.id).catch(() => {});
-    }
-    error.sessionId = room.id;
-    if (room.joined) {
-      this.#fire('error', error);
-    }
-    room.waiters.splice(0).forEach((w) => w.reject(error));
-  }
-
-  /**
-   * Joins again after the backoff, unless the connection dropped or the room was left meanwhile (they
-   * end the wait early: room.endRetryWait). Meanwhile the room still holds its live events back, as
-   * while joining: history the server still has fills what they skip, not a gap fill it would refuse.
-   */
-  async #retryJoin(room) {
-    const socket = this.#socket;
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => room.endRetryWait(), backoffDelay(room.retries, this.#reconnect));
-      room.endRetryWait = () => {
-        clearTimeout(timer);
-        room.endRetryWait = null;
-        resolve();
-      };
-    });
-    if (this.#socket === socket && this.#rooms.get(room.id) === room) {
-      await this.#joinRoom(room);
-    }
-  }
-
-  /**
-   * Delivers what the join reply says was missed (when asked with since) and, when the reply says
-   * there is more, the following pages from `session.history`; then what came live meanwhile. False
-   * when the connection dropped while the pages were read.
-   */
-  async #applyJoin(room, reply) {
-    const asked = room.lastSeq !== null;
-    if (asked && reply.recovered === false) {
-      const again = reply.epoch && room.epoch && reply.epoch !== room.epoch;
-      this.#fire('reset', { sessionId: room.id, reason: again ? 'epoch' : 'history', reply });
-    } else if (asked) {
-      this.#deliverAfter(room, reply.missed);
-    }
-    this.#setEpoch(room, reply.epoch);
-    room.joined = true;
-    if (asked && reply.more === true) {
-      // lastSeq is the last event of the reply's page: the rest is read from there.
-      return this.#catchUp(room);
-    }
-    room.lastSeq = reply.seq;
-    this.#drain(room);
-    return true;
-  }
-
-  /** Delivers the events after the room's last seq, in the order given (the server's: by seq). */
-  #deliverAfter(room, envelopes) {
-    for (const envelope of envelopes || []) {
-      if (envelope.seq > room.lastSeq) {
-        room.lastSeq = envelope.seq;
-        this.#deliver(envelope);
-      }
-    }
-  }
-
-  #onRoomEvent(roomId, envelope) {
-    if (this.#leaving.has(roomId)) {
-      return;
-    }
-    const room = this.#rooms.get(roomId);
-    if (room && typeof envelope.seq !== 'number' && HELD_WHILE_JOINING.has(envelope.event)
-      && (room.joining || room.held.length > 0)) {
-      // Volatile, while the join is on its way: after its reply (see #releaseHeld). Only a user's latest
-      // of each kind is kept, so that a join waiting out a retry's backoff holds one per member.
-      const userId = envelope.data?.userId;
-      const earlier = room.held.findIndex((e) => e.event === envelope.event && e.data?.userId === userId);
-      if (earlier >= 0) {
-        room.held.splice(earlier, 1);
-      }
-      room.held.push(envelope);
-    } else if (!room || typeof envelope.seq !== 'number') {
-      this.#deliver(envelope);
-    } else if (room.syncing) {
-      // Held until the join's reply (even a first join's: it says which seqs its state holds) or the fill.
-      room.buffer.push(envelope);
-    } else if (room.lastSeq === null) {
-      this.#deliver(envelope);
-    } else {
-      this.#inOrder(room, envelope);
-    }
-  }
-
-  /**
-   * The room's epoch from now on, as a reply of the server names it. The epoch the room had when it
-   * asked is retired: its events, still on their way (from another node), are of a history that
-   * started again since, and are dropped. (An event alone cannot say whether its epoch is older or
-   * newer than the room's: see #inOrder.)
-   */
-  #setEpoch(room, epoch) {
-    if (epoch && room.epoch && epoch !== room.epoch) {
-      room.retired.add(room.epoch);
-    }
-    if (epoch) {
-      room.retired.delete(epoch);
-    }
-    room.epoch = epoch || null;
-  }
-
-  #inOrder(room, envelope) {
-    if (envelope.epoch && room.retired.has(envelope.epoch)) {
-      // Of a history that started again since.
-    } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch && !room.asked.has(envelope.epoch)) {
-      // Either the room's history started again, or the event is late from a history that had ended
-      // before the room's epoch began: the room's history says which epoch is current (#readHistory).
-      room.asked.add(envelope.epoch);
-      room.buffer.push(envelope);
-      this.#fillGap(room);
-    } else if (envelope.epoch && room.epoch && envelope.epoch !== room.epoch) {
-      // Asked, and the history could not be read: take the event's epoch as the new one.
-      room.asked.delete(envelope.epoch);
-      room.epoch = envelope.epoch;
-      room.lastSeq = envelope.seq;
-      this.#fire('reset', { sessionId: room.id, reason: 'epoch' });
-      this.#deliver(envelope);
-    } else if (envelope.seq <= room.lastSeq) {
-      // Seen already (live and in a join's `missed`).
-    } else if (envelope.seq === room.lastSeq + 1) {
-      room.lastSeq = envelope.seq;
-      this.#deliver(envelope);
-    } else {
-      room.buffer.push(envelope);
-      this.#fillGap(room);
-    }
-  }
-
-  /** A seq jump: fetch what lies between from `session.history`, then go on with what was held back. */
-  async #fillGap(room) {
-    room.syncing = true;
-    if (await this.#catchUp(room)) {
-      this.#joinWhenSynced(room);
-    }
-  }
-
-  /**
-   * Reads the room's history after its last seq, then goes on with what was held back meanwhile.
-   * False when the connection dropped: the rejoin after the reconnect goes on from the last seq
-   * delivered.
-   */
-  async #catchUp(room) {
-    try {
-      await this.#readHistory(room);
-    } catch (error) {
-      if (error.connectionLost) {
-        return false;
-      }
-      this.#fire('error', error);
-    }
-    this.#skipUnfillable(room);
-    this.#drain(room);
-    return true;
-  }
-
-  /**
-   * Delivers `session.history` page after page, each from the last seq delivered, while the server
-   * says there is more (and a page brings something new).
-   */
-  async #readHistory(room) {
-    let more = true;
-    while (more && this.#rooms.get(room.id) === room) {
-      const body = { sessionId: room.id, since: room.lastSeq };
-      if (room.epoch) {
-        body.epoch = room.epoch;
-      }
-      // The epochs of events held now that the room has not seen: the reply names the current one.
-      const unknown = new Set(room.buffer.map((e) => e.epoch).filter((e) => e && e !== room.epoch && !room.retired.has(e)));
-      const history = await this.#request('session.history', body, this.#options.requestTimeoutMs, true);
-      if (history.epoch) {
-        for (const epoch of unknown) {
-          room.asked.delete(epoch);
-          if (epoch !== history.epoch) {
-            room.retired.add(epoch);
-          }
-        }
-      }
-      if (history.complete === false || (history.epoch && room.epoch && history.epoch !== room.epoch)) {
-        // The room's history started again, or no longer reaches back that far: go on from where it is now.
-        const again = history.epoch && room.epoch && history.epoch !== room.epoch;
-        this.#fire('reset', { sessionId: room.id, reason: again ? 'epoch' : 'history' });
-        this.#setEpoch(room, history.epoch || room.epoch);
-        // Events of the new epoch held meanwhile go on from the first of them.
-        const held = again ? room.buffer.filter((e) => e.epoch === room.epoch).map((e) => e.seq) : [];
-        room.lastSeq = Math.min(history.seq, ...held.map((seq) => seq - 1));
-        room.buffer = room.buffer.filter((e) => e.seq > room.lastSeq && (!e.epoch || e.epoch === room.epoch));
-        return;
-      }
-      const before = room.lastSeq;
-      this.#deliverAfter(room, history.events);
-      more = history.more === true && room.lastSeq > before;
-    }
-  }
-
-  /** A join() that came while the room was busy (a gap fill, or a join without its since) goes out once it is not. */
-  #joinWhenSynced(room) {
-    if (!room.syncing && (room.since || room.waiters.length > 0)
-      && this.#state === 'connected' && this.#rooms.get(room.id) === room) {
-      this.#joinRoom(room);
-    }
-  }
-
-  /** What history could not fill is gone: say so, and go on after it rather than ask again. */
-  #skipUnfillable(room) {
-    const current = room.buffer.filter((e) => !e.epoch || e.epoch === room.epoch);
-    if (current.length === 0) {
-      return;
-    }
-    const next = Math.min(...current.map((e) => e.seq));
-    if (next > room.lastSeq + 1) {
-      this.#fire('reset', { sessionId: room.id, reason: 'gap' });
-      room.lastSeq = next - 1;
-    }
-  }
-
-  /**
-   * Goes on with what was held back: the room's current epoch first, then each newer one in the
-   * order its first event came, each by seq (a seq is an order only within its epoch).
-   */
-  #drain(room) {
-    room.syncing = false;
-    const rank = new Map([[room.epoch, 0]]);
-    for (const envelope of room.buffer) {
-      if (!rank.has(envelope.epoch)) {
-        rank.set(envelope.epoch, rank.size);
-      }
-    }
-    const held = room.buffer.splice(0).sort((a, b) => (rank.get(a.epoch) - rank.get(b.epoch)) || (a.seq - b.seq));
-    for (let i = 0; i < held.length; i++) {
-      this.#inOrder(room, held[i]);
-      if (room.syncing) {
-        room.buffer.push(...held.slice(i + 1));
-        return;
-      }
-    }
+    return this.#rooms.leave(sessionId);
   }
 
   // ---- connection ------------------------------------------------------------------------------
@@ -916,6 +329,264 @@ export class SkillbusClient {
    * never a second socket.
    */
   open() {
+    this.#connection.open();
+  }
+
+  /** Closes the connection for good: no reconnect; pending requests reject. */
+  close() {
+    this.#connection.close();
+  }
+
+  /**
+   * Rejects the requests not sent yet and the joins waiting for an answer (see Requests#failWaiting
+   * and Rooms#failWaiting).
+   */
+  #failWaiting(error) {
+    this.#requests.failWaiting(error);
+    this.#rooms.failWaiting(error);
+  }
+
+  #onFrame(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (this.#requests.onReply(frame)) {
+      return;
+    }
+    if (frame.type === 'rec' && frame.address?.startsWith(ROOM_PREFIX)) {
+      this.#rooms.onEvent(frame.address.slice(ROOM_PREFIX.length), frame.body);
+    } else if (frame.type === 'rec') {
+      this.#onUserEvent(frame.body);
+    } else if (frame.type === 'err') {
+      this.#onRefused(frame);
+    }
+  }
+
+  /** An event on `user.<id>`: delivered unless it is a notification delivered already (see Repeats#repeatedNotification). */
+  #onUserEvent(envelope) {
+    if (!this.#repeats.repeatedNotification(envelope)) {
+      this.#deliver(envelope);
+    }
+  }
+
+  /** An error without a request: a refused register (on its address) or a refused frame. */
+  #onRefused(frame) {
+    if (!frame.address && (frame.body === NO_TOKEN_REASON || frame.body === TOKEN_EXPIRED_REASON)) {
+      this.#connection.toldWhy(frame.body); // the close that follows says what to do
+      return;
+    }
+    const error = new SkillbusError(frame.failureCode, frame.message);
+    error.address = frame.address || null;
+    if (this.#tokens.retryRegister(frame.address, error)) {
+      return;
+    }
+    if (!this.#rooms.refused(frame.address, error)) {
+      this.#events.fire('error', error);
+    }
+  }
+}
+
+/**
+ * A client's listeners: of server events (by name, and onAny's of every one) and of its own events
+ * (state, error, reset). A listener that throws is logged; the others are still called.
+ */
+class Listeners {
+  #listeners = new Map();
+  #anyListeners = new Set();
+  // The state events of the turn that created the client, held until it ends (see #releaseStates); then null.
+  #heldStates = [];
+  /** State events being fired, and those a listener caused meanwhile: fired after them, in order. */
+  #firingStates = null;
+
+  on(event, fn) {
+    if (!this.#listeners.has(event)) {
+      this.#listeners.set(event, new Set());
+    }
+    this.#listeners.get(event).add(fn);
+  }
+
+  off(event, fn) {
+    const listeners = this.#listeners.get(event);
+    for (const listener of [...(listeners || [])]) {
+      if (fn === undefined || listener === fn || listener.listener === fn) {
+        listeners.delete(listener);
+      }
+    }
+  }
+
+  /** The listener that {@link SkillbusClient#once} adds: it removes itself, then calls fn. */
+  onceWrapper(event, fn) {
+    const wrapper = (...args) => {
+      this.#listeners.get(event)?.delete(wrapper);
+      fn(...args);
+    };
+    wrapper.listener = fn;
+    return wrapper;
+  }
+
+  onAny(fn) {
+    this.#anyListeners.add(fn);
+  }
+
+  offAny(fn) {
+    this.#anyListeners.delete(fn);
+  }
+
+  fire(event, ...args) {
+    for (const fn of [...(this.#listeners.get(event) || [])]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error('skillbus: a listener of', event, 'threw', e);
+      }
+    }
+  }
+
+  /** A server event: to the listeners of its name, then to every onAny listener. */
+  deliver(envelope) {
+    this.fire(envelope.event, envelope.data, envelope);
+    for (const fn of [...this.#anyListeners]) {
+      try {
+        fn(envelope.event, envelope.data, envelope);
+      } catch (e) {
+        console.error('skillbus: an onAny listener threw', e);
+      }
+    }
+  }
+
+  /** A state change ({state, attempt, …}): `state` and the state's own event. */
+  state(info) {
+    if (this.#heldStates) {
+      this.#heldStates.push(info);
+    } else if (this.#firingStates) {
+      this.#firingStates.push(info); // a listener changed the state: after every listener of this one
+    } else {
+      this.#firingStates = [info];
+      while (this.#firingStates.length > 0) {
+        this.#fireState(this.#firingStates.shift());
+      }
+      this.#firingStates = null;
+    }
+  }
+
+  #fireState(info) {
+    this.fire('state', info);
+    this.fire(info.state, info);
+  }
+
+  /**
+   * Fires the state events held since the client was created, once the turn that created it is
+   * over: `connect()` is already connecting when it returns, and the `on('state')` that follows it
+   * is to hear that. Those a listener causes meanwhile come after them, in order.
+   */
+  releaseStates() {
+    const held = this.#heldStates;
+    while (held.length > 0) {
+      this.#fireState(held.shift());
+    }
+    this.#heldStates = null;
+  }
+}
+
+/** What the server sends twice, to be delivered once: a notification again, a note or item event on two addresses. */
+class Repeats {
+  #limit;
+  // The ids of the notifications delivered, oldest first, at most options.rememberNotifications.
+  #notificationIds = new Map();
+  // Note and item events delivered (see #secondCopy), oldest first, at most options.rememberNotifications:
+  // each one's key, and the ways it came: with a seq (from a room), without (from user.<id>).
+  #twiceSent = new Map();
+
+  constructor(limit) {
+    this.#limit = limit;
+  }
+
+  /**
+   * True for the second copy of a note or item event: the agent's connection in the session's room
+   * gets it once on `user.<agentId>` (without a seq) and once in the room (with one), whichever
+   * comes first. Only the first to come the other way is that copy: the same event again the same
+   * way (a room's history read again with since) is delivered.
+   */
+  secondCopy(envelope) {
+    const data = envelope.data;
+    if (!TWICE_SENT.has(envelope.event) || typeof data?.id !== 'string') {
+      return false;
+    }
+    const key = [envelope.event, data.id, data.status ?? '', data.updatedAt ?? ''].join('\u0000');
+    const way = typeof envelope.seq === 'number' ? 'room' : 'user';
+    const ways = this.#twiceSent.get(key) || new Set();
+    const copy = ways.size > 0 && !ways.has(way);
+    ways.add(way);
+    remember(this.#twiceSent, key, ways, this.#limit);
+    return copy;
+  }
+
+  /**
+   * The server delivers a queued notification at least once (a batch whose acknowledgement was lost
+   * is handed out again, on this connection or the next): one whose id was delivered already is
+   * dropped (true here; the id of one that is not is remembered). A notification without an id is
+   * delivered as it comes.
+   */
+  repeatedNotification(envelope) {
+    const id = envelope?.event === NOTIFICATION && typeof envelope.data?.id === 'string' ? envelope.data.id : null;
+    if (id !== null) {
+      if (this.#notificationIds.has(id)) {
+        return true;
+      }
+      remember(this.#notificationIds, id, true, this.#limit);
+    }
+    return false;
+  }
+}
+
+/**
+ * The socket of a client and its life: the connection state, connecting (the token and SockJS
+ * included), reconnecting with backoff, pings, going idle or failed. What waits on the connection
+ * (requests, rooms) is the host's: `host` is {frame(data), rejoin(): the rejoins' promises,
+ * rejoined(), dropped(), nothingWaits(), failPending(reason), stopSyncing(), failWaiting(error)}.
+ */
+class Connection {
+  #options;
+  #reconnect;
+  #events;
+  #tokens;
+  #host;
+  #socket = null;
+  #state = 'disconnected';
+  #attempt = 0;
+  #timers = { ping: null, connect: null, retry: null, healthy: null };
+  #closedByUser = false;
+  // The connection attempt under way (from the start of #openSocket until it opens or fails), or
+  // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
+  #opening = null;
+  #everConnected = false;
+  // The user whose token the open socket was opened with: the server refuses another user's on it.
+  #socketUser = null;
+  // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
+  #toldWhy = null;
+
+  constructor(options, reconnect, events, tokens, host) {
+    this.#options = options;
+    this.#reconnect = reconnect;
+    this.#events = events;
+    this.#tokens = tokens;
+    this.#host = host;
+  }
+
+  get state() {
+    return this.#state;
+  }
+
+  /** The open socket, or null. */
+  get socket() {
+    return this.#socket;
+  }
+
+  /** See {@link SkillbusClient#open}. */
+  open() {
     if (this.#state === 'connected' || this.#opening) {
       return;
     }
@@ -926,15 +597,39 @@ export class SkillbusClient {
     this.#openSocket();
   }
 
-  /** Closes the connection for good: no reconnect; pending requests reject. */
+  /** See {@link SkillbusClient#close}. */
   close() {
     this.#closedByUser = true;
     this.#opening = null;
     clearTimeout(this.#timers.retry);
     this.#dropSocket();
-    this.#failPending('closed by the client');
-    this.#failWaiting(connectionLost('closed by the client'));
+    this.#host.failPending('closed by the client');
+    this.#host.failWaiting(connectionLost('closed by the client'));
     this.#setState('disconnected', { reason: 'closed by the client' });
+  }
+
+  write(frame) {
+    if (this.#socket && this.#state === 'connected') {
+      this.#socket.send(JSON.stringify(frame));
+    }
+  }
+
+  /** The server said why it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON): see #onClose. */
+  toldWhy(reason) {
+    this.#toldWhy = reason;
+  }
+
+  /** A new token came: one of another user than the open socket's connects again (see #reconnectAsNewUser). */
+  checkUser() {
+    const user = this.#tokens.claims?.sub;
+    if (this.#state === 'connected' && user && user !== this.#socketUser) {
+      this.#reconnectAsNewUser();
+    }
+  }
+
+  #setState(state, detail = {}) {
+    this.#state = state;
+    this.#events.state({ state, attempt: this.#attempt, ...detail });
   }
 
   async #openSocket() {
@@ -946,10 +641,10 @@ export class SkillbusClient {
     this.#timers.connect = setTimeout(() => this.#connectTimedOut(attempt), this.#options.connectTimeoutMs);
     let socket;
     try {
-      if (typeof this.#options.getToken === 'function') {
-        await this.#refreshToken();
+      if (this.#tokens.renewable) {
+        await this.#tokens.refresh();
       } else {
-        this.#claims = tokenClaims(this.#token);
+        this.#tokens.readFixed();
       }
       socket = await this.#createSocket();
     } catch (error) {
@@ -963,9 +658,14 @@ export class SkillbusClient {
       socket.close();
       return;
     }
+    this.#attach(socket);
+  }
+
+  /** The attempt's socket is the client's: its frames and its end are handled (as long as it is the client's). */
+  #attach(socket) {
     this.#socket = socket;
     socket.onopen = () => this.#onOpen(socket);
-    socket.onmessage = (e) => socket === this.#socket && this.#onFrame(e.data);
+    socket.onmessage = (e) => socket === this.#socket && this.#host.frame(e.data);
     socket.onclose = (e) => socket === this.#socket && this.#onClose(e);
   }
 
@@ -973,7 +673,7 @@ export class SkillbusClient {
     if (this.#opening !== attempt) {
       return;
     }
-    this.#tokenRefresh = null; // the next attempt asks getToken again
+    this.#tokens.forgetRefresh(); // the next attempt asks getToken again
     this.#dropSocket();
     this.#scheduleReconnect('no connection within ' + this.#options.connectTimeoutMs + ' ms');
   }
@@ -997,21 +697,26 @@ export class SkillbusClient {
     // from 1 again only once this one stayed open a while; closed before, it was a failed attempt.
     this.#timers.healthy = setTimeout(() => (this.#attempt = 0), this.#reconnect.healthyAfterMs);
     this.#everConnected = true;
-    this.#socketUser = this.#claims?.sub;
-    this.#timers.ping = setInterval(() => this.#write({ type: 'ping' }), this.#options.pingIntervalMs);
-    this.#scheduleRenewal();
+    this.#socketUser = this.#tokens.claims?.sub;
+    this.#timers.ping = setInterval(() => this.write({ type: 'ping' }), this.#options.pingIntervalMs);
+    this.#tokens.scheduleRenewal();
     this.#state = 'connected';
-    if (this.#options.receiveUser && this.#claims?.sub) {
-      this.#write({ type: 'register', address: USER_PREFIX + this.#claims.sub, headers: this.#headers() });
-    }
+    this.#registerUser();
     // Rooms first (a rejoin tried again later included), then whatever waited: a queued request may
     // need its room joined again.
-    const rejoins = [...this.#rooms.values()].filter((room) => !this.#leaving.has(room.id)).map((room) => this.#joinRoom(room));
+    const rejoins = this.#host.rejoin();
     this.#setState('connected');
     await Promise.allSettled(rejoins);
     if (socket === this.#socket && this.#state === 'connected') {
-      this.#rejoined = true;
-      this.#queue.splice(0).forEach((request) => this.#sendRequest(request));
+      this.#host.rejoined();
+    }
+  }
+
+  /** With receiveUser, registers on the user's own address (`user.<id>`: notifications). */
+  #registerUser() {
+    const user = this.#tokens.claims?.sub;
+    if (this.#options.receiveUser && user) {
+      this.write({ type: 'register', address: USER_PREFIX + user, headers: this.#tokens.headers() });
     }
   }
 
@@ -1023,32 +728,20 @@ export class SkillbusClient {
    */
   #onClose(event) {
     const expired = this.#toldWhy === TOKEN_EXPIRED_REASON;
-    const nothingWaits = this.#rooms.size === 0 && this.#queue.length === 0 && this.#pending.size === 0;
+    const nothingWaits = this.#host.nothingWaits();
     // Expired, a client registered on its user address still has notifications to receive.
     const idle = nothingWaits && (expired ? !this.#options.receiveUser
       : event?.code === NO_TOKEN_CLOSE || this.#toldWhy === NO_TOKEN_REASON);
     this.#dropSocket();
-    this.#failPending('connection lost before the reply');
-    this.#stopSyncing();
+    this.#host.failPending('connection lost before the reply');
+    this.#host.stopSyncing();
     if (idle) {
       this.#setState('idle', { reason: 'closed by the server: ' + (expired ? 'the token expired' : 'no token presented') + ' (' + NO_TOKEN_CLOSE + ')' });
-    } else if (expired && typeof this.#options.getToken !== 'function') {
-      this.#failWaiting(new SkillbusError(401, 'the token expired: connect again with a new one'));
+    } else if (expired && !this.#tokens.renewable) {
+      this.#host.failWaiting(new SkillbusError(401, 'the token expired: connect again with a new one'));
       this.#setState('failed', { reason: 'closed by the server: the token expired' });
     } else if (!this.#closedByUser) {
       this.#scheduleReconnect('closed (' + (event && event.code) + ')');
-    }
-  }
-
-  /** The socket is gone: what the rooms were joining or filling starts again from their last seq on the next one. */
-  #stopSyncing() {
-    for (const room of this.#rooms.values()) {
-      room.endRetryWait?.();
-      room.syncing = false;
-      room.buffer.length = 0;
-      room.held.length = 0;
-      // A question about an epoch cut off by the drop is asked again if its events come again.
-      room.asked.clear();
     }
   }
 
@@ -1059,8 +752,8 @@ export class SkillbusClient {
    */
   #reconnectAsNewUser() {
     this.#dropSocket();
-    this.#failPending('closed to connect again as ' + this.#claims.sub);
-    this.#stopSyncing();
+    this.#host.failPending('closed to connect again as ' + this.#tokens.claims.sub);
+    this.#host.stopSyncing();
     this.#attempt = 0;
     this.#openSocket();
   }
@@ -1074,8 +767,8 @@ export class SkillbusClient {
     this.#attempt += 1;
     if (this.#attempt > this.#reconnect.maxAttempts) {
       const error = connectionLost('gave up after ' + this.#reconnect.maxAttempts + ' attempts to reconnect');
-      this.#failPending(error.message);
-      this.#failWaiting(error);
+      this.#host.failPending(error.message);
+      this.#host.failWaiting(error);
       this.#setState('failed', { reason });
       return;
     }
@@ -1085,11 +778,10 @@ export class SkillbusClient {
   }
 
   #dropSocket() {
-    this.#rejoined = false;
-    this.#refusedRegisters.clear();
+    this.#host.dropped();
+    this.#tokens.socketDropped();
     this.#toldWhy = null;
     clearTimeout(this.#timers.connect);
-    clearTimeout(this.#timers.renew);
     clearTimeout(this.#timers.healthy);
     clearInterval(this.#timers.ping);
     const socket = this.#socket;
@@ -1103,44 +795,204 @@ export class SkillbusClient {
       }
     }
   }
+}
+
+/**
+ * The client's token: the one given, or getToken's, fetched one call at a time; with getToken,
+ * renewed before it expires and presented on a ping, and fetched again for a register refused with
+ * 401. `link` is {write(frame), fire(event, ...args), live(): a socket is open, fetched(): a new
+ * token is in use}.
+ */
+class Tokens {
+  #options;
+  #reconnect;
+  #link;
+  #token;
+  #claims = null;
+  #refresh = null;
+  #fetches = 0;
+  // Renewals in a row that brought no later expiry: the next one waits the reconnect backoff for that many.
+  #fruitlessRenewals = 0;
+  #renewal = null;
+  // Registers refused with 401, by address and token: each is retried with a new token once.
+  #refusedRegisters = new Set();
+
+  constructor(options, token, reconnect, link) {
+    this.#options = options;
+    this.#token = token;
+    this.#reconnect = reconnect;
+    this.#link = link;
+  }
+
+  /** The claims of the token in use (see tokenClaims), or null. */
+  get claims() {
+    return this.#claims;
+  }
+
+  /** With getToken: a token can be fetched again. */
+  get renewable() {
+    return typeof this.#options.getToken === 'function';
+  }
+
+  headers() {
+    return { authorization: 'Bearer ' + this.#token };
+  }
+
+  /** Without getToken: the claims of the token given. */
+  readFixed() {
+    this.#claims = tokenClaims(this.#token);
+  }
 
   /**
-   * Rejects the requests not sent yet and the joins waiting for an answer; a room that was never
-   * joined is forgotten, so that a later {@link open} does not join it behind its caller's back,
-   * and a joined room forgets the `since` of a join rejected here: its rejoin goes on from the
-   * last seq delivered, not from history its caller was told it would not get.
+   * With getToken and a token that expires, renews it before it does (see RENEW_AHEAD_MAX_MS); after
+   * a renewal that brought no later expiry, not sooner than the reconnect backoff says.
    */
-  #failWaiting(error) {
-    [...this.#queue.splice(0), ...this.#awaitingToken].forEach((r) => this.#settle(r, error));
-    for (const room of [...this.#rooms.values()]) {
-      room.endRetryWait?.();
-      room.since = null;
-      room.waiters.splice(0).forEach((w) => w.reject(error));
-      if (!room.joined) {
-        this.#rooms.delete(room.id);
-      }
-    }
-  }
-
-  #failPending(reason) {
-    for (const request of [...this.#pending.values()]) {
-      this.#settle(request, connectionLost(reason));
-    }
-  }
-
-  #write(frame) {
-    if (this.#socket && this.#state === 'connected') {
-      this.#socket.send(JSON.stringify(frame));
-    }
-  }
-
-  #onFrame(data) {
-    let frame;
-    try {
-      frame = JSON.parse(data);
-    } catch (e) {
+  scheduleRenewal() {
+    clearTimeout(this.#renewal);
+    const left = typeof this.#claims?.exp === 'number' ? this.#claims.exp * 1000 - Date.now() : NaN;
+    if (!this.renewable || !(left > 0)) {
       return;
     }
+    const dueMs = left - Math.min(RENEW_AHEAD_MAX_MS, left / 5);
+    if (dueMs > MAX_TIMER_MS) {
+      this.#renewal = setTimeout(() => this.scheduleRenewal(), MAX_TIMER_MS);
+      return;
+    }
+    const backoffMs = this.#fruitlessRenewals > 0 ? backoffDelay(this.#fruitlessRenewals, this.#reconnect) : 0;
+    this.#renewal = setTimeout(() => this.#renew(), Math.max(RENEW_MIN_DELAY_MS, dueMs, backoffMs));
+  }
+
+  /** Fetches a token and presents it on a ping, then schedules the next renewal. */
+  async #renew() {
+    const before = this.#claims?.exp;
+    try {
+      await this.refresh();
+      this.#refusedRegisters.clear(); // a new validity period: a register refused later may be retried again
+      this.#link.write({ type: 'ping', headers: this.headers() });
+    } catch (e) {
+      this.#link.fire('error', new SkillbusError(401, 'token refresh failed: ' + e));
+    }
+    this.#fruitlessRenewals = this.#claims?.exp > before ? 0 : this.#fruitlessRenewals + 1;
+    if (this.#link.live()) {
+      this.scheduleRenewal();
+    }
+  }
+
+  /**
+   * One getToken call at a time, shared by whoever needs a token meanwhile. A token that comes after
+   * a later call's (one a timed-out connect attempt gave up waiting for) is not used.
+   */
+  refresh() {
+    if (!this.#refresh) {
+      const fetch = ++this.#fetches;
+      const refresh = Promise.resolve().then(() => this.#options.getToken()).then((token) => {
+        if (fetch === this.#fetches) {
+          this.#token = token;
+          this.#claims = tokenClaims(token);
+          this.#link.fetched();
+        }
+      }).finally(() => {
+        if (this.#refresh === refresh) {
+          this.#refresh = null;
+        }
+      });
+      this.#refresh = refresh;
+    }
+    return this.#refresh;
+  }
+
+  /** The next refresh() calls getToken again, even while a call is under way (a connect attempt gave up on it). */
+  forgetRefresh() {
+    this.#refresh = null;
+  }
+
+  /** The socket is gone: no renewal until the next one opens, and a register refused on it may be retried again. */
+  socketDropped() {
+    this.#refusedRegisters.clear();
+    clearTimeout(this.#renewal);
+  }
+
+  /**
+   * A register refused with 401 (`error`) is sent again with a new token, and true is returned.
+   * Once per address until the socket drops or a scheduled renewal brings a new token: a token the
+   * server keeps refusing is not fetched again and again (an auth server hands out a new string
+   * each time), and the refusal of the retry reaches the app.
+   */
+  retryRegister(address, error) {
+    if (error.code !== 401 || !this.renewable || !address || this.#refusedRegisters.has(address)) {
+      return false;
+    }
+    this.#refusedRegisters.add(address);
+    this.refresh().then(() => this.#link.write({ type: 'register', address, headers: this.headers() }),
+      () => this.#link.fire('error', error));
+    return true;
+  }
+}
+
+/**
+ * The requests of a client, each waiting for its reply until its timeout: queued while the client
+ * is not connected or its rooms are not rejoined yet, and one refused with 401 sent once more with
+ * a new token. `link` is {state(): the connection state, write(frame)}.
+ */
+class Requests {
+  #tokens;
+  #link;
+  #pending = new Map();
+  #queue = [];
+  // Requests refused with 401, waiting for a new token to be sent again.
+  #awaitingToken = new Set();
+  #replyCounter = 0;
+  // The rooms are rejoined on this socket: requests go out (see #sendOrQueue).
+  #rejoined = false;
+
+  constructor(tokens, link) {
+    this.#tokens = tokens;
+    this.#link = link;
+  }
+
+  /** No request waits: none queued, none waiting for its reply. */
+  get idle() {
+    return this.#queue.length === 0 && this.#pending.size === 0;
+  }
+
+  /** A request; `now`: sent at once when connected, even while rooms are being rejoined (the rejoins themselves). */
+  request(address, body, timeoutMs, now) {
+    return new Promise((resolve, reject) => {
+      const request = { address, body, resolve, reject, now, retried: false, timer: null };
+      request.timer = setTimeout(() => this.#settle(request, new SkillbusError(CONNECTION_LOST,
+        'no reply from ' + address + ' within ' + timeoutMs + ' ms')), timeoutMs);
+      this.#sendOrQueue(request);
+    });
+  }
+
+  /** The socket dropped: requests wait for the rooms to be rejoined on the next one. */
+  hold() {
+    this.#rejoined = false;
+  }
+
+  /** The rooms are rejoined: the queued requests go out, and those that come go out at once. */
+  release() {
+    this.#rejoined = true;
+    this.#queue.splice(0).forEach((request) => this.#sendRequest(request));
+  }
+
+  #sendOrQueue(request) {
+    if (this.#link.state() === 'connected' && (request.now || this.#rejoined)) {
+      this.#sendRequest(request);
+    } else {
+      this.#queue.push(request);
+    }
+  }
+
+  #sendRequest(request) {
+    const replyAddress = REPLY_PREFIX + (++this.#replyCounter) + '.' + Math.random().toString(36).slice(2, 8);
+    request.replyAddress = replyAddress;
+    this.#pending.set(replyAddress, request);
+    this.#link.write({ type: 'send', address: request.address, body: request.body, replyAddress, headers: this.#tokens.headers() });
+  }
+
+  /** Settles the request a frame answers; true for every frame on a reply address (whether a request waits or not). */
+  onReply(frame) {
     const request = frame.address && this.#pending.get(frame.address);
     if (request && frame.type === 'rec') {
       this.#settle(request, null, frame.body);
@@ -1151,57 +1003,653 @@ export class SkillbusClient {
       } else {
         this.#settle(request, error);
       }
-    } else if (frame.address?.startsWith(REPLY_PREFIX)) {
+    } else {
       // A reply to a request no longer waiting for it (it timed out): neither an event nor an error.
-    } else if (frame.type === 'rec' && frame.address?.startsWith(ROOM_PREFIX)) {
-      this.#onRoomEvent(frame.address.slice(ROOM_PREFIX.length), frame.body);
-    } else if (frame.type === 'rec') {
-      this.#onUserEvent(frame.body);
-    } else if (frame.type === 'err') {
-      this.#onRefused(frame);
+      return Boolean(frame.address?.startsWith(REPLY_PREFIX));
+    }
+    return true;
+  }
+
+  #settle(request, error, body) {
+    if (request.settled) {
+      return;
+    }
+    request.settled = true;
+    clearTimeout(request.timer);
+    this.#awaitingToken.delete(request);
+    this.#pending.delete(request.replyAddress);
+    const queued = this.#queue.indexOf(request);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+    }
+    if (error) {
+      request.reject(error);
+    } else {
+      request.resolve(body);
+    }
+  }
+
+  /** A request refused with 401 is sent once more with a fresh token from getToken. */
+  #retryWithNewToken(request, error) {
+    if (request.retried || !this.#tokens.renewable) {
+      this.#settle(request, error);
+      return;
+    }
+    request.retried = true;
+    this.#pending.delete(request.replyAddress);
+    this.#awaitingToken.add(request);
+    this.#tokens.refresh().then(() => {
+      // Not if it timed out or close() came meanwhile: the app was told, and may have sent it again.
+      if (!request.settled) {
+        this.#awaitingToken.delete(request);
+        this.#sendOrQueue(request);
+      }
+    }, (e) => this.#settle(request, new SkillbusError(401, 'token refresh failed: ' + e)));
+  }
+
+  /** Rejects the requests not sent yet: those queued and those waiting for a new token. */
+  failWaiting(error) {
+    [...this.#queue.splice(0), ...this.#awaitingToken].forEach((r) => this.#settle(r, error));
+  }
+
+  /** Rejects the requests waiting for their reply: the connection that was to bring it is gone. */
+  failPending(reason) {
+    for (const request of [...this.#pending.values()]) {
+      this.#settle(request, connectionLost(reason));
+    }
+  }
+}
+
+/**
+ * The rooms of a client and their joins and leaves: a join at a time per room, again after a
+ * reconnect, and again after the backoff when the server could not take one now. `link` is
+ * {state(), mayConnect(), socket(), write(frame), headers(), request(address, body): sent at once,
+ * deliver(envelope), fire(event, ...args)}.
+ */
+class Rooms {
+  #reconnect;
+  #link;
+  // What each Room needs of the rest: the link, and whether it is still this client's.
+  #roomLink;
+  #rooms = new Map();
+  // The leaves on their way, by room: the room's events are no longer delivered, and a join() of it waits.
+  #leaving = new Map();
+
+  constructor(reconnect, link) {
+    this.#reconnect = reconnect;
+    this.#link = link;
+    this.#roomLink = { ...link, isCurrent: (room) => this.#isCurrent(room), synced: (room) => this.#joinWhenSynced(room) };
+  }
+
+  get size() {
+    return this.#rooms.size;
+  }
+
+  /** See {@link SkillbusClient#rooms}. */
+  list() {
+    return [...this.#rooms.values()].map((r) => ({ sessionId: r.id, lastSeq: r.lastSeq, epoch: r.epoch }));
+  }
+
+  #isCurrent(room) {
+    return this.#rooms.get(room.id) === room;
+  }
+
+  /** See {@link SkillbusClient#join}. */
+  join(sessionId, options) {
+    const { since, epoch, ...joinOptions } = options;
+    let room = this.#rooms.get(sessionId);
+    if (!room) {
+      room = new Room(sessionId, this.#roomLink);
+      this.#rooms.set(sessionId, room);
+    }
+    room.options = joinOptions;
+    if (since !== undefined && since !== null) {
+      // Taken when this join goes out: a gap fill under way would move lastSeq on meanwhile.
+      room.since = { seq: since, epoch: epoch || null };
+    }
+    const ready = new Promise((resolve, reject) => room.waiters.push({ resolve, reject }));
+    if (this.#link.state() === 'connected' && !room.syncing && !this.#leaving.has(sessionId)) {
+      this.#joinRoom(room);
+    }
+    return ready;
+  }
+
+  /** See {@link SkillbusClient#leave}. */
+  leave(sessionId) {
+    const room = this.#rooms.get(sessionId);
+    this.#rooms.delete(sessionId);
+    room?.endRetryWait?.();
+    room?.waiters.splice(0).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
+    if (this.#leaving.has(sessionId)) {
+      return this.#leaving.get(sessionId);
+    }
+    if (this.#link.state() !== 'connected') {
+      return Promise.resolve({ sessionId });
+    }
+    return this.#sendLeave(sessionId);
+  }
+
+  /**
+   * Unregisters, then sends `session.leave`: the server handles the frames in order, so the leave's
+   * reply comes after every event it sent this socket on the room, and those are dropped until then.
+   */
+  #sendLeave(sessionId) {
+    this.#link.write({ type: 'unregister', address: ROOM_PREFIX + sessionId, headers: this.#link.headers() });
+    const leaving = this.#link.request('session.leave', { sessionId }).finally(() => {
+      this.#leaving.delete(sessionId);
+      const room = this.#rooms.get(sessionId);
+      if (room) {
+        this.#joinWhenSynced(room); // a join() made while the leave was on its way: after it, not before
+      }
+    });
+    this.#leaving.set(sessionId, leaving);
+    return leaving;
+  }
+
+  /** A new socket is open: joins every room again (those being left excepted); their promises. */
+  rejoin() {
+    return [...this.#rooms.values()].filter((room) => !this.#leaving.has(room.id)).map((room) => this.#joinRoom(room));
+  }
+
+  async #joinRoom(room) {
+    const run = room.beginJoin();
+    this.#link.write({ type: 'register', address: ROOM_PREFIX + room.id, headers: this.#link.headers() });
+    const body = room.joinBody();
+    try {
+      const reply = await this.#link.request('session.join', body);
+      if (!this.#isCurrent(room)) {
+        return;
+      }
+      room.retries = 0;
+      if (!(await room.applyJoin(reply))) {
+        return; // the connection dropped while the pages were read: the rejoin after the reconnect answers the waiters
+      }
+      if (room.since) {
+        // A join with since came while this one was on its way: its own join answers every waiter.
+        this.#joinWhenSynced(room);
+        return;
+      }
+      room.waiters.splice(0).forEach((w) => w.resolve(reply));
+    } catch (error) {
+      await this.#joinFailed(room, error);
+    } finally {
+      room.endJoin(run);
     }
   }
 
   /**
-   * The server delivers a queued notification at least once (a batch whose acknowledgement was lost
-   * is handed out again, on this connection or the next): one whose id was delivered already is
-   * dropped. A notification without an id is delivered as it comes.
+   * A join refused or not answered. A rejoin the server could not take now (a node just failed, say,
+   * or too many at once) is tried again later; any other is out of the room, now and after a reconnect.
    */
-  #onUserEvent(envelope) {
-    const id = envelope?.event === NOTIFICATION && typeof envelope.data?.id === 'string' ? envelope.data.id : null;
-    if (id !== null) {
-      if (this.#notificationIds.has(id)) {
-        return;
-      }
-      remember(this.#notificationIds, id, true, this.#options.rememberNotifications);
+  async #joinFailed(room, error) {
+    const current = this.#isCurrent(room);
+    if (current && this.#link.state() === 'connected' && room.joined && RETRYABLE.has(error.code)
+      && (room.retries = (room.retries || 0) + 1) <= this.#reconnect.maxAttempts) {
+      await this.#retryJoin(room);
+      return;
     }
-    this.#deliver(envelope);
+    room.syncing = false;
+    if (error.connectionLost && this.#link.state() !== 'failed') {
+      return; // joined again after the reconnect; the waiters wait for that
+    }
+    if (current) {
+      this.#dropRoom(room, error); // refused (400, 403, …) or unanswered: not joined, now or after a reconnect
+    } else {
+      room.waiters.splice(0).forEach((w) => w.reject(error));
+    }
   }
 
-  /** An error without a request: a refused register (on its address) or a refused frame. */
-  #onRefused(frame) {
-    if (!frame.address && (frame.body === NO_TOKEN_REASON || frame.body === TOKEN_EXPIRED_REASON)) {
-      this.#toldWhy = frame.body; // the close that follows says what to do
+  /**
+   * Out of a room whose join failed: forgotten, left on the server too (a join that went unanswered
+   * may have been applied there), its waiters rejected. A rejoin after a reconnect has no caller
+   * waiting: the page learns it is out of the room from an `error` with the room's sessionId.
+   */
+  #dropRoom(room, error) {
+    this.#rooms.delete(room.id);
+    room.endRetryWait?.();
+    if (this.#link.state() === 'connected' && !this.#leaving.has(room.id)) {
+      this.#sendLeave(room.id).catch(() => {});
+    }
+    error.sessionId = room.id;
+    if (room.joined) {
+      this.#link.fire('error', error);
+    }
+    room.waiters.splice(0).forEach((w) => w.reject(error));
+  }
+
+  /**
+   * A register the server refused (`error`): a room's events would never come (a 429 at the
+   * handler limit, say), so its join fails. False when `address` is no room of this client's.
+   */
+  refused(address, error) {
+    const room = address?.startsWith(ROOM_PREFIX) && this.#rooms.get(address.slice(ROOM_PREFIX.length));
+    if (!room) {
+      return false;
+    }
+    this.#dropRoom(room, error);
+    return true;
+  }
+
+  /**
+   * Joins again after the backoff, unless the connection dropped or the room was left meanwhile (they
+   * end the wait early: room.endRetryWait). Meanwhile the room still holds its live events back, as
+   * while joining: history the server still has fills what they skip, not a gap fill it would refuse.
+   */
+  async #retryJoin(room) {
+    const socket = this.#link.socket();
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => room.endRetryWait(), backoffDelay(room.retries, this.#reconnect));
+      room.endRetryWait = () => {
+        clearTimeout(timer);
+        room.endRetryWait = null;
+        resolve();
+      };
+    });
+    if (this.#link.socket() === socket && this.#isCurrent(room)) {
+      await this.#joinRoom(room);
+    }
+  }
+
+  /** A join() that came while the room was busy (a gap fill, or a join without its since) goes out once it is not. */
+  #joinWhenSynced(room) {
+    if (!room.syncing && (room.since || room.waiters.length > 0)
+      && this.#link.state() === 'connected' && this.#isCurrent(room)) {
+      this.#joinRoom(room);
+    }
+  }
+
+  /** An event on `room.<roomId>`: none while the room is being left; one of a room not joined as it comes. */
+  onEvent(roomId, envelope) {
+    if (this.#leaving.has(roomId)) {
       return;
     }
-    const error = new SkillbusError(frame.failureCode, frame.message);
-    error.address = frame.address || null;
-    // Once per address until the socket drops or a scheduled renewal brings a new token: a token the
-    // server keeps refusing is not fetched again and again (an auth server hands out a new string
-    // each time), and the refusal of the retry reaches the app.
-    const key = frame.address;
-    if (error.code === 401 && typeof this.#options.getToken === 'function' && frame.address && !this.#refusedRegisters.has(key)) {
-      this.#refusedRegisters.add(key);
-      this.#refreshToken().then(() => this.#write({ type: 'register', address: frame.address, headers: this.#headers() }),
-        () => this.#fire('error', error));
-      return;
-    }
-    const room = frame.address?.startsWith(ROOM_PREFIX) && this.#rooms.get(frame.address.slice(ROOM_PREFIX.length));
+    const room = this.#rooms.get(roomId);
     if (room) {
-      this.#dropRoom(room, error); // its events would never come (a 429 at the handler limit, say): its join fails
+      room.onEvent(envelope);
     } else {
-      this.#fire('error', error);
+      this.#link.deliver(envelope);
     }
+  }
+
+  /** The socket is gone: what the rooms were joining or filling starts again from their last seq on the next one. */
+  stop() {
+    for (const room of this.#rooms.values()) {
+      room.stop();
+    }
+  }
+
+  /**
+   * Rejects the joins waiting for an answer; a room that was never joined is forgotten, so that a
+   * later {@link SkillbusClient#open} does not join it behind its caller's back, and a joined room
+   * forgets the `since` of a join rejected here: its rejoin goes on from the last seq delivered, not
+   * from history its caller was told it would not get.
+   */
+  failWaiting(error) {
+    for (const room of [...this.#rooms.values()]) {
+      room.endRetryWait?.();
+      room.since = null;
+      room.waiters.splice(0).forEach((w) => w.reject(error));
+      if (!room.joined) {
+        this.#rooms.delete(room.id);
+      }
+    }
+  }
+}
+
+/**
+ * One room: its join's progress (managed by Rooms) and its events in order. Each durable event is
+ * delivered once, by seq within its epoch; a seq jump is filled from `session.history`; events of a
+ * retired epoch are dropped; volatile events that come while a join is on its way are held until it
+ * is answered (HeldWhileJoining). `link` is Rooms's link with {isCurrent(room): still the client's
+ * room, synced(room): a gap fill is done}.
+ */
+class Room {
+  lastSeq = null;
+  epoch = null;
+  // A join or a gap fill is under way: the room's durable events wait in #buffer.
+  syncing = false;
+  // The join() calls waiting for a reply: {resolve, reject}.
+  waiters = [];
+  joined = false;
+  // The name and role of the last join().
+  options = null;
+  // The since and epoch a join() asked for, until its join goes out (see beginJoin), or null.
+  since = null;
+  // Rejoins in a row refused with a retryable code, and the end of the wait before the next (see Rooms#retryJoin).
+  retries = 0;
+  endRetryWait = null;
+  #link;
+  #retired = new Set();
+  #asked = new Set();
+  #buffer = [];
+  #held;
+
+  constructor(id, link) {
+    this.id = id;
+    this.#link = link;
+    this.#held = new HeldWhileJoining(() => link.isCurrent(this) && link.mayConnect(), (envelope) => link.deliver(envelope));
+  }
+
+  /** A join goes out (from the since a join() asked for, if any); returns its run (see endJoin). */
+  beginJoin() {
+    if (this.since) {
+      this.lastSeq = this.since.seq;
+      this.#setEpoch(this.since.epoch || this.epoch);
+      this.since = null;
+    }
+    this.syncing = true;
+    return this.#held.begin();
+  }
+
+  /** The body of `session.join`: from the last seq delivered (and its epoch), if any. */
+  joinBody() {
+    const body = { sessionId: this.id, ...this.options };
+    if (this.lastSeq !== null) {
+      body.since = this.lastSeq;
+      if (this.epoch) {
+        body.epoch = this.epoch;
+      }
+    }
+    return body;
+  }
+
+  /** The join of `run` is answered or failed: unless a later join started, what is held is released. */
+  endJoin(run) {
+    this.#held.end(run);
+  }
+
+  /**
+   * Delivers what the join reply says was missed (when asked with since) and, when the reply says
+   * there is more, the following pages from `session.history`; then what came live meanwhile. False
+   * when the connection dropped while the pages were read.
+   */
+  async applyJoin(reply) {
+    const asked = this.lastSeq !== null;
+    if (asked && reply.recovered === false) {
+      const again = reply.epoch && this.epoch && reply.epoch !== this.epoch;
+      this.#link.fire('reset', { sessionId: this.id, reason: again ? 'epoch' : 'history', reply });
+    } else if (asked) {
+      this.#deliverAfter(reply.missed);
+    }
+    this.#setEpoch(reply.epoch);
+    this.joined = true;
+    if (asked && reply.more === true) {
+      // lastSeq is the last event of the reply's page: the rest is read from there.
+      return this.#catchUp();
+    }
+    this.lastSeq = reply.seq;
+    this.#drain();
+    return true;
+  }
+
+  /** Delivers the events after the room's last seq, in the order given (the server's: by seq). */
+  #deliverAfter(envelopes) {
+    for (const envelope of envelopes || []) {
+      if (envelope.seq > this.lastSeq) {
+        this.lastSeq = envelope.seq;
+        this.#link.deliver(envelope);
+      }
+    }
+  }
+
+  /** An event on the room's address (while it is not being left). */
+  onEvent(envelope) {
+    if (this.#held.take(envelope)) {
+      return;
+    }
+    if (typeof envelope.seq !== 'number') {
+      this.#link.deliver(envelope);
+    } else if (this.syncing) {
+      // Held until the join's reply (even a first join's: it says which seqs its state holds) or the fill.
+      this.#buffer.push(envelope);
+    } else if (this.lastSeq === null) {
+      this.#link.deliver(envelope);
+    } else {
+      this.#inOrder(envelope);
+    }
+  }
+
+  /**
+   * The room's epoch from now on, as a reply of the server names it. The epoch the room had when it
+   * asked is retired: its events, still on their way (from another node), are of a history that
+   * started again since, and are dropped. (An event alone cannot say whether its epoch is older or
+   * newer than the room's: see #inOrder.)
+   */
+  #setEpoch(epoch) {
+    if (epoch && this.epoch && epoch !== this.epoch) {
+      this.#retired.add(this.epoch);
+    }
+    if (epoch) {
+      this.#retired.delete(epoch);
+    }
+    this.epoch = epoch || null;
+  }
+
+  #inOrder(envelope) {
+    if (envelope.epoch && this.#retired.has(envelope.epoch)) {
+      // Of a history that started again since.
+    } else if (envelope.epoch && this.epoch && envelope.epoch !== this.epoch && !this.#asked.has(envelope.epoch)) {
+      // Either the room's history started again, or the event is late from a history that had ended
+      // before the room's epoch began: the room's history says which epoch is current (#readHistory).
+      this.#asked.add(envelope.epoch);
+      this.#buffer.push(envelope);
+      this.#fillGap();
+    } else if (envelope.epoch && this.epoch && envelope.epoch !== this.epoch) {
+      // Asked, and the history could not be read: take the event's epoch as the new one.
+      this.#asked.delete(envelope.epoch);
+      this.epoch = envelope.epoch;
+      this.lastSeq = envelope.seq;
+      this.#link.fire('reset', { sessionId: this.id, reason: 'epoch' });
+      this.#link.deliver(envelope);
+    } else if (envelope.seq <= this.lastSeq) {
+      // Seen already (live and in a join's `missed`).
+    } else if (envelope.seq === this.lastSeq + 1) {
+      this.lastSeq = envelope.seq;
+      this.#link.deliver(envelope);
+    } else {
+      this.#buffer.push(envelope);
+      this.#fillGap();
+    }
+  }
+
+  /** A seq jump: fetch what lies between from `session.history`, then go on with what was held back. */
+  async #fillGap() {
+    this.syncing = true;
+    if (await this.#catchUp()) {
+      this.#link.synced(this);
+    }
+  }
+
+  /**
+   * Reads the room's history after its last seq, then goes on with what was held back meanwhile.
+   * False when the connection dropped: the rejoin after the reconnect goes on from the last seq
+   * delivered.
+   */
+  async #catchUp() {
+    try {
+      await this.#readHistory();
+    } catch (error) {
+      if (error.connectionLost) {
+        return false;
+      }
+      this.#link.fire('error', error);
+    }
+    this.#skipUnfillable();
+    this.#drain();
+    return true;
+  }
+
+  /**
+   * Delivers `session.history` page after page, each from the last seq delivered, while the server
+   * says there is more (and a page brings something new).
+   */
+  async #readHistory() {
+    let more = true;
+    while (more && this.#link.isCurrent(this)) {
+      const body = { sessionId: this.id, since: this.lastSeq };
+      if (this.epoch) {
+        body.epoch = this.epoch;
+      }
+      // The epochs of events held now that the room has not seen: the reply names the current one.
+      const unknown = new Set(this.#buffer.map((e) => e.epoch).filter((e) => e && e !== this.epoch && !this.#retired.has(e)));
+      const history = await this.#link.request('session.history', body);
+      if (history.epoch) {
+        this.#answered(unknown, history.epoch);
+      }
+      if (history.complete === false || (history.epoch && this.epoch && history.epoch !== this.epoch)) {
+        // The room's history started again, or no longer reaches back that far: go on from where it is now.
+        this.#restart(history);
+        return;
+      }
+      const before = this.lastSeq;
+      this.#deliverAfter(history.events);
+      more = history.more === true && this.lastSeq > before;
+    }
+  }
+
+  /** The epochs asked about (`unknown`) are answered by the history's `current` one: any other is retired. */
+  #answered(unknown, current) {
+    for (const epoch of unknown) {
+      this.#asked.delete(epoch);
+      if (epoch !== current) {
+        this.#retired.add(epoch);
+      }
+    }
+  }
+
+  /** The history started again or lost its beginning: `reset`, and on from where `history` says it is now. */
+  #restart(history) {
+    const again = history.epoch && this.epoch && history.epoch !== this.epoch;
+    this.#link.fire('reset', { sessionId: this.id, reason: again ? 'epoch' : 'history' });
+    this.#setEpoch(history.epoch || this.epoch);
+    // Events of the new epoch held meanwhile go on from the first of them.
+    const held = again ? this.#buffer.filter((e) => e.epoch === this.epoch).map((e) => e.seq) : [];
+    this.lastSeq = Math.min(history.seq, ...held.map((seq) => seq - 1));
+    this.#buffer = this.#buffer.filter((e) => e.seq > this.lastSeq && (!e.epoch || e.epoch === this.epoch));
+  }
+
+  /** What history could not fill is gone: say so, and go on after it rather than ask again. */
+  #skipUnfillable() {
+    const current = this.#buffer.filter((e) => !e.epoch || e.epoch === this.epoch);
+    if (current.length === 0) {
+      return;
+    }
+    const next = Math.min(...current.map((e) => e.seq));
+    if (next > this.lastSeq + 1) {
+      this.#link.fire('reset', { sessionId: this.id, reason: 'gap' });
+      this.lastSeq = next - 1;
+    }
+  }
+
+  /**
+   * Goes on with what was held back: the room's current epoch first, then each newer one in the
+   * order its first event came, each by seq (a seq is an order only within its epoch).
+   */
+  #drain() {
+    this.syncing = false;
+    const rank = new Map([[this.epoch, 0]]);
+    for (const envelope of this.#buffer) {
+      if (!rank.has(envelope.epoch)) {
+        rank.set(envelope.epoch, rank.size);
+      }
+    }
+    const held = this.#buffer.splice(0).sort((a, b) => (rank.get(a.epoch) - rank.get(b.epoch)) || (a.seq - b.seq));
+    for (let i = 0; i < held.length; i++) {
+      this.#inOrder(held[i]);
+      if (this.syncing) {
+        this.#buffer.push(...held.slice(i + 1));
+        return;
+      }
+    }
+  }
+
+  /** The socket is gone: what this room was joining or filling starts again from its last seq on the next one. */
+  stop() {
+    this.endRetryWait?.();
+    this.syncing = false;
+    this.#buffer.length = 0;
+    this.#held.clear();
+    // A question about an epoch cut off by the drop is asked again if its events come again.
+    this.#asked.clear();
+  }
+}
+
+
+
+/**
+ * A room's volatile events (HELD_WHILE_JOINING) that come while its join is on its way: held, and
+ * delivered once the join is answered. `deliverable()`: the room is still the client's and the
+ * client not closed.
+ */
+class HeldWhileJoining {
+  #deliverable;
+  #deliver;
+  #joining = false;
+  #joinRun = 0;
+  #held = [];
+  #releasing = false;
+
+  constructor(deliverable, deliver) {
+    this.#deliverable = deliverable;
+    this.#deliver = deliver;
+  }
+
+  /** A join goes out: returns its run (see end). */
+  begin() {
+    this.#joining = true;
+    // A join that starts before this one ends (one with since, asked meanwhile) releases what is held.
+    return ++this.#joinRun;
+  }
+
+  /** The join of `run` is answered or failed: unless a later join started, what is held is released. */
+  end(run) {
+    if (this.#joinRun === run) {
+      this.#release();
+    }
+  }
+
+  /**
+   * Volatile, while the join is on its way: held (true), to come after its reply (see #release). Only
+   * a user's latest of each kind is kept, so that a join waiting out a retry's backoff holds one per member.
+   */
+  take(envelope) {
+    if (typeof envelope.seq === 'number' || !HELD_WHILE_JOINING.has(envelope.event)
+      || !(this.#joining || this.#held.length > 0)) {
+      return false;
+    }
+    const userId = envelope.data?.userId;
+    const earlier = this.#held.findIndex((e) => e.event === envelope.event && e.data?.userId === userId);
+    if (earlier >= 0) {
+      this.#held.splice(earlier, 1);
+    }
+    this.#held.push(envelope);
+    return true;
+  }
+
+  /**
+   * The join is answered (or failed): the volatile events held meanwhile (see take) reach
+   * the listeners once whoever awaited the join has taken its reply (the next turn), in the order they
+   * came, and those coming until then are held with them. A room left or dropped meanwhile, or a client closed, delivers none.
+   */
+  #release() {
+    this.#joining = false;
+    if (this.#held.length === 0 || this.#releasing) {
+      return;
+    }
+    this.#releasing = true;
+    setTimeout(() => {
+      this.#releasing = false;
+      if (!this.#deliverable()) {
+        this.#held.length = 0;
+      } else if (!this.#joining) { // else the join that started meanwhile releases them
+        this.#held.splice(0).forEach((envelope) => this.#deliver(envelope));
+      }
+    }, 0);
+  }
+
+  /** The socket is gone: what is held is dropped. */
+  clear() {
+    this.#held.length = 0;
   }
 }
 
