@@ -18,6 +18,9 @@
 # Where `perf stat` works, cursor and chat runs also count the server's instructions (user and
 # kernel) over the middle of the measured run, per delivery: a figure that, unlike CPU-seconds,
 # does not move with how busy the machine's other core or its host is.
+# skillbus runs as the README advises for a node with one CPU: `-Xmn32m` (a young generation sized
+# for the node rather than for the machine's memory; SKILLBUS_JAVA_OPTS replaces it, empty for the
+# JVM's defaults), and its result lines name the options ("javaOpts").
 # Ports: SKILLBUS_PORT (8080, and SKILLBUS_CLUSTER_PORT 5791), SOCKETIO_PORT (3000), BARE_PORT
 # (3001). A port already taken stops the script: the generator would load another server.
 set -euo pipefail
@@ -34,6 +37,7 @@ BUILD=$(cd "$ROOT" && git rev-parse --short HEAD 2> /dev/null || echo unknown)
 DURATION=${DURATION:-20}
 # The generator's own warm-up in the measured run (its default), before the DURATION window.
 GEN_WARMUP=5
+SKILLBUS_JAVA_OPTS=${SKILLBUS_JAVA_OPTS--Xmn32m}
 SKILLBUS_PORT=${SKILLBUS_PORT:-8080}; SKILLBUS_CLUSTER_PORT=${SKILLBUS_CLUSTER_PORT:-5791}
 SOCKETIO_PORT=${SOCKETIO_PORT:-3000}; BARE_PORT=${BARE_PORT:-3001}
 PID=
@@ -60,7 +64,7 @@ start_server() { # target → sets PID and URL, once the server listens
   case $1 in
     skillbus)
       HTTP_PORT=$port CLUSTER_PORT=$SKILLBUS_CLUSTER_PORT CLUSTER_NAME="bench-$$-$RANDOM" \
-        taskset -c 0 java -XX:ActiveProcessorCount=1 ${SKILLBUS_JAVA_OPTS:-} -jar "$JAR" > "$OUT/skillbus.log" 2>&1 &;;
+        taskset -c 0 java -XX:ActiveProcessorCount=1 $SKILLBUS_JAVA_OPTS -jar "$JAR" > "$OUT/skillbus.log" 2>&1 &;;
     socketio)
       (cd "$GEN" && PORT=$port exec taskset -c 0 node peer-socketio.js) > "$OUT/socketio.log" 2>&1 &;;
     bare)
@@ -132,15 +136,17 @@ wait_disconnected() { # url
   done
 }
 
-# Adds to the generator's JSON line the build measured, the instructions per delivery (from the
+# Adds to the generator's JSON line the build measured, skillbus's JVM options, the instructions per delivery (from the
 # file, when it has them) and the round of a connect run.
 annotate() { # file [round]
   python3 -c '
 import json, sys
 result = json.loads(sys.stdin.read())
 result["build"] = sys.argv[3]
-if len(sys.argv) > 4:
-    result["round"] = sys.argv[4]
+if result["target"] == "skillbus":
+    result["javaOpts"] = sys.argv[4]
+if len(sys.argv) > 5:
+    result["round"] = sys.argv[5]
 counts, window = {}, int(sys.argv[2]) - 4
 try:
     for line in open(sys.argv[1]):
@@ -152,7 +158,7 @@ except OSError:
 if "u" in counts and "k" in counts and result.get("deliveredPerSec") and window > 0:
     per = result["deliveredPerSec"] * window
     result["instructionsPerDelivery"] = {"user": round(counts["u"] / per), "kernel": round(counts["k"] / per)}
-print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "$BUILD" "${@:2}"
+print(json.dumps(result, separators=(",", ":")))' "$1" "$DURATION" "$BUILD" "$SKILLBUS_JAVA_OPTS" "${@:2}"
 }
 
 run() { # target scenario
