@@ -45,9 +45,9 @@ class ConfigTest {
   @Test
   @DisplayName("a number below its minimum stops the start, naming the setting and its variable")
   void minimums() {
-    for (Config.Override o : Config.OVERRIDES) {
-      Long min = Config.MINIMUMS.get(o.path());
-      if (o.type() != Config.Type.INT || min == null || min == Long.MIN_VALUE) {
+    for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
+      Long min = ConfigKeys.MINIMUMS.get(o.path());
+      if (o.type() != ConfigKeys.Type.INT || min == null || min == Long.MIN_VALUE) {
         continue;
       }
       String below = Long.toString(min - 1);
@@ -56,8 +56,8 @@ class ConfigTest {
       Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, o.env(), Long.toString(min)));
     }
     // Every numeric variable has its minimum.
-    assertThat(Config.OVERRIDES).filteredOn(o -> o.type() == Config.Type.INT)
-      .allSatisfy(o -> assertThat(Config.MINIMUMS).containsKey(o.path()));
+    assertThat(ConfigKeys.OVERRIDES).filteredOn(o -> o.type() == ConfigKeys.Type.INT)
+      .allSatisfy(o -> assertThat(ConfigKeys.MINIMUMS).containsKey(o.path()));
     for (String env : new String[] {"REQUEST_TIMEOUT_MS", "OPS_NODE_TIMEOUT_MS", "MAX_FRAME_BYTES", "SOCKET_PING_TIMEOUT",
       "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_SECOND", "MAX_ROOMS_PER_CONNECTION", "TOKEN_TTL_SECONDS"}) {
       assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, env, "0"))).hasMessageContaining(env);
