@@ -25,8 +25,8 @@ final class FlushBatch {
     }
   };
 
-  private List<RawBridgeSocket> pending = new ArrayList<>();
-  private List<RawBridgeSocket> flushing = new ArrayList<>();
+  private List<SocketWriter> pending = new ArrayList<>();
+  private List<SocketWriter> flushing = new ArrayList<>();
   private boolean scheduled;
 
   private FlushBatch() {
@@ -36,7 +36,7 @@ final class FlushBatch {
    * Called on {@code loop}, the socket's event loop, after a write that is not flushed yet: the
    * socket is flushed at the end of this turn ({@code delayNanos} 0) or after {@code delayNanos}.
    */
-  static void add(RawBridgeSocket socket, EventExecutor loop, long delayNanos) {
+  static void add(SocketWriter socket, EventExecutor loop, long delayNanos) {
     FlushBatch[] batches = PER_LOOP.get();
     FlushBatch batch = delayNanos <= 0 ? batches[0] : batches[1];
     batch.pending.add(socket);
@@ -52,10 +52,10 @@ final class FlushBatch {
 
   private void flushAll() {
     scheduled = false;
-    List<RawBridgeSocket> sockets = pending;
+    List<SocketWriter> sockets = pending;
     pending = flushing;
     flushing = sockets;
-    for (RawBridgeSocket socket : sockets) {
+    for (SocketWriter socket : sockets) {
       socket.flush();
     }
     sockets.clear();

@@ -1,13 +1,10 @@
 package dev.skillbus.bridge;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.Socket;
@@ -22,7 +19,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -31,9 +27,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.ConnectionBase;
-import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * within the flush window is sent at once, straight from the shared buffer to the socket (one
  * system call, no per-socket buffer or queue entry; what the kernel does not take is queued in the
  * channel as usual). Other frames go into the channel and are flushed together by
- * {@link FlushBatch}, at the end of the turn of the event loop or of the window. Pings are
- * answered; a close is answered and the TCP connection closed.
+ * {@link FlushBatch}, at the end of the turn of the event loop or of the window (the writing side
+ * is {@link SocketWriter}'s). Pings are answered; a close is answered and the TCP connection closed.
  */
 final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements BridgeSocket {
 
@@ -67,20 +61,14 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   private final ContextInternal context;
   private final long flushDelayNanos;
   private ChannelHandlerContext ctx;
-  private Socket direct;
+  private SocketWriter writer;
   private Handler<Buffer> frames;
   private Handler<Void> closed;
   private Handler<Void> drained;
   private ArrayDeque<Buffer> held;
   private boolean paused;
-  private boolean closeSent;
   // The client's close frame arrived: what it sends after that is not handed over.
   private boolean closeReceived;
-  private ScheduledFuture<?> closingTimeout;
-  private boolean flushPending;
-  /** The pending flush is the delayed batch's. */
-  private boolean flushDelayed;
-  private long lastFlush = System.nanoTime() - Long.MAX_VALUE / 2;
 
   RawBridgeSocket(ContextInternal context, long flushDelayNanos) {
     this.context = context;
@@ -117,9 +105,9 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    if (ctx.channel() instanceof EpollSocketChannel channel && channel.fd() instanceof Socket socket) {
-      direct = socket;
-    }
+    Socket direct = ctx.channel() instanceof EpollSocketChannel channel && channel.fd() instanceof Socket socket
+      ? socket : null;
+    writer = new SocketWriter(ctx, direct, flushDelayNanos, error -> exceptionCaught(ctx, error));
   }
 
   @Override
@@ -150,10 +138,7 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (closingTimeout != null) {
-      closingTimeout.cancel(false);
-      closingTimeout = null;
-    }
+    writer.closed();
     held = null;
     Handler<Void> handler = closed;
     if (handler != null) {
@@ -198,24 +183,11 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     }
   }
 
-  /**
-   * The client closes: answer with its status (RFC 6455, 5.5.1), or with no status when it gave
-   * none, then close the connection.
-   */
+
+  /** The client closes: it is answered (see {@link SocketWriter#answerClose}), and nothing it sends after is read. */
   private void closeReceived(CloseWebSocketFrame close) {
     closeReceived = true;
-    if (closeSent) {
-      ctx.close();
-      return;
-    }
-    closeSent = true;
-    // statusCode() is -1 for a close without a body, which Netty counts as valid.
-    int code = close.statusCode();
-    CloseWebSocketFrame answer = code >= 0 && WebSocketCloseStatus.isValidStatusCode(code)
-      ? new CloseWebSocketFrame(code, close.reasonText()) : new CloseWebSocketFrame(true, 0);
-    ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
-    // Behind frames the client does not read, the answer may never be written.
-    armClosingTimeout();
+    writer.answerClose(close);
   }
 
   // Bridge side.
@@ -261,116 +233,21 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
 
   @Override
   public void write(OutFrame frame) {
-    write(frame, true);
+    writer.write(frame, true);
   }
 
   @Override
   public void reply(OutFrame frame) {
-    write(frame, false);
-  }
-
-  private void write(OutFrame frame, boolean gather) {
-    if (ctx.executor().inEventLoop()) {
-      writeNow(frame.wire(), false, gather);
-    } else {
-      ByteBuf bytes = frame.wire().retainedDuplicate();
-      ctx.executor().execute(() -> writeNow(bytes, true, gather));
-    }
+    writer.write(frame, false);
   }
 
   @Override
   public Future<Void> writeConfirmed(OutFrame frame) {
     PromiseInternal<Void> written = context.promise();
-    ByteBuf bytes = frame.wire().retainedDuplicate();
-    if (ctx.executor().inEventLoop()) {
-      writeAndFlush(bytes, written);
-    } else {
-      ctx.executor().execute(() -> writeAndFlush(bytes, written));
-    }
+    writer.writeConfirmed(frame, written);
     return written.future();
   }
 
-  /** Behind what was queued before it, flushed at once with it; {@code written} completes as Netty's write does. */
-  private void writeAndFlush(ByteBuf frame, PromiseInternal<Void> written) {
-    if (closeSent || !ctx.channel().isActive()) {
-      frame.release();
-      written.fail("the socket closed");
-      return;
-    }
-    ctx.writeAndFlush(frame).addListener(written);
-  }
-
-  /**
-   * Writes a frame: {@code owned} if this call is to release it, else it is shared and is only
-   * read (retained if it must wait). A socket with nothing queued that was not flushed within the
-   * window gets the frame at once, in one system call; otherwise it joins the socket's batch: the
-   * delayed one when it was flushed within the window and the frame may {@code gather}, else the
-   * batch of this turn of the loop.
-   */
-  private void writeNow(ByteBuf frame, boolean owned, boolean gather) {
-    if (closeSent || !ctx.channel().isActive()) {
-      if (owned) {
-        frame.release();
-      }
-      return;
-    }
-    long now = System.nanoTime();
-    boolean wait = gather && now - lastFlush < flushDelayNanos;
-    if (!flushPending && !wait && direct != null && frame.hasMemoryAddress() && nothingQueued()) {
-      lastFlush = now;
-      sendDirectly(frame);
-      if (owned) {
-        frame.release();
-      }
-      return;
-    }
-    ctx.write(owned ? frame : frame.retainedDuplicate(), ctx.voidPromise());
-    if (!flushPending) {
-      flushPending = true;
-      flushDelayed = wait;
-      FlushBatch.add(this, ctx.executor(), wait ? flushDelayNanos : 0);
-    } else if (flushDelayed && !wait) {
-      // Waiting in the delayed batch: this frame, and those gathered with it, leave this turn.
-      flushDelayed = false;
-      FlushBatch.add(this, ctx.executor(), 0);
-    }
-  }
-
-  /** Sends what the socket's buffer takes of the frame now; the channel queues the rest, if any. */
-  private void sendDirectly(ByteBuf frame) {
-    int sent;
-    try {
-      sent = direct.sendAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
-    } catch (IOException e) {
-      exceptionCaught(ctx, e);
-      return;
-    }
-    int rest = frame.readableBytes() - sent;
-    if (rest > 0) {
-      ctx.writeAndFlush(frame.retainedSlice(frame.readerIndex() + sent, rest), ctx.voidPromise());
-    }
-  }
-
-  private boolean nothingQueued() {
-    ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
-    return queued != null && queued.totalPendingWriteBytes() == 0;
-  }
-
-  /**
-   * Called by a batch. A socket can be in both batches (a reply moved it to this turn's): the
-   * later call finds nothing pending, or a newer write's flush, which it does early.
-   */
-  void flush() {
-    if (!flushPending) {
-      // Nothing written since the last flush: leave lastFlush alone, so that the next frame of a
-      // socket quiet since then goes out at once.
-      return;
-    }
-    flushPending = false;
-    flushDelayed = false;
-    lastFlush = System.nanoTime();
-    ctx.flush();
-  }
 
   @Override
   public boolean writable() {
@@ -387,35 +264,9 @@ final class RawBridgeSocket extends ChannelInboundHandlerAdapter implements Brid
     drained = handler;
   }
 
-  /**
-   * Sends a close frame and closes the TCP connection once the client answers it, or after
-   * {@link #CLOSING_TIMEOUT_MS} (a client that stopped reading never answers).
-   */
+  /** See {@link SocketWriter#close}. */
   @Override
   public void close(int code, String reason) {
-    if (ctx.executor().inEventLoop()) {
-      closeNow(code, reason);
-    } else {
-      ctx.executor().execute(() -> closeNow(code, reason));
-    }
-  }
-
-  private void closeNow(int code, String reason) {
-    if (closeSent || !ctx.channel().isActive()) {
-      return;
-    }
-    closeSent = true;
-    ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    // Counted from now, not from when the frame is written: behind a full buffer it may never be.
-    armClosingTimeout();
-  }
-
-  /** The TCP connection goes {@link #CLOSING_TIMEOUT_MS} after a close frame, answered or not. */
-  private void armClosingTimeout() {
-    if (closingTimeout == null) {
-      closingTimeout = ctx.executor().schedule(() -> {
-        ctx.close();
-      }, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    }
+    writer.close(code, reason);
   }
 }
