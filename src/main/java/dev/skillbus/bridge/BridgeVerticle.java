@@ -198,7 +198,7 @@ public class BridgeVerticle extends VerticleBase {
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.
-    router.post("/eventbus/*").handler(ApiRoutes.bodies(maxWebSocketMessage(settings)));
+    router.post("/eventbus/*").handler(ApiRoutes.bodies(maxSockJsPost(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
     ApiRoutes.endpoints(router, new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
@@ -209,7 +209,17 @@ public class BridgeVerticle extends VerticleBase {
 
   /** The largest body any route takes. */
   private static int maxBody(BridgeSettings settings) {
-    return (int) Math.max(ApiRoutes.MAX_BODY, maxWebSocketMessage(settings));
+    return (int) Math.max(ApiRoutes.MAX_BODY, Math.max(maxWebSocketMessage(settings), maxSockJsPost(settings)));
+  }
+
+  /**
+   * The largest body a SockJS transport without a WebSocket may POST: sixteen times the frame limit
+   * (1 MiB by default). The client gathers the frames queued while its last POST was under way into
+   * the next one, so a burst of frames travels as one body; a larger POST is refused (413), which
+   * the client takes for a lost session.
+   */
+  private static int maxSockJsPost(BridgeSettings settings) {
+    return (int) Math.min(Integer.MAX_VALUE, settings.maxFrameBytes() * 16L);
   }
 
   /**
@@ -218,7 +228,7 @@ public class BridgeVerticle extends VerticleBase {
    * a closed socket. Only beyond this does the socket close (1009).
    */
   private static int maxWebSocketMessage(BridgeSettings settings) {
-    return settings.maxFrameBytes() * 4;
+    return (int) Math.min(Integer.MAX_VALUE, settings.maxFrameBytes() * 4L);
   }
 
   private void upgradeRawWebSocket(RoutingContext ctx) {

@@ -10,6 +10,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +80,31 @@ class BridgeHttpTest extends BridgeLimitsFixture {
     // No session service runs here: the answer is the bridge's error on the frame's reply address.
     Response polled = sockJs("xhrsession", "xhr", null);
     assertThat(polled.body()).startsWith("a").contains("xhr-reply-1");
+  }
+
+  @Test
+  @DisplayName("a SockJS POST carrying a burst of frames (over four frame limits) is taken whole; one over sixteen is refused 413")
+  void xhrSendBurst() throws Exception {
+    String token = await(BridgeClient.token(vertx, port, "xhr-burst", "Xhr Burst", "learner"));
+    assertThat(sockJs("xhrburst", "xhr", null).body()).startsWith("o");
+    JsonArray frames = new JsonArray();
+    for (int i = 0; i < 100; i++) {
+      frames.add(new JsonObject().put("type", "send").put("address", "session.message")
+        .put("body", new JsonObject().put("sessionId", "xhr-room").put("text", "x".repeat(3000)))
+        .put("replyAddress", "xhr-burst-" + i).put("headers", new JsonObject().put("authorization", "Bearer " + token)).encode());
+    }
+    String burst = frames.encode();
+    assertThat(burst.length()).isGreaterThan(4 * 65536);
+    assertThat(sockJs("xhrburst", "xhr_send", burst).status()).isEqualTo(204);
+    Set<String> answered = new HashSet<>();
+    while (answered.size() < 100) {
+      Matcher replyAddresses = Pattern.compile("xhr-burst-\\d+").matcher(sockJs("xhrburst", "xhr", null).body());
+      while (replyAddresses.find()) {
+        answered.add(replyAddresses.group());
+      }
+    }
+    String tooLarge = new JsonArray().add("x".repeat(16 * 65536)).encode();
+    assertThat(sockJs("xhrburst", "xhr_send", tooLarge).status()).isEqualTo(413);
   }
 
   @Test
