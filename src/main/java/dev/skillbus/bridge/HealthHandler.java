@@ -38,6 +38,7 @@ final class HealthHandler implements Handler<RoutingContext> {
       .onSuccess(health -> ctx.response()
         .setStatusCode(DOWN.equals(health.getString("status")) ? 503 : 200)
         .putHeader("content-type", "application/json")
+        .putHeader("x-content-type-options", "nosniff")
         .putHeader("cache-control", "no-store")
         .end(health.encode()));
   }

@@ -43,6 +43,7 @@ class OpsMonitoringTest extends OpsClusterFixture {
     Answer health = last[0];
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.headers().get("cache-control")).isEqualTo("no-store");
+    assertThat(health.headers().get("x-content-type-options")).as("as every REST answer").isEqualTo("nosniff");
     JsonObject body = health.body();
     assertThat(body.getString("status")).isEqualTo("UP");
     assertThat(body.getString("node")).isEqualTo(id(b));
