@@ -71,11 +71,18 @@ final class Audiences {
    * true when some node wrote it to a connection, false when none did or none answered in time.
    */
   Future<Boolean> toUserOn(List<String> nodes, String userId, JsonObject envelope, long timeoutMs) {
-    metrics.event(envelope.getString(Envelope.EVENT));
     List<Future<Integer>> writes = nodes.stream()
       .map(node -> Outbound.deliverToUserOn(eventBus, node, userId, envelope, timeoutMs)).toList();
     return Future.join(writes).transform(done ->
       Future.succeededFuture(writes.stream().anyMatch(w -> w.succeeded() && w.result() > 0)));
+  }
+
+  /**
+   * Counts an event that reaches its user by a way of its own (a notification, written at once or
+   * queued and written later): once, when it is accepted.
+   */
+  void counted(JsonObject envelope) {
+    metrics.event(envelope.getString(Envelope.EVENT));
   }
 
   /** An envelope on {@code user.<userId>}: every connection of the user that receives there gets it. */

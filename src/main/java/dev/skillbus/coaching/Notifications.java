@@ -79,7 +79,8 @@ final class Notifications {
     JsonObject envelope = Envelope.of(Event.NOTIFICATION, null, notification);
     return presence.nodes(userId)
       .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope))
-      .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope));
+      .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope))
+      .onSuccess(outcome -> audiences.counted(envelope));
   }
 
   private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope) {

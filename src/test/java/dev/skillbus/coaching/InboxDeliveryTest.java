@@ -15,6 +15,7 @@ import dev.skillbus.testing.Clients;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -106,6 +107,27 @@ class InboxDeliveryTest {
 
   static List<String> numbered(int count) {
     return IntStream.range(0, count).mapToObj(i -> "n" + i).toList();
+  }
+
+  /** The node's count of {@code notification} events (its metric {@code skillbus_events_total}). */
+  static double notificationsCounted() {
+    Counter counter = node.node().metrics().registry().find("skillbus.events").tag("event", "notification").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  @DisplayName("a notification counts once among the node's events, whether queued and written later or written at once")
+  void countedOnce() throws Exception {
+    double before = notificationsCounted();
+    queue("ib-cat", 2, "");
+    BridgeClient cat = await(BridgeClient.connectAs(vertx, node.port(), "ib-cat", "agent"));
+    cat.register("user.ib-cat");
+    assertThat(messages(receive(cat, "ib-cat", 2))).isEqualTo(numbered(2));
+    await(cat.registered());
+    assertThat(await(notify("ib-cat", "live", ""))).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
+    assertThat(messages(receive(cat, "ib-cat", 1))).containsExactly("live");
+    assertThat(notificationsCounted() - before).isEqualTo(3);
+    await(cat.close());
   }
 
   @Test
