@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Hands a user's inbox to a writer, a batch at a time. Each batch is taken under a lease and written
  * in order, each message once the one before was written, up to the first that is not; then the
  * lease is acknowledged with how many were: those leave the store, the rest go back to the head of
- * the inbox. Then the next batch, until the inbox is empty or a message was not written; it says
+ * the inbox. Then the next batch, under the lease that ack held the inbox for (no other delivery of
+ * the user gets one in between), until the inbox is empty or a message was not written; it says
  * which, and when it found the inbox held by another delivery, for how long (see {@link
  * Notifications} for what follows). A message leaves the store only once it was written.
  *
@@ -90,15 +91,17 @@ final class InboxDelivery {
     if (taken.messages().isEmpty()) {
       return Future.succeededFuture(Ended.DONE);
     }
-    return writeInOrder(taken.messages(), write, 0).compose(count -> ack(userId, taken, count).compose(acked -> {
-      if (!acked) {
-        return Future.succeededFuture(Ended.NOT_ACKNOWLEDGED);
-      }
+    return writeInOrder(taken.messages(), write, 0).compose(count -> {
       if (count < taken.messages().size()) {
-        return Future.succeededFuture(Ended.NOT_WRITTEN);
+        return ack(userId, taken, count, null).map(acked -> acked ? Ended.NOT_WRITTEN : Ended.NOT_ACKNOWLEDGED);
       }
-      return take(userId).compose(next -> deliverBatches(userId, next, write));
-    }));
+      // All written: the ack holds the inbox for this delivery's next take, so that no other
+      // connection of the user takes a batch in between. Whether or not its answer came back, that
+      // take says what became of the inbox.
+      String next = UUID.randomUUID().toString();
+      return ack(userId, taken, count, next).compose(acked -> take(userId, next))
+        .compose(following -> deliverBatches(userId, following, write));
+    });
   }
 
   /** Writes from {@code from} on, each after the one before was; answers how many were written before one was not. */
@@ -116,16 +119,20 @@ final class InboxDelivery {
    * fails: a take that did arrive hands its batch to the second one.
    */
   private Future<Taken> take(String userId) {
-    String lease = UUID.randomUUID().toString();
+    return take(userId, UUID.randomUUID().toString());
+  }
+
+  private Future<Taken> take(String userId, String lease) {
     return tried(() -> inbox.take(userId, BATCH, leaseMillis, lease));
   }
 
   /**
-   * Acknowledges a batch, again when the store fails (an ack that did arrive makes a second one
-   * change nothing). Answers whether the batch was the lease's still.
+   * Acknowledges a batch, holding the inbox for the lease {@code next} when given, again when the
+   * store fails (an ack that did arrive makes a second one change nothing). Answers whether the
+   * batch was the lease's still.
    */
-  private Future<Boolean> ack(String userId, Taken taken, int delivered) {
-    return tried(() -> inbox.ack(userId, taken.lease(), delivered)).recover(err -> {
+  private Future<Boolean> ack(String userId, Taken taken, int delivered, String next) {
+    return tried(() -> inbox.ack(userId, taken.lease(), delivered, next, leaseMillis)).recover(err -> {
       LOG.warn("Queued notifications of user {} ({} of {} written) not acknowledged: {}; the batch is delivered again"
         + " once its lease ran out ({} ms)", userId, delivered, taken.messages().size(), err.getMessage(), leaseMillis);
       return Future.succeededFuture(false);

@@ -119,10 +119,14 @@ public final class InMemoryInbox implements InboxStore {
   }
 
   @Override
-  public synchronized Future<Boolean> ack(String userId, String lease, int delivered) {
+  public synchronized Future<Boolean> ack(String userId, String lease, int delivered, String next, long leaseMillis) {
     return Keys.guard(() -> {
       Keys.id(userId);
-      dropExpired(clock.millis());
+      if (next != null) {
+        Keys.lease(next);
+      }
+      long now = clock.millis();
+      dropExpired(now);
       Box box = boxes.get(userId);
       if (box == null || box.lease == null || !box.lease.equals(lease)) {
         return Future.succeededFuture(false);
@@ -139,6 +143,9 @@ public final class InMemoryInbox implements InboxStore {
       box.lease = null;
       if (box.messages.isEmpty()) {
         boxes.remove(userId);
+      } else if (next != null) {
+        box.lease = next;
+        box.leaseEnds = now + leaseMillis;
       }
       return Future.succeededFuture(true);
     });

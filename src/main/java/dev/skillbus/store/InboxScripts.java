@@ -107,12 +107,14 @@ final class InboxScripts {
 
   /**
    * ARGV[1] the lease token, ARGV[2] how many of the batch were delivered, ARGV[3] the most kept,
-   * ARGV[4] the user id, ARGV[5] how long (ms) the token is remembered as acknowledged: 1, the
-   * delivered ones gone and the others back at the head of the inbox (the user leaves the index when
-   * nothing is left), or 0, changing nothing, when the batch is no longer that lease's. The lease
-   * keeps only {@code acked}, the token, so that a take of it that runs late takes nothing.
+   * ARGV[4] the user id, ARGV[5] how long (ms) the token is remembered as acknowledged, ARGV[6] the
+   * taker's next lease token (empty: none), ARGV[7] that lease (ms): 1, the delivered ones gone and
+   * the others back at the head of the inbox (the user leaves the index when nothing is left), or 0,
+   * changing nothing, when the batch is no longer that lease's. The lease keeps {@code acked}, the
+   * token, so that a take of it that runs late takes nothing, and, when messages are left and a next
+   * token is given, that token and when its hold ends, with no batch.
    */
-  static final RedisScript ACK = RedisScript.of("""
+  static final RedisScript ACK = RedisScript.of(NOW + """
     if redis.call('HGET', KEYS[3], 'token') ~= ARGV[1] then
       return 0
     end
@@ -132,6 +134,9 @@ final class InboxScripts {
     redis.call('PEXPIRE', KEYS[3], ARGV[5])
     if redis.call('EXISTS', KEYS[1]) == 0 then
       redis.call('ZREM', KEYS[4], ARGV[4])
+    elseif ARGV[6] ~= '' then
+      redis.call('HSET', KEYS[3], 'token', ARGV[6], 'ends', now + tonumber(ARGV[7]))
+      redis.call('PEXPIRE', KEYS[3], math.max(tonumber(ARGV[5]), tonumber(ARGV[7])))
     end
     return 1
     """);

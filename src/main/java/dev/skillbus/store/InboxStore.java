@@ -74,7 +74,18 @@ public interface InboxStore {
    * inbox still counted). Answers false, changing nothing, when the batch is no longer the lease's:
    * it was acknowledged already, taken again after the lease ran out, or expired.
    */
-  Future<Boolean> ack(String userId, String lease, int delivered);
+  default Future<Boolean> ack(String userId, String lease, int delivered) {
+    return ack(userId, lease, delivered, null, 0);
+  }
+
+  /**
+   * {@link #ack(String, String, int)}, and when {@code next} (a new lease token of the same taker)
+   * is given and messages are left, the inbox is then held under {@code next} for {@code
+   * leaseMillis}, with no batch yet: the taker's take under {@code next} gets the following batch,
+   * and no other taker gets one in between, so that a delivery goes on on one connection. A hold
+   * that no take uses ends with its lease.
+   */
+  Future<Boolean> ack(String userId, String lease, int delivered, String next, long leaseMillis);
 
   /** The refusal of a new inbox when {@code maxUsers} exist: the same from both stores. */
   static RuntimeException full(int maxUsers) {

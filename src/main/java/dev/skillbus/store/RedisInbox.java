@@ -69,10 +69,15 @@ public final class RedisInbox implements InboxStore {
   }
 
   @Override
-  public Future<Boolean> ack(String userId, String lease, int delivered) {
-    return Keys.guard(() -> redis.eval(InboxScripts.ACK, keys(userId),
-        RedisScript.args(String.valueOf(lease), Math.max(0, delivered), maxPerUser, userId, ACKED_KEPT_MS))
-      .map(r -> r.toInteger() == 1));
+  public Future<Boolean> ack(String userId, String lease, int delivered, String next, long leaseMillis) {
+    return Keys.guard(() -> {
+      if (next != null) {
+        Keys.lease(next);
+      }
+      return redis.eval(InboxScripts.ACK, keys(userId), RedisScript.args(String.valueOf(lease), Math.max(0, delivered),
+          maxPerUser, userId, ACKED_KEPT_MS, next == null ? "" : next, Math.max(0, leaseMillis)))
+        .map(r -> r.toInteger() == 1);
+    });
   }
 
   /** The inbox, its batch in delivery, that batch's lease and the index of inboxes. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,9 +23,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("A delivery of an inbox, batch after batch")
 class InboxBatchesTest {
 
-  /** An in-memory inbox where another taker takes the next batch right after the first ack. */
-  static final class TakenAfterTheAck implements InboxStore {
+  /**
+   * An in-memory inbox where another taker asks for a batch right after every ack. {@code
+   * holdsForNext} false: the ack holds nothing for the delivery's next take, as once such a hold ran
+   * out.
+   */
+  static final class AskedAfterEachAck implements InboxStore {
     final InMemoryInbox inner = new InMemoryInbox(4096, 100, 3600, 100, 1 << 20, Clock.systemUTC());
+    final List<JsonObject> takenByAnother = new ArrayList<>();
+    final boolean holdsForNext;
+
+    AskedAfterEachAck(boolean holdsForNext) {
+      this.holdsForNext = holdsForNext;
+    }
 
     @Override
     public Future<Void> push(String userId, JsonObject message) {
@@ -37,24 +48,44 @@ class InboxBatchesTest {
     }
 
     @Override
-    public Future<Boolean> ack(String userId, String lease, int delivered) {
-      return inner.ack(userId, lease, delivered)
-        .compose(acked -> inner.take(userId, InboxDelivery.BATCH, 60_000, "another-taker").map(acked));
+    public Future<Boolean> ack(String userId, String lease, int delivered, String next, long leaseMillis) {
+      return (holdsForNext ? inner.ack(userId, lease, delivered, next, leaseMillis) : inner.ack(userId, lease, delivered))
+        .compose(acked -> inner.take(userId, InboxDelivery.BATCH, 60_000, "another-taker").map(taken -> {
+          takenByAnother.addAll(taken.messages());
+          return acked;
+        }));
     }
+  }
+
+  /** Queues {@code count} messages for ann and delivers them, each write succeeding; how that ended. */
+  static Ended deliver(Vertx vertx, AskedAfterEachAck inbox, int count, List<JsonObject> written) throws Exception {
+    for (int i = 0; i < count; i++) {
+      inbox.push("ann", new JsonObject().put("n", i)).await(5, TimeUnit.SECONDS);
+    }
+    return new InboxDelivery(inbox, vertx, 1000).deliver("ann", message -> {
+      written.add(message);
+      return Future.succeededFuture(true);
+    }).await(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("keeps the inbox between its batches: another connection asking right after each ack gets nothing, and this one gets every message, in order")
+  void keepsTheInboxBetweenBatches(Vertx vertx) throws Exception {
+    AskedAfterEachAck inbox = new AskedAfterEachAck(true);
+    List<JsonObject> written = new ArrayList<>();
+    Ended ended = deliver(vertx, inbox, 3 * InboxDelivery.BATCH, written);
+
+    assertThat(ended.why()).isEqualTo(Why.DONE);
+    assertThat(written.stream().map(m -> m.getInteger("n")).toList())
+      .isEqualTo(IntStream.range(0, 3 * InboxDelivery.BATCH).boxed().toList());
+    assertThat(inbox.takenByAnother).isEmpty();
   }
 
   @Test
   @DisplayName("that finds the inbox held when it goes on to the next batch says for how long, so that the connection looks again then")
   void nextBatchHeld(Vertx vertx) throws Exception {
-    TakenAfterTheAck inbox = new TakenAfterTheAck();
-    for (int i = 0; i < 2 * InboxDelivery.BATCH; i++) {
-      inbox.push("ann", new JsonObject().put("n", i)).await(5, TimeUnit.SECONDS);
-    }
     List<JsonObject> written = new ArrayList<>();
-    Ended ended = new InboxDelivery(inbox, vertx, 1000).deliver("ann", message -> {
-      written.add(message);
-      return Future.succeededFuture(true);
-    }).await(5, TimeUnit.SECONDS);
+    Ended ended = deliver(vertx, new AskedAfterEachAck(false), 2 * InboxDelivery.BATCH, written);
 
     assertThat(written).hasSize(InboxDelivery.BATCH);
     assertThat(ended.why()).isEqualTo(Why.HELD);

@@ -144,6 +144,35 @@ public abstract class InboxStoreContractTest {
   }
 
   @Test
+  @DisplayName("an ack naming the taker's next lease holds the inbox for it: another taker is held, that lease takes the next batch; with nothing left, nothing is held")
+  void ackHoldsForTheNextLease() {
+    for (int i = 1; i <= 3; i++) {
+      await(store.push(user, note(i)));
+    }
+    await(store.take(user, 1, LEASE_MS, "lease-1"));
+    assertThat(await(store.ack(user, "lease-1", 1, "lease-2", LEASE_MS))).isTrue();
+    assertThat(await(store.take(user, ALL, LEASE_MS, "other")).held()).isTrue();
+    assertThat(await(store.take(user, 1, LEASE_MS, "lease-2")).messages()).containsExactly(note(2));
+    assertThat(await(store.ack(user, "lease-2", 1, "lease-3", LEASE_MS))).isTrue();
+    assertThat(await(store.take(user, ALL, LEASE_MS, "lease-3")).messages()).containsExactly(note(3));
+    assertThat(await(store.ack(user, "lease-3", 1, "lease-4", LEASE_MS))).isTrue();
+    assertThat(await(store.take(user, ALL, LEASE_MS, "other"))).isEqualTo(Taken.NONE);
+  }
+
+  @Test
+  @DisplayName("a hold an ack made for a next lease that never takes ends with that lease; a message queued meanwhile waits for it")
+  void unusedHoldEnds(Vertx vertx) {
+    await(store.push(user, note(1)));
+    await(store.push(user, note(2)));
+    await(store.take(user, 1, LEASE_MS, "lease-1"));
+    assertThat(await(store.ack(user, "lease-1", 1, "lease-2", LEASE_MS))).isTrue();
+    await(store.push(user, note(3)));
+    assertThat(await(store.take(user, ALL, LEASE_MS, "other")).held()).isTrue();
+    leaseRunsOut(vertx, user);
+    assertThat(deliverAll(user)).containsExactly(note(2), note(3));
+  }
+
+  @Test
   @DisplayName("a take under a lease acknowledged already (it ran late) takes nothing; the next taker gets the rest")
   void takeUnderAnAckedLeaseTakesNothing() {
     for (int i = 1; i <= 3; i++) {
