@@ -97,10 +97,14 @@ final class InboxDelivery {
       }
       // All written: the ack holds the inbox for this delivery's next take, so that no other
       // connection of the user takes a batch in between. Whether or not its answer came back, that
-      // take says what became of the inbox.
+      // take says what became of the inbox; when the store answers neither, others are handed it.
       String next = UUID.randomUUID().toString();
-      return ack(userId, taken, count, next).compose(acked -> take(userId, next))
-        .compose(following -> deliverBatches(userId, following, write));
+      return ack(userId, taken, count, next).compose(acked -> take(userId, next).transform(following -> {
+        if (following.succeeded()) {
+          return deliverBatches(userId, following.result(), write);
+        }
+        return acked ? Future.failedFuture(following.cause()) : Future.succeededFuture(Ended.NOT_ACKNOWLEDGED);
+      }));
     });
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.coaching.InboxDelivery.Ended;
 import dev.skillbus.coaching.InboxDelivery.Why;
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.store.InMemoryInbox;
 import dev.skillbus.store.InboxStore;
 import io.vertx.core.Future;
@@ -55,6 +56,48 @@ class InboxBatchesTest {
           return acked;
         }));
     }
+  }
+
+  /** An in-memory inbox whose store stops answering (503) once the first batch was taken. */
+  static final class GoneAfterTheFirstTake implements InboxStore {
+    final InMemoryInbox inner = new InMemoryInbox(4096, 100, 3600, 100, 1 << 20, Clock.systemUTC());
+    int takes;
+
+    @Override
+    public Future<Void> push(String userId, JsonObject message) {
+      return inner.push(userId, message);
+    }
+
+    @Override
+    public Future<Taken> take(String userId, int max, long leaseMillis, String lease) {
+      return ++takes == 1 ? inner.take(userId, max, leaseMillis, lease) : gone();
+    }
+
+    @Override
+    public Future<Boolean> ack(String userId, String lease, int delivered, String next, long leaseMillis) {
+      return gone();
+    }
+
+    static <T> Future<T> gone() {
+      return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("store down"));
+    }
+  }
+
+  @Test
+  @DisplayName("whose store answers neither the ack of a whole batch nor the take after it says so, so that the user's other connections are handed the inbox")
+  void storeGoneAfterABatch(Vertx vertx) throws Exception {
+    GoneAfterTheFirstTake inbox = new GoneAfterTheFirstTake();
+    for (int i = 0; i < 2 * InboxDelivery.BATCH; i++) {
+      inbox.push("ann", new JsonObject().put("n", i)).await(5, TimeUnit.SECONDS);
+    }
+    List<JsonObject> written = new ArrayList<>();
+    Ended ended = new InboxDelivery(inbox, vertx, 100).deliver("ann", message -> {
+      written.add(message);
+      return Future.succeededFuture(true);
+    }).await(10, TimeUnit.SECONDS);
+
+    assertThat(written).hasSize(InboxDelivery.BATCH);
+    assertThat(ended.why()).isEqualTo(Why.NOT_ACKNOWLEDGED);
   }
 
   /** Queues {@code count} messages for ann and delivers them, each write succeeding; how that ended. */
