@@ -210,7 +210,7 @@ final class Membership {
         ? repair.remove(caller.connId(), roomId).map(reply)
         : Future.succeededFuture(reply);
     }
-    return leaveRoom(caller.connId(), caller.userId(), roomId).map(reply);
+    return leaveRoom(caller.connId(), caller.userId(), roomId, locals.joinDone(caller.connId(), roomId)).map(reply);
   }
 
   /** A bridge connection closed: it leaves every room it was in. */
@@ -222,12 +222,23 @@ final class Membership {
     }
     List<Future<Void>> leaves = new ArrayList<>();
     for (String roomId : locals.roomsOf(connId)) {
-      leaves.add(leaveRoom(connId, identity.userId(), roomId));
+      leaves.add(leaveRoom(connId, identity.userId(), roomId, locals.joinDone(connId, roomId)));
     }
     return Future.join(leaves).map(new JsonObject());
   }
 
   private Future<Void> leaveRoom(String connId, String userId, String roomId) {
+    return leaveRoom(connId, userId, roomId, Future.succeededFuture());
+  }
+
+  /**
+   * The connection leaves the room here at once, and from the room's state once {@code joinDone}
+   * completes: a leave asked for (or a close) while the connection's own join is on its way waits
+   * for that join, which finds the connection gone and takes out what it put in, announcing
+   * {@code user-joined} and then {@code user-left}; made at once, the leave's change could reach this
+   * node after the join's, and its {@code user-left} the room before that {@code user-joined}.
+   */
+  private Future<Void> leaveRoom(String connId, String userId, String roomId, Future<Void> joinDone) {
     Connection leaving = locals.connectionIn(connId, roomId, nodeId);
     locals.remove(connId, roomId);
     if (!locals.hasUserIn(roomId, userId)) {
@@ -239,7 +250,7 @@ final class Membership {
       repair.doubt(roomId);
     }
     // Takes it out of the room's state, announces its user left if it was the last, untracks.
-    return repair.remove(leaving, roomId);
+    return joinDone.compose(v -> repair.remove(leaving, roomId));
   }
 
   /**

@@ -29,11 +29,12 @@ final class RoomEvents implements PresenceAnnouncer.Store {
   private final Metrics metrics;
   private final Page page;
   /**
-   * A room's appends on this node, each started once the one before it is done (stored and
-   * published, or failed): a store on another host (Redis, over a pool of connections) takes
-   * concurrent appends in any order, so without this, messages a client sends back to back could get
-   * their seqs, and reach the room, in another order than sent. (Presence events are not held
-   * behind them: the history keeps those in the order of the room's changes, see {@link #presence}.)
+   * A room's appends on this node, presence events among them, each started once the one before it
+   * is done (stored and published, or failed): a store on another host (Redis, over a pool of
+   * connections) takes concurrent appends in any order and answers them in any order, so without
+   * this, messages a client sends back to back could get their seqs in another order than sent, and
+   * events could reach the room in another order than their seqs (a client that drops a seq not
+   * greater than the last it processed would drop the earlier one).
    */
   private final InTurn appending = new InTurn();
 
@@ -54,18 +55,19 @@ final class RoomEvents implements PresenceAnnouncer.Store {
 
   /**
    * Appends a presence event of the room's membership {@code version} unless the history holds one
-   * of a higher version (see {@link RoomHistory#appendPresence}), and publishes it once stored. One
-   * the history holds already ({@code id}) is published as it was stored, with its seq: its append
-   * was made, but whoever made it did not learn so, and did not publish it.
+   * of a higher version (see {@link RoomHistory#appendPresence}), and publishes it once stored, in
+   * turn with the room's other appends. One the history holds already ({@code id}) is published as
+   * it was stored, with its seq: its append was made, but whoever made it did not learn so, and did
+   * not publish it.
    */
   @Override
   public Future<PresenceAppend> presence(String roomId, String event, JsonObject data, long version, String id) {
     sweeper.touch(roomId);
-    return history.appendPresence(roomId, event, data, version, id).onSuccess(result -> {
+    return appending.run(roomId, () -> history.appendPresence(roomId, event, data, version, id).onSuccess(result -> {
       if (result.stored()) {
         publish(roomId, event, result.envelope());
       }
-    });
+    }));
   }
 
   private void publish(String roomId, String event, JsonObject envelope) {

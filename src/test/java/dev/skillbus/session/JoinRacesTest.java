@@ -9,6 +9,7 @@ import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
@@ -127,6 +128,34 @@ class JoinRacesTest {
   }
 
   @Test
+  @DisplayName("a leave sent while the connection's join waits for its change's reply is made after that join: peers see user-joined, then user-left")
+  void leaveDuringJoinComesAfterIt() throws Exception {
+    String room = "room-" + UUID.randomUUID();
+    BusProbe peers = BusProbe.listen(node.vertx(), Address.room(room)).await();
+    TestConnection fay = connection("fay");
+    CompletableFuture<Void> joinReply = hazelcast.holdJoinReplies(fay.connId());
+    Future<JsonObject> joined = fay.join(room);
+    IMap<String, RoomState> rooms = node.hazelcast().getMap(RoomRegistry.ROOMS);
+    Eventually.holds(node.vertx(), 20, 10_000, () -> node.vertx().executeBlocking(() -> rooms.get(room))
+      .map(state -> state != null && !state.participants().isEmpty())).await(15, TimeUnit.SECONDS);
+    Future<JsonObject> left = fay.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", room));
+    // A request of hers answered after the leave: the node has taken the leave in hand.
+    fay.request(Inbound.SESSION_LEAVE.address(), new JsonObject().put("sessionId", "other-" + room)).await(10, TimeUnit.SECONDS);
+    assertThat(hazelcast.leavesAsked(fay.connId())).as("the leave waits for the join").isZero();
+    joinReply.complete(null);
+
+    Throwable refused = joined.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(((ReplyException) refused).failureCode()).isEqualTo(409);
+    left.await(10, TimeUnit.SECONDS);
+    JsonObject userJoined = peers.next(BusProbe.event(Event.USER_JOINED, "fay")).await(10, TimeUnit.SECONDS).body();
+    JsonObject userLeft = peers.next(BusProbe.event(Event.USER_LEFT, "fay")).await(10, TimeUnit.SECONDS).body();
+    assertThat(userLeft.getLong("seq")).isGreaterThan(userJoined.getLong("seq"));
+    assertThat(userLeft.getJsonObject("data").getJsonArray("participants")).isEmpty();
+    RoomState state = node.vertx().executeBlocking(() -> rooms.get(room)).await(10, TimeUnit.SECONDS);
+    assertThat(state == null || state.participants().isEmpty()).isTrue();
+  }
+
+  @Test
   @DisplayName("a join not done in time is answered 503 and taken back when it ends: the client told it failed is not in the room")
   void lateJoinIsTakenBack() throws Exception {
     String room = "room-" + UUID.randomUUID();
@@ -137,15 +166,18 @@ class JoinRacesTest {
     Throwable refused = carolJoined.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertThat(refused).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) refused).failureCode()).isEqualTo(503);
-    // Taking the join back announces she left, while her user-joined still waits for the store.
-    JsonObject left = peers.next(BusProbe.event(Event.USER_LEFT, "carol")).await(10, TimeUnit.SECONDS).body();
-    assertThat(left.getJsonObject("data").getJsonArray("participants")).isEmpty();
+    // Taking the join back announces she left, after her user-joined, which still waits for the
+    // store: the room's events leave this node in the order of their seqs.
     carolsEvent.release();
-    // Her user-joined comes after her user-left in the room's changes' order: refused, and not sent
-    // again, since the room read again no longer holds her. Dave's join, made after, comes after it.
+    JsonObject joined = peers.next(BusProbe.event(Event.USER_JOINED, "carol")).await(10, TimeUnit.SECONDS).body();
+    JsonObject left = peers.next(BusProbe.event(Event.USER_LEFT, "carol")).await(10, TimeUnit.SECONDS).body();
+    assertThat(left.getLong("seq")).isGreaterThan(joined.getLong("seq"));
+    assertThat(left.getJsonObject("data").getJsonArray("participants")).isEmpty();
+    // Dave's join, made after, comes after them.
     connection("dave").join(room).await(10, TimeUnit.SECONDS);
-    peers.next(BusProbe.event(Event.USER_JOINED, "dave")).await(10, TimeUnit.SECONDS);
-    assertThat(peers.all(BusProbe.event(Event.USER_JOINED, "carol"))).isEmpty();
+    JsonObject daveJoined = peers.next(BusProbe.event(Event.USER_JOINED, "dave")).await(10, TimeUnit.SECONDS).body();
+    assertThat(daveJoined.getLong("seq")).isGreaterThan(left.getLong("seq"));
+    assertThat(peers.all(BusProbe.event(Event.USER_JOINED, "carol"))).hasSize(1);
     IMap<String, RoomState> rooms = node.hazelcast().getMap(RoomRegistry.ROOMS);
     RoomState state = node.vertx().executeBlocking(() -> rooms.get(room)).await(10, TimeUnit.SECONDS);
     assertThat(state.participants()).extracting(Participant::userId).containsExactly("dave");

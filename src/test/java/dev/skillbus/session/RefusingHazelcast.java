@@ -28,6 +28,9 @@ final class RefusingHazelcast {
   /** Connection (or node, for the removal of all its connections) → how many more of its leaves to make and then fail. */
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
+  private final Map<String, CompletableFuture<Void>> heldJoinReplies = new HashMap<>();
+  /** Connection → how many leaves of it from a room were asked of the map. */
+  private final Map<String, Integer> leavesAsked = new HashMap<>();
   /** User → the gate of their next activity or cursor update, and the signal that it came to it. */
   private final Map<String, CompletableFuture<Void>> heldUpdates = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> arrivedUpdates = new HashMap<>();
@@ -62,12 +65,25 @@ final class RefusingHazelcast {
   }
 
   /**
+   * Makes the joins of the connection, to any room, at once, and holds back their replies until the
+   * returned gate completes (a reply that comes back late, on another thread than later ones).
+   */
+  synchronized CompletableFuture<Void> holdJoinReplies(String connId) {
+    return heldJoinReplies.computeIfAbsent(connId, id -> new CompletableFuture<>());
+  }
+
+  /**
    * Holds back the user's next activity or cursor update of a room's state until {@code gate}
    * completes (later ones go on); the returned future completes once it came to the gate.
    */
   synchronized CompletableFuture<Void> holdNextUpdate(String userId, CompletableFuture<Void> gate) {
     heldUpdates.put(userId, gate);
     return arrivedUpdates.computeIfAbsent(userId, id -> new CompletableFuture<>());
+  }
+
+  /** How many leaves of the connection from a room were asked of the map so far. */
+  synchronized int leavesAsked(String connId) {
+    return leavesAsked.getOrDefault(connId, 0);
   }
 
   /** How many leaves of the connection were refused so far. */
@@ -86,6 +102,10 @@ final class RefusingHazelcast {
   private Object rooms(Object self, Method method, Object[] args) throws Throwable {
     IMap<String, RoomState> rooms = hazelcast.getMap(RoomRegistry.ROOMS);
     if ("submitToKey".equals(method.getName()) && args.length == 2
+        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.CONNECTION) {
+      countLeave(leave.id());
+    }
+    if ("submitToKey".equals(method.getName()) && args.length == 2
         && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.CONNECTION
         && refuse(leave.id())) {
       return CompletableFuture.failedFuture(new OperationTimeoutException("leave of " + leave.id() + " refused"));
@@ -101,6 +121,11 @@ final class RefusingHazelcast {
       if (gate != null) {
         return gate.thenCompose(v -> rooms.submitToKey((String) args[0], join));
       }
+      CompletableFuture<Void> replyGate = replyGateOf(join.connection().connId());
+      if (replyGate != null) {
+        return rooms.submitToKey((String) args[0], join).toCompletableFuture()
+          .thenCompose(change -> replyGate.thenApply(v -> change));
+      }
     }
     if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Update update) {
       CompletableFuture<Void> gate = updateGateOf(update.userId());
@@ -113,6 +138,14 @@ final class RefusingHazelcast {
 
   private synchronized CompletableFuture<Void> gateOf(String connId) {
     return heldJoins.get(connId);
+  }
+
+  private synchronized void countLeave(String connId) {
+    leavesAsked.merge(connId, 1, Integer::sum);
+  }
+
+  private synchronized CompletableFuture<Void> replyGateOf(String connId) {
+    return heldJoinReplies.get(connId);
   }
 
   private synchronized CompletableFuture<Void> updateGateOf(String userId) {
