@@ -57,13 +57,13 @@ final class ApiRoutes {
 
   /** The REST API: each endpoint is a request to a service's event-bus address (design.md, HTTP API). */
   private static void rest(RestApi api) {
-    // Coaching
-    api.route(HttpMethod.GET, "/api/sessions/:sessionId", Address.SESSION_GET, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.GET, "/api/agents/:agentId/notes", Address.NOTES_LIST, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.GET, "/api/agents/:agentId/action-items", Address.ACTIONS_LIST, 200, RestApi.PATH_AND_QUERY)
-      .route(HttpMethod.PATCH, "/api/action-items/:id", Inbound.ACTIONS_UPDATE.address(), 200, RestApi.BODY_AND_PATH)
-      .route(HttpMethod.DELETE, "/api/action-items/:id", Inbound.ACTIONS_DELETE.address(), 200, RestApi.BODY_AND_PATH)
-      .route(HttpMethod.DELETE, "/api/notes/:id", Inbound.NOTES_DELETE.address(), 200, RestApi.BODY_AND_PATH);
+    // Coaching: served by this node's coaching part, as its requests over the bridge are (see Inbound).
+    api.local(HttpMethod.GET, "/api/sessions/:sessionId", Address.SESSION_GET, 200, RestApi.PATH_AND_QUERY)
+      .local(HttpMethod.GET, "/api/agents/:agentId/notes", Address.NOTES_LIST, 200, RestApi.PATH_AND_QUERY)
+      .local(HttpMethod.GET, "/api/agents/:agentId/action-items", Address.ACTIONS_LIST, 200, RestApi.PATH_AND_QUERY)
+      .local(HttpMethod.PATCH, "/api/action-items/:id", Inbound.ACTIONS_UPDATE.address(), 200, RestApi.BODY_AND_PATH)
+      .local(HttpMethod.DELETE, "/api/action-items/:id", Inbound.ACTIONS_DELETE.address(), 200, RestApi.BODY_AND_PATH)
+      .local(HttpMethod.DELETE, "/api/notes/:id", Inbound.NOTES_DELETE.address(), 200, RestApi.BODY_AND_PATH);
     // Course generation (design.md, HTTP API); ":courseId" never matches "sessions/…" (one segment).
     api.route(HttpMethod.POST, "/api/courses/generate", Inbound.COURSE_GENERATE.address(), 202, RestApi.BODY_AND_PATH)
       .route(HttpMethod.GET, "/api/courses/sessions/:sessionId", Inbound.COURSE_STATUS.address(), 200, RestApi.PATH_AND_QUERY)

@@ -44,8 +44,8 @@ final class RestApi {
     return body;
   };
 
-  /** One endpoint: who may call it, where it goes, and how its reply is written. */
-  private record Endpoint(boolean admin, String address, int status, BodyMaker bodyMaker, String textType) {
+  /** One endpoint: who may call it, where it goes (this node's service only, or any node's), and how its reply is written. */
+  private record Endpoint(boolean admin, boolean local, String address, int status, BodyMaker bodyMaker, String textType) {
   }
 
   private final Router router;
@@ -62,17 +62,25 @@ final class RestApi {
 
   /** {@code method path} becomes a request to {@code address}; success answers {@code status}. */
   RestApi route(HttpMethod method, String path, String address, int status, BodyMaker bodyMaker) {
-    return add(method, path, new Endpoint(false, address, status, bodyMaker, null));
+    return add(method, path, new Endpoint(false, false, address, status, bodyMaker, null));
+  }
+
+  /**
+   * As {@link #route}, served by this node's own service: one that every node runs and that holds no
+   * state of its own, so that no request waits on a node that died before the cluster noticed.
+   */
+  RestApi local(HttpMethod method, String path, String address, int status, BodyMaker bodyMaker) {
+    return add(method, path, new Endpoint(false, true, address, status, bodyMaker, null));
   }
 
   /** As {@link #route}, for callers with the admin role or the admin key, served on this node. */
   RestApi admin(HttpMethod method, String path, String address, int status, BodyMaker bodyMaker) {
-    return add(method, path, new Endpoint(true, address, status, bodyMaker, null));
+    return add(method, path, new Endpoint(true, true, address, status, bodyMaker, null));
   }
 
   /** As {@link #admin}, answered with the reply's text as {@code contentType} ({@code GET /metrics}). */
   RestApi adminText(HttpMethod method, String path, String address, String contentType) {
-    return add(method, path, new Endpoint(true, address, 200, PATH_AND_QUERY, contentType));
+    return add(method, path, new Endpoint(true, true, address, 200, PATH_AND_QUERY, contentType));
   }
 
   private RestApi add(HttpMethod method, String path, Endpoint endpoint) {
@@ -90,7 +98,7 @@ final class RestApi {
         JsonObject body = endpoint.bodyMaker().apply(ctx);
         DeliveryOptions options = identity.stamp(new DeliveryOptions(), null)
           .setSendTimeout(timeoutMs)
-          .setLocalOnly(endpoint.admin());
+          .setLocalOnly(endpoint.local());
         return eventBus.<Object>request(endpoint.address(), body, options);
       })
       .compose(reply -> written(endpoint, reply.body()))

@@ -78,7 +78,10 @@ public final class CoachingVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  /** Cluster-wide: whichever node the event bus picks serves the request. */
+  /**
+   * Registered cluster-wide; the bridge sends browsers' and REST requests to its own node's only
+   * (see {@code Inbound}), other senders to whichever node the event bus picks.
+   */
   private MessageConsumer<JsonObject> serve(String address, Function<Message<JsonObject>, Future<?>> handler) {
     return vertx.eventBus().consumer(address, message -> Requests.serve(message, handler));
   }

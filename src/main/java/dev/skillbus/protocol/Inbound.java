@@ -5,20 +5,23 @@ import java.util.Map;
 
 /**
  * The addresses a browser may send to through the bridge, one by one (never a pattern).
- * {@code nodeLocal} requests are handled by the verticle of the node that holds the connection,
- * because they act on that node's connections; the others go to whichever node the event bus picks.
+ * {@code nodeLocal} requests are handled by the verticle of the node that holds the connection;
+ * the others go to whichever node the event bus picks.
  */
 public enum Inbound {
   // Coaching: stored notes, action items, session documents and notifications. No connection
-  // state is involved, so whichever node's coaching verticle the event bus picks serves them.
-  NOTES_CREATE("notes.create", false),
-  NOTES_DELETE("notes.delete", false),
-  ACTIONS_CREATE("actions.create", false),
-  ACTIONS_UPDATE("actions.update", false),
-  ACTIONS_DELETE("actions.delete", false),
-  SESSION_UPDATE("session.update", false),
-  NOTIFY_SEND("notify.send", false),
+  // state is involved, and every node runs a coaching verticle: the connection's own node serves
+  // them, so that none is handed to a node that died before the cluster noticed (it would wait for
+  // the request timeout, and a notification would be neither written nor queued).
+  NOTES_CREATE("notes.create", true),
+  NOTES_DELETE("notes.delete", true),
+  ACTIONS_CREATE("actions.create", true),
+  ACTIONS_UPDATE("actions.update", true),
+  ACTIONS_DELETE("actions.delete", true),
+  SESSION_UPDATE("session.update", true),
+  NOTIFY_SEND("notify.send", true),
 
+  // Sessions: they act on the node's connections.
   SESSION_JOIN("session.join", true),
   SESSION_LEAVE("session.leave", true),
   SESSION_CURSOR("session.cursor", true),

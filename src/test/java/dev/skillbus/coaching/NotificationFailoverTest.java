@@ -8,6 +8,7 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Role;
 import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.RestClient;
 import dev.skillbus.testing.Servers;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
@@ -33,9 +34,10 @@ class NotificationFailoverTest {
   static Skillbus a;
   static Skillbus hung;
   static Skillbus killed;
+  static Skillbus frozen;
 
   static JsonObject config(int port) {
-    return Servers.config("notification-failover-test", port, 6341, 6343)
+    return Servers.config("notification-failover-test", port, 6341, 6344)
       .put("coaching", new JsonObject().put("deliveryTimeoutMs", DELIVERY_TIMEOUT_MS));
   }
 
@@ -44,11 +46,13 @@ class NotificationFailoverTest {
     a = Servers.start(config(6341));
     hung = Servers.start(config(6342));
     killed = Servers.start(config(6343));
+    frozen = Servers.start(config(6344));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Future.join(a.close(), hung.node().vertx().close(), killed.node().vertx().close()).await(60, TimeUnit.SECONDS);
+    Future.join(a.close(), hung.node().vertx().close(), killed.node().vertx().close(), frozen.node().vertx().close())
+      .await(60, TimeUnit.SECONDS);
   }
 
   @Test
@@ -80,6 +84,28 @@ class NotificationFailoverTest {
       release.countDown();
     }
     assertReceivedOnA("nf-kai", "Build failed");
+  }
+
+  @Test
+  @DisplayName("sent through node A's bridge while another node hangs: served by A's own coaching part, none handed to the hung node; the coaching REST API too")
+  void servedByTheSendersNode() throws Exception {
+    BridgeClient lead = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "nf-lead", "instructor"));
+    CountDownLatch release = freeze(frozen);
+    try {
+      for (int i = 0; i < 4; i++) {
+        JsonObject reply = await(lead.call(Inbound.NOTIFY_SEND.address(),
+          new JsonObject().put("userId", "nf-away").put("type", "info").put("message", "n" + i)));
+        assertThat(reply.getMap()).as("notification %d", i).containsEntry("delivered", false).containsEntry("queued", true);
+      }
+      RestClient rest = await(RestClient.as(a.node().vertx(), a.port(), "nf-away", "agent"));
+      for (int i = 0; i < 4; i++) {
+        assertThat(await(rest.get("/api/agents/nf-away/notes")).status()).as("listing %d", i).isEqualTo(200);
+      }
+    } finally {
+      frozen.node().hazelcast().getLifecycleService().terminate();
+      release.countDown();
+    }
+    await(lead.close());
   }
 
   /** The user receives on their own address on that node. The client runs on node A's Vert.x. */
