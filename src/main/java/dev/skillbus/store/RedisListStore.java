@@ -36,6 +36,7 @@ public final class RedisListStore implements ListStore {
       Buffer encoded = Keys.encode(value, maxValueBytes);
       List<Buffer> args = RedisScript.args(Integer.toString(maxItemsPerOwner), id);
       args.add(encoded);
+      args.add(Buffer.buffer(itemPrefix(kind)));
       return redis.eval(StoreScripts.ADD, List.of(list, itemKey(kind, id)), withFields(args, value))
         .compose(r -> r.toInteger() == 1
           ? Future.succeededFuture(new Document(id, 1, value))

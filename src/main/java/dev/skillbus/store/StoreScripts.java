@@ -25,15 +25,24 @@ final class StoreScripts {
 
   /**
    * KEYS[1] the owner's list of ids, KEYS[2] the new item; ARGV[1] the owner's limit, ARGV[2] the
-   * item's id, ARGV[3] its value, then its selectable fields as {@code f:<name>}, value pairs: 1, or
-   * 0 when the owner's list is full. {@code fv} says which version those fields are of.
+   * item's id, ARGV[3] its value, ARGV[4] what the kind's item keys start with, then its selectable
+   * fields as {@code f:<name>}, value pairs: 1, or 0 when the owner's list is full. A full list first
+   * gives up the ids whose item is gone (a Redis with an evicting policy dropped it), so that they do
+   * not keep their places for ever. {@code fv} says which version those fields are of.
    */
   static final RedisScript ADD = RedisScript.of("""
     if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[1]) then
-      return 0
+      for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+        if redis.call('EXISTS', ARGV[4] .. id) == 0 then
+          redis.call('LREM', KEYS[1], 0, id)
+        end
+      end
+      if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[1]) then
+        return 0
+      end
     end
     redis.call('RPUSH', KEYS[1], ARGV[2])
-    redis.call('HSET', KEYS[2], 'list', KEYS[1], 'v', 1, 'fv', 1, 'json', ARGV[3], unpack(ARGV, 4))
+    redis.call('HSET', KEYS[2], 'list', KEYS[1], 'v', 1, 'fv', 1, 'json', ARGV[3], unpack(ARGV, 5))
     return 1
     """);
 

@@ -3,6 +3,7 @@ package dev.skillbus.store;
 import static dev.skillbus.store.StoreAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +52,21 @@ class RedisListStoreTest extends ListStoreContractTest {
       assertThat(page.items()).as(query.toString()).hasSize(2);
       assertThat(sent).as("bytes sent for " + query).isLessThan(4L * itemBytes);
     }
+  }
+
+  @Test
+  @DisplayName("a full list whose items Redis evicted gives up their places: the next add is taken")
+  void evictedItemsGiveUpTheirPlaces(Vertx vertx) {
+    ListStore store = create(vertx, 1024, 2);
+    String owner = "evicted-" + UUID.randomUUID();
+    Document first = await(store.add("notes", owner, new JsonObject().put("n", 1)));
+    Document second = await(store.add("notes", owner, new JsonObject().put("n", 2)));
+    StoreAssertions.assertRefused(store.add("notes", owner, new JsonObject().put("n", 3)), ErrorCode.TOO_LARGE);
+    // As an evicting policy drops it: the item goes, its id stays in the owner's list.
+    await(command(vertx, Request.cmd(Command.DEL).arg("test:item:notes:" + first.id())));
+    Document third = await(store.add("notes", owner, new JsonObject().put("n", 3)));
+    assertThat(await(store.list("notes", owner, ListQuery.page(0, 10))).items()).extracting(Document::id)
+      .containsExactly(third.id(), second.id());
   }
 
   @Test
