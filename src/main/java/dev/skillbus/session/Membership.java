@@ -206,8 +206,9 @@ final class Membership {
     String roomId = Fields.requiredId(message.body(), SESSION_ID, Fields.ROOM_ID);
     JsonObject reply = new JsonObject().put(SESSION_ID, roomId);
     if (!locals.isIn(caller.connId(), roomId)) {
+      // A leave sent again while the first still waits for the connection's join waits for it too.
       return repair.inDoubt(roomId)
-        ? repair.remove(caller.connId(), roomId).map(reply)
+        ? locals.joinDone(caller.connId(), roomId).compose(v -> repair.remove(caller.connId(), roomId)).map(reply)
         : Future.succeededFuture(reply);
     }
     return leaveRoom(caller.connId(), caller.userId(), roomId, locals.joinDone(caller.connId(), roomId)).map(reply);
