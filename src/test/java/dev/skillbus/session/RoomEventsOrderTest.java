@@ -18,6 +18,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,12 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RoomEventsOrderTest {
 
   /**
-   * A history whose first append is made at once but answered late, as a store over a pool of
-   * connections may answer: after the next append was answered, or after {@code lateMillis} if none
-   * comes meanwhile.
+   * A history whose first append is made at once but answered only once {@code answered}
+   * completes, as a store over a pool of connections may answer it after later ones.
    */
-  static RoomHistory firstAnsweredLate(Vertx vertx, RoomHistory inner, long lateMillis) {
-    List<Promise<Void>> waiting = new ArrayList<>();
+  static RoomHistory firstAnsweredWhen(Future<Void> answered, RoomHistory inner) {
+    AtomicBoolean first = new AtomicBoolean(true);
     return (RoomHistory) Proxy.newProxyInstance(RoomHistory.class.getClassLoader(), new Class<?>[] {RoomHistory.class},
       (proxy, method, args) -> {
         Object result;
@@ -41,24 +41,18 @@ class RoomEventsOrderTest {
         } catch (InvocationTargetException e) {
           throw e.getCause();
         }
-        if (!method.getName().startsWith("append")) {
+        if (!method.getName().startsWith("append") || !first.getAndSet(false)) {
           return result;
         }
-        Future<?> answer = (Future<?>) result;
-        if (waiting.isEmpty()) {
-          Promise<Void> late = Promise.promise();
-          waiting.add(late);
-          vertx.setTimer(lateMillis, t -> late.tryComplete());
-          return late.future().compose(v -> answer);
-        }
-        return answer.onComplete(ar -> vertx.runOnContext(v -> waiting.get(0).tryComplete()));
+        return answered.compose(v -> (Future<?>) result);
       });
   }
 
   @Test
   @DisplayName("reach the room in the order of their seqs, a presence event and a message too, however the store's answers come back")
   void inSeqOrder(Vertx vertx) throws Exception {
-    RoomHistory history = firstAnsweredLate(vertx, new InMemoryRoomHistory(100, 3600), 300);
+    Promise<Void> firstAnswer = Promise.promise();
+    RoomHistory history = firstAnsweredWhen(firstAnswer.future(), new InMemoryRoomHistory(100, 3600));
     RoomEvents events = new RoomEvents(vertx.eventBus(), history, new RoomSweeper(vertx, null, history, 3600),
       Metrics.create(), new Page(100, 1 << 20));
     List<Long> received = new ArrayList<>();
@@ -72,6 +66,8 @@ class RoomEventsOrderTest {
 
     Future<?> left = events.presence("order-room", "user-left", new JsonObject().put("userId", "ann"), 1, "change-1");
     Future<?> message = events.durable("order-room", "message", new JsonObject().put("text", "hi"));
+    // The presence event is stored (seq 1), and its answer comes back after the message was asked for.
+    firstAnswer.complete();
     Future.all(left, message).await(5, TimeUnit.SECONDS);
     both.future().await(5, TimeUnit.SECONDS);
 
