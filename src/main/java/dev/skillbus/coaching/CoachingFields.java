@@ -55,6 +55,14 @@ final class CoachingFields {
   static final int MAX_DATA_BYTES = 16 * 1024;
 
   private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  /**
+   * The date-times taken: a four-digit year, hours and minutes, optional seconds and fraction, and
+   * optionally {@code Z} or an offset in hours and minutes. What Java's parser takes beyond that (a
+   * zone name in brackets, a signed longer year, an offset with seconds) is refused: browsers'
+   * {@code Date} and RFC 3339 parsers do not read it.
+   */
+  private static final Pattern DATE_TIME =
+    Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})?");
 
   private CoachingFields() {
   }
@@ -76,18 +84,31 @@ final class CoachingFields {
     return body.getValue(field) == null ? null : Fields.requiredId(body, field, pattern);
   }
 
-  /** A required ISO-8601 date ({@code 2026-03-31}) or date-time ({@code 2026-03-31T17:00:00Z}), as given. */
+  /**
+   * A required ISO-8601 date ({@code 2026-03-31}) or date-time ({@code 2026-03-31T17:00:00Z}, see
+   * {@link #DATE_TIME}) that exists, as given.
+   */
   static String isoDate(JsonObject body, String field) {
     String value = Fields.requiredString(body, field, MAX_DATE);
+    if (!isIsoDate(value)) {
+      throw Fields.bad("'" + field + "' must be an ISO-8601 date or date-time, e.g. 2026-03-31 or 2026-03-31T17:00:00Z");
+    }
+    return value;
+  }
+
+  private static boolean isIsoDate(String value) {
     try {
       if (DATE_ONLY.matcher(value).matches()) {
         LocalDate.parse(value);
-      } else {
-        DateTimeFormatter.ISO_DATE_TIME.parse(value);
+        return true;
       }
-      return value;
+      if (DATE_TIME.matcher(value).matches()) {
+        DateTimeFormatter.ISO_DATE_TIME.parse(value);
+        return true;
+      }
+      return false;
     } catch (DateTimeParseException e) {
-      throw Fields.bad("'" + field + "' must be an ISO-8601 date or date-time, e.g. 2026-03-31 or 2026-03-31T17:00:00Z");
+      return false;
     }
   }
 

@@ -66,7 +66,7 @@ final class SessionUpdates {
     }
     for (Object topic : topics) {
       if (!(topic instanceof String s) || s.isBlank() || Fields.characters(s) > MAX_TOPIC) {
-        throw Fields.bad("'" + name + "' must hold strings of 1 to " + MAX_TOPIC + " characters");
+        throw Fields.bad("'" + name + "' must hold strings of 1 to " + MAX_TOPIC + " characters, not all blank");
       }
     }
     return topics.copy();

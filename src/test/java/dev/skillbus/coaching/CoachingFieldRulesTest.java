@@ -42,6 +42,11 @@ class CoachingFieldRulesTest extends CoachingRulesFixture {
       Arguments.of("actions.create", with(item(), "dueDate", "31/03/2026"), "dueDate"),
       Arguments.of("actions.create", with(item(), "dueDate", "2026-02-30"), "dueDate"),
       Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T25:00:00Z"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00:00+02:00[Europe/Paris]"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00:00Z[UTC]"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "+12026-03-31T17:00"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00:00+02:30:15"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00+02"), "dueDate"),
       Arguments.of("actions.create", with(item(), "priority", null), "priority"),
       Arguments.of("actions.create", with(item(), "category", null), "category"),
       Arguments.of("actions.update", new JsonObject().put("status", "done"), "id"),
@@ -55,6 +60,8 @@ class CoachingFieldRulesTest extends CoachingRulesFixture {
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("discussionNotes", "n".repeat(20_001))), "updates.discussionNotes"),
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("topicsCovered", "empathy")), "updates.topicsCovered"),
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("topicsCovered", new JsonArray().add(""))), "updates.topicsCovered"),
+      Arguments.of("session.update", sessionUpdate(new JsonObject().put("topicsCovered", new JsonArray().add("tone").add("   "))),
+        "updates.topicsCovered"),
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("engagementScore", 11)), "updates.engagementScore"),
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("engagementScore", -0.5)), "updates.engagementScore"),
       Arguments.of("session.update", sessionUpdate(new JsonObject().put("engagementScore", "7")), "updates.engagementScore"),
@@ -78,7 +85,8 @@ class CoachingFieldRulesTest extends CoachingRulesFixture {
   @Test
   @DisplayName("accepts ISO-8601 dates with or without a time and a zone, and scores with decimals")
   void acceptsIsoDatesAndDecimalScores() throws Exception {
-    for (String date : new String[] {"2026-03-31", "2026-03-31T17:00:00Z", "2026-03-31T17:00:00.5+02:00", "2026-03-31T17:00"}) {
+    for (String date : new String[] {"2026-03-31", "2026-03-31T17:00:00Z", "2026-03-31T17:00:00.5+02:00", "2026-03-31T17:00",
+      "2026-03-31T17:00-05:00", "2026-03-31T17:00:59.123456789"}) {
       assertThat(await(lead.call("actions.create", with(item(), "dueDate", date))).getString("dueDate")).isEqualTo(date);
     }
     JsonObject updated = await(lead.call("session.update", sessionUpdate(new JsonObject().put("engagementScore", 7.5))));
