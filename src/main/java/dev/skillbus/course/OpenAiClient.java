@@ -31,6 +31,9 @@ final class OpenAiClient {
 
   private static final int MAX_LINE_BYTES = 1024 * 1024;
   private static final int MAX_ERROR_CHARS = 300;
+  /** The most of an error status's body read, and how long it is waited for (at most half the timeout). */
+  private static final int MAX_ERROR_BODY_BYTES = 8192;
+  private static final long ERROR_BODY_WAIT_MS = 1000;
 
   private final Vertx vertx;
   private final HttpClient http;
@@ -84,12 +87,7 @@ final class OpenAiClient {
 
   private void read(HttpClientResponse response, SseAnswer answer) {
     if (response.statusCode() != 200) {
-      // What the endpoint said goes to this node's log only: the failure reaches whoever watches the
-      // course's room, and the endpoint's words may hold part of the key or the names of its hosts.
-      response.body().onComplete(body -> {
-        LOG.warn("The AI endpoint answered HTTP {}: {}", response.statusCode(), body.succeeded() ? errorText(body.result()) : "(no body)");
-        answer.promise.tryFail("the endpoint answered HTTP " + response.statusCode());
-      });
+      readError(response, answer);
       return;
     }
     RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
@@ -97,6 +95,35 @@ final class OpenAiClient {
     lines.exceptionHandler(err -> answer.promise.tryFail("the stream broke off before the answer was complete ("
       + describe(err) + ")"));
     lines.endHandler(v -> answer.end());
+  }
+
+  /**
+   * Fails the call with the endpoint's error status, once the start of the body (what the endpoint
+   * said, for this node's log only: the failure reaches whoever watches the course's room, and the
+   * endpoint's words may hold part of the key or the names of its hosts) has come, or the body
+   * ended, or {@link #ERROR_BODY_WAIT_MS} passed. The rest of the body is not read: the failure
+   * resets the request. An error body is never gathered whole (an endpoint may send gigabytes).
+   */
+  private void readError(HttpClientResponse response, SseAnswer answer) {
+    int status = response.statusCode();
+    Buffer start = Buffer.buffer();
+    Promise<Void> read = Promise.promise();
+    // The status line is data from the endpoint: the wait for the body stays within the timeout.
+    answer.rearm.run();
+    long timer = vertx.setTimer(Math.max(1, Math.min(ERROR_BODY_WAIT_MS, settings.timeoutMs() / 2)), id -> read.tryComplete());
+    response.handler(chunk -> {
+      start.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY_BYTES - start.length()));
+      if (start.length() == MAX_ERROR_BODY_BYTES) {
+        read.tryComplete();
+      }
+    });
+    response.exceptionHandler(err -> read.tryComplete());
+    response.endHandler(v -> read.tryComplete());
+    read.future().onComplete(v -> {
+      vertx.cancelTimer(timer);
+      LOG.warn("The AI endpoint answered HTTP {}: {}", status, start.length() == 0 ? "(no body)" : errorText(start));
+      answer.promise.tryFail("the endpoint answered HTTP " + status);
+    });
   }
 
   /** What the endpoint said was wrong: its {@code error.message}, or the start of its body. */

@@ -17,7 +17,8 @@ import java.util.List;
  * that is no course), {@code prose} (no JSON at all), {@code unauthorized} (HTTP 401),
  * {@code lingering} (the whole answer, {@code finish_reason} and {@code [DONE]}, then the response
  * stays open), {@code pinging} (a {@code : ping} comment every {@link #TICK_MS} ms, never data),
- * {@code trickling} (a piece of the answer every {@link #TICK_MS} ms, never the end); a chat gets
+ * {@code trickling} (a piece of the answer every {@link #TICK_MS} ms, never the end), {@code flooding}
+ * (HTTP 500 with a body of 66 KB every {@link #TICK_MS} ms, never the end); a chat gets
  * {@link #CHAT_ANSWER}; anything else gets {@link #course(String)} in a fenced block.
  */
 final class FakeOpenAi {
@@ -75,6 +76,12 @@ final class FakeOpenAi {
     if (message.contains("unauthorized")) {
       response.setStatusCode(401).putHeader("content-type", "application/json")
         .end(new JsonObject().put("error", new JsonObject().put("message", "Incorrect API key provided")).encode());
+      return;
+    }
+    if (message.contains("flooding")) {
+      response.setStatusCode(500).setChunked(true).putHeader("content-type", "text/plain");
+      String page = "overloaded ".repeat(6000);
+      every(request, () -> page);
       return;
     }
     response.setChunked(true).putHeader("content-type", "text/event-stream");

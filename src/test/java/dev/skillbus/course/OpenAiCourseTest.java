@@ -94,6 +94,9 @@ class OpenAiCourseTest {
     assertThat(silent.getString("error")).isEqualTo("no data from the endpoint for " + TIMEOUT_MS + " ms");
     JsonObject refused = generate(client, "unauthorized access");
     assertThat(refused.getString("error")).isEqualTo("the endpoint answered HTTP 401");
+    // An error status whose body never ends fails with that status, without waiting for (or keeping) the body.
+    JsonObject flooded = generate(client, "flooding rivers");
+    assertThat(flooded.getString("error")).isEqualTo("the endpoint answered HTTP 500");
     JsonObject status = client.status(refused.getString("sessionId"));
     assertThat(status.getString("status")).isEqualTo("failed");
     assertThat(status.getString("error")).contains("401");
