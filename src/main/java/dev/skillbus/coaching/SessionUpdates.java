@@ -65,7 +65,7 @@ final class SessionUpdates {
       throw Fields.bad("'" + name + "' must be an array of at most " + MAX_TOPICS + " topics");
     }
     for (Object topic : topics) {
-      if (!(topic instanceof String s) || s.isBlank() || Fields.characters(s) > MAX_TOPIC) {
+      if (!(topic instanceof String s) || Fields.isBlank(s) || Fields.characters(s) > MAX_TOPIC) {
         throw Fields.bad("'" + name + "' must hold strings of 1 to " + MAX_TOPIC + " characters, not all blank");
       }
     }

@@ -20,10 +20,20 @@ public final class Fields {
 
   public static String requiredString(JsonObject body, String field, int maxLength) {
     String value = optionalString(body, field, maxLength);
-    if (value == null || value.isBlank()) {
+    if (value == null || isBlank(value)) {
       throw bad("'" + field + "' is required");
     }
     return value;
+  }
+
+  /**
+   * Whether a text shows nothing: every character is white space, a space of any width (the no-break
+   * ones, U+3000) or an invisible format character (the zero-width space and joiners, U+FEFF).
+   * Java's {@link String#isBlank} counts only the first.
+   */
+  public static boolean isBlank(String s) {
+    return s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+      || Character.getType(c) == Character.FORMAT);
   }
 
   /**

@@ -31,7 +31,7 @@ record JoinRequest(String roomId, String name, Role role, Long since, String epo
     String epoch = epoch(body);
     // Last: a malformed body is a 400 even when it also asks for a role it may not have.
     Role role = role(body, identity);
-    return new JoinRequest(roomId, name == null || name.isBlank() ? identity.name() : name, role, since, epoch);
+    return new JoinRequest(roomId, name == null || Fields.isBlank(name) ? identity.name() : name, role, since, epoch);
   }
 
   /**

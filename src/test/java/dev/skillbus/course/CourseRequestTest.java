@@ -30,6 +30,17 @@ class CourseRequestTest {
       .hasMessageContaining("'topic' must be at most 200 characters");
   }
 
+  @ParameterizedTest(name = "a topic of only U+{0} is refused")
+  @ValueSource(strings = {"0020", "00A0", "200B", "202F", "3000", "FEFF"})
+  @DisplayName("shows something: a topic of spaces of any kind (no-break, zero-width) is refused with 400 as missing")
+  void notBlank(String codePoint) {
+    String topic = Character.toString(Integer.parseInt(codePoint, 16)).repeat(3);
+    assertThatThrownBy(() -> parse(topic))
+      .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+      .hasMessageContaining("'topic' is required");
+    assertThat(parse("\u00a0Knots").topic()).as("a topic with something to show is taken").isEqualTo("\u00a0Knots");
+  }
+
   @ParameterizedTest(name = "a topic with U+{0} is refused")
   @ValueSource(strings = {"000A", "000D", "0085", "2028", "2029"})
   @DisplayName("is one line: any line break, line or paragraph separator is refused with 400")
