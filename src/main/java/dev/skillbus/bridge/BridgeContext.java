@@ -4,8 +4,9 @@ import dev.skillbus.auth.TokenService;
 import dev.skillbus.ops.Metrics;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
-/** What every connection of one bridge shares. */
+/** What every connection of one bridge shares; {@code clusterClock} tells cluster time (see {@link dev.skillbus.protocol.Deadline}). */
 record BridgeContext(
   String nodeId,
   EventBus eventBus,
@@ -14,5 +15,6 @@ record BridgeContext(
   LocalRooms rooms,
   BridgeSettings settings,
   Map<String, BridgeConnection> connections,
-  Metrics metrics) {
+  Metrics metrics,
+  LongSupplier clusterClock) {
 }

@@ -1,6 +1,7 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
+import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.JsonInput;
 import dev.skillbus.protocol.Inbound;
@@ -155,6 +156,9 @@ final class InboundFrames {
     DeliveryOptions options = caller.stamp(new DeliveryOptions(), connection.id())
       .setLocalOnly(inbound.nodeLocal())
       .setSendTimeout(bridge.settings().requestTimeoutMs());
+    if (!inbound.nodeLocal()) {
+      Deadline.stamp(options, bridge.clusterClock(), bridge.settings().requestTimeoutMs());
+    }
     // Requests wait for this socket's pending registrations, so that a join sees its own room; a
     // socket that closed meanwhile has left everything, and its requests go nowhere (a join would
     // put a member into the room that no close would ever take out again).

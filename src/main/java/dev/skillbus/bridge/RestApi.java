@@ -2,6 +2,7 @@ package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.auth.TokenService;
+import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.JsonInput;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * REST endpoints that are event-bus requests, so that a service answers HTTP and bridge callers
@@ -52,12 +54,15 @@ final class RestApi {
   private final EventBus eventBus;
   private final TokenService tokens;
   private final long timeoutMs;
+  private final LongSupplier clusterClock;
 
-  RestApi(Router router, EventBus eventBus, TokenService tokens, long timeoutMs) {
+  /** Requests wait {@code timeoutMs}; those any node may serve carry their deadline in {@code clusterClock}'s time. */
+  RestApi(Router router, EventBus eventBus, TokenService tokens, long timeoutMs, LongSupplier clusterClock) {
     this.router = router;
     this.eventBus = eventBus;
     this.tokens = tokens;
     this.timeoutMs = timeoutMs;
+    this.clusterClock = clusterClock;
   }
 
   /** {@code method path} becomes a request to {@code address}; success answers {@code status}. */
@@ -99,6 +104,9 @@ final class RestApi {
         DeliveryOptions options = identity.stamp(new DeliveryOptions(), null)
           .setSendTimeout(timeoutMs)
           .setLocalOnly(endpoint.local());
+        if (!endpoint.local()) {
+          Deadline.stamp(options, clusterClock, timeoutMs);
+        }
         return eventBus.<Object>request(endpoint.address(), body, options);
       })
       .compose(reply -> written(endpoint, reply.body()))

@@ -12,6 +12,7 @@ import static dev.skillbus.course.CourseFields.TOOL_ID;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * {@code ai.request {toolId, message, requestId, sessionId?}} (the seed's {@code ai_request}): the
@@ -49,14 +51,16 @@ final class AiRequests {
   private final Map<String, Integer> runningByUser = new HashMap<>();
   private final AiLimits limits;
   private final Consumer<String> published;
+  private final LongSupplier clusterClock;
   private int running;
 
   /** How many requests a user and the node run at once, and how long one may take. */
   record AiLimits(int maxPerUser, int maxPerNode, long timeLimitSeconds) {
   }
 
-  /** {@code published} is told the name of each event sent. */
-  AiRequests(Context context, List<AiTool> tools, AiLimits limits, Consumer<String> published) {
+  /** {@code published} is told the name of each event sent; {@code clusterClock} reads requests' deadlines. */
+  AiRequests(Context context, List<AiTool> tools, AiLimits limits, Consumer<String> published, LongSupplier clusterClock) {
+    this.clusterClock = clusterClock;
     this.context = context;
     this.published = published;
     this.eventBus = context.owner().eventBus();
@@ -76,6 +80,8 @@ final class AiRequests {
       throw ErrorCode.NOT_FOUND.exception("no AI tool '" + toolId + "'; the tools are " + String.join(", ", tools.keySet()));
     }
     tool.check(text);
+    // A request whose caller was told 503 ("send it again") is not run: it would be answered twice.
+    Deadline.of(message, clusterClock).check("run an AI request");
     admit(caller.userId());
     AiCall call = new AiCall(caller.userId(), new JsonObject().put(REQUEST_ID, requestId).put(TOOL_ID, toolId)
       .put(SESSION_ID, sessionId), sessionId);

@@ -21,6 +21,7 @@ import static dev.skillbus.course.CourseFields.WEB_SEARCH;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The doors of the course requests: {@code course.generate}, {@code course.status},
@@ -48,6 +50,7 @@ import java.util.function.Consumer;
 final class CourseRequests {
 
   private static final long NODE_REQUEST_TIMEOUT_MS = 5000;
+  private static final String START = "start a generation job";
   /** How long after its admission a job may still be without a stored status (see {@link #admittedLongAgo}). */
   static final long STATUS_GRACE_MS = 60_000;
 
@@ -60,10 +63,12 @@ final class CourseRequests {
 
   private final Consumer<String> statusCounter;
   private final Consumer<String> published;
+  private final LongSupplier clusterClock;
 
-  /** {@code published} is told the name of each event sent. */
+  /** {@code published} is told the name of each event sent; {@code clusterClock} reads requests' deadlines. */
   CourseRequests(EventBus eventBus, CourseSettings settings, String nodeId, CourseStore store, JobRegistry registry,
-                 LocalJobs jobs, Consumer<String> statusCounter, Consumer<String> published) {
+                 LocalJobs jobs, Consumer<String> statusCounter, Consumer<String> published, LongSupplier clusterClock) {
+    this.clusterClock = clusterClock;
     this.statusCounter = statusCounter;
     this.published = published;
     this.eventBus = eventBus;
@@ -74,21 +79,32 @@ final class CourseRequests {
     this.jobs = jobs;
   }
 
-  /** Starts a job on this node and answers at once with its session id; the job streams into its room. */
+  /**
+   * Starts a job on this node and answers at once with its session id; the job streams into its room.
+   * A request whose caller gave up waiting (see {@link Deadline}) starts nothing: one that comes
+   * late is refused, and a job admitted too late to be answered in time ends failed at once, its
+   * place given back, before it generates anything.
+   */
   Future<JsonObject> generate(Message<JsonObject> message) {
     Identity caller = Identity.fromHeaders(message.headers());
     CourseRequest request = CourseRequest.parse(message.body(), settings.maxTopicLength());
+    Deadline deadline = Deadline.of(message, clusterClock);
+    deadline.check(START);
     String sessionId = Address.COURSE_SESSION_PREFIX + System.currentTimeMillis() + "_"
       + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     JobRef ref = new JobRef(sessionId, caller.userId(), nodeId);
     jobs.reserve(sessionId);
     return admit(ref, caller, request)
       .onFailure(err -> jobs.unreserve(sessionId))
-      .map(v -> {
-        jobs.start(ref, request);
+      .compose(v -> {
         statusCounter.accept(JobStatus.RUNNING.wire());
-        return new JsonObject().put(SUCCESS, true).put(SESSION_ID, sessionId).put(MESSAGE,
-          "Course generation started. Register on room." + sessionId + " and join it for real-time updates.");
+        if (!deadline.open()) {
+          return jobs.drop(ref, "the request that started this job was not answered in time (503); nothing was generated")
+            .transform(ended -> Future.failedFuture(Deadline.late(START)));
+        }
+        jobs.start(ref, request);
+        return Future.succeededFuture(new JsonObject().put(SUCCESS, true).put(SESSION_ID, sessionId).put(MESSAGE,
+          "Course generation started. Register on room." + sessionId + " and join it for real-time updates."));
       });
   }
 

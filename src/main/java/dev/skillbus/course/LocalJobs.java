@@ -59,6 +59,16 @@ final class LocalJobs {
     reserved.remove(sessionId);
   }
 
+  /**
+   * Ends at once, as failed, a job admitted in a place reserved for it that is not to run (its
+   * caller was told it did not start): its status is final and its place in the user's limit given
+   * back, as for any job that ended. True when this call ended it.
+   */
+  Future<Boolean> drop(JobRef ref, String reason) {
+    reserved.remove(ref.sessionId());
+    return ender.end(ref, events(ref.sessionId()), Outcome.failed(reason));
+  }
+
   /** Starts a job in a place reserved for it. */
   void start(JobRef ref, CourseRequest request) {
     reserved.remove(ref.sessionId());

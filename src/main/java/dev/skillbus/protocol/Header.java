@@ -16,6 +16,9 @@ public final class Header {
   /** The cluster-unique id of the bridge connection a request came from. */
   public static final String CONN_ID = "x-conn-id";
 
+  /** On a request any node may serve: when its caller stops waiting, in cluster time (see {@link Deadline}). */
+  public static final String DEADLINE = "x-deadline";
+
   /** On a room/user publication: the event is volatile, a slow socket may drop it. */
   public static final String VOLATILE = "x-volatile";
   /** On a room publication: the connection that caused it, which does not get its own echo. */

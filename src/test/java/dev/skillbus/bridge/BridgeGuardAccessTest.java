@@ -6,6 +6,7 @@ import dev.skillbus.protocol.Header;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.testing.BridgeClient;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -40,6 +41,26 @@ class BridgeGuardAccessTest extends BridgeGuardFixture {
     assertThat(reply.getJsonObject("body").getString("role")).isEqualTo("instructor");
     assertThat(reply.getJsonObject("body").getString("connId")).startsWith("guard-no-");
     assertThat(reply.getJsonObject("body").getString("forged")).isNull();
+  }
+
+  @Test
+  @DisplayName("stamps on a request any node may serve when the bridge stops waiting for it, never the client's value")
+  void stampsDeadline() throws Exception {
+    MessageConsumer<JsonObject> service = vertx.eventBus().localConsumer(Inbound.COURSE_STATUS.address(),
+      m -> m.reply(new JsonObject().put("deadline", m.headers().get(Header.DEADLINE))));
+    try {
+      service.completion().await(10, TimeUnit.SECONDS);
+      BridgeClient bea = client("bea", "learner");
+      JsonObject forged = bea.headers().put(Header.DEADLINE, "1");
+      long before = System.currentTimeMillis();
+      JsonObject reply = await(bea.requestWith(Inbound.COURSE_STATUS.address(), new JsonObject(), forged));
+      long after = System.currentTimeMillis();
+      long deadline = Long.parseLong(reply.getJsonObject("body").getString("deadline"));
+      // The bridge's clock here is this machine's; its request timeout the default, 10 s.
+      assertThat(deadline).isBetween(before + 10_000, after + 10_000);
+    } finally {
+      service.unregister().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
