@@ -46,6 +46,9 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
   static final String BUILT_IN_CLUSTER_FILE = "skillbus/cluster.xml";
   private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d+)-(\\d+)");
 
+  /** How far this node's clock may be off the cluster's before its start says so. */
+  static final long CLOCK_SKEW_WARN_MS = 1000;
+
   /** Starts a clustered Vert.x with the {@code cluster} section of the config, Vert.x metrics on. */
   public static Future<ClusterNode> start(JsonObject cluster) {
     return start(cluster, new JsonObject());
@@ -79,8 +82,32 @@ public record ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, M
     builder.with(options);
     return builder.buildClustered().map(vertx -> {
       LOG.info("Network transport: {}", transport.name());
+      warnOfClockSkew(manager.getHazelcastInstance());
       return new ClusterNode(vertx, manager, metrics);
     });
+  }
+
+  /**
+   * Says so when this node's clock is off the cluster's (the oldest member's, as Hazelcast measured
+   * it at the join) by more than {@link #CLOCK_SKEW_WARN_MS}: the deadlines of requests that any node
+   * may serve are read in each node's own clock (see {@link dev.skillbus.protocol.Deadline}).
+   */
+  private static void warnOfClockSkew(HazelcastInstance hazelcast) {
+    String warning = clockSkewWarning(hazelcast.getCluster().getClusterTime(), System.currentTimeMillis());
+    if (warning != null) {
+      LOG.warn(warning);
+    }
+  }
+
+  /** What to say of a clock reading {@code now} when the cluster's reads {@code clusterTime}; null: nothing. */
+  static String clockSkewWarning(long clusterTime, long now) {
+    long skew = clusterTime - now;
+    if (Math.abs(skew) <= CLOCK_SKEW_WARN_MS) {
+      return null;
+    }
+    return "This node's clock is " + Math.abs(skew) + " ms " + (skew > 0 ? "behind" : "ahead of") + " the cluster's:"
+      + " keep the nodes' clocks in step (NTP), else a request handed to another node may be taken as too late"
+      + " (503), or a late one as in time";
   }
 
   /**

@@ -56,8 +56,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
       storeSettings.redis() == null ? StoreAgreement.MEMORY : storeSettings.redis().target(),
       section(config, "cluster").getBoolean("allowMemoryStores", false));
     RoomRules rules = RoomRules.of(node.hazelcast());
-    BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes(),
-      () -> node.hazelcast().getCluster().getClusterTime());
+    BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(
       () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules), sessionConfig(node, config)),
       () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),

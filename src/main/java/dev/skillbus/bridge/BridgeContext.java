@@ -4,9 +4,8 @@ import dev.skillbus.auth.TokenService;
 import dev.skillbus.ops.Metrics;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
-/** What every connection of one bridge shares; {@code clusterClock} tells cluster time (see {@link dev.skillbus.protocol.Deadline}). */
+/** What every connection of one bridge shares. */
 record BridgeContext(
   String nodeId,
   EventBus eventBus,
@@ -15,6 +14,5 @@ record BridgeContext(
   LocalRooms rooms,
   BridgeSettings settings,
   Map<String, BridgeConnection> connections,
-  Metrics metrics,
-  LongSupplier clusterClock) {
+  Metrics metrics) {
 }

@@ -5,7 +5,6 @@ import dev.skillbus.auth.RoomAccess;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Address;
-import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,6 @@ public class BridgeVerticle extends VerticleBase {
   private final RoomRules rules;
   private Consumer<RoomAccess> ruleFollower;
   private final Supplier<Collection<String>> clusterNodes;
-  private final LongSupplier clusterClock;
   private BridgeContext bridge;
   private HttpServer server;
   private long sweepTimer;
@@ -66,20 +63,17 @@ public class BridgeVerticle extends VerticleBase {
 
   /** A bridge with meters of its own and no room access rules (deployed alone, in tests). */
   public BridgeVerticle() {
-    this(Metrics.create(), RoomRules.open(), List::of, System::currentTimeMillis);
+    this(Metrics.create(), RoomRules.open(), List::of);
   }
 
   /**
-   * A bridge that counts into the node's meters, whose guard obeys the rooms' access rules, whose
-   * new subscriptions wait until the nodes {@code clusterNodes} names route to them, and whose
-   * requests to any node carry their deadline in {@code clusterClock}'s time (see {@link Deadline}).
+   * A bridge that counts into the node's meters, whose guard obeys the rooms' access rules, and
+   * whose new subscriptions wait until the nodes {@code clusterNodes} names route to them.
    */
-  public BridgeVerticle(Metrics metrics, RoomRules rules, Supplier<Collection<String>> clusterNodes,
-                        LongSupplier clusterClock) {
+  public BridgeVerticle(Metrics metrics, RoomRules rules, Supplier<Collection<String>> clusterNodes) {
     this.metrics = metrics;
     this.rules = rules;
     this.clusterNodes = clusterNodes;
-    this.clusterClock = clusterClock;
   }
 
   @Override
@@ -91,7 +85,7 @@ public class BridgeVerticle extends VerticleBase {
     TokenService tokens = new TokenService(vertx, authConfig(config));
     Routes routes = new Routes(vertx, nodeId, clusterNodes, ROUTE_CONFIRM_DEADLINE_MS);
     bridge = new BridgeContext(nodeId, vertx.eventBus(), tokens, new Guard(rules),
-      new LocalRooms(vertx.eventBus(), routes), settings, new HashMap<>(), metrics, clusterClock);
+      new LocalRooms(vertx.eventBus(), routes), settings, new HashMap<>(), metrics);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
     consumers.add(routes.serve());
     consumers.add(new ConnectionDelivery(vertx, bridge.rooms()).serve());
@@ -207,7 +201,7 @@ public class BridgeVerticle extends VerticleBase {
     router.post("/eventbus/*").handler(ApiRoutes.bodies(maxSockJsPost(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
       .socketHandler(socket -> openConnection(new SockJsBridgeSocket(socket))));
-    ApiRoutes.endpoints(router, new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs(), clusterClock));
+    ApiRoutes.endpoints(router, new RestApi(router, vertx.eventBus(), tokens, settings.requestTimeoutMs()));
     // Browser client and demo pages: last, so that no file shadows a route above.
     WebPages.routes(router);
     return router;

@@ -157,7 +157,7 @@ final class InboundFrames {
       .setLocalOnly(inbound.nodeLocal())
       .setSendTimeout(bridge.settings().requestTimeoutMs());
     if (!inbound.nodeLocal()) {
-      Deadline.stamp(options, bridge.clusterClock(), bridge.settings().requestTimeoutMs());
+      Deadline.stamp(options, bridge.settings().requestTimeoutMs());
     }
     // Requests wait for this socket's pending registrations, so that a join sees its own room; a
     // socket that closed meanwhile has left everything, and its requests go nowhere (a join would

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * REST endpoints that are event-bus requests, so that a service answers HTTP and bridge callers
@@ -54,15 +53,12 @@ final class RestApi {
   private final EventBus eventBus;
   private final TokenService tokens;
   private final long timeoutMs;
-  private final LongSupplier clusterClock;
 
-  /** Requests wait {@code timeoutMs}; those any node may serve carry their deadline in {@code clusterClock}'s time. */
-  RestApi(Router router, EventBus eventBus, TokenService tokens, long timeoutMs, LongSupplier clusterClock) {
+  RestApi(Router router, EventBus eventBus, TokenService tokens, long timeoutMs) {
     this.router = router;
     this.eventBus = eventBus;
     this.tokens = tokens;
     this.timeoutMs = timeoutMs;
-    this.clusterClock = clusterClock;
   }
 
   /** {@code method path} becomes a request to {@code address}; success answers {@code status}. */
@@ -105,7 +101,7 @@ final class RestApi {
           .setSendTimeout(timeoutMs)
           .setLocalOnly(endpoint.local());
         if (!endpoint.local()) {
-          Deadline.stamp(options, clusterClock, timeoutMs);
+          Deadline.stamp(options, timeoutMs);
         }
         return eventBus.<Object>request(endpoint.address(), body, options);
       })

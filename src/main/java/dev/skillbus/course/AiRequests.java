@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * {@code ai.request {toolId, message, requestId, sessionId?}} (the seed's {@code ai_request}): the
@@ -51,16 +50,14 @@ final class AiRequests {
   private final Map<String, Integer> runningByUser = new HashMap<>();
   private final AiLimits limits;
   private final Consumer<String> published;
-  private final LongSupplier clusterClock;
   private int running;
 
   /** How many requests a user and the node run at once, and how long one may take. */
   record AiLimits(int maxPerUser, int maxPerNode, long timeLimitSeconds) {
   }
 
-  /** {@code published} is told the name of each event sent; {@code clusterClock} reads requests' deadlines. */
-  AiRequests(Context context, List<AiTool> tools, AiLimits limits, Consumer<String> published, LongSupplier clusterClock) {
-    this.clusterClock = clusterClock;
+  /** {@code published} is told the name of each event sent. */
+  AiRequests(Context context, List<AiTool> tools, AiLimits limits, Consumer<String> published) {
     this.context = context;
     this.published = published;
     this.eventBus = context.owner().eventBus();
@@ -81,7 +78,7 @@ final class AiRequests {
     }
     tool.check(text);
     // A request whose caller was told 503 ("send it again") is not run: it would be answered twice.
-    Deadline.of(message, clusterClock).check("run an AI request");
+    Deadline.of(message).check("run an AI request");
     admit(caller.userId());
     AiCall call = new AiCall(caller.userId(), new JsonObject().put(REQUEST_ID, requestId).put(TOOL_ID, toolId)
       .put(SESSION_ID, sessionId), sessionId);

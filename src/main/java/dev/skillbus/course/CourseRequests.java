@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * The doors of the course requests: {@code course.generate}, {@code course.status},
@@ -63,12 +62,10 @@ final class CourseRequests {
 
   private final Consumer<String> statusCounter;
   private final Consumer<String> published;
-  private final LongSupplier clusterClock;
 
-  /** {@code published} is told the name of each event sent; {@code clusterClock} reads requests' deadlines. */
+  /** {@code published} is told the name of each event sent. */
   CourseRequests(EventBus eventBus, CourseSettings settings, String nodeId, CourseStore store, JobRegistry registry,
-                 LocalJobs jobs, Consumer<String> statusCounter, Consumer<String> published, LongSupplier clusterClock) {
-    this.clusterClock = clusterClock;
+                 LocalJobs jobs, Consumer<String> statusCounter, Consumer<String> published) {
     this.statusCounter = statusCounter;
     this.published = published;
     this.eventBus = eventBus;
@@ -88,7 +85,7 @@ final class CourseRequests {
   Future<JsonObject> generate(Message<JsonObject> message) {
     Identity caller = Identity.fromHeaders(message.headers());
     CourseRequest request = CourseRequest.parse(message.body(), settings.maxTopicLength());
-    Deadline deadline = Deadline.of(message, clusterClock);
+    Deadline deadline = Deadline.of(message);
     deadline.check(START);
     String sessionId = Address.COURSE_SESSION_PREFIX + System.currentTimeMillis() + "_"
       + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,14 +73,13 @@ public final class CourseVerticle extends VerticleBase {
       new PoolOptions().setHttp1MaxSize(settings.ai().maxPerNode()));
     CourseStore store = new CourseStore(documents, Duration.ofSeconds(settings.sessionTtlSeconds()));
     JobRegistry registry = new JobRegistry(context, hazelcast);
-    LongSupplier clusterClock = () -> hazelcast.getCluster().getClusterTime();
     expiry = new SessionExpiry(vertx, history, settings.sessionTtlSeconds() * 1000);
     ender = new JobEnder(vertx, store, registry, expiry, metrics::generationJob);
     jobs = new LocalJobs(vertx, settings, generator(settings, openAi), store, ender, history, metrics::event);
     CourseRequests courses = new CourseRequests(vertx.eventBus(), settings, nodeId, store, registry, jobs,
-      metrics::generationJob, metrics::event, clusterClock);
+      metrics::generationJob, metrics::event);
     AiRequests ai = new AiRequests(context, List.of(new OutlineTool(settings.maxTopicLength()),
-      new ChatTool(new OpenAiClient(vertx, chatHttp, settings.openai()))), settings.ai(), metrics::event, clusterClock);
+      new ChatTool(new OpenAiClient(vertx, chatHttp, settings.openai()))), settings.ai(), metrics::event);
     List<MessageConsumer<JsonObject>> consumers = consumers(nodeId, courses, ai);
     watchCluster(registry, settings);
     expiry.start(settings.sweepIntervalSeconds() * 1000);

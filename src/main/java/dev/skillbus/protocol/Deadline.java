@@ -2,42 +2,42 @@ package dev.skillbus.protocol;
 
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import java.util.function.LongSupplier;
 
 /**
  * When the caller of a request stops waiting for its answer (and tells its client 503, "send it
- * again"), in cluster time: the bridge and the REST API stamp it on the requests any node may serve,
- * so that a service that gets one late (its node was paused, the cluster stalled) does not start
- * what its caller was told did not start. Cluster time (Hazelcast's, the same on every node within
- * milliseconds) rather than each node's clock: a node whose clock is off would otherwise take every
- * request as late, or none. A request without the header (sent inside the node) has no deadline.
+ * again"): the bridge and the REST API stamp it on the requests any node may serve, so that a
+ * service that gets one late (its node was paused, the cluster stalled) does not start what its
+ * caller was told did not start. It is read in each node's own clock, which therefore must be in
+ * step with the others' (NTP), well within the request timeout: Hazelcast's cluster time cannot
+ * serve, as a member that was paused takes the pause for a jump of its clock and sets its cluster
+ * time back by as much, until the next heartbeat of the oldest member (seconds later), just when
+ * the requests that waited for it are read. A request without the header (sent inside the node)
+ * has no deadline.
  */
 public final class Deadline {
 
   /** The most a service keeps back for its answer to travel back before the deadline. */
   private static final long MAX_MARGIN_MS = 250;
-  private static final Deadline NONE = new Deadline(Long.MAX_VALUE, 0, () -> 0);
+  private static final Deadline NONE = new Deadline(Long.MAX_VALUE, 0);
 
   private final long at;
   private final long margin;
-  private final LongSupplier clock;
 
-  private Deadline(long at, long margin, LongSupplier clock) {
+  private Deadline(long at, long margin) {
     this.at = at;
     this.margin = margin;
-    this.clock = clock;
   }
 
   /** Stamps the deadline of a request sent now with {@code timeoutMs}. */
-  public static DeliveryOptions stamp(DeliveryOptions options, LongSupplier clock, long timeoutMs) {
-    return options.addHeader(Header.DEADLINE, Long.toString(clock.getAsLong() + timeoutMs));
+  public static DeliveryOptions stamp(DeliveryOptions options, long timeoutMs) {
+    return options.addHeader(Header.DEADLINE, Long.toString(System.currentTimeMillis() + timeoutMs));
   }
 
   /**
    * The deadline of {@code message}; its margin is a quarter of the time left when it arrives, at
    * most {@link #MAX_MARGIN_MS}.
    */
-  public static Deadline of(Message<?> message, LongSupplier clock) {
+  public static Deadline of(Message<?> message) {
     String header = message.headers().get(Header.DEADLINE);
     if (header == null) {
       return NONE;
@@ -48,12 +48,12 @@ public final class Deadline {
     } catch (NumberFormatException e) {
       return NONE;
     }
-    return new Deadline(at, Math.min(MAX_MARGIN_MS, Math.max(0, at - clock.getAsLong()) / 4), clock);
+    return new Deadline(at, Math.min(MAX_MARGIN_MS, Math.max(0, at - System.currentTimeMillis()) / 4));
   }
 
   /** Whether the caller may still be waiting, with time for the answer to reach it. */
   public boolean open() {
-    return clock.getAsLong() < at - margin;
+    return System.currentTimeMillis() < at - margin;
   }
 
   /** A 503 when the caller gave up, or is about to: nothing is done, as it was told. */

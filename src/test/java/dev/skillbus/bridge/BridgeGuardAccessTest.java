@@ -56,7 +56,7 @@ class BridgeGuardAccessTest extends BridgeGuardFixture {
       JsonObject reply = await(bea.requestWith(Inbound.COURSE_STATUS.address(), new JsonObject(), forged));
       long after = System.currentTimeMillis();
       long deadline = Long.parseLong(reply.getJsonObject("body").getString("deadline"));
-      // The bridge's clock here is this machine's; its request timeout the default, 10 s.
+      // The bridge's request timeout is the default, 10 s.
       assertThat(deadline).isBetween(before + 10_000, after + 10_000);
     } finally {
       service.unregister().await(10, TimeUnit.SECONDS);

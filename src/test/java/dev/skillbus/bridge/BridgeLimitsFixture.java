@@ -40,7 +40,7 @@ abstract class BridgeLimitsFixture {
     node = ClusterNode.start(new JsonObject().put("name", clusterName).put("port", 5971)
       .put("members", new JsonArray().add("127.0.0.1:5971"))).await(60, TimeUnit.SECONDS);
     vertx = node.vertx();
-    BridgeVerticle bridge = new BridgeVerticle(metrics, RoomRules.open(), List::of, System::currentTimeMillis);
+    BridgeVerticle bridge = new BridgeVerticle(metrics, RoomRules.open(), List::of);
     JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
       .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
       .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024).put("replyBacklogMaxBytes", REPLY_BACKLOG)

@@ -46,11 +46,7 @@ class CourseDeadlineTest {
     node.close().await(30, TimeUnit.SECONDS);
   }
 
-  static long clusterTime() {
-    return node.node().hazelcast().getCluster().getClusterTime();
-  }
-
-  /** A request of learner {@code userId} whose caller waits until {@code deadline} (cluster time). */
+  /** A request of learner {@code userId} whose caller waits until {@code deadline}. */
   static Future<Message<JsonObject>> send(String address, String userId, long deadline, JsonObject body) {
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(30_000)
       .addHeader(Header.USER_ID, userId).addHeader(Header.USER_NAME, userId).addHeader(Header.USER_ROLE, "learner")
@@ -70,15 +66,15 @@ class CourseDeadlineTest {
 
   /** The user's place is free: a request in time starts a job (the limit is one), which is then cancelled. */
   static void placeIsFree(String userId) throws Exception {
-    String sessionId = await(generate(userId, clusterTime() + 10_000)).body().getString("sessionId");
+    String sessionId = await(generate(userId, System.currentTimeMillis() + 10_000)).body().getString("sessionId");
     assertThat(sessionId).isNotNull();
-    await(send("course.cancel", userId, clusterTime() + 10_000, new JsonObject().put("sessionId", sessionId)));
+    await(send("course.cancel", userId, System.currentTimeMillis() + 10_000, new JsonObject().put("sessionId", sessionId)));
   }
 
   @Test
   @DisplayName("a generate request that arrives after its caller gave up is refused with 503 and takes no place")
   void lateRequest() throws Exception {
-    ReplyException refused = refusal(generate("olga", clusterTime() - 1));
+    ReplyException refused = refusal(generate("olga", System.currentTimeMillis() - 1));
     assertThat(refused.failureCode()).isEqualTo(503);
     assertThat(refused.getMessage()).contains("too late");
     IMap<String, HashMap<String, String>> userJobs = node.node().hazelcast().getMap(JobRegistry.USER_JOBS);
@@ -95,9 +91,9 @@ class CourseDeadlineTest {
       userJobs.lock("pia");
       return null;
     }));
-    long deadline = clusterTime() + 1000;
+    long deadline = System.currentTimeMillis() + 1000;
     Future<Message<JsonObject>> reply = generate("pia", deadline);
-    await(Eventually.holds(node.node().vertx(), 20, 10_000, () -> Future.succeededFuture(clusterTime() > deadline)));
+    await(Eventually.holds(node.node().vertx(), 20, 10_000, () -> Future.succeededFuture(System.currentTimeMillis() > deadline)));
     assertThat(reply.isComplete()).as("the registration still waits").isFalse();
     await(node.node().vertx().executeBlocking(() -> {
       userJobs.forceUnlock("pia");
@@ -117,10 +113,10 @@ class CourseDeadlineTest {
   @DisplayName("an AI request that arrives after its caller gave up is refused with 503, not run")
   void lateAiRequest() throws Exception {
     JsonObject body = new JsonObject().put("toolId", "outline").put("message", "Knots").put("requestId", "late-1");
-    ReplyException refused = refusal(send("ai.request", "quinn", clusterTime() - 1, body));
+    ReplyException refused = refusal(send("ai.request", "quinn", System.currentTimeMillis() - 1, body));
     assertThat(refused.failureCode()).isEqualTo(503);
     assertThat(refused.getMessage()).contains("too late");
-    JsonObject accepted = await(send("ai.request", "quinn", clusterTime() + 10_000, body.copy().put("requestId", "in-time-1"))).body();
+    JsonObject accepted = await(send("ai.request", "quinn", System.currentTimeMillis() + 10_000, body.copy().put("requestId", "in-time-1"))).body();
     assertThat(accepted.getBoolean("accepted")).isTrue();
   }
 }
