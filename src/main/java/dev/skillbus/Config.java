@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Loads {@code conf/config.json} (or the file named by {@code SKILLBUS_CONFIG}) and applies the
@@ -28,6 +29,14 @@ public final class Config {
    */
   public static JsonObject load(Map<String, String> env) {
     JsonObject config = readFile(file(env), named(env));
+    checkSections(config);
+    for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
+      // A file's boolean may be written 1 or 0, as the environment's.
+      Object value = valueAt(config, o.path());
+      if (o.type() == ConfigKeys.Type.BOOLEAN && (Integer.valueOf(1).equals(value) || Integer.valueOf(0).equals(value))) {
+        put(config, o.path(), value.equals(1));
+      }
+    }
     for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
       String value = env.get(o.env());
       if (value != null && !value.isBlank()) {
@@ -77,6 +86,7 @@ public final class Config {
    * message that names the setting and its environment variable.
    */
   public static void check(JsonObject config) {
+    checkSections(config);
     for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
       Object value = valueAt(config, o.path());
       boolean fits = value == null || switch (o.type()) {
@@ -107,6 +117,22 @@ public final class Config {
         throw new IllegalStateException(name(path) + " must be at most " + ConfigKeys.MAX_PORT + ", was " + value);
       }
     });
+  }
+
+  /** Refuses a section of settings ({@code session}, {@code store.redis}) that is not an object, naming it. */
+  private static void checkSections(JsonObject config) {
+    Stream.concat(ConfigKeys.OVERRIDES.stream().map(ConfigKeys.Override::path), ConfigKeys.MINIMUMS.keySet().stream())
+      .forEach(path -> {
+        String[] keys = path.split("\\.");
+        Object node = config;
+        for (int i = 0; i < keys.length - 1 && node instanceof JsonObject object; i++) {
+          node = object.getValue(keys[i]);
+          if (node != null && !(node instanceof JsonObject)) {
+            String section = String.join(".", Arrays.copyOf(keys, i + 1));
+            throw new IllegalStateException(section + " must be an object (a section of settings), was " + node);
+          }
+        }
+      });
   }
 
   /**

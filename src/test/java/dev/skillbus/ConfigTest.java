@@ -79,6 +79,23 @@ class ConfigTest {
     Files.writeString(file, "{\"cluster\": {\"allowMemoryStores\": \"yes\"}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_ALLOW_MEMORY_STORES")
       .hasMessageContaining("boolean");
+    // A file's boolean may be written 1 or 0, as the environment's.
+    Files.writeString(file, "{\"bridge\": {\"dev\": 0}, \"cluster\": {\"allowMemoryStores\": 1}}");
+    JsonObject numbered = Config.load(Map.of("SKILLBUS_CONFIG", file.toString()));
+    assertThat(numbered.getJsonObject("bridge").getBoolean("dev")).isFalse();
+    assertThat(numbered.getJsonObject("cluster").getBoolean("allowMemoryStores")).isTrue();
+    Files.writeString(file, "{\"bridge\": {\"dev\": 2}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("SKILLBUS_DEV")
+      .hasMessageContaining("boolean");
+    // A section that is not an object is named, whether or not a variable overrides a setting in it.
+    Files.writeString(file, "{\"session\": 5}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageContaining("session must be an object");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString(), "HISTORY_MAX_EVENTS", "10")))
+      .hasMessageContaining("session must be an object");
+    Files.writeString(file, "{\"store\": {\"redis\": []}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageContaining("store.redis must be an object");
     Files.writeString(file, "{\"cluster\": {\"members\": \"10.0.0.1\"}}");
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS");
     // A whole number written with a point is a whole number.
@@ -115,6 +132,21 @@ class ConfigTest {
   void checkedInCode() {
     JsonObject config = new JsonObject().put("bridge", new JsonObject().put("requestTimeoutMs", 0));
     assertThatThrownBy(() -> Skillbus.start(config).await(30, TimeUnit.SECONDS)).hasMessageContaining("REQUEST_TIMEOUT_MS");
+  }
+
+  @Test
+  @DisplayName("an HTTP port already taken, or a CORS origin that is not one, stops the start naming the setting")
+  void bridgeSettingsRefusedAtStart() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      JsonObject config = Servers.config("config-bridge-test", 6643, 6643, 6643);
+      config.getJsonObject("bridge").put("port", taken.getLocalPort()).put("host", "127.0.0.1");
+      assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS))
+        .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("HTTP_PORT");
+    }
+    JsonObject config = Servers.config("config-bridge-test", 6643, 6643, 6643);
+    config.getJsonObject("bridge").put("cors", new JsonObject().put("origins", new io.vertx.core.json.JsonArray().add("not a url")));
+    assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS))
+      .hasMessageContaining("SOCKET_CORS_ORIGIN").hasMessageContaining("'not a url' is not an origin");
   }
 
   @Test

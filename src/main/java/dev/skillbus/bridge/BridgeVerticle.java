@@ -111,9 +111,15 @@ public class BridgeVerticle extends VerticleBase {
     // seconds to get there, and a load balancer that saw its health answer would send it clients
     // whose requests wait meanwhile.
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-      .compose(v -> server.listen(config.getInteger("port", 8080), config.getString("host", "0.0.0.0")))
+      .compose(v -> listen(config.getString("host", "0.0.0.0"), config.getInteger("port", 8080)))
       .onSuccess(s -> LOG.info("Bridge listening on port {} (node {})", s.actualPort(), nodeId))
       .mapEmpty();
+  }
+
+  /** Listens, or fails naming the address and its settings (a port taken, a host not this machine's). */
+  private Future<HttpServer> listen(String host, int port) {
+    return server.listen(port, host).recover(err -> Future.failedFuture(new IllegalStateException("cannot listen on "
+      + host + ":" + port + " (bridge.host HTTP_HOST, bridge.port HTTP_PORT): " + err.getMessage(), err)));
   }
 
   /**

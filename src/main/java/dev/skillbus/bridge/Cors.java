@@ -86,10 +86,15 @@ final class Cors {
       .addOriginWithRegex(NOTHING);
     for (Object origin : origins) {
       String o = origin.toString();
-      if (o.contains("*")) {
-        cors.addOriginWithRegex(patternOf(o));
-      } else {
-        cors.addOrigin(o);
+      try {
+        if (o.contains("*")) {
+          cors.addOriginWithRegex(patternOf(o));
+        } else {
+          cors.addOrigin(o);
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new IllegalStateException("bridge.cors.origins (SOCKET_CORS_ORIGIN): '" + o + "' is not an origin"
+          + " (<scheme>://<host>[:<port>], as https://coach.example.com or https://*.example.app)", e);
       }
     }
     if (dev) {
