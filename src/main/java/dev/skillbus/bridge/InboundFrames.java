@@ -24,6 +24,8 @@ final class InboundFrames {
 
   // The connection's logger: its log lines (opened, refused frame) keep the name the README shows.
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+  /** The body of the answer to a ping with a reply address. */
+  private static final JsonObject PONG = new JsonObject().put("pong", true);
 
   private final BridgeConnection connection;
   private final BridgeSocket socket;
@@ -85,6 +87,13 @@ final class InboundFrames {
       // A ping may carry a newer token, so that a socket that only listens outlives its first one.
       if (frame.containsKey("headers")) {
         renewToken(frame);
+      }
+      // A ping with a reply address is answered on it, so that a client can tell a connection that
+      // still carries frames both ways from one whose path or node died without a close (clients
+      // see neither WebSocket pings nor SockJS heartbeats). A ping without one is not: the official
+      // client would log an answer it has no handler for.
+      if (frame.getValue("replyAddress") instanceof String replyAddress && FrameHead.usable(replyAddress)) {
+        connection.deliver(Frames.rec(replyAddress, PONG));
       }
       return;
     }

@@ -39,6 +39,23 @@ class BridgeSlowClientTest extends BridgeLimitsFixture {
   }
 
   @Test
+  @DisplayName("answers a ping that carries a reply address on it, at once, and a ping without one not at all")
+  void pingWithAReplyAddressIsAnswered() throws Exception {
+    BridgeClient client = await(BridgeClient.connectAs(vertx, port, "pinger", "learner"));
+    try {
+      Future<JsonObject> pong = client.next(f -> "pong-1".equals(f.getString("address")));
+      Future<JsonObject> anyOther = client.next(f -> !"pong-1".equals(f.getString("address")));
+      client.writeFrame(new JsonObject().put("type", "ping"));
+      client.writeFrame(new JsonObject().put("type", "ping").put("replyAddress", "pong-1"));
+      assertThat(await(pong)).isEqualTo(new JsonObject().put("type", "rec").put("address", "pong-1")
+        .put("body", new JsonObject().put("pong", true)));
+      assertThat(anyOther.isComplete()).as("the ping without a reply address got no answer before the one with").isFalse();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   @DisplayName("closes a client that stops reading instead of buffering for it without limit")
   void slowConsumer() throws Exception {
     assertClosedWhenItStopsReading("/eventbus/websocket", frame -> frame, TOO_SLOW, BridgeSlowClientTest::floodUntilClosed);
