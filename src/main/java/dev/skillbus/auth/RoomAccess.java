@@ -5,6 +5,7 @@ import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,6 +25,12 @@ public record RoomAccess(String roomId, boolean restricted, Set<String> allowedU
   public boolean allows(Identity caller) {
     return !restricted || caller.isAdmin() || allowedUsers.contains(caller.userId())
       || allowedRoles.contains(caller.role());
+  }
+
+  /** Whether {@code other} is this rule asked for again: the same room, access and creator (its time aside). */
+  public boolean sameAs(RoomAccess other) {
+    return roomId.equals(other.roomId) && restricted == other.restricted && allowedUsers.equals(other.allowedUsers)
+      && allowedRoles.equals(other.allowedRoles) && Objects.equals(createdBy, other.createdBy);
   }
 
   /** {@code {roomId, private, allowedUsers, allowedRoles, createdAt, createdBy}}, lists sorted. */

@@ -111,17 +111,13 @@ public final class RoomRules {
     followers.forEach(f -> f.accept(access));
   }
 
-  /** Creates a room's rule; false when the room has one already. */
-  public Future<Boolean> create(RoomAccess access) {
+  /** Creates a room's rule; answers the rule the room has already instead, or null when it had none. */
+  public Future<RoomAccess> create(RoomAccess access) {
     if (map == null) {
       return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("room rules are not kept on this node"));
     }
-    return vertx.getOrCreateContext().executeBlocking(() -> map.putIfAbsent(access.roomId(), access) == null, false)
-      .onSuccess(created -> {
-        if (created) {
-          took(access);
-        }
-      });
+    return vertx.getOrCreateContext().executeBlocking(() -> map.putIfAbsent(access.roomId(), access), false)
+      .onSuccess(existing -> took(existing == null ? access : existing));
   }
 
   /** Reads one rule from the cluster into this node's copy; completes once the copy has it. */

@@ -45,15 +45,21 @@ final class RoomAdmin {
     this.rules = rules;
   }
 
-  /** {@code {roomId, private?, allowedUsers?, allowedRoles?}}: the rule, 409 when the room has one. */
+  /**
+   * {@code {roomId, private?, allowedUsers?, allowedRoles?}}: the rule, 409 when the room has
+   * another. The same rule asked for again by the same caller answers as the first time (with the
+   * first time's {@code createdAt}), so that a create answered 503 (the cluster was stalled; the
+   * rule may have been stored) can be sent again.
+   */
   Future<JsonObject> create(Identity caller, JsonObject body) {
     RoomAccess access = accessOf(caller, body);
-    return rules.create(access).compose(created -> {
-      if (!created) {
+    return rules.create(access).compose(existing -> {
+      if (existing != null && !existing.sameAs(access)) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception("room '" + access.roomId() + "' exists already"));
       }
-      return calls.ask(LocalNode.RULE, new JsonObject().put(Internal.ROOM, access.roomId()))
-        .map(replies -> replies.describe(access.toJson()));
+      RoomAccess rule = existing == null ? access : existing;
+      return calls.ask(LocalNode.RULE, new JsonObject().put(Internal.ROOM, rule.roomId()))
+        .map(replies -> replies.describe(rule.toJson()));
     });
   }
 
