@@ -43,8 +43,8 @@ public class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   private static final String DEV_SECRET = "skillbus-dev-secret-change-me-in-production";
 
-  // How long a new subscription waits for the other nodes to route to it (Routes).
-  static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
+  /** How long a new subscription waits for the other nodes to route to it (Routes). */
+  public static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
 
   private final Metrics metrics;
   private final RoomRules rules;

@@ -1,6 +1,7 @@
 package dev.skillbus.ops;
 
 import dev.skillbus.auth.RoomRules;
+import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
@@ -30,6 +31,12 @@ final class LocalNode {
   static final String USERS = "users";
   static final String ROOMS = "rooms";
   static final String JOIN = "join";
+  /**
+   * The least a move waits for this node's bridge: a connection's first subscription to a room waits
+   * for the other nodes to route it, up to {@link BridgeVerticle#ROUTE_CONFIRM_DEADLINE_MS} when one
+   * is stalled, and connections moved after that must not count as not moved.
+   */
+  static final long MOVE_WAIT_MS = BridgeVerticle.ROUTE_CONFIRM_DEADLINE_MS + 1000;
   static final String LEAVE = "leave";
   static final String METRICS = "metrics";
   static final String RULE = "rule";
@@ -155,7 +162,7 @@ final class LocalNode {
   private Future<JsonObject> move(String address, JsonObject body) {
     String userId = Fields.requiredId(body, Internal.USER_ID, Fields.USER_ID);
     String roomId = Fields.requiredId(body, Internal.ROOM, Fields.ROOM_ID);
-    return Internal.moveUser(eventBus, address, userId, roomId, settings.nodeTimeoutMs());
+    return Internal.moveUser(eventBus, address, userId, roomId, Math.max(settings.nodeTimeoutMs(), MOVE_WAIT_MS));
   }
 
   /** This node's meters as Prometheus text, each sample labelled with this node. */

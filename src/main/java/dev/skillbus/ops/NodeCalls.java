@@ -34,6 +34,11 @@ final class NodeCalls {
     return cluster.getNodes().size();
   }
 
+  /** How long a call waits for each node, unless told otherwise. */
+  long timeoutMs() {
+    return timeoutMs;
+  }
+
   /** Every node's answer to {@code operation}, nodes in id order. */
   Future<NodeReplies> ask(String operation, JsonObject body) {
     return ask(operation, body, timeoutMs);

@@ -35,6 +35,9 @@ final class RoomAdmin {
   static final Set<String> RESERVED = Set.of(Event.SESSION_JOINED, Event.USER_JOINED, Event.USER_LEFT,
     Event.CURSOR_MOVED, Event.USER_ACTIVITY_CHANGED);
 
+  /** The least a move waits for each node: what the node waits for its bridge, and a second for its answer. */
+  static final long MOVE_WAIT_MS = LocalNode.MOVE_WAIT_MS + 1000;
+
   private final EventBus eventBus;
   private final NodeCalls calls;
   private final RoomRules rules;
@@ -118,7 +121,8 @@ final class RoomAdmin {
     String roomId = Fields.requiredId(body, ROOM_ID, Fields.ROOM_ID);
     String userId = Fields.requiredId(body, USER_ID, Fields.USER_ID);
     JsonObject request = new JsonObject().put(Internal.USER_ID, userId).put(Internal.ROOM, roomId);
-    return calls.ask(operation, request).compose(NodeReplies::unlessRefused).compose(replies -> {
+    long waitMs = Math.max(calls.timeoutMs(), MOVE_WAIT_MS);
+    return calls.ask(operation, request, waitMs).compose(NodeReplies::unlessRefused).compose(replies -> {
       int moved = 0;
       JsonArray failed = new JsonArray();
       for (JsonObject answer : replies.answers().values()) {
