@@ -1,8 +1,9 @@
 // Connection states: reconnect attempts with backoff, failed after maxAttempts, idle when closed for
-// want of a token with nothing to do, and the order in which state listeners hear the changes.
+// want of a token with nothing to do, a connection lost without a close (no frame after a ping), and
+// the order in which state listeners hear the changes.
 import assert from 'node:assert/strict';
 import {
-  connect, backoffDelay, FAST, until, jwt, FakeServer, connected, test, tick,
+  connect, backoffDelay, FAST, until, jwt, FakeServer, connected, test, tick, settle,
 } from './skillbus-harness.mjs';
 
 test('a state listener that calls open() on failed: every listener of failed hears it before the next state comes', async () => {
@@ -47,6 +48,76 @@ test('gives up after maxAttempts and says failed; open() tries again', async () 
   await server.socketNumber(5);
   server.open();
   assert.equal(bus.state, 'connected');
+  bus.close();
+});
+
+test('joins waiting when the client gives up reject each with its own room\'s sessionId', async () => {
+  const { server, bus } = await connected();
+  server.drop();
+  const rejected = Promise.allSettled([bus.join('r1'), bus.join('r2')]);
+  for (let n = 2; n <= 4; n++) {
+    await server.socketNumber(n);
+    server.drop();
+  }
+  const [first, second] = await rejected;
+  assert.equal(bus.state, 'failed');
+  assert.deepEqual([first.reason.code, first.reason.sessionId], [503, 'r1']);
+  assert.deepEqual([second.reason.code, second.reason.sessionId], [503, 'r2']);
+  bus.close();
+});
+
+/** A client with a fixed token on a new FakeServer, the test's timers mocked: connected once it returns. */
+async function connectedOnMockTimers(t, options = {}) {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 });
+  const server = new FakeServer();
+  const bus = connect({ url: 'http://test', token: jwt({ sub: 'ann' }), SockJS: server.SockJS, reconnect: FAST, ...options });
+  await settle();
+  server.open();
+  await settle();
+  return { server, bus };
+}
+
+test('a connection on which no frame follows a ping within pongTimeoutMs is lost (a frozen node): closed, and the client reconnects', async (t) => {
+  const { server, bus } = await connectedOnMockTimers(t);
+  const states = [];
+  bus.on('state', (s) => states.push(s.state + (s.reason ? ': ' + s.reason : '')));
+  const asking = bus.emit('notes.create', {}, { timeoutMs: 60_000 });
+  t.mock.timers.tick(5_000);
+  assert.deepEqual(server.socket.sent.at(-1), { type: 'ping', replyAddress: 'skillbus.reply.pong' });
+  t.mock.timers.tick(14_999); // the pings at 10 and 15 s go unanswered too: the first is not 15 s old yet
+  await settle();
+  assert.equal(bus.state, 'connected');
+  t.mock.timers.tick(1);
+  assert.equal(bus.state, 'reconnecting');
+  assert.ok(server.sockets[0].closed, 'the dead socket is closed');
+  await assert.rejects(asking, (e) => e.code === 503);
+  t.mock.timers.tick(FAST.maxDelayMs);
+  await settle();
+  assert.equal(server.sockets.length, 2);
+  server.open();
+  assert.deepEqual(states, ['reconnecting: no frame within 15000 ms of a ping', 'reconnecting', 'connected']);
+  bus.close();
+});
+
+test('any frame after a ping shows the connection alive, not only the pong (a busy server); the pong reaches no listener', async (t) => {
+  const { server, bus } = await connectedOnMockTimers(t);
+  const heard = [];
+  bus.onAny((event) => heard.push(event));
+  bus.on('error', (e) => heard.push('error:' + e.code));
+  for (let i = 0; i < 3; i++) {
+    t.mock.timers.tick(5_000);
+    const ping = server.socket.sent.at(-1);
+    assert.equal(ping.type, 'ping');
+    server.push({ type: 'rec', address: ping.replyAddress, body: { pong: true } });
+  }
+  for (let i = 0; i < 8; i++) { // 40 s of pings answered late, if ever: events come meanwhile
+    t.mock.timers.tick(2_500);
+    server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', data: { id: 'n' + i } } });
+    t.mock.timers.tick(2_500);
+  }
+  assert.equal(bus.state, 'connected');
+  assert.equal(server.sockets.length, 1);
+  assert.deepEqual(heard, Array(8).fill('notification'));
   bus.close();
 });
 

@@ -1,5 +1,6 @@
 // Reconnect and rejoin: after a dropped connection the client registers again, rejoins with since and
-// epoch, retries a rejoin answered 503, and holds the requests and live events until the rooms are back.
+// epoch, retries a rejoin answered 503 (or whose register was), and holds the requests and live events
+// until the rooms are back.
 import assert from 'node:assert/strict';
 import { joined, test, tick, envelopes } from './skillbus-harness.mjs';
 
@@ -105,6 +106,30 @@ test('a rejoin answered 503 after a reconnect is tried again; one refused with 4
   assert.deepEqual(errors, ['403:r1']);
   assert.equal(bus.rooms.length, 0);
   assert.ok(server.socket.sent.some((f) => f.type === 'unregister' && f.address === 'room.r1'));
+  bus.close();
+});
+
+test('a rejoin whose register is refused 429 (rate limited, the join itself taken) is tried again with the backoff, register and all', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code + ':' + e.sessionId));
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  const rejoin = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.push({ type: 'err', address: 'room.r1', failureCode: 429, failureType: 'RECIPIENT_FAILURE', message: 'too many frames; slow down' });
+  server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: envelopes('r1', [6]), recovered: true });
+  const again = await server.request('session.join', from);
+  assert.ok(server.socket.sent.slice(from).some((f) => f.type === 'register' && f.address === 'room.r1'), 'registers again');
+  assert.deepEqual(again.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
+  server.reply(again, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: envelopes('r1', [6]), recovered: true });
+  await tick();
+  server.event('r1', 'message', 7);
+  assert.deepEqual(events, [6, 7]);
+  assert.deepEqual(bus.rooms.map((r) => r.sessionId), ['r1']);
+  assert.deepEqual(errors, []);
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.leave'), 'not left');
   bus.close();
 });
 

@@ -1,5 +1,6 @@
-// Tokens: renewal before expiry, a socket closed because its token expired, a request or register
-// refused with 401 sent again with a new token (once), and a token for another user.
+// Tokens: renewal before expiry, a socket closed because its token expired, a fixed token that
+// expired (before a reconnect, or by the server's refusals), a request or register refused with 401
+// sent again with a new token (once), and a token for another user.
 import assert from 'node:assert/strict';
 import {
   connect, tokenClaims, SkillbusError, FAST, heldTokens, jwt, FakeServer, connected, test, tick, settle,
@@ -11,16 +12,22 @@ function closeForExpiredToken(server) {
   server.socket.onclose({ code: 3000, reason: 'Go away!' });
 }
 
-test('with getToken, a token is renewed before it expires and presented on a ping', async () => {
+test('with getToken, a token is renewed before it expires and presented on a ping', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 });
   const server = new FakeServer();
-  const expiresAt = Math.floor(Date.now() / 1000) + 2; // 1 to 2 s from now: renewed after 1 to 1.6 s
+  const expiresAt = 1_700_000_000 + 2; // 2 s from now: renewed a fifth of that ahead, after 1.6 s
   const tokens = [jwt({ sub: 'ann', role: 'learner', exp: expiresAt }), jwt({ sub: 'ann', role: 'learner', exp: expiresAt + 3600 })];
   let calls = 0;
   const bus = connect({ url: 'http://test', getToken: async () => tokens[Math.min(calls++, 1)], SockJS: server.SockJS, reconnect: FAST });
-  await server.socketNumber(1);
+  await settle();
   server.open();
-  const renewal = await server.frame((f) => f.type === 'ping' && f.headers);
-  assert.ok(Date.now() < expiresAt * 1000, 'before the first token expired');
+  t.mock.timers.tick(1_599);
+  await settle();
+  assert.equal(calls, 1, 'not renewed yet');
+  t.mock.timers.tick(1);
+  await settle();
+  const renewal = server.socket.sent.find((f) => f.type === 'ping' && f.headers);
+  assert.ok(renewal, 'a ping carries the new token, before the first expired');
   assert.equal(renewal.headers.authorization, 'Bearer ' + tokens[1]);
   assert.equal(calls, 2);
   assert.equal(server.sockets.length, 1, 'on the same connection');
@@ -46,7 +53,9 @@ test('a long-lived token is renewed a minute before it expires; a renewal that b
   const exp = 1_700_000_000 + 30 * 86400;
   let calls = 0;
   const bus = connect({ url: 'http://test', getToken: async () => (calls++, jwt({ sub: 'ann', exp })), SockJS: server.SockJS,
-    pingIntervalMs: 2 ** 31 - 1, reconnect: { initialDelayMs: 100_000, maxDelayMs: 100_000, maxAttempts: 5, jitter: 0 } });
+    // The fake server answers no ping: the one that goes out after 24.8 days must not count as unanswered.
+    pingIntervalMs: 2 ** 31 - 1, pongTimeoutMs: 2 ** 31 - 1,
+    reconnect: { initialDelayMs: 100_000, maxDelayMs: 100_000, maxAttempts: 5, jitter: 0 } });
   await settle();
   server.open();
   t.mock.timers.tick(2 ** 31 - 1); // the longest step a timer takes: waits again, no renewal
@@ -107,6 +116,77 @@ test('closed because its fixed token expired, a client fails and does not reconn
   await assert.rejects(joining, (e) => e instanceof SkillbusError);
   await new Promise((r) => setTimeout(r, 5 * FAST.maxDelayMs));
   assert.equal(server.sockets.length, 1, 'no reconnect attempt');
+  bus.close();
+});
+
+test('a fixed token that expired while the client was disconnected: it fails instead of reconnecting, keeps its room, and a waiting request rejects with 401', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 });
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann', exp: 1_700_000_000 + 60 });
+  const bus = connect({ url: 'http://test', token, SockJS: server.SockJS,
+    reconnect: { initialDelayMs: 120_000, maxDelayMs: 120_000, maxAttempts: 5, jitter: 0 } });
+  const states = [];
+  bus.on('state', (s) => states.push(s.state + (s.reason ? ': ' + s.reason : '')));
+  await settle();
+  server.open();
+  const joining = bus.join('r1');
+  await settle();
+  server.reply(server.socket.sent.find((f) => f.address === 'session.join'), { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  await joining;
+  server.drop();
+  const asked = assert.rejects(bus.emit('notes.create', {}, { timeoutMs: 600_000 }), (e) => e.code === 401);
+  t.mock.timers.tick(60_000); // expired, but the server may still take it (its leeway): not yet given up
+  t.mock.timers.tick(60_000); // the next attempt is due, 60 s after the expiry
+  await settle();
+  assert.equal(bus.state, 'failed');
+  assert.equal(states.at(-1), 'failed: the token expired');
+  assert.equal(server.sockets.length, 1, 'no attempt with a token the server would refuse');
+  await asked;
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 5, epoch: 'e1' }], 'the room stays');
+  bus.open();
+  await settle();
+  assert.equal(bus.state, 'failed', 'open() with the same token fails again');
+  assert.equal(server.sockets.length, 1);
+  bus.close();
+});
+
+/** The server's refusal of a frame whose token expired (by the server's clock). */
+const EXPIRED = { failureCode: 401, failureType: 'RECIPIENT_FAILURE', message: 'invalid token: expired, or not valid yet (exp, nbf, iat)' };
+
+test('a fixed token the server refuses as expired on a reconnect (its clock ahead): the client fails and keeps its room, not left on the server', async () => {
+  const { server, bus } = await connected();
+  const joining = bus.join('r1');
+  server.reply(await server.request('session.join'), { sessionId: 'r1', participants: [], seq: 5, epoch: 'e1' });
+  await joining;
+  const heard = [];
+  bus.on('error', (e) => heard.push('error:' + e.code));
+  bus.on('state', (s) => heard.push(s.state + (s.reason ? ': ' + s.reason : '')));
+  server.drop();
+  const asked = assert.rejects(bus.emit('notes.create', {}), (e) => e.code === 401);
+  await server.socketNumber(2);
+  server.open();
+  await server.request('session.join');
+  server.push({ type: 'err', address: 'user.ann', ...EXPIRED }); // the first answer to the register, rejoin and all
+  await settle();
+  assert.equal(bus.state, 'failed');
+  assert.deepEqual(heard.slice(-2), ['connected', 'failed: refused by the server: the token expired']);
+  assert.ok(server.sockets[1].closed, 'the socket is closed');
+  await asked;
+  assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 5, epoch: 'e1' }], 'the room stays');
+  assert.ok(!server.sockets[1].sent.some((f) => f.type === 'unregister' || f.address === 'session.leave'), 'not left');
+  bus.close();
+});
+
+test('with a fixed token, a request the server refuses as expired fails the client: a waiting join rejects with 401 and its sessionId', async () => {
+  const { server, bus } = await connected();
+  const joined = assert.rejects(bus.join('r2'), (e) => e.code === 401 && e.sessionId === 'r2');
+  await server.request('session.join');
+  const asked = assert.rejects(bus.emit('notes.create', {}), (e) => e.code === 401);
+  server.fail(await server.request('notes.create'), EXPIRED.failureCode, EXPIRED.message);
+  await asked;
+  await joined;
+  assert.equal(bus.state, 'failed');
+  assert.deepEqual(bus.rooms, [], 'a room never joined is forgotten');
   bus.close();
 });
 

@@ -8,10 +8,11 @@
  *   await bus.emit('session.message', { sessionId: 'lesson-7', text: 'hi' });
  *
  * It speaks the Vert.x event-bus bridge protocol over SockJS (or a plain WebSocket), sends the
- * bearer token on every frame, reconnects with exponential backoff and jitter, and after a
- * reconnect registers its addresses again and rejoins its rooms with `since`, so that every
- * durable event (one with a `seq`) is delivered once, in order, even across a gap (unless the page
- * asks for events again: a join with `since`, see join()). A notification that comes again (the
+ * bearer token on every frame, reconnects with exponential backoff and jitter (also when pings go
+ * unanswered: a connection can die without a close), and after a reconnect registers its addresses
+ * again and rejoins its rooms with `since`, so that every durable event (one with a `seq`) is
+ * delivered once, in order, even across a gap (unless the page asks for events again: a join with
+ * `since`, see join()). A notification that comes again (the
  * server delivers queued ones at least once) is dropped by its id, and so is the second copy of a
  * note or action item event that came both on `user.<id>` and in a session's room.
  */
@@ -19,6 +20,9 @@
 /**
  * Default settings; the reconnect ones are the Socket.IO clients' (5 attempts, 20 s timeout), and a
  * connection counts as healthy once it stayed open `healthyAfterMs` (see Connection#onOpen).
+ * `pongTimeoutMs`: how long a ping may go without any frame after it before the connection counts
+ * as lost (see Connection#ping): three pings' worth, so that a busy server that answers late is not
+ * taken for a dead one.
  * `rememberNotifications`: how many notification ids are kept to drop a repeat (see Repeats#repeatedNotification),
  * ten times the server's default inbox of 100 per user; as many note and item events are kept to
  * drop the second copy of each (see Repeats#secondCopy).
@@ -27,6 +31,7 @@ export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 20000,
   requestTimeoutMs: 30000,
   pingIntervalMs: 5000,
+  pongTimeoutMs: 15000,
   rememberNotifications: 1000,
   reconnect: Object.freeze({ initialDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 5, jitter: 0.5, healthyAfterMs: 5000 }),
 });
@@ -83,6 +88,14 @@ const NO_TOKEN_REASON = 'no_token';
 /** The body of the `err` frame before the server closes a socket whose token expired (also 4001). */
 const TOKEN_EXPIRED_REASON = 'token_expired';
 /**
+ * A fixed token counts as expired this long after its `exp` (the server's default JWT_LEEWAY_SECONDS):
+ * one the server may still take is tried. A server that refuses it all the same says so (see
+ * Tokens#refusedAsExpired).
+ */
+const EXPIRY_LEEWAY_MS = 30_000;
+/** The server's 401 for a token that expired: "invalid token: expired, or not valid yet (…)". */
+const EXPIRED_REFUSAL = /\bexpired\b/;
+/**
  * With getToken, a token is renewed before it expires, a fifth of its remaining time ahead (at most
  * a minute), and presented on a ping: a socket that only listens outlives its first token.
  */
@@ -106,6 +119,8 @@ const NOTIFICATION = 'notification';
 const TWICE_SENT = new Set(['quickNote:created', 'quickNote:deleted', 'actionItem:created', 'actionItem:updated', 'actionItem:deleted']);
 const ROOM_PREFIX = 'room.';
 const REPLY_PREFIX = 'skillbus.reply.';
+/** Where a ping asks for its pong: a reply address no request waits on, so Requests#onReply drops the pong. */
+const PONG_ADDRESS = REPLY_PREFIX + 'pong';
 const USER_PREFIX = 'user.';
 
 /** Keeps `key` (with `value`) as the newest entry of `memory` (a Map), the oldest going beyond `limit`. */
@@ -140,7 +155,7 @@ export class SkillbusClient {
    *                          default: window.SockJS, else /vendor/sockjs.min.js from the server
    * @param options.receiveUser  register on `user.<your id>` (notifications); default true
    * @param options.reconnect {initialDelayMs, maxDelayMs, maxAttempts, jitter, healthyAfterMs}
-   * @param options.connectTimeoutMs, options.requestTimeoutMs, options.pingIntervalMs
+   * @param options.connectTimeoutMs, options.requestTimeoutMs, options.pingIntervalMs, options.pongTimeoutMs
    * @param options.rememberNotifications  how many notification ids are kept to drop a repeat
    */
   constructor(options = {}) {
@@ -162,7 +177,8 @@ export class SkillbusClient {
     const socket = () => this.#connection.socket;
     this.#repeats = new Repeats(this.#options.rememberNotifications);
     this.#tokens = new Tokens(this.#options, token, reconnect,
-      { write, fire, live: () => Boolean(socket()), fetched: () => this.#connection.checkUser() });
+      { write, fire, live: () => Boolean(socket()), fetched: () => this.#connection.checkUser(),
+        expired: () => this.#connection.tokenExpired() });
     this.#requests = new Requests(this.#tokens, { state, write });
     this.#rooms = new Rooms(reconnect, {
       state, socket, write, fire, headers: () => this.#tokens.headers(), mayConnect: () => this.#mayConnect(),
@@ -372,7 +388,10 @@ export class SkillbusClient {
     }
   }
 
-  /** An error without a request: a refused register (on its address) or a refused frame. */
+  /**
+   * An error without a request: a refused register (on its address) or a refused frame; one that
+   * says a fixed token expired fails the client (see Tokens#refusedAsExpired).
+   */
   #onRefused(frame) {
     if (!frame.address && (frame.body === NO_TOKEN_REASON || frame.body === TOKEN_EXPIRED_REASON)) {
       this.#connection.toldWhy(frame.body); // the close that follows says what to do
@@ -380,7 +399,7 @@ export class SkillbusClient {
     }
     const error = new SkillbusError(frame.failureCode, frame.message);
     error.address = frame.address || null;
-    if (this.#tokens.retryRegister(frame.address, error)) {
+    if (this.#tokens.refusedAsExpired(error) || this.#tokens.retryRegister(frame.address, error)) {
       return;
     }
     if (!this.#rooms.refused(frame.address, error)) {
@@ -544,7 +563,8 @@ class Repeats {
 
 /**
  * The socket of a client and its life: the connection state, connecting (the token and SockJS
- * included), reconnecting with backoff, pings, going idle or failed. What waits on the connection
+ * included), reconnecting with backoff, pings (and a connection lost without a close), going idle
+ * or failed (a fixed token that expired included). What waits on the connection
  * (requests, rooms) is the host's: `host` is {frame(data), rejoin(): the rejoins' promises,
  * rejoined(), dropped(), nothingWaits(), failPending(reason), stopSyncing(), failWaiting(error)}.
  */
@@ -557,7 +577,7 @@ class Connection {
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
-  #timers = { ping: null, connect: null, retry: null, healthy: null };
+  #timers = { ping: null, pong: null, connect: null, retry: null, healthy: null };
   #closedByUser = false;
   // The connection attempt under way (from the start of #openSocket until it opens or fails), or
   // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
@@ -567,6 +587,8 @@ class Connection {
   #socketUser = null;
   // Why the server said it closes this socket (NO_TOKEN_REASON or TOKEN_EXPIRED_REASON), or null (see #onClose).
   #toldWhy = null;
+  // When the first ping that no frame has followed yet went out (Date.now()), or null (see #ping).
+  #unansweredPingAt = null;
 
   constructor(options, reconnect, events, tokens, host) {
     this.#options = options;
@@ -619,6 +641,18 @@ class Connection {
     this.#toldWhy = reason;
   }
 
+  /**
+   * The server refused the fixed token as expired (a register or a request answered 401, see
+   * Tokens#refusedAsExpired): every later frame would be refused too, so the client fails as when
+   * the server closes the socket for it.
+   */
+  tokenExpired() {
+    this.#dropSocket();
+    this.#host.failPending('the token expired');
+    this.#host.stopSyncing();
+    this.#failExpired('refused by the server: the token expired');
+  }
+
   /** A new token came: one of another user than the open socket's connects again (see #reconnectAsNewUser). */
   checkUser() {
     const user = this.#tokens.claims?.sub;
@@ -633,6 +667,14 @@ class Connection {
   }
 
   async #openSocket() {
+    if (!this.#tokens.renewable) {
+      this.#tokens.readFixed();
+      if (this.#tokens.expired) {
+        // No attempt: the server would refuse every frame, and close the socket.
+        this.#failExpired('the token expired');
+        return;
+      }
+    }
     const attempt = {};
     this.#opening = attempt;
     this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
@@ -643,8 +685,6 @@ class Connection {
     try {
       if (this.#tokens.renewable) {
         await this.#tokens.refresh();
-      } else {
-        this.#tokens.readFixed();
       }
       socket = await this.#createSocket();
     } catch (error) {
@@ -665,7 +705,12 @@ class Connection {
   #attach(socket) {
     this.#socket = socket;
     socket.onopen = () => this.#onOpen(socket);
-    socket.onmessage = (e) => socket === this.#socket && this.#host.frame(e.data);
+    socket.onmessage = (e) => {
+      if (socket === this.#socket) {
+        this.#unansweredPingAt = null; // any frame shows the connection alive, not only a pong
+        this.#host.frame(e.data);
+      }
+    };
     socket.onclose = (e) => socket === this.#socket && this.#onClose(e);
   }
 
@@ -698,7 +743,7 @@ class Connection {
     this.#timers.healthy = setTimeout(() => (this.#attempt = 0), this.#reconnect.healthyAfterMs);
     this.#everConnected = true;
     this.#socketUser = this.#tokens.claims?.sub;
-    this.#timers.ping = setInterval(() => this.write({ type: 'ping' }), this.#options.pingIntervalMs);
+    this.#timers.ping = setInterval(() => this.#ping(), this.#options.pingIntervalMs);
     this.#tokens.scheduleRenewal();
     this.#state = 'connected';
     this.#registerUser();
@@ -709,6 +754,37 @@ class Connection {
     await Promise.allSettled(rejoins);
     if (socket === this.#socket && this.#state === 'connected') {
       this.#host.rejoined();
+    }
+  }
+
+  /**
+   * Pings, asking for a pong. A ping that no frame at all follows within pongTimeoutMs means the
+   * network path or the node died without closing the socket (a frozen node, a path that silently
+   * stopped): the connection is lost, and reconnects as after any close. Any frame counts, not only
+   * the pong: a busy server may answer late, but it is alive. One timer watches the first ping not
+   * followed yet, so the pongs need no handler.
+   */
+  #ping() {
+    if (this.#unansweredPingAt === null) {
+      this.#unansweredPingAt = Date.now();
+    }
+    if (!this.#timers.pong) {
+      this.#timers.pong = setTimeout(() => this.#checkPong(), this.#options.pongTimeoutMs);
+    }
+    this.write({ type: 'ping', replyAddress: PONG_ADDRESS });
+  }
+
+  /** The pong timer is due: lost if the first unanswered ping is pongTimeoutMs old, else watched until it is. */
+  #checkPong() {
+    this.#timers.pong = null;
+    if (this.#unansweredPingAt === null) {
+      return; // answered: the next ping watches again
+    }
+    const leftMs = this.#unansweredPingAt + this.#options.pongTimeoutMs - Date.now();
+    if (leftMs > 0) {
+      this.#timers.pong = setTimeout(() => this.#checkPong(), leftMs);
+    } else {
+      this.#onClose(null, 'no frame within ' + this.#options.pongTimeoutMs + ' ms of a ping');
     }
   }
 
@@ -724,9 +800,10 @@ class Connection {
    * A socket the server closed because no frame on it carried a token (a client without
    * receiveUser that joined nothing) would only be closed again: with no room and no request
    * waiting, the client goes idle instead of reconnecting. One closed because its token expired
-   * reconnects with a new token from getToken; with a fixed token it cannot, and fails.
+   * reconnects with a new token from getToken; with a fixed token it cannot, and fails. `reason`:
+   * the reconnecting state's, when no close event says it.
    */
-  #onClose(event) {
+  #onClose(event, reason = 'closed (' + (event && event.code) + ')') {
     const expired = this.#toldWhy === TOKEN_EXPIRED_REASON;
     const nothingWaits = this.#host.nothingWaits();
     // Expired, a client registered on its user address still has notifications to receive.
@@ -738,11 +815,19 @@ class Connection {
     if (idle) {
       this.#setState('idle', { reason: 'closed by the server: ' + (expired ? 'the token expired' : 'no token presented') + ' (' + NO_TOKEN_CLOSE + ')' });
     } else if (expired && !this.#tokens.renewable) {
-      this.#host.failWaiting(new SkillbusError(401, 'the token expired: connect again with a new one'));
-      this.#setState('failed', { reason: 'closed by the server: the token expired' });
+      this.#failExpired('closed by the server: the token expired');
     } else if (!this.#closedByUser) {
-      this.#scheduleReconnect('closed (' + (event && event.code) + ')');
+      this.#scheduleReconnect(reason);
     }
+  }
+
+  /**
+   * The fixed token expired: no attempt can succeed, so the client fails (until open()), its waiting
+   * joins and requests rejected with 401. Its joined rooms stay, to be joined again after open().
+   */
+  #failExpired(reason) {
+    this.#host.failWaiting(new SkillbusError(401, 'the token expired: connect again with a new one'));
+    this.#setState('failed', { reason });
   }
 
   /**
@@ -784,6 +869,9 @@ class Connection {
     clearTimeout(this.#timers.connect);
     clearTimeout(this.#timers.healthy);
     clearInterval(this.#timers.ping);
+    clearTimeout(this.#timers.pong);
+    this.#timers.pong = null;
+    this.#unansweredPingAt = null;
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -801,7 +889,7 @@ class Connection {
  * The client's token: the one given, or getToken's, fetched one call at a time; with getToken,
  * renewed before it expires and presented on a ping, and fetched again for a register refused with
  * 401. `link` is {write(frame), fire(event, ...args), live(): a socket is open, fetched(): a new
- * token is in use}.
+ * token is in use, expired(): the fixed token was refused as expired}.
  */
 class Tokens {
   #options;
@@ -841,6 +929,24 @@ class Tokens {
   /** Without getToken: the claims of the token given. */
   readFixed() {
     this.#claims = tokenClaims(this.#token);
+  }
+
+  /** The token in use expired, by this clock, at least EXPIRY_LEEWAY_MS ago. */
+  get expired() {
+    return typeof this.#claims?.exp === 'number' && this.#claims.exp * 1000 + EXPIRY_LEEWAY_MS <= Date.now();
+  }
+
+  /**
+   * Without getToken, a 401 that says the token expired (by the server's clock, which is the one
+   * that counts): the client fails (link.expired()), and true is returned. With getToken, a new
+   * token answers it (see retryRegister, Requests#retryWithNewToken).
+   */
+  refusedAsExpired(error) {
+    if (this.renewable || error.code !== 401 || !EXPIRED_REFUSAL.test(error.message)) {
+      return false;
+    }
+    this.#link.expired();
+    return true;
   }
 
   /**
@@ -1004,7 +1110,8 @@ class Requests {
         this.#settle(request, error);
       }
     } else {
-      // A reply to a request no longer waiting for it (it timed out): neither an event nor an error.
+      // A reply to a request no longer waiting for it (it timed out), or a pong (see Connection#ping):
+      // neither an event nor an error.
       return Boolean(frame.address?.startsWith(REPLY_PREFIX));
     }
     return true;
@@ -1029,10 +1136,15 @@ class Requests {
     }
   }
 
-  /** A request refused with 401 is sent once more with a fresh token from getToken. */
+  /**
+   * A request refused with 401 is sent once more with a fresh token from getToken. Without getToken
+   * it rejects, and a fixed token that expired fails the client (after this request is settled:
+   * failing rejects the others).
+   */
   #retryWithNewToken(request, error) {
     if (request.retried || !this.#tokens.renewable) {
       this.#settle(request, error);
+      this.#tokens.refusedAsExpired(error);
       return;
     }
     request.retried = true;
@@ -1160,6 +1272,9 @@ class Rooms {
       if (!this.#isCurrent(room)) {
         return;
       }
+      if (room.registerRefused) {
+        throw room.registerRefused; // in the room, but its events would not come: see refused()
+      }
       room.retries = 0;
       if (!(await room.applyJoin(reply))) {
         return; // the connection dropped while the pages were read: the rejoin after the reconnect answers the waiters
@@ -1189,8 +1304,10 @@ class Rooms {
       return;
     }
     room.syncing = false;
-    if (error.connectionLost && this.#link.state() !== 'failed') {
-      return; // joined again after the reconnect; the waiters wait for that
+    if (error.connectionLost || this.#link.state() === 'failed') {
+      // Joined again after the reconnect (the waiters wait for that), or after open(): the client
+      // failed, and its failWaiting answered the waiters and kept a joined room.
+      return;
     }
     if (current) {
       this.#dropRoom(room, error); // refused (400, 403, …) or unanswered: not joined, now or after a reconnect
@@ -1219,14 +1336,21 @@ class Rooms {
 
   /**
    * A register the server refused (`error`): a room's events would never come (a 429 at the
-   * handler limit, say), so its join fails. False when `address` is no room of this client's.
+   * handler limit, say), so its join fails. A rejoin's refused with 429 or 503 (too many frames at
+   * once after a reconnect) fails its join once that is answered, which then is tried again, register
+   * and all, like a join refused so (see #joinFailed): the server handles frames in order, so the
+   * join's answer comes after this. False when `address` is no room of this client's.
    */
   refused(address, error) {
     const room = address?.startsWith(ROOM_PREFIX) && this.#rooms.get(address.slice(ROOM_PREFIX.length));
     if (!room) {
       return false;
     }
-    this.#dropRoom(room, error);
+    if (room.joined && room.syncing && RETRYABLE.has(error.code)) {
+      room.registerRefused = error;
+    } else {
+      this.#dropRoom(room, error);
+    }
     return true;
   }
 
@@ -1279,7 +1403,8 @@ class Rooms {
   }
 
   /**
-   * Rejects the joins waiting for an answer; a room that was never joined is forgotten, so that a
+   * Rejects the joins waiting for an answer, each with its room's sessionId (in an error of its own:
+   * `error` is shared); a room that was never joined is forgotten, so that a
    * later {@link SkillbusClient#open} does not join it behind its caller's back, and a joined room
    * forgets the `since` of a join rejected here: its rejoin goes on from the last seq delivered, not
    * from history its caller was told it would not get.
@@ -1288,7 +1413,8 @@ class Rooms {
     for (const room of [...this.#rooms.values()]) {
       room.endRetryWait?.();
       room.since = null;
-      room.waiters.splice(0).forEach((w) => w.reject(error));
+      const roomError = Object.assign(new SkillbusError(error.code, error.message), error, { sessionId: room.id });
+      room.waiters.splice(0).forEach((w) => w.reject(roomError));
       if (!room.joined) {
         this.#rooms.delete(room.id);
       }
@@ -1318,6 +1444,8 @@ class Room {
   // Rejoins in a row refused with a retryable code, and the end of the wait before the next (see Rooms#retryJoin).
   retries = 0;
   endRetryWait = null;
+  // The error the server refused this join's register with, when its join is to fail with it (see Rooms#refused).
+  registerRefused = null;
   #link;
   #retired = new Set();
   #asked = new Set();
@@ -1338,6 +1466,7 @@ class Room {
       this.since = null;
     }
     this.syncing = true;
+    this.registerRefused = null;
     return this.#held.begin();
   }
 

@@ -114,10 +114,12 @@ async function load(id) {
 
 /** What a failed load of the generation shown leaves: out of its room, or to be loaded again. */
 function loadFailed(id, bus, failure) {
-  if (failure.sessionId === id) {
+  if (failure.connectionLost) {
+    if (bus === visitor.bus) {
+      cutShort = id; // not shown as it is now: loaded again once connected (not when the page closed this client)
+    }
+  } else if (failure.sessionId === id) {
     unfollow(id); // the join was refused: the page is not in the room
-  } else if (failure.connectionLost && bus === visitor.bus) {
-    cutShort = id; // not shown as it is now: loaded again once connected (not when the page closed this client)
   }
 }
 
