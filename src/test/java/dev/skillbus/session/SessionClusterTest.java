@@ -3,6 +3,8 @@ package dev.skillbus.session;
 import static dev.skillbus.testing.BusProbe.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.internal.partition.InternalPartitionService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.multimap.MultiMap;
 import dev.skillbus.ClusterNode;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -183,5 +186,56 @@ class SessionClusterTest {
         assertThat(dorasEntry.getString("role")).isEqualTo("instructor");
         ctx.completeNow();
       })));
+  }
+
+  @Test
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("when two nodes die at once, a survivor announces their users left, even in a room whose first two copies were on them")
+  void twoNodesDieAtOnce(VertxTestContext ctx) throws Exception {
+    ClusterNode first = startWithSessions();
+    ClusterNode second = startWithSessions();
+    awaitClusterSafe();
+    String room = roomCopiedOn(first, second);
+    TestConnection alice = new TestConnection(first.vertx(), "alice", "Alice", "learner");
+    TestConnection dan = new TestConnection(second.vertx(), "dan", "Dan", "learner");
+    TestConnection bob = new TestConnection(survivor.vertx(), "bob", "Bob", "learner");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    alice.join(room).await();
+    dan.join(room).await();
+    bob.join(room).await();
+    probe.next(event(Event.USER_JOINED, "bob")).await(10, TimeUnit.SECONDS);
+    // The backups of the last changes are written before the crash, as on a cluster at rest.
+    awaitClusterSafe();
+    first.hazelcast().getLifecycleService().terminate();
+    second.hazelcast().getLifecycleService().terminate();
+    probe.next(event(Event.USER_LEFT, "alice")).compose(v -> probe.next(event(Event.USER_LEFT, "dan")))
+      .timeout(30, TimeUnit.SECONDS)
+      .compose(v -> new TestConnection(survivor.vertx(), "carol", "Carol", "learner").join(room))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(userIds(reply.getJsonArray("participants"))).containsExactly("bob", "carol");
+        assertThat(probe.all(event(Event.USER_JOINED, "bob"))).as("bob never left, so he is not announced again").hasSize(1);
+        ctx.completeNow();
+      })));
+  }
+
+  /** Waits until every partition has its backups (no migration under way). */
+  private static void awaitClusterSafe() throws Exception {
+    Eventually.holds(survivor.vertx(), 50, 30_000, () -> survivor.vertx().executeBlocking(
+      () -> survivor.hazelcast().getPartitionService().isClusterSafe())).await(35, TimeUnit.SECONDS);
+  }
+
+  /** A room id whose owner and first backup are on {@code one} and {@code other} (Hazelcast's own placement). */
+  private static String roomCopiedOn(ClusterNode one, ClusterNode other) {
+    InternalPartitionService partitions = ((HazelcastInstanceProxy) survivor.hazelcast()).getOriginal().node.getPartitionService();
+    Set<com.hazelcast.cluster.Address> doomed = Set.of(one.hazelcast().getCluster().getLocalMember().getAddress(),
+      other.hazelcast().getCluster().getLocalMember().getAddress());
+    while (true) {
+      String room = "room-" + UUID.randomUUID();
+      int partition = survivor.hazelcast().getPartitionService().getPartition(room).getPartitionId();
+      if (doomed.contains(partitions.getPartition(partition).getReplicaAddress(0))
+        && doomed.contains(partitions.getPartition(partition).getReplicaAddress(1))) {
+        return room;
+      }
+    }
   }
 }
