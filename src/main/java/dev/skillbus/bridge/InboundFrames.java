@@ -165,14 +165,15 @@ final class InboundFrames {
     DeliveryOptions options = caller.stamp(new DeliveryOptions(), connection.id())
       .setLocalOnly(inbound.nodeLocal())
       .setSendTimeout(bridge.settings().requestTimeoutMs());
-    if (!inbound.nodeLocal()) {
-      Deadline.stamp(options, bridge.settings().requestTimeoutMs());
-    }
     // Requests wait for this socket's pending registrations, so that a join sees its own room; a
     // socket that closed meanwhile has left everything, and its requests go nowhere (a join would
     // put a member into the room that no close would ever take out again).
     registered.pending().onComplete(v -> {
       if (!connection.isClosed()) {
+        if (!inbound.nodeLocal()) {
+          // From when the request leaves, as its timeout.
+          Deadline.stamp(options, bridge.settings().requestTimeoutMs());
+        }
         forward(inbound.address(), body, options, (String) replyAddress);
       }
     });

@@ -28,27 +28,31 @@ public final class Deadline {
     this.margin = margin;
   }
 
-  /** Stamps the deadline of a request sent now with {@code timeoutMs}. */
+  /**
+   * Stamps the deadline of a request sent now with {@code timeoutMs}: {@code <when>;<timeoutMs>}, in
+   * milliseconds since the epoch and in milliseconds.
+   */
   public static DeliveryOptions stamp(DeliveryOptions options, long timeoutMs) {
-    return options.addHeader(Header.DEADLINE, Long.toString(System.currentTimeMillis() + timeoutMs));
+    return options.addHeader(Header.DEADLINE, (System.currentTimeMillis() + timeoutMs) + ";" + timeoutMs);
   }
 
   /**
-   * The deadline of {@code message}; its margin is a quarter of the time left when it arrives, at
-   * most {@link #MAX_MARGIN_MS}.
+   * The deadline of {@code message}; its margin is a quarter of the time its caller gave it, at
+   * most {@link #MAX_MARGIN_MS}: one that arrives with less left than that is refused too.
    */
   public static Deadline of(Message<?> message) {
     String header = message.headers().get(Header.DEADLINE);
-    if (header == null) {
+    int split = header == null ? -1 : header.indexOf(';');
+    if (split < 0) {
       return NONE;
     }
-    long at;
     try {
-      at = Long.parseLong(header);
+      long at = Long.parseLong(header.substring(0, split));
+      long timeoutMs = Long.parseLong(header.substring(split + 1));
+      return new Deadline(at, Math.min(MAX_MARGIN_MS, Math.max(0, timeoutMs) / 4));
     } catch (NumberFormatException e) {
       return NONE;
     }
-    return new Deadline(at, Math.min(MAX_MARGIN_MS, Math.max(0, at - System.currentTimeMillis()) / 4));
   }
 
   /** Whether the caller may still be waiting, with time for the answer to reach it. */

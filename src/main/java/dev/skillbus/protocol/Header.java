@@ -16,7 +16,7 @@ public final class Header {
   /** The cluster-unique id of the bridge connection a request came from. */
   public static final String CONN_ID = "x-conn-id";
 
-  /** On a request any node may serve: when its caller stops waiting, in cluster time (see {@link Deadline}). */
+  /** On a request any node may serve: when its caller stops waiting, and how long it waits (see {@link Deadline}). */
   public static final String DEADLINE = "x-deadline";
 
   /** On a room/user publication: the event is volatile, a slow socket may drop it. */

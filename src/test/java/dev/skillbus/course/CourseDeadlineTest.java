@@ -50,7 +50,7 @@ class CourseDeadlineTest {
   static Future<Message<JsonObject>> send(String address, String userId, long deadline, JsonObject body) {
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(30_000)
       .addHeader(Header.USER_ID, userId).addHeader(Header.USER_NAME, userId).addHeader(Header.USER_ROLE, "learner")
-      .addHeader(Header.DEADLINE, Long.toString(deadline));
+      .addHeader(Header.DEADLINE, deadline + ";10000");
     return node.node().vertx().eventBus().request(address, body, options);
   }
 
@@ -110,12 +110,15 @@ class CourseDeadlineTest {
   }
 
   @Test
-  @DisplayName("an AI request that arrives after its caller gave up is refused with 503, not run")
+  @DisplayName("an AI request that arrives after its caller gave up, or about to, is refused with 503, not run")
   void lateAiRequest() throws Exception {
     JsonObject body = new JsonObject().put("toolId", "outline").put("message", "Knots").put("requestId", "late-1");
     ReplyException refused = refusal(send("ai.request", "quinn", System.currentTimeMillis() - 1, body));
     assertThat(refused.failureCode()).isEqualTo(503);
     assertThat(refused.getMessage()).contains("too late");
+    // With 0.1 s left of the caller's 10 s, too little for the answer to be sure to reach it in time.
+    assertThat(refusal(send("ai.request", "quinn", System.currentTimeMillis() + 100, body.copy().put("requestId", "late-2")))
+      .failureCode()).isEqualTo(503);
     JsonObject accepted = await(send("ai.request", "quinn", System.currentTimeMillis() + 10_000, body.copy().put("requestId", "in-time-1"))).body();
     assertThat(accepted.getBoolean("accepted")).isTrue();
   }
