@@ -84,7 +84,9 @@ test('a connection on which no frame follows a ping within pongTimeoutMs is lost
   const asking = bus.emit('notes.create', {}, { timeoutMs: 60_000 });
   t.mock.timers.tick(5_000);
   assert.deepEqual(server.socket.sent.at(-1), { type: 'ping', replyAddress: 'skillbus.reply.pong' });
-  t.mock.timers.tick(14_999); // the pings at 10 and 15 s go unanswered too: the first is not 15 s old yet
+  server.push({ type: 'rec', address: 'skillbus.reply.pong', body: { pong: true } }); // this server answers pings
+  t.mock.timers.tick(5_000); // the next ping is the last that anything follows
+  t.mock.timers.tick(14_999); // the pings at 15 and 20 s go unanswered too: the one at 10 s is not 15 s old yet
   await settle();
   assert.equal(bus.state, 'connected');
   t.mock.timers.tick(1);
@@ -118,6 +120,16 @@ test('any frame after a ping shows the connection alive, not only the pong (a bu
   assert.equal(bus.state, 'connected');
   assert.equal(server.sockets.length, 1);
   assert.deepEqual(heard, Array(8).fill('notification'));
+  bus.close();
+});
+
+test('a server that has answered no ping on the connection (a node from before pongs) is not taken for dead', async (t) => {
+  const { server, bus } = await connectedOnMockTimers(t);
+  t.mock.timers.tick(60_000); // twelve pings, none answered, nothing else either
+  await settle();
+  assert.equal(bus.state, 'connected');
+  assert.equal(server.sockets.length, 1);
+  assert.ok(!server.socket.closed);
   bus.close();
 });
 

@@ -87,12 +87,6 @@ const NO_TOKEN_CLOSE = 4001;
 const NO_TOKEN_REASON = 'no_token';
 /** The body of the `err` frame before the server closes a socket whose token expired (also 4001). */
 const TOKEN_EXPIRED_REASON = 'token_expired';
-/**
- * A fixed token counts as expired this long after its `exp` (the server's default JWT_LEEWAY_SECONDS):
- * one the server may still take is tried. A server that refuses it all the same says so (see
- * Tokens#refusedAsExpired).
- */
-const EXPIRY_LEEWAY_MS = 30_000;
 /** The server's 401 for a token that expired: "invalid token: expired, or not valid yet (…)". */
 const EXPIRED_REFUSAL = /\bexpired\b/;
 /**
@@ -589,6 +583,9 @@ class Connection {
   #toldWhy = null;
   // When the first ping that no frame has followed yet went out (Date.now()), or null (see #ping).
   #unansweredPingAt = null;
+  // Whether the server answered a ping on this socket: one that never does (a node from before pongs)
+  // is not watched, or every quiet connection to it would be taken for a dead one.
+  #pongSeen = false;
 
   constructor(options, reconnect, events, tokens, host) {
     this.#options = options;
@@ -667,14 +664,6 @@ class Connection {
   }
 
   async #openSocket() {
-    if (!this.#tokens.renewable) {
-      this.#tokens.readFixed();
-      if (this.#tokens.expired) {
-        // No attempt: the server would refuse every frame, and close the socket.
-        this.#failExpired('the token expired');
-        return;
-      }
-    }
     const attempt = {};
     this.#opening = attempt;
     this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
@@ -685,6 +674,10 @@ class Connection {
     try {
       if (this.#tokens.renewable) {
         await this.#tokens.refresh();
+      } else {
+        // An expired one is tried all the same: the server's clock, not the browser's, says whether
+        // it expired, and its refusal fails the client (see Tokens#refusedAsExpired).
+        this.#tokens.readFixed();
       }
       socket = await this.#createSocket();
     } catch (error) {
@@ -708,6 +701,7 @@ class Connection {
     socket.onmessage = (e) => {
       if (socket === this.#socket) {
         this.#unansweredPingAt = null; // any frame shows the connection alive, not only a pong
+        this.#pongSeen ||= typeof e.data === 'string' && e.data.includes(PONG_ADDRESS);
         this.#host.frame(e.data);
       }
     };
@@ -762,7 +756,8 @@ class Connection {
    * network path or the node died without closing the socket (a frozen node, a path that silently
    * stopped): the connection is lost, and reconnects as after any close. Any frame counts, not only
    * the pong: a busy server may answer late, but it is alive. One timer watches the first ping not
-   * followed yet, so the pongs need no handler.
+   * followed yet, so the pongs need no handler. Only once the server answered a ping on this socket:
+   * one that answers none (a node from before pongs, in a rolling update) is not taken for dead.
    */
   #ping() {
     if (this.#unansweredPingAt === null) {
@@ -779,6 +774,10 @@ class Connection {
     this.#timers.pong = null;
     if (this.#unansweredPingAt === null) {
       return; // answered: the next ping watches again
+    }
+    if (!this.#pongSeen) {
+      this.#unansweredPingAt = null; // a server that answers no ping: not watched
+      return;
     }
     const leftMs = this.#unansweredPingAt + this.#options.pongTimeoutMs - Date.now();
     if (leftMs > 0) {
@@ -872,6 +871,7 @@ class Connection {
     clearTimeout(this.#timers.pong);
     this.#timers.pong = null;
     this.#unansweredPingAt = null;
+    this.#pongSeen = false;
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -929,11 +929,6 @@ class Tokens {
   /** Without getToken: the claims of the token given. */
   readFixed() {
     this.#claims = tokenClaims(this.#token);
-  }
-
-  /** The token in use expired, by this clock, at least EXPIRY_LEEWAY_MS ago. */
-  get expired() {
-    return typeof this.#claims?.exp === 'number' && this.#claims.exp * 1000 + EXPIRY_LEEWAY_MS <= Date.now();
   }
 
   /**
