@@ -229,7 +229,8 @@ class SessionClusterTest {
     InternalPartitionService partitions = ((HazelcastInstanceProxy) survivor.hazelcast()).getOriginal().node.getPartitionService();
     Set<com.hazelcast.cluster.Address> doomed = Set.of(one.hazelcast().getCluster().getLocalMember().getAddress(),
       other.hazelcast().getCluster().getLocalMember().getAddress());
-    while (true) {
+    // A third of the partitions have both copies there: a thousand tries find one.
+    for (int tries = 0; tries < 1000; tries++) {
       String room = "room-" + UUID.randomUUID();
       int partition = survivor.hazelcast().getPartitionService().getPartition(room).getPartitionId();
       if (doomed.contains(partitions.getPartition(partition).getReplicaAddress(0))
@@ -237,5 +238,6 @@ class SessionClusterTest {
         return room;
       }
     }
+    throw new IllegalStateException("no partition has its owner and first backup on the two nodes");
   }
 }
