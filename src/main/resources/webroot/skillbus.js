@@ -741,6 +741,9 @@ class Connection {
     this.#tokens.scheduleRenewal();
     this.#state = 'connected';
     this.#registerUser();
+    // A first ping at once: its pong shows that this server answers pings (see #ping), so that the
+    // connection is watched from its first round trip on rather than from the first interval's end.
+    this.#ping();
     // Rooms first (a rejoin tried again later included), then whatever waited: a queued request may
     // need its room joined again.
     const rejoins = this.#host.rejoin();
