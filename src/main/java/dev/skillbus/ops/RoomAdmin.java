@@ -197,10 +197,19 @@ final class RoomAdmin {
     return object;
   }
 
+  /**
+   * Whether the room has a rule or members. Its members are read within the time a node has to
+   * answer: with a node stalled that read waits on it, and a message stored once it came back would
+   * come after its caller was told 503 (nothing was done). Then it fails, 503, and nothing is sent.
+   */
   private Future<Boolean> exists(String roomId) {
     if (rules.get(roomId) != null) {
       return Future.succeededFuture(true);
     }
-    return Internal.participants(eventBus, roomId).map(participants -> !participants.isEmpty());
+    return Internal.participants(eventBus, roomId, calls.timeoutMs()).map(participants -> !participants.isEmpty())
+      .recover(err -> Future.failedFuture(ErrorCode.of(err) == ErrorCode.UNAVAILABLE
+        ? ErrorCode.UNAVAILABLE.exception("the members of room '" + roomId + "' could not be read in time (a node did not"
+          + " answer): nothing was sent; send it again")
+        : err));
   }
 }

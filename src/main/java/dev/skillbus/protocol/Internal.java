@@ -49,7 +49,13 @@ public final class Internal {
    * {@link Address#ROOM_PARTICIPANTS}, answered with {@code {room, participants}}.
    */
   public static Future<JsonArray> participants(EventBus eventBus, String roomId) {
-    return eventBus.<JsonObject>request(Address.ROOM_PARTICIPANTS, new JsonObject().put(ROOM, roomId), local())
+    return participants(eventBus, roomId, DeliveryOptions.DEFAULT_TIMEOUT);
+  }
+
+  /** The same, failing (503) when the room's state is not read within {@code timeoutMs}. */
+  public static Future<JsonArray> participants(EventBus eventBus, String roomId, long timeoutMs) {
+    return eventBus.<JsonObject>request(Address.ROOM_PARTICIPANTS, new JsonObject().put(ROOM, roomId),
+        local().setSendTimeout(timeoutMs))
       .map(reply -> reply.body().getJsonArray(PARTICIPANTS));
   }
 

@@ -3,14 +3,18 @@ package dev.skillbus.ops;
 import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skillbus.protocol.Address;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.RestClient;
 import dev.skillbus.testing.RestClient.Answer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +164,37 @@ class OpsActionsTest extends OpsClusterFixture {
     await(admin(a).post("/socket/rooms", new JsonObject().put("roomId", "mv-closed").put("private", true)));
     Answer refused = await(admin(a).post("/socket/rooms/join", new JsonObject().put("roomId", "mv-closed").put("userId", "mv-fay")));
     assertThat(refused.status()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a room message whose room's members are not read in time (a node stalled) is a 503 and is not sent once they are")
+  void roomMessageWhileMembersUnread() throws Exception {
+    BridgeClient onB = member(b, "rs-ida", "rs-room");
+    // Node A's reads of a room's members wait, as behind a stalled node, until the test lets them through.
+    List<DeliveryContext<Object>> held = new CopyOnWriteArrayList<>();
+    Handler<DeliveryContext<Object>> holding = delivery -> {
+      if (Address.ROOM_PARTICIPANTS.equals(delivery.message().address())) {
+        held.add(delivery);
+      } else {
+        delivery.next();
+      }
+    };
+    a.node().vertx().eventBus().addInboundInterceptor(holding);
+    Answer refused;
+    try {
+      refused = await(admin(a).post("/socket/rooms/message", new JsonObject().put("roomId", "rs-room")
+        .put("text", "while stalled").put("data", new JsonObject())));
+    } finally {
+      a.node().vertx().eventBus().removeInboundInterceptor(holding);
+      held.forEach(DeliveryContext::next);
+    }
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.body().getJsonObject("error").getString("message")).contains("nothing was sent");
+    Answer sent = await(admin(a).post("/socket/rooms/message", new JsonObject().put("roomId", "rs-room")
+      .put("text", "after").put("data", new JsonObject())));
+    assertThat(sent.status()).isEqualTo(200);
+    assertThat(await(onB.event("room.rs-room", "message")).getJsonObject("data").getString("text"))
+      .as("the refused message never comes").isEqualTo("after");
   }
 
   @Test
