@@ -79,14 +79,19 @@ test('a request made while the rooms are being rejoined goes out after the rejoi
   bus.close();
 });
 
-test('a rejoin answered 503 after a reconnect is tried again; one refused with 403 says error and leaves the room', async () => {
-  const { server, bus, events } = await joined('r1', 5);
+/** A client in room `room` at `seq` whose connection dropped and opened again: its rejoin waits for an answer. */
+async function rejoining(room, seq) {
+  const { server, bus, events } = await joined(room, seq);
   const errors = [];
   bus.on('error', (e) => errors.push(e.code + ':' + e.sessionId));
   server.drop();
   await server.socketNumber(2);
   server.open();
-  const first = await server.request('session.join');
+  return { server, bus, events, errors, rejoin: await server.request('session.join') };
+}
+
+test('a rejoin answered 503 after a reconnect is tried again; one refused with 403 says error and leaves the room', async () => {
+  const { server, bus, events, errors, rejoin: first } = await rejoining('r1', 5);
   const from = server.socket.sent.length;
   server.fail(first, 503, 'no session service');
   const again = await server.request('session.join', from);
@@ -110,13 +115,7 @@ test('a rejoin answered 503 after a reconnect is tried again; one refused with 4
 });
 
 test('a rejoin whose register is refused 429 (rate limited, the join itself taken) is tried again with the backoff, register and all', async () => {
-  const { server, bus, events } = await joined('r1', 5);
-  const errors = [];
-  bus.on('error', (e) => errors.push(e.code + ':' + e.sessionId));
-  server.drop();
-  await server.socketNumber(2);
-  server.open();
-  const rejoin = await server.request('session.join');
+  const { server, bus, events, errors, rejoin } = await rejoining('r1', 5);
   const from = server.socket.sent.length;
   server.push({ type: 'err', address: 'room.r1', failureCode: 429, failureType: 'RECIPIENT_FAILURE', message: 'too many frames; slow down' });
   server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: envelopes('r1', [6]), recovered: true });

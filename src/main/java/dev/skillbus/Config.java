@@ -32,12 +32,10 @@ public final class Config {
     checkSections(config);
     for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
       // A file's boolean may be written 1 or 0, as the environment's.
-      Object value = valueAt(config, o.path());
-      if (o.type() == ConfigKeys.Type.BOOLEAN && (Integer.valueOf(1).equals(value) || Integer.valueOf(0).equals(value))) {
-        put(config, o.path(), value.equals(1));
+      Object written = valueAt(config, o.path());
+      if (o.type() == ConfigKeys.Type.BOOLEAN && (Integer.valueOf(1).equals(written) || Integer.valueOf(0).equals(written))) {
+        put(config, o.path(), written.equals(1));
       }
-    }
-    for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
       String value = env.get(o.env());
       if (value != null && !value.isBlank()) {
         put(config, o.path(), convert(o, value.trim()));
