@@ -7,8 +7,8 @@ import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,9 @@ final class Registrations {
 
   private final BridgeConnection connection;
   private final BridgeContext bridge;
-  private final Set<String> addresses = new HashSet<>();
+  // A connection has a few (its rooms and its user's address; at most maxHandlersPerSocket): a list
+  // is searched as fast as a hash set at that size, in a third of the memory.
+  private final List<String> addresses = new ArrayList<>(2);
   private Future<Void> pending = Future.succeededFuture();
 
   Registrations(BridgeConnection connection, BridgeContext bridge) {

@@ -6,8 +6,19 @@ import java.util.Locale;
 public enum Role {
   LEARNER, INSTRUCTOR, TEAM_LEADER, AGENT, ADMIN;
 
+  private static final Role[] VALUES = values();
+
+  // One string per role: rooms hold a role per connection and participant.
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
+  }
+
+  /** The role's own wire string when {@code wire} names a role, else {@code wire} itself. */
+  public static String shared(String wire) {
+    Role role = of(wire);
+    return role == null ? wire : role.wire;
   }
 
   /** The role with this wire value, or {@code null}. */
@@ -15,8 +26,8 @@ public enum Role {
     if (wire == null) {
       return null;
     }
-    for (Role role : values()) {
-      if (role.wire().equals(wire)) {
+    for (Role role : VALUES) {
+      if (role.wire.equals(wire)) {
         return role;
       }
     }

@@ -6,6 +6,7 @@ import static dev.skillbus.session.SessionFields.ROLE;
 import static dev.skillbus.session.SessionFields.USER_ID;
 
 import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Role;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -16,6 +17,11 @@ record Connection(String connId, String userId, String name, String role, String
 
   private static final String NODE_ID = "nodeId";
   private static final String JOINED_AT = "joinedAt";
+
+  Connection {
+    // Read from the wire or the cluster, the role would be a string of its own per connection.
+    role = Role.shared(role);
+  }
 
   /** {@code {connId, userId, name, role, nodeId, joinedAt}}, as it crosses the event bus. */
   JsonObject toJson() {

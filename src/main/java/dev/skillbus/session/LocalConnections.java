@@ -33,7 +33,8 @@ final class LocalConnections {
 
   /** Adds the connection to the room; false when it was already there. */
   boolean add(String connId, Identity identity, String roomId, Joined joined) {
-    Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>()));
+    // Sized for the one or two rooms a connection is usually in.
+    Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>(2)));
     if (local.rooms.putIfAbsent(roomId, joined) != null) {
       return false;
     }
