@@ -1,7 +1,6 @@
 package dev.skillbus;
 
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -17,13 +16,11 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final long SHUTDOWN_SECONDS = 30;
   private static final long START_SECONDS = 120;
-  static final String ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 
   private Main() {
   }
 
   public static void main(String[] args) {
-    defaultAllocator(System.getProperties());
     Skillbus node;
     try {
       LOG.info("Settings: {}", Config.source(System.getenv()));
@@ -36,16 +33,6 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node), "skillbus-shutdown"));
     sharingWarning(node.node().clusterManager().getNodes().size(), node.stores().shared()).ifPresent(LOG::warn);
     LOG.info("skillbus node {} started: http://localhost:{}/", node.node().nodeId(), node.port());
-  }
-
-  /**
-   * Netty's pooled buffer allocator, unless the JVM was given another with {@code
-   * -Dio.netty.allocator.type}: Netty's own default (adaptive) kept about 0.7 KB more per
-   * connection on a node of 10,000, at the same throughput (README, Performance). Set before
-   * anything loads Netty, which reads it once.
-   */
-  static void defaultAllocator(Properties properties) {
-    properties.putIfAbsent(ALLOCATOR_PROPERTY, "pooled");
   }
 
   /** What the log says when a node did not start; never "null". */
