@@ -9,7 +9,7 @@ import java.util.zip.Inflater;
 
 /**
  * An event of {@link InMemoryRoomHistory} as its JSON bytes, deflated from {@link #DEFLATE_FROM_BYTES}
- * on: a {@code user-joined} or {@code user-left} event carries the room's participants, so a room's
+ * on, a presence event from {@link #DEFLATE_PRESENCE_FROM_BYTES}: a {@code user-joined} or {@code user-left} event carries the room's participants, so a room's
  * history grows with the square of its size (a room of 100 that filled up holds 5,050 participant
  * entries). Bytes take a fraction of the memory of the object tree, and those lists, alike from one
  * entry to the next, deflate to about a tenth; the tree is rebuilt only for a client that missed the
@@ -20,12 +20,17 @@ record StoredEvent(long seq, byte[] bytes, int jsonLength, String presenceId, lo
 
   /** Events this long or longer, as JSON, are kept deflated. */
   static final int DEFLATE_FROM_BYTES = 1024;
+  /**
+   * Presence events this long or longer, as JSON, are kept deflated: with its participant list, a
+   * {@code user-joined} of a room of three is about 600 bytes and deflates to 240.
+   */
+  static final int DEFLATE_PRESENCE_FROM_BYTES = 256;
   // Per thread (appends and reads run on whichever thread calls), reset before each use.
   private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
   private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
 
   static StoredEvent of(long seq, byte[] json, String presenceId, long appendedAt) {
-    if (json.length >= DEFLATE_FROM_BYTES) {
+    if (json.length >= (presenceId == null ? DEFLATE_FROM_BYTES : DEFLATE_PRESENCE_FROM_BYTES)) {
       byte[] deflated = deflate(json);
       if (deflated != null) {
         return new StoredEvent(seq, deflated, json.length, presenceId, appendedAt);

@@ -1,0 +1,63 @@
+package dev.skillbus.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("An event kept in memory")
+class StoredEventTest {
+
+  @Test
+  @DisplayName("with a participant list, from a few hundred bytes, is kept deflated and reads back as it was")
+  void presenceEventDeflated() {
+    JsonObject joined = presence(3);
+    byte[] json = joined.toBuffer().getBytes();
+    assertThat(json.length).isBetween(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, StoredEvent.DEFLATE_FROM_BYTES - 1);
+
+    StoredEvent stored = StoredEvent.of(4, json, "p-4", 1000);
+    assertThat(stored.bytes().length).isLessThan(json.length / 2);
+    assertThat(stored.jsonSize()).isEqualTo(json.length);
+    assertThat(stored.envelope()).isEqualTo(joined);
+  }
+
+  @Test
+  @DisplayName("of another kind is kept as it is under 1 KB, and deflated from there")
+  void otherEvents() {
+    JsonObject message = new JsonObject().put("event", "message").put("seq", 5).put("data", new JsonObject()
+      .put("text", "x".repeat(600)));
+    byte[] json = message.toBuffer().getBytes();
+    StoredEvent stored = StoredEvent.of(5, json, null, 1000);
+    assertThat(stored.bytes()).isSameAs(json);
+    assertThat(stored.envelope()).isEqualTo(message);
+
+    JsonObject longer = message.copy().put("data", new JsonObject().put("text", "y".repeat(2000)));
+    StoredEvent deflated = StoredEvent.of(6, longer.toBuffer().getBytes(), null, 1000);
+    assertThat(deflated.bytes().length).isLessThan(StoredEvent.DEFLATE_FROM_BYTES);
+    assertThat(deflated.envelope()).isEqualTo(longer);
+  }
+
+  @Test
+  @DisplayName("of presence, under 256 bytes, is kept as it is")
+  void shortPresenceEvent() {
+    byte[] json = new JsonObject().put("event", "user-left").put("data", new JsonObject().put("userId", "u1"))
+      .encode().getBytes(StandardCharsets.UTF_8);
+    StoredEvent stored = StoredEvent.of(7, json, "p-7", 1000);
+    assertThat(stored.bytes()).isSameAs(json);
+  }
+
+  private static JsonObject presence(int participants) {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < participants; i++) {
+      list.add(new JsonObject().put("userId", "u" + i).put("name", "User " + i).put("role", "learner")
+        .put("isActive", true).putNull("cursor").put("joinedAt", "2026-11-24T04:25:20.800Z"));
+    }
+    return new JsonObject().put("event", "user-joined").put("room", "r1").put("seq", 4)
+      .put("epoch", "de63aa45-7f03-42d8-b093-1e2cf4cb6170").put("ts", "2026-11-24T04:25:20.842Z")
+      .put("data", new JsonObject().put("userId", "u2").put("name", "User 2").put("role", "learner")
+        .put("participants", list));
+  }
+}
