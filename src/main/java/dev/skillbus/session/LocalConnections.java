@@ -33,7 +33,7 @@ final class LocalConnections {
 
   /** Adds the connection to the room; false when it was already there. */
   boolean add(String connId, Identity identity, String roomId, Joined joined) {
-    // Sized for the one or two rooms a connection is usually in.
+    // Small: a connection is in one room, mostly (a map of 16 slots would be 64 bytes more).
     Local local = byConn.computeIfAbsent(connId, id -> new Local(identity, new HashMap<>(2)));
     if (local.rooms.putIfAbsent(roomId, joined) != null) {
       return false;

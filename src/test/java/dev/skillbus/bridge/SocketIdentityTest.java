@@ -33,7 +33,7 @@ class SocketIdentityTest {
   }
 
   @Test
-  @DisplayName("takes the token it verified again, and refuses that token with one character of it changed")
+  @DisplayName("takes the token it verified again, and refuses that token with one character of it changed, or none")
   void sameTokenOnly() {
     SocketIdentity identity = new SocketIdentity(tokens, new Guard(null));
     String token = tokens.issue(new Identity("ana", "Ana", Role.LEARNER));
@@ -46,6 +46,9 @@ class SocketIdentityTest {
     assertThatThrownBy(() -> identity.authenticate(frame(altered)).await())
       .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
     assertThatThrownBy(() -> identity.authenticate(new JsonObject()).await())
+      .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    JsonObject notAString = new JsonObject().put("headers", new JsonObject().put("authorization", 42));
+    assertThatThrownBy(() -> identity.authenticate(notAString).await())
       .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
     assertThat(identity.current().userId()).isEqualTo("ana");
   }

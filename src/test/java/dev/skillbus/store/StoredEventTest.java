@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +40,26 @@ class StoredEventTest {
   }
 
   @Test
-  @DisplayName("of presence, under 256 bytes, is kept as it is")
-  void shortPresenceEvent() {
-    byte[] json = new JsonObject().put("event", "user-left").put("data", new JsonObject().put("userId", "u1"))
-      .encode().getBytes(StandardCharsets.UTF_8);
-    StoredEvent stored = StoredEvent.of(7, json, "p-7", 1000);
-    assertThat(stored.bytes()).isSameAs(json);
+  @DisplayName("of presence is kept as it is under 256 bytes, and deflated from 256 bytes on")
+  void presenceThreshold() {
+    JsonObject left = new JsonObject().put("event", "user-left").put("data", new JsonObject().put("userId", "u1"));
+    JsonObject under = sized(left, StoredEvent.DEFLATE_PRESENCE_FROM_BYTES - 1);
+    JsonObject at = sized(left, StoredEvent.DEFLATE_PRESENCE_FROM_BYTES);
+    byte[] underJson = under.toBuffer().getBytes();
+    byte[] atJson = at.toBuffer().getBytes();
+    assertThat(underJson.length).isEqualTo(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES - 1);
+    assertThat(atJson.length).isEqualTo(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES);
+
+    assertThat(StoredEvent.of(7, underJson, "p-7", 1000).bytes()).isSameAs(underJson);
+    StoredEvent deflated = StoredEvent.of(8, atJson, "p-8", 1000);
+    assertThat(deflated.bytes().length).isLessThan(atJson.length);
+    assertThat(deflated.envelope()).isEqualTo(at);
+  }
+
+  /** The event padded to this length as JSON. */
+  private static JsonObject sized(JsonObject event, int length) {
+    JsonObject padded = event.copy().put("pad", "");
+    return padded.put("pad", "a".repeat(length - padded.toBuffer().length()));
   }
 
   private static JsonObject presence(int participants) {
