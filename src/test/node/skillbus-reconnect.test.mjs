@@ -1,8 +1,8 @@
 // Reconnect and rejoin: after a dropped connection the client registers again, rejoins with since and
-// epoch, retries a rejoin answered 503 (or whose register was), and holds the requests and live events
-// until the rooms are back.
+// epoch, retries a rejoin answered 503 (or whose register was) and a register on its user address
+// refused 429 or 503, and holds the requests and live events until the rooms are back.
 import assert from 'node:assert/strict';
-import { joined, test, tick, envelopes } from './skillbus-harness.mjs';
+import { connect, jwt, FakeServer, FAST, joined, test, tick, settle, envelopes } from './skillbus-harness.mjs';
 
 test('after a dropped connection it reconnects, registers again and rejoins with since and epoch', async () => {
   const { server, bus, events } = await joined('r1', 5);
@@ -188,5 +188,100 @@ test('a join with since that close() rejected leaves no since behind: the rejoin
   server.reply(rejoin, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1', missed: [], recovered: true });
   await tick();
   assert.deepEqual(events, [6]);
+  bus.close();
+});
+
+// Without jitter the backoff is exact: 5, 10, 20 ms for the 1st, 2nd, 3rd attempt.
+const EXACT = { ...FAST, jitter: 0 };
+
+/**
+ * A client with a fixed token for Ann on a new FakeServer, the test's timers mocked, connected once it
+ * returns; `errors` collects each `error` event as code:address.
+ */
+async function connectedOnMockTimers(t) {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_700_000_000_000 });
+  const server = new FakeServer();
+  const token = jwt({ sub: 'ann', name: 'Ann', role: 'learner' });
+  const bus = connect({ url: 'http://test', token, SockJS: server.SockJS, reconnect: EXACT });
+  const errors = [];
+  bus.on('error', (e) => errors.push(e.code + ':' + e.address));
+  await settle();
+  server.open();
+  await settle();
+  return { server, bus, token, errors };
+}
+
+/** The server refuses the register on `address` (an `err` frame without a reply, as the bridge sends it). */
+function refuseRegister(server, code, address = 'user.ann') {
+  server.push({ type: 'err', address, failureCode: code, failureType: 'RECIPIENT_FAILURE', message: 'refused ' + code });
+}
+
+/** The registers on Ann's user address that `socket` carried. */
+function userRegisters(socket) {
+  return socket.sent.filter((f) => f.type === 'register' && f.address === 'user.ann');
+}
+
+test('a register on user.<id> refused 429 (then 503) is sent again after the growing backoff; once taken, notifications come and no error fired', async (t) => {
+  const { server, bus, token, errors } = await connectedOnMockTimers(t);
+  const notes = [];
+  bus.on('notification', (data) => notes.push(data.id));
+  assert.equal(userRegisters(server.socket).length, 1);
+  refuseRegister(server, 429);
+  t.mock.timers.tick(4);
+  assert.equal(userRegisters(server.socket).length, 1, 'not before the backoff');
+  t.mock.timers.tick(1);
+  assert.equal(userRegisters(server.socket).length, 2, 'sent again after the first attempt\'s delay');
+  assert.deepEqual(userRegisters(server.socket)[1].headers, { authorization: 'Bearer ' + token });
+  refuseRegister(server, 503);
+  t.mock.timers.tick(9);
+  assert.equal(userRegisters(server.socket).length, 2, 'the second delay is longer');
+  t.mock.timers.tick(1);
+  assert.equal(userRegisters(server.socket).length, 3);
+  t.mock.timers.tick(EXACT.maxDelayMs * 4); // taken: nothing more is sent
+  assert.equal(userRegisters(server.socket).length, 3);
+  server.push({ type: 'rec', address: 'user.ann', body: { event: 'notification', data: { id: 'n1' } } });
+  assert.deepEqual(notes, ['n1']);
+  assert.deepEqual(errors, []);
+  assert.equal(server.sockets.length, 1, 'on the same connection');
+  bus.close();
+});
+
+test('a user register retry pending when the socket drops is not sent on the old socket; the new one registers once, its backoff from the first attempt', async (t) => {
+  const { server, bus, errors } = await connectedOnMockTimers(t);
+  const first = server.socket;
+  refuseRegister(server, 429);
+  t.mock.timers.tick(5);
+  assert.equal(userRegisters(first).length, 2, 'retried once on the first socket');
+  refuseRegister(server, 429); // the next try would come 10 ms later
+  server.drop();
+  t.mock.timers.tick(5); // the reconnect's delay
+  await settle();
+  assert.equal(server.sockets.length, 2);
+  server.open();
+  await settle();
+  const second = server.socket;
+  t.mock.timers.tick(EXACT.maxDelayMs * 2); // past the first socket's pending retry
+  assert.equal(userRegisters(first).length, 2, 'nothing more on the old socket');
+  assert.equal(userRegisters(second).length, 1, 'the new socket registers once');
+  refuseRegister(server, 429); // a refusal on the new socket: the attempts count from 1 again
+  t.mock.timers.tick(4);
+  assert.equal(userRegisters(second).length, 1);
+  t.mock.timers.tick(1);
+  assert.equal(userRegisters(second).length, 2);
+  assert.deepEqual(errors, []);
+  bus.close();
+});
+
+test('a user register refused 403 (after a 429 tried again) fires error and is not tried again', async (t) => {
+  const { server, bus, errors } = await connectedOnMockTimers(t);
+  refuseRegister(server, 429);
+  t.mock.timers.tick(5);
+  assert.equal(userRegisters(server.socket).length, 2);
+  refuseRegister(server, 403);
+  t.mock.timers.tick(EXACT.maxDelayMs * 4);
+  await settle();
+  assert.equal(userRegisters(server.socket).length, 2, 'not tried again');
+  assert.deepEqual(errors, ['403:user.ann']);
+  assert.equal(bus.state, 'connected');
   bus.close();
 });

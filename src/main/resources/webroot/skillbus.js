@@ -97,7 +97,10 @@ const RENEW_AHEAD_MAX_MS = 60_000;
 const RENEW_MIN_DELAY_MS = 1_000;
 /** The longest delay setTimeout keeps (about 24.8 days): a longer one fires at once, so it is waited in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** A rejoin refused with one of these is tried again later: the server could not take it now. */
+/**
+ * A rejoin, or the register on the user's own address, refused with one of these is tried again
+ * later: the server could not take it now.
+ */
 const RETRYABLE = new Set([429, 503]);
 /**
  * Volatile room events that a join's reply may be older than (its participants' cursors and
@@ -215,7 +218,8 @@ export class SkillbusClient {
   /**
    * Listens to a server event (`user-joined`, `message`, `notification`, …: fn(data, envelope)) or
    * to a client event: `state` ({state, attempt, delayMs}), one per state name, `error`
-   * (a SkillbusError the server sent without a request to reject), `reset` ({sessionId, reason}: a
+   * (a SkillbusError the server sent without a request to reject, but for a refusal the client tries
+   * again: a rejoin's, or a register's on the user's address, refused 429 or 503), `reset` ({sessionId, reason}: a
    * room's history no longer covers what this client missed; reload that room's state).
    */
   on(event, fn) {
@@ -384,7 +388,8 @@ export class SkillbusClient {
 
   /**
    * An error without a request: a refused register (on its address) or a refused frame; one that
-   * says a fixed token expired fails the client (see Tokens#refusedAsExpired).
+   * says a fixed token expired fails the client (see Tokens#refusedAsExpired). A register that is
+   * tried again (Tokens#retryRegister, Connection#retryUserRegister, Rooms#refused) says no error.
    */
   #onRefused(frame) {
     if (!frame.address && (frame.body === NO_TOKEN_REASON || frame.body === TOKEN_EXPIRED_REASON)) {
@@ -393,7 +398,8 @@ export class SkillbusClient {
     }
     const error = new SkillbusError(frame.failureCode, frame.message);
     error.address = frame.address || null;
-    if (this.#tokens.refusedAsExpired(error) || this.#tokens.retryRegister(frame.address, error)) {
+    if (this.#tokens.refusedAsExpired(error) || this.#tokens.retryRegister(frame.address, error)
+      || this.#connection.retryUserRegister(frame.address, error)) {
       return;
     }
     if (!this.#rooms.refused(frame.address, error)) {
@@ -571,7 +577,7 @@ class Connection {
   #socket = null;
   #state = 'disconnected';
   #attempt = 0;
-  #timers = { ping: null, pong: null, connect: null, retry: null, healthy: null };
+  #timers = { ping: null, pong: null, connect: null, retry: null, healthy: null, userRegister: null };
   #closedByUser = false;
   // The connection attempt under way (from the start of #openSocket until it opens or fails), or
   // null: an attempt that finds itself superseded after its waits (token, SockJS) gives up.
@@ -586,6 +592,8 @@ class Connection {
   // Whether the server answered a ping on this socket: one that never does (a node from before pongs)
   // is not watched, or every quiet connection to it would be taken for a dead one.
   #pongSeen = false;
+  // Refusals in a row (429, 503) of the register on the user's address on this socket: its backoff attempt.
+  #userRefusals = 0;
 
   constructor(options, reconnect, events, tokens, host) {
     this.#options = options;
@@ -740,6 +748,7 @@ class Connection {
     this.#timers.ping = setInterval(() => this.#ping(), this.#options.pingIntervalMs);
     this.#tokens.scheduleRenewal();
     this.#state = 'connected';
+    this.#userRefusals = 0;
     this.#registerUser();
     // A first ping at once: its pong shows that this server answers pings (see #ping), so that the
     // connection is watched from its first round trip on rather than from the first interval's end.
@@ -792,10 +801,35 @@ class Connection {
 
   /** With receiveUser, registers on the user's own address (`user.<id>`: notifications). */
   #registerUser() {
-    const user = this.#tokens.claims?.sub;
-    if (this.#options.receiveUser && user) {
-      this.write({ type: 'register', address: USER_PREFIX + user, headers: this.#tokens.headers() });
+    const address = this.#userAddress();
+    if (address) {
+      this.write({ type: 'register', address, headers: this.#tokens.headers() });
     }
+  }
+
+  /** The user's own address that #registerUser registers on, or null (no receiveUser, or no token yet). */
+  #userAddress() {
+    const user = this.#tokens.claims?.sub;
+    return this.#options.receiveUser && user ? USER_PREFIX + user : null;
+  }
+
+  /**
+   * The server refused the register on the user's own address with a code it says to try again
+   * later (429: too many frames at once after a reconnect; 503): without it no notification would
+   * come on this socket. It is sent again after the reconnect backoff, longer for each refusal in a
+   * row, on this socket only: a socket that drops meanwhile takes the retry with it (#dropSocket),
+   * and the next one registers as it opens. True when it will be; any other refusal is the caller's.
+   */
+  retryUserRegister(address, error) {
+    const socket = this.#socket;
+    if (!socket || !address || address !== this.#userAddress() || !RETRYABLE.has(error.code)) {
+      return false;
+    }
+    this.#userRefusals += 1;
+    clearTimeout(this.#timers.userRegister);
+    this.#timers.userRegister = setTimeout(() => socket === this.#socket && this.#registerUser(),
+      backoffDelay(this.#userRefusals, this.#reconnect));
+    return true;
   }
 
   /**
@@ -870,6 +904,7 @@ class Connection {
     this.#toldWhy = null;
     clearTimeout(this.#timers.connect);
     clearTimeout(this.#timers.healthy);
+    clearTimeout(this.#timers.userRegister);
     clearInterval(this.#timers.ping);
     clearTimeout(this.#timers.pong);
     this.#timers.pong = null;
