@@ -26,7 +26,7 @@ final class Registrations {
   private final BridgeConnection connection;
   private final BridgeContext bridge;
   // A connection has a few (its rooms and its user's address; at most maxHandlersPerSocket): a list
-  // is searched as fast as a hash set at that size, in a third of the memory.
+  // is searched as fast as a hash set at that size, in a quarter of the memory.
   private final List<String> addresses = new ArrayList<>(2);
   private Future<Void> pending = Future.succeededFuture();
 

@@ -9,12 +9,13 @@ import java.util.zip.Inflater;
 
 /**
  * An event of {@link InMemoryRoomHistory} as its JSON bytes, deflated from {@link #DEFLATE_FROM_BYTES}
- * on, a presence event from {@link #DEFLATE_PRESENCE_FROM_BYTES}: a {@code user-joined} or {@code user-left} event carries the room's participants, so a room's
- * history grows with the square of its size (a room of 100 that filled up holds 5,050 participant
- * entries). Bytes take a fraction of the memory of the object tree, and those lists, alike from one
- * entry to the next, deflate to about a tenth; the tree is rebuilt only for a client that missed the
- * event. {@code jsonLength} is the JSON's length before it was deflated, or 0 when {@code bytes} is
- * the JSON as it is. {@code presenceId} is a presence event's id, null for other events.
+ * on, a presence event from {@link #DEFLATE_PRESENCE_FROM_BYTES}: a {@code user-joined} or {@code
+ * user-left} event carries the room's participants, so a room's history grows with the square of
+ * its size (a room of 100 that filled up holds 5,050 participant entries). Bytes take a fraction of
+ * the memory of the object tree, and those lists, alike from one entry to the next, deflate to
+ * about a tenth; the tree is rebuilt only for a client that missed the event. {@code jsonLength} is
+ * the JSON's length before it was deflated, or 0 when {@code bytes} is the JSON as it is. {@code
+ * presenceId} is a presence event's id, null for other events.
  */
 record StoredEvent(long seq, byte[] bytes, int jsonLength, String presenceId, long appendedAt) {
 
