@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import dev.skillbus.store.StoreSettings;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -79,7 +80,7 @@ class StoreSelectionTest {
 
 
   @Test
-  @DisplayName("a REDIS_URL that is not a redis:// URL stops the node from starting")
+  @DisplayName("a REDIS_URL that is not a redis:// URL, or has a port or database out of the rules, stops the node from starting, naming it")
   void badUrl() {
     JsonObject config = new JsonObject().put("store", new JsonObject().put("redisUrl", "http://pw@somewhere"));
     assertThatThrownBy(() -> StoreSettings.from(config)).hasMessageContaining("REDIS_URL").hasMessageNotContaining("pw");
@@ -87,6 +88,16 @@ class StoreSelectionTest {
     JsonObject unparsable = new JsonObject().put("store", new JsonObject().put("redisUrl", "redis://default:Xy7{Q9}k@127.0.0.1:6379"));
     assertThatThrownBy(() -> StoreSettings.from(unparsable)).hasMessageContaining("REDIS_URL")
       .hasMessageContaining("percent-encoded").hasMessageNotContaining("Xy7");
+    // What the Redis client would refuse only as the node starts, in its own words.
+    for (String url : List.of("redis://:pw@127.0.0.1:99999", "redis://:pw@127.0.0.1:0", "rediss://:pw@127.0.0.1:6379/abc",
+        "redis://:pw@127.0.0.1:6379/0/1")) {
+      JsonObject wrong = new JsonObject().put("store", new JsonObject().put("redisUrl", url));
+      assertThatThrownBy(() -> StoreSettings.from(wrong)).as(url).hasMessageContaining("REDIS_URL").hasMessageNotContaining("pw");
+    }
+    for (String url : List.of("redis://127.0.0.1", "redis://127.0.0.1:6379/", "rediss://localhost:6380/15")) {
+      assertThat(StoreSettings.from(new JsonObject().put("store", new JsonObject().put("redisUrl", url))).redis().url())
+        .isEqualTo(url);
+    }
   }
 
   @Test

@@ -9,7 +9,8 @@ import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
- * How to reach Redis: {@code url} is {@code redis://[[user]:password@]host[:port][/db]}. The other
+ * How to reach Redis: {@code url} is {@code redis://[[user]:password@]host[:port][/db]}, or
+ * {@code rediss://…} for TLS. The other
  * settings come from the {@code store.redis} config object; defaults are named here once.
  */
 public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs, long pingIntervalMs,
@@ -21,6 +22,7 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
   static final long DEFAULT_RECONNECT_MAX_MS = 5000;
   static final int DEFAULT_MAX_POOL_SIZE = 16;
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,64}");
+  private static final Pattern DATABASE = Pattern.compile("(/[0-9]{0,9})?");
 
   public RedisSettings {
     URI uri;
@@ -33,6 +35,12 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
     }
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException("REDIS_URL must look like redis://[:password@]host:port[/db], was " + safe(url));
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException("REDIS_URL's port must be 1 to 65535, was " + safe(url));
+    }
+    if (uri.getPath() != null && !DATABASE.matcher(uri.getPath()).matches()) {
+      throw new IllegalArgumentException("REDIS_URL's database, after the port, must be a number such as /0, was " + safe(url));
     }
     if (!PREFIX.matcher(keyPrefix).matches()) {
       throw new IllegalArgumentException("store.redis.keyPrefix must match " + PREFIX.pattern());
@@ -48,7 +56,11 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
       redis.getInteger("maxPoolSize", DEFAULT_MAX_POOL_SIZE));
   }
 
-  /** The client's options: password and database index come from the URL. */
+  /**
+   * The client's options: password and database index come from the URL. With {@code rediss://} the
+   * client speaks TLS, trusts what the JVM trusts (its own CA certificates, or a trust store named
+   * with {@code -Djavax.net.ssl.trustStore}), and checks that the certificate names the URL's host.
+   */
   RedisOptions options() {
     return new RedisOptions()
       .setConnectionString(url)
@@ -56,7 +68,8 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
       .setMaxPoolWaiting(4096)
       .setMaxWaitingHandlers(4096)
       .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-      .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) commandTimeoutMs).setTcpNoDelay(true));
+      .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) commandTimeoutMs).setTcpNoDelay(true)
+        .setHostnameVerificationAlgorithm("HTTPS"));
   }
 
   /**

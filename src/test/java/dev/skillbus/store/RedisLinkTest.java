@@ -11,9 +11,17 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -133,5 +141,46 @@ class RedisLinkTest {
     await(Eventually.holds(vertx, 50, 10_000, () -> Future.succeededFuture(link.up())));
     assertThat(await(docs.get("session", "kept"))).isEqualTo(written);
     await(link.close());
+  }
+
+  @Test
+  @DisplayName("with rediss://, speaks TLS to Redis, and refuses a certificate that does not name the URL's host")
+  void tls(Vertx vertx) throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    TcpProxy tls = await(TcpProxy.start(vertx, new NetServerOptions().setSsl(true)
+      .setKeyCertOptions(certificate.keyCertOptions()), 6013, 6005));
+    Path trusted = Files.createTempFile("redis-tls", ".p12");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (InputStream pem = Files.newInputStream(Path.of(certificate.certificatePath()))) {
+      store.setCertificateEntry("redis", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    try (OutputStream out = Files.newOutputStream(trusted)) {
+      store.store(out, "changeit".toCharArray());
+    }
+    // As a node is told to trust a private certificate authority: the JVM's trust store.
+    System.setProperty("javax.net.ssl.trustStore", trusted.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    try {
+      RedisLink link = started(vertx, "rediss://localhost:6013");
+      await(Eventually.holds(vertx, 50, 10_000, () -> Future.succeededFuture(link.up())));
+      DocumentStore docs = new RedisDocumentStore(link, 1024);
+      Document written = await(docs.put("session", "tls", new JsonObject().put("over", "tls"), null));
+      assertThat(await(docs.get("session", "tls"))).isEqualTo(written);
+      await(link.close());
+
+      // The certificate names localhost, not 127.0.0.1: nothing is sent to a server that cannot show it is the one named.
+      RedisLink otherName = started(vertx, "rediss://127.0.0.1:6013");
+      assertThat(otherName.up()).isFalse();
+      assertRefused(new RedisDocumentStore(otherName, 1024).get("session", "tls"), ErrorCode.UNAVAILABLE);
+      await(otherName.close());
+    } finally {
+      System.clearProperty("javax.net.ssl.trustStore");
+      System.clearProperty("javax.net.ssl.trustStorePassword");
+      System.clearProperty("javax.net.ssl.trustStoreType");
+      Files.delete(trusted);
+      await(tls.close());
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +31,13 @@ public final class TcpProxy {
 
   /** A proxy listening on {@code port} that forwards to {@code target}. */
   public static Future<TcpProxy> start(Vertx vertx, int port, int target) {
+    return start(vertx, new NetServerOptions(), port, target);
+  }
+
+  /** A proxy listening on {@code port} with these options (TLS, say) that forwards to {@code target} in the clear. */
+  public static Future<TcpProxy> start(Vertx vertx, NetServerOptions options, int port, int target) {
     TcpProxy proxy = new TcpProxy(vertx, target);
-    return vertx.createNetServer().connectHandler(proxy::forward).listen(port, "127.0.0.1").map(server -> {
+    return vertx.createNetServer(options).connectHandler(proxy::forward).listen(port, "127.0.0.1").map(server -> {
       proxy.server = server;
       return proxy;
     });
