@@ -14,6 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -203,6 +204,14 @@ public class BridgeVerticle extends VerticleBase {
       .setLibraryURL(WebPages.SOCKJS_CLIENT);
     // The raw WebSocket is served here rather than by SockJS: its frames are shared and batched.
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
+    // SockJS closes the connection after each answer to an xhr poll: said in the answer, a client that
+    // keeps connections open does not send its next request (a poll, or frames) on the closed one.
+    router.post("/eventbus/*").handler(ctx -> {
+      if (ctx.request().path().endsWith("/xhr")) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+      ctx.next();
+    });
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.
     router.post("/eventbus/*").handler(ApiRoutes.bodies(maxSockJsPost(settings)));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs)
