@@ -115,7 +115,8 @@ final class SessionEvents {
   /**
    * Stores an update; a failure of the store (503) is tried again as the end is (none once the node stops), and the
    * updates given after it wait, so that a short store outage loses no step of the job and keeps
-   * their order. (An update whose failed write was made though is then stored twice.)
+   * their order. (An update whose failed write was made though is then stored again: once for each
+   * try that reached the store, as a stalled Redis can take a try that timed out and the next.)
    */
   private Future<JsonObject> update(String event, JsonObject data, int attempt) {
     return history.appendToStream(sessionId, event, data).recover(err -> {
