@@ -9,9 +9,9 @@ import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
- * How to reach Redis: {@code url} is {@code redis://[[user]:password@]host[:port][/db]}, or
- * {@code rediss://…} for TLS. The other
- * settings come from the {@code store.redis} config object; defaults are named here once.
+ * How to reach Redis: {@code url} is {@code redis://[[user]:password@]host[:port][/db]}, or {@code
+ * rediss://…} for TLS. The other settings come from the {@code store.redis} config object; defaults
+ * are named here once.
  */
 public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs, long pingIntervalMs,
                             long reconnectMaxMs, int maxPoolSize) {
