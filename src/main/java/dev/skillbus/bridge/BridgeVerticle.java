@@ -206,10 +206,8 @@ public class BridgeVerticle extends VerticleBase {
     router.get("/eventbus/websocket").handler(this::upgradeRawWebSocket);
     // SockJS closes the connection after each answer to an xhr poll: said in the answer, a client that
     // keeps connections open does not send its next request (a poll, or frames) on the closed one.
-    router.post("/eventbus/*").handler(ctx -> {
-      if (ctx.request().path().endsWith("/xhr")) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      }
+    router.post("/eventbus/:server/:session/xhr").handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       ctx.next();
     });
     // The fallbacks without a WebSocket (xhr, xhr_streaming, eventsource, htmlfile) send by POST.

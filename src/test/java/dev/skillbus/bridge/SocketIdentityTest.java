@@ -10,31 +10,23 @@ import dev.skillbus.protocol.ProtocolException;
 import dev.skillbus.protocol.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(VertxExtension.class)
 @DisplayName("A socket's identity")
 class SocketIdentityTest {
 
-  static Vertx vertx;
-  static TokenService tokens;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    tokens = new TokenService(vertx, new JsonObject().put("secret", "a-test-secret-of-some-length"));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
+  private static TokenService tokens(Vertx vertx) {
+    return new TokenService(vertx, new JsonObject().put("secret", "a-test-secret-of-some-length"));
   }
 
   @Test
   @DisplayName("takes the token it verified again, and refuses that token with one character of it changed, or none")
-  void sameTokenOnly() {
+  void sameTokenOnly(Vertx vertx) {
+    TokenService tokens = tokens(vertx);
     SocketIdentity identity = new SocketIdentity(tokens, new Guard(null));
     String token = tokens.issue(new Identity("ana", "Ana", Role.LEARNER));
     assertThat(identity.authenticate(frame(token)).await().userId()).isEqualTo("ana");
@@ -55,7 +47,8 @@ class SocketIdentityTest {
 
   @Test
   @DisplayName("takes a newer token of its user, with what it says, and refuses another user's with 403")
-  void newerTokenOfTheSameUser() {
+  void newerTokenOfTheSameUser(Vertx vertx) {
+    TokenService tokens = tokens(vertx);
     SocketIdentity identity = new SocketIdentity(tokens, new Guard(null));
     identity.authenticate(frame(tokens.issue(new Identity("ana", "Ana", Role.LEARNER)))).await();
 
