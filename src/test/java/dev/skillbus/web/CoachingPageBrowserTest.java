@@ -87,7 +87,7 @@ class CoachingPageBrowserTest extends WebPagesFixture {
     Locator item = coach.locator("#items li").first();
     assertThat(item).containsText("Review three calls");
     item.getByLabel("Status of Review three calls").selectOption("done");
-    assertThat(item.locator(".error")).containsText("409");
+    assertThat(item.locator(".error")).containsText(failure(409));
     // With the keyboard: each change re-renders the item, and its status control keeps the focus.
     Locator status = coach.locator("#items li").first().getByLabel("Status of Review three calls");
     status.focus();
@@ -179,7 +179,7 @@ class CoachingPageBrowserTest extends WebPagesFixture {
     button(page, "Add action item").click();
     assertThat(page.locator("#items li")).hasCount(1);
     page.getByLabel("Status of " + "t".repeat(200)).selectOption("done");
-    assertThat(page.locator("#items li .error")).containsText("409");
+    assertThat(page.locator("#items li .error")).containsText(failure(409));
     field(page, "Discussion notes").fill("y".repeat(600));
     field(page, "Topics covered").fill("x".repeat(200));
     button(page, "Save").click();

@@ -2,6 +2,7 @@ package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static dev.skillbus.web.WebPagesFixture.button;
+import static dev.skillbus.web.WebPagesFixture.failure;
 import static dev.skillbus.web.WebPagesFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,12 +63,12 @@ class CoursePageRecoveryBrowserTest extends PageRecoveryFixture {
     try {
       assertThat(page.locator("#status")).hasAttribute("data-state", "failed");
       button(page, "Stop").click();
-      assertThat(page.locator("#generate-form .error")).containsText("503");
+      assertThat(page.locator("#generate-form .error")).containsText(failure(503));
     } finally {
       node = Servers.start(config);
     }
     retryFindsItGone(page);
-    assertThat(page.locator("#generate-form .error")).not().containsText("503");
+    assertThat(page.locator("#generate-form .error")).not().containsText(failure(503));
     assertThat(page.locator("#watch-form .error")).hasText("");
 
     field(page, "Topic").fill("Found again");
@@ -104,7 +105,7 @@ class CoursePageRecoveryBrowserTest extends PageRecoveryFixture {
     page.waitForCondition(joinDropped::get);
     // The node goes: its connection ends, the client gives up, and the restarted node has lost the job.
     failConnection(page, sockets);
-    assertThat(page.locator("#generate-form .error")).containsText("503");
+    assertThat(page.locator("#generate-form .error")).containsText(failure(503));
     node.close().await(30, TimeUnit.SECONDS);
     node = Servers.start(config);
 
@@ -143,6 +144,6 @@ class CoursePageRecoveryBrowserTest extends PageRecoveryFixture {
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(page.locator("#job-status")).containsText("not found");
     assertThat(button(page, "Stop")).isDisabled();
-    assertThat(page.locator("#generate-form .error")).containsText("404");
+    assertThat(page.locator("#generate-form .error")).containsText(failure(404));
   }
 }

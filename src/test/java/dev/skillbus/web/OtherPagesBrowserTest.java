@@ -83,7 +83,7 @@ class OtherPagesBrowserTest extends WebPagesFixture {
     field(admin, "Your user id").fill("root");
     admin.getByLabel("Role").selectOption("team_leader");
     button(admin, "Sign in").click();
-    assertThat(admin.locator("#signin-form .error")).containsText("403");
+    assertThat(admin.locator("#signin-form .error")).containsText(failure(403));
     assertThat(chromium.takeErrors()).as("the refused requests, logged by the browser").allMatch(e -> e.contains("status of 403"));
     admin.getByLabel("Role").selectOption("admin");
     button(admin, "Sign in").click();
@@ -150,7 +150,7 @@ class OtherPagesBrowserTest extends WebPagesFixture {
     page.waitForCondition(() -> !frames.held().isEmpty()); // the node has it: its reply is held back
     frames.close();
     assertThat(page.locator("#status")).hasAttribute("data-state", "disconnected");
-    assertThat(page.locator("#chat-form .error")).containsText("503");
+    assertThat(page.locator("#chat-form .error")).containsText(failure(503));
     assertThat(field(page, "Message")).hasValue("lost in the close");
     close(page);
   }

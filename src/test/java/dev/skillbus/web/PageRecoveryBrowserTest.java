@@ -2,6 +2,7 @@ package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static dev.skillbus.web.WebPagesFixture.button;
+import static dev.skillbus.web.WebPagesFixture.failure;
 import static dev.skillbus.web.WebPagesFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +135,7 @@ class PageRecoveryBrowserTest extends PageRecoveryFixture {
     makePrivate("coaching-closed", "someone-else");
     field(page, "Session id").fill("coaching-closed");
     button(page, "Open").click();
-    assertThat(page.locator("#join-error")).containsText("403");
+    assertThat(page.locator("#join-error")).containsText(failure(403));
     for (String name : List.of("Add note", "Add action item", "Save", "Load latest", "Send")) {
       assertThat(button(page, name)).isDisabled();
     }

@@ -1,6 +1,7 @@
 package dev.skillbus.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.skillbus.web.WebPagesFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
@@ -102,7 +103,7 @@ abstract class PageRecoveryFixture extends BrowserFixture {
   static void refuseRejoin(Locator error, String roomId, List<WebSocketRoute> sockets) throws Exception {
     makePrivate(roomId, "someone-else");
     sockets.get(0).close(HeldFrames.CLOSED_BY_TEST);
-    assertThat(error).containsText("403");
+    assertThat(error).containsText(failure(403));
   }
 
   /** The page's routed connections drop and its one reconnect attempt gets no token: the client gave up (failed). */

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
@@ -68,6 +69,14 @@ abstract class WebPagesFixture extends BrowserFixture {
   /** The text field with exactly this label (a select's name includes its option, so not for those). */
   static Locator field(Page page, String label) {
     return page.getByLabel(label, new Page.GetByLabelOptions().setExact(true));
+  }
+
+  /**
+   * The pattern of a failure with this status code as the pages show it ({@code "503: …"}, alone or
+   * after a lead-in ending in {@code ": "}), so that a code inside an id or a message does not count.
+   */
+  static Pattern failure(int code) {
+    return Pattern.compile("(^|: )" + code + ": ");
   }
 
   static Page sessionPage(String session, String user, String name, String role, int width) {
