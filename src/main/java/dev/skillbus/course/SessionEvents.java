@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ final class SessionEvents {
 
   /** How often the complete event is tried (about 20 s in all) before the failure is only logged. */
   static final int END_ATTEMPTS = 10;
+  /** An update's id in the room's history (see {@link RoomHistory#appendToStream}); a presence event's starts with a digit. */
+  private static final String UPDATE_ID_PREFIX = "update ";
 
   private final Vertx vertx;
   private final BooleanSupplier stopping;
@@ -115,16 +118,17 @@ final class SessionEvents {
   /**
    * Stores an update; a failure of the store (503) is tried again as the end is (none once the node stops), and the
    * updates given after it wait, so that a short store outage loses no step of the job and keeps
-   * their order. (An update whose failed write was made though is then stored again: once for each
-   * try that reached the store, as a stalled Redis can take a try that timed out and the next.)
+   * their order. Every try carries the update's {@code id}: one whose failed write was made though
+   * (a stalled Redis can take a try that timed out, and the next) is stored once, and the try that
+   * finds it answers with it as it was stored.
    */
-  private Future<JsonObject> update(String event, JsonObject data, int attempt) {
-    return history.appendToStream(sessionId, event, data).recover(err -> {
+  private Future<JsonObject> update(String event, JsonObject data, String id, int attempt) {
+    return history.appendToStream(sessionId, event, data, id).recover(err -> {
       if (!Backoff.triesAgain(err, attempt, stopping.getAsBoolean())) {
         return Future.failedFuture(err);
       }
       return Backoff.retry(vertx, attempt, "a " + event + " of course session " + sessionId, err,
-        () -> update(event, data, attempt + 1));
+        () -> update(event, data, id, attempt + 1));
     });
   }
 
@@ -138,7 +142,8 @@ final class SessionEvents {
     if (endedAlready.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<JsonObject> stored = firstTry != null ? end(event, data, 1, firstTry) : update(event, data, 1);
+    Future<JsonObject> stored = firstTry != null ? end(event, data, 1, firstTry)
+      : update(event, data, UPDATE_ID_PREFIX + UUID.randomUUID(), 1);
     return stored.onSuccess(envelope -> {
       if (envelope == null && endedAlready.tryComplete()) {
         LOG.info("Course session {} ended already (its complete event is stored): its {} is not stored, nor"

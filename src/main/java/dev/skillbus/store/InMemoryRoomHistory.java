@@ -47,14 +47,14 @@ public final class InMemoryRoomHistory implements RoomHistory {
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     // The room keeps the envelope's bytes, not this tree: the caller may have it as it is.
-    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, null, clock.millis())));
+    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, null, StoredEvent.DEFLATE_FROM_BYTES, clock.millis())));
   }
 
   @Override
   public Future<PresenceAppend> appendPresence(String roomId, String event, JsonObject data, long version, String id) {
     return Future.succeededFuture(inRoom(roomId, room -> {
       room.trim(clock.millis());
-      StoredEvent known = room.presence.get(id);
+      StoredEvent known = room.ids.get(id);
       if (known != null) {
         return new PresenceAppend(known.envelope(), room.presenceVersion);
       }
@@ -62,18 +62,18 @@ public final class InMemoryRoomHistory implements RoomHistory {
         return new PresenceAppend(null, room.presenceVersion);
       }
       room.presenceVersion = version;
-      return new PresenceAppend(room.append(event, data, id, clock.millis()), version);
+      return new PresenceAppend(room.append(event, data, id, StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, clock.millis()), version);
     }));
   }
 
   @Override
-  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
-    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, false, clock.millis())));
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
+    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, id, false, clock.millis())));
   }
 
   @Override
   public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
-    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, true, clock.millis())));
+    return Future.succeededFuture(inRoom(roomId, room -> room.appendToStream(event, data, null, true, clock.millis())));
   }
 
   @Override
@@ -131,8 +131,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private long lastAppend = clock.millis();
     /** The highest version of a presence event stored in this epoch; none yet at first. */
     private long presenceVersion = Long.MIN_VALUE;
-    /** The presence events held, by id. */
-    private final Map<String, StoredEvent> presence = new HashMap<>();
+    /** The events held that were appended with an id (presence events, events of the stream), by id. */
+    private final Map<String, StoredEvent> ids = new HashMap<>();
     /** The seq of the event that ended the room's stream (in this epoch); 0 while it has not ended. */
     private long streamEnd;
 
@@ -140,26 +140,34 @@ public final class InMemoryRoomHistory implements RoomHistory {
       this.roomId = roomId;
     }
 
-    /** Appends the event; {@code presenceId} is a presence event's id, or null. */
-    JsonObject append(String event, JsonObject data, String presenceId, long now) {
+    /** Appends the event, with its {@code id} or none (null), kept deflated from {@code deflateFrom} bytes. */
+    JsonObject append(String event, JsonObject data, String id, int deflateFrom, long now) {
       seq++;
       JsonObject envelope = Envelope.durable(event, roomId, seq, epoch, data);
-      StoredEvent stored = StoredEvent.of(seq, envelope.toBuffer().getBytes(), presenceId, now);
+      StoredEvent stored = StoredEvent.of(seq, envelope.toBuffer().getBytes(), id, deflateFrom, now);
       events.addLast(stored);
-      if (presenceId != null) {
-        presence.put(presenceId, stored);
+      if (id != null) {
+        ids.put(id, stored);
       }
       lastAppend = now;
       trim(now);
       return envelope;
     }
 
-    /** Appends an event of the stream, the one that ends it when {@code ends}; null once it ended. */
-    JsonObject appendToStream(String event, JsonObject data, boolean ends, long now) {
+    /**
+     * Appends an event of the stream, the one that ends it when {@code ends}; null once it ended.
+     * An event with the {@code id} of one held is that one, as it was stored.
+     */
+    JsonObject appendToStream(String event, JsonObject data, String id, boolean ends, long now) {
+      trim(now);
+      StoredEvent known = id == null ? null : ids.get(id);
+      if (known != null) {
+        return known.envelope();
+      }
       if (streamEnd > 0) {
         return null;
       }
-      JsonObject envelope = append(event, data, null, now);
+      JsonObject envelope = append(event, data, id, StoredEvent.DEFLATE_FROM_BYTES, now);
       streamEnd = ends ? seq : 0;
       return envelope;
     }
@@ -204,8 +212,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
     private void trim(long now) {
       while (events.size() > maxEvents || !events.isEmpty() && now - events.peekFirst().appendedAt() > maxAgeMillis) {
         StoredEvent dropped = events.removeFirst();
-        if (dropped.presenceId() != null) {
-          presence.remove(dropped.presenceId(), dropped);
+        if (dropped.id() != null) {
+          ids.remove(dropped.id(), dropped);
         }
       }
     }

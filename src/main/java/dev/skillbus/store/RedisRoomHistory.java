@@ -19,7 +19,8 @@ import java.util.UUID;
  * {@code presence} version stored (see {@link #appendPresence}) and, once the room's stream ended,
  * the seq of the event that {@code ended} it (see {@link #endStream}); {@code room:<id>:events}, a list
  * of {@code "<seq> <appendedAtMs> <envelope without seq>"}; and {@code room:<id>:presence}, the ids
- * of the presence events the list holds, scored by their seq. Each operation is one Lua script
+ * of the events the list holds that were appended with one (presence events and, despite the key's
+ * name, events of the stream), scored by their seq. Each operation is one Lua script
  * ({@link RoomScripts}), so the next seq and the append are one atomic step whichever node appends.
  * A missing meta means the history was lost (expired, evicted, flushed or forgotten): the room
  * starts again in a new epoch. The keys expire {@code maxAgeSeconds} after the last append.
@@ -51,21 +52,26 @@ public final class RedisRoomHistory implements RoomHistory {
   }
 
   @Override
-  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
-    return appendToStream(roomId, event, data, false);
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
+    return appendToStream(roomId, event, data, id == null ? "" : id, false);
   }
 
   @Override
   public Future<JsonObject> endStream(String roomId, String event, JsonObject data) {
-    return appendToStream(roomId, event, data, true);
+    return appendToStream(roomId, event, data, "", true);
   }
 
-  /** An event of the room's stream, the one that ends it when {@code ends}: the envelope, or null once the stream ended. */
-  private Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, boolean ends) {
+  /**
+   * An event of the room's stream, the one that ends it when {@code ends}, with its {@code id} ("" for
+   * none): the envelope (the one stored before under that id, if any), or null once the stream ended.
+   */
+  private Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id, boolean ends) {
     return Keys.guard(() -> {
       JsonObject body = body(roomId, event, data);
-      return run(RoomScripts.APPEND_TO_STREAM, roomId, arg(maxEvents), body.toBuffer(), arg(ends ? 1 : 0))
-        .map(r -> r.get(0).toLong() == 0 ? null : envelope(body, r.get(0).toLong(), r.get(1).toString()));
+      return run(RoomScripts.APPEND_TO_STREAM, roomId, arg(maxEvents), body.toBuffer(), arg(ends ? 1 : 0), Buffer.buffer(id))
+        .map(r -> r.get(0).toLong() == 0 ? null
+          : r.size() == 3 ? entry(r.get(2).toString(), r.get(1).toString())
+          : envelope(body, r.get(0).toLong(), r.get(1).toString()));
     });
   }
 

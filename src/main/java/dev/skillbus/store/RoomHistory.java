@@ -42,8 +42,14 @@ public interface RoomHistory {
    * stores nothing and answers null. The check and the append are one atomic step, so nothing of a
    * stream is stored after its end, whichever node appends and however late. Other events
    * ({@link #append}, {@link #appendPresence}) are not checked: the room goes on after its stream.
+   *
+   * <p>{@code id} (null for none) names the event, the same on every try of it, and unlike any other
+   * event's of the room (presence events' ids included): an append whose id is that of an event the history still
+   * holds stores nothing, ended stream or not, and answers with that event as it was stored. So an
+   * event sent again after an append that failed although it was made (its answer timed out) is
+   * stored once.
    */
-  Future<JsonObject> appendToStream(String roomId, String event, JsonObject data);
+  Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id);
 
   /**
    * Appends the event that ends the room's stream (a course session's complete event) and marks the

@@ -2,7 +2,8 @@ package dev.skillbus.store;
 
 /**
  * The Lua scripts of {@link RedisRoomHistory}. KEYS[1] is the room's meta hash, KEYS[2] its event
- * list, KEYS[3] the ids of the presence events the list holds (a sorted set, scored by seq). ARGV[1]
+ * list, KEYS[3] the ids of the events the list holds that were appended with one (presence events,
+ * events of the stream: a sorted set, scored by seq). ARGV[1]
  * is now (ms), ARGV[2] a fresh epoch for a room that has none, ARGV[3] the maximum age (ms), ARGV[4]
  * the keys' time to live (s); the scripts' own arguments follow from ARGV[5].
  */
@@ -35,6 +36,22 @@ final class RoomScripts {
     end
     """;
 
+  /**
+   * The entry as stored of the event that was appended with id ARGV[8], while the list holds it; else
+   * false. Seqs in the list are consecutive, so the entry's index is computed from the head's.
+   */
+  private static final String HELD = """
+    local function held()
+      local known = redis.call('ZSCORE', KEYS[3], ARGV[8])
+      local head = redis.call('LINDEX', KEYS[2], 0)
+      if known and head then
+        local index = tonumber(known) - tonumber(string.match(head, '^(%d+) '))
+        return index >= 0 and redis.call('LINDEX', KEYS[2], index)
+      end
+      return false
+    end
+    """;
+
   /** Appends an event as the room's next seq: ARGV[5] the maximum number of events, ARGV[6] the envelope without seq. */
   private static final String PUSH = """
     local function push()
@@ -63,18 +80,13 @@ final class RoomScripts {
    * {@code presence} is higher. The version is written as given (Lua's numbers would print it in
    * exponent form); versions below 2^53 compare exactly as Lua numbers.
    */
-  static final RedisScript APPEND_PRESENCE = RedisScript.of(ROOM + PUSH + """
+  static final RedisScript APPEND_PRESENCE = RedisScript.of(ROOM + PUSH + HELD + """
     local epoch = room()
     trim()
     local stored = redis.call('HGET', KEYS[1], 'presence')
-    local known = redis.call('ZSCORE', KEYS[3], ARGV[8])
-    local head = redis.call('LINDEX', KEYS[2], 0)
-    if known and head then
-      local index = tonumber(known) - tonumber(string.match(head, '^(%d+) '))
-      local entry = index >= 0 and redis.call('LINDEX', KEYS[2], index)
-      if entry then
-        return {tonumber(known), epoch, stored, entry}
-      end
+    local entry = held()
+    if entry then
+      return {tonumber(string.match(entry, '^(%d+) ')), epoch, stored, entry}
     end
     if stored and tonumber(ARGV[7]) < tonumber(stored) then
       return {0, epoch, stored}
@@ -88,17 +100,30 @@ final class RoomScripts {
 
   /**
    * ARGV[5] and ARGV[6] as for {@link #APPEND}, ARGV[7] {@code 1} when the event ends the room's
-   * stream, {@code 0} when it is one of it: returns {seq, epoch}; or {0, epoch}, storing nothing,
-   * when the meta's {@code ended} (the seq of the event that ended the stream) is set.
+   * stream, {@code 0} when it is one of it, ARGV[8] the event's id or '' for none: returns {seq,
+   * epoch}; or {seq, epoch, the entry as stored} when the list holds an event of that id; or {0,
+   * epoch}, storing nothing, when the meta's {@code ended} (the seq of the event that ended the
+   * stream) is set.
    */
-  static final RedisScript APPEND_TO_STREAM = RedisScript.of(ROOM + PUSH + """
+  static final RedisScript APPEND_TO_STREAM = RedisScript.of(ROOM + PUSH + HELD + """
     local epoch = room()
+    if ARGV[8] ~= '' then
+      trim()
+      local entry = held()
+      if entry then
+        return {tonumber(string.match(entry, '^(%d+) ')), epoch, entry}
+      end
+    end
     if redis.call('HEXISTS', KEYS[1], 'ended') == 1 then
       return {0, epoch}
     end
     local seq = push()
     if ARGV[7] == '1' then
       redis.call('HSET', KEYS[1], 'ended', seq)
+    end
+    if ARGV[8] ~= '' then
+      redis.call('ZADD', KEYS[3], seq, ARGV[8])
+      redis.call('EXPIRE', KEYS[3], ARGV[4])
     end
     return {seq, epoch}
     """);

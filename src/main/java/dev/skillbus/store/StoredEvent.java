@@ -14,10 +14,10 @@ import java.util.zip.Inflater;
  * its size (a room of 100 that filled up holds 5,050 participant entries). Bytes take a fraction of
  * the memory of the object tree, and those lists, alike from one entry to the next, deflate to
  * about a tenth; the tree is rebuilt only for a client that missed the event. {@code jsonLength} is
- * the JSON's length before it was deflated, or 0 when {@code bytes} is the JSON as it is. {@code
- * presenceId} is a presence event's id, null for other events.
+ * the JSON's length before it was deflated, or 0 when {@code bytes} is the JSON as it is. {@code id}
+ * is the id it was appended with (a presence event's, or a stream event's), null for other events.
  */
-record StoredEvent(long seq, byte[] bytes, int jsonLength, String presenceId, long appendedAt) {
+record StoredEvent(long seq, byte[] bytes, int jsonLength, String id, long appendedAt) {
 
   /** Events this long or longer, as JSON, are kept deflated. */
   static final int DEFLATE_FROM_BYTES = 1024;
@@ -30,14 +30,15 @@ record StoredEvent(long seq, byte[] bytes, int jsonLength, String presenceId, lo
   private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
   private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
 
-  static StoredEvent of(long seq, byte[] json, String presenceId, long appendedAt) {
-    if (json.length >= (presenceId == null ? DEFLATE_FROM_BYTES : DEFLATE_PRESENCE_FROM_BYTES)) {
+  /** The event, kept deflated when its JSON is {@code deflateFrom} bytes or longer (and deflates shorter). */
+  static StoredEvent of(long seq, byte[] json, String id, int deflateFrom, long appendedAt) {
+    if (json.length >= deflateFrom) {
       byte[] deflated = deflate(json);
       if (deflated != null) {
-        return new StoredEvent(seq, deflated, json.length, presenceId, appendedAt);
+        return new StoredEvent(seq, deflated, json.length, id, appendedAt);
       }
     }
-    return new StoredEvent(seq, json, 0, presenceId, appendedAt);
+    return new StoredEvent(seq, json, 0, id, appendedAt);
   }
 
   /** The length of the envelope's JSON, deflated or not. */

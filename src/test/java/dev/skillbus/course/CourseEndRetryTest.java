@@ -36,6 +36,7 @@ class CourseEndRetryTest {
   static final AtomicInteger endFailures = new AtomicInteger();
   static final AtomicInteger courseFailures = new AtomicInteger();
   static final AtomicInteger updateFailures = new AtomicInteger();
+  static final AtomicInteger updateAnswersLost = new AtomicInteger();
   static final AtomicInteger courseWrites = new AtomicInteger();
   static volatile boolean courseTooLarge;
 
@@ -69,16 +70,25 @@ class CourseEndRetryTest {
     }
   }
 
-  /** The in-memory history, but an update of a course's stream fails while {@link #updateFailures} counts down. */
+  /**
+   * The in-memory history, but an update of a course's stream fails while {@link #updateFailures}
+   * counts down, and is stored but answered as failed (its answer lost, as when a stalled Redis takes
+   * a write that timed out) while {@link #updateAnswersLost} counts down.
+   */
   static final class FailingUpdates extends ForwardingHistory {
     FailingUpdates(RoomHistory inner) {
       super(inner);
     }
 
     @Override
-    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
-      return updateFailures.getAndDecrement() > 0 ? Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store is unavailable"))
-        : super.appendToStream(roomId, event, data);
+    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
+      if (updateFailures.getAndDecrement() > 0) {
+        return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store is unavailable"));
+      }
+      Future<JsonObject> stored = super.appendToStream(roomId, event, data, id);
+      return updateAnswersLost.getAndDecrement() > 0
+        ? stored.transform(ar -> Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the store timed out")))
+        : stored;
     }
   }
 
@@ -131,6 +141,16 @@ class CourseEndRetryTest {
     assertThat(courseFailures.get()).as("both course writes failed first").isNegative();
     assertThat(updateFailures.get()).as("three update writes failed first").isNegative();
     // Every update of the same job run without trouble, in the same order.
+    assertThat(updates(sessionId)).isEqualTo(untroubled);
+  }
+
+  @Test
+  @DisplayName("updates whose writes were made though they failed (their answers lost) are stored once each, in order")
+  void lostAnswersStoredOnce() throws Exception {
+    List<String> untroubled = updates(ended(generate("ida", "Salt marshes")));
+    updateAnswersLost.set(3);
+    String sessionId = ended(generate("ida", "Salt marshes"));
+    assertThat(updateAnswersLost.get()).as("three update writes were made and answered as failed").isNegative();
     assertThat(updates(sessionId)).isEqualTo(untroubled);
   }
 

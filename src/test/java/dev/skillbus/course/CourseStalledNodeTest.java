@@ -75,9 +75,9 @@ class CourseStalledNodeTest {
     }
 
     @Override
-    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
-      return stalls(event, data) ? stall(() -> inner.appendToStream(roomId, event, data))
-        : inner.appendToStream(roomId, event, data);
+    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
+      return stalls(event, data) ? stall(() -> inner.appendToStream(roomId, event, data, id))
+        : inner.appendToStream(roomId, event, data, id);
     }
 
     private boolean stalls(String event, JsonObject data) {

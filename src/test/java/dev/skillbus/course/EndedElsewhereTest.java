@@ -53,9 +53,9 @@ class EndedElsewhereTest {
     }
 
     @Override
-    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
+    public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
       courseEvents.incrementAndGet();
-      return inner.appendToStream(roomId, event, data);
+      return inner.appendToStream(roomId, event, data, id);
     }
   }
 

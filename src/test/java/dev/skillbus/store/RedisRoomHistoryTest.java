@@ -109,7 +109,7 @@ class RedisRoomHistoryTest {
     List<Future<JsonObject>> updates = new ArrayList<>();
     List<Future<JsonObject>> ends = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      updates.add(one.appendToStream(room, "update", new JsonObject().put("n", i)));
+      updates.add(one.appendToStream(room, "update", new JsonObject().put("n", i), "u" + i));
       if (i % 25 == 10) {
         ends.add(two.endStream(room, "complete", new JsonObject().put("n", i)));
       }

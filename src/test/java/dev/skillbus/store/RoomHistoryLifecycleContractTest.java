@@ -111,9 +111,9 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
     String room = room();
     List<JsonObject> answers = new ArrayList<>();
-    history.appendToStream(room, "update", update(1)).map(answers::add)
+    history.appendToStream(room, "update", update(1), "u1").map(answers::add)
       .compose(v -> history.endStream(room, "complete", update(2))).map(answers::add)
-      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(3), "u3")).map(answers::add)
       .compose(v -> history.endStream(room, "complete", update(4))).map(answers::add)
       .compose(v -> history.since(room, 0, null))
       .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
@@ -137,7 +137,7 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
       .compose(v -> history.append(room, "message", update(2))).map(answers::add)
       .compose(v -> appendPresence(history, room, "user-joined", "ana", VERSION))
       .map(joined -> answers.add(joined.envelope()))
-      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(3), "u3")).map(answers::add)
       .compose(v -> history.since(room, 0, null))
       .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
         assertThat(answers.get(0).getLong(Envelope.SEQ)).isEqualTo(2L);
@@ -156,12 +156,12 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
     List<JsonObject> answers = new ArrayList<>();
     history.endStream(room, "complete", update(0))
       .compose(v -> appendMany(history, room, MAX_EVENTS))
-      .compose(v -> history.appendToStream(room, "update", update(1))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(1), "u1")).map(answers::add)
       .compose(v -> {
         clock.advance(Duration.ofSeconds(MAX_AGE_SECONDS + 1));
         return history.append(room, "message", update(2));
       })
-      .compose(v -> history.appendToStream(room, "update", update(3))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(3), "u3")).map(answers::add)
       .compose(v -> history.since(room, MAX_EVENTS + 1, null))
       .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
         assertThat(answers).hasSize(2).containsOnlyNulls();
@@ -178,7 +178,7 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
     String room = room();
     List<JsonObject> ends = new ArrayList<>();
     List<JsonObject> found = new ArrayList<>();
-    history.appendToStream(room, "update", update(1))
+    history.appendToStream(room, "update", update(1), "u1")
       .compose(v -> history.streamEnd(room)).map(found::add)
       .compose(v -> history.endStream(room, "complete", update(2))).map(ends::add)
       .compose(v -> appendMany(history, room, 250))
@@ -202,7 +202,7 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
     String room = room();
     history.endStream(room, "complete", update(1))
       .compose(v -> history.forget(room))
-      .compose(v -> history.appendToStream(room, "update", update(2)))
+      .compose(v -> history.appendToStream(room, "update", update(2), "u2"))
       .onComplete(ctx.succeeding(envelope -> ctx.verify(() -> {
         assertThat(envelope.getLong(Envelope.SEQ)).isEqualTo(1L);
         ctx.completeNow();
@@ -217,7 +217,7 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
     List<Future<JsonObject>> updates = new ArrayList<>();
     Future<JsonObject> end = null;
     for (int i = 0; i < 40; i++) {
-      updates.add(history.appendToStream(room, "update", update(i)));
+      updates.add(history.appendToStream(room, "update", update(i), "u" + i));
       if (i == 20) {
         end = history.endStream(room, "complete", update(-1));
       }
@@ -231,6 +231,49 @@ public abstract class RoomHistoryLifecycleContractTest extends RoomHistoryContra
         assertThat(stored).allSatisfy(e -> assertThat(e.getLong(Envelope.SEQ)).isLessThan(endSeq));
         assertThat(slice.seq()).isEqualTo(endSeq);
         assertThat(slice.events()).hasSize(stored.size() + 1).endsWith(ended.result());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("an event of a stream appended again with its id is stored once and answered as stored, after the stream's end too")
+  void streamEventStoredOnceById(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> answers = new ArrayList<>();
+    history.appendToStream(room, "update", update(1), "u1").map(answers::add)
+      // A try again after an append whose answer was lost: the same id (the data cannot differ, but
+      // the answer must be what was stored, not what this try carries).
+      .compose(v -> history.appendToStream(room, "update", update(99), "u1")).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(2), "u2")).map(answers::add)
+      .compose(v -> history.endStream(room, "complete", update(3))).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(99), "u2")).map(answers::add)
+      .compose(v -> history.appendToStream(room, "update", update(4), "u4")).map(answers::add)
+      .compose(v -> history.since(room, 0, null))
+      .onComplete(ctx.succeeding(slice -> ctx.verify(() -> {
+        assertThat(answers.get(0).getLong(Envelope.SEQ)).isEqualTo(1L);
+        assertThat(answers.get(1)).isEqualTo(answers.get(0));
+        assertThat(answers.get(2).getLong(Envelope.SEQ)).isEqualTo(2L);
+        assertThat(answers.get(4)).as("the update stored before the end, asked again after it").isEqualTo(answers.get(2));
+        assertThat(answers.get(5)).as("a new update after the end").isNull();
+        assertThat(slice.seq()).isEqualTo(3);
+        assertThat(slice.events()).containsExactly(answers.get(0), answers.get(2), answers.get(3));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("an id of a stream's event is known as long as its event is held: once trimmed, the same id is stored again")
+  void streamIdGoesWithItsEvent(Vertx vertx, VertxTestContext ctx) {
+    RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
+    String room = room();
+    List<JsonObject> answers = new ArrayList<>();
+    history.appendToStream(room, "update", update(1), "u1").map(answers::add)
+      .compose(v -> appendMany(history, room, MAX_EVENTS))
+      .compose(v -> history.appendToStream(room, "update", update(1), "u1")).map(answers::add)
+      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertThat(answers.get(0).getLong(Envelope.SEQ)).isEqualTo(1L);
+        assertThat(answers.get(1).getLong(Envelope.SEQ)).isEqualTo(MAX_EVENTS + 2L);
         ctx.completeNow();
       })));
   }

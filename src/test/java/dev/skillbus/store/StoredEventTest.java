@@ -17,7 +17,7 @@ class StoredEventTest {
     byte[] json = joined.toBuffer().getBytes();
     assertThat(json.length).isBetween(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, StoredEvent.DEFLATE_FROM_BYTES - 1);
 
-    StoredEvent stored = StoredEvent.of(4, json, "p-4", 1000);
+    StoredEvent stored = StoredEvent.of(4, json, "p-4", StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, 1000);
     assertThat(stored.bytes().length).isLessThan(json.length / 2);
     assertThat(stored.jsonSize()).isEqualTo(json.length);
     assertThat(stored.envelope()).isEqualTo(joined);
@@ -29,12 +29,12 @@ class StoredEventTest {
     JsonObject message = new JsonObject().put("event", "message").put("seq", 5).put("data", new JsonObject()
       .put("text", "x".repeat(600)));
     byte[] json = message.toBuffer().getBytes();
-    StoredEvent stored = StoredEvent.of(5, json, null, 1000);
+    StoredEvent stored = StoredEvent.of(5, json, null, StoredEvent.DEFLATE_FROM_BYTES, 1000);
     assertThat(stored.bytes()).isSameAs(json);
     assertThat(stored.envelope()).isEqualTo(message);
 
     JsonObject longer = message.copy().put("data", new JsonObject().put("text", "y".repeat(2000)));
-    StoredEvent deflated = StoredEvent.of(6, longer.toBuffer().getBytes(), null, 1000);
+    StoredEvent deflated = StoredEvent.of(6, longer.toBuffer().getBytes(), null, StoredEvent.DEFLATE_FROM_BYTES, 1000);
     assertThat(deflated.bytes().length).isLessThan(StoredEvent.DEFLATE_FROM_BYTES);
     assertThat(deflated.envelope()).isEqualTo(longer);
   }
@@ -50,8 +50,8 @@ class StoredEventTest {
     assertThat(underJson.length).isEqualTo(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES - 1);
     assertThat(atJson.length).isEqualTo(StoredEvent.DEFLATE_PRESENCE_FROM_BYTES);
 
-    assertThat(StoredEvent.of(7, underJson, "p-7", 1000).bytes()).isSameAs(underJson);
-    StoredEvent deflated = StoredEvent.of(8, atJson, "p-8", 1000);
+    assertThat(StoredEvent.of(7, underJson, "p-7", StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, 1000).bytes()).isSameAs(underJson);
+    StoredEvent deflated = StoredEvent.of(8, atJson, "p-8", StoredEvent.DEFLATE_PRESENCE_FROM_BYTES, 1000);
     assertThat(deflated.bytes().length).isLessThan(atJson.length);
     assertThat(deflated.envelope()).isEqualTo(at);
   }

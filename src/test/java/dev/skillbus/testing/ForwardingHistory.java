@@ -24,8 +24,8 @@ public class ForwardingHistory implements RoomHistory {
   }
 
   @Override
-  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data) {
-    return inner.appendToStream(roomId, event, data);
+  public Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id) {
+    return inner.appendToStream(roomId, event, data, id);
   }
 
   @Override
