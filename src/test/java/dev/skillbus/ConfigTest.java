@@ -43,6 +43,19 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("the shipped Hazelcast settings turn Hazelcast's own metrics off; a file of one's own may turn them on")
+  void hazelcastMetrics(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    JsonObject shipped = new JsonObject().put("name", "config-test");
+    assertThat(ClusterNode.hazelcastConfig(shipped).getMetricsConfig().isEnabled()).isFalse();
+    Path own = dir.resolve("cluster.xml");
+    String settings = Files.readString(Path.of(ClusterNode.DEFAULT_CLUSTER_FILE));
+    assertThat(settings).contains("<metrics enabled=\"false\"/>");
+    Files.writeString(own, settings.replace("<metrics enabled=\"false\"/>", "<metrics enabled=\"true\"/>"));
+    JsonObject ownFile = new JsonObject().put("name", "config-test").put("file", own.toString());
+    assertThat(ClusterNode.hazelcastConfig(ownFile).getMetricsConfig().isEnabled()).isTrue();
+  }
+
+  @Test
   @DisplayName("a number below its minimum stops the start, naming the setting and its variable")
   void minimums() {
     for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
