@@ -110,7 +110,7 @@ class CoursePageRecoveryBrowserTest extends PageRecoveryFixture {
     node = Servers.start(config);
 
     retryFindsItGone(page);
-    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
+    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(SAYS_503);
     closeAll(page, sockets);
   }
 
@@ -131,7 +131,7 @@ class CoursePageRecoveryBrowserTest extends PageRecoveryFixture {
     assertThat(page.locator("#job-status")).containsText("running: Watched after a failure");
     assertThat(page.locator("#console li").first()).isVisible();
     assertThat(page.locator("#watch-form .error")).hasText("");
-    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(e -> e.contains("503"));
+    assertThat(chromium.takeErrors()).as("the refused token request, logged by the browser").allMatch(SAYS_503);
     closeAll(page, sockets);
   }
 

@@ -35,6 +35,11 @@ abstract class PageRecoveryFixture extends BrowserFixture {
   static final int TOKEN_TTL_SECONDS = 4;
   static final Predicate<String> EVENTBUS = u -> u.contains("/eventbus/");
   static final String TOKEN = "**/api/auth/token";
+  /**
+   * A line of the browser's errors about a 503 answer: the response itself, or the console's line
+   * for it (the page's address, which starts every line, is not where the code is looked for).
+   */
+  static final Predicate<String> SAYS_503 = e -> e.contains(": HTTP 503 from ") || e.contains("status of 503 ");
   static JsonObject config;
 
   @BeforeAll
