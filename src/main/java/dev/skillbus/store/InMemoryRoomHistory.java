@@ -47,7 +47,8 @@ public final class InMemoryRoomHistory implements RoomHistory {
   @Override
   public Future<JsonObject> append(String roomId, String event, JsonObject data) {
     // The room keeps the envelope's bytes, not this tree: the caller may have it as it is.
-    return Future.succeededFuture(inRoom(roomId, room -> room.append(event, data, null, StoredEvent.DEFLATE_FROM_BYTES, clock.millis())));
+    return Future.succeededFuture(inRoom(roomId,
+      room -> room.append(event, data, null, StoredEvent.DEFLATE_FROM_BYTES, clock.millis())));
   }
 
   @Override

@@ -44,10 +44,10 @@ public interface RoomHistory {
    * ({@link #append}, {@link #appendPresence}) are not checked: the room goes on after its stream.
    *
    * <p>{@code id} (null for none) names the event, the same on every try of it, and unlike any other
-   * event's of the room (presence events' ids included): an append whose id is that of an event the history still
-   * holds stores nothing, ended stream or not, and answers with that event as it was stored. So an
-   * event sent again after an append that failed although it was made (its answer timed out) is
-   * stored once.
+   * event's of the room (presence events' ids included): an append whose id is that of an event the
+   * history still holds stores nothing, ended stream or not, and answers with that event as it was
+   * stored. So an event sent again after an append that failed although it was made (its answer
+   * timed out) is stored once.
    */
   Future<JsonObject> appendToStream(String roomId, String event, JsonObject data, String id);
 

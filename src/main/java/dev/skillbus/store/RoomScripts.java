@@ -3,9 +3,9 @@ package dev.skillbus.store;
 /**
  * The Lua scripts of {@link RedisRoomHistory}. KEYS[1] is the room's meta hash, KEYS[2] its event
  * list, KEYS[3] the ids of the events the list holds that were appended with one (presence events,
- * events of the stream: a sorted set, scored by seq). ARGV[1]
- * is now (ms), ARGV[2] a fresh epoch for a room that has none, ARGV[3] the maximum age (ms), ARGV[4]
- * the keys' time to live (s); the scripts' own arguments follow from ARGV[5].
+ * events of the stream: a sorted set, scored by seq). ARGV[1] is now (ms), ARGV[2] a fresh epoch
+ * for a room that has none, ARGV[3] the maximum age (ms), ARGV[4] the keys' time to live (s); the
+ * scripts' own arguments follow from ARGV[5].
  */
 final class RoomScripts {
 
