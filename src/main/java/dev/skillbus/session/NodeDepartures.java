@@ -10,6 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
 final class NodeDepartures implements DepartedNodes.Records {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
+  /**
+   * How often a stopping node tries the removal of its connections from a room, and until when from
+   * the first try it starts another: a node's stop must not wait on a troubled cluster for long.
+   */
+  static final int STOP_ATTEMPTS = 3;
+  static final long STOP_RETRY_MS = 10_000;
 
   private final String nodeId;
   private final RoomRegistry registry;
@@ -29,7 +38,8 @@ final class NodeDepartures implements DepartedNodes.Records {
   private final Exits exits;
   /**
    * Cleanups after a departed node that failed, and may have been made all the same: by room and
-   * node, the connections that node had there, read before the first try (see {@link #leaveNode}).
+   * node, the connections that node had there, read before the first try (see {@link #leaveNode});
+   * this node's own removal as it stops, with the connections it knew it had (see {@link #leaveOwn}).
    */
   private final Map<List<String>, Map<String, Connection>> unsureCleanups = new HashMap<>();
   /** The rooms that scans found holding connections of departed nodes (see {@link #nodes}). */
@@ -52,20 +62,55 @@ final class NodeDepartures implements DepartedNodes.Records {
    * among them that the removal done again finds gone, with no event of theirs, are announced then.
    */
   Future<Void> leaveNode(String departedNode, Collection<String> roomIds) {
+    return leaveNode(departedNode, roomIds,
+      roomId -> registry.held(roomId, departedNode).map(RoomRegistry.Held::connections).otherwise(Map.of()));
+  }
+
+  /**
+   * Takes this node's own connections out of their rooms as it stops, announcing each user left
+   * with none ({@code own}: by room, the connections this node had there). A room whose removal
+   * failed is done again, up to {@link #STOP_ATTEMPTS} times in all, none begun later than
+   * {@link #STOP_RETRY_MS} after the first: no check runs on this node any more, and a removal that
+   * was made though it failed leaves nothing for the other nodes' cleanup after this one to find, so
+   * the users it took out are announced when it is done again.
+   */
+  Future<Void> leaveOwn(Collection<String> roomIds, Map<String, Map<String, Connection>> own) {
+    return leaveOwn(roomIds, own, 1, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_RETRY_MS));
+  }
+
+  private Future<Void> leaveOwn(Collection<String> roomIds, Map<String, Map<String, Connection>> own, int attempt,
+                                long retryUntil) {
+    Future<Void> left = leaveNode(nodeId, roomIds, roomId -> Future.succeededFuture(own.getOrDefault(roomId, Map.of())));
+    return left.transform(ar -> {
+      List<String> failed = roomIds.stream().filter(roomId -> unsureCleanups.containsKey(List.of(roomId, nodeId))).toList();
+      return failed.isEmpty() || attempt >= STOP_ATTEMPTS || System.nanoTime() - retryUntil > 0 ? left
+        : leaveOwn(failed, own, attempt + 1, retryUntil);
+    });
+  }
+
+  /** {@code before}: the connections the departed node has in a room, read before its removal. */
+  private Future<Void> leaveNode(String departedNode, Collection<String> roomIds,
+                                 Function<String, Future<Map<String, Connection>>> before) {
     boolean self = departedNode.equals(nodeId);
     List<Future<Void>> leaves = new ArrayList<>();
     for (String roomId : roomIds) {
       List<String> cleanup = List.of(roomId, departedNode);
-      Future<Map<String, Connection>> before = self ? Future.succeededFuture(Map.of())
-        : registry.held(roomId, departedNode).map(RoomRegistry.Held::connections).otherwise(Map.of());
-      leaves.add(before.compose(had -> registry.leaveNode(roomId, departedNode)
+      leaves.add(before.apply(roomId).compose(had -> registry.leaveNode(roomId, departedNode)
           .onFailure(err -> unsureCleanups.merge(cleanup, had, (a, b) -> {
             Map<String, Connection> both = new HashMap<>(a);
             both.putAll(b);
             return both;
           })))
-        .compose(change -> presence.announce(roomId, Event.USER_LEFT, change)
-          .compose(v -> self ? owedOnStop(roomId, change.roster()) : owedAfterCleanup(cleanup, change)))
+        .compose(change -> {
+          // Who peers show is read before this change's events: each event announced changes it.
+          boolean mayOwe = unsureCleanups.containsKey(cleanup) || self && exits.unsure(roomId);
+          Future<Predicate<String>> shown = mayOwe ? presence.shown(roomId) : Future.succeededFuture(userId -> true);
+          // Owed events go on when the store refused the change's: those it refuses too are kept as theirs are.
+          return shown.compose(peersShow -> presence.announce(roomId, Event.USER_LEFT, change).transform(announced -> {
+            Future<Void> owed = presence.owedLeft(roomId, owed(cleanup, change, self), change.roster(), peersShow);
+            return announced.failed() ? owed.transform(ar -> Future.<Void>failedFuture(announced.cause())) : owed;
+          }));
+        })
         .compose(v -> registry.forget(departedNode, roomId))
         .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err)));
     }
@@ -73,37 +118,34 @@ final class NodeDepartures implements DepartedNodes.Records {
   }
 
   /**
-   * This node stopped and took its connections out of the room: a leave of it that failed but was
-   * made owes its {@code user-left} now, as no check will run any more to find it (see {@link Exits}).
+   * The users a removal of a node's connections from the room owes a {@code user-left}, once the
+   * events of its change are announced (the change's own users are settled then):
+   * <ul>
+   *   <li>after a removal that failed, made now: each user of that node's connections read before it
+   *   (this node's own: those it knew it had), whom the room no longer holds and this change did not
+   *   name;</li>
+   *   <li>when this node stops ({@code self}): each user of its leaves that failed but were made,
+   *   whom the room no longer holds, as no check will run any more to find them (see {@link Exits}).</li>
+   * </ul>
+   * The caller announces them unless peers show them gone already (see {@link PresenceEvents#shown}).
    */
-  private Future<Void> owedOnStop(String roomId, Roster roster) {
-    List<Future<Void>> owed = new ArrayList<>();
-    for (Connection user : exits.nodeLeft(roomId, roster)) {
-      owed.add(presence.owedLeft(roomId, user, roster));
-    }
-    return Future.join(owed).mapEmpty();
-  }
-
-  /**
-   * A cleanup after a departed node was made, after one that failed: each user of that node's
-   * connections read before it, whom the room no longer holds and this change did not name, is owed
-   * a {@code user-left} (unless peers show them gone already: see {@link PresenceEvents#owedLeft}).
-   */
-  private Future<Void> owedAfterCleanup(List<String> cleanup, RoomChange change) {
-    Map<String, Connection> had = unsureCleanups.remove(cleanup);
-    if (had == null) {
-      return Future.succeededFuture();
-    }
+  private List<Connection> owed(List<String> cleanup, RoomChange change, boolean self) {
     String roomId = cleanup.get(0);
     Set<String> users = new HashSet<>();
     change.users().forEach(user -> users.add(user.userId()));
-    List<Future<Void>> owed = new ArrayList<>();
-    for (Connection connection : had.values()) {
+    List<Connection> owed = new ArrayList<>();
+    Map<String, Connection> had = unsureCleanups.remove(cleanup);
+    for (Connection connection : had == null ? List.<Connection>of() : had.values()) {
       if (change.roster().holds(Event.USER_LEFT, connection.userId()) && users.add(connection.userId())) {
-        owed.add(presence.owedLeft(roomId, connection, change.roster()));
+        owed.add(connection);
       }
     }
-    return Future.join(owed).mapEmpty();
+    for (Connection connection : self ? exits.nodeLeft(roomId, change.roster()) : List.<Connection>of()) {
+      if (users.add(connection.userId())) {
+        owed.add(connection);
+      }
+    }
+    return owed;
   }
 
   /**

@@ -13,8 +13,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,33 +64,49 @@ final class PresenceEvents implements RoomRepair.Announcer {
   }
 
   /**
-   * The {@code user-left} a leave owes that was made though it failed (see {@link Exits}), unless
-   * the room's latest presence event (among its last {@link #OWED_LOOKBACK} events) no longer shows
-   * the user: peers show them gone already, as when another node's leave of their last connection
-   * emptied the room and said so. It carries the version read, as any event of a change does; a
-   * room read empty has none (version 0, which an earlier owed event of the same user may have
-   * carried, and the history would take this one for that one), so there it carries this node's
-   * clock in µs.
+   * The {@code user-left} that leaves made though they failed owe (see {@link Exits}), one for each
+   * of {@code users}, unless peers show that user gone already (see {@link #shown}, read once for
+   * all of them: each one announced changes the room's latest presence event).
    */
   @Override
-  public Future<Void> owedLeft(String roomId, Connection user, Roster roster) {
-    return latestPresence(roomId).transform(read -> {
-      if (read.succeeded() && read.result() != null && !shows(read.result(), user.userId())) {
+  public Future<Void> owedLeft(String roomId, Collection<Connection> users, Roster roster) {
+    return users.isEmpty() ? Future.succeededFuture() : shown(roomId).compose(shown -> owedLeft(roomId, users, roster, shown));
+  }
+
+  /**
+   * The same, with who peers show as {@code shown} read before (by {@link #shown}, before the
+   * events of a change that comes with these were announced). Each carries the version read, as
+   * any event of a change does; a room read empty has none (version 0, which an earlier owed event
+   * of the same user may have carried, and the history would take this one for that one), so there
+   * it carries this node's clock in µs.
+   */
+  Future<Void> owedLeft(String roomId, Collection<Connection> users, Roster roster, Predicate<String> shown) {
+    List<Future<Void>> sent = new ArrayList<>();
+    for (Connection user : users) {
+      if (!shown.test(user.userId())) {
         LOG.info("A failed leave of room {} by {} was made, and the room's last presence event shows them gone already",
           roomId, user.userId());
-        return Future.succeededFuture();
+        continue;
       }
       exits.settle(roomId, List.of(user));
       long change = roster.version() > 0 ? roster.version() : System.currentTimeMillis() * 1000;
       Presence owed = new Presence(Event.USER_LEFT, user, change);
-      return announcer.announce(roomId, owed, roster).onFailure(err -> presence.add(roomId, owed));
-    });
+      sent.add(announcer.announce(roomId, owed, roster).onFailure(err -> presence.add(roomId, owed)));
+    }
+    return Future.join(sent).mapEmpty();
   }
 
-  /** The room's latest presence event among its last {@link #OWED_LOOKBACK} events, or null. */
-  private Future<JsonObject> latestPresence(String roomId) {
+  /**
+   * Who peers show in the room: those its latest presence event (among its last {@link #OWED_LOOKBACK}
+   * events) names; everyone when there is none, or it cannot be read. A user that event no longer
+   * names is shown gone already, as when another node's leave of their last connection emptied the
+   * room and said so.
+   */
+  Future<Predicate<String>> shown(String roomId) {
     return events.last(roomId, OWED_LOOKBACK)
-      .map(slice -> slice.latest(event -> Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)));
+      .map(slice -> slice.latest(event -> Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)))
+      .transform(read -> Future.succeededFuture(read.succeeded() && read.result() != null
+        ? userId -> shows(read.result(), userId) : userId -> true));
   }
 
   private static boolean shows(JsonObject presenceEvent, String userId) {

@@ -44,8 +44,8 @@ final class RoomRepair {
     /** The events of a change. */
     Future<Void> announce(String roomId, String event, RoomChange change);
 
-    /** The {@code user-left} that a leave made though it failed owes, unless peers show the user gone already. */
-    Future<Void> owedLeft(String roomId, Connection user, Roster roster);
+    /** The {@code user-left} that leaves made though they failed owe these users, unless peers show a user gone already. */
+    Future<Void> owedLeft(String roomId, Collection<Connection> users, Roster roster);
   }
 
   private final String nodeId;
@@ -210,11 +210,12 @@ final class RoomRepair {
     }
     Set<String> ours = locals.connectionsIn(roomId);
     List<Future<Void>> changes = new ArrayList<>();
-    for (Connection owed : exits.settle(roomId, held, ours)) {
+    List<Connection> owed = exits.settle(roomId, held, ours);
+    for (Connection user : owed) {
       LOG.info("A failed leave of room {} by connection {} of user {} was made: user-left announced",
-        roomId, owed.connId(), owed.userId());
-      changes.add(announcer.owedLeft(roomId, owed, held.roster()));
+        roomId, user.connId(), user.userId());
     }
+    changes.add(announcer.owedLeft(roomId, owed, held.roster()));
     boolean removing = false;
     for (Connection connection : held.connections().values()) {
       if (!ours.contains(connection.connId()) && !exits.underWay(roomId, connection.connId())) {

@@ -15,8 +15,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -138,6 +140,11 @@ public final class SessionVerticle extends VerticleBase {
     vertx.cancelTimer(retryTimer);
     membership.stopChecks();
     Set<String> rooms = new HashSet<>(locals.rooms());
+    Map<String, Map<String, Connection>> own = new HashMap<>();
+    for (String roomId : rooms) {
+      Map<String, Connection> here = own.computeIfAbsent(roomId, r -> new HashMap<>());
+      locals.connectionsIn(roomId).forEach(connId -> here.put(connId, locals.connectionIn(connId, roomId, nodeId)));
+    }
     rooms.addAll(exits.unsureRooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
@@ -148,7 +155,7 @@ public final class SessionVerticle extends VerticleBase {
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);
-        return departures.leaveNode(nodeId, new ArrayList<>(rooms));
+        return departures.leaveOwn(new ArrayList<>(rooms), own);
       })
       .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err))
       // Presence events the store refused (these leaves among them) go to a node that stays; not to this one.

@@ -24,23 +24,23 @@ import org.junit.jupiter.api.Test;
 /**
  * A node that stops right after a leave of one of its connections failed although Hazelcast made
  * it: the room check that would have found it made (within a second) no longer runs, so the node's
- * own stop announces the {@code user-left} it owes.
+ * own stop announces the {@code user-left} it owes. The same when the stop's own removal of its
+ * connections is made but answered as failed: done again, it finds nothing to remove, nor does the
+ * other nodes' cleanup after this one, so the stop announces its users gone. Each test stops a
+ * session part of its own on the stopping node.
  */
-@DisplayName("A node that stops right after a leave that was made but answered as failed")
+@DisplayName("A node that stops right after a leave or removal that was made but answered as failed")
 class StopAfterUnsureLeaveTest {
 
   private static final Nodes NODES = new Nodes("stop-unsure-test", 6620);
   private static ClusterNode stopping;
   private static ClusterNode staying;
   private static RefusingHazelcast refusing;
-  private static String deployment;
 
   @BeforeAll
   static void deploy() {
     stopping = NODES.start().await();
     refusing = new RefusingHazelcast(stopping.hazelcast());
-    deployment = stopping.vertx().deployVerticle(new SessionVerticle(refusing.instance(), new InMemoryRoomHistory(100, 3600)),
-      new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 3600))).await();
     staying = NODES.start().await();
     staying.vertx().deployVerticle(new SessionVerticle(staying.hazelcast(), new InMemoryRoomHistory(100, 3600)),
       new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 3600))).await();
@@ -51,9 +51,23 @@ class StopAfterUnsureLeaveTest {
     NODES.closeAll().await();
   }
 
+  /** Deploys a session part on the stopping node; its deployment id. */
+  private static String sessionOnStopping() {
+    return stopping.vertx().deployVerticle(new SessionVerticle(refusing.instance(), new InMemoryRoomHistory(100, 3600)),
+      new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 3600))).await();
+  }
+
+  private static void leftWithParticipants(BusProbe probe, String userId, String... participants) throws Exception {
+    BusProbe.Received left = probe.next(event(Event.USER_LEFT, userId)).timeout(5, TimeUnit.SECONDS)
+      .await(10, TimeUnit.SECONDS);
+    assertThat(left.body().getJsonObject("data").getJsonArray("participants").stream()
+      .map(p -> ((JsonObject) p).getString("userId")).toList()).as(userId).containsExactly(participants);
+  }
+
   @Test
   @DisplayName("announces the user-left it owes as it stops, once")
   void announcesOwedUserLeft() throws Exception {
+    String deployment = sessionOnStopping();
     String room = "room-" + UUID.randomUUID();
     TestConnection mia = new TestConnection(stopping.vertx(), "mia", "Mia", "learner");
     TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
@@ -66,12 +80,34 @@ class StopAfterUnsureLeaveTest {
     // At once, before the check of rooms in doubt (every second) runs.
     stopping.vertx().undeploy(deployment).await(30, TimeUnit.SECONDS);
 
-    BusProbe.Received left = probe.next(event(Event.USER_LEFT, "mia")).timeout(5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
-    assertThat(left.body().getJsonObject("data").getJsonArray("participants").stream()
-      .map(p -> ((JsonObject) p).getString("userId")).toList()).containsExactly("ned");
+    leftWithParticipants(probe, "mia", "ned");
     // A newcomer's user-joined comes after anything announced before it.
     new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
     probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
     assertThat(probe.all(event(Event.USER_LEFT, "mia"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("announces its users left when its removal of its connections was made but answered as failed, once each")
+  void announcesUsersOfALostRemoval() throws Exception {
+    String deployment = sessionOnStopping();
+    String room = "room-" + UUID.randomUUID();
+    TestConnection pia = new TestConnection(stopping.vertx(), "pia", "Pia", "learner");
+    TestConnection max = new TestConnection(stopping.vertx(), "max", "Max", "learner");
+    TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
+    BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
+    ned.join(room).await(10, TimeUnit.SECONDS);
+    pia.join(room).await(10, TimeUnit.SECONDS);
+    max.join(room).await(10, TimeUnit.SECONDS);
+    refusing.loseNodeLeaveReplies(stopping.nodeId(), 1);
+
+    stopping.vertx().undeploy(deployment).await(30, TimeUnit.SECONDS);
+
+    leftWithParticipants(probe, "pia", "ned");
+    leftWithParticipants(probe, "max", "ned");
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    assertThat(probe.all(event(Event.USER_LEFT, "pia"))).hasSize(1);
+    assertThat(probe.all(event(Event.USER_LEFT, "max"))).hasSize(1);
   }
 }
