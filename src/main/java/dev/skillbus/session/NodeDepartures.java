@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +25,11 @@ final class NodeDepartures implements DepartedNodes.Records {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeDepartures.class);
   /**
-   * How often a stopping node tries the removal of its connections from a room, and until when from
-   * the first try it starts another: a node's stop must not wait on a troubled cluster for long.
+   * How often a stopping node tries the removal of its connections from a room, and how long it
+   * waits for each: a node's stop must not wait on a troubled cluster for long.
    */
   static final int STOP_ATTEMPTS = 3;
-  static final long STOP_RETRY_MS = 10_000;
+  static final long STOP_TRY_MS = 4_000;
 
   private final String nodeId;
   private final RoomRegistry registry;
@@ -55,66 +54,77 @@ final class NodeDepartures implements DepartedNodes.Records {
 
   /**
    * Removes every connection of {@code departedNode} from the given rooms and announces each user
-   * left with none: after that node died, or for this node when it stops. The node → rooms record
-   * of a room goes once the room is done, so that what failed is found and done again; done twice,
-   * a room changes nothing and announces nothing. A removal that failed may have been made (its reply
-   * lost): the connections the departed node had in the room, read before, are kept, and the users
-   * among them that the removal done again finds gone, with no event of theirs, are announced then.
+   * left with none, after that node died (this node's own when it stops: {@link #leaveOwn}). The
+   * node → rooms record of a room goes once the room is done, so that what failed is found and done
+   * again; done twice, a room changes nothing and announces nothing. A removal that failed may have
+   * been made (its reply lost): the connections the departed node had in the room, read before, are
+   * kept, and the users among them that the removal done again finds gone, with no event of theirs,
+   * are announced then.
    */
   Future<Void> leaveNode(String departedNode, Collection<String> roomIds) {
-    return leaveNode(departedNode, roomIds,
-      roomId -> registry.held(roomId, departedNode).map(RoomRegistry.Held::connections).otherwise(Map.of()));
+    List<Future<Void>> leaves = new ArrayList<>();
+    for (String roomId : roomIds) {
+      Future<Map<String, Connection>> before = departedNode.equals(nodeId) ? Future.succeededFuture(Map.of())
+        : registry.held(roomId, departedNode).map(RoomRegistry.Held::connections).otherwise(Map.of());
+      leaves.add(leaveRoom(departedNode, roomId, before, 0));
+    }
+    return Future.join(leaves).mapEmpty();
   }
 
   /**
    * Takes this node's own connections out of their rooms as it stops, announcing each user left
-   * with none ({@code own}: by room, the connections this node had there). A room whose removal
-   * failed is done again, up to {@link #STOP_ATTEMPTS} times in all, none begun later than
-   * {@link #STOP_RETRY_MS} after the first: no check runs on this node any more, and a removal that
-   * was made though it failed leaves nothing for the other nodes' cleanup after this one to find, so
-   * the users it took out are announced when it is done again.
+   * with none ({@code own}: by room, the connections this node had there). No check runs on this
+   * node any more, and a removal that was made though it failed leaves nothing for the other nodes'
+   * cleanup after this one to find: so a room's removal that fails, or gets no answer within
+   * {@link #STOP_TRY_MS}, is done again, up to {@link #STOP_ATTEMPTS} times in all, and one that
+   * finds the connections gone announces the users it took out. The stop so waits on a troubled
+   * cluster for {@code STOP_ATTEMPTS × STOP_TRY_MS} at most (and what announcing takes), not for
+   * Hazelcast's own operation timeout.
    */
   Future<Void> leaveOwn(Collection<String> roomIds, Map<String, Map<String, Connection>> own) {
-    return leaveOwn(roomIds, own, 1, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_RETRY_MS));
-  }
-
-  private Future<Void> leaveOwn(Collection<String> roomIds, Map<String, Map<String, Connection>> own, int attempt,
-                                long retryUntil) {
-    Future<Void> left = leaveNode(nodeId, roomIds, roomId -> Future.succeededFuture(own.getOrDefault(roomId, Map.of())));
-    return left.transform(ar -> {
-      List<String> failed = roomIds.stream().filter(roomId -> unsureCleanups.containsKey(List.of(roomId, nodeId))).toList();
-      return failed.isEmpty() || attempt >= STOP_ATTEMPTS || System.nanoTime() - retryUntil > 0 ? left
-        : leaveOwn(failed, own, attempt + 1, retryUntil);
-    });
-  }
-
-  /** {@code before}: the connections the departed node has in a room, read before its removal. */
-  private Future<Void> leaveNode(String departedNode, Collection<String> roomIds,
-                                 Function<String, Future<Map<String, Connection>>> before) {
-    boolean self = departedNode.equals(nodeId);
     List<Future<Void>> leaves = new ArrayList<>();
     for (String roomId : roomIds) {
-      List<String> cleanup = List.of(roomId, departedNode);
-      leaves.add(before.apply(roomId).compose(had -> registry.leaveNode(roomId, departedNode)
+      leaves.add(leaveOwn(roomId, own.getOrDefault(roomId, Map.of()), 1));
+    }
+    return Future.join(leaves).mapEmpty();
+  }
+
+  private Future<Void> leaveOwn(String roomId, Map<String, Connection> had, int attempt) {
+    Future<Void> left = leaveRoom(nodeId, roomId, Future.succeededFuture(had), STOP_TRY_MS);
+    return left.transform(ar -> ar.failed() && attempt < STOP_ATTEMPTS && unsureCleanups.containsKey(List.of(roomId, nodeId))
+      ? leaveOwn(roomId, had, attempt + 1) : left);
+  }
+
+  /**
+   * Removes the departed node's connections from one room; {@code before}: those it has there, read
+   * before the removal; {@code tryTimeoutMs}: how long the removal may take before it counts as
+   * failed (and maybe made), 0 for Hazelcast's own timeout.
+   */
+  private Future<Void> leaveRoom(String departedNode, String roomId, Future<Map<String, Connection>> before,
+                                 long tryTimeoutMs) {
+    boolean self = departedNode.equals(nodeId);
+    List<String> cleanup = List.of(roomId, departedNode);
+    return before.compose(had -> {
+        Future<RoomChange> removal = registry.leaveNode(roomId, departedNode);
+        return (tryTimeoutMs > 0 ? removal.timeout(tryTimeoutMs, TimeUnit.MILLISECONDS) : removal)
           .onFailure(err -> unsureCleanups.merge(cleanup, had, (a, b) -> {
             Map<String, Connection> both = new HashMap<>(a);
             both.putAll(b);
             return both;
-          })))
-        .compose(change -> {
-          // Who peers show is read before this change's events: each event announced changes it.
-          boolean mayOwe = unsureCleanups.containsKey(cleanup) || self && exits.unsure(roomId);
-          Future<Predicate<String>> shown = mayOwe ? presence.shown(roomId) : Future.succeededFuture(userId -> true);
-          // Owed events go on when the store refused the change's: those it refuses too are kept as theirs are.
-          return shown.compose(peersShow -> presence.announce(roomId, Event.USER_LEFT, change).transform(announced -> {
-            Future<Void> owed = presence.owedLeft(roomId, owed(cleanup, change, self), change.roster(), peersShow);
-            return announced.failed() ? owed.transform(ar -> Future.<Void>failedFuture(announced.cause())) : owed;
           }));
-        })
-        .compose(v -> registry.forget(departedNode, roomId))
-        .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err)));
-    }
-    return Future.join(leaves).mapEmpty();
+      })
+      .compose(change -> {
+        // Who peers show is read before this change's events: each event announced changes it.
+        boolean mayOwe = unsureCleanups.containsKey(cleanup) || self && exits.unsure(roomId);
+        Future<Predicate<String>> shown = mayOwe ? presence.shown(roomId) : Future.succeededFuture(userId -> true);
+        // Owed events go on when the store refused the change's: those it refuses too are kept as theirs are.
+        return shown.compose(peersShow -> presence.announce(roomId, Event.USER_LEFT, change).transform(announced -> {
+          Future<Void> owed = presence.owedLeft(roomId, owed(cleanup, change, self), change.roster(), peersShow);
+          return announced.failed() ? owed.transform(ar -> Future.<Void>failedFuture(announced.cause())) : owed;
+        }));
+      })
+      .compose(v -> registry.forget(departedNode, roomId))
+      .onFailure(err -> LOG.warn("Could not remove node {} from room {}", departedNode, roomId, err));
   }
 
   /**

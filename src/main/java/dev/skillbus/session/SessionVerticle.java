@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +152,7 @@ public final class SessionVerticle extends VerticleBase {
       // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.
       return Future.succeededFuture();
     }
-    return registry.roomsOf(nodeId)
+    return registry.roomsOf(nodeId).timeout(NodeDepartures.STOP_TRY_MS, TimeUnit.MILLISECONDS)
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);

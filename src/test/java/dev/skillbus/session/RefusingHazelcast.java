@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * with an operation timeout and the room's state keeps the connection), or makes them and loses
  * their reply (the leave fails the same way, but the room's state no longer holds the connection),
  * and holds back the joins of chosen connections, or an activity update of a chosen user (a slow
- * one). Everything else goes to the node's own instance.
+ * one), or the reply to a removal of all of a node's connections. Everything else goes to the node's own instance.
  */
 final class RefusingHazelcast {
 
@@ -29,6 +29,7 @@ final class RefusingHazelcast {
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoinReplies = new HashMap<>();
+  private final Map<String, CompletableFuture<Void>> heldNodeLeaveReplies = new HashMap<>();
   /** Connection → how many leaves of it from a room were asked of the map. */
   private final Map<String, Integer> leavesAsked = new HashMap<>();
   /** User → the gate of their next activity or cursor update, and the signal that it came to it. */
@@ -52,6 +53,14 @@ final class RefusingHazelcast {
   /** The same for the next {@code times} removals of all connections of a node (a cleanup after it). */
   synchronized void loseNodeLeaveReplies(String nodeId, int times) {
     lostReplies.put(nodeId, times);
+  }
+
+  /**
+   * Makes the next removal of all connections of the node (from any room), and holds back its reply
+   * until the returned gate completes: a reply that is lost, or comes too late.
+   */
+  synchronized CompletableFuture<Void> holdNodeLeaveReply(String nodeId) {
+    return heldNodeLeaveReplies.computeIfAbsent(nodeId, id -> new CompletableFuture<>());
   }
 
   /** Takes the connection's leaves again. */
@@ -116,6 +125,14 @@ final class RefusingHazelcast {
         .thenCompose(made -> CompletableFuture.failedFuture(new OperationTimeoutException("reply to the leave of "
           + leave.id() + " lost")));
     }
+    if ("submitToKey".equals(method.getName()) && args.length == 2
+        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.NODE) {
+      CompletableFuture<Void> replyGate = takeNodeLeaveReplyGate(leave.id());
+      if (replyGate != null) {
+        return rooms.submitToKey((String) args[0], leave).toCompletableFuture()
+          .thenCompose(change -> replyGate.thenApply(v -> change));
+      }
+    }
     if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Join join) {
       CompletableFuture<Void> gate = gateOf(join.connection().connId());
       if (gate != null) {
@@ -138,6 +155,10 @@ final class RefusingHazelcast {
 
   private synchronized CompletableFuture<Void> gateOf(String connId) {
     return heldJoins.get(connId);
+  }
+
+  private synchronized CompletableFuture<Void> takeNodeLeaveReplyGate(String nodeId) {
+    return heldNodeLeaveReplies.remove(nodeId);
   }
 
   private synchronized void countLeave(String connId) {

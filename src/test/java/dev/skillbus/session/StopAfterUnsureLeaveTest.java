@@ -15,6 +15,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,5 +110,29 @@ class StopAfterUnsureLeaveTest {
     probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
     assertThat(probe.all(event(Event.USER_LEFT, "pia"))).hasSize(1);
     assertThat(probe.all(event(Event.USER_LEFT, "max"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("does not wait for a removal of its connections that gets no answer: tried again, it announces its users left")
+  void removalWithNoAnswer() throws Exception {
+    String deployment = sessionOnStopping();
+    String room = "room-" + UUID.randomUUID();
+    TestConnection rae = new TestConnection(stopping.vertx(), "rae", "Rae", "learner");
+    TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
+    BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
+    ned.join(room).await(10, TimeUnit.SECONDS);
+    rae.join(room).await(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> reply = refusing.holdNodeLeaveReply(stopping.nodeId());
+
+    try {
+      // Well before Hazelcast's own operation timeout (60 s).
+      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      leftWithParticipants(probe, "rae", "ned");
+    } finally {
+      reply.complete(null);
+    }
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    assertThat(probe.all(event(Event.USER_LEFT, "rae"))).hasSize(1);
   }
 }

@@ -109,31 +109,6 @@ class UnsureLeaveTest {
   }
 
   @Test
-  @DisplayName("of two users at once is announced for each of them")
-  void twoUsers() throws Exception {
-    String room = "room-" + UUID.randomUUID();
-    BusProbe probe = BusProbe.listen(mending.vertx(), Address.room(room)).await();
-    TestConnection mia = new TestConnection(mending.vertx(), "mia", "mia", "learner");
-    TestConnection max = new TestConnection(mending.vertx(), "max", "max", "learner");
-    mia.join(room).await();
-    max.join(room).await();
-    refusing.loseLeaveReplies(mia.connId(), 1);
-    refusing.loseLeaveReplies(max.connId(), 1);
-    // Both fail at once, so that the next check of rooms in doubt (every second) mostly finds both made.
-    List<Boolean> failed = Future.all(mia.leave(room), max.leave(room))
-      .transform(ar -> Future.succeededFuture(List.of(ar.failed()))).await();
-    assertThat(failed).containsExactly(true);
-
-    for (String userId : List.of("mia", "max")) {
-      JsonObject left = probe.next(event(Event.USER_LEFT, userId)).await(10, TimeUnit.SECONDS).body();
-      assertThat(left.getJsonObject("data").getJsonArray("participants")).as(userId).isEmpty();
-    }
-    mendingDone(probe, room, "nia");
-    assertThat(probe.all(event(Event.USER_LEFT, "mia"))).hasSize(1);
-    assertThat(probe.all(event(Event.USER_LEFT, "max"))).hasSize(1);
-  }
-
-  @Test
   @DisplayName("is announced although the room's last events are more than a page of bytes and an older presence event shows the user gone")
   void largeEventsInTheLookBack() throws Exception {
     String room = "room-" + UUID.randomUUID();
