@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
 
 /**
  * This node's connections and the rooms each is in, with the name, role and time it joined each
- * room with (what the cluster-wide room state holds for it, so that it can be written there again).
+ * room with, and the users who last set themselves inactive in a room through this node (what the
+ * cluster-wide room state holds for them, so that it can be written there again).
  * Used only on the verticle's event loop. It answers "is this connection a member?" without a
  * cluster round trip, and tells which rooms to leave when a connection closes.
  */
@@ -24,6 +25,8 @@ final class LocalConnections {
   private final Map<String, Set<String>> byRoom = new HashMap<>();
   /** Joins on their way, by connection and room. */
   private final Map<List<String>, Future<?>> joining = new HashMap<>();
+  /** Room → the users with a connection of this node there whose last activity through it was inactive. */
+  private final Map<String, Set<String>> inactive = new HashMap<>();
   private final IntConsumer roomCount;
 
   /** Tells {@code roomCount} how many rooms have a connection of this node, whenever that changes. */
@@ -58,7 +61,29 @@ final class LocalConnections {
       byRoom.remove(roomId);
       roomCount.accept(byRoom.size());
     }
+    String userId = local.identity.userId();
+    Set<String> users = inactive.get(roomId);
+    if (users != null && !hasUserIn(roomId, userId) && users.remove(userId) && users.isEmpty()) {
+      inactive.remove(roomId);
+    }
     return true;
+  }
+
+  /** Notes the activity a user of a connection here set in the room. */
+  void activity(String roomId, String userId, boolean active) {
+    if (active) {
+      Set<String> users = inactive.get(roomId);
+      if (users != null && users.remove(userId) && users.isEmpty()) {
+        inactive.remove(roomId);
+      }
+    } else if (hasUserIn(roomId, userId)) {
+      inactive.computeIfAbsent(roomId, r -> new HashSet<>()).add(userId);
+    }
+  }
+
+  /** Whether the user last set themselves active in the room through this node (or never set it). */
+  boolean active(String roomId, String userId) {
+    return !inactive.getOrDefault(roomId, Set.of()).contains(userId);
   }
 
   /** Notes the connection's join of the room, on its way until {@code join} completes. */
@@ -175,6 +200,7 @@ final class LocalConnections {
   void clear() {
     byConn.clear();
     byRoom.clear();
+    inactive.clear();
     joining.clear();
     roomCount.accept(0);
   }

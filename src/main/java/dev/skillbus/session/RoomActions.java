@@ -94,7 +94,10 @@ final class RoomActions {
     // updates' replies may come back in another). A room whose state no longer holds the user (lost
     // with a node, until the node's check writes the connection back) still hears of the change.
     return activities.run(roomId + '\n' + caller.userId(), () -> member(caller, roomId)
-      .compose(v -> registry.update(roomId, caller.userId(), active, null, null))
+      .compose(v -> {
+        locals.activity(roomId, caller.userId(), active);
+        return registry.update(roomId, caller.userId(), active, null, null);
+      })
       .map(updated -> {
         events.volatileEvent(roomId, Event.USER_ACTIVITY_CHANGED,
           new JsonObject().put(USER_ID, caller.userId()).put(IS_ACTIVE, active), caller.connId());

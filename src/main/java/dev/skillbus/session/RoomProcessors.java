@@ -77,34 +77,47 @@ final class RoomProcessors {
     abstract Change at(long now);
   }
 
-  /** Adds a connection. */
+  /**
+   * Adds a connection; {@code active}: its user's activity when it is their first connection in the
+   * room (see {@link RoomState#join(Connection, long, boolean)}).
+   */
   static final class Join extends Change {
     private final Connection connection;
+    private final boolean active;
 
     Join(Connection connection) {
-      this(connection, OWNER_CLOCK);
+      this(connection, true);
     }
 
-    Join(Connection connection, long at) {
+    Join(Connection connection, boolean active) {
+      this(connection, active, OWNER_CLOCK);
+    }
+
+    Join(Connection connection, boolean active, long at) {
       super(at);
       this.connection = connection;
+      this.active = active;
     }
 
     Connection connection() {
       return connection;
     }
 
+    boolean active() {
+      return active;
+    }
+
     @Override
     RoomChange change(Map.Entry<String, RoomState> entry, long now) {
       RoomState state = stateOf(entry);
-      RoomChange change = state.join(connection, now);
+      RoomChange change = state.join(connection, now, active);
       store(entry, state);
       return change;
     }
 
     @Override
     Join at(long now) {
-      return new Join(connection, now);
+      return new Join(connection, active, now);
     }
   }
 

@@ -40,7 +40,12 @@ final class RoomRegistry {
   }
 
   Future<RoomChange> join(String roomId, Connection connection) {
-    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection)), context);
+    return join(roomId, connection, true);
+  }
+
+  /** The same; {@code active}: the user's activity if this is their first connection in the room. */
+  Future<RoomChange> join(String roomId, Connection connection, boolean active) {
+    return Future.fromCompletionStage(rooms.submitToKey(roomId, new RoomProcessors.Join(connection, active)), context);
   }
 
   Future<RoomChange> leave(String roomId, String connId) {

@@ -249,7 +249,8 @@ final class RoomRepair {
     }
     LOG.info("Connection {} of user {} was missing from room {}: written back", connId, connection.userId(), roomId);
     return registry.trackRoom(nodeId, roomId)
-      .compose(v -> registry.join(roomId, connection))
+      // As its user last set it through this node: the state that lost them lost their activity too.
+      .compose(v -> registry.join(roomId, connection, locals.active(roomId, connection.userId())))
       .compose(change -> {
         repairs.accept(RESTORED);
         return announcer.announce(roomId, Event.USER_JOINED, change);

@@ -148,11 +148,12 @@ public final class RoomSerializers {
 
   private static void writeJoin(ObjectDataOutput out, RoomProcessors.Join join) throws IOException {
     writeConnection(out, join.connection());
+    out.writeBoolean(join.active());
     out.writeLong(join.at());
   }
 
   private static RoomProcessors.Join readJoin(ObjectDataInput in) throws IOException {
-    return new RoomProcessors.Join(readConnection(in), in.readLong());
+    return new RoomProcessors.Join(readConnection(in), in.readBoolean(), in.readLong());
   }
 
   private static void writeLeave(ObjectDataOutput out, RoomProcessors.Leave leave) throws IOException {

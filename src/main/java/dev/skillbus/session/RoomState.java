@@ -33,12 +33,24 @@ final class RoomState {
 
   /** Adds a connection at {@code now} (µs); the change names its user when it is the user's first one here. */
   RoomChange join(Connection connection, long now) {
+    return join(connection, now, true);
+  }
+
+  /**
+   * The same; {@code active}: the user's activity when this is their first connection in the room
+   * (a connection written back keeps what its user last set), else theirs stays as it is.
+   */
+  RoomChange join(Connection connection, long now, boolean active) {
     if (connections.containsKey(connection.connId())) {
       return new RoomChange(List.of(), roster());
     }
     boolean firstOfUser = !users.containsKey(connection.userId());
     connections.put(connection.connId(), connection);
-    users.putIfAbsent(connection.userId(), new UserState(connection.name(), connection.role(), connection.joinedAt()));
+    if (firstOfUser) {
+      UserState user = new UserState(connection.name(), connection.role(), connection.joinedAt());
+      user.active = active;
+      users.put(connection.userId(), user);
+    }
     version = Math.max(version + 1, now);
     return new RoomChange(firstOfUser ? List.of(connection) : List.of(), roster());
   }

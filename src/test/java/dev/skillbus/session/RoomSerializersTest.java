@@ -107,7 +107,8 @@ class RoomSerializersTest {
   void processors() {
     // As the caller sends them (the owner reads its clock), and as the owner sends them to the backup.
     for (RoomProcessors.Change change : List.of(new RoomProcessors.Join(connection("c1", "ana", 10)),
-      new RoomProcessors.Join(connection("c1", "ana", 10), 1_763_000_000_000_123L), RoomProcessors.Leave.connection("c1"),
+      new RoomProcessors.Join(connection("c1", "ana", 10), true, 1_763_000_000_000_123L),
+      new RoomProcessors.Join(connection("c1", "ana", 10), false), RoomProcessors.Leave.connection("c1"),
       RoomProcessors.Leave.node("node-1"), new RoomProcessors.Leave(RoomProcessors.Leave.Scope.NODE, "node-1", 8))) {
       assertThat(roundTrip(change, change instanceof RoomProcessors.Join ? 1003 : 1004)).usingRecursiveComparison().isEqualTo(change);
     }

@@ -29,26 +29,26 @@ class RoomVersionTest {
   @Test
   @DisplayName("goes up with every connection added or removed, to the clock where it is behind, and not with cursors, activity or nothing done")
   void raisedByJoinsAndLeaves() {
-    assertThat(new RoomProcessors.Join(connection("c1", "ana"), 1000).process(entry).roster().version()).isEqualTo(1000);
-    assertThat(new RoomProcessors.Join(connection("c2", "ana"), 900).process(entry).roster().version()).isEqualTo(1001);
-    assertThat(new RoomProcessors.Join(connection("c2", "ana"), 2000).process(entry).roster().version()).isEqualTo(1001);
+    assertThat(new RoomProcessors.Join(connection("c1", "ana"), true, 1000).process(entry).roster().version()).isEqualTo(1000);
+    assertThat(new RoomProcessors.Join(connection("c2", "ana"), true, 900).process(entry).roster().version()).isEqualTo(1001);
+    assertThat(new RoomProcessors.Join(connection("c2", "ana"), true, 2000).process(entry).roster().version()).isEqualTo(1001);
     new RoomProcessors.Update("ana", false, 1, 2).process(entry);
     new RoomProcessors.Cursors(Map.of("ana", new RoomProcessors.Position(3, 4))).process(entry);
     assertThat(version()).isEqualTo(1001);
     assertThat(leave("c9", 5000).process(entry).roster().version()).isEqualTo(1001);
     assertThat(leave("c1", 0).process(entry).roster().version()).isEqualTo(1002);
-    assertThat(new RoomProcessors.Join(connection("c3", "ben"), 1500).process(entry).roster().version()).isEqualTo(1500);
+    assertThat(new RoomProcessors.Join(connection("c3", "ben"), true, 1500).process(entry).roster().version()).isEqualTo(1500);
     assertThat(new RoomProcessors.Leave(RoomProcessors.Leave.Scope.NODE, "node-1", 1200).process(entry).roster().version()).isEqualTo(1501);
   }
 
   @Test
   @DisplayName("of a room emptied and made again follows the clock, so it does not go back")
   void roomMadeAgain() {
-    new RoomProcessors.Join(connection("c1", "ana"), 1000).process(entry);
+    new RoomProcessors.Join(connection("c1", "ana"), true, 1000).process(entry);
     RoomChange left = leave("c1", 1000).process(entry);
     assertThat(left.roster().version()).isEqualTo(1001);
     assertThat(entry.getValue()).isNull();
-    assertThat(new RoomProcessors.Join(connection("c2", "ben"), 1400).process(entry).roster().version()).isEqualTo(1400);
+    assertThat(new RoomProcessors.Join(connection("c2", "ben"), true, 1400).process(entry).roster().version()).isEqualTo(1400);
   }
 
   @Test
@@ -56,18 +56,18 @@ class RoomVersionTest {
   void readAtLeast() {
     assertThat(new RoomProcessors.ReadAtLeast(700).process(entry)).isEqualTo(new Roster(List.of(), 700));
     assertThat(entry.getValue()).isNull();
-    new RoomProcessors.Join(connection("c1", "ana"), 500).process(entry);
+    new RoomProcessors.Join(connection("c1", "ana"), true, 500).process(entry);
     assertThat(new RoomProcessors.ReadAtLeast(700).process(entry).version()).isEqualTo(700);
     assertThat(new RoomProcessors.ReadAtLeast(600).process(entry).version()).isEqualTo(700);
-    assertThat(new RoomProcessors.Join(connection("c2", "ben"), 0).process(entry).roster().version()).isEqualTo(701);
+    assertThat(new RoomProcessors.Join(connection("c2", "ben"), true, 0).process(entry).roster().version()).isEqualTo(701);
   }
 
   @Test
   @DisplayName("is taken from the owner's clock where the change runs, and its backup replays it at the version the owner gave")
   void ownerClockAndBackup() {
     Map.Entry<String, RoomState> backup = new AbstractMap.SimpleEntry<>("room", null);
-    new RoomProcessors.Join(connection("c1", "ana"), 10).process(entry);
-    new RoomProcessors.Join(connection("c1", "ana"), 10).process(backup);
+    new RoomProcessors.Join(connection("c1", "ana"), true, 10).process(entry);
+    new RoomProcessors.Join(connection("c1", "ana"), true, 10).process(backup);
 
     long before = RoomProcessors.micros();
     RoomProcessors.Join join = new RoomProcessors.Join(connection("c2", "ben"));

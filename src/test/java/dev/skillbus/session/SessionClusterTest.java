@@ -12,6 +12,7 @@ import dev.skillbus.auth.RoomRules;
 import dev.skillbus.ops.Metrics;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Eventually;
@@ -23,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -184,6 +186,32 @@ class SessionClusterTest {
         JsonObject dorasEntry = reply.getJsonArray("participants").getJsonObject(0);
         assertThat(dorasEntry.getString("name")).isEqualTo("Dora");
         assertThat(dorasEntry.getString("role")).isEqualTo("instructor");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("a connection written back keeps the activity its user last set through the node")
+  void lostConnectionRestoredIdle(VertxTestContext ctx) {
+    String room = "room-" + UUID.randomUUID();
+    TestConnection fay = new TestConnection(survivor.vertx(), "fay", "Fay", "learner");
+    BusProbe probe = BusProbe.listen(survivor.vertx(), Address.room(room)).await();
+    fay.join(room).await();
+    long joined = probe.next(event(Event.USER_JOINED, "fay")).await().body().getLong("seq");
+    fay.request(Inbound.SESSION_ACTIVITY.address(), new JsonObject().put("sessionId", room).put("isActive", false)).await();
+    IMap<String, RoomState> rooms = roomStates();
+    survivor.vertx().executeBlocking(() -> rooms.executeOnKey(room, RoomProcessors.Leave.connection(fay.connId())))
+      .compose(v -> probe.next(e -> event(Event.USER_JOINED, "fay").test(e) && e.getLong("seq") > joined))
+      .compose(restored -> new TestConnection(survivor.vertx(), "gus", "Gus", "learner").join(room)
+        .map(reply -> List.of(restored.body().getJsonObject("data").getJsonArray("participants"),
+          reply.getJsonArray("participants"))))
+      .onComplete(ctx.succeeding(lists -> ctx.verify(() -> {
+        for (JsonArray participants : lists) {
+          JsonObject fays = participants.stream().map(JsonObject.class::cast)
+            .filter(p -> "fay".equals(p.getString("userId"))).findFirst().orElseThrow();
+          assertThat(fays.getBoolean("isActive")).isFalse();
+        }
         ctx.completeNow();
       })));
   }
