@@ -28,14 +28,15 @@ import java.util.Set;
 final class Exits {
 
   /**
-   * A leave under way, as {@link #start} hands it out: its connection, when known, and whether a
-   * later change of its user settled it.
+   * A leave under way, as {@link #start} hands it out: its connection, when known, whether a later
+   * change of its user settled it, and whether this node's stop took over its outcome.
    */
   static final class Leaving {
     private final String roomId;
     private final String connId;
     private final Connection connection;
     private boolean settled;
+    private boolean takenOver;
 
     private Leaving(String roomId, String connId, Connection connection) {
       this.roomId = roomId;
@@ -71,7 +72,7 @@ final class Exits {
   /** The leave failed: it is unsure, unless a later change of its user settled it meanwhile. */
   void failed(Leaving leaving) {
     endOf(leaving);
-    if (!leaving.settled && leaving.connection != null) {
+    if (!leaving.settled && !leaving.takenOver && leaving.connection != null) {
       unsure.computeIfAbsent(leaving.roomId, room -> new HashMap<>()).put(leaving.connId, leaving.connection);
     }
   }
@@ -83,6 +84,9 @@ final class Exits {
    */
   RoomChange succeeded(Leaving leaving, RoomChange change) {
     endOf(leaving);
+    if (leaving.takenOver) {
+      return new RoomChange(List.of(), change.roster());
+    }
     Connection earlier = null;
     Map<String, Connection> room = unsure.get(leaving.roomId);
     if (room != null) {
@@ -160,6 +164,33 @@ final class Exits {
       }
     }
     return owed;
+  }
+
+  /**
+   * This node stopped and took its connections out of the room: the leaves still under way there
+   * (a connection closed as the node stops, whose answer has not come, and may never) are its to
+   * settle, with their connections, returned (those known). Their results, if they come, announce
+   * nothing, and a failure leaves nothing unsure.
+   */
+  List<Connection> takeOver(String roomId) {
+    List<Connection> taken = new ArrayList<>();
+    for (Leaving leaving : underWay.getOrDefault(roomId, Map.of()).values()) {
+      leaving.takenOver = true;
+      if (leaving.connection != null) {
+        taken.add(leaving.connection);
+      }
+    }
+    return taken;
+  }
+
+  /** The rooms with leaves under way. */
+  Set<String> underWayRooms() {
+    return new HashSet<>(underWay.keySet());
+  }
+
+  /** Whether the room has leaves under way. */
+  boolean leaving(String roomId) {
+    return underWay.containsKey(roomId);
   }
 
   /** The rooms with leaves still unsure. */

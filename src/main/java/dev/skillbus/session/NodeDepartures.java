@@ -30,6 +30,12 @@ final class NodeDepartures implements DepartedNodes.Records {
    */
   static final int STOP_ATTEMPTS = 3;
   static final long STOP_TRY_MS = 4_000;
+  /**
+   * How long a stopping node waits for all of it (what the tries leave to announcing included):
+   * then it hands on the presence events the store refused, well within the 30 s a node's shutdown
+   * waits, whatever Hazelcast still holds up.
+   */
+  static final long STOP_MS = 16_000;
 
   private final String nodeId;
   private final RoomRegistry registry;
@@ -77,9 +83,8 @@ final class NodeDepartures implements DepartedNodes.Records {
    * node any more, and a removal that was made though it failed leaves nothing for the other nodes'
    * cleanup after this one to find: so a room's removal that fails, or gets no answer within
    * {@link #STOP_TRY_MS}, is done again, up to {@link #STOP_ATTEMPTS} times in all, and one that
-   * finds the connections gone announces the users it took out. The stop so waits on a troubled
-   * cluster for {@code STOP_ATTEMPTS × STOP_TRY_MS} at most (and what announcing takes), not for
-   * Hazelcast's own operation timeout.
+   * finds the connections gone announces the users it took out. The stop's caller waits for it
+   * {@link #STOP_MS} at most, not for Hazelcast's own operation timeout.
    */
   Future<Void> leaveOwn(Collection<String> roomIds, Map<String, Map<String, Connection>> own) {
     List<Future<Void>> leaves = new ArrayList<>();
@@ -115,7 +120,7 @@ final class NodeDepartures implements DepartedNodes.Records {
       })
       .compose(change -> {
         // Who peers show is read before this change's events: each event announced changes it.
-        boolean mayOwe = unsureCleanups.containsKey(cleanup) || self && exits.unsure(roomId);
+        boolean mayOwe = unsureCleanups.containsKey(cleanup) || self && (exits.unsure(roomId) || exits.leaving(roomId));
         Future<Predicate<String>> shown = mayOwe ? presence.shown(roomId) : Future.succeededFuture(userId -> true);
         // Owed events go on when the store refused the change's: those it refuses too are kept as theirs are.
         return shown.compose(peersShow -> presence.announce(roomId, Event.USER_LEFT, change).transform(announced -> {
@@ -135,7 +140,9 @@ final class NodeDepartures implements DepartedNodes.Records {
    *   (this node's own: those it knew it had), whom the room no longer holds and this change did not
    *   name;</li>
    *   <li>when this node stops ({@code self}): each user of its leaves that failed but were made,
-   *   whom the room no longer holds, as no check will run any more to find them (see {@link Exits}).</li>
+   *   whom the room no longer holds, as no check will run any more to find them (see {@link Exits});
+   *   and of its leaves still under way (connections closed as it stops), whose outcome it takes over:
+   *   an answer lost comes only after Hazelcast's operation timeout, when this node is gone.</li>
    * </ul>
    * The caller announces them unless peers show them gone already (see {@link PresenceEvents#shown}).
    */
@@ -152,6 +159,11 @@ final class NodeDepartures implements DepartedNodes.Records {
     }
     for (Connection connection : self ? exits.nodeLeft(roomId, change.roster()) : List.<Connection>of()) {
       if (users.add(connection.userId())) {
+        owed.add(connection);
+      }
+    }
+    for (Connection connection : self ? exits.takeOver(roomId) : List.<Connection>of()) {
+      if (change.roster().holds(Event.USER_LEFT, connection.userId()) && users.add(connection.userId())) {
         owed.add(connection);
       }
     }

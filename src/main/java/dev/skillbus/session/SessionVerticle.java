@@ -147,6 +147,7 @@ public final class SessionVerticle extends VerticleBase {
       locals.connectionsIn(roomId).forEach(connId -> here.put(connId, locals.connectionIn(connId, roomId, nodeId)));
     }
     rooms.addAll(exits.unsureRooms());
+    rooms.addAll(exits.underWayRooms());
     locals.clear();
     if (!hazelcast.getLifecycleService().isRunning()) {
       // Hazelcast is gone already (terminated): a survivor cleans up after us as after a crash.
@@ -156,7 +157,7 @@ public final class SessionVerticle extends VerticleBase {
       .recover(err -> Future.succeededFuture(List.of()))
       .compose(tracked -> {
         rooms.addAll(tracked);
-        return departures.leaveOwn(new ArrayList<>(rooms), own);
+        return departures.leaveOwn(new ArrayList<>(rooms), own).timeout(NodeDepartures.STOP_MS, TimeUnit.MILLISECONDS);
       })
       .onFailure(err -> LOG.warn("Could not remove the connections of node {}", nodeId, err))
       // Presence events the store refused (these leaves among them) go to a node that stays; not to this one.

@@ -29,7 +29,7 @@ final class RefusingHazelcast {
   private final Map<String, Integer> lostReplies = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoins = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> heldJoinReplies = new HashMap<>();
-  private final Map<String, CompletableFuture<Void>> heldNodeLeaveReplies = new HashMap<>();
+  private final Map<String, CompletableFuture<Void>> heldLeaveReplies = new HashMap<>();
   /** Connection → how many leaves of it from a room were asked of the map. */
   private final Map<String, Integer> leavesAsked = new HashMap<>();
   /** User → the gate of their next activity or cursor update, and the signal that it came to it. */
@@ -60,7 +60,12 @@ final class RefusingHazelcast {
    * until the returned gate completes: a reply that is lost, or comes too late.
    */
   synchronized CompletableFuture<Void> holdNodeLeaveReply(String nodeId) {
-    return heldNodeLeaveReplies.computeIfAbsent(nodeId, id -> new CompletableFuture<>());
+    return heldLeaveReplies.computeIfAbsent(nodeId, id -> new CompletableFuture<>());
+  }
+
+  /** The same for the next leave of the connection, from any room. */
+  synchronized CompletableFuture<Void> holdLeaveReply(String connId) {
+    return heldLeaveReplies.computeIfAbsent(connId, id -> new CompletableFuture<>());
   }
 
   /** Takes the connection's leaves again. */
@@ -125,9 +130,8 @@ final class RefusingHazelcast {
         .thenCompose(made -> CompletableFuture.failedFuture(new OperationTimeoutException("reply to the leave of "
           + leave.id() + " lost")));
     }
-    if ("submitToKey".equals(method.getName()) && args.length == 2
-        && args[1] instanceof RoomProcessors.Leave leave && leave.scope() == RoomProcessors.Leave.Scope.NODE) {
-      CompletableFuture<Void> replyGate = takeNodeLeaveReplyGate(leave.id());
+    if ("submitToKey".equals(method.getName()) && args.length == 2 && args[1] instanceof RoomProcessors.Leave leave) {
+      CompletableFuture<Void> replyGate = takeLeaveReplyGate(leave.id());
       if (replyGate != null) {
         return rooms.submitToKey((String) args[0], leave).toCompletableFuture()
           .thenCompose(change -> replyGate.thenApply(v -> change));
@@ -157,8 +161,8 @@ final class RefusingHazelcast {
     return heldJoins.get(connId);
   }
 
-  private synchronized CompletableFuture<Void> takeNodeLeaveReplyGate(String nodeId) {
-    return heldNodeLeaveReplies.remove(nodeId);
+  private synchronized CompletableFuture<Void> takeLeaveReplyGate(String id) {
+    return heldLeaveReplies.remove(id);
   }
 
   private synchronized void countLeave(String connId) {

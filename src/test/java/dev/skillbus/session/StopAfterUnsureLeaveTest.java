@@ -9,6 +9,7 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
+import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Nodes;
 import dev.skillbus.testing.TestConnection;
 import io.vertx.core.DeploymentOptions;
@@ -134,5 +135,33 @@ class StopAfterUnsureLeaveTest {
     new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
     probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
     assertThat(probe.all(event(Event.USER_LEFT, "rae"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("announces the user-left of a connection closed as it stops, whose leave was made but has no answer, once")
+  void leaveUnderWayWithNoAnswer() throws Exception {
+    String deployment = sessionOnStopping();
+    String room = "room-" + UUID.randomUUID();
+    TestConnection sol = new TestConnection(stopping.vertx(), "sol", "Sol", "learner");
+    TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
+    BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
+    ned.join(room).await(10, TimeUnit.SECONDS);
+    sol.join(room).await(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> reply = refusing.holdLeaveReply(sol.connId());
+    int asked = refusing.leavesAsked(sol.connId());
+    // As a node's bridge, stopping first, closes its sockets: the leave is made, its answer held.
+    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", sol.connId()));
+    Eventually.holds(stopping.vertx(), 20, 10_000, () -> Future.succeededFuture(refusing.leavesAsked(sol.connId()) > asked))
+      .await(15, TimeUnit.SECONDS);
+
+    try {
+      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      leftWithParticipants(probe, "sol", "ned");
+    } finally {
+      reply.complete(null);
+    }
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    assertThat(probe.all(event(Event.USER_LEFT, "sol"))).hasSize(1);
   }
 }
