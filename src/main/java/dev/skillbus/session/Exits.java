@@ -169,14 +169,19 @@ final class Exits {
   /**
    * This node stopped and took its connections out of the room: the leaves still under way there
    * (a connection closed as the node stops, whose answer has not come, and may never) are its to
-   * settle, with their connections, returned (those known). Their results, if they come, announce
-   * nothing, and a failure leaves nothing unsure.
+   * settle. Their results, if they come, announce nothing, and a failure leaves nothing unsure.
+   * Returned: the connections of those whose user no change of this node named since (a settled
+   * leave's user was announced already). A leave whose connection is unknown (sent again by its
+   * client) is not taken over: its own result still says what it did.
    */
   List<Connection> takeOver(String roomId) {
     List<Connection> taken = new ArrayList<>();
     for (Leaving leaving : underWay.getOrDefault(roomId, Map.of()).values()) {
+      if (leaving.connection == null) {
+        continue;
+      }
       leaving.takenOver = true;
-      if (leaving.connection != null) {
+      if (!leaving.settled) {
         taken.add(leaving.connection);
       }
     }

@@ -7,6 +7,7 @@ import dev.skillbus.ClusterNode;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
+import dev.skillbus.protocol.Inbound;
 import dev.skillbus.store.InMemoryRoomHistory;
 import dev.skillbus.testing.BusProbe;
 import dev.skillbus.testing.Eventually;
@@ -163,5 +164,45 @@ class StopAfterUnsureLeaveTest {
     new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
     probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
     assertThat(probe.all(event(Event.USER_LEFT, "sol"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("announces no user-left again for a leave under way whose user another leave announced gone")
+  void leaveUnderWaySettledByAnother() throws Exception {
+    String deployment = sessionOnStopping();
+    String room = "room-" + UUID.randomUUID();
+    TestConnection uma = new TestConnection(stopping.vertx(), "uma", "Uma", "learner");
+    TestConnection umaAgain = new TestConnection(stopping.vertx(), "uma", "Uma", "learner");
+    TestConnection zed = new TestConnection(stopping.vertx(), "zed", "Zed", "learner");
+    TestConnection ned = new TestConnection(staying.vertx(), "ned", "Ned", "learner");
+    BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
+    ned.join(room).await(10, TimeUnit.SECONDS);
+    uma.join(room).await(10, TimeUnit.SECONDS);
+    umaAgain.join(room).await(10, TimeUnit.SECONDS);
+    zed.join(room).await(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> reply = refusing.holdLeaveReply(uma.connId());
+    int asked = refusing.leavesAsked(uma.connId());
+    // Uma's first connection leaves (made, naming nobody: her other one stays; its answer held),
+    // then her other one, whose leave announces her gone.
+    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", uma.connId()));
+    Eventually.holds(stopping.vertx(), 20, 10_000, () -> Future.succeededFuture(refusing.leavesAsked(uma.connId()) > asked))
+      .await(15, TimeUnit.SECONDS);
+    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", umaAgain.connId()));
+    leftWithParticipants(probe, "uma", "ned", "zed");
+    // A busy room: her user-left is more than the 100 events back that an owed one looks at.
+    for (int i = 0; i < 110; i++) {
+      zed.request(Inbound.SESSION_MESSAGE.address(), new JsonObject().put("sessionId", room).put("text", "m" + i))
+        .await(10, TimeUnit.SECONDS);
+    }
+
+    try {
+      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      leftWithParticipants(probe, "zed", "ned");
+    } finally {
+      reply.complete(null);
+    }
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    assertThat(probe.all(event(Event.USER_LEFT, "uma"))).hasSize(1);
   }
 }
