@@ -31,14 +31,10 @@ final class RoomState {
   private final Map<String, UserState> users = new HashMap<>();
   private long version;
 
-  /** Adds a connection at {@code now} (µs); the change names its user when it is the user's first one here. */
-  RoomChange join(Connection connection, long now) {
-    return join(connection, now, true);
-  }
-
   /**
-   * The same; {@code active}: the user's activity when this is their first connection in the room
-   * (a connection written back keeps what its user last set), else theirs stays as it is.
+   * Adds a connection at {@code now} (µs); the change names its user when it is the user's first one
+   * here. {@code active}: the user's activity when this is their first connection in the room (a
+   * connection written back keeps what its user last set), else theirs stays as it is.
    */
   RoomChange join(Connection connection, long now, boolean active) {
     if (connections.containsKey(connection.connId())) {

@@ -56,16 +56,12 @@ final class RefusingHazelcast {
   }
 
   /**
-   * Makes the next removal of all connections of the node (from any room), and holds back its reply
-   * until the returned gate completes: a reply that is lost, or comes too late.
+   * Makes the next leave of the connection (or, by a node's id, the next removal of all of that
+   * node's connections), from any room, and holds back its reply until the returned gate completes:
+   * a reply that is lost, or comes too late.
    */
-  synchronized CompletableFuture<Void> holdNodeLeaveReply(String nodeId) {
-    return heldLeaveReplies.computeIfAbsent(nodeId, id -> new CompletableFuture<>());
-  }
-
-  /** The same for the next leave of the connection, from any room. */
-  synchronized CompletableFuture<Void> holdLeaveReply(String connId) {
-    return heldLeaveReplies.computeIfAbsent(connId, id -> new CompletableFuture<>());
+  synchronized CompletableFuture<Void> holdLeaveReply(String id) {
+    return heldLeaveReplies.computeIfAbsent(id, key -> new CompletableFuture<>());
   }
 
   /** Takes the connection's leaves again. */

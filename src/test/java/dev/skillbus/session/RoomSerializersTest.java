@@ -41,9 +41,9 @@ class RoomSerializersTest {
   @DisplayName("a join's result, with its new user, the room's version and the participants, cursors and absent names included")
   void roomChange() {
     RoomState state = new RoomState();
-    state.join(connection("c1", "ana", 10), 1_763_000_000_000_000L);
+    state.join(connection("c1", "ana", 10), 1_763_000_000_000_000L, true);
     state.update("ana", false, 3, 14);
-    RoomChange change = state.join(new Connection("c2", "ben", null, "instructor", "node-2", 20), 5);
+    RoomChange change = state.join(new Connection("c2", "ben", null, "instructor", "node-2", 20), 5, true);
 
     RoomChange back = roundTrip(change, 1001);
 
@@ -57,9 +57,9 @@ class RoomSerializersTest {
   @DisplayName("a room's state, which goes on changing as the original would after the trip, from its version on")
   void roomState() {
     RoomState state = new RoomState();
-    state.join(connection("c1", "ana", 10), 100);
-    state.join(connection("c2", "ana", 11), 100);
-    state.join(connection("c3", "ben", 12), 100);
+    state.join(connection("c1", "ana", 10), 100, true);
+    state.join(connection("c2", "ana", 11), 100, true);
+    state.join(connection("c3", "ben", 12), 100, true);
     state.update("ben", null, 7, 1);
 
     RoomState back = roundTrip(state, 1002);
@@ -78,8 +78,8 @@ class RoomSerializersTest {
   @DisplayName("a user's entry keeps the name and time of the join that brought them in while any of their connections stays")
   void userKeepsFirstJoin() {
     RoomState state = new RoomState();
-    state.join(new Connection("c1", "ana", "Ana", "learner", "node-1", 10), 100);
-    state.join(new Connection("c2", "ana", "Ana (tablet)", "learner", "node-2", 11), 100);
+    state.join(new Connection("c1", "ana", "Ana", "learner", "node-1", 10), 100, true);
+    state.join(new Connection("c2", "ana", "Ana (tablet)", "learner", "node-2", 11), 100, true);
     state.leave(c -> c.connId().equals("c1"), 0);
     RoomState back = roundTrip(state, 1002);
     for (RoomState s : List.of(state, back)) {
@@ -97,7 +97,7 @@ class RoomSerializersTest {
   @DisplayName("a room's participants and version as read again for a refused presence event")
   void roster() {
     RoomState state = new RoomState();
-    state.join(connection("c1", "ana", 10), 42);
+    state.join(connection("c1", "ana", 10), 42, true);
     assertThat(roundTrip(state.roster(), 1008)).isEqualTo(state.roster());
     assertThat(roundTrip(Roster.EMPTY, 1008)).isEqualTo(Roster.EMPTY);
   }

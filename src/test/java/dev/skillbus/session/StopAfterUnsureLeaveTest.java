@@ -67,6 +67,31 @@ class StopAfterUnsureLeaveTest {
       .map(p -> ((JsonObject) p).getString("userId")).toList()).as(userId).containsExactly(participants);
   }
 
+  /** Stops the session part, within what its bounded tries take and well before Hazelcast's own operation timeout (60 s). */
+  private static void stop(String deployment) throws Exception {
+    stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+  }
+
+  /** Closes the connection as a node's bridge, stopping first, does; returns once its leave reached the room's state. */
+  private static void closeUntilLeaveAsked(TestConnection connection) throws Exception {
+    int asked = refusing.leavesAsked(connection.connId());
+    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", connection.connId()));
+    Eventually.holds(stopping.vertx(), 20, 10_000, () -> Future.succeededFuture(refusing.leavesAsked(connection.connId()) > asked))
+      .await(15, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Joins a newcomer through the staying node and waits for its user-joined, which comes after
+   * anything announced before it; then each user must have had one user-left.
+   */
+  private static void leftOnceEach(BusProbe probe, String room, String... userIds) throws Exception {
+    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
+    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
+    for (String userId : userIds) {
+      assertThat(probe.all(event(Event.USER_LEFT, userId))).as(userId).hasSize(1);
+    }
+  }
+
   @Test
   @DisplayName("announces the user-left it owes as it stops, once")
   void announcesOwedUserLeft() throws Exception {
@@ -81,13 +106,10 @@ class StopAfterUnsureLeaveTest {
     Throwable failed = mia.leave(room).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertThat(ErrorCode.of(failed)).isEqualTo(ErrorCode.UNAVAILABLE);
     // At once, before the check of rooms in doubt (every second) runs.
-    stopping.vertx().undeploy(deployment).await(30, TimeUnit.SECONDS);
+    stop(deployment);
 
     leftWithParticipants(probe, "mia", "ned");
-    // A newcomer's user-joined comes after anything announced before it.
-    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
-    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
-    assertThat(probe.all(event(Event.USER_LEFT, "mia"))).hasSize(1);
+    leftOnceEach(probe, room, "mia");
   }
 
   @Test
@@ -104,14 +126,11 @@ class StopAfterUnsureLeaveTest {
     max.join(room).await(10, TimeUnit.SECONDS);
     refusing.loseNodeLeaveReplies(stopping.nodeId(), 1);
 
-    stopping.vertx().undeploy(deployment).await(30, TimeUnit.SECONDS);
+    stop(deployment);
 
     leftWithParticipants(probe, "pia", "ned");
     leftWithParticipants(probe, "max", "ned");
-    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
-    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
-    assertThat(probe.all(event(Event.USER_LEFT, "pia"))).hasSize(1);
-    assertThat(probe.all(event(Event.USER_LEFT, "max"))).hasSize(1);
+    leftOnceEach(probe, room, "pia", "max");
   }
 
   @Test
@@ -124,18 +143,15 @@ class StopAfterUnsureLeaveTest {
     BusProbe probe = BusProbe.listen(staying.vertx(), Address.room(room)).await();
     ned.join(room).await(10, TimeUnit.SECONDS);
     rae.join(room).await(10, TimeUnit.SECONDS);
-    CompletableFuture<Void> reply = refusing.holdNodeLeaveReply(stopping.nodeId());
+    CompletableFuture<Void> reply = refusing.holdLeaveReply(stopping.nodeId());
 
     try {
-      // Well before Hazelcast's own operation timeout (60 s).
-      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      stop(deployment);
       leftWithParticipants(probe, "rae", "ned");
     } finally {
       reply.complete(null);
     }
-    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
-    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
-    assertThat(probe.all(event(Event.USER_LEFT, "rae"))).hasSize(1);
+    leftOnceEach(probe, room, "rae");
   }
 
   @Test
@@ -149,21 +165,16 @@ class StopAfterUnsureLeaveTest {
     ned.join(room).await(10, TimeUnit.SECONDS);
     sol.join(room).await(10, TimeUnit.SECONDS);
     CompletableFuture<Void> reply = refusing.holdLeaveReply(sol.connId());
-    int asked = refusing.leavesAsked(sol.connId());
-    // As a node's bridge, stopping first, closes its sockets: the leave is made, its answer held.
-    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", sol.connId()));
-    Eventually.holds(stopping.vertx(), 20, 10_000, () -> Future.succeededFuture(refusing.leavesAsked(sol.connId()) > asked))
-      .await(15, TimeUnit.SECONDS);
+    // The leave is made, its answer held.
+    closeUntilLeaveAsked(sol);
 
     try {
-      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      stop(deployment);
       leftWithParticipants(probe, "sol", "ned");
     } finally {
       reply.complete(null);
     }
-    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
-    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
-    assertThat(probe.all(event(Event.USER_LEFT, "sol"))).hasSize(1);
+    leftOnceEach(probe, room, "sol");
   }
 
   @Test
@@ -181,12 +192,9 @@ class StopAfterUnsureLeaveTest {
     umaAgain.join(room).await(10, TimeUnit.SECONDS);
     zed.join(room).await(10, TimeUnit.SECONDS);
     CompletableFuture<Void> reply = refusing.holdLeaveReply(uma.connId());
-    int asked = refusing.leavesAsked(uma.connId());
     // Uma's first connection leaves (made, naming nobody: her other one stays; its answer held),
     // then her other one, whose leave announces her gone.
-    stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", uma.connId()));
-    Eventually.holds(stopping.vertx(), 20, 10_000, () -> Future.succeededFuture(refusing.leavesAsked(uma.connId()) > asked))
-      .await(15, TimeUnit.SECONDS);
+    closeUntilLeaveAsked(uma);
     stopping.vertx().eventBus().send(Address.CONNECTION_CLOSED, new JsonObject().put("connId", umaAgain.connId()));
     leftWithParticipants(probe, "uma", "ned", "zed");
     // A busy room: her user-left is more than the 100 events back that an owed one looks at.
@@ -196,13 +204,11 @@ class StopAfterUnsureLeaveTest {
     }
 
     try {
-      stopping.vertx().undeploy(deployment).await(3 * NodeDepartures.STOP_TRY_MS + 10_000, TimeUnit.MILLISECONDS);
+      stop(deployment);
       leftWithParticipants(probe, "zed", "ned");
     } finally {
       reply.complete(null);
     }
-    new TestConnection(staying.vertx(), "ola", "Ola", "learner").join(room).await(10, TimeUnit.SECONDS);
-    probe.next(event(Event.USER_JOINED, "ola")).await(10, TimeUnit.SECONDS);
-    assertThat(probe.all(event(Event.USER_LEFT, "uma"))).hasSize(1);
+    leftOnceEach(probe, room, "uma");
   }
 }
