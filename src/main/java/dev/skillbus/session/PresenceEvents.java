@@ -102,7 +102,8 @@ final class PresenceEvents implements RoomRepair.Announcer {
    * names is shown gone already, as when another node's leave of their last connection emptied the
    * room and said so.
    */
-  Future<Predicate<String>> shown(String roomId) {
+  @Override
+  public Future<Predicate<String>> shown(String roomId) {
     return events.last(roomId, OWED_LOOKBACK)
       .map(slice -> slice.latest(event -> Event.USER_JOINED.equals(event) || Event.USER_LEFT.equals(event)))
       .transform(read -> Future.succeededFuture(read.succeeded() && read.result() != null

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * took the only copy; after a network split heals, Hazelcast keeps one side's entry of each room) is
  * written back, and its user announced with {@code user-joined}. An entry naming this node for a
  * connection it no longer holds (its leave failed: a member was lost or partitions were migrating)
- * is taken out, and its user announced with {@code user-left}. A failed leave may have been made all
+ * is taken out, and its user announced with {@code user-left} unless the room's latest presence
+ * event shows them gone already (a healed split brought back an older copy). A failed leave may have been made all
  * the same: a check that finds the connection gone announces the {@code user-left} it owed (see
  * {@link Exits}). Every room this node has connections in or a record of is checked every sweep
  * interval; a room "in doubt", where a leave failed or crossed a join of this node on its way, every
@@ -46,6 +47,9 @@ final class RoomRepair {
 
     /** The {@code user-left} that leaves made though they failed owe these users, unless peers show a user gone already. */
     Future<Void> owedLeft(String roomId, Collection<Connection> users, Roster roster);
+
+    /** Who peers show in the room, by its latest presence event (everyone when there is none, or it cannot be read). */
+    Future<Predicate<String>> shown(String roomId);
   }
 
   private final String nodeId;
@@ -185,7 +189,8 @@ final class RoomRepair {
     }
     Integer doubts = doubtful.get(roomId);
     return registry.held(roomId, nodeId)
-      .compose(held -> mend(roomId, held))
+      .compose(held -> stale(roomId, held).isEmpty() ? mend(roomId, held, userId -> true)
+        : announcer.shown(roomId).compose(shown -> mend(roomId, held, shown)))
       .onComplete(ar -> checking.remove(roomId))
       .transform(ar -> {
         if (ar.succeeded() && ar.result()) {
@@ -204,7 +209,7 @@ final class RoomRepair {
    * the room's connections of this node that it does not hold and that are not leaving already, or
    * else writes back those it holds and the room lost; true when the room was right or is now.
    */
-  private Future<Boolean> mend(String roomId, RoomRegistry.Held held) {
+  private Future<Boolean> mend(String roomId, RoomRegistry.Held held, Predicate<String> shown) {
     if (stopped || joining.test(roomId)) {
       return Future.succeededFuture(false);
     }
@@ -216,14 +221,11 @@ final class RoomRepair {
         roomId, user.connId(), user.userId());
     }
     changes.add(announcer.owedLeft(roomId, owed, held.roster()));
-    boolean removing = false;
-    for (Connection connection : held.connections().values()) {
-      if (!ours.contains(connection.connId()) && !exits.underWay(roomId, connection.connId())) {
-        changes.add(removeStale(connection, roomId));
-        removing = true;
-      }
+    List<Connection> stale = stale(roomId, held);
+    for (Connection connection : stale) {
+      changes.add(removeStale(connection, roomId, shown));
     }
-    if (removing || exits.unsure(roomId)) {
+    if (!stale.isEmpty() || exits.unsure(roomId)) {
       return Future.join(changes).map(false);
     }
     for (String connId : ours) {
@@ -234,12 +236,40 @@ final class RoomRepair {
     return Future.join(changes).map(true);
   }
 
-  private Future<Void> removeStale(Connection connection, String roomId) {
+  /** The room's connections of this node that it does not hold and that are not leaving already. */
+  private List<Connection> stale(String roomId, RoomRegistry.Held held) {
+    Set<String> ours = locals.connectionsIn(roomId);
+    List<Connection> stale = new ArrayList<>();
+    for (Connection connection : held.connections().values()) {
+      if (!ours.contains(connection.connId()) && !exits.underWay(roomId, connection.connId())) {
+        stale.add(connection);
+      }
+    }
+    return stale;
+  }
+
+  /**
+   * Takes out a connection this node no longer holds; its user's {@code user-left} is announced
+   * unless {@code shown} (peers, read before the check's removals) shows them gone already: a
+   * network split that healed can bring back the other side's copy of a room, with a connection
+   * whose leave was made and announced on this side meanwhile.
+   */
+  private Future<Void> removeStale(Connection connection, String roomId, Predicate<String> shown) {
     LOG.info("Connection {} was in room {} for node {}, which no longer holds it: taken out",
       connection.connId(), roomId, nodeId);
     return leave(roomId, connection.connId(), connection)
       .onSuccess(change -> repairs.accept(REMOVED))
-      .compose(change -> announceLeft(roomId, change));
+      .compose(change -> {
+        List<Connection> gone = change.users().stream().filter(user -> !shown.test(user.userId())).toList();
+        if (gone.isEmpty()) {
+          return announceLeft(roomId, change);
+        }
+        LOG.info("Room {}'s last presence event shows {} gone already: no user-left again", roomId,
+          gone.stream().map(Connection::userId).toList());
+        exits.settle(roomId, gone);
+        List<Connection> left = change.users().stream().filter(user -> shown.test(user.userId())).toList();
+        return announceLeft(roomId, new RoomChange(left, change.roster()));
+      });
   }
 
   private Future<Void> restore(String connId, String roomId) {

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.TestInfo;
 abstract class SessionRepairFixture {
 
   static final RefusingHistory HISTORY = new RefusingHistory();
+  /** The sweeping node's history. */
+  static final InMemoryRoomHistory SWEEPING_HISTORY = new InMemoryRoomHistory(100, 3600);
   static Nodes nodes;
   static RefusingHazelcast refusing;
   static ClusterNode mending;
@@ -76,7 +78,7 @@ abstract class SessionRepairFixture {
     sweeping = nodes.start().await();
     sweepingMetrics = Metrics.create();
     sweeping.vertx().deployVerticle(
-      new SessionVerticle(sweeping.hazelcast(), new InMemoryRoomHistory(100, 3600), sweepingMetrics, RoomRules.open()),
+      new SessionVerticle(sweeping.hazelcast(), SWEEPING_HISTORY, sweepingMetrics, RoomRules.open()),
       new DeploymentOptions().setConfig(new JsonObject().put("sweepIntervalSeconds", 1))).await();
   }
 
