@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * inbox, and it is delivered to the first connection that registers on their address next (see
  * {@link InboxDelivery}): it leaves the inbox only once a connection's transport wrote it, so it
  * gets out at least once. A delivery that stops with some left hands the inbox on to the user's
- * other connections, and one that found the inbox held tries again once that lease ran out.
+ * other connections, and one that found the inbox held tries again once that lease ran out. A
+ * notification for a user whose inbox holds any (queued, or on their way to a connection) is queued
+ * behind them, so that it never overtakes them.
  */
 final class Notifications {
 
@@ -43,6 +45,7 @@ final class Notifications {
   static final String QUEUED = "queued";
   /** Hand-ons of an inbox in a row, after deliveries that each stopped with notifications left. */
   static final int MAX_HOPS = 3;
+  private static final long LOOKUP_TIMEOUT_MS = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
 
@@ -53,6 +56,8 @@ final class Notifications {
   private final EventBus eventBus;
   private final Vertx vertx;
   private final long deliveryTimeoutMs;
+  /** How long the cluster manager may take to tell where a user receives (it answers in ms when well). */
+  private final long lookupTimeoutMs;
 
   Notifications(InboxStore inbox, UserPresence presence, Audiences audiences, Vertx vertx, long deliveryTimeoutMs) {
     this.inbox = inbox;
@@ -62,6 +67,7 @@ final class Notifications {
     this.eventBus = vertx.eventBus();
     this.vertx = vertx;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
+    this.lookupTimeoutMs = Math.min(LOOKUP_TIMEOUT_MS, deliveryTimeoutMs);
   }
 
   /** {@code {userId, type, message, data?}}: answered with {@code {delivered, queued}}. */
@@ -77,10 +83,19 @@ final class Notifications {
       .put(FROM, CoachingFields.person(caller));
     Rules.requireMayNotify(caller, userId);
     JsonObject envelope = Envelope.of(Event.NOTIFICATION, null, notification);
-    return presence.nodes(userId)
-      .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope))
-      .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope))
+    return inbox.pushBehind(userId, envelope)
+      .compose(queued -> queued ? handWaiting(userId) : live(userId, envelope))
       .onSuccess(outcome -> audiences.counted(envelope));
+  }
+
+  /**
+   * Written to the user's connections, or else queued: the user's inbox held nothing when we looked,
+   * so that nothing older is on its way to them.
+   */
+  private Future<JsonObject> live(String userId, JsonObject envelope) {
+    return presence.nodes(userId, lookupTimeoutMs)
+      .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope))
+      .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope));
   }
 
   private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope) {
@@ -95,12 +110,15 @@ final class Notifications {
    * answer: nothing was queued.
    */
   private Future<JsonObject> queue(String userId, JsonObject envelope) {
-    return inbox.push(userId, envelope)
-      .compose(v -> presence.nodes(userId))
-      .map(nodes -> {
-        nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, null, 0));
-        return outcome(false, true);
-      });
+    return inbox.push(userId, envelope).compose(v -> handWaiting(userId));
+  }
+
+  /** Tells the user's nodes that their inbox waits: each hands it to one of its connections of the user. */
+  private Future<JsonObject> handWaiting(String userId) {
+    return presence.nodes(userId, lookupTimeoutMs).map(nodes -> {
+      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, null, 0));
+      return outcome(false, true);
+    });
   }
 
   private static JsonObject outcome(boolean delivered, boolean queued) {
@@ -153,7 +171,7 @@ final class Notifications {
         + " connection", userId, hops + 1);
       return;
     }
-    presence.nodes(userId).onSuccess(nodes ->
+    presence.nodes(userId, lookupTimeoutMs).onSuccess(nodes ->
       nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, exceptConnId, hops + 1)));
   }
 }

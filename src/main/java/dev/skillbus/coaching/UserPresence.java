@@ -9,6 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a user can receive right now. Each node's bridge holds one event-bus consumer on {@code
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class UserPresence {
 
+  private static final Logger LOG = LoggerFactory.getLogger(UserPresence.class);
+
   private final ClusteredNode cluster;
   private final Context context;
 
@@ -27,8 +32,20 @@ final class UserPresence {
     this.context = context;
   }
 
-  /** The live nodes subscribed to {@code user.<userId>}; completes on the verticle's context. */
-  Future<List<String>> nodes(String userId) {
+  /**
+   * The live nodes subscribed to {@code user.<userId>}, or every live node when the cluster manager
+   * does not tell within {@code timeoutMs} (the member that holds those subscriptions hangs, or is
+   * lost and not yet noticed: its calls wait for Hazelcast's operation timeout) or fails: asked, each
+   * of them writes to the user's connections it holds, if any. Completes on the verticle's context.
+   */
+  Future<List<String>> nodes(String userId, long timeoutMs) {
+    return registered(userId).timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(err -> {
+      LOG.info("Where user {} receives is not known ({}): every node is asked", userId, err.toString());
+      return Future.succeededFuture(List.copyOf(cluster.getNodes()));
+    });
+  }
+
+  private Future<List<String>> registered(String userId) {
     CompletableFuture<List<RegistrationInfo>> found = new CompletableFuture<>();
     cluster.getRegistrations(Address.user(userId), (registrations, err) -> {
       if (err != null) {

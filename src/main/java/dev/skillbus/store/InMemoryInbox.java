@@ -61,12 +61,24 @@ public final class InMemoryInbox implements InboxStore {
 
   @Override
   public synchronized Future<Void> push(String userId, JsonObject message) {
+    return push(userId, message, false).mapEmpty();
+  }
+
+  @Override
+  public synchronized Future<Boolean> pushBehind(String userId, JsonObject message) {
+    return push(userId, message, true);
+  }
+
+  private Future<Boolean> push(String userId, JsonObject message, boolean behind) {
     return Keys.guard(() -> {
       Keys.id(userId);
       int size = Keys.encode(message, maxValueBytes).length();
       long now = clock.millis();
       dropExpired(now);
       Box box = boxes.get(userId);
+      if (box == null && behind) {
+        return Future.succeededFuture(false);
+      }
       if (box == null && boxes.size() >= maxUsers) {
         return Future.failedFuture(InboxStore.full(maxUsers));
       }
@@ -81,7 +93,7 @@ public final class InMemoryInbox implements InboxStore {
       trim(box);
       box.lastPush = now;
       boxes.put(userId, box);
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     });
   }
 

@@ -23,8 +23,9 @@ final class InboxScripts {
   /**
    * ARGV[1] the message, ARGV[2] the most kept, ARGV[3] time to live (s), ARGV[4] the user id,
    * ARGV[5] the most inboxes, ARGV[6] the start of every inbox's key (the user id follows), ARGV[7]
-   * a rank the node drew at random: 1, or 0 when the user has no inbox and the index holds the most
-   * inboxes already. Users whose inbox expired are dropped from the index first. When it is full,
+   * a rank the node drew at random, ARGV[8] 1 to queue only behind what the inbox holds (queued or in
+   * delivery), else 0: 1, or 0 when the user has no inbox and the index holds the most inboxes
+   * already, or 2, storing nothing, when ARGV[8] is 1 and the inbox holds nothing. Users whose inbox expired are dropped from the index first. When it is full,
    * those of the 32 users from that rank on (going on from the first rank past the last) whose inbox
    * and batch are both gone (Redis evicted them; a take or an ack would have dropped them from the
    * index) are dropped too, so that evicted inboxes do not keep their places until they would have
@@ -33,6 +34,9 @@ final class InboxScripts {
    * last was given.
    */
   static final RedisScript PUSH = RedisScript.of(NOW + """
+    if ARGV[8] == '1' and redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 then
+      return 2
+    end
     redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
     if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 and not redis.call('ZSCORE', KEYS[4], ARGV[4]) then
       local count = redis.call('ZCARD', KEYS[4])

@@ -51,6 +51,14 @@ public interface InboxStore {
   Future<Void> push(String userId, JsonObject message);
 
   /**
+   * Queues a message behind those the user's inbox holds (queued, or in a batch being delivered):
+   * true when it did, as {@link #push} would; false, storing nothing, when the user has no inbox.
+   * So that a message for a user who can receive live does not overtake older ones still on their
+   * way to them.
+   */
+  Future<Boolean> pushBehind(String userId, JsonObject message);
+
+  /**
    * Takes the oldest {@code max} messages (at least one) under the lease {@code lease} (the taker's
    * own token) for {@code leaseMillis}: they leave the inbox for its batch in delivery, which still
    * belongs to the inbox (it counts against {@code maxUsers} and expires with it) until {@link #ack}.

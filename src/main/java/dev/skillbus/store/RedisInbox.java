@@ -42,12 +42,24 @@ public final class RedisInbox implements InboxStore {
 
   @Override
   public Future<Void> push(String userId, JsonObject message) {
+    return push(userId, message, false).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> pushBehind(String userId, JsonObject message) {
+    return push(userId, message, true);
+  }
+
+  private Future<Boolean> push(String userId, JsonObject message, boolean behind) {
     return Keys.guard(() -> {
       Buffer encoded = Keys.encode(message, maxValueBytes);
       List<Buffer> args = RedisScript.args(encoded, maxPerUser, ttlSeconds, userId, maxUsers, redis.key("inbox", ""),
-        ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
-      return redis.eval(InboxScripts.PUSH, keys(userId), args)
-        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : Future.failedFuture(InboxStore.full(maxUsers)));
+        ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE), behind ? 1 : 0);
+      return redis.eval(InboxScripts.PUSH, keys(userId), args).compose(r -> switch (r.toInteger()) {
+        case 1 -> Future.succeededFuture(true);
+        case 2 -> Future.succeededFuture(false);
+        default -> Future.failedFuture(InboxStore.full(maxUsers));
+      });
     });
   }
 

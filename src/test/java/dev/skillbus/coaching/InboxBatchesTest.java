@@ -44,6 +44,11 @@ class InboxBatchesTest {
     }
 
     @Override
+    public Future<Boolean> pushBehind(String userId, JsonObject message) {
+      return inner.pushBehind(userId, message);
+    }
+
+    @Override
     public Future<Taken> take(String userId, int max, long leaseMillis, String lease) {
       return inner.take(userId, max, leaseMillis, lease);
     }
@@ -66,6 +71,11 @@ class InboxBatchesTest {
     @Override
     public Future<Void> push(String userId, JsonObject message) {
       return inner.push(userId, message);
+    }
+
+    @Override
+    public Future<Boolean> pushBehind(String userId, JsonObject message) {
+      return inner.pushBehind(userId, message);
     }
 
     @Override

@@ -131,6 +131,25 @@ class InboxDeliveryTest {
   }
 
   @Test
+  @DisplayName("notifications sent while the inbox is on its way to the user's connection come after it, in the order sent")
+  void sentDuringADeliveryComeAfterIt() throws Exception {
+    int count = 40;
+    queue("ib-eve", count, "");
+    BridgeClient eve = await(BridgeClient.connectAs(vertx, node.port(), "ib-eve", "agent"));
+    eve.register("user.ib-eve");
+    List<JsonObject> received = new ArrayList<>(receive(eve, "ib-eve", 1));
+    List<String> expected = new ArrayList<>(numbered(count));
+    for (int i = 0; i < 5; i++) {
+      await(notify("ib-eve", "live" + i, ""));
+      expected.add("live" + i);
+    }
+    received.addAll(receive(eve, "ib-eve", count + 4));
+
+    assertThat(messages(received)).isEqualTo(expected);
+    await(eve.close());
+  }
+
+  @Test
   @DisplayName("more than a MiB of queued notifications reach the next connection, all of them and in order, and it stays open")
   void largeInboxArrivesWhole() throws Exception {
     int count = 100;

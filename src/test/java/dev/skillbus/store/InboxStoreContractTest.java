@@ -113,6 +113,21 @@ public abstract class InboxStoreContractTest {
   }
 
   @Test
+  @DisplayName("a message queued behind the inbox is stored only while the inbox holds messages, queued or in a batch out, and comes after them")
+  void pushBehindWhatTheInboxHolds() {
+    assertThat(await(store.pushBehind(user, note(1)))).isFalse();
+    assertThat(deliverAll(user)).isEmpty();
+    await(store.push(user, note(1)));
+    assertThat(await(store.pushBehind(user, note(2)))).isTrue();
+    Taken taken = await(store.take(user, 2, LEASE_MS));
+    assertThat(await(store.pushBehind(user, note(3)))).as("behind a batch out").isTrue();
+    assertThat(await(store.ack(user, taken.lease(), 2))).isTrue();
+    assertThat(deliverAll(user)).containsExactly(note(3));
+    assertThat(await(store.pushBehind(user, note(4)))).as("delivered: nothing to queue behind").isFalse();
+    assertThat(deliverAll(user)).isEmpty();
+  }
+
+  @Test
   @DisplayName("a batch whose taker never answers (its reply was lost, its node died) is handed out again once the lease ran out; the late ack changes nothing")
   void lostTakeIsHandedOutAgain(Vertx vertx) {
     await(store.push(user, note(1)));

@@ -1,0 +1,106 @@
+package dev.skillbus.coaching;
+
+import static dev.skillbus.testing.Servers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skillbus.Skillbus;
+import dev.skillbus.protocol.Inbound;
+import dev.skillbus.testing.BridgeClient;
+import dev.skillbus.testing.NodeProcess;
+import dev.skillbus.testing.Servers;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Notifications sent through node A while the other node of the cluster, a process of its own,
+ * hangs (SIGSTOP): it still counts as a member, and Hazelcast's calls to it (among them, where the
+ * users whose subscriptions it holds receive) get no answer.
+ */
+@DisplayName("Notifications while another node of the cluster hangs")
+class NotificationHungPeerTest {
+
+  static final String CLUSTER = "notification-hung-peer-test";
+  static final JsonObject DELIVERED = new JsonObject().put("delivered", true).put("queued", false);
+  static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
+  static Skillbus a;
+  static NodeProcess peer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    a = Servers.start(Servers.config(CLUSTER, 6431, 6431, 6432)
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000)));
+    peer = NodeProcess.start(Map.of(
+      "HTTP_PORT", "7295",
+      "CLUSTER_PORT", "6432",
+      "CLUSTER_MEMBERS", "127.0.0.1:6431-6432",
+      "CLUSTER_NAME", CLUSTER,
+      "CLUSTER_ALLOW_MEMORY_STORES", "true",
+      "NOTIFY_DELIVERY_TIMEOUT_MS", "1000"));
+    peer.awaitStarted(90);
+    Servers.awaitClusterSafe(a);
+    assertThat(a.node().clusterManager().getNodes()).hasSize(2);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (peer != null) {
+      peer.thaw();
+      peer.kill();
+    }
+    a.close().await(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("each is answered within a few seconds, none with 503: written to the users connected to this node, queued for those away, and received")
+  void answeredWhileAPeerHangs() throws Exception {
+    BridgeClient lead = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-lead", "instructor"));
+    List<BridgeClient> online = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      BridgeClient user = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-on-" + i, "learner"));
+      await(user.registered("user.hp-on-" + i));
+      online.add(user);
+    }
+    peer.freeze();
+    List<Future<JsonObject>> toOnline = new ArrayList<>();
+    List<Future<JsonObject>> toAway = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        toOnline.add(notify(lead, "hp-on-" + i, "on " + i));
+      }
+      for (int i = 0; i < 4; i++) {
+        toAway.add(notify(lead, "hp-away-" + i, "away " + i));
+      }
+      // Within the bridge's request timeout (10 s), which answers 503 for a request still waiting.
+      List<Future<JsonObject>> all = new ArrayList<>(toOnline);
+      all.addAll(toAway);
+      Future.join(all).await(8, TimeUnit.SECONDS);
+    } finally {
+      peer.thaw();
+    }
+    for (int i = 0; i < 8; i++) {
+      assertThat(toOnline.get(i).result()).as("to hp-on-%d", i).isEqualTo(DELIVERED);
+      JsonObject received = await(online.get(i).event("user.hp-on-" + i, "notification"));
+      assertThat(received.getJsonObject("data").getString("message")).isEqualTo("on " + i);
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(toAway.get(i).result()).as("to hp-away-%d", i).isEqualTo(QUEUED);
+    }
+    BridgeClient back = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-away-0", "learner"));
+    back.register("user.hp-away-0");
+    assertThat(await(back.event("user.hp-away-0", "notification")).getJsonObject("data").getString("message"))
+      .isEqualTo("away 0");
+  }
+
+  private static Future<JsonObject> notify(BridgeClient lead, String userId, String text) {
+    return lead.call(Inbound.NOTIFY_SEND.address(), new JsonObject().put("userId", userId).put("type", "info")
+      .put("message", text));
+  }
+}
