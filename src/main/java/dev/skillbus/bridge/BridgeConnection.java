@@ -215,6 +215,23 @@ final class BridgeConnection {
     }
   }
 
+  /**
+   * After its client's own leave of the room: its registration there goes too when the room's rule
+   * does not admit it (it went on receiving a room made private only as a member), with the refusal
+   * on the room's address.
+   */
+  void left(String roomId) {
+    Identity who = identity();
+    String address = Address.room(roomId);
+    if (who != null && registered.contains(address)) {
+      try {
+        bridge.guard().checkRegister(who, address);
+      } catch (RuntimeException refused) {
+        revoke(address, refused);
+      }
+    }
+  }
+
   String userIdForLog() {
     Identity who = identity();
     return who == null ? "-" : who.userId();

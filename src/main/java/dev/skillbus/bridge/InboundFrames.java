@@ -5,6 +5,7 @@ import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.JsonInput;
 import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -174,17 +175,29 @@ final class InboundFrames {
           // From when the request leaves, as its timeout.
           Deadline.stamp(options, bridge.settings().requestTimeoutMs());
         }
-        forward(inbound.address(), body, options, (String) replyAddress);
+        forward(inbound, body, options, (String) replyAddress);
       }
     });
   }
 
-  private void forward(String address, JsonObject body, DeliveryOptions options, String replyAddress) {
-    if (replyAddress == null) {
+  /**
+   * Sends the request on, and its answer to the reply address if it has one. A leave is always
+   * waited for: once made, the connection may no longer be admitted to receive the room.
+   */
+  private void forward(Inbound inbound, JsonObject body, DeliveryOptions options, String replyAddress) {
+    String address = inbound.address();
+    boolean leave = inbound == Inbound.SESSION_LEAVE;
+    if (replyAddress == null && !leave) {
       bridge.eventBus().send(address, body, options);
       return;
     }
     bridge.eventBus().<Object>request(address, body, options).onComplete(ar -> {
+      if (leave && ar.succeeded() && body.getValue(Internal.SESSION_ID) instanceof String roomId) {
+        connection.left(roomId);
+      }
+      if (replyAddress == null) {
+        return;
+      }
       if (ar.succeeded()) {
         connection.deliver(replyFrame(address, replyAddress, ar.result().body()));
       } else {

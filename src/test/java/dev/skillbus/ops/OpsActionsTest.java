@@ -99,6 +99,25 @@ class OpsActionsTest extends OpsClusterFixture {
   }
 
   @Test
+  @DisplayName("a member of a room made private whom its rule does not admit stops receiving it when they leave it, with a 403 on the room's address")
+  void leavingAPrivateRoomEndsItsRegistration() throws Exception {
+    BridgeClient mia = member(b, "lv-mia", "lv-room");
+    JsonObject rule = new JsonObject().put("roomId", "lv-room").put("allowedUsers", new JsonArray().add("lv-dana"));
+    assertThat(await(admin(a).post("/socket/rooms", rule)).status()).isEqualTo(201);
+    await(mia.call("session.leave", new JsonObject().put("sessionId", "lv-room")));
+    JsonObject revoked = await(mia.next(f -> "err".equals(f.getString("type")) && "room.lv-room".equals(f.getString("address"))));
+    assertThat(revoked.getInteger("failureCode")).isEqualTo(403);
+
+    BridgeClient dana = member(b, "lv-dana", "lv-room");
+    await(dana.call("session.message", new JsonObject().put("sessionId", "lv-room").put("text", "after mia left")));
+    // Dana on Mia's node gets the message, so Mia would have by now, and a reply to Mia comes after
+    // anything written to her socket before it.
+    await(dana.event("room.lv-room", "message"));
+    await(mia.call("session.leave", new JsonObject().put("sessionId", "none")));
+    assertThat(mia.unclaimedEvents("room.lv-room", "message")).isEmpty();
+  }
+
+  @Test
   @DisplayName("a room made with an empty list of allowed users or roles is private: admins only")
   void emptyListsArePrivate() throws Exception {
     for (String list : List.of("allowedUsers", "allowedRoles")) {
