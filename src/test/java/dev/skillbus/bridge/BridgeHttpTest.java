@@ -2,6 +2,11 @@ package dev.skillbus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
 import io.vertx.core.Future;
@@ -11,11 +16,13 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bridge over plain HTTP: which origins CORS lets in, a SockJS session by xhr polling, and the
@@ -58,6 +65,31 @@ class BridgeHttpTest extends BridgeLimitsFixture {
       .setURI("/eventbus/info").putHeader("Origin", "https://evil.example.app.attacker.com"))
       .compose(r -> r.send()).compose(BridgeHttpTest::read)));
     assertThat(sockJsInfo.status()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("refuses an origin on the SockJS and page routes, and an oversized SockJS POST, with the JSON error body, logging no error")
+  void refusalsOutsideTheApi() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    log.start();
+    root.addAppender(log);
+    try {
+      for (String path : List.of("/eventbus/info", "/", "/skillbus.js", "/no-such-page")) {
+        Response refused = await(Clients.http(vertx, http -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+          .setURI(path).putHeader("Origin", "http://evil.example"))
+          .compose(r -> r.send()).compose(BridgeHttpTest::read)));
+        assertThat(refused.status()).as(path).isEqualTo(403);
+        assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code")).as(path).isEqualTo(403);
+      }
+      assertThat(sockJs("bigpost", "xhr", null).body()).startsWith("o");
+      Response tooLarge = sockJs("bigpost", "xhr_send", new JsonArray().add("x".repeat(16 * 65536)).encode());
+      assertThat(tooLarge.status()).isEqualTo(413);
+      assertThat(new JsonObject(tooLarge.body()).getJsonObject("error").getInteger("code")).isEqualTo(413);
+    } finally {
+      root.detachAppender(log);
+    }
+    assertThat(log.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
   /** One SockJS request of session {@code session}: {@code POST /eventbus/000/<session>/<path>}. */
