@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -56,13 +57,16 @@ final class CoachingFields {
 
   private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   /**
-   * The date-times taken: a four-digit year, hours and minutes, optional seconds and fraction, and
-   * optionally {@code Z} or an offset in hours and minutes. What Java's parser takes beyond that (a
-   * zone name in brackets, a signed longer year, an offset with seconds) is refused: browsers'
-   * {@code Date} and RFC 3339 parsers do not read it.
+   * The date-times taken: a four-digit year, hours and minutes, optional seconds and fraction (of any
+   * length), and optionally {@code Z} or an offset in hours and minutes; {@code T} and {@code Z} in
+   * either case, as RFC 3339 allows. What Java's parser takes beyond that (a zone name in brackets,
+   * a signed longer year, an offset with seconds) is refused: browsers' {@code Date} and RFC 3339
+   * parsers do not read it.
    */
   private static final Pattern DATE_TIME =
-    Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})?");
+    Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}:\\d{2})?");
+  /** Fraction digits past the nanoseconds Java's parser reads: they change nothing of the instant checked. */
+  private static final Pattern BEYOND_NANOS = Pattern.compile("(\\.\\d{9})\\d+");
 
   private CoachingFields() {
   }
@@ -103,7 +107,8 @@ final class CoachingFields {
         return true;
       }
       if (DATE_TIME.matcher(value).matches()) {
-        DateTimeFormatter.ISO_DATE_TIME.parse(value);
+        // Checked in the form Java's parser reads: upper-case T and Z, at most nine fraction digits.
+        DateTimeFormatter.ISO_DATE_TIME.parse(BEYOND_NANOS.matcher(value.toUpperCase(Locale.ROOT)).replaceFirst("$1"));
         return true;
       }
       return false;

@@ -48,6 +48,8 @@ class CoachingFieldRulesTest extends CoachingRulesFixture {
       Arguments.of("actions.create", with(item(), "dueDate", "+12026-03-31T17:00"), "dueDate"),
       Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00:00+02:30:15"), "dueDate"),
       Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00+02"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-02-30t17:00:00.1234567890z"), "dueDate"),
+      Arguments.of("actions.create", with(item(), "dueDate", "2026-03-31T17:00:00.Z"), "dueDate"),
       Arguments.of("actions.create", with(item(), "priority", null), "priority"),
       Arguments.of("actions.create", with(item(), "category", null), "category"),
       Arguments.of("actions.update", new JsonObject().put("status", "done"), "id"),
@@ -86,10 +88,11 @@ class CoachingFieldRulesTest extends CoachingRulesFixture {
   }
 
   @Test
-  @DisplayName("accepts ISO-8601 dates with or without a time and a zone, and scores with decimals")
+  @DisplayName("accepts ISO-8601 dates with or without a time and a zone, in every form RFC 3339 allows, and scores with decimals")
   void acceptsIsoDatesAndDecimalScores() throws Exception {
     for (String date : new String[] {"2026-03-31", "2026-03-31T17:00:00Z", "2026-03-31T17:00:00.5+02:00", "2026-03-31T17:00",
-      "2026-03-31T17:00-05:00", "2026-03-31T17:00:59.123456789"}) {
+      "2026-03-31T17:00-05:00", "2026-03-31T17:00:59.123456789", "2026-03-31T17:00:00.1234567890Z", "2026-03-31t17:00:00z",
+      "2026-03-31T17:00:00z"}) {
       assertThat(await(lead.call("actions.create", with(item(), "dueDate", date))).getString("dueDate")).isEqualTo(date);
     }
     JsonObject updated = await(lead.call("session.update", sessionUpdate(new JsonObject().put("engagementScore", 7.5))));
