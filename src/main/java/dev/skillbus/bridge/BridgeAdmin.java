@@ -6,7 +6,6 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
-import dev.skillbus.protocol.Outbound;
 import dev.skillbus.protocol.Requests;
 import dev.skillbus.protocol.Timestamps;
 import io.vertx.core.Future;
@@ -25,9 +24,8 @@ import java.util.function.Function;
  * and moves every connection of a user in or out of a room as the connection's client would (a
  * {@code register} on the room's address and a {@code session.join}; a {@code session.leave} and an
  * {@code unregister}), so that the guard's rules, the membership and its events are the same as
- * when a browser asks. For the coaching part, it writes a notification to the node's connections of
- * a user and says to how many ({@link Outbound#deliverToUserOn}), and hands a user's waiting inbox
- * to one of them ({@link Internal#inboxWaiting}).
+ * when a browser asks. For the coaching part, it hands a user's waiting inbox to one of the node's
+ * connections of the user ({@link Internal#inboxWaiting}).
  */
 final class BridgeAdmin {
 
@@ -46,8 +44,6 @@ final class BridgeAdmin {
       serve(eventBus, Address.BRIDGE_CONNECTIONS, this::connections),
       serve(eventBus, Address.USER_JOIN_ROOM, this::join),
       serve(eventBus, Address.USER_LEAVE_ROOM, this::leave),
-      // Cluster-wide at this node's own address: the sender must learn whether a live node wrote it.
-      eventBus.consumer(Address.userDelivery(bridge.nodeId()), message -> Requests.serve(message, this::deliverToUser)),
       eventBus.consumer(Address.inboxWaiting(bridge.nodeId()), this::handInbox));
   }
 
@@ -65,16 +61,6 @@ final class BridgeAdmin {
       Internal.userRegistered(bridge.eventBus(), userId, connection.id(), message.body().getInteger(Internal.HOPS, 0),
         bridge.settings().requestTimeoutMs());
     }
-  }
-
-  /** {@code {userId, envelope}}: written to each connection of this node registered on {@code user.<userId>}. */
-  private Future<Integer> deliverToUser(Message<JsonObject> message) {
-    String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
-    JsonObject envelope = message.body().getJsonObject(Outbound.ENVELOPE);
-    if (envelope == null) {
-      throw Fields.bad("'envelope' is required");
-    }
-    return Future.succeededFuture(bridge.rooms().deliverToAll(Address.user(userId), envelope.toBuffer()));
   }
 
   private static MessageConsumer<JsonObject> serve(EventBus eventBus, String address,

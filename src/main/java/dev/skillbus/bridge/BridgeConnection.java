@@ -87,12 +87,13 @@ final class BridgeConnection {
   }
 
   /**
-   * Writes a durable frame that its sender paces (see {@link #writable()}), and completes once the
-   * transport wrote it ({@link BridgeSocket#writeConfirmed}): true then, false when the connection
-   * closed first.
+   * Writes a durable frame, and completes once the transport wrote it ({@link
+   * BridgeSocket#writeConfirmed}): true then, false when the connection closed first. As any durable
+   * frame, one for a socket too far behind closes it instead (its sender, pacing many, waits for
+   * {@link #writable()} before each).
    */
   Future<Boolean> deliverConfirmed(OutFrame frame) {
-    if (closed) {
+    if (closed || !socket.writable() && tooSlow()) {
       return Future.succeededFuture(false);
     }
     bridge.metrics().frameOut();

@@ -89,7 +89,7 @@ public class BridgeVerticle extends VerticleBase {
       new LocalRooms(vertx.eventBus(), routes), settings, new HashMap<>(), metrics);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(new BridgeAdmin(bridge).serve(vertx.eventBus()));
     consumers.add(routes.serve());
-    consumers.add(new ConnectionDelivery(vertx, bridge.rooms()).serve());
+    consumers.addAll(new ConnectionDelivery(vertx, bridge.rooms()).serve(bridge.nodeId()));
     ConnectionSweep sweep = new ConnectionSweep(settings, bridge.connections());
     sweepTimer = vertx.setPeriodic(sweep.periodMs(), id -> sweep.run());
     server = vertx.createHttpServer(new HttpServerOptions()

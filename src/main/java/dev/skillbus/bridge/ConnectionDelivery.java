@@ -1,7 +1,10 @@
 package dev.skillbus.bridge;
 
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Fields;
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Outbound;
+import dev.skillbus.protocol.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Events for one connection of this node ({@link Address#DELIVER_TO_CONNECTION}), as if received on
@@ -21,6 +25,9 @@ import io.vertx.core.json.JsonObject;
  */
 final class ConnectionDelivery {
 
+  /** How long a notification for a user's connections waits for their transports when its sender does not say. */
+  private static final long DEFAULT_WAIT_MS = 1000;
+
   private final Vertx vertx;
   private final LocalRooms rooms;
 
@@ -29,8 +36,43 @@ final class ConnectionDelivery {
     this.rooms = rooms;
   }
 
-  MessageConsumer<JsonObject> serve() {
-    return vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliver);
+  /** The node-local consumer of events for one connection, and the one of notifications for a user's connections. */
+  List<MessageConsumer<JsonObject>> serve(String nodeId) {
+    return List.of(vertx.eventBus().localConsumer(Address.DELIVER_TO_CONNECTION, this::deliver),
+      // Cluster-wide at this node's own address: the sender must learn whether a live node wrote it.
+      vertx.eventBus().consumer(Address.userDelivery(nodeId), message -> Requests.serve(message, this::deliverToUser)));
+  }
+
+  /**
+   * {@code {userId, envelope, waitMs}} ({@link Outbound#deliverToUserOn}): written to each connection
+   * of this node registered on {@code user.<userId>}, and answered with to how many of them the
+   * transport wrote it within {@code waitMs}: a connection whose transport does not write it (an XHR
+   * session whose tab closed, no longer polling) does not count, and the sender queues it instead.
+   */
+  private Future<Integer> deliverToUser(Message<JsonObject> message) {
+    String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
+    JsonObject envelope = message.body().getJsonObject(Outbound.ENVELOPE);
+    if (envelope == null) {
+      throw Fields.bad("'envelope' is required");
+    }
+    String address = Address.user(userId);
+    Buffer frame = envelope.toBuffer();
+    List<Future<Boolean>> writes = rooms.members(address).stream()
+      .map(member -> rooms.deliverConfirmed(address, member, frame)).toList();
+    if (writes.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Promise<Integer> answer = Promise.promise();
+    long timer = vertx.setTimer(message.body().getLong(Outbound.WAIT_MS, DEFAULT_WAIT_MS), id -> answer.tryComplete(written(writes)));
+    Future.join(writes).onComplete(all -> {
+      vertx.cancelTimer(timer);
+      answer.tryComplete(written(writes));
+    });
+    return answer.future();
+  }
+
+  private static int written(List<Future<Boolean>> writes) {
+    return (int) writes.stream().filter(write -> write.succeeded() && write.result()).count();
   }
 
   private void deliver(Message<JsonObject> message) {

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,10 +100,10 @@ final class LocalRooms {
     return written;
   }
 
-  /** Writes one durable event to every member of an address; answers how many it was written to. */
-  int deliverToAll(String address, Buffer envelope) {
+  /** The members of an address, none when nobody is registered there. */
+  List<BridgeConnection> members(String address) {
     Subscription subscription = subscriptions.get(address);
-    return subscription == null ? 0 : subscription.write(envelope, false, null);
+    return subscription == null ? List.of() : List.of(subscription.members);
   }
 
   int addressCount() {

@@ -66,13 +66,14 @@ public final class Outbound {
 
   /**
    * Writes a durable envelope to every connection that node {@code nodeId} holds on {@code
-   * user.<userId>}: {@code {userId, envelope}} to {@link Address#userDelivery}, answered with how
-   * many connections it was written to. Fails when the node does not answer within {@code timeoutMs}
-   * (it died, or hangs): then whether it was written is not known.
+   * user.<userId>}: {@code {userId, envelope, waitMs}} to {@link Address#userDelivery}, answered with
+   * to how many connections the transport wrote it within half of {@code timeoutMs} (handed it to the
+   * TCP socket, or to the poll request that carries it). Fails when the node does not answer within
+   * {@code timeoutMs} (it died, or hangs): then whether it was written is not known.
    */
   public static Future<Integer> deliverToUserOn(EventBus eventBus, String nodeId, String userId, JsonObject envelope,
                                                 long timeoutMs) {
-    JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put(ENVELOPE, envelope);
+    JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put(ENVELOPE, envelope).put(WAIT_MS, timeoutMs / 2);
     return eventBus.<Integer>request(Address.userDelivery(nodeId), body, new DeliveryOptions().setSendTimeout(timeoutMs))
       .map(reply -> reply.body());
   }

@@ -255,6 +255,20 @@ class InboxDeliveryTest {
   }
 
   @Test
+  @DisplayName("a notification for a user whose only connection polls no more (a tab on XHR polling that closed) is not answered delivered: it is queued, and their next connection gets it")
+  void notDeliveredToAConnectionThatDoesNotPoll() throws Exception {
+    await(registerWithoutPolling("ib-fay"));
+    await(Eventually.holds(vertx, 20, 5_000, () -> Future.<Boolean>future(found -> node.node().clusterManager()
+      .getRegistrations("user.ib-fay", (registrations, err) -> found.complete(err == null && !registrations.isEmpty())))));
+
+    assertThat(await(notify("ib-fay", "to a closed tab", ""))).isEqualTo(QUEUED);
+    BridgeClient fay = await(BridgeClient.connectAs(vertx, node.port(), "ib-fay", "agent"));
+    fay.register("user.ib-fay");
+    assertThat(messages(receive(fay, "ib-fay", 1))).containsExactly("to a closed tab");
+    fay.close();
+  }
+
+  @Test
   @DisplayName("a connection that registered while another delivery held the inbox gets it once that lease ran out")
   void heldInboxComesOnceTheLeaseRanOut() throws Exception {
     int count = 12;
