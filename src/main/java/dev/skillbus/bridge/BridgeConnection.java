@@ -3,10 +3,12 @@ package dev.skillbus.bridge;
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,20 +219,34 @@ final class BridgeConnection {
   }
 
   /**
-   * After its client's own leave of the room: its registration there goes too when the room's rule
-   * does not admit it (it went on receiving a room made private only as a member), with the refusal
-   * on the room's address.
+   * After its client's own leave of the room ({@code made}: answered as done): its registration there
+   * goes too when the room's rule does not admit it (it went on receiving a room made private only
+   * as a member), with the refusal on the room's address. A leave that failed may have been made all
+   * the same (it answers 503 while the store is down): then it goes if this node's session part no
+   * longer counts the connection a member.
    */
-  void left(String roomId) {
+  void left(String roomId, boolean made) {
     Identity who = identity();
     String address = Address.room(roomId);
-    if (who != null && registered.contains(address)) {
-      try {
-        bridge.guard().checkRegister(who, address);
-      } catch (RuntimeException refused) {
-        revoke(address, refused);
-      }
+    if (who == null || !registered.contains(address)) {
+      return;
     }
+    RuntimeException refusal;
+    try {
+      bridge.guard().checkRegister(who, address);
+      return;
+    } catch (RuntimeException refused) {
+      refusal = refused;
+    }
+    if (made) {
+      revoke(address, refusal);
+      return;
+    }
+    Internal.localMemberships(bridge.eventBus()).onSuccess(members -> {
+      if (!members.getJsonArray(id, new JsonArray()).contains(roomId)) {
+        revoke(address, refusal);
+      }
+    });
   }
 
   String userIdForLog() {

@@ -21,7 +21,9 @@ import java.util.List;
  * drain, and answered with whether its transport wrote it, all within that time (see
  * {@link BridgeSocket#writeConfirmed}). Sent one after the other, any number of events
  * (a user's queued notifications) reach a connection that reads, which a burst of them would put
- * past {@code slowSocketMaxBytes} and close.
+ * past {@code slowSocketMaxBytes} and close. And a user's notification for every connection of this
+ * node on {@code user.<userId>}, at this node's own address for the whole cluster ({@link
+ * Outbound#deliverToUserOn}), answered with to how many the transport wrote it in time.
  */
 final class ConnectionDelivery {
 
@@ -63,7 +65,8 @@ final class ConnectionDelivery {
       return Future.succeededFuture(0);
     }
     Promise<Integer> answer = Promise.promise();
-    long timer = vertx.setTimer(message.body().getLong(Outbound.WAIT_MS, DEFAULT_WAIT_MS), id -> answer.tryComplete(written(writes)));
+    long waitMs = Math.max(1, message.body().getLong(Outbound.WAIT_MS, DEFAULT_WAIT_MS));
+    long timer = vertx.setTimer(waitMs, id -> answer.tryComplete(written(writes)));
     Future.join(writes).onComplete(all -> {
       vertx.cancelTimer(timer);
       answer.tryComplete(written(writes));

@@ -182,7 +182,8 @@ final class InboundFrames {
 
   /**
    * Sends the request on, and its answer to the reply address if it has one. A leave is always
-   * waited for: once made, the connection may no longer be admitted to receive the room.
+   * waited for: once made (even when it answers 503), the connection may no longer be admitted to
+   * receive the room.
    */
   private void forward(Inbound inbound, JsonObject body, DeliveryOptions options, String replyAddress) {
     String address = inbound.address();
@@ -192,8 +193,8 @@ final class InboundFrames {
       return;
     }
     bridge.eventBus().<Object>request(address, body, options).onComplete(ar -> {
-      if (leave && ar.succeeded() && body.getValue(Internal.SESSION_ID) instanceof String roomId) {
-        connection.left(roomId);
+      if (leave && body.getValue(Internal.SESSION_ID) instanceof String roomId) {
+        connection.left(roomId, ar.succeeded());
       }
       if (replyAddress == null) {
         return;

@@ -13,11 +13,13 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.coaching.InboxDelivery.Ended;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.Envelope;
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.InboxStore;
+import dev.skillbus.store.InboxStore.Behind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * gets out at least once. A delivery that stops with some left hands the inbox on to the user's
  * other connections, and one that found the inbox held tries again once that lease ran out. A
  * notification for a user whose inbox holds any (queued, or on their way to a connection) is queued
- * behind them, so that it never overtakes them.
+ * behind them, so that it does not overtake them, unless that would drop one (see
+ * {@link InboxStore#pushBehind}).
  */
 final class Notifications {
 
@@ -84,13 +87,21 @@ final class Notifications {
     Rules.requireMayNotify(caller, userId);
     JsonObject envelope = Envelope.of(Event.NOTIFICATION, null, notification);
     return inbox.pushBehind(userId, envelope)
-      .compose(queued -> queued ? handWaiting(userId) : live(userId, envelope))
+      // A store that cannot answer now (down, or stalled) does not hold up a user who can receive live.
+      .recover(err -> ErrorCode.of(err) == ErrorCode.UNAVAILABLE ? Future.succeededFuture(Behind.NO_INBOX) : Future.failedFuture(err))
+      .compose(behind -> switch (behind) {
+        case QUEUED -> handWaiting(userId);
+        // The delivery that holds the inbox takes it in turn.
+        case IN_DELIVERY -> Future.succeededFuture(outcome(false, true));
+        case NO_INBOX, FULL -> live(userId, envelope);
+      })
       .onSuccess(outcome -> audiences.counted(envelope));
   }
 
   /**
-   * Written to the user's connections, or else queued: the user's inbox held nothing when we looked,
-   * so that nothing older is on its way to them.
+   * Written to the user's connections, or else queued: the user's inbox held nothing when we looked
+   * (so that nothing older is on its way to them), or as many as it may hold, or the store did not
+   * say.
    */
   private Future<JsonObject> live(String userId, JsonObject envelope) {
     return presence.nodes(userId, lookupTimeoutMs)

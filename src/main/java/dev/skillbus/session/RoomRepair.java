@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  * written back, and its user announced with {@code user-joined}. An entry naming this node for a
  * connection it no longer holds (its leave failed: a member was lost or partitions were migrating)
  * is taken out, and its user announced with {@code user-left} unless the room's latest presence
- * event shows them gone already (a healed split brought back an older copy). A failed leave may have been made all
- * the same: a check that finds the connection gone announces the {@code user-left} it owed (see
- * {@link Exits}). Every room this node has connections in or a record of is checked every sweep
- * interval; a room "in doubt", where a leave failed or crossed a join of this node on its way, every
- * second until a check finds it right.
+ * event shows them gone already (a healed split brought back an older copy). A failed leave may
+ * have been made all the same: a check that finds the connection gone announces the {@code
+ * user-left} it owed (see {@link Exits}). Every room this node has connections in or a record of is
+ * checked every sweep interval; a room "in doubt", where a leave failed or crossed a join of this
+ * node on its way, every second until a check finds it right.
  *
  * <p>A check never fights a join or a leave: it skips a room while a join of this node is on its
  * way there, leaves alone the connections whose leave is on its way, decides on a removal in the same

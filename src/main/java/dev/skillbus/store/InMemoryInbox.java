@@ -65,19 +65,22 @@ public final class InMemoryInbox implements InboxStore {
   }
 
   @Override
-  public synchronized Future<Boolean> pushBehind(String userId, JsonObject message) {
+  public synchronized Future<Behind> pushBehind(String userId, JsonObject message) {
     return push(userId, message, true);
   }
 
-  private Future<Boolean> push(String userId, JsonObject message, boolean behind) {
+  private Future<Behind> push(String userId, JsonObject message, boolean behind) {
     return Keys.guard(() -> {
       Keys.id(userId);
       int size = Keys.encode(message, maxValueBytes).length();
       long now = clock.millis();
       dropExpired(now);
       Box box = boxes.get(userId);
-      if (box == null && behind) {
-        return Future.succeededFuture(false);
+      if (behind && box == null) {
+        return Future.succeededFuture(Behind.NO_INBOX);
+      }
+      if (behind && (box.messages.size() >= maxPerUser || bytes + size > maxBytes)) {
+        return Future.succeededFuture(Behind.FULL);
       }
       if (box == null && boxes.size() >= maxUsers) {
         return Future.failedFuture(InboxStore.full(maxUsers));
@@ -93,7 +96,7 @@ public final class InMemoryInbox implements InboxStore {
       trim(box);
       box.lastPush = now;
       boxes.put(userId, box);
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(box.lease != null && now < box.leaseEnds ? Behind.IN_DELIVERY : Behind.QUEUED);
     });
   }
 

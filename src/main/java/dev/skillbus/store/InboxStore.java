@@ -50,13 +50,25 @@ public interface InboxStore {
    */
   Future<Void> push(String userId, JsonObject message);
 
+  /** What {@link #pushBehind} did. */
+  enum Behind {
+    /** Nothing stored: the user has no inbox (nothing queued, no batch out). */
+    NO_INBOX,
+    /** Nothing stored: the inbox holds {@code maxPerUser} queued messages (or the store its most bytes), and queuing would drop one. */
+    FULL,
+    /** Queued behind the messages the inbox holds, which no lease holds. */
+    QUEUED,
+    /** Queued behind the inbox that a lease holds (a batch out, or held for its taker's next take): that delivery takes it in turn. */
+    IN_DELIVERY
+  }
+
   /**
-   * Queues a message behind those the user's inbox holds (queued, or in a batch being delivered):
-   * true when it did, as {@link #push} would; false, storing nothing, when the user has no inbox.
-   * So that a message for a user who can receive live does not overtake older ones still on their
-   * way to them.
+   * Queues a message behind those the user's inbox holds (queued, or in a batch being delivered),
+   * as {@link #push} would, unless the user has no inbox or queuing would drop one of those: so that
+   * a message for a user who can receive live does not overtake older ones still on their way to
+   * them. Never refused for {@code maxUsers}.
    */
-  Future<Boolean> pushBehind(String userId, JsonObject message);
+  Future<Behind> pushBehind(String userId, JsonObject message);
 
   /**
    * Takes the oldest {@code max} messages (at least one) under the lease {@code lease} (the taker's

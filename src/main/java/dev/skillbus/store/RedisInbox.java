@@ -46,18 +46,20 @@ public final class RedisInbox implements InboxStore {
   }
 
   @Override
-  public Future<Boolean> pushBehind(String userId, JsonObject message) {
+  public Future<Behind> pushBehind(String userId, JsonObject message) {
     return push(userId, message, true);
   }
 
-  private Future<Boolean> push(String userId, JsonObject message, boolean behind) {
+  private Future<Behind> push(String userId, JsonObject message, boolean behind) {
     return Keys.guard(() -> {
       Buffer encoded = Keys.encode(message, maxValueBytes);
       List<Buffer> args = RedisScript.args(encoded, maxPerUser, ttlSeconds, userId, maxUsers, redis.key("inbox", ""),
         ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE), behind ? 1 : 0);
       return redis.eval(InboxScripts.PUSH, keys(userId), args).compose(r -> switch (r.toInteger()) {
-        case 1 -> Future.succeededFuture(true);
-        case 2 -> Future.succeededFuture(false);
+        case 1 -> Future.succeededFuture(Behind.QUEUED);
+        case 2 -> Future.succeededFuture(Behind.NO_INBOX);
+        case 3 -> Future.succeededFuture(Behind.FULL);
+        case 4 -> Future.succeededFuture(Behind.IN_DELIVERY);
         default -> Future.failedFuture(InboxStore.full(maxUsers));
       });
     });

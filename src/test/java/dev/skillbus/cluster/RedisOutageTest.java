@@ -8,9 +8,11 @@ import dev.skillbus.Skillbus;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Eventually;
+import dev.skillbus.testing.RestClient;
 import dev.skillbus.testing.Servers;
 import dev.skillbus.testing.TestRedis;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -145,6 +147,27 @@ class RedisOutageTest {
     eve.close();
     fay.close();
     zed.close();
+  }
+
+  @Test
+  @DisplayName("a member of a room made private who leaves it while Redis is down (the leave is made, and answered 503) stops receiving it")
+  void leavingAPrivateRoomWhileDown() throws Exception {
+    BridgeClient gus = member(node, "gus", "outage-private");
+    RestClient admin = await(RestClient.as(vertx, node.port(), "outage-admin", "admin"));
+    JsonObject rule = new JsonObject().put("roomId", "outage-private").put("allowedUsers", new JsonArray().add("hal"));
+    assertThat(await(admin.post("/socket/rooms", rule)).status()).isEqualTo(201);
+    REDIS.stop();
+    try {
+      await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 503)));
+      JsonObject refused = await(gus.request("session.leave", new JsonObject().put("sessionId", "outage-private")));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(503);
+      JsonObject revoked = await(gus.next(f -> "err".equals(f.getString("type")) && "room.outage-private".equals(f.getString("address"))));
+      assertThat(revoked.getInteger("failureCode")).isEqualTo(403);
+    } finally {
+      REDIS.start();
+    }
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 200)));
+    gus.close();
   }
 
   static void replicaOf(String host, String port) throws Exception {

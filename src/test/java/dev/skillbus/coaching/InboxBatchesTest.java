@@ -44,7 +44,7 @@ class InboxBatchesTest {
     }
 
     @Override
-    public Future<Boolean> pushBehind(String userId, JsonObject message) {
+    public Future<Behind> pushBehind(String userId, JsonObject message) {
       return inner.pushBehind(userId, message);
     }
 
@@ -74,7 +74,7 @@ class InboxBatchesTest {
     }
 
     @Override
-    public Future<Boolean> pushBehind(String userId, JsonObject message) {
+    public Future<Behind> pushBehind(String userId, JsonObject message) {
       return inner.pushBehind(userId, message);
     }
 

@@ -133,20 +133,35 @@ class InboxDeliveryTest {
   @Test
   @DisplayName("notifications sent while the inbox is on its way to the user's connection come after it, in the order sent")
   void sentDuringADeliveryComeAfterIt() throws Exception {
-    int count = 40;
+    int count = 12;
     queue("ib-eve", count, "");
+    // Another node's delivery holds a batch for 3 s: the connection gets the inbox once that ran out.
+    holdBatch("ib-eve", 3000);
     BridgeClient eve = await(BridgeClient.connectAs(vertx, node.port(), "ib-eve", "agent"));
-    eve.register("user.ib-eve");
-    List<JsonObject> received = new ArrayList<>(receive(eve, "ib-eve", 1));
+    await(eve.registered("user.ib-eve"));
     List<String> expected = new ArrayList<>(numbered(count));
     for (int i = 0; i < 5; i++) {
-      await(notify("ib-eve", "live" + i, ""));
+      assertThat(await(notify("ib-eve", "live" + i, ""))).as("live%d", i).isEqualTo(QUEUED);
       expected.add("live" + i);
     }
-    received.addAll(receive(eve, "ib-eve", count + 4));
 
-    assertThat(messages(received)).isEqualTo(expected);
+    assertThat(messages(receive(eve, "ib-eve", count + 5))).isEqualTo(expected);
     await(eve.close());
+  }
+
+  @Test
+  @DisplayName("while the store stalls, a notification to a user who can receive is still written to them")
+  void deliveredWhileTheStoreStalls() throws Exception {
+    BridgeClient gil = await(BridgeClient.connectAs(vertx, node.port(), "ib-gil", "agent"));
+    await(gil.registered("user.ib-gil"));
+    // Writes (the inbox's scripts among them) wait 2.5 s, past the node's 1 s command timeout.
+    await(REDIS.command(vertx, REDIS.url(), Request.cmd(Command.CLIENT).arg("PAUSE").arg(2500).arg("WRITE")));
+    assertThat(await(notify("ib-gil", "store stalled", ""))).isEqualTo(new JsonObject().put("delivered", true).put("queued", false));
+    assertThat(messages(receive(gil, "ib-gil", 1))).containsExactly("store stalled");
+    await(gil.close());
+    // The tests after this one write again.
+    await(Eventually.holds(vertx, 50, 10_000, () -> link.send(Request.cmd(Command.SET).arg("inbox-delivery-test:probe").arg("1"))
+      .map(true).otherwise(false)));
   }
 
   @Test

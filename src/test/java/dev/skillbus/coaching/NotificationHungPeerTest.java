@@ -55,7 +55,9 @@ class NotificationHungPeerTest {
       peer.thaw();
       peer.kill();
     }
-    a.close().await(60, TimeUnit.SECONDS);
+    if (a != null) {
+      a.close().await(60, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.skillbus.store.StoreAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.store.InboxStore.Behind;
 import dev.skillbus.store.InboxStore.Taken;
 import dev.skillbus.testing.Eventually;
 import io.vertx.core.Vertx;
@@ -113,18 +114,28 @@ public abstract class InboxStoreContractTest {
   }
 
   @Test
-  @DisplayName("a message queued behind the inbox is stored only while the inbox holds messages, queued or in a batch out, and comes after them")
+  @DisplayName("a message queued behind the inbox is stored only while the inbox holds messages, queued or in a batch out, and below its limit, and comes after them")
   void pushBehindWhatTheInboxHolds() {
-    assertThat(await(store.pushBehind(user, note(1)))).isFalse();
+    assertThat(await(store.pushBehind(user, note(1)))).isEqualTo(Behind.NO_INBOX);
     assertThat(deliverAll(user)).isEmpty();
     await(store.push(user, note(1)));
-    assertThat(await(store.pushBehind(user, note(2)))).isTrue();
+    assertThat(await(store.pushBehind(user, note(2)))).isEqualTo(Behind.QUEUED);
     Taken taken = await(store.take(user, 2, LEASE_MS));
-    assertThat(await(store.pushBehind(user, note(3)))).as("behind a batch out").isTrue();
+    assertThat(await(store.pushBehind(user, note(3)))).as("behind a batch out").isEqualTo(Behind.IN_DELIVERY);
     assertThat(await(store.ack(user, taken.lease(), 2))).isTrue();
     assertThat(deliverAll(user)).containsExactly(note(3));
-    assertThat(await(store.pushBehind(user, note(4)))).as("delivered: nothing to queue behind").isFalse();
+    assertThat(await(store.pushBehind(user, note(4)))).as("delivered: nothing to queue behind").isEqualTo(Behind.NO_INBOX);
     assertThat(deliverAll(user)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a message queued behind an inbox that holds its most queued messages is not stored: none of them is dropped for it")
+  void pushBehindAFullInbox() {
+    for (int i = 1; i <= MAX_PER_USER; i++) {
+      await(store.push(user, note(i)));
+    }
+    assertThat(await(store.pushBehind(user, note(9)))).isEqualTo(Behind.FULL);
+    assertThat(deliverAll(user)).containsExactly(note(1), note(2), note(3));
   }
 
   @Test
