@@ -191,8 +191,10 @@ public class BridgeVerticle extends VerticleBase {
     router.errorHandler(400, ctx -> RestErrors.send(ctx, ErrorCode.BAD_REQUEST, "malformed request: "
       + (ctx.failure() != null && ctx.failure().getMessage() != null ? ctx.failure().getMessage() : "bad URL")));
     // So do the refusals of routes outside the API (SockJS, the pages): an origin CORS does not allow
-    // (403), a SockJS POST over its limit (413). Answered here, they are not logged as errors.
+    // (403), a SockJS POST over its limit (413), a path nothing serves (404). Answered here, they are
+    // not logged as errors.
     router.errorHandler(403, RestErrors::handleFailure);
+    router.errorHandler(404, RestErrors::handleFailure);
     router.errorHandler(413, RestErrors::handleFailure);
     router.route().handler(Cors.handler(config.getJsonObject("cors", new JsonObject()).getJsonArray("origins", new JsonArray()), dev));
     router.get(HealthHandler.PATH).handler(new HealthHandler(vertx.eventBus(), bridge.nodeId(), settings.requestTimeoutMs()));

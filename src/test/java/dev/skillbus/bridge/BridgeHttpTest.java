@@ -68,7 +68,7 @@ class BridgeHttpTest extends BridgeLimitsFixture {
   }
 
   @Test
-  @DisplayName("refuses an origin on the SockJS and page routes, and an oversized SockJS POST, with the JSON error body, logging no error")
+  @DisplayName("refuses an origin on the SockJS and page routes, a path nothing serves, and an oversized SockJS POST, with the JSON error body, logging no error")
   void refusalsOutsideTheApi() throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -81,6 +81,12 @@ class BridgeHttpTest extends BridgeLimitsFixture {
           .compose(r -> r.send()).compose(BridgeHttpTest::read)));
         assertThat(refused.status()).as(path).isEqualTo(403);
         assertThat(new JsonObject(refused.body()).getJsonObject("error").getInteger("code")).as(path).isEqualTo(403);
+      }
+      for (String path : List.of("/no-such-page", "/eventbus/x/y/z", "/metricsx")) {
+        Response missing = await(Clients.http(vertx, http -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
+          .setURI(path)).compose(r -> r.send()).compose(BridgeHttpTest::read)));
+        assertThat(missing.status()).as(path).isEqualTo(404);
+        assertThat(new JsonObject(missing.body()).getJsonObject("error").getInteger("code")).as(path).isEqualTo(404);
       }
       assertThat(sockJs("bigpost", "xhr", null).body()).startsWith("o");
       Response tooLarge = sockJs("bigpost", "xhr_send", new JsonArray().add("x".repeat(16 * 65536)).encode());
