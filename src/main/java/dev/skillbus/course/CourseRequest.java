@@ -15,13 +15,15 @@ public record CourseRequest(String topic, Level level, boolean webSearch) {
 
   /** Parses a request body, or throws a 400 naming the field that is wrong. */
   static CourseRequest parse(JsonObject body, int maxTopicLength) {
-    // The length counts once trimmed: the frame size already bounds what is read here.
-    String topic = Fields.requiredString(body, TOPIC, Integer.MAX_VALUE).strip();
+    // The length counts once trimmed: the frame size already bounds what is read here. A line break
+    // or control character is refused wherever it is, at either end too, rather than trimmed away.
+    String given = Fields.requiredString(body, TOPIC, Integer.MAX_VALUE);
+    if (!isOneLine(given)) {
+      throw Fields.bad("'" + TOPIC + "' must be one line of text (no line breaks, line or paragraph separators or control characters)");
+    }
+    String topic = given.strip();
     if (Fields.characters(topic) > maxTopicLength) {
       throw Fields.bad("'" + TOPIC + "' must be at most " + maxTopicLength + " characters (without the spaces around it)");
-    }
-    if (!isOneLine(topic)) {
-      throw Fields.bad("'" + TOPIC + "' must be one line of text (no line breaks, line or paragraph separators or control characters)");
     }
     String wire = Fields.optionalString(body, LEVEL, 32);
     Level level = wire == null ? Level.BEGINNER : Level.of(wire);

@@ -81,7 +81,12 @@ final class OpenAiClient {
         return request.send(body);
       })
       .onSuccess(response -> read(response, answer))
-      .onFailure(err -> answer.promise.tryFail(describe(err)));
+      .onFailure(err -> {
+        // The node's own reset of an answer that ended ([DONE], a timeout, a limit) is no failure.
+        if (!answer.promise.future().isComplete()) {
+          answer.promise.tryFail(describe(err));
+        }
+      });
     return answer.promise.future();
   }
 
@@ -92,8 +97,11 @@ final class OpenAiClient {
     }
     RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
     lines.handler(answer::line);
-    lines.exceptionHandler(err -> answer.promise.tryFail("the stream broke off before the answer was complete ("
-      + describe(err) + ")"));
+    lines.exceptionHandler(err -> {
+      if (!answer.promise.future().isComplete()) {
+        answer.promise.tryFail("the stream broke off before the answer was complete (" + describe(err) + ")");
+      }
+    });
     lines.endHandler(v -> answer.end());
   }
 

@@ -2,13 +2,9 @@ package dev.skillbus.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Clients;
+import dev.skillbus.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -22,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The bridge over plain HTTP: which origins CORS lets in, a SockJS session by xhr polling, and the
@@ -70,11 +65,7 @@ class BridgeHttpTest extends BridgeLimitsFixture {
   @Test
   @DisplayName("refuses an origin on the SockJS and page routes, a path nothing serves, and an oversized SockJS POST, with the JSON error body, logging no error")
   void refusalsOutsideTheApi() throws Exception {
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    log.start();
-    root.addAppender(log);
-    try {
+    try (LogCapture log = new LogCapture()) {
       for (String path : List.of("/eventbus/info", "/", "/skillbus.js", "/no-such-page")) {
         Response refused = await(Clients.http(vertx, http -> http.request(new RequestOptions().setHost("127.0.0.1").setPort(port)
           .setURI(path).putHeader("Origin", "http://evil.example"))
@@ -92,10 +83,8 @@ class BridgeHttpTest extends BridgeLimitsFixture {
       Response tooLarge = sockJs("bigpost", "xhr_send", new JsonArray().add("x".repeat(16 * 65536)).encode());
       assertThat(tooLarge.status()).isEqualTo(413);
       assertThat(new JsonObject(tooLarge.body()).getJsonObject("error").getInteger("code")).isEqualTo(413);
-    } finally {
-      root.detachAppender(log);
+      assertThat(log.warnings()).isEmpty();
     }
-    assertThat(log.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
   /** One SockJS request of session {@code session}: {@code POST /eventbus/000/<session>/<path>}. */

@@ -50,4 +50,16 @@ class CourseRequestTest {
       .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
       .hasMessageContaining("'topic' must be one line");
   }
+
+  @ParameterizedTest(name = "a topic starting or ending with U+{0} is refused")
+  @ValueSource(strings = {"000A", "0009", "000D", "000B", "001F", "2028"})
+  @DisplayName("a line break, tab or control character at either end is refused with 400, not trimmed away")
+  void controlAtTheEnds(String codePoint) {
+    String control = Character.toString(Integer.parseInt(codePoint, 16));
+    for (String topic : new String[] {"Knots" + control, control + "Knots"}) {
+      assertThatThrownBy(() -> parse(topic))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .hasMessageContaining("'topic' must be one line");
+    }
+  }
 }
