@@ -6,11 +6,16 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.JsonInput;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,21 +168,59 @@ final class InboundFrames {
       refuse(frame, ErrorCode.BAD_REQUEST, "invalid_body", "'body' must be a JSON object");
       return;
     }
-    DeliveryOptions options = caller.stamp(new DeliveryOptions(), connection.id())
-      .setLocalOnly(inbound.nodeLocal())
-      .setSendTimeout(bridge.settings().requestTimeoutMs());
     // Requests wait for this socket's pending registrations, so that a join sees its own room; a
     // socket that closed meanwhile has left everything, and its requests go nowhere (a join would
-    // put a member into the room that no close would ever take out again).
-    registered.pending().onComplete(v -> {
-      if (!connection.isClosed()) {
-        if (!inbound.nodeLocal()) {
-          // From when the request leaves, as its timeout.
-          Deadline.stamp(options, bridge.settings().requestTimeoutMs());
-        }
-        forward(inbound, body, options, (String) replyAddress);
+    // put a member into the room that no close would ever take out again). A registration waits on
+    // the cluster manager, whose calls to a member that hangs wait for Hazelcast's operation
+    // timeout: the request timeout counts from the frame's arrival, that wait included, and a
+    // request still waiting when it runs out is refused (503) and sent nowhere.
+    long arrived = System.nanoTime();
+    Future<Void> pending = registered.pending();
+    Context context = Vertx.currentContext();
+    if (pending.isComplete() || context == null) {
+      pending.onComplete(v -> send(frame, caller, inbound, body, (String) replyAddress, arrived));
+      return;
+    }
+    Promise<Void> ready = Promise.promise();
+    long timer = context.owner().setTimer(bridge.settings().requestTimeoutMs(), id -> ready.tryFail(new TimeoutException()));
+    pending.onComplete(v -> context.runOnContext(run -> {
+      context.owner().cancelTimer(timer);
+      ready.tryComplete();
+    }));
+    ready.future().onComplete(v -> {
+      if (v.failed()) {
+        refuseLate(frame);
+      } else {
+        send(frame, caller, inbound, body, (String) replyAddress, arrived);
       }
     });
+  }
+
+  private void refuseLate(JsonObject frame) {
+    if (!connection.isClosed()) {
+      refuse(frame, ErrorCode.UNAVAILABLE.exception("this connection's registrations were not in place within "
+        + bridge.settings().requestTimeoutMs() + " ms (a node of the cluster does not answer): the request was not sent;"
+        + " try again"));
+    }
+  }
+
+  /** Sends the request on with what is left of its timeout, or refuses it (503) when nothing is. */
+  private void send(JsonObject frame, Identity caller, Inbound inbound, JsonObject body, String replyAddress, long arrived) {
+    if (connection.isClosed()) {
+      return;
+    }
+    long leftMs = bridge.settings().requestTimeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived);
+    if (leftMs <= 0) {
+      refuseLate(frame);
+      return;
+    }
+    DeliveryOptions options = caller.stamp(new DeliveryOptions(), connection.id())
+      .setLocalOnly(inbound.nodeLocal())
+      .setSendTimeout(leftMs);
+    if (!inbound.nodeLocal()) {
+      Deadline.stamp(options, leftMs);
+    }
+    forward(inbound, body, options, replyAddress);
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.skillbus.coaching;
+package dev.skillbus.cluster;
 
 import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,14 +20,15 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Notifications sent through node A while the other node of the cluster, a process of its own,
- * hangs (SIGSTOP): it still counts as a member, and Hazelcast's calls to it (among them, where the
- * users whose subscriptions it holds receive) get no answer.
+ * Requests through node A while the other node of the cluster, a process of its own, hangs
+ * (SIGSTOP): it still counts as a member, and Hazelcast's calls to it (among them, where the users
+ * whose subscriptions it holds receive, and the subscriptions it is to hold) get no answer.
  */
-@DisplayName("Notifications while another node of the cluster hangs")
-class NotificationHungPeerTest {
+@DisplayName("Requests through a node while another node of the cluster hangs")
+class HungPeerTest {
 
-  static final String CLUSTER = "notification-hung-peer-test";
+  static final String CLUSTER = "hung-peer-test";
+  static final long REQUEST_TIMEOUT_S = 10;
   static final JsonObject DELIVERED = new JsonObject().put("delivered", true).put("queued", false);
   static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
   static Skillbus a;
@@ -99,6 +100,33 @@ class NotificationHungPeerTest {
     back.register("user.hp-away-0");
     assertThat(await(back.event("user.hp-away-0", "notification")).getJsonObject("data").getString("message"))
       .isEqualTo("away 0");
+  }
+
+  @Test
+  @DisplayName("a join whose room's subscription waits on the hung node is answered within the request timeout, never left waiting for the node")
+  void joinAnsweredWhileAPeerHangs() throws Exception {
+    List<BridgeClient> clients = new ArrayList<>();
+    List<Future<JsonObject>> joins = new ArrayList<>();
+    peer.freeze();
+    try {
+      // Rooms whose subscriptions fall on both members' partitions: some wait on the hung one.
+      for (int i = 0; i < 6; i++) {
+        BridgeClient client = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-joiner-" + i, "learner"));
+        client.register("room.hp-room-" + i);
+        joins.add(client.request("session.join", new JsonObject().put("sessionId", "hp-room-" + i)));
+        clients.add(client);
+      }
+      // The bridge's request timeout is 10 s from each frame's arrival: each is answered by then,
+      // joined or refused 503 (2 s more for the answers to come through).
+      Future.join(joins).await(REQUEST_TIMEOUT_S + 2, TimeUnit.SECONDS);
+    } finally {
+      peer.thaw();
+    }
+    for (Future<JsonObject> join : joins) {
+      JsonObject reply = join.result();
+      assertThat("rec".equals(reply.getString("type")) || reply.getInteger("failureCode") == 503).as(reply.encode()).isTrue();
+    }
+    clients.forEach(BridgeClient::close);
   }
 
   private static Future<JsonObject> notify(BridgeClient lead, String userId, String text) {
