@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,30 +167,35 @@ final class InboundFrames {
       refuse(frame, ErrorCode.BAD_REQUEST, "invalid_body", "'body' must be a JSON object");
       return;
     }
-    // Requests wait for this socket's pending registrations, so that a join sees its own room; a
-    // socket that closed meanwhile has left everything, and its requests go nowhere (a join would
-    // put a member into the room that no close would ever take out again). A registration waits on
-    // the cluster manager, whose calls to a member that hangs wait for Hazelcast's operation
-    // timeout: the request timeout counts from the frame's arrival, that wait included, and a
-    // request still waiting when it runs out is refused (503) and sent nowhere.
-    long arrived = System.nanoTime();
+    // Requests wait for this socket's pending registrations, so that a join sees its own room (and,
+    // after a register on the user's address, for the notifications queued for them); a socket that
+    // closed meanwhile has left everything, and its requests go nowhere (a join would put a member
+    // into the room that no close would ever take out again). A subscription waits on the cluster
+    // manager, whose calls to a member that hangs last until Hazelcast's operation timeout: a
+    // request whose subscriptions are not in place within the request timeout is refused (503) and
+    // sent nowhere. Listeners of one future run in the order they were added: requests keep theirs.
     Future<Void> pending = registered.pending();
     Context context = Vertx.currentContext();
     if (pending.isComplete() || context == null) {
-      pending.onComplete(v -> send(frame, caller, inbound, body, (String) replyAddress, arrived));
+      pending.onComplete(v -> send(caller, inbound, body, (String) replyAddress));
       return;
     }
+    Future<Void> subscribed = registered.subscribed();
     Promise<Void> ready = Promise.promise();
-    long timer = context.owner().setTimer(bridge.settings().requestTimeoutMs(), id -> ready.tryFail(new TimeoutException()));
-    pending.onComplete(v -> context.runOnContext(run -> {
+    long timer = context.owner().setTimer(bridge.settings().requestTimeoutMs(), id -> {
+      if (!subscribed.isComplete()) {
+        ready.tryFail(new TimeoutException());
+      }
+    });
+    pending.onComplete(v -> {
       context.owner().cancelTimer(timer);
       ready.tryComplete();
-    }));
+    });
     ready.future().onComplete(v -> {
       if (v.failed()) {
         refuseLate(frame);
       } else {
-        send(frame, caller, inbound, body, (String) replyAddress, arrived);
+        send(caller, inbound, body, (String) replyAddress);
       }
     });
   }
@@ -204,21 +208,16 @@ final class InboundFrames {
     }
   }
 
-  /** Sends the request on with what is left of its timeout, or refuses it (503) when nothing is. */
-  private void send(JsonObject frame, Identity caller, Inbound inbound, JsonObject body, String replyAddress, long arrived) {
+  private void send(Identity caller, Inbound inbound, JsonObject body, String replyAddress) {
     if (connection.isClosed()) {
-      return;
-    }
-    long leftMs = bridge.settings().requestTimeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived);
-    if (leftMs <= 0) {
-      refuseLate(frame);
       return;
     }
     DeliveryOptions options = caller.stamp(new DeliveryOptions(), connection.id())
       .setLocalOnly(inbound.nodeLocal())
-      .setSendTimeout(leftMs);
+      .setSendTimeout(bridge.settings().requestTimeoutMs());
     if (!inbound.nodeLocal()) {
-      Deadline.stamp(options, leftMs);
+      // From when the request leaves, as its timeout.
+      Deadline.stamp(options, bridge.settings().requestTimeoutMs());
     }
     forward(inbound, body, options, replyAddress);
   }

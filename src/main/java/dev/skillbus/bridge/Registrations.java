@@ -29,15 +29,21 @@ final class Registrations {
   // is searched as fast as a hash set at that size, in a quarter of the memory.
   private final List<String> addresses = new ArrayList<>(2);
   private Future<Void> pending = Future.succeededFuture();
+  private Future<Void> subscribed = Future.succeededFuture();
 
   Registrations(BridgeConnection connection, BridgeContext bridge) {
     this.connection = connection;
     this.bridge = bridge;
   }
 
-  /** Every registration made so far is in place. */
+  /** Every registration made so far is in place, the user's queued notifications delivered too. */
   Future<Void> pending() {
     return pending;
+  }
+
+  /** Every subscription made so far is in place in the cluster (not waiting for queued notifications). */
+  Future<Void> subscribed() {
+    return subscribed;
   }
 
   /** Registers on an address for the caller; a failure (403, 429) is thrown, nothing changes. */
@@ -50,11 +56,12 @@ final class Registrations {
       throw ErrorCode.RATE_LIMITED.exception("at most " + bridge.settings().maxHandlersPerSocket() + " handlers per connection");
     }
     addresses.add(address);
-    Future<Void> subscribed = bridge.rooms().add(address, connection);
+    Future<Void> added = bridge.rooms().add(address, connection);
+    subscribed = Future.join(subscribed, added).mapEmpty();
     if (address.startsWith(Address.USER_PREFIX)) {
-      subscribed = subscribed.compose(v -> deliverQueued(caller));
+      added = added.compose(v -> deliverQueued(caller));
     }
-    pending = Future.join(pending, subscribed).mapEmpty();
+    pending = Future.join(pending, added).mapEmpty();
   }
 
   boolean contains(String address) {

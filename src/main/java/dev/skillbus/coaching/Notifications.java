@@ -89,12 +89,7 @@ final class Notifications {
     return inbox.pushBehind(userId, envelope)
       // A store that cannot answer now (down, or stalled) does not hold up a user who can receive live.
       .recover(err -> ErrorCode.of(err) == ErrorCode.UNAVAILABLE ? Future.succeededFuture(Behind.NO_INBOX) : Future.failedFuture(err))
-      .compose(behind -> switch (behind) {
-        case QUEUED -> handWaiting(userId);
-        // The delivery that holds the inbox takes it in turn.
-        case IN_DELIVERY -> Future.succeededFuture(outcome(false, true));
-        case NO_INBOX, FULL -> live(userId, envelope);
-      })
+      .compose(behind -> behind == Behind.QUEUED ? handWaiting(userId) : live(userId, envelope))
       .onSuccess(outcome -> audiences.counted(envelope));
   }
 

@@ -31,8 +31,8 @@ final class OutlineTool implements AiTool {
 
   @Override
   public void check(String message) {
-    String topic = message.strip();
-    if (Fields.characters(topic) > maxTopicLength || !CourseRequest.isOneLine(topic)) {
+    // A line break or control character is refused at either end too, not trimmed away.
+    if (Fields.characters(message.strip()) > maxTopicLength || !CourseRequest.isOneLine(message)) {
       throw ErrorCode.BAD_REQUEST.exception("the outline tool takes a topic: one line of at most " + maxTopicLength + " characters");
     }
   }

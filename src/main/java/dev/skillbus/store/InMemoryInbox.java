@@ -79,7 +79,7 @@ public final class InMemoryInbox implements InboxStore {
       if (behind && box == null) {
         return Future.succeededFuture(Behind.NO_INBOX);
       }
-      if (behind && (box.messages.size() >= maxPerUser || bytes + size > maxBytes)) {
+      if (behind && (box.messages.size() + box.inFlight.size() >= maxPerUser || bytes + size > maxBytes)) {
         return Future.succeededFuture(Behind.FULL);
       }
       if (box == null && boxes.size() >= maxUsers) {
@@ -96,7 +96,7 @@ public final class InMemoryInbox implements InboxStore {
       trim(box);
       box.lastPush = now;
       boxes.put(userId, box);
-      return Future.succeededFuture(box.lease != null && now < box.leaseEnds ? Behind.IN_DELIVERY : Behind.QUEUED);
+      return Future.succeededFuture(Behind.QUEUED);
     });
   }
 

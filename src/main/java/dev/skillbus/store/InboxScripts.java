@@ -28,8 +28,8 @@ final class InboxScripts {
    *
    * <p>Answers 1 when queued, or 0, storing nothing, when the user has no inbox and the index holds
    * the most inboxes already. With ARGV[8] 1: 2, storing nothing, when the inbox holds nothing; 3,
-   * storing nothing, when it holds ARGV[2] queued messages already (queuing would drop one); 4 when
-   * queued while a lease holds the inbox (a batch out, or a hold for its taker's next take). Users whose inbox expired are dropped from the index first. When it is full,
+   * storing nothing, when it holds ARGV[2] messages already, queued or in its batch out (queuing, or
+   * that batch going back, would drop one). Users whose inbox expired are dropped from the index first. When it is full,
    * those of the 32 users from that rank on (going on from the first rank past the last) whose inbox
    * and batch are both gone (Redis evicted them; a take or an ack would have dropped them from the
    * index) are dropped too, so that evicted inboxes do not keep their places until they would have
@@ -42,7 +42,7 @@ final class InboxScripts {
       if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 then
         return 2
       end
-      if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then
+      if redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[2]) then
         return 3
       end
     end
@@ -79,12 +79,6 @@ final class InboxScripts {
     redis.call('ZADD', KEYS[4], now + tonumber(ARGV[3]) * 1000, ARGV[4])
     local last = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
     redis.call('PEXPIREAT', KEYS[4], last[2])
-    if ARGV[8] == '1' then
-      local lease = redis.call('HMGET', KEYS[3], 'token', 'ends')
-      if lease[1] and lease[2] and tonumber(lease[2]) > now then
-        return 4
-      end
-    end
     return 1
     """);
 

@@ -54,12 +54,13 @@ public interface InboxStore {
   enum Behind {
     /** Nothing stored: the user has no inbox (nothing queued, no batch out). */
     NO_INBOX,
-    /** Nothing stored: the inbox holds {@code maxPerUser} queued messages (or the store its most bytes), and queuing would drop one. */
+    /**
+     * Nothing stored: the inbox holds {@code maxPerUser} messages, queued or in a batch out (or the
+     * store its most bytes), and queuing would drop one.
+     */
     FULL,
-    /** Queued behind the messages the inbox holds, which no lease holds. */
-    QUEUED,
-    /** Queued behind the inbox that a lease holds (a batch out, or held for its taker's next take): that delivery takes it in turn. */
-    IN_DELIVERY
+    /** Queued behind the messages the inbox holds. */
+    QUEUED
   }
 
   /**

@@ -59,7 +59,6 @@ public final class RedisInbox implements InboxStore {
         case 1 -> Future.succeededFuture(Behind.QUEUED);
         case 2 -> Future.succeededFuture(Behind.NO_INBOX);
         case 3 -> Future.succeededFuture(Behind.FULL);
-        case 4 -> Future.succeededFuture(Behind.IN_DELIVERY);
         default -> Future.failedFuture(InboxStore.full(maxUsers));
       });
     });

@@ -36,8 +36,10 @@ class HungPeerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    a = Servers.start(Servers.config(CLUSTER, 6431, 6431, 6432)
-      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000)));
+    JsonObject config = Servers.config(CLUSTER, 6431, 6431, 6432)
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000));
+    config.getJsonObject("bridge").put("requestTimeoutMs", REQUEST_TIMEOUT_S * 1000);
+    a = Servers.start(config);
     peer = NodeProcess.start(Map.of(
       "HTTP_PORT", "7295",
       "CLUSTER_PORT", "6432",
@@ -109,22 +111,24 @@ class HungPeerTest {
     List<Future<JsonObject>> joins = new ArrayList<>();
     peer.freeze();
     try {
-      // Rooms whose subscriptions fall on both members' partitions: some wait on the hung one.
-      for (int i = 0; i < 6; i++) {
+      // Rooms whose subscriptions fall on both members' partitions: some wait on the hung one (all
+      // twelve on the live one: one chance in 4096).
+      for (int i = 0; i < 12; i++) {
         BridgeClient client = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-joiner-" + i, "learner"));
         client.register("room.hp-room-" + i);
         joins.add(client.request("session.join", new JsonObject().put("sessionId", "hp-room-" + i)));
         clients.add(client);
       }
-      // The bridge's request timeout is 10 s from each frame's arrival: each is answered by then,
-      // joined or refused 503 (2 s more for the answers to come through).
-      Future.join(joins).await(REQUEST_TIMEOUT_S + 2, TimeUnit.SECONDS);
+      // A join waits for its room's subscription at most the request timeout (then 503, unsent), and
+      // its service answers within it too (session.joinTimeoutMs is less): each is answered by then.
+      Future.join(joins).await(2 * REQUEST_TIMEOUT_S + 2, TimeUnit.SECONDS);
     } finally {
       peer.thaw();
     }
     for (Future<JsonObject> join : joins) {
       JsonObject reply = join.result();
-      assertThat("rec".equals(reply.getString("type")) || reply.getInteger("failureCode") == 503).as(reply.encode()).isTrue();
+      assertThat("rec".equals(reply.getString("type")) || Integer.valueOf(503).equals(reply.getInteger("failureCode")))
+        .as(reply.encode()).isTrue();
     }
     clients.forEach(BridgeClient::close);
   }
