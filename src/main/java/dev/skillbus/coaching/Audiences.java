@@ -69,10 +69,11 @@ final class Audiences {
   /**
    * An envelope to the user's connections on these nodes, each node answering whether it wrote it:
    * true when some node wrote it to a connection, false when none did or none answered in time.
+   * {@code self}, this node, is reached without asking the cluster manager.
    */
-  Future<Boolean> toUserOn(List<String> nodes, String userId, JsonObject envelope, long timeoutMs) {
+  Future<Boolean> toUserOn(List<String> nodes, String self, String userId, JsonObject envelope, long timeoutMs) {
     List<Future<Integer>> writes = nodes.stream()
-      .map(node -> Outbound.deliverToUserOn(eventBus, node, userId, envelope, timeoutMs)).toList();
+      .map(node -> Outbound.deliverToUserOn(eventBus, node, node.equals(self), userId, envelope, timeoutMs)).toList();
     return Future.join(writes).transform(done ->
       Future.succeededFuture(writes.stream().anyMatch(w -> w.succeeded() && w.result() > 0)));
   }

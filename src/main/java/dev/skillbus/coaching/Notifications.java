@@ -105,7 +105,7 @@ final class Notifications {
   }
 
   private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope) {
-    return audiences.toUserOn(nodes, userId, envelope, deliveryTimeoutMs);
+    return audiences.toUserOn(nodes, presence.self(), userId, envelope, deliveryTimeoutMs);
   }
 
   /**

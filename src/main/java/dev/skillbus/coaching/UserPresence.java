@@ -32,6 +32,11 @@ final class UserPresence {
     this.context = context;
   }
 
+  /** This node's id. */
+  String self() {
+    return cluster.getNodeId();
+  }
+
   /**
    * The live nodes subscribed to {@code user.<userId>}, or every live node when the cluster manager
    * does not tell within {@code timeoutMs} (the member that holds those subscriptions hangs, or is

@@ -69,13 +69,15 @@ public final class Outbound {
    * user.<userId>}: {@code {userId, envelope, waitMs}} to {@link Address#userDelivery}, answered with
    * to how many connections the transport wrote it within half of {@code timeoutMs} (handed it to the
    * TCP socket, or to the poll request that carries it). Fails when the node does not answer within
-   * {@code timeoutMs} (it died, or hangs): then whether it was written is not known.
+   * {@code timeoutMs} (it died, or hangs): then whether it was written is not known. To this node
+   * itself ({@code local}) it is sent without asking the cluster manager where that address is,
+   * which waits while the member holding that entry hangs.
    */
-  public static Future<Integer> deliverToUserOn(EventBus eventBus, String nodeId, String userId, JsonObject envelope,
-                                                long timeoutMs) {
+  public static Future<Integer> deliverToUserOn(EventBus eventBus, String nodeId, boolean local, String userId,
+                                                JsonObject envelope, long timeoutMs) {
     JsonObject body = new JsonObject().put(Internal.USER_ID, userId).put(ENVELOPE, envelope).put(WAIT_MS, timeoutMs / 2);
-    return eventBus.<Integer>request(Address.userDelivery(nodeId), body, new DeliveryOptions().setSendTimeout(timeoutMs))
-      .map(reply -> reply.body());
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(local);
+    return eventBus.<Integer>request(Address.userDelivery(nodeId), body, options).map(reply -> reply.body());
   }
 
   private static JsonObject delivery(String connId, String address, JsonObject envelope) {
