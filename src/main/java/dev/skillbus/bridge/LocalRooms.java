@@ -174,20 +174,15 @@ final class LocalRooms {
       write(message.body(), headers.contains(Header.VOLATILE), headers.get(Header.ORIGIN_CONN));
     }
 
-    /**
-     * Writes an event to each member but {@code origin} (may be null); answers how many it was
-     * written to, not counting those that dropped it (closed, or too slow).
-     */
-    int write(Buffer envelope, boolean isVolatile, String origin) {
+    /** Writes an event to each member but {@code origin} (may be null); a closed or too slow one drops it. */
+    void write(Buffer envelope, boolean isVolatile, String origin) {
       OutFrame frame = frame(envelope);
-      int written = 0;
       for (BridgeConnection member : members) {
-        if ((origin == null || !origin.equals(member.id())) && member.deliver(frame, isVolatile)) {
-          written++;
+        if (origin == null || !origin.equals(member.id())) {
+          member.deliver(frame, isVolatile);
         }
       }
       frame.release();
-      return written;
     }
   }
 }

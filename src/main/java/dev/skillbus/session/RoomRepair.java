@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,15 +261,16 @@ final class RoomRepair {
     return leave(roomId, connection.connId(), connection)
       .onSuccess(change -> repairs.accept(REMOVED))
       .compose(change -> {
-        List<Connection> gone = change.users().stream().filter(user -> !shown.test(user.userId())).toList();
+        Map<Boolean, List<Connection>> byShown = change.users().stream()
+          .collect(Collectors.partitioningBy(user -> shown.test(user.userId())));
+        List<Connection> gone = byShown.get(false);
         if (gone.isEmpty()) {
           return announceLeft(roomId, change);
         }
         LOG.info("Room {}'s last presence event shows {} gone already: no user-left again", roomId,
           gone.stream().map(Connection::userId).toList());
         exits.settle(roomId, gone);
-        List<Connection> left = change.users().stream().filter(user -> shown.test(user.userId())).toList();
-        return announceLeft(roomId, new RoomChange(left, change.roster()));
+        return announceLeft(roomId, new RoomChange(byShown.get(true), change.roster()));
       });
   }
 

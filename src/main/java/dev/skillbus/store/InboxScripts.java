@@ -24,18 +24,18 @@ final class InboxScripts {
    * ARGV[1] the message, ARGV[2] the most kept, ARGV[3] time to live (s), ARGV[4] the user id,
    * ARGV[5] the most inboxes, ARGV[6] the start of every inbox's key (the user id follows), ARGV[7]
    * a rank the node drew at random, ARGV[8] 1 to queue only behind what the inbox holds (queued or in
-   * delivery), else 0.
-   *
-   * <p>Answers 1 when queued, or 0, storing nothing, when the user has no inbox and the index holds
-   * the most inboxes already. With ARGV[8] 1: 2, storing nothing, when the inbox holds nothing; 3,
-   * storing nothing, when it holds ARGV[2] messages already, queued or in its batch out (queuing, or
-   * that batch going back, would drop one). Users whose inbox expired are dropped from the index first. When it is full,
+   * delivery), else 0. Users whose inbox expired are dropped from the index first. When it is full,
    * those of the 32 users from that rank on (going on from the first rank past the last) whose inbox
    * and batch are both gone (Redis evicted them; a take or an ack would have dropped them from the
    * index) are dropped too, so that evicted inboxes do not keep their places until they would have
    * expired, and the rank spreads that look over the whole index, a bounded step however large it
    * is. The index expires with its longest-lived inbox, whatever time to live the node that queues
    * last was given.
+   *
+   * <p>Answers 1 when queued, or 0, storing nothing, when the user has no inbox and the index holds
+   * the most inboxes already. With ARGV[8] 1: 2, storing nothing, when the inbox holds nothing; 3,
+   * storing nothing, when it holds ARGV[2] messages already, queued or in its batch out (queuing, or
+   * that batch going back, would drop one).
    */
   static final RedisScript PUSH = RedisScript.of(NOW + """
     if ARGV[8] == '1' then

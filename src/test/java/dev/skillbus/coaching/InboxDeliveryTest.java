@@ -134,11 +134,7 @@ class InboxDeliveryTest {
   @DisplayName("notifications sent while the inbox is on its way to the user's connection come after it, in the order sent")
   void sentDuringADeliveryComeAfterIt() throws Exception {
     int count = 12;
-    queue("ib-eve", count, "");
-    // Another node's delivery holds a batch for 3 s: the connection gets the inbox once that ran out.
-    holdBatch("ib-eve", 3000);
-    BridgeClient eve = await(BridgeClient.connectAs(vertx, node.port(), "ib-eve", "agent"));
-    await(eve.registered("user.ib-eve"));
+    BridgeClient eve = registeredWhileHeld("ib-eve", count);
     List<String> expected = new ArrayList<>(numbered(count));
     for (int i = 0; i < 5; i++) {
       assertThat(await(notify("ib-eve", "live" + i, ""))).as("live%d", i).isEqualTo(QUEUED);
@@ -255,6 +251,18 @@ class InboxDeliveryTest {
   }
 
   /**
+   * A connection of a user with {@code count} notifications queued that registered while another
+   * node's delivery (which then died) held a batch of them, for 3 s: it gets the inbox once that ran out.
+   */
+  static BridgeClient registeredWhileHeld(String userId, int count) throws Exception {
+    queue(userId, count, "");
+    holdBatch(userId, 3000);
+    BridgeClient client = await(BridgeClient.connectAs(vertx, node.port(), userId, "agent"));
+    await(client.registered("user." + userId));
+    return client;
+  }
+
+  /**
    * A connection over SockJS's XHR polling that registers on the user's address and then never
    * polls: nothing written to it leaves the server, and its session ends after SockJS's timeout.
    */
@@ -287,11 +295,7 @@ class InboxDeliveryTest {
   @DisplayName("a connection that registered while another delivery held the inbox gets it once that lease ran out")
   void heldInboxComesOnceTheLeaseRanOut() throws Exception {
     int count = 12;
-    queue("ib-cy", count, "");
-    // Another node took a batch and died: its lease runs 3 s.
-    holdBatch("ib-cy", 3000);
-    BridgeClient cy = await(BridgeClient.connectAs(vertx, node.port(), "ib-cy", "agent"));
-    await(cy.registered("user.ib-cy"));
+    BridgeClient cy = registeredWhileHeld("ib-cy", count);
 
     assertThat(messages(receive(cy, "ib-cy", count))).isEqualTo(numbered(count));
     cy.close();
