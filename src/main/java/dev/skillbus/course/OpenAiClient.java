@@ -70,7 +70,11 @@ final class OpenAiClient {
     answer.watch(vertx, settings.timeoutMs());
     http.request(options)
       .compose(request -> {
-        onStop.accept(request::reset);
+        // The caller's stop ends the answer before the reset, so that the reset it causes is no failure.
+        onStop.accept(() -> {
+          answer.promise.tryFail("stopped");
+          request.reset();
+        });
         // Ended before the endpoint closed the response (a failure, or [DONE] on a response kept
         // open): reset it, so that the connection is not held.
         answer.promise.future().onComplete(ar -> {
@@ -82,7 +86,7 @@ final class OpenAiClient {
       })
       .onSuccess(response -> read(response, answer))
       .onFailure(err -> {
-        // The node's own reset of an answer that ended ([DONE], a timeout, a limit) is no failure.
+        // The node's own reset of an answer that ended ([DONE], a timeout, a limit, a stop) is no failure.
         if (!answer.promise.future().isComplete()) {
           answer.promise.tryFail(describe(err));
         }

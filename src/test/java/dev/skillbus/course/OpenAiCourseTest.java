@@ -92,6 +92,22 @@ class OpenAiCourseTest {
   }
 
   @Test
+  @DisplayName("a job cancelled while the endpoint streams ends at once, and the node's reset of the stream is no failure")
+  void cancelledWhileStreaming() throws Exception {
+    CourseClient client = CourseClient.connect(node, "ulla", "learner");
+    try (LogCapture log = new LogCapture()) {
+      String sessionId = client.generate("trickling streams", null);
+      client.join(sessionId, 0L, null);
+      client.until(sessionId, e -> e.getJsonObject("data").getString("message", "").startsWith("The model is writing"));
+      assertThat(CourseControlTest.cancel(client, sessionId).status()).isEqualTo(200);
+      List<JsonObject> events = client.untilComplete(sessionId);
+      assertThat(events.get(events.size() - 1).getJsonObject("data").getString("error")).isEqualTo("cancelled by User ulla");
+      assertThat(log.warnings()).isEmpty();
+    }
+    client.close();
+  }
+
+  @Test
   @DisplayName("a stream that breaks off, stalls, or answers an error fails the job with what happened")
   void brokenStreams() throws Exception {
     CourseClient client = CourseClient.connect(node, "pia", "learner");
