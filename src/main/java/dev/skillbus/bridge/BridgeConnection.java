@@ -6,6 +6,7 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Internal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -191,12 +192,20 @@ final class BridgeConnection {
     return openedAt;
   }
 
-  /** Registers on an address for the user, as a register frame would; completes once it is in place. */
+  /**
+   * Registers on an address for the user, as a register frame would; completes once it is in place.
+   * It fails (503) when the connection's subscriptions are still not in place in the cluster after
+   * {@link BridgeVerticle#MOVE_REGISTER_WAIT_MS} (a member that hangs), so that the move is answered
+   * before the operations part stops waiting for it, and the caller takes the registration back.
+   */
   Future<Void> registerForUser(String address) {
     registered.add(address, identity());
-    return registered.pending().compose(v -> closed
-      ? Future.failedFuture(ErrorCode.CONFLICT.exception("connection " + id + " closed while it was being moved"))
-      : Future.succeededFuture());
+    return registered.ready(Vertx.currentContext(), BridgeVerticle.MOVE_REGISTER_WAIT_MS)
+      .recover(late -> Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the connection's subscriptions were not in place"
+        + " within " + BridgeVerticle.MOVE_REGISTER_WAIT_MS + " ms (a node of the cluster does not answer): it did not move")))
+      .compose(v -> closed
+        ? Future.failedFuture(ErrorCode.CONFLICT.exception("connection " + id + " closed while it was being moved"))
+        : Future.succeededFuture());
   }
 
   boolean isRegisteredForUser(String address) {

@@ -47,6 +47,12 @@ public class BridgeVerticle extends VerticleBase {
   /** How long a new subscription waits for the other nodes to route to it (Routes). */
   public static final long ROUTE_CONFIRM_DEADLINE_MS = 3000;
 
+  /**
+   * How long an admin's move waits for a connection's subscriptions (routes confirmed included)
+   * before it answers that the connection did not move.
+   */
+  public static final long MOVE_REGISTER_WAIT_MS = ROUTE_CONFIRM_DEADLINE_MS + 1000;
+
   private final Metrics metrics;
   private final RoomRules rules;
   private Consumer<RoomAccess> ruleFollower;

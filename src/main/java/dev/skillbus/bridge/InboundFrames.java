@@ -8,13 +8,11 @@ import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,19 +178,8 @@ final class InboundFrames {
       pending.onComplete(v -> send(caller, inbound, body, (String) replyAddress));
       return;
     }
-    Future<Void> subscribed = registered.subscribed();
-    Promise<Void> ready = Promise.promise();
-    long timer = context.owner().setTimer(bridge.settings().requestTimeoutMs(), id -> {
-      if (!subscribed.isComplete()) {
-        ready.tryFail(new TimeoutException());
-      }
-    });
-    pending.onComplete(v -> {
-      context.owner().cancelTimer(timer);
-      ready.tryComplete();
-    });
-    ready.future().onComplete(v -> {
-      if (v.failed()) {
+    registered.ready(context, bridge.settings().requestTimeoutMs()).onComplete(ready -> {
+      if (ready.failed()) {
         refuseLate(frame);
       } else {
         send(caller, inbound, body, (String) replyAddress);

@@ -4,11 +4,14 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
 import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Internal;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +44,31 @@ final class Registrations {
     return pending;
   }
 
-  /** Every subscription made so far is in place in the cluster (not waiting for queued notifications). */
-  Future<Void> subscribed() {
-    return subscribed;
+  /**
+   * Completes once {@link #pending()} does (whether or not a registration failed), unless the
+   * subscriptions made so far are still not in place in the cluster after {@code timeoutMs}: then
+   * it fails with a {@link TimeoutException}. A subscription waits on the cluster manager, whose
+   * calls to a member that hangs last until Hazelcast's operation timeout; the user's queued
+   * notifications are waited for without this bound (their delivery has its own). Listeners of one
+   * future run in the order they were added, and so do those of the futures this answers. Off a
+   * Vert.x thread ({@code context} null) it is not bounded.
+   */
+  Future<Void> ready(Context context, long timeoutMs) {
+    if (pending.isComplete() || context == null) {
+      return pending.otherwiseEmpty();
+    }
+    Future<Void> inCluster = subscribed;
+    Promise<Void> ready = Promise.promise();
+    long timer = context.owner().setTimer(timeoutMs, id -> {
+      if (!inCluster.isComplete()) {
+        ready.tryFail(new TimeoutException());
+      }
+    });
+    pending.onComplete(v -> {
+      context.owner().cancelTimer(timer);
+      ready.tryComplete();
+    });
+    return ready.future();
   }
 
   /** Registers on an address for the caller; a failure (403, 429) is thrown, nothing changes. */

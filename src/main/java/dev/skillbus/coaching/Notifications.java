@@ -122,7 +122,7 @@ final class Notifications {
   /** Tells the user's nodes that their inbox waits: each hands it to one of its connections of the user. */
   private Future<JsonObject> handWaiting(String userId) {
     return presence.nodes(userId, lookupTimeoutMs).map(nodes -> {
-      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, null, 0));
+      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, node.equals(presence.self()), userId, null, 0));
       return outcome(false, true);
     });
   }
@@ -178,6 +178,7 @@ final class Notifications {
       return;
     }
     presence.nodes(userId, lookupTimeoutMs).onSuccess(nodes ->
-      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, userId, exceptConnId, hops + 1)));
+      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, node.equals(presence.self()), userId, exceptConnId,
+        hops + 1)));
   }
 }

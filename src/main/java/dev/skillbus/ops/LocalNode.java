@@ -34,9 +34,10 @@ final class LocalNode {
   /**
    * The least a move waits for this node's bridge: a connection's first subscription to a room waits
    * for the other nodes to route it, up to {@link BridgeVerticle#ROUTE_CONFIRM_DEADLINE_MS} when one
-   * is stalled, and connections moved after that must not count as not moved.
+   * is stalled, and connections moved after that must not count as not moved; the bridge gives up
+   * on a subscription after {@link BridgeVerticle#MOVE_REGISTER_WAIT_MS}, and answers that.
    */
-  static final long MOVE_WAIT_MS = BridgeVerticle.ROUTE_CONFIRM_DEADLINE_MS + 1000;
+  static final long MOVE_WAIT_MS = BridgeVerticle.MOVE_REGISTER_WAIT_MS + 1000;
   static final String LEAVE = "leave";
   static final String METRICS = "metrics";
   static final String RULE = "rule";

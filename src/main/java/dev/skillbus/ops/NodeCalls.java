@@ -47,8 +47,11 @@ final class NodeCalls {
   /** The same, waiting for each node at most {@code waitMs}. */
   Future<NodeReplies> ask(String operation, JsonObject body, long waitMs) {
     Map<String, Future<JsonObject>> calls = new LinkedHashMap<>();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(waitMs);
+    String self = cluster.getNodeId();
     for (String node : cluster.getNodes().stream().sorted().toList()) {
+      // The own node is reached without asking the cluster manager where it is: that lookup waits
+      // on a member that hangs, and the own node's answer should not.
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(waitMs).setLocalOnly(node.equals(self));
       calls.put(node, eventBus.<JsonObject>request(Address.opsNode(node, operation), body, options).map(Message::body));
     }
     return Future.join(new ArrayList<>(calls.values())).transform(done -> Future.succeededFuture(replies(calls)));

@@ -82,12 +82,14 @@ public final class Internal {
    * A delivery of the user's inbox stopped with notifications left: node {@code nodeId}'s bridge
    * picks one of its connections registered on {@code user.<userId>}, other than {@code exceptConnId}
    * (may be null), and delivers the inbox to it as if it had just registered ({@link #userRegistered}
-   * with {@code hops}). {@code {userId, except, hops}} to {@link Address#inboxWaiting}, cluster-wide,
+   * with {@code hops}). {@code {userId, except, hops}} to {@link Address#inboxWaiting}, cluster-wide
+   * ({@code local} for the sender's own node, which is reached without asking the cluster manager),
    * not answered: a node without such a connection does nothing.
    */
-  public static void inboxWaiting(EventBus eventBus, String nodeId, String userId, String exceptConnId, int hops) {
+  public static void inboxWaiting(EventBus eventBus, String nodeId, boolean local, String userId, String exceptConnId,
+                                  int hops) {
     JsonObject body = new JsonObject().put(USER_ID, userId).put(EXCEPT, exceptConnId).put(HOPS, hops);
-    eventBus.send(Address.inboxWaiting(nodeId), body);
+    eventBus.send(Address.inboxWaiting(nodeId), body, new DeliveryOptions().setLocalOnly(local));
   }
 
   /**

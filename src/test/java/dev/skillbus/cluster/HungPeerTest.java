@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
 import dev.skillbus.protocol.Inbound;
+import dev.skillbus.protocol.Internal;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.NodeProcess;
+import dev.skillbus.testing.RestClient;
+import dev.skillbus.testing.RestClient.Answer;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class HungPeerTest {
 
   static final String CLUSTER = "hung-peer-test";
+  static final String ADMIN_KEY = "hung-peer-test-admin-key-0123456789";
   static final long REQUEST_TIMEOUT_S = 10;
   static final JsonObject DELIVERED = new JsonObject().put("delivered", true).put("queued", false);
   static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
@@ -36,9 +41,13 @@ class HungPeerTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // A join not done within a second is taken back: a move's answer is then final within the
+    // operations part's wait (a room's new subscription waits 3 s for the hung node's routes).
     JsonObject config = Servers.config(CLUSTER, 6431, 6431, 6432)
-      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000));
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000))
+      .put("session", new JsonObject().put("joinTimeoutMs", 1000));
     config.getJsonObject("bridge").put("requestTimeoutMs", REQUEST_TIMEOUT_S * 1000);
+    config.getJsonObject("bridge").getJsonObject("auth").put("adminKey", ADMIN_KEY);
     a = Servers.start(config);
     peer = NodeProcess.start(Map.of(
       "HTTP_PORT", "7295",
@@ -131,6 +140,83 @@ class HungPeerTest {
         .as(reply.encode()).isTrue();
     }
     clients.forEach(BridgeClient::close);
+  }
+
+  @Test
+  @DisplayName("an admin's move whose room's subscription waits on the hung node answers that the connection did not move, and it never moves later")
+  void moveAnsweredWhileAPeerHangs() throws Exception {
+    RestClient admin = RestClient.bearer(a.node().vertx(), a.port(), ADMIN_KEY);
+    List<BridgeClient> clients = new ArrayList<>();
+    List<Future<Answer>> moves = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      BridgeClient client = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-mover-" + i, "learner"));
+      // A connection counts for its user from its first authenticated frame.
+      await(client.call("session.leave", new JsonObject().put("sessionId", "hp-none")));
+      clients.add(client);
+    }
+    peer.freeze();
+    try {
+      // As for joins, some of the twelve rooms' subscriptions wait on the hung member. The node's
+      // bridge gives up on those (503 for the connection) before the operations part stops waiting
+      // for it, so the answer says what happened instead of "a move there may still happen"; so
+      // does a join that waits on the hung member, taken back after a second.
+      for (int i = 0; i < 12; i++) {
+        moves.add(admin.post("/socket/rooms/join", new JsonObject().put("roomId", "hp-move-" + i).put("userId", "hp-mover-" + i)));
+      }
+      Future.join(moves).await(REQUEST_TIMEOUT_S, TimeUnit.SECONDS);
+    } finally {
+      peer.thaw();
+    }
+    for (int i = 0; i < 12; i++) {
+      Answer move = moves.get(i).result();
+      // The connection's own request waits for its registrations, the one the move made among them.
+      await(clients.get(i).call("session.leave", new JsonObject().put("sessionId", "hp-none")));
+      JsonArray participants = await(Internal.participants(a.node().vertx().eventBus(), "hp-move-" + i, 5000));
+      if (move.status() == 200) {
+        assertThat(move.body().getInteger("connections")).isEqualTo(1);
+        assertThat(participants).hasSize(1);
+      } else {
+        assertThat(move.status()).as(move.text()).isEqualTo(503);
+        assertThat(move.body().getJsonObject("error").getString("message")).doesNotContain("may still happen");
+        assertThat(participants).as("hp-mover-%d was answered not moved", i).isEmpty();
+      }
+    }
+    clients.forEach(BridgeClient::close);
+  }
+
+  @Test
+  @DisplayName("the operations API answers for the node asked, naming the hung one missing")
+  void operationsWhileAPeerHangs() throws Exception {
+    RestClient admin = RestClient.bearer(a.node().vertx(), a.port(), ADMIN_KEY);
+    BridgeClient client = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-counted", "learner"));
+    await(client.call("session.join", new JsonObject().put("sessionId", "hp-counted-room")));
+    String self = a.node().nodeId();
+    peer.freeze();
+    Answer stats;
+    Answer users;
+    Answer connected;
+    Answer rooms;
+    try {
+      // Four operations, four addresses: the lookup of any of them may fall to the hung member.
+      stats = await(admin.get("/socket/stats"));
+      users = await(admin.get("/socket/users?limit=500"));
+      connected = await(admin.get("/socket/users/hp-counted/connected"));
+      rooms = await(admin.get("/socket/rooms?limit=500"));
+    } finally {
+      peer.thaw();
+    }
+    for (Answer answer : List.of(stats, users, connected, rooms)) {
+      assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+      assertThat(answer.body().getBoolean("complete")).as(answer.text()).isFalse();
+      assertThat(answer.body().getJsonArray("missing")).as(answer.text()).hasSize(1).doesNotContain(self);
+    }
+    assertThat(stats.body().getJsonObject("total").getInteger("connections")).isPositive();
+    assertThat(users.body().getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("id")))
+      .contains("hp-counted");
+    assertThat(connected.body().getBoolean("connected")).isTrue();
+    assertThat(rooms.body().getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("id")))
+      .contains("hp-counted-room");
+    client.close();
   }
 
   private static Future<JsonObject> notify(BridgeClient lead, String userId, String text) {
