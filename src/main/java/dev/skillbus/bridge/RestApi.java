@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
@@ -85,7 +86,12 @@ final class RestApi {
   }
 
   private RestApi add(HttpMethod method, String path, Endpoint endpoint) {
-    router.route(method, path).handler(ctx -> forward(ctx, endpoint));
+    Route route = router.route(method, path);
+    if (method == HttpMethod.GET) {
+      // HEAD answers as GET does, headers only (the server sends no body for it): a monitor's probe.
+      route.method(HttpMethod.HEAD);
+    }
+    route.handler(ctx -> forward(ctx, endpoint));
     return this;
   }
 

@@ -14,6 +14,7 @@ import dev.skillbus.testing.RestClient.Answer;
 import dev.skillbus.testing.Servers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -168,6 +169,17 @@ class OpsMonitoringTest extends OpsClusterFixture {
 
     assertThat(scrape("/metrics?scope=node")).allSatisfy(s -> assertThat(s.labels()).containsEntry("node", id(a)));
     assertThat(await(admin(a).get("/metrics?scope=galaxy")).status()).isEqualTo(400);
+
+    // HEAD, as a monitor probes: GET's status and headers, no body.
+    Answer head = await(admin(a).call(HttpMethod.HEAD, "/metrics", null));
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.headers().get("content-type")).startsWith("text/plain; version=0.0.4");
+    assertThat(head.text()).isEmpty();
+    assertThat(await(RestClient.bearer(a.node().vertx(), a.port(), null).call(HttpMethod.HEAD, "/metrics", null)).status())
+      .isEqualTo(401);
+    Answer health = await(RestClient.bearer(a.node().vertx(), a.port(), null).call(HttpMethod.HEAD, "/socket/health", null));
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.text()).isEmpty();
   }
 
   @Test
