@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -38,10 +39,16 @@ final class RestApi {
     return body;
   };
 
-  /** The path parameters and the query parameters (first value of each). */
+  /** The path parameters and the query parameters; a query parameter given twice is a 400 naming it. */
   static final BodyMaker PATH_AND_QUERY = ctx -> {
     JsonObject body = new JsonObject();
-    ctx.queryParams().names().forEach(name -> body.put(name, ctx.queryParams().get(name)));
+    ctx.queryParams().names().forEach(name -> {
+      List<String> values = ctx.queryParams().getAll(name);
+      if (values.size() > 1) {
+        throw ErrorCode.BAD_REQUEST.exception(name + ": given " + values.size() + " times; give it once");
+      }
+      body.put(name, values.get(0));
+    });
     ctx.pathParams().forEach(body::put);
     return body;
   };

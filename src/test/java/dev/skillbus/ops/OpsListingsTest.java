@@ -82,9 +82,10 @@ class OpsListingsTest extends OpsClusterFixture {
   }
 
   @Test
-  @DisplayName("bad paging values and ids are refused with 400 naming the field, unknown paths with 404")
+  @DisplayName("bad or repeated paging values and ids are refused with 400 naming the field, unknown paths with 404")
   void badQueries() throws Exception {
-    for (String query : List.of("limit=0", "limit=-1", "limit=abc", "limit=501", "offset=-3", "offset=x")) {
+    for (String query : List.of("limit=0", "limit=-1", "limit=abc", "limit=501", "offset=-3", "offset=x",
+        "limit=1&limit=2", "offset=0&offset=5")) {
       for (String path : List.of("/socket/users?", "/socket/rooms?")) {
         Answer answer = await(admin(a).get(path + query));
         assertThat(answer.status()).as(path + query).isEqualTo(400);
