@@ -31,12 +31,13 @@ final class Guard {
     return inbound;
   }
 
-  /** Nothing, or a 403 saying why this caller may not receive on this address. */
+  /** Nothing, or a 403 saying why this caller may not receive on this address (a 400 for a malformed room id). */
   void checkRegister(Identity caller, String address) {
     if (address.startsWith(Address.ROOM_PREFIX)) {
       String roomId = address.substring(Address.ROOM_PREFIX.length());
       if (!Fields.ROOM_ID.matcher(roomId).matches()) {
-        throw forbidden("'" + abbreviate(address) + "' is not a valid room address");
+        throw ErrorCode.BAD_REQUEST.exception("'" + abbreviate(address) + "' is not a valid room address: a room id matches "
+          + Fields.ROOM_ID.pattern());
       }
       rules.check(caller, roomId);
       return;

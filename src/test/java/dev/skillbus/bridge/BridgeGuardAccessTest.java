@@ -126,6 +126,18 @@ class BridgeGuardAccessTest extends BridgeGuardFixture {
   }
 
   @Test
+  @DisplayName("refuses a register on a malformed room address with 400 on that address, naming the rule")
+  void refusesMalformedRoomAddress() throws Exception {
+    BridgeClient fay = client("fay", "learner");
+    fay.register("room.bad room!");
+    JsonObject err = await(fay.next(f -> "err".equals(f.getString("type"))));
+    assertThat(err.getString("address")).isEqualTo("room.bad room!");
+    assertThat(err.getInteger("failureCode")).isEqualTo(400);
+    assertThat(err.getString("body")).isEqualTo("invalid_frame");
+    assertThat(err.getString("message")).contains("[A-Za-z0-9_-]{1,128}");
+  }
+
+  @Test
   @DisplayName("delivers on the caller's own user address")
   void deliversOwnUserAddress() throws Exception {
     BridgeClient erin = client("erin", "learner");

@@ -160,8 +160,8 @@ class OpsMonitoringTest extends OpsClusterFixture {
     Map<String, String> onB = Map.of("node", id(b));
     assertThat(Prometheus.sum(after, "skillbus_messages_in_total", onB) - Prometheus.sum(before, "skillbus_messages_in_total", onB))
       .isGreaterThanOrEqualTo(8);
-    assertThat(Prometheus.sum(after, "skillbus_refused_frames_total", Map.of("code", "403"))
-      - Prometheus.sum(before, "skillbus_refused_frames_total", Map.of("code", "403"))).isEqualTo(1);
+    assertThat(Prometheus.sum(after, "skillbus_refused_frames_total", Map.of("code", "400"))
+      - Prometheus.sum(before, "skillbus_refused_frames_total", Map.of("code", "400"))).isEqualTo(1);
     assertThat(Prometheus.sum(after, "skillbus_events_total", Map.of("event", "message"))
       - Prometheus.sum(before, "skillbus_events_total", Map.of("event", "message"))).isEqualTo(1);
     assertThat(Prometheus.sum(after, "skillbus_connections_opened_total", Map.of())
