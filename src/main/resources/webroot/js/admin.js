@@ -67,15 +67,16 @@ async function refresh() {
     ? '; no answer from ' + stats.missing.join(', ') : '') + '. Refreshed every 2 seconds.');
 }
 
-function stat(label, value) {
-  return el('div', {}, el('dt', {}, label), el('dd', {}, String(value)));
+/** A tile: a number, or (word set) a status in words, in a smaller type so that it fits a narrow tile. */
+function stat(label, value, word = false) {
+  return el('div', {}, el('dt', {}, label), el('dd', { class: word ? 'word' : null }, String(value)));
 }
 
 function showHealth(health) {
   const badge = document.getElementById('health-status');
   badge.className = 'badge ' + ({ UP: 'success', DEGRADED: 'warning', DOWN: 'error' }[health.status] || '');
   fill(badge, health.status);
-  fill(document.getElementById('health'), stat('Nodes', health.clusterSize), stat('Redis', health.redis),
+  fill(document.getElementById('health'), stat('Nodes', health.clusterSize), stat('Redis', String(health.redis).replaceAll('_', ' '), true),
     stat('Uptime', Math.round(health.uptime / 60) + ' min'));
 }
 

@@ -93,18 +93,33 @@ function load() {
 
 /**
  * Loads one part; its failure shows beside its form until a later load of it succeeds. Loads of a
- * part may settle out of order (a rejoin's and a reset's): only the latest one's outcome shows.
+ * part may settle out of order (a rejoin's and a reset's): only the latest one's outcome shows. The
+ * part's list says it is empty only once it loaded (its data-state says loading or failed before).
  */
 function loadPart(part, formId) {
   const error = document.querySelector('#' + formId + ' .error');
+  const list = document.querySelector('#' + formId + ' ~ .list');
   const run = (latestLoads.get(formId) || 0) + 1;
   latestLoads.set(formId, run);
+  const state = (value) => {
+    if (list && value) {
+      list.dataset.state = value;
+    } else if (list) {
+      delete list.dataset.state;
+    }
+  };
+  state('loading');
   return part().then(() => {
-    if (latestLoads.get(formId) === run && error.textContent.startsWith(LOAD_FAILED)) {
+    if (latestLoads.get(formId) !== run) {
+      return;
+    }
+    state(null);
+    if (error.textContent.startsWith(LOAD_FAILED)) {
       fill(error); // an earlier load's failure, of the past now (not a failed submit's)
     }
   }, (failure) => {
     if (latestLoads.get(formId) === run) {
+      state('failed');
       fill(error, LOAD_FAILED + describe(failure));
     }
   });

@@ -222,4 +222,24 @@ export function appendScrolled(list, item) {
   }
 }
 
+/**
+ * Holds each field with a data-maxchars attribute to that many characters as the server counts them
+ * (Unicode code points: an emoji is one), where maxlength would count UTF-16 units (an emoji is two)
+ * and cut the longest allowed text of emoji in half.
+ */
+function limitChars() {
+  document.addEventListener('input', (event) => {
+    const field = event.target;
+    const max = Number(field.dataset?.maxchars);
+    if (!max || field.value.length <= max) {
+      return;
+    }
+    const chars = [...field.value];
+    if (chars.length > max) {
+      field.value = chars.slice(0, max).join('');
+    }
+  });
+}
+
 siteNav();
+limitChars();

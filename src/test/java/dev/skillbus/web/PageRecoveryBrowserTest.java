@@ -97,6 +97,9 @@ class PageRecoveryBrowserTest extends PageRecoveryFixture {
     button(page, "Open").click();
     assertThat(page.locator("#note-form .error")).containsText("Could not load: ");
     assertThat(page.locator("#item-form .error")).hasText("");
+    // The notes are not known to be none: only the list that loaded says it is empty.
+    assertThat(page.locator("#no-items")).isVisible();
+    assertThat(page.locator("#no-notes")).isHidden();
     page.unroute(notes);
     // A note for the agent from another session, which nothing live brings here.
     Page other = chromium.open(url("/coaching.html?session=reload-other&user=lee&role=team_leader&agent=reload-bea"), 1440);
@@ -148,6 +151,9 @@ class PageRecoveryBrowserTest extends PageRecoveryFixture {
     Page admin = chromium.open(url("/admin.html?user=root"), 1440);
     button(admin, "Sign in").click();
     assertThat(admin.locator("#status")).hasText("Live");
+    // The node keeps its store in memory: the Redis tile's long value stays inside it at 375 px too.
+    assertThat(admin.locator("#health")).containsText("NOT CONFIGURED");
+    WebPagesFixture.checkAndShoot(admin, "admin-in-memory", 375);
     // A refresh refused because the token expired, then one that succeeds.
     admin.waitForResponse(r -> r.url().endsWith("/socket/stats") && r.status() == 401,
       new Page.WaitForResponseOptions().setTimeout((TOKEN_TTL_SECONDS + 5) * 1000.0), () -> { });

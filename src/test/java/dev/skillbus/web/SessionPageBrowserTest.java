@@ -47,6 +47,14 @@ class SessionPageBrowserTest extends WebPagesFixture {
     field(ben, "Message").fill("hello <b>Ann</b>");
     field(ben, "Message").press("Enter");
     assertThat(ann.locator("#log li").last()).containsText("Ben: hello <b>Ann</b>");
+    // The longest message there may be, of emoji: the field counts characters as the server does
+    // (an emoji is one), so it holds all 4,000 and no more, and the message goes.
+    String emoji = "\uD83D\uDE00".repeat(4000);
+    field(ben, "Message").focus();
+    ben.keyboard().insertText(emoji + "\uD83D\uDE00");
+    assertThat(field(ben, "Message")).hasValue(emoji);
+    field(ben, "Message").press("Enter");
+    assertThat(ann.locator("#log li").last()).containsText("Ben: " + emoji);
 
     checkAndShoot(ann, "session", 1440);
     checkAndShoot(ben, "session", 375);
