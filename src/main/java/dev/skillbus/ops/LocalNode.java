@@ -3,6 +3,7 @@ package dev.skillbus.ops;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Requests;
@@ -19,13 +20,17 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * One node's own operations, at {@code ops.node.<nodeId>.<operation>} for the node that answers for
- * the cluster: its health, its counts and counters, its connections, moving its connections of a
+ * One node's own operations, at {@code ops.node.<nodeId>} (the operation in the {@link #OPERATION}
+ * header) for the node that answers for the cluster: a ping, its health, its counts and counters, its connections, moving its connections of a
  * user in or out of a room, its metrics, and refreshing its copy of a room's rule. Each reads this
  * node's parts only (over the event bus, node-local) and answers at once.
  */
 final class LocalNode {
 
+  /** The header naming the operation asked for. */
+  static final String OPERATION = "op";
+  /** Answered at once with nothing: a peer's first message here, so that it knows where this is. */
+  static final String PING = "ping";
   static final String HEALTH = "health";
   static final String STATS = "stats";
   static final String USERS = "users";
@@ -68,21 +73,25 @@ final class LocalNode {
     return settings.nodeId();
   }
 
-  /** Cluster-wide consumers at this node's own addresses. */
-  List<MessageConsumer<JsonObject>> serve() {
-    return List.of(
-      serve(HEALTH, m -> Future.succeededFuture(health())),
-      serve(STATS, m -> stats()),
-      serve(USERS, this::users),
-      serve(ROOMS, m -> Internal.localRooms(eventBus).map(rooms -> new JsonObject().put(Internal.ROOMS, rooms))),
-      serve(JOIN, m -> move(Address.USER_JOIN_ROOM, m.body())),
-      serve(LEAVE, m -> move(Address.USER_LEAVE_ROOM, m.body())),
-      serve(METRICS, m -> Future.succeededFuture(new JsonObject().put("text", metricsText()))),
-      serve(RULE, m -> rules.refresh(Fields.requiredId(m.body(), Internal.ROOM, Fields.ROOM_ID)).map(new JsonObject())));
-  }
-
-  private MessageConsumer<JsonObject> serve(String operation, Function<Message<JsonObject>, Future<?>> handler) {
-    return eventBus.consumer(Address.opsNode(nodeId(), operation), message -> Requests.serve(message, handler));
+  /** The cluster-wide consumer at this node's own address. */
+  MessageConsumer<JsonObject> serve() {
+    Map<String, Function<Message<JsonObject>, Future<?>>> operations = Map.of(
+      PING, m -> Future.succeededFuture(new JsonObject()),
+      HEALTH, m -> Future.succeededFuture(health()),
+      STATS, m -> stats(),
+      USERS, this::users,
+      ROOMS, m -> Internal.localRooms(eventBus).map(rooms -> new JsonObject().put(Internal.ROOMS, rooms)),
+      JOIN, m -> move(Address.USER_JOIN_ROOM, m.body()),
+      LEAVE, m -> move(Address.USER_LEAVE_ROOM, m.body()),
+      METRICS, m -> Future.succeededFuture(new JsonObject().put("text", metricsText())),
+      RULE, m -> rules.refresh(Fields.requiredId(m.body(), Internal.ROOM, Fields.ROOM_ID)).map(new JsonObject()));
+    return eventBus.consumer(Address.opsNode(nodeId()), message -> Requests.serve(message, m -> {
+      Function<Message<JsonObject>, Future<?>> operation = operations.get(String.valueOf(m.headers().get(OPERATION)));
+      if (operation == null) {
+        throw ErrorCode.NOT_FOUND.exception("no operation '" + m.headers().get(OPERATION) + "' on this node");
+      }
+      return operation.apply(m);
+    }));
   }
 
   /** {@code {node, status, redis, uptime}}: this node is DOWN while its Redis is. */

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,14 @@ import java.util.Map;
  */
 final class NodeCalls {
 
+  /** How long a ping waits for its answer before the node is pinged again. */
+  static final long PING_TIMEOUT_MS = 30_000;
+
   private final EventBus eventBus;
   private final ClusterManager cluster;
   private final long timeoutMs;
+  /** The nodes pinged (see {@link #ping}), while they are members. */
+  private final Map<String, Boolean> pinged = new HashMap<>();
 
   NodeCalls(EventBus eventBus, ClusterManager cluster, long timeoutMs) {
     this.eventBus = eventBus;
@@ -51,10 +57,29 @@ final class NodeCalls {
     for (String node : cluster.getNodes().stream().sorted().toList()) {
       // The own node is reached without asking the cluster manager where it is: that lookup waits
       // on a member that hangs, and the own node's answer should not.
-      DeliveryOptions options = new DeliveryOptions().setSendTimeout(waitMs).setLocalOnly(node.equals(self));
-      calls.put(node, eventBus.<JsonObject>request(Address.opsNode(node, operation), body, options).map(Message::body));
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(waitMs).setLocalOnly(node.equals(self))
+        .addHeader(LocalNode.OPERATION, operation);
+      calls.put(node, eventBus.<JsonObject>request(Address.opsNode(node), body, options).map(Message::body));
     }
     return Future.join(new ArrayList<>(calls.values())).transform(done -> Future.succeededFuture(replies(calls)));
+  }
+
+  /**
+   * Pings each other node not pinged yet (again, when the last ping failed), so that this node's
+   * event bus knows where that node's address is before an operation needs it: finding out means
+   * asking the cluster manager, which waits on a member that hangs when the address's entry is
+   * on it, and would hold up a node that runs; once known, it is kept and kept up to date.
+   */
+  void ping() {
+    String self = cluster.getNodeId();
+    List<String> nodes = cluster.getNodes();
+    pinged.keySet().retainAll(nodes);
+    for (String node : nodes) {
+      if (!node.equals(self) && pinged.putIfAbsent(node, Boolean.TRUE) == null) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(PING_TIMEOUT_MS).addHeader(LocalNode.OPERATION, LocalNode.PING);
+        eventBus.request(Address.opsNode(node), new JsonObject(), options).onFailure(err -> pinged.remove(node));
+      }
+    }
   }
 
   private static NodeReplies replies(Map<String, Future<JsonObject>> calls) {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Operations: the cluster's health, stats, users and rooms, an admin's room requests and the
  * metrics, for the {@code /socket/*} and {@code /metrics} endpoints of its node's bridge. The node
  * asked answers for the whole cluster: it asks every node's operations verticle at that node's own
- * addresses ({@link LocalNode}) and reports a node that does not answer in time as missing. Deploy
+ * address ({@link LocalNode}) and reports a node that does not answer in time as missing. Deploy
  * one instance per node, before the bridge.
  *
  * <p>Config (its own object): {@code nodeId}, {@code nodeTimeoutMs} (default 2000),
@@ -50,15 +50,19 @@ public final class OpsVerticle extends VerticleBase {
   public Future<?> start() {
     OpsSettings settings = OpsSettings.from(config());
     RateWindow rates = new RateWindow();
-    sampler = vertx.setPeriodic(1, SAMPLE_MS, id -> rates.sample(System.nanoTime(), metrics.framesIn(), metrics.framesOut()));
     NodeCalls calls = new NodeCalls(vertx.eventBus(), cluster, settings.nodeTimeoutMs());
+    // Each second: the traffic rates' sample, and a ping to each node that joined (NodeCalls.ping).
+    sampler = vertx.setPeriodic(1, SAMPLE_MS, id -> {
+      rates.sample(System.nanoTime(), metrics.framesIn(), metrics.framesOut());
+      calls.ping();
+    });
     LocalNode local = new LocalNode(vertx.eventBus(), settings, metrics, store, rules, rates);
     ClusterHealth health = new ClusterHealth(calls, local);
     ClusterStats stats = new ClusterStats(calls, local);
     UserDirectory users = new UserDirectory(calls, settings);
     RoomListing listing = new RoomListing(calls, vertx.eventBus(), rules, settings);
     RoomAdmin rooms = new RoomAdmin(vertx.eventBus(), calls, rules);
-    List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(local.serve());
+    List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(List.of(local.serve()));
     consumers.add(serve(Address.OPS_HEALTH, m -> health.health()));
     consumers.addAll(List.of(
       admin(Address.OPS_STATS, m -> stats.stats()),

@@ -108,7 +108,7 @@ public final class Address {
   public static final String OPS_ROOM_MESSAGE = "ops.room-message";
   public static final String OPS_METRICS = "ops.metrics";
 
-  /** Prefix of one node's own operations, {@code ops.node.<nodeId>.<operation>}: see {@link #opsNode}. */
+  /** Prefix of one node's own operations, {@code ops.node.<nodeId>}: see {@link #opsNode}. */
   public static final String OPS_NODE_PREFIX = "ops.node.";
 
   /** Node-local, served by the bridge: this node's connections. See {@link Internal#connections}. */
@@ -147,8 +147,12 @@ public final class Address {
     return INBOX_WAITING_PREFIX + nodeId;
   }
 
-  /** The address of one node's own {@code operation}: {@code ops.node.<nodeId>.<operation>}. */
-  public static String opsNode(String nodeId, String operation) {
-    return OPS_NODE_PREFIX + nodeId + "." + operation;
+  /**
+   * The address of one node's own operations, {@code ops.node.<nodeId>}; the operation is named in
+   * the message's {@code op} header. One address per node, so that once a node has sent there, it
+   * knows where that is without asking the cluster manager again.
+   */
+  public static String opsNode(String nodeId) {
+    return OPS_NODE_PREFIX + nodeId;
   }
 }

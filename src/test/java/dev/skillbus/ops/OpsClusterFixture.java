@@ -13,11 +13,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,13 +118,19 @@ abstract class OpsClusterFixture {
 
   /** Makes the node do what a stalled node does with these operations: never answer. Returns what undoes it. */
   static Runnable stall(Skillbus node, String... operations) {
-    Set<String> addresses = Arrays.stream(operations).map(o -> Address.opsNode(id(node), o)).collect(Collectors.toSet());
+    Set<String> stalledOperations = Set.of(operations);
     Handler<DeliveryContext<Object>> stalled = delivery -> {
-      if (!addresses.contains(delivery.message().address())) {
+      if (!isOperation(delivery, node, stalledOperations)) {
         delivery.next();
       }
     };
     node.node().vertx().eventBus().addInboundInterceptor(stalled);
     return () -> node.node().vertx().eventBus().removeInboundInterceptor(stalled);
+  }
+
+  /** Whether a message that reaches the node asks for one of its own operations in this set. */
+  static boolean isOperation(DeliveryContext<?> delivery, Skillbus node, Set<String> operations) {
+    return delivery.message().address().equals(Address.opsNode(id(node)))
+      && operations.contains(delivery.message().headers().get(LocalNode.OPERATION));
   }
 }

@@ -4,7 +4,6 @@ import static dev.skillbus.testing.Servers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skillbus.Skillbus;
-import dev.skillbus.protocol.Address;
 import dev.skillbus.testing.BridgeClient;
 import dev.skillbus.testing.Eventually;
 import dev.skillbus.testing.Prometheus;
@@ -19,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -194,7 +194,7 @@ class OpsMonitoringTest extends OpsClusterFixture {
       // The victim dies as the request for its stats reaches it: it never answers.
       Promise<Void> asked = Promise.promise();
       victim.node().vertx().eventBus().addInboundInterceptor(delivery -> {
-        if (delivery.message().address().equals(Address.opsNode(victimId, LocalNode.STATS))) {
+        if (isOperation(delivery, victim, Set.of(LocalNode.STATS))) {
           asked.tryComplete();
         } else {
           delivery.next();
