@@ -21,9 +21,10 @@ import java.util.function.Function;
 
 /**
  * One node's own operations, at {@code ops.node.<nodeId>} (the operation in the {@link #OPERATION}
- * header) for the node that answers for the cluster: a ping, its health, its counts and counters, its connections, moving its connections of a
- * user in or out of a room, its metrics, and refreshing its copy of a room's rule. Each reads this
- * node's parts only (over the event bus, node-local) and answers at once.
+ * header) for the node that answers for the cluster: a ping, its health, its counts and counters,
+ * its connections, moving its connections of a user in or out of a room, its metrics, and
+ * refreshing its copy of a room's rule. Each reads this node's parts only (over the event bus,
+ * node-local) and answers at once.
  */
 final class LocalNode {
 
