@@ -1,6 +1,8 @@
 package dev.skillbus.course;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Matcher;
@@ -85,6 +87,15 @@ final class OpenAiGenerator implements CourseGenerator {
     }
   }
 
+  /** A JSON string's text as written between its quotes, its escapes read; as written when they are not valid. */
+  static String unescaped(String written) {
+    try {
+      return (String) Json.decodeValue("\"" + written + "\"");
+    } catch (DecodeException e) {
+      return written;
+    }
+  }
+
   /** Logs each title the model finishes writing; the first piece of the answer is step 2. */
   private static final class TitleWatcher {
 
@@ -103,7 +114,7 @@ final class OpenAiGenerator implements CourseGenerator {
       text.append(piece);
       Matcher title = TITLE.matcher(text);
       while (title.find(scanFrom)) {
-        generation.log("Writing: " + title.group(1).replace("\\\"", "\""));
+        generation.log("Writing: " + unescaped(title.group(1)));
         scanFrom = title.end();
       }
     }

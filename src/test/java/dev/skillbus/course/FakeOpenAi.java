@@ -35,7 +35,7 @@ final class FakeOpenAi {
   static JsonObject course(String topic) {
     JsonObject question = new JsonObject().put("question", "What do plants make from light?")
       .put("options", new JsonArray().add("Sugar").add("Salt").add("Iron").add("Oil")).put("answer", 0);
-    JsonObject lesson = new JsonObject().put("title", "Light and \"energy\"")
+    JsonObject lesson = new JsonObject().put("title", "Light and \"energy\" in C:\\leaves\tand caf\u00e9s")
       .put("outline", new JsonArray().add("Sunlight").add("Chlorophyll").add("Glucose"));
     JsonObject module = new JsonObject().put("title", "How " + topic + " works").put("summary", "The basics.")
       .put("objectives", new JsonArray().add("Describe " + topic)).put("lessons", new JsonArray().add(lesson))

@@ -56,7 +56,8 @@ class OpenAiCourseTest {
     List<JsonObject> updates = updates(client, complete);
     assertThat(updates).extracting(u -> u.getString("message"))
       .contains("Writing: The model's course on Photosynthesis", "Writing: How Photosynthesis works",
-        "Writing: Light and \"energy\"", "The model is writing the course");
+        // A title as written, its JSON escapes read (quotes, a backslash, a tab, an accent).
+        "Writing: Light and \"energy\" in C:\\leaves\tand caf\u00e9s", "The model is writing the course");
     assertThat(updates.stream().filter(u -> "progress".equals(u.getString("type")))
       .map(u -> u.getJsonObject("data").getInteger("percent")).toList()).containsExactly(25, 50, 75, 100);
 
