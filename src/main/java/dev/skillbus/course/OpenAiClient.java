@@ -58,7 +58,9 @@ final class OpenAiClient {
     try {
       options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(settings.completionsUrl());
     } catch (RuntimeException e) {
-      return Future.failedFuture("the OpenAI base URL '" + settings.baseUrl() + "' is not a valid URL");
+      // The node checked the URL when it started: what is wrong with it now goes to the log only.
+      LOG.warn("The AI endpoint's URL could not be used: {}", e.getMessage());
+      return Future.failedFuture("the AI endpoint's URL could not be used (see the node's log)");
     }
     options.setConnectTimeout(settings.timeoutMs())
       .putHeader("content-type", "application/json").putHeader("accept", "text/event-stream");

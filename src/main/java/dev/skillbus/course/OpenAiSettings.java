@@ -1,6 +1,8 @@
 package dev.skillbus.course;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Where the OpenAI-compatible endpoint is and how long to wait for it, from the {@code openai}
@@ -15,7 +17,7 @@ record OpenAiSettings(String baseUrl, String model, String apiKey, long timeoutM
   static final int DEFAULT_MAX_ANSWER_CHARS = 200_000;
 
   static OpenAiSettings from(JsonObject config) {
-    String baseUrl = config.getString("baseUrl", DEFAULT_BASE_URL);
+    String baseUrl = checkedBaseUrl(config.getString("baseUrl", DEFAULT_BASE_URL));
     String apiKey = config.getString("apiKey");
     return new OpenAiSettings(
       baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
@@ -23,6 +25,41 @@ record OpenAiSettings(String baseUrl, String model, String apiKey, long timeoutM
       apiKey == null || apiKey.isBlank() ? null : apiKey.trim(),
       config.getLong("timeoutMs", DEFAULT_TIMEOUT_MS),
       config.getInteger("maxAnswerChars", DEFAULT_MAX_ANSWER_CHARS));
+  }
+
+  /**
+   * The base URL, or an IllegalArgumentException naming the setting (the node does not start): an
+   * absolute http or https URL with a host, a port if any in range, and no user, password, query or
+   * fragment, so that what is logged of it and what requests show of it holds no secret. The message
+   * never repeats the value, which may hold one.
+   */
+  static String checkedBaseUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value.trim());
+    } catch (URISyntaxException e) {
+      throw invalidBaseUrl("is not a URL");
+    }
+    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+      throw invalidBaseUrl("must start with http:// or https://");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw invalidBaseUrl("must not hold a user or password (user:password@): give the key in OPENAI_API_KEY");
+    }
+    if (uri.getHost() == null) {
+      throw invalidBaseUrl("names no host");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw invalidBaseUrl("has a port out of 1-65535");
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw invalidBaseUrl("must not hold a query or fragment: /chat/completions is added to its path");
+    }
+    return value.trim();
+  }
+
+  private static IllegalArgumentException invalidBaseUrl(String why) {
+    return new IllegalArgumentException("course.openai.baseUrl (OPENAI_BASE_URL) " + why);
   }
 
   /** The URL of the chat-completions endpoint. */
