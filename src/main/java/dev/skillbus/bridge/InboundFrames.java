@@ -127,7 +127,9 @@ final class InboundFrames {
       if (ar.succeeded()) {
         announce(ar.result());
       } else {
-        refuse(frame, ar.cause());
+        // Socket-wide: the ping's reply address gets its pong, and that alone.
+        ErrorCode code = ErrorCode.of(ar.cause());
+        refuse(new FrameHead("ping", null, null), code, Frames.reasonOf(code), ErrorCode.messageOf(ar.cause()));
       }
     });
   }

@@ -209,15 +209,22 @@ class BridgeAuthTimeoutTest {
   }
 
   @Test
-  @DisplayName("gets 403 for a ping carrying another user's token, and stays who it was")
+  @DisplayName("gets a socket-wide 403 for a ping carrying another user's token, its pong alone on the ping's reply address, and stays who it was")
   void pingWithAnotherUsersTokenIsRefused() throws Exception {
     BridgeClient olive = await(BridgeClient.connectAs(vertx, node.port(), "olive", "learner"));
     listenOnOwnAddress(olive, "olive");
     try {
-      olive.writeFrame(pingWith(await(BridgeClient.token(vertx, node.port(), "pat", "Pat", "instructor"))));
+      String patsToken = await(BridgeClient.token(vertx, node.port(), "pat", "Pat", "instructor"));
+      olive.writeFrame(pingWith(patsToken).put("replyAddress", "olive-ping"));
       JsonObject refused = await(olive.next(f -> "err".equals(f.getString("type"))));
+      assertThat(refused.getString("address")).as("the refusal is socket-wide").isNull();
       assertThat(refused.getInteger("failureCode")).isEqualTo(403);
       assertThat(refused.getString("body")).isEqualTo("access_denied");
+      assertThat(await(olive.next(f -> "olive-ping".equals(f.getString("address")))).getJsonObject("body").getBoolean("pong"))
+        .isTrue();
+      // Every frame about the ping came before a later request's reply: none more on its address.
+      await(olive.call("session.leave", ANY_ROOM));
+      assertThat(olive.next(f -> "olive-ping".equals(f.getString("address"))).isComplete()).isFalse();
       olive.writeFrame(pingWith("not-a-valid-token"));
       assertThat(await(olive.next(f -> "err".equals(f.getString("type")))).getInteger("failureCode")).isEqualTo(401);
       assertThat(notifyAndReceive(olive, "olive").getString("event")).isEqualTo("notification");
