@@ -31,7 +31,7 @@ final class Guard {
     return inbound;
   }
 
-  /** Nothing, or a 403 saying why this caller may not receive on this address (a 400 for a malformed room id). */
+  /** Nothing, or a 403 saying why this caller may not receive on this address (a 400 for a malformed room or user id). */
   void checkRegister(Identity caller, String address) {
     if (address.startsWith(Address.ROOM_PREFIX)) {
       String roomId = address.substring(Address.ROOM_PREFIX.length());
@@ -43,6 +43,10 @@ final class Guard {
       return;
     }
     if (address.startsWith(Address.USER_PREFIX)) {
+      if (!Fields.USER_ID.matcher(address.substring(Address.USER_PREFIX.length())).matches()) {
+        throw ErrorCode.BAD_REQUEST.exception("'" + abbreviate(address) + "' is not a valid user address: a user id matches "
+          + Fields.USER_ID.pattern());
+      }
       if (!address.substring(Address.USER_PREFIX.length()).equals(caller.userId())) {
         throw forbidden("only user " + abbreviate(address.substring(Address.USER_PREFIX.length())) + " may receive on " + abbreviate(address));
       }

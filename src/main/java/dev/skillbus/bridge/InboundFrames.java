@@ -100,10 +100,15 @@ final class InboundFrames {
       }
       return;
     }
-    if (!(type instanceof String)) {
+    Object address = frame.getValue("address");
+    if (type == null) {
       refuse(frame, ErrorCode.BAD_REQUEST, "missing_type", "a frame needs a 'type'");
-    } else if (!(frame.getValue("address") instanceof String)) {
+    } else if (!(type instanceof String)) {
+      refuse(frame, ErrorCode.BAD_REQUEST, "invalid_type", "'type' must be a string: send, register, unregister or ping");
+    } else if (address == null) {
       refuse(frame, ErrorCode.BAD_REQUEST, "missing_address", "a frame needs an 'address'");
+    } else if (!(address instanceof String)) {
+      refuse(frame, ErrorCode.BAD_REQUEST, "invalid_frame", "'address' must be a string");
     } else {
       Future<Identity> caller = identity.authenticate(frame);
       if (caller.isComplete()) {

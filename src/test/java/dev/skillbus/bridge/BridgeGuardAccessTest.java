@@ -126,15 +126,16 @@ class BridgeGuardAccessTest extends BridgeGuardFixture {
   }
 
   @Test
-  @DisplayName("refuses a register on a malformed room address with 400 on that address, naming the rule")
-  void refusesMalformedRoomAddress() throws Exception {
+  @DisplayName("refuses a register on a malformed room or user address with 400 on that address, naming the rule")
+  void refusesMalformedAddresses() throws Exception {
     BridgeClient fay = client("fay", "learner");
-    fay.register("room.bad room!");
-    JsonObject err = await(fay.next(f -> "err".equals(f.getString("type"))));
-    assertThat(err.getString("address")).isEqualTo("room.bad room!");
-    assertThat(err.getInteger("failureCode")).isEqualTo(400);
-    assertThat(err.getString("body")).isEqualTo("invalid_frame");
-    assertThat(err.getString("message")).contains("[A-Za-z0-9_-]{1,128}");
+    for (String address : List.of("room.bad room!", "room.", "user.", "user.bad user!")) {
+      fay.register(address);
+      JsonObject err = await(fay.next(f -> "err".equals(f.getString("type")) && address.equals(f.getString("address"))));
+      assertThat(err.getInteger("failureCode")).as(address).isEqualTo(400);
+      assertThat(err.getString("body")).isEqualTo("invalid_frame");
+      assertThat(err.getString("message")).contains(address.startsWith("room.") ? "[A-Za-z0-9_-]{1,128}" : "[A-Za-z0-9_.@-]{1,128}");
+    }
   }
 
   @Test

@@ -16,7 +16,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -190,15 +192,23 @@ class BridgeGuardFrameTest extends BridgeGuardFixture {
   }
 
   @Test
-  @DisplayName("answers malformed JSON, a missing type or address, and a non-object body with 400")
+  @DisplayName("answers malformed JSON, a missing or mistyped type or address, and a non-object body with 400 and the reason for each")
   void refusesMalformedFrames() throws Exception {
     BridgeClient ida = client("ida", "learner");
     ida.writeRaw("{not json");
     assertThat(await(ida.next(f -> "invalid_json".equals(f.getString("body")))).getInteger("failureCode")).isEqualTo(400);
-    ida.writeFrame(new JsonObject().put("address", "session.history").put("replyAddress", "r1"));
-    assertThat(await(ida.next(f -> "r1".equals(f.getString("address")))).getInteger("failureCode")).isEqualTo(400);
-    ida.writeFrame(new JsonObject().put("type", "send").put("replyAddress", "r2"));
-    assertThat(await(ida.next(f -> "r2".equals(f.getString("address")))).getInteger("failureCode")).isEqualTo(400);
+    Map<String, JsonObject> frames = new LinkedHashMap<>();
+    frames.put("missing_type", new JsonObject().put("address", "session.history"));
+    frames.put("invalid_type", new JsonObject().put("type", 123).put("address", "session.history"));
+    frames.put("missing_address", new JsonObject().put("type", "send"));
+    frames.put("invalid_frame", new JsonObject().put("type", "send").put("address", 123));
+    for (Map.Entry<String, JsonObject> frame : frames.entrySet()) {
+      String replyAddress = "r-" + frame.getKey();
+      ida.writeFrame(frame.getValue().put("replyAddress", replyAddress));
+      JsonObject refused = await(ida.next(f -> replyAddress.equals(f.getString("address"))));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(400);
+      assertThat(refused.getString("body")).as(frame.getValue().encode()).isEqualTo(frame.getKey());
+    }
     assertThat(await(ida.requestWith(Inbound.SESSION_HISTORY.address(), "text", ida.headers())).getInteger("failureCode")).isEqualTo(400);
     assertThat(await(ida.request(Inbound.SESSION_HISTORY.address(), new JsonObject())).getString("type")).isEqualTo("rec");
   }
