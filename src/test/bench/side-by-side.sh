@@ -29,8 +29,10 @@ SCENARIOS=("${@:-cursor chat connect}"); SCENARIOS=(${SCENARIOS[*]})
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 JAR="$ROOT/target/skillbus.jar"
 OUT="$ROOT/target/bench"; mkdir -p "$OUT"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
-  (cd "$ROOT" && mvn -q -B -DskipTests package)
+# What the build itself writes under src/main (the browser client's npm packages) is no source.
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -path '*/node_modules' -prune -o -type f -newer "$JAR" -print -quit)" ]; then
+  # Its output goes to stderr: stdout carries the result lines alone.
+  (cd "$ROOT" && mvn -q -B -Djansi.noreset=true -DskipTests package) >&2
 fi
 BUILD=$(cd "$ROOT" && git rev-parse --short HEAD 2> /dev/null || echo unknown)
 [ -z "$(cd "$ROOT" && git status --porcelain -- src/main pom.xml 2> /dev/null)" ] || BUILD="$BUILD+changes"

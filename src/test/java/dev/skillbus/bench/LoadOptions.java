@@ -92,7 +92,8 @@ record LoadOptions(List<URI> urls, Mode mode, int rooms, int size, double rate, 
       } catch (IllegalArgumentException e) {
         uri = null;
       }
-      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getPort() == 0 || uri.getPort() > 65535) {
         throw new IllegalArgumentException("--url needs http://host:port, not " + url);
       }
       urls.add(uri);

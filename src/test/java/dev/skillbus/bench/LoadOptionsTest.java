@@ -59,6 +59,7 @@ class LoadOptionsTest {
     "--url          | //127.0.0.1:7480   | --url needs http://host:port, not //127.0.0.1:7480",
     "--url          | ws://127.0.0.1:80  | --url needs http://host:port",
     "--url          | http://[bad        | --url needs http://host:port",
+    "--url          | http://127.0.0.1:65536 | --url needs http://host:port",
     "--pid          | abc                | --pid needs process ids, not abc",
     "--connect-only | yes                | --connect-only takes no value, or true or false, not yes",
   })
