@@ -58,7 +58,8 @@ public final class Main {
       "*** This node joined a cluster of " + members + " nodes WITHOUT REDIS_URL: it keeps its store in memory.",
       "*** Room history, seq, recovery, documents, lists and inboxes are PER NODE: a client that reconnects",
       "*** to another node loses what it missed, each node sees different data, and clients of one room on",
-      "*** different nodes miss each other's messages and presence events (cluster.allowMemoryStores is on).",
+      "*** different nodes get each other's events numbered by two histories, which clients cannot order",
+      "*** or recover (cluster.allowMemoryStores is on).",
       "*** Set REDIS_URL=redis://[:password@]host:port[/db] on every node of a cluster.",
       line));
   }

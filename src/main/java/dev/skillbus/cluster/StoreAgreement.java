@@ -52,7 +52,8 @@ public final class StoreAgreement {
           if (inMemory(target) && inMemory(other.getValue())) {
             throw new IllegalStateException("this node and node " + other.getKey() + " of the cluster each keep their"
               + " store in their own memory (no REDIS_URL): each would have its own history of every room, and clients"
-              + " of one room on different nodes would miss each other's messages. Set REDIS_URL to one Redis on every"
+              + " of one room on different nodes would get each other's events numbered by two histories, which they"
+              + " cannot order or recover. Set REDIS_URL to one Redis on every"
               + " node (or, for nodes that each keep their own, CLUSTER_ALLOW_MEMORY_STORES=true on every node)");
           }
           throw new IllegalStateException("this node keeps its store " + describe(target) + ", node " + other.getKey()
