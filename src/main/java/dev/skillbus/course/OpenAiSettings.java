@@ -1,8 +1,10 @@
 package dev.skillbus.course;
 
 import io.vertx.core.json.JsonObject;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 
 /**
  * Where the OpenAI-compatible endpoint is and how long to wait for it, from the {@code openai}
@@ -43,13 +45,25 @@ record OpenAiSettings(String baseUrl, String model, String apiKey, long timeoutM
     if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
       throw invalidBaseUrl("must start with http:// or https://");
     }
-    if (uri.getRawUserInfo() != null) {
-      throw invalidBaseUrl("must not hold a user or password (user:password@): give the key in OPENAI_API_KEY");
-    }
-    if (uri.getHost() == null) {
+    // The authority as written: a host name with an underscore (a container's service name) is no
+    // host to URI, but one to the HTTP client.
+    String authority = uri.getRawAuthority();
+    if (authority == null || authority.isEmpty()) {
       throw invalidBaseUrl("names no host");
     }
-    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+    if (authority.contains("@")) {
+      throw invalidBaseUrl("must not hold a user or password (user:password@): give the key in OPENAI_API_KEY");
+    }
+    URL url;
+    try {
+      url = uri.toURL();
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      throw invalidBaseUrl("is not a URL");
+    }
+    if (url.getHost().isEmpty()) {
+      throw invalidBaseUrl("names no host");
+    }
+    if (url.getPort() == 0 || url.getPort() > 65535) {
       throw invalidBaseUrl("has a port out of 1-65535");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

@@ -36,5 +36,8 @@ class CourseSettingsTest {
     }
     JsonObject config = new JsonObject().put("openai", new JsonObject().put("baseUrl", "http://127.0.0.1:9341/v1/"));
     assertThat(CourseSettings.from(config).openai().completionsUrl()).isEqualTo("http://127.0.0.1:9341/v1/chat/completions");
+    // A container's service name may hold an underscore.
+    config = new JsonObject().put("openai", new JsonObject().put("baseUrl", "http://llm_gateway:8000/v1"));
+    assertThat(CourseSettings.from(config).openai().completionsUrl()).isEqualTo("http://llm_gateway:8000/v1/chat/completions");
   }
 }
