@@ -43,12 +43,13 @@ final class Guard {
       return;
     }
     if (address.startsWith(Address.USER_PREFIX)) {
-      if (!Fields.USER_ID.matcher(address.substring(Address.USER_PREFIX.length())).matches()) {
+      String userId = address.substring(Address.USER_PREFIX.length());
+      if (!Fields.USER_ID.matcher(userId).matches()) {
         throw ErrorCode.BAD_REQUEST.exception("'" + abbreviate(address) + "' is not a valid user address: a user id matches "
           + Fields.USER_ID.pattern());
       }
-      if (!address.substring(Address.USER_PREFIX.length()).equals(caller.userId())) {
-        throw forbidden("only user " + abbreviate(address.substring(Address.USER_PREFIX.length())) + " may receive on " + abbreviate(address));
+      if (!userId.equals(caller.userId())) {
+        throw forbidden("only user " + abbreviate(userId) + " may receive on " + abbreviate(address));
       }
       return;
     }

@@ -133,8 +133,7 @@ final class InboundFrames {
         announce(ar.result());
       } else {
         // Socket-wide: the ping's reply address gets its pong, and that alone.
-        ErrorCode code = ErrorCode.of(ar.cause());
-        refuse(new FrameHead("ping", null, null), code, Frames.reasonOf(code), ErrorCode.messageOf(ar.cause()));
+        refuse(FrameHead.NONE, ar.cause());
       }
     });
   }
@@ -265,8 +264,12 @@ final class InboundFrames {
    * register, where the client's handler waits), else with a global error frame.
    */
   void refuse(JsonObject frame, Throwable failure) {
+    refuse(FrameHead.of(frame), failure);
+  }
+
+  private void refuse(FrameHead head, Throwable failure) {
     ErrorCode code = ErrorCode.of(failure);
-    refuse(frame, code, Frames.reasonOf(code), ErrorCode.messageOf(failure));
+    refuse(head, code, Frames.reasonOf(code), ErrorCode.messageOf(failure));
   }
 
   private void refuse(JsonObject frame, ErrorCode code, String reason, String message) {

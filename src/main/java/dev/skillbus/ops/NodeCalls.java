@@ -9,10 +9,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Asks every node of the cluster one of its own operations ({@link Address#opsNode}) at once, and
@@ -28,7 +29,7 @@ final class NodeCalls {
   private final ClusterManager cluster;
   private final long timeoutMs;
   /** The nodes pinged (see {@link #ping}), while they are members. */
-  private final Map<String, Boolean> pinged = new HashMap<>();
+  private final Set<String> pinged = new HashSet<>();
 
   NodeCalls(EventBus eventBus, ClusterManager cluster, long timeoutMs) {
     this.eventBus = eventBus;
@@ -73,9 +74,9 @@ final class NodeCalls {
   void ping() {
     String self = cluster.getNodeId();
     List<String> nodes = cluster.getNodes();
-    pinged.keySet().retainAll(nodes);
+    pinged.retainAll(nodes);
     for (String node : nodes) {
-      if (!node.equals(self) && pinged.putIfAbsent(node, Boolean.TRUE) == null) {
+      if (!node.equals(self) && pinged.add(node)) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(PING_TIMEOUT_MS).addHeader(LocalNode.OPERATION, LocalNode.PING);
         eventBus.request(Address.opsNode(node), new JsonObject(), options).onFailure(err -> pinged.remove(node));
       }
