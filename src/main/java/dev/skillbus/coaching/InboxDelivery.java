@@ -38,6 +38,7 @@ final class InboxDelivery {
   /** Pauses before a failed take or ack is sent again: doubling from the first to the longest. */
   private static final long FIRST_RETRY_MS = 500;
   private static final long LONGEST_RETRY_MS = 4000;
+  private static final Runnable NO_ONE_WAITS = () -> { };
 
   private final InboxStore inbox;
   private final Vertx vertx;
@@ -72,7 +73,16 @@ final class InboxDelivery {
 
   /** Delivers the user's inbox through {@code write}; answers how that ended. Never fails. */
   Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write) {
-    return take(userId)
+    return deliver(userId, write, NO_ONE_WAITS);
+  }
+
+  /**
+   * As {@link #deliver(String, Function)}, running {@code retrying} when the store failed the first
+   * take, which is then sent again (see {@link #tried}): whoever waits for the delivery only to
+   * order things after it need not wait out those tries.
+   */
+  Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write, Runnable retrying) {
+    return take(userId, UUID.randomUUID().toString(), retrying)
       .compose(taken -> taken.held() ? Future.succeededFuture(new Ended(Why.HELD, taken.heldForMillis()))
         : deliverBatches(userId, taken, write))
       .recover(err -> {
@@ -99,7 +109,7 @@ final class InboxDelivery {
       // connection of the user takes a batch in between. Whether or not its answer came back, that
       // take says what became of the inbox; when the store answers neither, others are handed it.
       String next = UUID.randomUUID().toString();
-      return ack(userId, taken, count, next).compose(acked -> take(userId, next).transform(following -> {
+      return ack(userId, taken, count, next).compose(acked -> take(userId, next, NO_ONE_WAITS).transform(following -> {
         if (following.succeeded()) {
           return deliverBatches(userId, following.result(), write);
         }
@@ -119,15 +129,11 @@ final class InboxDelivery {
   }
 
   /**
-   * Takes the next batch under a new lease, sending the take again under that lease when the store
+   * Takes the next batch under {@code lease}, sending the take again under that lease when the store
    * fails: a take that did arrive hands its batch to the second one.
    */
-  private Future<Taken> take(String userId) {
-    return take(userId, UUID.randomUUID().toString());
-  }
-
-  private Future<Taken> take(String userId, String lease) {
-    return tried(() -> inbox.take(userId, BATCH, leaseMillis, lease));
+  private Future<Taken> take(String userId, String lease, Runnable retrying) {
+    return tried(() -> inbox.take(userId, BATCH, leaseMillis, lease), retrying);
   }
 
   /**
@@ -136,7 +142,7 @@ final class InboxDelivery {
    * batch was the lease's still.
    */
   private Future<Boolean> ack(String userId, Taken taken, int delivered, String next) {
-    return tried(() -> inbox.ack(userId, taken.lease(), delivered, next, leaseMillis)).recover(err -> {
+    return tried(() -> inbox.ack(userId, taken.lease(), delivered, next, leaseMillis), NO_ONE_WAITS).recover(err -> {
       LOG.warn("Queued notifications of user {} ({} of {} written) not acknowledged: {}; the batch is delivered again"
         + " once its lease ran out ({} ms)", userId, delivered, taken.messages().size(), err.getMessage(), leaseMillis);
       return Future.succeededFuture(false);
@@ -147,16 +153,25 @@ final class InboxDelivery {
    * Calls the store, and again after a pause while it is unavailable (503: no answer in time, or
    * down; a refusal stays one), until a lease begun at the first call would have run out: by then a
    * batch that call took is handed out to anyone, so trying on gains nothing. Fails with the last
-   * failure.
+   * failure. {@code retrying} runs before the first pause.
    */
-  private <T> Future<T> tried(Supplier<Future<T>> call) {
-    return tried(call, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis), FIRST_RETRY_MS);
+  private <T> Future<T> tried(Supplier<Future<T>> call, Runnable retrying) {
+    long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+    return call.get().recover(err -> {
+      if (ErrorCode.of(err) != ErrorCode.UNAVAILABLE) {
+        return Future.failedFuture(err);
+      }
+      retrying.run();
+      return retried(call, deadlineNanos, FIRST_RETRY_MS, err);
+    });
   }
 
-  private <T> Future<T> tried(Supplier<Future<T>> call, long deadlineNanos, long pauseMillis) {
-    return call.get().recover(err -> ErrorCode.of(err) == ErrorCode.UNAVAILABLE
-        && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos
-      ? vertx.timer(pauseMillis).compose(t -> tried(call, deadlineNanos, Math.min(2 * pauseMillis, LONGEST_RETRY_MS)))
-      : Future.failedFuture(err));
+  private <T> Future<T> retried(Supplier<Future<T>> call, long deadlineNanos, long pauseMillis, Throwable last) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) >= deadlineNanos) {
+      return Future.failedFuture(last);
+    }
+    return vertx.timer(pauseMillis).compose(t -> call.get().recover(err -> ErrorCode.of(err) == ErrorCode.UNAVAILABLE
+      ? retried(call, deadlineNanos, Math.min(2 * pauseMillis, LONGEST_RETRY_MS), err)
+      : Future.failedFuture(err)));
   }
 }

@@ -21,6 +21,7 @@ import dev.skillbus.protocol.Outbound;
 import dev.skillbus.store.InboxStore;
 import dev.skillbus.store.InboxStore.Behind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -135,18 +136,20 @@ final class Notifications {
    * {@code {userId, connId, hops?}} from this node's bridge: the user's queued notifications are
    * written to that connection, oldest first, each once the socket drained from the one before; those
    * it could not take stay queued. Answered once that is done, or at once when another delivery holds
-   * the inbox (see {@link #follow} for what comes after).
+   * the inbox (see {@link #follow} for what comes after), or when the store failed the first take:
+   * the connection's next requests then go on while the delivery tries again.
    */
   Future<JsonObject> userRegistered(Message<JsonObject> message) {
     String userId = Fields.requiredId(message.body(), Internal.USER_ID, Fields.USER_ID);
     String connId = Fields.requiredString(message.body(), Internal.CONN_ID, 256);
     int hops = message.body().getInteger(Internal.HOPS, 0);
-    return deliverTo(userId, connId, hops).map(new JsonObject());
+    Promise<Void> retrying = Promise.promise();
+    return Future.any(deliverTo(userId, connId, hops, retrying::tryComplete), retrying.future()).map(new JsonObject());
   }
 
-  private Future<Void> deliverTo(String userId, String connId, int hops) {
+  private Future<Void> deliverTo(String userId, String connId, int hops, Runnable retrying) {
     return delivery.deliver(userId,
-        e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs))
+        e -> Outbound.deliverToConnectionPaced(eventBus, connId, Address.user(userId), e, deliveryTimeoutMs), retrying)
       .map(ended -> {
         follow(ended, userId, connId, hops);
         return null;
@@ -163,7 +166,7 @@ final class Notifications {
    */
   private void follow(Ended ended, String userId, String connId, int hops) {
     switch (ended.why()) {
-      case HELD -> vertx.setTimer(ended.heldForMillis(), t -> deliverTo(userId, connId, hops));
+      case HELD -> vertx.setTimer(ended.heldForMillis(), t -> deliverTo(userId, connId, hops, () -> { }));
       case NOT_WRITTEN -> handOn(userId, connId, hops);
       case NOT_ACKNOWLEDGED -> handOn(userId, null, hops);
       case DONE -> {

@@ -170,6 +170,35 @@ class RedisOutageTest {
     gus.close();
   }
 
+  @Test
+  @DisplayName("a connection that registers on its user's address while Redis is down is answered at once, and given what was queued once Redis is back")
+  void registeringWhileDown() throws Exception {
+    BridgeClient coach = await(BridgeClient.connectAs(vertx, node.port(), "outage-coach", "instructor"));
+    JsonObject queued = await(coach.call("notify.send", new JsonObject().put("userId", "ida").put("type", "info")
+      .put("message", "queued before")));
+    assertThat(queued.getBoolean("queued")).isTrue();
+    BridgeClient ida = await(BridgeClient.connectAs(vertx, node.port(), "ida", "learner"));
+    REDIS.stop();
+    try {
+      await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 503)));
+      ida.register("user.ida");
+      long sent = System.nanoTime();
+      // The request after the register waits for the queued notifications, not for the store's retries.
+      JsonObject join = await(ida.request("session.join", new JsonObject().put("sessionId", "outage-ida")));
+      long millis = (System.nanoTime() - sent) / 1_000_000;
+      assertThat(join.getInteger("failureCode")).isEqualTo(503);
+      assertThat(millis).isLessThan(REQUEST_TIMEOUT_MS / 4);
+      assertThat(ida.unclaimedEvents("user.ida", "notification")).isEmpty();
+    } finally {
+      REDIS.start();
+    }
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 200)));
+    JsonObject notification = await(ida.event("user.ida", "notification"));
+    assertThat(notification.getJsonObject("data").getString("message")).isEqualTo("queued before");
+    coach.close();
+    ida.close();
+  }
+
   static void replicaOf(String host, String port) throws Exception {
     await(REDIS.command(vertx, REDIS.url(), Request.cmd(Command.REPLICAOF).arg(host).arg(port)));
   }
