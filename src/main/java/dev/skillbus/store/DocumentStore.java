@@ -36,9 +36,12 @@ public interface DocumentStore {
    */
   default Future<Document> merge(String kind, String id, JsonObject fields, Long expectedVersion) {
     return Merge.apply(() -> get(kind, id), (value, version) -> put(kind, id, value, version),
-      fields, expectedVersion, false);
+      fields, expectedVersion, false, maxValueBytes());
   }
 
   /** Deletes the document; true when there was one. */
   Future<Boolean> delete(String kind, String id);
+
+  /** The largest value stored, in bytes of its JSON (413 above). */
+  int maxValueBytes();
 }

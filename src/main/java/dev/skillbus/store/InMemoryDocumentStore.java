@@ -115,4 +115,9 @@ public final class InMemoryDocumentStore implements DocumentStore {
   static Document copy(Document doc) {
     return new Document(doc.id(), doc.version(), doc.value().copy());
   }
+
+  @Override
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
 }

@@ -122,4 +122,9 @@ public final class InMemoryListStore implements ListStore {
   static RuntimeException tooMany() {
     return ErrorCode.TOO_LARGE.exception("this owner's list is full");
   }
+
+  @Override
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
 }

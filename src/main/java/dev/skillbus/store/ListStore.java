@@ -31,7 +31,7 @@ public interface ListStore {
     JsonObject safe = changes.copy();
     safe.remove(Keys.ITEM_ID);
     return Merge.apply(() -> get(kind, itemId), (value, version) -> replace(kind, itemId, value, version),
-      safe, null, true);
+      safe, null, true, maxValueBytes());
   }
 
   /**
@@ -40,4 +40,7 @@ public interface ListStore {
    * removed item, or {@code null} when there is none; 409 when its version changed.
    */
   Future<Document> remove(String kind, String itemId, Long expectedVersion);
+
+  /** The largest item stored, in bytes of its JSON (413 above). */
+  int maxValueBytes();
 }

@@ -25,10 +25,17 @@ final class Merge {
   /**
    * Merges {@code fields} into what {@code read} finds and writes it with {@code write(value,
    * versionRead)}. A caller's {@code expectedVersion} is checked against the value read; without
-   * one, a write that lost a race is retried on the newer value.
+   * one, a write that lost a race is retried on the newer value. Fields that alone are over {@code
+   * maxBytes} are refused (413) before anything is read: the merged value holds them, so it would be
+   * too, and the refusal does not depend on the store answering.
    */
   static Future<Document> apply(Supplier<Future<Document>> read, BiFunction<JsonObject, Long, Future<Document>> write,
-                                JsonObject fields, Long expectedVersion, boolean mustExist) {
+                                JsonObject fields, Long expectedVersion, boolean mustExist, int maxBytes) {
+    int size = fields.toBuffer().length();
+    if (size > maxBytes) {
+      return Future.failedFuture(ErrorCode.TOO_LARGE.exception("the fields given are " + size + " bytes, and a value"
+        + " holding them would be more than the " + maxBytes + " stored at most"));
+    }
     return attempt(read, write, fields, expectedVersion, mustExist, 1);
   }
 

@@ -60,4 +60,9 @@ public final class RedisDocumentStore implements DocumentStore {
   private String key(String kind, String id) {
     return redis.key("doc", Keys.kind(kind), Keys.id(id));
   }
+
+  @Override
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
 }

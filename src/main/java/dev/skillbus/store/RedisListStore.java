@@ -123,4 +123,9 @@ public final class RedisListStore implements ListStore {
   private String itemPrefix(String kind) {
     return redis.key("item", Keys.kind(kind), "");
   }
+
+  @Override
+  public int maxValueBytes() {
+    return maxValueBytes;
+  }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisOutageTest {
 
   static final long REQUEST_TIMEOUT_MS = 10_000;
+  static final int MAX_VALUE_BYTES = 4096;
 
   @RegisterExtension
   static final TestRedis REDIS = new TestRedis(6020);
@@ -38,7 +39,7 @@ class RedisOutageTest {
   @BeforeAll
   static void start() throws Exception {
     JsonObject config = Servers.config("redis-outage-test", 6021, 6021, 6021)
-      .put("store", REDIS.storeConfig("outage-test:"));
+      .put("store", REDIS.storeConfig("outage-test:").put("maxValueBytes", MAX_VALUE_BYTES));
     config.getJsonObject("bridge").put("requestTimeoutMs", REQUEST_TIMEOUT_MS);
     node = Servers.start(config);
     vertx = node.node().vertx();
@@ -197,6 +198,25 @@ class RedisOutageTest {
     assertThat(notification.getJsonObject("data").getString("message")).isEqualTo("queued before");
     coach.close();
     ida.close();
+  }
+
+  @Test
+  @DisplayName("refuses a session document update larger than the store takes with 413 while Redis is down, as while it is up")
+  void tooLargeWhileDown() throws Exception {
+    BridgeClient coach = await(BridgeClient.connectAs(vertx, node.port(), "outage-editor", "instructor"));
+    JsonObject tooLarge = new JsonObject().put("sessionId", "outage-doc")
+      .put("updates", new JsonObject().put("discussionNotes", "x".repeat(MAX_VALUE_BYTES)));
+    assertThat(await(coach.request("session.update", tooLarge)).getInteger("failureCode")).isEqualTo(413);
+    REDIS.stop();
+    try {
+      await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 503)));
+      // 413 says that sending it again is of no use, where 503 would tell the client to try later.
+      assertThat(await(coach.request("session.update", tooLarge)).getInteger("failureCode")).isEqualTo(413);
+    } finally {
+      REDIS.start();
+    }
+    await(Eventually.holds(vertx, 100, 10_000, () -> Servers.health(node).map(h -> h.status() == 200)));
+    coach.close();
   }
 
   static void replicaOf(String host, String port) throws Exception {

@@ -68,6 +68,11 @@ class CourseEndRetryTest {
     public Future<Boolean> delete(String kind, String id) {
       return inner.delete(kind, id);
     }
+
+    @Override
+    public int maxValueBytes() {
+      return inner.maxValueBytes();
+    }
   }
 
   /**
