@@ -1,11 +1,13 @@
 package dev.skillbus;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,6 +20,8 @@ import java.util.stream.Stream;
 public final class Config {
 
   public static final String DEFAULT_FILE = "conf/config.json";
+  static final String LOG_LEVEL = "SKILLBUS_LOG_LEVEL";
+  private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private Config() {
   }
@@ -28,6 +32,7 @@ public final class Config {
    * there is one, and every setting takes its default where not.
    */
   public static JsonObject load(Map<String, String> env) {
+    checkLogLevel(env.get(LOG_LEVEL));
     JsonObject config = readFile(file(env), named(env));
     checkSections(config);
     for (ConfigKeys.Override o : ConfigKeys.OVERRIDES) {
@@ -43,6 +48,17 @@ public final class Config {
     }
     check(config);
     return config;
+  }
+
+  /**
+   * Refuses a log level the logging does not know: it would take it for DEBUG. The level itself is
+   * read by the logging's own configuration ({@code logback.xml}).
+   */
+  private static void checkLogLevel(String level) {
+    if (level != null && !level.isBlank() && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+      throw new IllegalStateException(LOG_LEVEL + " must be one of " + String.join(", ", LOG_LEVELS) + ", was '"
+        + level + "'");
+    }
   }
 
   /** What {@link #load} reads, for the log: the file's absolute path, or that there is none. */
@@ -94,7 +110,8 @@ public final class Config {
         case LIST -> value instanceof JsonArray;
       };
       if (!fits) {
-        throw new IllegalStateException(name(o.path()) + " must be a " + o.type().name().toLowerCase(Locale.ROOT) + ", was " + value);
+        throw new IllegalStateException(name(o.path()) + " must be a " + o.type().name().toLowerCase(Locale.ROOT) + ", was "
+          + shown(o.path(), value));
       }
     }
     ConfigKeys.MINIMUMS.forEach((path, min) -> {
@@ -103,16 +120,16 @@ public final class Config {
         return;
       }
       if (!isWhole(value)) {
-        throw new IllegalStateException(name(path) + " must be an integer, was " + value);
+        throw new IllegalStateException(name(path) + " must be an integer, was " + shown(path, value));
       }
       if (((Number) value).longValue() < min) {
-        throw new IllegalStateException(name(path) + " must be at least " + min + ", was " + value);
+        throw new IllegalStateException(name(path) + " must be at least " + min + ", was " + shown(path, value));
       }
       if (((Number) value).longValue() > Integer.MAX_VALUE) {
-        throw new IllegalStateException(name(path) + " must be at most " + Integer.MAX_VALUE + ", was " + value);
+        throw new IllegalStateException(name(path) + " must be at most " + Integer.MAX_VALUE + ", was " + shown(path, value));
       }
       if (ConfigKeys.PORTS.contains(path) && ((Number) value).longValue() > ConfigKeys.MAX_PORT) {
-        throw new IllegalStateException(name(path) + " must be at most " + ConfigKeys.MAX_PORT + ", was " + value);
+        throw new IllegalStateException(name(path) + " must be at most " + ConfigKeys.MAX_PORT + ", was " + shown(path, value));
       }
     });
   }
@@ -127,7 +144,7 @@ public final class Config {
           node = object.getValue(keys[i]);
           if (node != null && !(node instanceof JsonObject)) {
             String section = String.join(".", Arrays.copyOf(keys, i + 1));
-            throw new IllegalStateException(section + " must be an object (a section of settings), was " + node);
+            throw new IllegalStateException(section + " must be an object (a section of settings), was " + shown(section, node));
           }
         }
       });
@@ -139,6 +156,19 @@ public final class Config {
    */
   private static boolean isWhole(Object value) {
     return value instanceof Integer || value instanceof Long || value instanceof Double d && d == Math.rint(d);
+  }
+
+  /**
+   * A value as the file wrote it (a string in quotes, so that "10" given for a number reads as what
+   * it is), or only its kind for a {@link ConfigKeys#SECRETS secret} setting.
+   */
+  static String shown(String path, Object value) {
+    if (!ConfigKeys.SECRETS.contains(path)) {
+      return Json.encode(value);
+    }
+    String kind = value instanceof String ? "a string" : value instanceof JsonArray ? "a list"
+      : value instanceof JsonObject ? "an object" : value instanceof Boolean ? "a boolean" : "a number";
+    return kind + " (not shown)";
   }
 
   /** A setting's key, and its environment variable where it has one. */

@@ -144,6 +144,13 @@ final class ConfigKeys {
     Map.entry("cluster.port", 0L),
     Map.entry("cluster.eventBusPort", 0L));
 
+  /**
+   * The settings whose values a refusal does not repeat, since they are or may hold secrets (a
+   * password in a URL): it says only what kind of value was given.
+   */
+  static final Set<String> SECRETS = Set.of("bridge.auth.secret", "bridge.auth.adminKey", "course.openai.apiKey",
+    "course.openai.baseUrl", "store.redisUrl");
+
   /** The port settings, which must also be at most {@link #MAX_PORT}. */
   static final Set<String> PORTS = Set.of("bridge.port", "cluster.port", "cluster.eventBusPort");
   static final long MAX_PORT = 65_535;

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -78,6 +79,32 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("a secret of the wrong type in the file stops the start, naming the setting but not repeating the secret")
+  void secretTypes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    for (String setting : List.of("{\"course\": {\"openai\": {\"apiKey\": [\"sk-hunter2-1\"]}}}",
+        "{\"bridge\": {\"auth\": {\"secret\": {\"value\": \"hunter2-jwt-0123456789\"}}}}",
+        "{\"bridge\": {\"auth\": {\"adminKey\": [\"hunter2-admin-0123456789\"]}}}",
+        "{\"store\": {\"redisUrl\": [\"redis://:hunter2@127.0.0.1\"]}}",
+        "{\"course\": {\"openai\": {\"baseUrl\": 12345}}}")) {
+      Files.writeString(file, setting);
+      assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).as(setting)
+        .hasMessageContaining("must be a string").hasMessageContaining("not shown")
+        .hasMessageNotContaining("hunter2").hasMessageNotContaining("12345");
+    }
+  }
+
+  @Test
+  @DisplayName("a log level the logging does not know stops the start, naming SKILLBUS_LOG_LEVEL; a known one in any case is taken")
+  void logLevel() {
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, "SKILLBUS_LOG_LEVEL", "bogus")))
+      .hasMessageContaining("SKILLBUS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, was 'bogus'");
+    for (String level : List.of("warn", "INFO", "Debug")) {
+      assertThat(Config.load(Map.of("SKILLBUS_CONFIG", NO_FILE, "SKILLBUS_LOG_LEVEL", level))).as(level).isNotNull();
+    }
+  }
+
+  @Test
   @DisplayName("a value of the wrong type in the file stops the start, naming the setting")
   void types(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");
@@ -110,7 +137,15 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
       .hasMessageContaining("store.redis must be an object");
     Files.writeString(file, "{\"cluster\": {\"members\": \"10.0.0.1\"}}");
-    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString()))).hasMessageContaining("CLUSTER_MEMBERS")
+      .hasMessageContaining("was \"10.0.0.1\"");
+    // A string where a number or a boolean goes reads as one, in quotes, not as the number it spells.
+    Files.writeString(file, "{\"ops\": {\"pageSize\": \"10\"}, \"bridge\": {\"dev\": \"true\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageEndingWith("must be a boolean, was \"true\"");
+    Files.writeString(file, "{\"ops\": {\"pageSize\": \"10\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageEndingWith("ops.pageSize (OPS_PAGE_SIZE) must be an integer, was \"10\"");
     // A whole number written with a point is a whole number.
     Files.writeString(file, "{\"store\": {\"maxValueBytes\": 250000.0}}");
     assertThat(Config.load(Map.of("SKILLBUS_CONFIG", file.toString())).getJsonObject("store").getInteger("maxValueBytes"))

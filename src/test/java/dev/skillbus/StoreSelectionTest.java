@@ -90,7 +90,7 @@ class StoreSelectionTest {
       .hasMessageContaining("percent-encoded").hasMessageNotContaining("Xy7");
     // What the Redis client would refuse only as the node starts, in its own words.
     for (String url : List.of("redis://:pw@127.0.0.1:99999", "redis://:pw@127.0.0.1:0", "rediss://:pw@127.0.0.1:6379/abc",
-        "redis://:pw@127.0.0.1:6379/0/1")) {
+        "redis://:pw@127.0.0.1:6379/0/1", "redis://:pw@pw@127.0.0.1:99999", "redis://:p/w@pw@127.0.0.1:99999")) {
       JsonObject wrong = new JsonObject().put("store", new JsonObject().put("redisUrl", url));
       assertThatThrownBy(() -> StoreSettings.from(wrong)).as(url).hasMessageContaining("REDIS_URL").hasMessageNotContaining("pw");
     }

@@ -34,6 +34,10 @@ public final class TokenService {
 
   public TokenService(Vertx vertx, JsonObject auth) {
     String secret = auth.getString("secret", "");
+    if (secret.isEmpty()) {
+      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) is not set: outside dev mode (SKILLBUS_DEV=false)"
+        + " it is required, the HS256 secret shared with your auth server, at least 16 characters");
+    }
     if (secret.length() < 16) {
       throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
     }

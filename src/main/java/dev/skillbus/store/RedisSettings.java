@@ -89,6 +89,6 @@ public record RedisSettings(String url, String keyPrefix, long commandTimeoutMs,
   }
 
   private static String safe(String url) {
-    return url == null ? null : url.replaceAll("//[^@/]*@", "//***@");
+    return url == null ? null : url.replaceAll("//.*@", "//***@");
   }
 }

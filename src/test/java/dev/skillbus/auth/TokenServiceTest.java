@@ -36,6 +36,15 @@ class TokenServiceTest {
   }
 
   @Test
+  @DisplayName("service without a secret (SKILLBUS_DEV=false, no JWT_SECRET) does not start, saying the secret is required; a short one, that it is short")
+  void secretRequired() {
+    assertThatThrownBy(() -> new TokenService(vertx, new JsonObject()))
+      .hasMessageContaining("JWT_SECRET").hasMessageContaining("is not set").hasMessageContaining("required");
+    assertThatThrownBy(() -> new TokenService(vertx, new JsonObject().put("secret", "short")))
+      .hasMessage("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
+  }
+
+  @Test
   @DisplayName("without a name, for a user id longer than a name may be, is valid and shows the id cut to 100 characters")
   void longIdWithoutName() {
     Identity identity = TokenService.identityOf(new JsonObject().put("sub", LONG_ID).put("role", "learner"));
