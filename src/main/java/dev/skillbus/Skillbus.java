@@ -3,6 +3,7 @@ package dev.skillbus;
 import dev.skillbus.auth.RoomRules;
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.cluster.StoreAgreement;
+import dev.skillbus.coaching.CoachingSettings;
 import dev.skillbus.coaching.CoachingVerticle;
 import dev.skillbus.course.CourseVerticle;
 import dev.skillbus.ops.Metrics;
@@ -60,7 +61,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
     List<Supplier<Future<String>>> verticles = List.of(
       () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules), sessionConfig(node, config)),
       () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
-        node.clusterManager(), metrics, rules), section(config, "coaching")),
+        node.clusterManager(), metrics, rules), coachingConfig(config)),
       () -> deploy(node, new CourseVerticle(node.hazelcast(), stores.history(), stores.documents(), metrics),
         section(config, "course")),
       () -> deploy(node, new OpsVerticle(node.clusterManager(), metrics, rules, stores.health()),
@@ -121,6 +122,26 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
         + " may be left in the room");
     }
     return session;
+  }
+
+  /**
+   * The coaching part's config: a notification whose user's node hangs is queued after {@code
+   * deliveryTimeoutMs}, which must come before the bridge answers 503 for want of a reply (the
+   * notification would be queued all the same, and sent again). Unless it is set, it is 3 s or half
+   * the bridge's request timeout if that is less.
+   */
+  private static JsonObject coachingConfig(JsonObject config) {
+    JsonObject coaching = section(config, "coaching");
+    long requestTimeoutMs = BridgeVerticle.requestTimeoutMs(section(config, "bridge"));
+    if (!coaching.containsKey("deliveryTimeoutMs")) {
+      coaching.put("deliveryTimeoutMs", Math.max(1, Math.min(CoachingSettings.DEFAULT_DELIVERY_TIMEOUT_MS,
+        requestTimeoutMs / 2)));
+    } else if (coaching.getLong("deliveryTimeoutMs") >= requestTimeoutMs) {
+      throw new IllegalStateException("coaching.deliveryTimeoutMs (NOTIFY_DELIVERY_TIMEOUT_MS, "
+        + coaching.getLong("deliveryTimeoutMs") + ") must be below bridge.requestTimeoutMs (REQUEST_TIMEOUT_MS, "
+        + requestTimeoutMs + "): else a notification for a user whose node hangs is answered 503 though it was queued");
+    }
+    return coaching;
   }
 
   private static JsonObject section(JsonObject config, String name) {

@@ -207,6 +207,16 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("a notification delivery time limit not below the request timeout stops the start, naming both")
+  void deliveryTimeoutBelowRequestTimeout() {
+    JsonObject config = Servers.config("config-delivery-test", 6643, 6643, 6643)
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 10_000));
+    assertThatThrownBy(() -> Skillbus.start(config).await(60, TimeUnit.SECONDS))
+      .hasMessageContaining("coaching.deliveryTimeoutMs (NOTIFY_DELIVERY_TIMEOUT_MS, 10000) must be below")
+      .hasMessageContaining("REQUEST_TIMEOUT_MS");
+  }
+
+  @Test
   @DisplayName("EVENTBUS_PORT sets the port the node's event bus listens on for its peers")
   void eventBusPort() throws Exception {
     int port = 6642;

@@ -3,12 +3,12 @@ package dev.skillbus.coaching;
 import io.vertx.core.json.JsonObject;
 
 /** The coaching verticle's configuration, read from its own config object; defaults named here once. */
-record CoachingSettings(int pageSize, int maxPageSize, long deliveryTimeoutMs) {
+public record CoachingSettings(int pageSize, int maxPageSize, long deliveryTimeoutMs) {
 
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int DEFAULT_MAX_PAGE_SIZE = 100;
-  /** Short enough that a send that waits for it twice is answered within the bridge's request timeout. */
-  static final long DEFAULT_DELIVERY_TIMEOUT_MS = 3000;
+  /** Short enough that a notification for a user whose node hangs is queued within the bridge's request timeout. */
+  public static final long DEFAULT_DELIVERY_TIMEOUT_MS = 3000;
 
   static CoachingSettings from(JsonObject config) {
     int max = Math.max(1, config.getInteger("maxPageSize", DEFAULT_MAX_PAGE_SIZE));

@@ -28,6 +28,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ final class Notifications {
     this.eventBus = vertx.eventBus();
     this.vertx = vertx;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
-    this.lookupTimeoutMs = Math.min(LOOKUP_TIMEOUT_MS, deliveryTimeoutMs);
+    this.lookupTimeoutMs = Math.min(LOOKUP_TIMEOUT_MS, deliveryTimeoutMs / 2);
   }
 
   /** {@code {userId, type, message, data?}}: answered with {@code {delivered, queued}}. */
@@ -100,13 +101,19 @@ final class Notifications {
    * say.
    */
   private Future<JsonObject> live(String userId, JsonObject envelope) {
+    long start = System.nanoTime();
     return presence.nodes(userId, lookupTimeoutMs)
-      .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope))
+      .compose(nodes -> nodes.isEmpty() ? Future.succeededFuture(false) : toUser(nodes, userId, envelope, start))
       .compose(written -> written ? Future.succeededFuture(outcome(true, false)) : queue(userId, envelope));
   }
 
-  private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope) {
-    return audiences.toUserOn(nodes, presence.self(), userId, envelope, deliveryTimeoutMs);
+  /**
+   * Written by the user's nodes within what is left of {@code deliveryTimeoutMs} since {@code start}
+   * (the lookup of those nodes took the rest): a user whose node hangs is queued for within it.
+   */
+  private Future<Boolean> toUser(List<String> nodes, String userId, JsonObject envelope, long start) {
+    long left = deliveryTimeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    return audiences.toUserOn(nodes, presence.self(), userId, envelope, Math.max(1, left));
   }
 
   /**
@@ -120,12 +127,14 @@ final class Notifications {
     return inbox.push(userId, envelope).compose(v -> handWaiting(userId));
   }
 
-  /** Tells the user's nodes that their inbox waits: each hands it to one of its connections of the user. */
+  /**
+   * Tells the user's nodes that their inbox waits: each hands it to one of its connections of the
+   * user. The answer, queued, does not wait for the lookup of those nodes.
+   */
   private Future<JsonObject> handWaiting(String userId) {
-    return presence.nodes(userId, lookupTimeoutMs).map(nodes -> {
-      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, node.equals(presence.self()), userId, null, 0));
-      return outcome(false, true);
-    });
+    presence.nodes(userId, lookupTimeoutMs).onSuccess(nodes ->
+      nodes.forEach(node -> Internal.inboxWaiting(eventBus, node, node.equals(presence.self()), userId, null, 0)));
+    return Future.succeededFuture(outcome(false, true));
   }
 
   private static JsonObject outcome(boolean delivered, boolean queued) {

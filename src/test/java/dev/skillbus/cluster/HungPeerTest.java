@@ -39,6 +39,8 @@ class HungPeerTest {
   static final String CLUSTER = "hung-peer-test";
   static final String ADMIN_KEY = "hung-peer-test-admin-key-0123456789";
   static final long REQUEST_TIMEOUT_S = 10;
+  static final long DELIVERY_TIMEOUT_MS = 1000;
+  static final int PEER_HTTP_PORT = 7295;
   static final JsonObject DELIVERED = new JsonObject().put("delivered", true).put("queued", false);
   static final JsonObject QUEUED = new JsonObject().put("delivered", false).put("queued", true);
   static Skillbus a;
@@ -52,7 +54,7 @@ class HungPeerTest {
     // A join not done within a second is taken back: a move's answer is then final within the
     // operations part's wait (a room's new subscription waits 3 s for the hung node's routes).
     JsonObject config = Servers.config(CLUSTER, 6431, 6431, 6433)
-      .put("coaching", new JsonObject().put("deliveryTimeoutMs", 1000))
+      .put("coaching", new JsonObject().put("deliveryTimeoutMs", DELIVERY_TIMEOUT_MS))
       .put("session", new JsonObject().put("joinTimeoutMs", 1000));
     config.getJsonObject("bridge").put("requestTimeoutMs", REQUEST_TIMEOUT_S * 1000);
     config.getJsonObject("bridge").getJsonObject("auth").put("adminKey", ADMIN_KEY);
@@ -65,7 +67,7 @@ class HungPeerTest {
     });
     b = Servers.start(Servers.config(CLUSTER, 6433, 6431, 6433));
     peer = NodeProcess.start(Map.of(
-      "HTTP_PORT", "7295",
+      "HTTP_PORT", Integer.toString(PEER_HTTP_PORT),
       "CLUSTER_PORT", "6432",
       "CLUSTER_MEMBERS", "127.0.0.1:6431-6433",
       "CLUSTER_NAME", CLUSTER,
@@ -133,6 +135,45 @@ class HungPeerTest {
     back.register("user.hp-away-0");
     assertThat(await(back.event("user.hp-away-0", "notification")).getJsonObject("data").getString("message"))
       .isEqualTo("away 0");
+  }
+
+  @Test
+  @DisplayName("a notification to a user whose only connection is on the hung node is queued within the delivery time limit, and reaches them once the node is back")
+  void queuedForUsersOfTheHungNode() throws Exception {
+    BridgeClient lead = await(BridgeClient.connectAs(a.node().vertx(), a.port(), "hp-lead-2", "instructor"));
+    List<BridgeClient> onPeer = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      BridgeClient user = await(BridgeClient.connectAs(a.node().vertx(), PEER_HTTP_PORT, "hp-peer-" + i, "learner"));
+      await(user.registered("user.hp-peer-" + i));
+      onPeer.add(user);
+    }
+    List<Future<JsonObject>> sent = new ArrayList<>();
+    List<Long> millis = new java.util.concurrent.CopyOnWriteArrayList<>();
+    peer.freeze();
+    try {
+      // Some of the users' entries fall to the hung member: where they receive is not known within
+      // the lookup's time, and every node is asked, the hung one among them.
+      for (int i = 0; i < 8; i++) {
+        long start = System.nanoTime();
+        sent.add(notify(lead, "hp-peer-" + i, "to peer " + i)
+          .onComplete(done -> millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))));
+      }
+      Future.join(sent).await(REQUEST_TIMEOUT_S, TimeUnit.SECONDS);
+    } finally {
+      peer.thaw();
+    }
+    for (int i = 0; i < 8; i++) {
+      assertThat(sent.get(i).result()).as("to hp-peer-%d", i).isEqualTo(QUEUED);
+    }
+    // Within the delivery time limit (1 s here), with room for the store and a loaded machine: not
+    // the lookup's time, the limit and a second lookup one after the other.
+    assertThat(millis).allSatisfy(took -> assertThat(took).isLessThan(DELIVERY_TIMEOUT_MS + 900));
+    for (int i = 0; i < 8; i++) {
+      JsonObject received = await(onPeer.get(i).event("user.hp-peer-" + i, "notification"));
+      assertThat(received.getJsonObject("data").getString("message")).isEqualTo("to peer " + i);
+      onPeer.get(i).close();
+    }
+    lead.close();
   }
 
   @Test
