@@ -22,6 +22,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Skillbus node;
+    blankLogLevelIsUnset(System.getenv(Config.LOG_LEVEL));
     try {
       LOG.info("Settings: {}", Config.source(System.getenv()));
       node = Skillbus.start(Config.load(System.getenv())).await(START_SECONDS, TimeUnit.SECONDS);
@@ -33,6 +34,17 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node), "skillbus-shutdown"));
     sharingWarning(node.node().clusterManager().getNodes().size(), node.stores().shared()).ifPresent(LOG::warn);
     LOG.info("skillbus node {} started: http://localhost:{}/", node.node().nodeId(), node.port());
+  }
+
+  /**
+   * A blank {@code SKILLBUS_LOG_LEVEL} is unset, as every blank setting is: INFO. The logging's own
+   * configuration ({@code logback.xml}) reads the variable, and takes an empty one for DEBUG.
+   */
+  static void blankLogLevelIsUnset(String level) {
+    if (level != null && level.isBlank()
+        && LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.INFO);
+    }
   }
 
   /** What the log says when a node did not start; never "null". */
