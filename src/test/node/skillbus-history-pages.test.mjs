@@ -111,3 +111,40 @@ test('a following page that no longer reaches back says reset and goes on from t
   assert.deepEqual(bus.rooms, [{ sessionId: 'r1', lastSeq: 12, epoch: 'e1' }]);
   bus.close();
 });
+
+test('a page that no longer reaches back but holds what the history keeps: reset, then those events and the pages after them', async () => {
+  const { server, bus, events } = await joined('r1', 5);
+  const resets = [];
+  bus.on('reset', (r) => resets.push(r.reason));
+  server.event('r1', 'message', 30);
+  const first = await server.request('session.history');
+  const from = server.socket.sent.length;
+  server.reply(first, { events: envelopes('r1', [21, 22]), seq: 30, epoch: 'e1', complete: false, more: true });
+  const second = await server.request('session.history', from);
+  assert.deepEqual(second.body, { sessionId: 'r1', since: 22, epoch: 'e1' });
+  server.reply(second, { events: envelopes('r1', [23, 24, 25, 26, 27, 28, 29, 30]), seq: 30, epoch: 'e1', complete: true, more: false });
+  await tick();
+  assert.deepEqual(resets, ['history']);
+  assert.deepEqual(events, [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+  bus.close();
+});
+
+test('join() with since 0 of a room whose history was trimmed: reset, then every page of what it keeps, before join() resolves', async () => {
+  const { server, bus } = await connected();
+  const seen = [];
+  bus.on('reset', (r) => seen.push('reset ' + r.reason));
+  bus.onAny((name, data, envelope) => seen.push(envelope.seq));
+  const joining = bus.join('c1', { since: 0 }).then((reply) => {
+    seen.push('resolved');
+    return reply;
+  });
+  const request = await server.request('session.join');
+  const from = server.socket.sent.length;
+  server.reply(request, { sessionId: 'c1', participants: [], seq: 13, epoch: 'e', missed: envelopes('c1', [11, 12], 'e'), recovered: false, more: true });
+  const second = await server.request('session.history', from);
+  assert.deepEqual(second.body, { sessionId: 'c1', since: 12, epoch: 'e' });
+  server.reply(second, { events: envelopes('c1', [13], 'e'), seq: 13, epoch: 'e', complete: true, more: false });
+  assert.equal((await joining).seq, 13);
+  assert.deepEqual(seen, ['reset history', 11, 12, 13, 'resolved']);
+  bus.close();
+});

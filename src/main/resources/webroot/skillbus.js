@@ -1530,6 +1530,11 @@ class Room {
     if (asked && reply.recovered === false) {
       const again = reply.epoch && this.epoch && reply.epoch !== this.epoch;
       this.#link.fire('reset', { sessionId: this.id, reason: again ? 'epoch' : 'history', reply });
+      if (!again && reply.missed && reply.missed.length > 0) {
+        // The history no longer reaches back that far: what it keeps, from its first event.
+        this.lastSeq = reply.missed[0].seq - 1;
+        this.#deliverAfter(reply.missed);
+      }
     } else if (asked) {
       this.#deliverAfter(reply.missed);
     }
@@ -1658,9 +1663,10 @@ class Room {
       if (history.epoch) {
         this.#answered(unknown, history.epoch);
       }
-      if (history.complete === false || (history.epoch && this.epoch && history.epoch !== this.epoch)) {
-        // The room's history started again, or no longer reaches back that far: go on from where it is now.
-        this.#restart(history);
+      if ((history.complete === false || (history.epoch && this.epoch && history.epoch !== this.epoch))
+          && !this.#restart(history)) {
+        // The room's history started again, or no longer reaches back that far and holds nothing
+        // after: go on from where it is now.
         return;
       }
       const before = this.lastSeq;
@@ -1679,15 +1685,25 @@ class Room {
     }
   }
 
-  /** The history started again or lost its beginning: `reset`, and on from where `history` says it is now. */
+  /**
+   * The history started again or lost its beginning: `reset`, and on from where `history` says it is
+   * now, or, when it lost only its beginning and holds events after it, from the first of those. True
+   * in that case: the page's events are then to be delivered.
+   */
   #restart(history) {
     const again = history.epoch && this.epoch && history.epoch !== this.epoch;
     this.#link.fire('reset', { sessionId: this.id, reason: again ? 'epoch' : 'history' });
     this.#setEpoch(history.epoch || this.epoch);
-    // Events of the new epoch held meanwhile go on from the first of them.
-    const held = again ? this.#buffer.filter((e) => e.epoch === this.epoch).map((e) => e.seq) : [];
-    this.lastSeq = Math.min(history.seq, ...held.map((seq) => seq - 1));
+    const kept = !again && Array.isArray(history.events) && history.events.length > 0;
+    if (kept) {
+      this.lastSeq = history.events[0].seq - 1;
+    } else {
+      // Events of the new epoch held meanwhile go on from the first of them.
+      const held = again ? this.#buffer.filter((e) => e.epoch === this.epoch).map((e) => e.seq) : [];
+      this.lastSeq = Math.min(history.seq, ...held.map((seq) => seq - 1));
+    }
     this.#buffer = this.#buffer.filter((e) => e.seq > this.lastSeq && (!e.epoch || e.epoch === this.epoch));
+    return kept;
   }
 
   /** What history could not fill is gone: say so, and go on after it rather than ask again. */

@@ -191,10 +191,12 @@ public final class InMemoryRoomHistory implements RoomHistory {
       boolean sameEpoch = expectedEpoch == null || expectedEpoch.equals(epoch);
       // The first seq still held; with nothing held, everything up to seq is known.
       long first = events.isEmpty() ? seq + 1 : events.peekFirst().seq();
-      if (!sameEpoch || since > seq || since + 1 < first) {
-        // The client's position is unknown to us: it must resync, so no partial list.
+      if (!sameEpoch || since > seq) {
+        // The client's position is of another history: it must resync, so no partial list.
         return new HistorySlice(List.of(), seq, epoch, false);
       }
+      // Trimmed past the client's position: what is held, from its first event, not complete.
+      boolean complete = since + 1 >= first;
       List<JsonObject> missed = new ArrayList<>();
       long bytes = 0;
       for (StoredEvent stored : events) {
@@ -207,7 +209,7 @@ public final class InMemoryRoomHistory implements RoomHistory {
         }
         missed.add(stored.envelope());
       }
-      return new HistorySlice(List.copyOf(missed), seq, epoch, true);
+      return new HistorySlice(List.copyOf(missed), seq, epoch, complete);
     }
 
     private void trim(long now) {

@@ -154,10 +154,8 @@ public final class RedisRoomHistory implements RoomHistory {
 
   private static HistorySlice slice(long seq, String epoch, boolean complete, Response entries) {
     List<JsonObject> events = new ArrayList<>();
-    if (complete) {
-      for (Response entry : entries) {
-        events.add(entry(entry.toString(), epoch));
-      }
+    for (Response entry : entries) {
+      events.add(entry(entry.toString(), epoch));
     }
     return new HistorySlice(List.copyOf(events), seq, epoch, complete);
   }

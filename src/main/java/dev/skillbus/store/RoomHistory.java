@@ -74,8 +74,10 @@ public interface RoomHistory {
 
   /**
    * The events after {@code since}, oldest first, as many as fit in {@code page}. {@code complete}
-   * is false when the history no longer reaches back to {@code since + 1}, or {@code epoch} (when
-   * given) is not the room's epoch; then there are no events.
+   * is false when the history no longer reaches back to {@code since + 1} (trimmed): then the events
+   * are those from the first it holds, so that a reader still gets what is kept. Also false, with no
+   * events, when {@code epoch} (when given) is not the room's epoch or {@code since} is past its seq:
+   * that position is of another history.
    */
   Future<HistorySlice> since(String roomId, long since, String epoch, Page page);
 
@@ -138,7 +140,7 @@ public interface RoomHistory {
      * the rest is read with {@code since} = the last seq returned.
      */
     public boolean more() {
-      return complete && !events.isEmpty() && events.get(events.size() - 1).getLong(Envelope.SEQ) < seq;
+      return !events.isEmpty() && events.get(events.size() - 1).getLong(Envelope.SEQ) < seq;
     }
 
     /** The latest of these events whose name {@code named} accepts, or null. */

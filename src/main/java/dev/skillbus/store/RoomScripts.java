@@ -157,7 +157,8 @@ final class RoomScripts {
   /**
    * ARGV[5] since, ARGV[6] the client's epoch or '', ARGV[7] and ARGV[8] the page's maximum events
    * and bytes: returns {seq, epoch, complete, events}. Seqs in the list are consecutive, so the
-   * events after {@code since} start at a computed index; they are read a few at a time, so that
+   * events after {@code since} start at a computed index (the first event held, when the list no
+   * longer reaches back to {@code since + 1}: not complete); they are read a few at a time, so that
    * only the page is read. An event's size is the envelope a client receives: the stored body and
    * the {@code "seq":…,"epoch":"…",} the envelope adds, as {@link RoomHistory.Page} counts it.
    */
@@ -174,8 +175,9 @@ final class RoomScripts {
     if head then
       first = tonumber(string.match(head, '^(%d+) '))
     end
+    local complete = 1
     if since + 1 < first then
-      return {seq, epoch, 0, {}}
+      complete, since = 0, first - 1
     end
     local maxEvents, maxBytes = tonumber(ARGV[7]), tonumber(ARGV[8])
     local page, bytes, index = {}, 0, since + 1 - first
@@ -188,13 +190,13 @@ final class RoomScripts {
         local seqText, at = string.match(entry, '^(%d+) (%d+) ')
         bytes = bytes + #entry - #seqText - #at - 2 + #('"seq":' .. seqText .. ',"epoch":"' .. epoch .. '",')
         if #page > 0 and bytes > maxBytes then
-          return {seq, epoch, 1, page}
+          return {seq, epoch, complete, page}
         end
         page[#page + 1] = entry
       end
       index = index + #chunk
     end
-    return {seq, epoch, 1, page}
+    return {seq, epoch, complete, page}
     """);
 
   /** ARGV[1] now (ms), ARGV[2] idle time (ms): deletes the keys unless appended to since; 1 when none are left, 0 when kept. */

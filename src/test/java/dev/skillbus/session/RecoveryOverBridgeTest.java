@@ -86,7 +86,7 @@ class RecoveryOverBridgeTest {
   }
 
   @Test
-  @DisplayName("is told recovered: false when history no longer reaches back, or the epoch changed")
+  @DisplayName("is told recovered: false when history no longer reaches back (and given what it keeps, from its first event), or the epoch changed (and given nothing)")
   void cannotRecoverLostHistory() throws Exception {
     BridgeClient host = connect("host2");
     JsonObject first = join(host, "lost", new JsonObject());
@@ -97,11 +97,18 @@ class RecoveryOverBridgeTest {
     BridgeClient late = connect("late");
     JsonObject tooOld = join(late, "lost", new JsonObject().put("since", since).put("epoch", first.getString("epoch")));
     assertThat(tooOld.getBoolean("recovered")).isFalse();
-    assertThat(tooOld.getJsonArray("missed")).isEmpty();
+    // The history holds the last MAX_EVENTS events, up to the late joiner's own user-joined.
+    long seq = tooOld.getLong("seq");
+    assertThat(tooOld.getJsonArray("missed").stream().map(e -> ((JsonObject) e).getLong("seq")).toList())
+      .isEqualTo(java.util.stream.LongStream.rangeClosed(seq - MAX_EVENTS + 1, seq).boxed().toList());
+    JsonObject fromStart = await(late.call("session.history", new JsonObject().put("sessionId", "lost").put("since", 0)));
+    assertThat(fromStart.getBoolean("complete")).isFalse();
+    assertThat(fromStart.getJsonArray("events")).isEqualTo(tooOld.getJsonArray("missed"));
 
     JsonObject otherEpoch = await(late.call("session.join", new JsonObject().put("sessionId", "lost")
       .put("since", tooOld.getLong("seq")).put("epoch", "not-the-epoch")));
     assertThat(otherEpoch.getBoolean("recovered")).isFalse();
+    assertThat(otherEpoch.getJsonArray("missed")).isEmpty();
     assertThat(otherEpoch.getString("epoch")).isEqualTo(first.getString("epoch"));
     host.close();
     late.close();

@@ -187,16 +187,24 @@ public abstract class RoomHistoryReadingContractTest extends RoomHistoryContract
   }
 
   @Test
-  @DisplayName("events trimmed by size make a since before them incomplete, later ones still complete")
+  @DisplayName("events trimmed by size make a since before them incomplete, with what is kept from its first event; later ones still complete")
   void trimmedBySize(Vertx vertx, VertxTestContext ctx) {
     RoomHistory history = create(vertx, MAX_EVENTS, MAX_AGE_SECONDS, clock);
     String room = room();
     appendMany(history, room, MAX_EVENTS + 3)
       .compose(v -> history.since(room, 0, null))
       .compose(lost -> history.since(room, 3, null).map(kept -> List.of(lost, kept)))
+      .compose(both -> history.since(room, 1, null, RoomHistory.Page.ALL.atMost(2)).map(page -> {
+        // A page of what is kept says there is more, to be read from its last seq.
+        assertThat(page.complete()).isFalse();
+        assertThat(seqs(page)).containsExactly(4L, 5L);
+        assertThat(page.more()).isTrue();
+        return both;
+      }))
       .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
         assertThat(both.get(0).complete()).isFalse();
-        assertThat(both.get(0).events()).isEmpty();
+        assertThat(seqs(both.get(0))).containsExactly(4L, 5L, 6L, 7L, 8L);
+        assertThat(both.get(0).more()).isFalse();
         assertThat(both.get(0).seq()).isEqualTo(MAX_EVENTS + 3);
         assertThat(both.get(1).complete()).isTrue();
         assertThat(seqs(both.get(1))).containsExactly(4L, 5L, 6L, 7L, 8L);
@@ -218,6 +226,7 @@ public abstract class RoomHistoryReadingContractTest extends RoomHistoryContract
       .compose(lost -> history.since(room, 2, null).map(kept -> List.of(lost, kept)))
       .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
         assertThat(both.get(0).complete()).isFalse();
+        assertThat(seqs(both.get(0))).containsExactly(3L);
         assertThat(both.get(1).complete()).isTrue();
         assertThat(seqs(both.get(1))).containsExactly(3L);
         ctx.completeNow();
