@@ -48,18 +48,28 @@ test('a rejoin whose reply says more reads the rest from session.history before 
   bus.close();
 });
 
-test('join() with since resolves once every page of what it asked for is delivered, in order', async () => {
+/**
+ * A client that joins c1 with since 0, its join answered with `reply`: what its listeners saw (seqs,
+ * resets, then 'resolved'), the join, and the session.history request that follows.
+ */
+async function joinedFromStart(reply) {
   const { server, bus } = await connected();
   const seen = [];
+  bus.on('reset', (r) => seen.push('reset ' + r.reason));
   bus.onAny((name, data, envelope) => seen.push(envelope.seq));
-  const joining = bus.join('c1', { since: 0 }).then((reply) => {
+  const joining = bus.join('c1', { since: 0 }).then((answer) => {
     seen.push('resolved');
-    return reply;
+    return answer;
   });
   const request = await server.request('session.join');
   const from = server.socket.sent.length;
-  server.reply(request, { sessionId: 'c1', participants: [], seq: 5, epoch: 'e', missed: envelopes('c1', [1, 2], 'e'), recovered: true, more: true });
+  server.reply(request, { sessionId: 'c1', participants: [], epoch: 'e', ...reply });
   const second = await server.request('session.history', from);
+  return { server, bus, seen, joining, second };
+}
+
+test('join() with since resolves once every page of what it asked for is delivered, in order', async () => {
+  const { server, bus, seen, joining, second } = await joinedFromStart({ seq: 5, missed: envelopes('c1', [1, 2], 'e'), recovered: true, more: true });
   assert.deepEqual(second.body, { sessionId: 'c1', since: 2, epoch: 'e' });
   const more = server.socket.sent.length;
   server.reply(second, { events: envelopes('c1', [3, 4], 'e'), seq: 5, epoch: 'e', complete: true, more: true });
@@ -130,18 +140,7 @@ test('a page that no longer reaches back but holds what the history keeps: reset
 });
 
 test('join() with since 0 of a room whose history was trimmed: reset, then every page of what it keeps, before join() resolves', async () => {
-  const { server, bus } = await connected();
-  const seen = [];
-  bus.on('reset', (r) => seen.push('reset ' + r.reason));
-  bus.onAny((name, data, envelope) => seen.push(envelope.seq));
-  const joining = bus.join('c1', { since: 0 }).then((reply) => {
-    seen.push('resolved');
-    return reply;
-  });
-  const request = await server.request('session.join');
-  const from = server.socket.sent.length;
-  server.reply(request, { sessionId: 'c1', participants: [], seq: 13, epoch: 'e', missed: envelopes('c1', [11, 12], 'e'), recovered: false, more: true });
-  const second = await server.request('session.history', from);
+  const { server, bus, seen, joining, second } = await joinedFromStart({ seq: 13, missed: envelopes('c1', [11, 12], 'e'), recovered: false, more: true });
   assert.deepEqual(second.body, { sessionId: 'c1', since: 12, epoch: 'e' });
   server.reply(second, { events: envelopes('c1', [13], 'e'), seq: 13, epoch: 'e', complete: true, more: false });
   assert.equal((await joining).seq, 13);
