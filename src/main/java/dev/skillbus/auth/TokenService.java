@@ -170,7 +170,7 @@ public final class TokenService {
    * (a user id may be longer than a name).
    */
   public static String displayName(String name, String userId) {
-    if (name != null && !name.isBlank()) {
+    if (name != null && !Fields.isBlank(name)) {
       return name;
     }
     return userId.length() > MAX_NAME_LENGTH ? userId.substring(0, MAX_NAME_LENGTH) : userId;

@@ -57,7 +57,7 @@ final class SessionUpdates {
     if (Fields.characters(s) > MAX_NOTES) {
       throw Fields.bad("'" + name + "' must be at most " + MAX_NOTES + " characters");
     }
-    return s;
+    return Fields.unicode(s, name);
   }
 
   private static JsonArray topics(Object value, String name) {
@@ -68,6 +68,7 @@ final class SessionUpdates {
       if (!(topic instanceof String s) || Fields.isBlank(s) || Fields.characters(s) > MAX_TOPIC) {
         throw Fields.bad("'" + name + "' must hold strings of 1 to " + MAX_TOPIC + " characters, not all blank");
       }
+      Fields.unicode(s, name);
     }
     return topics.copy();
   }

@@ -14,6 +14,8 @@ public final class Fields {
   public static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   /** User ids: letters, digits, {@code _ . @ -}, 1 to 128 of them. */
   public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
+  /** Letters and symbols with nothing to draw: the Hangul fillers (choseong, jungseong, Hangul, halfwidth), the blank Braille pattern. */
+  private static final String DRAWN_BLANK = "\u115F\u1160\u3164\uFFA0\u2800";
 
   private Fields() {
   }
@@ -28,12 +30,13 @@ public final class Fields {
 
   /**
    * Whether a text shows nothing: every character is white space, a space of any width (the no-break
-   * ones, U+3000) or an invisible format character (the zero-width space and joiners, U+FEFF).
+   * ones, U+3000), an invisible format character (the zero-width space and joiners, U+FEFF), or one
+   * of the letters and symbols drawn as blank (the Hangul fillers, the blank Braille pattern).
    * Java's {@link String#isBlank} counts only the first.
    */
   public static boolean isBlank(String s) {
     return s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-      || Character.getType(c) == Character.FORMAT);
+      || Character.getType(c) == Character.FORMAT || DRAWN_BLANK.indexOf(c) >= 0);
   }
 
   /**
@@ -42,6 +45,18 @@ public final class Fields {
    */
   public static int characters(String s) {
     return s.codePointCount(0, s.length());
+  }
+
+  /**
+   * Refuses (400) a text that is not Unicode: one holding half of a UTF-16 surrogate pair alone
+   * (JSON's {@code "\\ud800"}), which no UTF-8 text can hold, so that the store and a REST reply
+   * would give back something else than what was acknowledged.
+   */
+  public static String unicode(String s, String field) {
+    if (s.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+      throw bad("'" + field + "' is not valid Unicode text: it holds half of a surrogate pair");
+    }
+    return s;
   }
 
   public static String optionalString(JsonObject body, String field, int maxLength) {
@@ -55,7 +70,7 @@ public final class Fields {
     if (characters(s) > maxLength) {
       throw bad("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return s;
+    return unicode(s, field);
   }
 
   public static String requiredId(JsonObject body, String field, Pattern pattern) {

@@ -84,6 +84,9 @@ class TokenServiceTest {
         assertThat(e.getMessage()).isEqualTo("invalid token: claim 'name' must be a string");
       });
     assertThat(TokenService.identityOf(claims.copy().put("name", " ")).name()).isEqualTo("ana");
+    for (String invisible : new String[] {"\u00a0", "\u200b", "\ufeff", "\u3164"}) {
+      assertThat(TokenService.identityOf(claims.copy().put("name", invisible)).name()).isEqualTo("ana");
+    }
     assertThat(TokenService.identityOf(claims.copy().put("name", "Ana B")).name()).isEqualTo("Ana B");
   }
 

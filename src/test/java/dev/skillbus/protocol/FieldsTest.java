@@ -8,7 +8,7 @@ import java.math.BigInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("An integer field")
+@DisplayName("A request field")
 class FieldsTest {
 
   @Test
@@ -31,6 +31,27 @@ class FieldsTest {
     assertThatThrownBy(() -> Fields.optionalString(new JsonObject().put("text", emoji.repeat(4001)), "text", 4000))
       .hasMessageContaining("at most 4000 characters");
     assertThat(Fields.characters("é" + emoji + "a")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("text that shows nothing counts as missing: spaces of any kind, invisible format characters, the letters drawn blank")
+  void blankText() {
+    for (String blank : new String[] {" \t\n", "\u00a0\u3000", "\u200b\u200d\ufeff", "\u3164\u3164", "\u2800",
+        "\u115F\u1160", "\uFFA0"}) {
+      assertThatThrownBy(() -> Fields.requiredString(new JsonObject().put("text", blank), "text", 100))
+        .as(blank.codePoints().mapToObj(Integer::toHexString).toList().toString()).hasMessage("'text' is required");
+    }
+    assertThat(Fields.requiredString(new JsonObject().put("text", "\u3164a"), "text", 100)).isEqualTo("\u3164a");
+  }
+
+  @Test
+  @DisplayName("text holding half of a surrogate pair is refused, naming the field; a whole pair is taken")
+  void loneSurrogates() {
+    for (String broken : new String[] {"a\udc00b", "x\ud83d", "\ud800"}) {
+      assertThatThrownBy(() -> Fields.optionalString(new JsonObject().put("content", broken), "content", 100))
+        .hasMessage("'content' is not valid Unicode text: it holds half of a surrogate pair");
+    }
+    assertThat(Fields.optionalString(new JsonObject().put("content", "a\ud83d\ude00"), "content", 100)).isEqualTo("a\ud83d\ude00");
   }
 
   @Test
