@@ -35,11 +35,10 @@ final class HealthHandler implements Handler<RoutingContext> {
       .map(reply -> reply.body())
       .otherwise(err -> new JsonObject().put("status", DOWN).put("node", nodeId)
         .put("reason", "the node's operations part did not answer"))
-      .onSuccess(health -> ctx.response()
+      .onSuccess(health -> Responses.end(ctx.response()
         .setStatusCode(DOWN.equals(health.getString("status")) ? 503 : 200)
         .putHeader("content-type", "application/json")
         .putHeader("x-content-type-options", "nosniff")
-        .putHeader("cache-control", "no-store")
-        .end(health.encode()));
+        .putHeader("cache-control", "no-store"), health.encode()));
   }
 }

@@ -4,10 +4,12 @@ import dev.skillbus.auth.Identity;
 import dev.skillbus.auth.TokenService;
 import dev.skillbus.protocol.Deadline;
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +34,16 @@ final class RestApi {
   interface BodyMaker extends Function<RoutingContext, JsonObject> {
   }
 
-  /** The JSON body (an empty object when there is none) with every path parameter added. */
+  /**
+   * The JSON body (an empty object when there is none) with every path parameter added. A multipart
+   * body (a form's fields, {@code curl -F}) is refused: it is read as no body at all, and the field
+   * it holds would be said to be missing.
+   */
   static final BodyMaker BODY_AND_PATH = ctx -> {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && type.regionMatches(true, 0, "multipart/", 0, "multipart/".length())) {
+      throw Fields.bad("body must be JSON, not " + type.split(";")[0].trim());
+    }
     JsonObject body = ctx.body().isEmpty() ? new JsonObject() : JsonInput.object(ctx.body().buffer(), "body");
     ctx.pathParams().forEach(body::put);
     return body;
@@ -119,12 +129,11 @@ final class RestApi {
         return eventBus.<Object>request(endpoint.address(), body, options);
       })
       .compose(reply -> written(endpoint, reply.body()))
-      .onSuccess(text -> ctx.response()
+      .onSuccess(text -> Responses.end(ctx.response()
         .setStatusCode(endpoint.status())
         // Stored text (a note with "<script>" in it) is data: never let a browser sniff it as HTML.
         .putHeader("x-content-type-options", "nosniff")
-        .putHeader("content-type", endpoint.textType() != null ? endpoint.textType() : "application/json")
-        .end(text))
+        .putHeader("content-type", endpoint.textType() != null ? endpoint.textType() : "application/json"), text))
       .onFailure(ctx::fail);
   }
 

@@ -20,12 +20,12 @@ final class RestErrors {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response()
+    Responses.end(ctx.response()
       .setStatusCode(code.code())
       .putHeader("content-type", "application/json")
       // A message can quote what the caller sent: like every REST answer, never sniffed as HTML.
-      .putHeader("x-content-type-options", "nosniff")
-      .end(new JsonObject().put("error", new JsonObject().put("code", code.code()).put("message", message)).encode());
+      .putHeader("x-content-type-options", "nosniff"),
+      new JsonObject().put("error", new JsonObject().put("code", code.code()).put("message", message)).encode());
   }
 
   /** The router's failure handler: known failures keep their code, the rest become a plain 500. */

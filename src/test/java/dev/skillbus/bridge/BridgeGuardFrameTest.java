@@ -49,7 +49,7 @@ class BridgeGuardFrameTest extends BridgeGuardFixture {
   }
 
   @Test
-  @DisplayName("writes no file of a multipart request to disk, whatever its path and token")
+  @DisplayName("writes no file of a multipart request to disk, whatever its path and token; the REST API says its body must be JSON")
   void takesNoFileUploads() throws Exception {
     Path uploads = Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY);
     long before = filesIn(uploads);
@@ -57,11 +57,14 @@ class BridgeGuardFrameTest extends BridgeGuardFixture {
     String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"blob.bin\"\r\n"
       + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(30_000) + "\r\n--" + boundary + "--\r\n";
     for (String path : List.of("/api/auth/token", "/api/courses/generate", "/socket/rooms", "/eventbus/000/abc/xhr_send", "/eventbus/x")) {
-      int status = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
-          .setHost("127.0.0.1").setPort(port).setURI(path))
-        .compose(req -> req.putHeader("content-type", "multipart/form-data; boundary=" + boundary).send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))).await(10, TimeUnit.SECONDS);
-      assertThat(status).as(path).isBetween(400, 499);
+      JsonObject answer = post(path, "multipart/form-data; boundary=" + boundary, body);
+      assertThat(answer.getInteger("status")).as(path).isBetween(400, 499);
+      if (path.equals("/api/auth/token")) {
+        // Not "'userId' is required": the caller sent a field, in a form (a route that needs a token
+        // asks for it first).
+        assertThat(answer.getJsonObject("body").getJsonObject("error").getString("message")).as(path)
+          .isEqualTo("body must be JSON, not multipart/form-data");
+      }
     }
     assertThat(filesIn(uploads)).isEqualTo(before);
   }
@@ -155,7 +158,8 @@ class BridgeGuardFrameTest extends BridgeGuardFixture {
       JsonObject rest = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.DELETE)
           .setHost("127.0.0.1").setPort(port).setURI("/api/notes/n-1"))
         .compose(req -> req.putHeader("authorization", "Bearer " + token).send())
-        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toJsonObject()))))
+        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
+        .put("body", b.length() > 0 && b.getByte(0) == '{' ? b.toJsonObject() : new JsonObject()))))
         .await(10, TimeUnit.SECONDS);
       assertThat(rest.getInteger("status")).isEqualTo(500);
       assertThat(rest.getJsonObject("body").getJsonObject("error").getString("message")).isEqualTo("internal error");
@@ -178,7 +182,8 @@ class BridgeGuardFrameTest extends BridgeGuardFixture {
     return Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
         .setHost("127.0.0.1").setPort(port).setURI(path))
       .compose(req -> req.putHeader("content-type", contentType).send(body))
-      .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode()).put("body", b.toJsonObject()))))
+      .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
+        .put("body", b.length() > 0 && b.getByte(0) == '{' ? b.toJsonObject() : new JsonObject()))))
       .await(10, TimeUnit.SECONDS);
   }
 

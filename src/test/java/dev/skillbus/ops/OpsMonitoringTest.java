@@ -175,11 +175,18 @@ class OpsMonitoringTest extends OpsClusterFixture {
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.headers().get("content-type")).startsWith("text/plain; version=0.0.4");
     assertThat(head.text()).isEmpty();
-    assertThat(await(RestClient.bearer(a.node().vertx(), a.port(), null).call(HttpMethod.HEAD, "/metrics", null)).status())
-      .isEqualTo(401);
-    Answer health = await(RestClient.bearer(a.node().vertx(), a.port(), null).call(HttpMethod.HEAD, "/socket/health", null));
+    assertThat(head.headers().get("content-length")).isNotNull();
+    // The length a HEAD answer says is the GET's: of a refusal, and of the health answer.
+    RestClient anonymous = RestClient.bearer(a.node().vertx(), a.port(), null);
+    Answer refusedHead = await(anonymous.call(HttpMethod.HEAD, "/metrics", null));
+    Answer refused = await(anonymous.get("/metrics"));
+    assertThat(refusedHead.status()).isEqualTo(401);
+    assertThat(refusedHead.headers().get("content-length")).isEqualTo(refused.headers().get("content-length"))
+      .isEqualTo(Integer.toString(refused.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    Answer health = await(anonymous.call(HttpMethod.HEAD, "/socket/health", null));
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.text()).isEmpty();
+    assertThat(health.headers().get("content-length")).isEqualTo(await(anonymous.get("/socket/health")).headers().get("content-length"));
   }
 
   @Test
