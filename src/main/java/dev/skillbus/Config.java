@@ -160,10 +160,11 @@ public final class Config {
 
   /**
    * A value as the file wrote it (a string in quotes, so that "10" given for a number reads as what
-   * it is), or only its kind for a {@link ConfigKeys#SECRETS secret} setting.
+   * it is), or only its kind for a {@link ConfigKeys#SECRETS secret} setting, and for a section
+   * that holds one (a secret written where its section goes).
    */
   static String shown(String path, Object value) {
-    if (!ConfigKeys.SECRETS.contains(path)) {
+    if (ConfigKeys.SECRETS.stream().noneMatch(secret -> secret.equals(path) || secret.startsWith(path + "."))) {
       return Json.encode(value);
     }
     String kind = value instanceof String ? "a string" : value instanceof JsonArray ? "a list"

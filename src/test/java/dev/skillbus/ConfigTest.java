@@ -92,6 +92,10 @@ class ConfigTest {
         .hasMessageContaining("must be a string").hasMessageContaining("not shown")
         .hasMessageNotContaining("hunter2").hasMessageNotContaining("12345");
     }
+    // A secret written where its section goes.
+    Files.writeString(file, "{\"bridge\": {\"auth\": \"hunter2-jwt-0123456789\"}}");
+    assertThatThrownBy(() -> Config.load(Map.of("SKILLBUS_CONFIG", file.toString())))
+      .hasMessageContaining("bridge.auth must be an object").hasMessageNotContaining("hunter2");
   }
 
   @Test

@@ -72,7 +72,7 @@ final class Notifications {
     this.eventBus = vertx.eventBus();
     this.vertx = vertx;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
-    this.lookupTimeoutMs = Math.min(LOOKUP_TIMEOUT_MS, deliveryTimeoutMs / 2);
+    this.lookupTimeoutMs = Math.max(1, Math.min(LOOKUP_TIMEOUT_MS, deliveryTimeoutMs / 2));
   }
 
   /** {@code {userId, type, message, data?}}: answered with {@code {delivered, queued}}. */
