@@ -34,6 +34,9 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
   public static Future<Skillbus> start(JsonObject config) {
     try {
       Config.check(config);
+      // The rules between sections too, before the node joins a cluster it would leave at once.
+      sessionConfig(config);
+      coachingConfig(config);
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
@@ -59,7 +62,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
     RoomRules rules = RoomRules.of(node.hazelcast());
     BridgeVerticle bridge = new BridgeVerticle(metrics, rules, () -> node.clusterManager().getNodes());
     List<Supplier<Future<String>>> verticles = List.of(
-      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules), sessionConfig(node, config)),
+      () -> deploy(node, new SessionVerticle(node.hazelcast(), stores.history(), metrics, rules), sessionConfig(config).put("nodeId", node.nodeId())),
       () -> deploy(node, new CoachingVerticle(stores.documents(), stores.lists(), stores.inbox(),
         node.clusterManager(), metrics, rules), coachingConfig(config)),
       () -> deploy(node, new CourseVerticle(node.hazelcast(), stores.history(), stores.documents(), metrics),
@@ -111,8 +114,8 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
    * not stand, so unless it is set, the session part gives up on a join at three quarters of the
    * bridge's request timeout, and takes it back.
    */
-  private static JsonObject sessionConfig(ClusterNode node, JsonObject config) {
-    JsonObject session = section(config, "session").put("nodeId", node.nodeId());
+  private static JsonObject sessionConfig(JsonObject config) {
+    JsonObject session = section(config, "session");
     long requestTimeoutMs = BridgeVerticle.requestTimeoutMs(section(config, "bridge"));
     if (!session.containsKey("joinTimeoutMs")) {
       session.put("joinTimeoutMs", requestTimeoutMs * 3 / 4);
