@@ -1,6 +1,7 @@
 package dev.skillbus;
 
 import dev.skillbus.auth.RoomRules;
+import dev.skillbus.auth.TokenService;
 import dev.skillbus.bridge.BridgeVerticle;
 import dev.skillbus.cluster.StoreAgreement;
 import dev.skillbus.coaching.CoachingSettings;
@@ -37,6 +38,7 @@ public record Skillbus(ClusterNode node, Stores stores, RoomRules rules, BridgeV
       // The rules between sections too, before the node joins a cluster it would leave at once.
       sessionConfig(config);
       coachingConfig(config);
+      TokenService.check(BridgeVerticle.authSettings(section(config, "bridge")));
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }

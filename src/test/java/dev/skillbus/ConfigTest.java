@@ -212,6 +212,18 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("outside dev mode, a missing or short JWT secret or a short admin key stops the start before it joins a cluster")
+  void secretsBeforeTheCluster() {
+    for (JsonObject bridge : List.of(new JsonObject().put("dev", false),
+        new JsonObject().put("dev", false).put("auth", new JsonObject().put("secret", "short")),
+        new JsonObject().put("auth", new JsonObject().put("adminKey", "short")))) {
+      Future<Skillbus> started = Skillbus.start(new JsonObject().put("bridge", bridge));
+      assertThat(started.failed()).as(bridge.encode()).isTrue();
+      assertThat(started.cause().getMessage()).as(bridge.encode()).containsAnyOf("JWT_SECRET", "SKILLBUS_ADMIN_KEY");
+    }
+  }
+
+  @Test
   @DisplayName("a notification delivery time limit not below the request timeout stops the start before it joins a cluster, naming both")
   void deliveryTimeoutBelowRequestTimeout() {
     Future<Skillbus> started = Skillbus.start(new JsonObject().put("coaching", new JsonObject().put("deliveryTimeoutMs", 10_000)));

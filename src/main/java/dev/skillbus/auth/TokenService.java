@@ -33,14 +33,8 @@ public final class TokenService {
   private final byte[] adminKey;
 
   public TokenService(Vertx vertx, JsonObject auth) {
-    String secret = auth.getString("secret", "");
-    if (secret.isEmpty()) {
-      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) is not set: outside dev mode (SKILLBUS_DEV=false)"
-        + " it is required, the HS256 secret shared with your auth server, at least 16 characters");
-    }
-    if (secret.length() < 16) {
-      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
-    }
+    check(auth);
+    String secret = auth.getString("secret");
     this.leewaySeconds = auth.getInteger("leewaySeconds", 30);
     if (leewaySeconds < 0) {
       throw new IllegalStateException("bridge.auth.leewaySeconds (JWT_LEEWAY_SECONDS) must not be negative");
@@ -52,10 +46,23 @@ public final class TokenService {
       .setJWTOptions(new JWTOptions().setLeeway(leewaySeconds)));
     this.ttlSeconds = auth.getInteger("tokenTtlSeconds", 86400);
     String key = auth.getString("adminKey", "");
+    this.adminKey = key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Refuses (IllegalStateException, naming the setting) an auth section whose secret or admin key cannot be used. */
+  public static void check(JsonObject auth) {
+    String secret = auth.getString("secret", "");
+    if (secret.isEmpty()) {
+      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) is not set: outside dev mode (SKILLBUS_DEV=false)"
+        + " it is required, the HS256 secret shared with your auth server, at least 16 characters");
+    }
+    if (secret.length() < 16) {
+      throw new IllegalStateException("bridge.auth.secret (JWT_SECRET) must be at least 16 characters");
+    }
+    String key = auth.getString("adminKey", "");
     if (!key.isEmpty() && key.length() < MIN_ADMIN_KEY_LENGTH) {
       throw new IllegalStateException("bridge.auth.adminKey (SKILLBUS_ADMIN_KEY) must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
     }
-    this.adminKey = key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -175,11 +175,22 @@ public class BridgeVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
   }
 
-  /** The auth section; in dev mode a missing secret falls back to a well-known dev secret. */
+  /** The auth section, with a warning when it uses the dev secret. */
   private static JsonObject authConfig(JsonObject config) {
+    JsonObject auth = authSettings(config);
+    if (DEV_SECRET.equals(auth.getString("secret"))) {
+      LOG.warn("No JWT_SECRET set: using the dev secret. Anyone can mint tokens for this node; set JWT_SECRET and SKILLBUS_DEV=false in production.");
+    }
+    return auth;
+  }
+
+  /**
+   * The auth section of the bridge's config {@code config}; in dev mode a missing secret falls back
+   * to a well-known dev secret. {@link TokenService#check} says whether it can be used.
+   */
+  public static JsonObject authSettings(JsonObject config) {
     JsonObject auth = config.getJsonObject("auth", new JsonObject()).copy();
     if (config.getBoolean("dev", true) && auth.getString("secret") == null) {
-      LOG.warn("No JWT_SECRET set: using the dev secret. Anyone can mint tokens for this node; set JWT_SECRET and SKILLBUS_DEV=false in production.");
       auth.put("secret", DEV_SECRET);
     }
     return auth;
