@@ -3,14 +3,22 @@
 import assert from 'node:assert/strict';
 import { connected, joined, test, tick, envelopes } from './skillbus-harness.mjs';
 
-test('a gap fill follows more: it reads the following pages before the later events', async () => {
+/**
+ * A client in room r1 up to seq 5, its resets recorded, to which a live event of seq `seq` comes: the
+ * gap fill's first session.history request, and where the frames sent after it start.
+ */
+async function gapFill(seq) {
   const { server, bus, events } = await joined('r1', 5);
   const resets = [];
   bus.on('reset', (r) => resets.push(r.reason));
-  server.event('r1', 'message', 10);
+  server.event('r1', 'message', seq);
   const first = await server.request('session.history');
+  return { server, bus, events, resets, first, from: server.socket.sent.length };
+}
+
+test('a gap fill follows more: it reads the following pages before the later events', async () => {
+  const { server, bus, events, resets, first, from } = await gapFill(10);
   assert.deepEqual(first.body, { sessionId: 'r1', since: 5, epoch: 'e1' });
-  const from = server.socket.sent.length;
   server.reply(first, { events: envelopes('r1', [6, 7]), seq: 10, epoch: 'e1', complete: true, more: true });
   const second = await server.request('session.history', from);
   assert.deepEqual(second.body, { sessionId: 'r1', since: 7, epoch: 'e1' });
@@ -123,12 +131,7 @@ test('a following page that no longer reaches back says reset and goes on from t
 });
 
 test('a page that no longer reaches back but holds what the history keeps: reset, then those events and the pages after them', async () => {
-  const { server, bus, events } = await joined('r1', 5);
-  const resets = [];
-  bus.on('reset', (r) => resets.push(r.reason));
-  server.event('r1', 'message', 30);
-  const first = await server.request('session.history');
-  const from = server.socket.sent.length;
+  const { server, bus, events, resets, first, from } = await gapFill(30);
   server.reply(first, { events: envelopes('r1', [21, 22]), seq: 30, epoch: 'e1', complete: false, more: true });
   const second = await server.request('session.history', from);
   assert.deepEqual(second.body, { sessionId: 'r1', since: 22, epoch: 'e1' });

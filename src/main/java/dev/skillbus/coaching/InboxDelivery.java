@@ -38,7 +38,8 @@ final class InboxDelivery {
   /** Pauses before a failed take or ack is sent again: doubling from the first to the longest. */
   private static final long FIRST_RETRY_MS = 500;
   private static final long LONGEST_RETRY_MS = 4000;
-  private static final Runnable NO_ONE_WAITS = () -> { };
+  /** For {@link #deliver}'s {@code retrying}: no one waits for the delivery's first take. */
+  static final Runnable NO_ONE_WAITS = () -> { };
 
   private final InboxStore inbox;
   private final Vertx vertx;
@@ -71,15 +72,11 @@ final class InboxDelivery {
     static final Ended NOT_ACKNOWLEDGED = new Ended(Why.NOT_ACKNOWLEDGED, 0);
   }
 
-  /** Delivers the user's inbox through {@code write}; answers how that ended. Never fails. */
-  Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write) {
-    return deliver(userId, write, NO_ONE_WAITS);
-  }
-
   /**
-   * As {@link #deliver(String, Function)}, running {@code retrying} when the store failed the first
-   * take, which is then sent again (see {@link #tried}): whoever waits for the delivery only to
-   * order things after it need not wait out those tries.
+   * Delivers the user's inbox through {@code write}; answers how that ended. Never fails. Runs
+   * {@code retrying} when the store failed the first take, which is then sent again (see {@link
+   * #tried}): whoever waits for the delivery only to order things after it need not wait out those
+   * tries.
    */
   Future<Ended> deliver(String userId, Function<JsonObject, Future<Boolean>> write, Runnable retrying) {
     return take(userId, UUID.randomUUID().toString(), retrying)

@@ -175,7 +175,7 @@ final class Notifications {
    */
   private void follow(Ended ended, String userId, String connId, int hops) {
     switch (ended.why()) {
-      case HELD -> vertx.setTimer(ended.heldForMillis(), t -> deliverTo(userId, connId, hops, () -> { }));
+      case HELD -> vertx.setTimer(ended.heldForMillis(), t -> deliverTo(userId, connId, hops, InboxDelivery.NO_ONE_WAITS));
       case NOT_WRITTEN -> handOn(userId, connId, hops);
       case NOT_ACKNOWLEDGED -> handOn(userId, null, hops);
       case DONE -> {

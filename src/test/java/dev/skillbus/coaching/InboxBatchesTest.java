@@ -104,7 +104,7 @@ class InboxBatchesTest {
     Ended ended = new InboxDelivery(inbox, vertx, 100).deliver("ann", message -> {
       written.add(message);
       return Future.succeededFuture(true);
-    }).await(10, TimeUnit.SECONDS);
+    }, InboxDelivery.NO_ONE_WAITS).await(10, TimeUnit.SECONDS);
 
     assertThat(written).hasSize(InboxDelivery.BATCH);
     assertThat(ended.why()).isEqualTo(Why.NOT_ACKNOWLEDGED);
@@ -118,7 +118,7 @@ class InboxBatchesTest {
     return new InboxDelivery(inbox, vertx, 1000).deliver("ann", message -> {
       written.add(message);
       return Future.succeededFuture(true);
-    }).await(5, TimeUnit.SECONDS);
+    }, InboxDelivery.NO_ONE_WAITS).await(5, TimeUnit.SECONDS);
   }
 
   @Test
