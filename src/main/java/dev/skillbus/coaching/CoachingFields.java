@@ -1,10 +1,8 @@
 package dev.skillbus.coaching;
 
 import dev.skillbus.auth.Identity;
-import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Timestamps;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -117,13 +115,9 @@ final class CoachingFields {
     }
   }
 
-  /** Optional JSON of any shape, at most {@link #MAX_DATA_BYTES} when encoded (413 above). */
+  /** Optional JSON of any shape, at most {@link #MAX_DATA_BYTES} when encoded (413 above), Unicode throughout. */
   static Object optionalData(JsonObject body, String field) {
-    Object data = body.getValue(field);
-    if (data != null && Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
-      throw ErrorCode.TOO_LARGE.exception("'" + field + "' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
-    }
-    return data;
+    return Fields.json(body.getValue(field), field, MAX_DATA_BYTES);
   }
 
   /** Who did something, as stored and sent: {@code {id, name}} from the verified identity. */

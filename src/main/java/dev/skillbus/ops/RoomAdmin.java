@@ -10,7 +10,6 @@ import dev.skillbus.protocol.Internal;
 import dev.skillbus.protocol.Role;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
@@ -180,12 +179,9 @@ final class RoomAdmin {
    * rule (1–4,000 characters, not blank); other events carry {@code data}.
    */
   private static JsonObject dataOf(Identity caller, JsonObject body, String event) {
-    Object data = body.getValue("data");
+    Object data = Fields.json(body.getValue("data"), "data", MAX_DATA_BYTES);
     if (data == null) {
       throw Fields.bad("'data' is required");
-    }
-    if (Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
-      throw ErrorCode.TOO_LARGE.exception("'data' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
     }
     if (Event.MESSAGE.equals(event)) {
       return new JsonObject().put("userId", caller.userId()).put("name", caller.name())

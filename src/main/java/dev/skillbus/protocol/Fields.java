@@ -1,7 +1,10 @@
 package dev.skillbus.protocol;
 
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +60,37 @@ public final class Fields {
       throw bad("'" + field + "' is not valid Unicode text: it holds half of a surrogate pair");
     }
     return s;
+  }
+
+  /**
+   * Free JSON of any shape (a message's or a notification's {@code data}): at most {@code maxBytes}
+   * when encoded (413 above), and Unicode throughout (400 for a string or key holding half of a
+   * surrogate pair, as {@link #unicode} refuses in a text field). Returns the value, or null.
+   */
+  public static Object json(Object value, String field, int maxBytes) {
+    if (value == null) {
+      return null;
+    }
+    if (Json.encodeToBuffer(value).length() > maxBytes) {
+      throw ErrorCode.TOO_LARGE.exception("'" + field + "' must be at most " + maxBytes + " bytes as JSON");
+    }
+    checkUnicode(value, field);
+    return value;
+  }
+
+  private static void checkUnicode(Object value, String field) {
+    if (value instanceof String s) {
+      unicode(s, field);
+    } else if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        unicode(entry.getKey(), field);
+        checkUnicode(entry.getValue(), field);
+      }
+    } else if (value instanceof JsonArray array) {
+      for (Object item : array) {
+        checkUnicode(item, field);
+      }
+    }
   }
 
   public static String optionalString(JsonObject body, String field, int maxLength) {

@@ -23,7 +23,6 @@ import dev.skillbus.protocol.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -111,10 +110,7 @@ final class RoomActions {
     JsonObject body = message.body();
     String roomId = Fields.requiredId(body, SESSION_ID, Fields.ROOM_ID);
     String text = Fields.requiredString(body, TEXT, MAX_TEXT);
-    Object data = body.getValue(DATA);
-    if (data != null && Json.encodeToBuffer(data).length() > MAX_DATA_BYTES) {
-      throw ErrorCode.TOO_LARGE.exception("'" + DATA + "' must be at most " + MAX_DATA_BYTES + " bytes as JSON");
-    }
+    Object data = Fields.json(body.getValue(DATA), DATA, MAX_DATA_BYTES);
     return member(caller, roomId).compose(v -> {
       JsonObject event = new JsonObject().put(USER_ID, caller.userId())
         .put(NAME, locals.nameIn(caller.connId(), roomId)).put(TEXT, text).put(DATA, data);

@@ -3,6 +3,7 @@ package dev.skillbus.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -52,6 +53,22 @@ class FieldsTest {
         .hasMessage("'content' is not valid Unicode text: it holds half of a surrogate pair");
     }
     assertThat(Fields.optionalString(new JsonObject().put("content", "a\ud83d\ude00"), "content", 100)).isEqualTo("a\ud83d\ude00");
+  }
+
+  @Test
+  @DisplayName("free JSON data is refused when it holds half of a surrogate pair anywhere, 413 when too large; a whole pair is taken")
+  void freeJson() {
+    for (Object broken : new Object[] {"\ud800", new JsonObject().put("a", new JsonArray().add(1).add("b\udc00")),
+        new JsonObject().put("k\ud83d", true), new JsonArray().add(new JsonObject().put("deep", new JsonArray().add("\ud83d")))}) {
+      assertThatThrownBy(() -> Fields.json(broken, "data", 1024)).as(broken.toString())
+        .hasMessage("'data' is not valid Unicode text: it holds half of a surrogate pair");
+    }
+    JsonObject whole = new JsonObject().put("emoji\ud83d\ude00", new JsonArray().add("\ud83d\ude00").addNull().add(2.5));
+    assertThat(Fields.json(whole, "data", 1024)).isSameAs(whole);
+    assertThat(Fields.json(null, "data", 1024)).isNull();
+    assertThatThrownBy(() -> Fields.json("x".repeat(1023), "data", 1024))
+      .satisfies(err -> assertThat(ErrorCode.of(err)).isEqualTo(ErrorCode.TOO_LARGE))
+      .hasMessage("'data' must be at most 1024 bytes as JSON");
   }
 
   @Test
