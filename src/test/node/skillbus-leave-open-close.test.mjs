@@ -77,6 +77,25 @@ test('leave() while reconnecting sends nothing (the closed connection left the r
   bus.close();
 });
 
+test('session-left (an admin took the connection out) is delivered and forgets the room: no rejoin after a reconnect', async () => {
+  const { server, bus } = await joined('r1', 5);
+  const left = [];
+  bus.on('session-left', (data, envelope) => left.push([data, envelope.room]));
+  server.push({ type: 'rec', address: 'room.r1', body: { event: 'session-left', room: 'r1', ts: 't', data: { sessionId: 'r1', reason: 'removed' } } });
+  assert.deepEqual(left, [[{ sessionId: 'r1', reason: 'removed' }, 'r1']]);
+  assert.deepEqual(bus.rooms, []);
+  server.drop();
+  await server.socketNumber(2);
+  server.open();
+  await tick();
+  assert.ok(!server.socket.sent.some((f) => f.address === 'session.join' || f.address === 'room.r1'), 'the room is not joined again');
+  const joining = bus.join('r1');
+  const join = await server.request('session.join');
+  server.reply(join, { sessionId: 'r1', participants: [], seq: 6, epoch: 'e1' });
+  assert.equal((await joining).seq, 6);
+  bus.close();
+});
+
 test('close() rejects the joins and requests still waiting, and join() after it rejects at once', async () => {
   const { server, bus } = await connected();
   const joining = bus.join('r1');

@@ -1415,13 +1415,24 @@ class Rooms {
     }
   }
 
-  /** An event on `room.<roomId>`: none while the room is being left; one of a room not joined as it comes. */
+  /**
+   * An event on `room.<roomId>`: none while the room is being left; one of a room not joined as it
+   * comes. `session-left` (an admin took the connection out of the room, and it receives the room no
+   * more) forgets the room, so that it is not joined again after a reconnect, and its join() calls
+   * still waiting fail with 409.
+   */
   onEvent(roomId, envelope) {
     if (this.#leaving.has(roomId)) {
       return;
     }
     const room = this.#rooms.get(roomId);
-    if (room) {
+    if (room && envelope.event === 'session-left') {
+      this.#rooms.delete(roomId);
+      room.endRetryWait?.();
+      room.waiters.splice(0).forEach((w) => w.reject(Object.assign(
+        new SkillbusError(409, 'taken out of ' + roomId + ' while joining it'), { sessionId: roomId })));
+      this.#link.deliver(envelope);
+    } else if (room) {
       room.onEvent(envelope);
     } else {
       this.#link.deliver(envelope);

@@ -12,22 +12,39 @@ let timer = null;
 
 prefill(signin);
 
+/** Where each listing's page starts; kept across refreshes, and moved by its Previous and Next. */
+const offsets = { users: 0, rooms: 0 };
+
 signin.addEventListener('submit', async (e) => {
   e.preventDefault();
   const v = values(signin);
-  const error = signin.querySelector('.error');
-  fill(error);
+  fill(signin.querySelector('.error'));
   clearInterval(timer);
   try {
     identity = { userId: v.user, role: v.role };
     token = await devToken(identity);
-    await refresh();
-    messageForm.querySelector('button').disabled = false;
-    timer = setInterval(() => document.visibilityState === 'visible' && refresh().catch(showFailure), REFRESH_MS);
   } catch (failure) {
     showFailure(failure);
+    return;
   }
+  messageForm.querySelector('button').disabled = false;
+  // Refreshed on whether or not this one works (a node or Redis that failed it may answer the next),
+  // until one is refused as not the caller's to see.
+  timer = setInterval(() => document.visibilityState === 'visible' && refreshOrStop(), REFRESH_MS);
+  await refreshOrStop();
 });
+
+async function refreshOrStop() {
+  try {
+    await refresh();
+  } catch (failure) {
+    showFailure(failure);
+    if (failure.code === 403) {
+      clearInterval(timer);
+      messageForm.querySelector('button').disabled = true;
+    }
+  }
+}
 
 function showFailure(failure) {
   status.dataset.state = 'failed';
@@ -53,7 +70,8 @@ async function refresh() {
   showHealth(health);
   // Stats first: a caller who may not see them (403) is told once, without two more refusals.
   const stats = await call('GET', '/socket/stats');
-  const [users, rooms] = await Promise.all([call('GET', '/socket/users?limit=100'), call('GET', '/socket/rooms?limit=100')]);
+  // Pages of the node's own size (OPS_PAGE_SIZE): a larger limit may be above what it allows.
+  const [users, rooms] = await Promise.all([listing('users'), listing('rooms')]);
   showStats(stats);
   showUsers(users);
   showRooms(rooms);
@@ -65,6 +83,36 @@ async function refresh() {
   }
   fill(document.getElementById('updated'), 'Updated at ' + clock() + (stats.complete === false
     ? '; no answer from ' + stats.missing.join(', ') : '') + '. Refreshed every 2 seconds.');
+}
+
+/** The page of a listing at its offset; the last page instead when the listing has shrunk below the offset. */
+async function listing(name) {
+  const page = await call('GET', '/socket/' + name + '?offset=' + offsets[name]);
+  if (page.items.length > 0 || page.total === 0 || offsets[name] === 0) {
+    return page;
+  }
+  offsets[name] = Math.floor((page.total - 1) / page.limit) * page.limit;
+  return call('GET', '/socket/' + name + '?offset=' + offsets[name]);
+}
+
+/** Which of a listing's items its page shows, and its Previous and Next (each a page further). */
+function showPager(name, page) {
+  const pager = document.getElementById(name + '-pager');
+  const first = page.items.length ? page.offset + 1 : 0;
+  fill(pager.querySelector('.range'), first + '–' + (page.offset + page.items.length) + ' of ' + page.total);
+  pager.querySelector('[data-step="-1"]').disabled = page.offset === 0;
+  pager.querySelector('[data-step="1"]').disabled = page.offset + page.items.length >= page.total;
+  pager.dataset.limit = page.limit;
+}
+
+for (const name of Object.keys(offsets)) {
+  document.getElementById(name + '-pager').addEventListener('click', (e) => {
+    const step = Number(e.target.closest('button')?.dataset.step);
+    if (step) {
+      offsets[name] = Math.max(0, offsets[name] + step * Number(e.currentTarget.dataset.limit));
+      refreshOrStop();
+    }
+  });
 }
 
 /** A tile: a number, or (word set) a status in words, in a smaller type so that it fits a narrow tile. */
@@ -91,6 +139,7 @@ function showStats(stats) {
 
 function showUsers(page) {
   fill(document.getElementById('users-total'), '(' + page.total + ')');
+  showPager('users', page);
   fill(document.querySelector('#users tbody'), page.items.map((u) => el('tr', { 'data-user': u.id },
     el('td', {}, el('strong', {}, u.name), ' ', el('span', { class: 'muted' }, u.id)), el('td', {}, u.role),
     el('td', {}, String(u.connections)), el('td', {}, u.rooms.join(', ')))));
@@ -98,6 +147,7 @@ function showUsers(page) {
 
 function showRooms(page) {
   fill(document.getElementById('rooms-total'), '(' + page.total + ')');
+  showPager('rooms', page);
   fill(document.querySelector('#rooms tbody'), page.items.map((r) => el('tr', { 'data-room': r.id },
     el('td', {}, r.id), el('td', {}, String(r.members)), el('td', {}, String(r.connections)),
     el('td', {}, String(r.seq ?? '')), el('td', {}, r.private ? 'private' : 'open'))));

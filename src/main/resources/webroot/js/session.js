@@ -141,6 +141,11 @@ function listen(bus) {
   bus.on('message', here((data, envelope) => logLine(envelope, el('strong', {}, data.name + ': '), data.text)));
   bus.on('cursor-moved', here((data) => update(data.userId, { cursor: data.cursor })));
   bus.on('user-activity-changed', here((data) => update(data.userId, { isActive: data.isActive })));
+  // Taken out of the room by an administrator: the client forgot the room, and the page says so.
+  bus.on('session-left', here((data) => {
+    forgetRoom();
+    fill(document.getElementById('join-error'), 'An administrator took you out of session ' + data.sessionId + '.');
+  }));
   // A rejoin after a reconnect that the server refused (the room became private, say): the client is
   // out of the room, so the page says so instead of showing a room whose events no longer come.
   bus.on('error', (error) => {

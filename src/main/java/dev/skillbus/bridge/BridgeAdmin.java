@@ -2,7 +2,9 @@ package dev.skillbus.bridge;
 
 import dev.skillbus.auth.Identity;
 import dev.skillbus.protocol.Address;
+import dev.skillbus.protocol.Envelope;
 import dev.skillbus.protocol.ErrorCode;
+import dev.skillbus.protocol.Event;
 import dev.skillbus.protocol.Fields;
 import dev.skillbus.protocol.Inbound;
 import dev.skillbus.protocol.Internal;
@@ -31,6 +33,9 @@ final class BridgeAdmin {
 
   /** The room field of the {@code session.*} requests (design.md). */
   private static final String SESSION_ID = "sessionId";
+  /** Why {@code session-left} came: an admin took the connection out of the room. */
+  private static final String REASON = "reason";
+  static final String REMOVED = "removed";
 
   private final BridgeContext bridge;
 
@@ -106,11 +111,22 @@ final class BridgeAdmin {
     });
   }
 
-  /** {@code {userId, room}}: each connection of the user leaves the room, then stops receiving it. */
+  /**
+   * {@code {userId, room}}: each connection of the user leaves the room, then stops receiving it; one
+   * that received it is told so first, with {@code session-left} on the room's address, so that its
+   * client knows it is out (and does not join the room again after a reconnect).
+   */
   private Future<JsonObject> leave(Message<JsonObject> message) {
     String roomId = Fields.requiredId(message.body(), Internal.ROOM, Fields.ROOM_ID);
+    String address = Address.room(roomId);
     return moveEach(message.body(), connection -> request(connection, Inbound.SESSION_LEAVE.address(), roomId)
-      .onSuccess(v -> connection.unregisterForUser(Address.room(roomId))));
+      .onSuccess(v -> {
+        JsonObject left = new JsonObject().put(SESSION_ID, roomId).put(REASON, REMOVED);
+        if (bridge.rooms().deliverTo(address, connection.id(), Envelope.of(Event.SESSION_LEFT, roomId, left).toBuffer())) {
+          bridge.metrics().event(Event.SESSION_LEFT);
+        }
+        connection.unregisterForUser(address);
+      }));
   }
 
   /**

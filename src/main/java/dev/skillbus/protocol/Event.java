@@ -4,6 +4,8 @@ package dev.skillbus.protocol;
 public final class Event {
 
   public static final String SESSION_JOINED = "session-joined";
+  /** To a connection an admin took out of a room ({@code POST /socket/rooms/leave}): {@code {sessionId, reason}}. */
+  public static final String SESSION_LEFT = "session-left";
   public static final String USER_JOINED = "user-joined";
   public static final String USER_LEFT = "user-left";
   public static final String CURSOR_MOVED = "cursor-moved";

@@ -7,10 +7,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.skillbus.protocol.Event;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -99,21 +95,12 @@ class CoursePageBrowserTest extends WebPagesFixture {
 
   /** The rooms a user's connections are in, as the operations API lists them. */
   static List<Object> roomsOf(String userId) {
-    try {
-      HttpClient http = HttpClient.newHttpClient();
-      String token = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url("/api/auth/token")))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("userId", "ops").put("role", "admin").encode()))
-        .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("token");
-      JsonObject users = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url("/socket/users?limit=500")))
-        .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
-      return users.getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(user -> userId.equals(user.getString("id")))
-        .findFirst().map(user -> user.getJsonArray("rooms").getList()).orElse(List.of());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    JsonObject users = asAdmin("GET", "/socket/users?limit=50", null);
+    return users.getJsonArray("items").stream().map(JsonObject.class::cast)
+      .filter(user -> userId.equals(user.getString("id")))
+      .findFirst().map(user -> user.getJsonArray("rooms").getList()).orElse(List.of());
   }
+
 
   /** A course page on which {@code user} generates a course on {@code topic}, once its first line shows. */
   static Page generating(String user, String topic) {

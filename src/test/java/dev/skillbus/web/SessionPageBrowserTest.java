@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.skillbus.testing.Servers;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -148,6 +149,27 @@ class SessionPageBrowserTest extends WebPagesFixture {
     assertThat(ola.locator("#log li")).hasCount(0);
     assertThat(ola.locator("#no-events")).isVisible();
     close(ola, pat);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("live session: a user an admin takes out of the room is told so, and the page shows the room as left")
+  void takenOutByAnAdmin() {
+    Page kid = sessionPage("kick-room", "kid", "Kid", "learner", 1440);
+    Page lea = sessionPage("kick-room", "lea", "Lea", "instructor", 1440);
+    JsonObject left = asAdmin("POST", "/socket/rooms/leave", new JsonObject().put("roomId", "kick-room").put("userId", "kid"));
+    assertThat(left.getInteger("connections")).isEqualTo(1);
+    assertThat(kid.locator("#join-error")).hasText("An administrator took you out of session kick-room.");
+    assertThat(button(kid, "Leave")).isDisabled();
+    assertThat(button(kid, "Send")).isDisabled();
+    assertThat(kid.locator("#participants li")).hasCount(0);
+    assertThat(participant(lea, "kid")).hasCount(0);
+    // Joined again from the page, as any join.
+    button(kid, "Join").click();
+    assertThat(participant(kid, "lea")).isVisible();
+    assertThat(participant(lea, "kid")).isVisible();
+    assertThat(kid.locator("#join-error")).isEmpty();
+    close(kid, lea);
   }
 
   @Test

@@ -13,6 +13,10 @@ import dev.skillbus.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -53,9 +57,28 @@ abstract class WebPagesFixture extends BrowserFixture {
     JsonObject config = Servers.config(clusterName, CLUSTER_PORT, CLUSTER_PORT, CLUSTER_PORT)
       .put("store", REDIS.storeConfig("web-pages-test:"))
       // Template courses paced so that a second page joins while the first still watches.
-      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 250)));
+      .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 250)))
+      // Listings of one user or room a page, and no more than 50 asked for: the admin page pages them.
+      .put("ops", new JsonObject().put("pageSize", 1).put("maxPageSize", 50));
     config.getJsonObject("bridge").put("port", HTTP_PORT);
     return config;
+  }
+
+  /** An operations API call as an admin (a dev token's); its JSON answer, whatever its status. */
+  static JsonObject asAdmin(String method, String path, JsonObject body) {
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      String token = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(url("/api/auth/token")))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("userId", "ops").put("role", "admin").encode()))
+        .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("token");
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).header("authorization", "Bearer " + token)
+        .header("content-type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+      return new JsonObject(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String url(String path) {
