@@ -175,13 +175,26 @@ public class BridgeVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
   }
 
-  /** The auth section, with a warning when it uses the dev secret. */
+  /** The auth section, with a warning when dev tokens are issued: signed with the dev secret, or with the node's own. */
   private static JsonObject authConfig(JsonObject config) {
     JsonObject auth = authSettings(config);
     if (DEV_SECRET.equals(auth.getString("secret"))) {
       LOG.warn("No JWT_SECRET set: using the dev secret. Anyone can mint tokens for this node; set JWT_SECRET and SKILLBUS_DEV=false in production.");
+    } else if (devMode(config)) {
+      LOG.warn("SKILLBUS_DEV=true with JWT_SECRET set: POST /api/auth/token gives anyone a token of any role, signed with"
+        + " JWT_SECRET and so valid wherever that secret is trusted. Leave SKILLBUS_DEV unset (or false) in production.");
     }
     return auth;
+  }
+
+  /**
+   * Whether the bridge's config {@code config} runs dev mode (dev tokens, localhost origins): as
+   * {@code dev} says, and when it says nothing, only while no secret is given, so that a node given
+   * the secret its auth server shares is never a token issuer unless asked to be.
+   */
+  public static boolean devMode(JsonObject config) {
+    Boolean dev = config.getBoolean("dev");
+    return dev != null ? dev : config.getJsonObject("auth", new JsonObject()).getString("secret") == null;
   }
 
   /**
@@ -190,7 +203,7 @@ public class BridgeVerticle extends VerticleBase {
    */
   public static JsonObject authSettings(JsonObject config) {
     JsonObject auth = config.getJsonObject("auth", new JsonObject()).copy();
-    if (config.getBoolean("dev", true) && auth.getString("secret") == null) {
+    if (devMode(config) && auth.getString("secret") == null) {
       auth.put("secret", DEV_SECRET);
     }
     return auth;
@@ -202,7 +215,7 @@ public class BridgeVerticle extends VerticleBase {
   }
 
   private Router router(JsonObject config, TokenService tokens, BridgeSettings settings) {
-    boolean dev = config.getBoolean("dev", true);
+    boolean dev = devMode(config);
     Router router = Router.router(vertx);
     // A request Vert.x Web cannot even route (a malformed percent escape in its path or query)
     // gets the REST error body rather than a bare "Bad Request".

@@ -45,7 +45,7 @@ abstract class BridgeGuardFixture {
   }
 
   static JsonObject config() {
-    return new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "guard-node")
+    return new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "guard-node").put("dev", true)
       .put("auth", new JsonObject().put("secret", SECRET))
       .put("maxFrameBytes", 2048).put("maxHandlersPerSocket", 3)
       .put("rateLimit", new JsonObject().put("perSecond", 20).put("burst", 20).put("closeAfterRefusals", 30))

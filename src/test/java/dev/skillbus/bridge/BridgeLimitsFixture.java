@@ -41,7 +41,7 @@ abstract class BridgeLimitsFixture {
       .put("members", new JsonArray().add("127.0.0.1:5971"))).await(60, TimeUnit.SECONDS);
     vertx = node.vertx();
     BridgeVerticle bridge = new BridgeVerticle(metrics, RoomRules.open(), List::of);
-    JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node")
+    JsonObject config = new JsonObject().put("port", 0).put("host", "127.0.0.1").put("nodeId", "limits-node").put("dev", true)
       .put("auth", new JsonObject().put("secret", "limits-test-secret-12345"))
       .put("pingTimeoutMs", PING_TIMEOUT_MS).put("slowSocketMaxBytes", 256 * 1024).put("replyBacklogMaxBytes", REPLY_BACKLOG)
       .put("cors", new JsonObject().put("origins", new JsonArray().add("https://*.example.app")));

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node in production mode with no allowed origins configured: pages of its own origin (as the
+ * A node given a JWT secret and nothing about dev mode, which is then off, with no allowed origins configured: pages of its own origin (as the
  * browser or a proxy in front names it) connect and call it, pages of any other origin do not.
  */
-@DisplayName("A production node without SOCKET_CORS_ORIGIN")
+@DisplayName("A production node (given JWT_SECRET, nothing about dev mode) without SOCKET_CORS_ORIGIN")
 class SameOriginTest {
 
   static ClusterNode node;
@@ -39,7 +39,7 @@ class SameOriginTest {
     vertx = node.vertx();
     BridgeVerticle bridge = new BridgeVerticle();
     vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(new JsonObject().put("port", 0).put("host", "127.0.0.1")
-      .put("nodeId", "same-origin-node").put("dev", false)
+      .put("nodeId", "same-origin-node")
       .put("auth", new JsonObject().put("secret", "same-origin-test-secret-123")))).await(30, TimeUnit.SECONDS);
     port = bridge.actualPort();
   }
@@ -96,6 +96,21 @@ class SameOriginTest {
     } finally {
       vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  @DisplayName("given JWT_SECRET and no SKILLBUS_DEV, issues no dev tokens: a token signed with the shared secret is not for anyone to take")
+  void noDevTokensWithASecret() throws Exception {
+    String own = "http://127.0.0.1:" + port;
+    int status = Clients.http(vertx, http -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI("/api/auth/token").putHeader("Origin", own)
+        .putHeader("content-type", "application/json"))
+      .compose(req -> req.send(new JsonObject().put("userId", "mallory").put("role", "admin").encode()))
+      .compose(resp -> resp.body().map(b -> resp.statusCode()))).await(10, TimeUnit.SECONDS);
+    assertThat(status).isEqualTo(404);
+    assertThat(BridgeVerticle.devMode(new JsonObject())).as("no secret: dev mode with the dev secret").isTrue();
+    assertThat(BridgeVerticle.devMode(new JsonObject().put("dev", true).put("auth", new JsonObject().put("secret", "s"))))
+      .as("asked for").isTrue();
   }
 
   @Test

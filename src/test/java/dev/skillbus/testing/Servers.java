@@ -24,7 +24,7 @@ public final class Servers {
     return new JsonObject()
       .put("cluster", new JsonObject().put("name", name).put("port", port)
         .put("members", new JsonArray().add("127.0.0.1:" + firstPort + "-" + lastPort)).put("allowMemoryStores", true))
-      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1")
+      .put("bridge", new JsonObject().put("port", 0).put("host", "127.0.0.1").put("dev", true)
         .put("auth", new JsonObject().put("secret", name + "-secret-0123456789")));
   }
 
