@@ -9,6 +9,7 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -87,6 +88,10 @@ final class Cors {
     for (Object origin : origins) {
       String o = origin.toString();
       try {
+        if (!isOrigin(o.replace("*", "x"))) {
+          // A bare * (no scheme) would allow nothing; a * in a path, every page of any site.
+          throw new IllegalArgumentException("not an origin");
+        }
         if (o.contains("*")) {
           cors.addOriginWithRegex(patternOf(o));
         } else {
@@ -101,6 +106,20 @@ final class Cors {
       cors.addOriginWithRegex(LOCALHOST);
     }
     return cors;
+  }
+
+  /**
+   * Whether {@code s} is an origin: a scheme and a host, a port if any, and nothing else (no user,
+   * path or query; a trailing slash, as a URL copied from a browser has, is taken).
+   */
+  static boolean isOrigin(String s) {
+    try {
+      URI uri = new URI(s);
+      return uri.getScheme() != null && uri.getHost() != null && uri.getRawUserInfo() == null
+        && (uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) && uri.getRawQuery() == null && uri.getRawFragment() == null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   /** {@code https://*.example.app} → a regex where each {@code *} is one or more DNS labels. */
