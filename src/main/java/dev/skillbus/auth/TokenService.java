@@ -85,7 +85,7 @@ public final class TokenService {
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
-      // A signed token with a claim of the wrong type (an "exp" string) throws rather than fails.
+      // A signed token with a claim of the wrong type (an "exp" string, or null) throws rather than fails.
       checked = Future.failedFuture(e);
     }
     return checked
@@ -96,7 +96,8 @@ public final class TokenService {
   /** Why the JWT library refused a token, in a few fixed words: its own messages name its internals. */
   static String why(Throwable refusal) {
     String message = refusal.getMessage() == null ? "" : refusal.getMessage();
-    if (refusal instanceof ClassCastException) {
+    // A time claim of another type fails its cast; one that is null, its unboxing.
+    if (refusal instanceof ClassCastException || refusal instanceof NullPointerException) {
       return "a claim of the wrong type";
     }
     if (message.contains("expired")) {

@@ -114,6 +114,9 @@ class TokenServiceTest {
     JsonObject claims = new JsonObject().put("sub", "ana").put("role", "learner");
     long now = System.currentTimeMillis() / 1000;
     assertRefused(signed(hs256, claims.copy().put("exp", "soon"), secret), "a claim of the wrong type");
+    for (String time : new String[] {"exp", "nbf", "iat"}) {
+      assertRefused(signed(hs256, claims.copy().putNull(time), secret), "a claim of the wrong type");
+    }
     assertRefused(signed(hs256, claims.copy().put("exp", now - 3600), secret), "expired");
     assertRefused(signed(hs256, claims, "another-secret-of-some-length"), "bad signature");
     assertRefused(signed(new JsonObject().put("alg", "HS384").put("typ", "JWT"), claims, secret), "algorithm not accepted");
