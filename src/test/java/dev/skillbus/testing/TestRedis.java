@@ -11,9 +11,12 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -62,18 +65,38 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
-  /** Stops the server the way an operator does (SIGTERM): what it holds is on disk for {@link #start()}. */
+  /**
+   * Stops the server (its process is killed): what it wrote is on disk for {@link #start()}. Returns
+   * once its port takes no more connections, so that a server started next on the port (this test
+   * class's again, or the next class's) can listen there: the kill is not waited for otherwise.
+   */
   public synchronized void stop() throws IOException {
     server.stop();
+    awaitPortClosed();
   }
 
   /** Stops the server and deletes its files. */
   public synchronized void close() throws IOException {
     if (server != null && server.isActive()) {
-      server.stop();
+      stop();
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private void awaitPortClosed() throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      } catch (IOException refused) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the Redis server on port " + port + " still takes connections 10 s after it was stopped");
+      }
+      Thread.onSpinWait();
     }
   }
 
