@@ -25,6 +25,8 @@ final class ConfigKeys {
     new Override("JWT_SECRET", "bridge.auth.secret", Type.STRING),
     new Override("TOKEN_TTL_SECONDS", "bridge.auth.tokenTtlSeconds", Type.INT),
     new Override("JWT_LEEWAY_SECONDS", "bridge.auth.leewaySeconds", Type.INT),
+    new Override("JWT_ISSUER", "bridge.auth.issuer", Type.STRING),
+    new Override("JWT_AUDIENCE", "bridge.auth.audience", Type.STRING),
     new Override("SKILLBUS_ADMIN_KEY", "bridge.auth.adminKey", Type.STRING),
     new Override("SOCKET_CORS_ORIGIN", "bridge.cors.origins", Type.LIST),
     new Override("SOCKET_PING_TIMEOUT", "bridge.pingTimeoutMs", Type.INT),

@@ -28,6 +28,9 @@ public final class TokenService {
   private static final int MIN_ADMIN_KEY_LENGTH = 16;
 
   private final JWTAuth jwt;
+  /** What a token must say it is from ({@code iss}) and for ({@code aud}), when set: dev tokens say so too. */
+  private final String issuer;
+  private final String audience;
   private final int ttlSeconds;
   private final int leewaySeconds;
   private final byte[] adminKey;
@@ -41,9 +44,11 @@ public final class TokenService {
     }
     // The leeway lets a token issued by a clock a little ahead (the app's auth server, another node)
     // pass its "iat" and "nbf" checks; "exp" gets the same, here and for open sockets (expiresAt).
+    this.issuer = auth.getString("issuer", "").isEmpty() ? null : auth.getString("issuer");
+    this.audience = auth.getString("audience", "").isEmpty() ? null : auth.getString("audience");
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-      .setJWTOptions(new JWTOptions().setLeeway(leewaySeconds)));
+      .setJWTOptions(withClaims(new JWTOptions().setLeeway(leewaySeconds))));
     this.ttlSeconds = auth.getInteger("tokenTtlSeconds", 86400);
     String key = auth.getString("adminKey", "");
     this.adminKey = key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8);
@@ -93,9 +98,26 @@ public final class TokenService {
       .map(this::toVerified);
   }
 
+  /** The options with the issuer and audience a token must name, when they are set. */
+  private JWTOptions withClaims(JWTOptions options) {
+    if (issuer != null) {
+      options.setIssuer(issuer);
+    }
+    if (audience != null) {
+      options.addAudience(audience);
+    }
+    return options;
+  }
+
   /** Why the JWT library refused a token, in a few fixed words: its own messages name its internals. */
   static String why(Throwable refusal) {
     String message = refusal.getMessage() == null ? "" : refusal.getMessage();
+    if (message.contains("JWT issuer")) {
+      return "issuer not accepted (iss)";
+    }
+    if (message.contains("JWT audience")) {
+      return "audience not accepted (aud)";
+    }
     // A time claim of another type fails its cast; one that is null, its unboxing.
     if (refusal instanceof ClassCastException || refusal instanceof NullPointerException) {
       return "a claim of the wrong type";
@@ -143,7 +165,7 @@ public final class TokenService {
       .put("sub", identity.userId())
       .put("name", identity.name())
       .put("role", identity.role().wire());
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
+    return jwt.generateToken(claims, withClaims(new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds)));
   }
 
   private Verified toVerified(User user) {

@@ -7,6 +7,7 @@ import dev.skillbus.protocol.ErrorCode;
 import dev.skillbus.protocol.ProtocolException;
 import dev.skillbus.protocol.Role;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -124,7 +125,38 @@ class TokenServiceTest {
     assertRefused("\u00b7\u00b7\u00b7.e30.x", "malformed");
   }
 
+  @Test
+  @DisplayName("with JWT_ISSUER and JWT_AUDIENCE set, must name both (aud as a string or in a list); dev tokens do")
+  void issuerAndAudience() throws Exception {
+    String secret = "a-test-secret-of-some-length";
+    TokenService strict = new TokenService(vertx, new JsonObject().put("secret", secret)
+      .put("issuer", "https://auth.example.com").put("audience", "skillbus"));
+    JsonObject hs256 = new JsonObject().put("alg", "HS256").put("typ", "JWT");
+    JsonObject claims = new JsonObject().put("sub", "ana").put("role", "learner");
+    JsonObject both = claims.copy().put("iss", "https://auth.example.com").put("aud", "skillbus");
+    assertThat(strict.verify("Bearer " + signed(hs256, both, secret)).await().identity().userId()).isEqualTo("ana");
+    assertThat(strict.verify("Bearer " + signed(hs256, both.copy().put("aud", new JsonArray().add("lms").add("skillbus")), secret))
+      .await().identity().userId()).isEqualTo("ana");
+    assertRefused(strict, signed(hs256, claims.copy().put("aud", "skillbus"), secret), "issuer not accepted (iss)");
+    assertRefused(strict, signed(hs256, both.copy().put("iss", "https://other.example.com"), secret), "issuer not accepted (iss)");
+    assertRefused(strict, signed(hs256, withoutAud(both), secret), "audience not accepted (aud)");
+    assertRefused(strict, signed(hs256, both.copy().put("aud", "lms"), secret), "audience not accepted (aud)");
+    String dev = strict.issue(new Identity("bo", "Bo", Role.LEARNER));
+    assertThat(strict.verify("Bearer " + dev).await().identity().userId()).isEqualTo("bo");
+    assertRefused(strict, tokens.issue(new Identity("bo", "Bo", Role.LEARNER)), "audience not accepted (aud)");
+  }
+
+  private static JsonObject withoutAud(JsonObject claims) {
+    JsonObject copy = claims.copy();
+    copy.remove("aud");
+    return copy;
+  }
+
   private static void assertRefused(String token, String reason) {
+    assertRefused(tokens, token, reason);
+  }
+
+  private static void assertRefused(TokenService tokens, String token, String reason) {
     Throwable refused = tokens.verify("Bearer " + token).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
     assertThat(refused).as(token).isInstanceOf(ProtocolException.class);
     assertThat(((ProtocolException) refused).code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
