@@ -68,6 +68,7 @@ connectForm.addEventListener('submit', (e) => {
     offerLeave(); // a rejoin refused after a reconnect takes the client out of the room
   });
   visitor.bus.on('reset', (r) => record('reset', r.sessionId + ': ' + r.reason));
+  visitor.bus.on('session-left', offerLeave); // an admin took the client out: skillbus.js forgot the room
   visitor.bus.onAny((event, data, envelope) => record(event, JSON.stringify(envelope)));
   enable(true);
 });

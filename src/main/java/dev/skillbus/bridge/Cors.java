@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 final class Cors {
 
   private static final String LOCALHOST = "^https?://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?$";
+  /** An origin whose host's first label is {@code *}, followed by two labels or more: the subdomains of one site. */
+  private static final Pattern SUBDOMAINS = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://\\*(\\.[A-Za-z0-9-]+){2,}(:\\d{1,5})?$");
   // Never matches a real origin: with nothing configured, only same-origin pages are served (above).
   private static final String NOTHING = "^$";
 
@@ -86,10 +88,12 @@ final class Cors {
       .allowCredentials(true)
       .addOriginWithRegex(NOTHING);
     for (Object origin : origins) {
-      String o = origin.toString();
+      String given = origin.toString();
+      // A URL copied from a browser's address bar ends in a slash, which no Origin header has.
+      String o = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
       try {
-        if (!isOrigin(o.replace("*", "x"))) {
-          // A bare * (no scheme) would allow nothing; a * in a path, every page of any site.
+        // A bare * (no scheme) would allow nothing; https://* or a * elsewhere than a first label, far more than subdomains.
+        if (!isOrigin(o.replace("*", "x")) || o.contains("*") && !SUBDOMAINS.matcher(o).matches()) {
           throw new IllegalArgumentException("not an origin");
         }
         if (o.contains("*")) {
@@ -98,8 +102,9 @@ final class Cors {
           cors.addOrigin(o);
         }
       } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new IllegalStateException("bridge.cors.origins (SOCKET_CORS_ORIGIN): '" + o + "' is not an origin"
-          + " (<scheme>://<host>[:<port>], as https://coach.example.com or https://*.example.app)", e);
+        throw new IllegalStateException("bridge.cors.origins (SOCKET_CORS_ORIGIN): '" + given + "' is not an origin"
+          + " (<scheme>://<host>[:<port>], as https://coach.example.com, or with * as the first label of a host of two"
+          + " labels or more for its subdomains, as https://*.example.app)", e);
       }
     }
     if (dev) {
@@ -110,19 +115,19 @@ final class Cors {
 
   /**
    * Whether {@code s} is an origin: a scheme and a host, a port if any, and nothing else (no user,
-   * path or query; a trailing slash, as a URL copied from a browser has, is taken).
+   * path or query).
    */
   static boolean isOrigin(String s) {
     try {
       URI uri = new URI(s);
       return uri.getScheme() != null && uri.getHost() != null && uri.getRawUserInfo() == null
-        && (uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null;
     } catch (URISyntaxException e) {
       return false;
     }
   }
 
-  /** {@code https://*.example.app} → a regex where each {@code *} is one or more DNS labels. */
+  /** {@code https://*.example.app} → a regex where the {@code *} is one or more DNS labels. */
   static String patternOf(String origin) {
     StringBuilder regex = new StringBuilder("^");
     String[] parts = origin.split("\\*", -1);

@@ -34,13 +34,15 @@ final class RoomAdmin {
   /**
    * Event names an admin may send: not those that report what the server holds, which clients take
    * as its word (membership and presence, a course job's status, updates and its one completion, the
-   * coaching records, notifications), sorted for the refusal's text.
+   * coaching records, notifications), nor skillbus.js's own events, which its listeners share with
+   * the server's; sorted for the refusal's text.
    */
   static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_:.-]{1,64}");
-  static final Set<String> RESERVED = new TreeSet<>(List.of(Event.SESSION_JOINED, Event.SESSION_LEFT, Event.USER_JOINED, Event.USER_LEFT,
-    Event.CURSOR_MOVED, Event.USER_ACTIVITY_CHANGED, Event.SESSION_STATUS, Event.COURSE_GENERATION_UPDATE,
+  static final Set<String> RESERVED = new TreeSet<>(List.of(Event.SESSION_JOINED, Event.SESSION_LEFT, Event.USER_JOINED,
+    Event.USER_LEFT, Event.CURSOR_MOVED, Event.USER_ACTIVITY_CHANGED, Event.SESSION_STATUS, Event.COURSE_GENERATION_UPDATE,
     Event.COURSE_GENERATION_COMPLETE, Event.QUICK_NOTE_CREATED, Event.QUICK_NOTE_DELETED, Event.ACTION_ITEM_CREATED,
-    Event.ACTION_ITEM_UPDATED, Event.ACTION_ITEM_DELETED, Event.SESSION_UPDATED, Event.NOTIFICATION));
+    Event.ACTION_ITEM_UPDATED, Event.ACTION_ITEM_DELETED, Event.SESSION_UPDATED, Event.NOTIFICATION,
+    "state", "connecting", "connected", "reconnecting", "disconnected", "failed", "idle", "error", "reset"));
 
   /** The least a move waits for each node: what the node waits for its bridge, and a second for its answer. */
   static final long MOVE_WAIT_MS = LocalNode.MOVE_WAIT_MS + 1000;

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +53,7 @@ class OtherPagesBrowserTest extends WebPagesFixture {
   @Order(6)
   @DisplayName("test-websocket: Leave is offered only while the page is in the room its form names")
   void testWebSocketLeave() {
-    Page page = chromium.open(url("/test-websocket?session=leave-room"), 1440);
+    Page page = chromium.open(url("/test-websocket?session=leave-room&user=lee"), 1440);
     button(page, "Connect").click();
     assertThat(page.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(button(page, "Leave")).isDisabled();
@@ -69,6 +70,10 @@ class OtherPagesBrowserTest extends WebPagesFixture {
     assertThat(button(page, "Leave")).isDisabled();
     field(page, "Session id").fill("leave-room");
     assertThat(button(page, "Leave")).isEnabled();
+    // An admin takes the user out: the client is no longer in the room, and Leave goes.
+    asAdmin("POST", "/socket/rooms/leave", new JsonObject().put("roomId", "leave-room").put("userId", "lee"));
+    assertThat(page.locator("#events")).containsText("session-left");
+    assertThat(button(page, "Leave")).isDisabled();
     button(page, "Disconnect").click();
     assertThat(button(page, "Leave")).isDisabled();
     assertThat(button(page, "Join")).isDisabled();
