@@ -34,6 +34,14 @@ class ShippedConfigTest {
   }
 
   @Test
+  @DisplayName("leaves the page sizes unset, so that a smaller maximum set alone (OPS_MAX_PAGE_SIZE=20) is what their default follows")
+  void pageSizesFollowTheirMaximum() {
+    JsonObject config = Config.load(Map.of("OPS_MAX_PAGE_SIZE", "20", "COACHING_MAX_PAGE_SIZE", "10"));
+    assertThat(config.getJsonObject("ops").getInteger("pageSize", 0)).isLessThanOrEqualTo(20);
+    assertThat(config.getJsonObject("coaching").getInteger("pageSize", 0)).isLessThanOrEqualTo(10);
+  }
+
+  @Test
   @DisplayName("sets every key that it holds to the default the README's configuration table gives")
   void readmeDefaults() throws Exception {
     JsonObject file = Config.load(Map.of());
