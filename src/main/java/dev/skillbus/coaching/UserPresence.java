@@ -23,13 +23,24 @@ import org.slf4j.LoggerFactory;
 final class UserPresence {
 
   private static final Logger LOG = LoggerFactory.getLogger(UserPresence.class);
+  /** At most one line per this long about lookups that ran late: while a member hangs, every one does. */
+  static final long LATE_LOG_EVERY_MS = 10_000;
 
   private final ClusteredNode cluster;
   private final Context context;
+  private final long lateLogEveryNanos;
+  private long lateLoggedAt;
+  private boolean lateLogged;
+  private int lateNotLogged;
 
   UserPresence(ClusteredNode cluster, Context context) {
+    this(cluster, context, LATE_LOG_EVERY_MS);
+  }
+
+  UserPresence(ClusteredNode cluster, Context context, long lateLogEveryMs) {
     this.cluster = cluster;
     this.context = context;
+    this.lateLogEveryNanos = TimeUnit.MILLISECONDS.toNanos(lateLogEveryMs);
   }
 
   /** This node's id. */
@@ -45,9 +56,23 @@ final class UserPresence {
    */
   Future<List<String>> nodes(String userId, long timeoutMs) {
     return registered(userId).timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(err -> {
-      LOG.info("Where user {} receives is not known ({}): every node is asked", userId, err.toString());
+      late(userId, err);
       return Future.succeededFuture(List.copyOf(cluster.getNodes()));
     });
+  }
+
+  /** Says that a lookup ran late, once per {@link #LATE_LOG_EVERY_MS} with how many others did since. */
+  private synchronized void late(String userId, Throwable err) {
+    long now = System.nanoTime();
+    if (lateLogged && now - lateLoggedAt < lateLogEveryNanos) {
+      lateNotLogged++;
+      return;
+    }
+    LOG.info("Where user {} receives is not known ({}): every node is asked{}", userId, err.toString(),
+      lateNotLogged == 0 ? "" : "; so it was for " + lateNotLogged + " other lookups since the last such line");
+    lateLogged = true;
+    lateLoggedAt = now;
+    lateNotLogged = 0;
   }
 
   private Future<List<String>> registered(String userId) {

@@ -26,6 +26,14 @@ public final class LogCapture implements AutoCloseable {
     }
   }
 
+  /** The lines of one logger so far, of any level, as its messages read. */
+  public List<String> linesOf(Class<?> logger) {
+    synchronized (appender) {
+      return appender.list.stream().filter(event -> event.getLoggerName().equals(logger.getName()))
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+  }
+
   @Override
   public void close() {
     root.detachAppender(appender);
