@@ -173,9 +173,28 @@ function listen(bus) {
 
 // ---- quick notes ----------------------------------------------------------------------------
 
+/** How many of an agent's notes, and of its action items, the page shows (the newest): more come live. */
+const SHOWN = 50;
+
+/**
+ * The newest {@link SHOWN} of one of the agent's listings, newest first, read in pages of the node's
+ * own size (COACHING_PAGE_SIZE): a larger limit may be above the most the node allows.
+ */
+async function newest(listing) {
+  const items = [];
+  for (let total = Infinity; items.length < Math.min(SHOWN, total);) {
+    const page = await visitor.rest('GET', '/api/agents/' + encodeURIComponent(agentId) + '/' + listing + '?offset=' + items.length);
+    total = page.total;
+    if (page.items.length === 0) {
+      break;
+    }
+    items.push(...page.items);
+  }
+  return items.slice(0, SHOWN);
+}
+
 async function loadNotes() {
-  const page = await visitor.rest('GET', '/api/agents/' + encodeURIComponent(agentId) + '/notes?limit=50');
-  page.items.reverse().forEach((note) => showNote(note, true));
+  (await newest('notes')).reverse().forEach((note) => showNote(note, true));
 }
 
 function showNote(note, newestFirst) {
@@ -211,8 +230,7 @@ onSubmit(document.getElementById('note-form'), async (v, form) => {
 // ---- action items ---------------------------------------------------------------------------
 
 async function loadItems() {
-  const page = await visitor.rest('GET', '/api/agents/' + encodeURIComponent(agentId) + '/action-items?limit=50');
-  page.items.reverse().forEach(showItem);
+  (await newest('action-items')).reverse().forEach(showItem);
 }
 
 function showItem(data) {

@@ -77,6 +77,27 @@ class CoachingPageBrowserTest extends WebPagesFixture {
   }
 
   @Test
+  @Order(3)
+  @DisplayName("coaching: a page opened later loads the agent's notes and items, newest first, in pages of the node's size (2 here, 10 at most)")
+  void loadsListsInPages() {
+    Page leader = coachingPage("coach-pages", "tom", "team_leader", "ada", 1440);
+    for (int i = 1; i <= 5; i++) {
+      field(leader, "Note").fill("note " + i);
+      button(leader, "Add note").click();
+      assertThat(leader.locator("#notes li").first()).containsText("note " + i);
+    }
+    addActionItem(leader, "item 1");
+    addActionItem(leader, "item 2");
+    addActionItem(leader, "item 3");
+    assertThat(leader.locator("#items li")).hasCount(3);
+    Page later = coachingPage("coach-pages", "ted", "team_leader", "ada", 1440);
+    assertThat(later.locator("#notes li .content")).hasText(new String[] {"note 5", "note 4", "note 3", "note 2", "note 1"});
+    assertThat(later.locator("#items li")).hasCount(3);
+    assertThat(later.getByText("Could not load")).hasCount(0);
+    close(leader, later);
+  }
+
+  @Test
   @Order(4)
   @DisplayName("coaching: action items, the version rule of session notes, and notifications as toasts")
   void itemsDocumentsNotifications() {

@@ -59,7 +59,9 @@ abstract class WebPagesFixture extends BrowserFixture {
       // Template courses paced so that a second page joins while the first still watches.
       .put("course", new JsonObject().put("template", new JsonObject().put("paceMs", 250)))
       // Listings of one user or room a page, and no more than 50 asked for: the admin page pages them.
-      .put("ops", new JsonObject().put("pageSize", 1).put("maxPageSize", 50));
+      .put("ops", new JsonObject().put("pageSize", 1).put("maxPageSize", 50))
+      // Notes and action items two a page, at most 10: the coaching page reads its lists page by page.
+      .put("coaching", new JsonObject().put("pageSize", 2).put("maxPageSize", 10));
     config.getJsonObject("bridge").put("port", HTTP_PORT);
     return config;
   }
