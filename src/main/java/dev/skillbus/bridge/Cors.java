@@ -89,8 +89,9 @@ final class Cors {
       .addOriginWithRegex(NOTHING);
     for (Object origin : origins) {
       String given = origin.toString();
-      // A URL copied from a browser's address bar ends in a slash, which no Origin header has.
-      String o = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
+      // A URL copied from a browser's address bar ends in a slash, which no Origin header has; and a
+      // browser writes the scheme and host in lower case.
+      String o = (given.endsWith("/") ? given.substring(0, given.length() - 1) : given).toLowerCase(Locale.ROOT);
       try {
         // A bare * (no scheme) would allow nothing; https://* or a * elsewhere than a first label, far more than subdomains.
         if (!isOrigin(o.replace("*", "x")) || o.contains("*") && !SUBDOMAINS.matcher(o).matches()) {
@@ -129,7 +130,7 @@ final class Cors {
 
   /** {@code https://*.example.app} → a regex where the {@code *} is one or more DNS labels. */
   static String patternOf(String origin) {
-    StringBuilder regex = new StringBuilder("^");
+    StringBuilder regex = new StringBuilder("(?i)^");
     String[] parts = origin.split("\\*", -1);
     for (int i = 0; i < parts.length; i++) {
       if (i > 0) {

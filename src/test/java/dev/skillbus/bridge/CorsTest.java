@@ -33,16 +33,17 @@ class CorsTest {
   }
 
   @Test
-  @DisplayName("allow what they name, a trailing slash as copied from an address bar read as none")
+  @DisplayName("allow what they name, in any case, a trailing slash as copied from an address bar read as none")
   void allowWhatTheyName(Vertx vertx) throws Exception {
     Router router = Router.router(vertx);
-    router.route().handler(Cors.handler(new JsonArray().add("https://*.example.app/").add("https://coach.example.com/")
+    router.route().handler(Cors.handler(new JsonArray().add("https://*.Example.App/").add("https://Coach.Example.COM/")
       .add("http://*.lan.example:8080"), false));
     router.route().handler(ctx -> ctx.response().end("ok"));
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     try {
+      // As written in any case, in the lower case a browser sends, or in another.
       for (String origin : List.of("https://x.example.app", "https://a.b.example.app", "https://coach.example.com",
-          "http://pc.lan.example:8080")) {
+          "http://pc.lan.example:8080", "https://X.Example.app", "http://PC.lan.example:8080")) {
         assertThat(status(vertx, server.actualPort(), origin)).as(origin).isEqualTo(200);
       }
       for (String origin : List.of("https://example.app", "https://evil.com", "https://x.example.app.evil.com",
