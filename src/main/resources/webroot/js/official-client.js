@@ -60,6 +60,13 @@ function onRoomEvent(err, message) {
     return;
   }
   const envelope = message.body;
+  if (envelope.event === 'session-left') {
+    // An admin took this connection out of the room: it receives the room no more, and its sends are refused.
+    eb?.unregisterHandler('room.' + envelope.room, {}, onRoomEvent);
+    showParticipants([]);
+    sendButton.disabled = true;
+    fill(form.querySelector('.error'), 'An administrator took you out of session ' + envelope.data.sessionId + '.');
+  }
   if (envelope.data.participants) {
     showParticipants(envelope.data.participants);
   }

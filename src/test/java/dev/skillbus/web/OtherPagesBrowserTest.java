@@ -176,6 +176,13 @@ class OtherPagesBrowserTest extends WebPagesFixture {
     button(theirs, "Connect and join").click();
     assertThat(theirs.locator("#status")).hasAttribute("data-state", "connected");
     assertThat(button(theirs, "Send")).isEnabled();
+    // An admin takes otto out of the room: the page says so and offers no Send.
+    assertThat(participant(theirs, "otto")).isVisible();
+    asAdmin("POST", "/socket/rooms/leave", new JsonObject().put("roomId", "mixed").put("userId", "otto"));
+    assertThat(theirs.locator("#join-form .error")).hasText("An administrator took you out of session mixed.");
+    assertThat(button(theirs, "Send")).isDisabled();
+    assertThat(participant(theirs, "una")).hasCount(0);
+    assertThat(participant(ours, "otto")).hasCount(0);
     // Closed here with a code: Playwright for Java fails on a routed socket that the page closes without one.
     sockets.get(1).close(HeldFrames.CLOSED_BY_TEST);
     assertThat(button(theirs, "Send")).isDisabled();
