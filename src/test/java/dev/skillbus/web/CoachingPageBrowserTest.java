@@ -86,10 +86,10 @@ class CoachingPageBrowserTest extends WebPagesFixture {
       button(leader, "Add note").click();
       assertThat(leader.locator("#notes li").first()).containsText("note " + i);
     }
-    addActionItem(leader, "item 1");
-    addActionItem(leader, "item 2");
-    addActionItem(leader, "item 3");
-    assertThat(leader.locator("#items li")).hasCount(3);
+    for (int i = 1; i <= 3; i++) {
+      addActionItem(leader, "item " + i);
+      assertThat(leader.locator("#items li")).hasCount(i);
+    }
     Page later = coachingPage("coach-pages", "ted", "team_leader", "ada", 1440);
     assertThat(later.locator("#notes li .content")).hasText(new String[] {"note 5", "note 4", "note 3", "note 2", "note 1"});
     assertThat(later.locator("#items li")).hasCount(3);
