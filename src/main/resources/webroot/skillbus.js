@@ -1262,9 +1262,9 @@ class Rooms {
   /** See {@link SkillbusClient#leave}. */
   leave(sessionId) {
     const room = this.#rooms.get(sessionId);
-    this.#rooms.delete(sessionId);
-    room?.endRetryWait?.();
-    room?.waiters.splice(0).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
+    if (room) {
+      this.#forget(room).forEach((w) => w.reject(new SkillbusError(409, 'left ' + sessionId + ' while joining it')));
+    }
     if (this.#leaving.has(sessionId)) {
       return this.#leaving.get(sessionId);
     }
@@ -1355,8 +1355,7 @@ class Rooms {
    * waiting: the page learns it is out of the room from an `error` with the room's sessionId.
    */
   #dropRoom(room, error) {
-    this.#rooms.delete(room.id);
-    room.endRetryWait?.();
+    const waiters = this.#forget(room);
     if (this.#link.state() === 'connected' && !this.#leaving.has(room.id)) {
       this.#sendLeave(room.id).catch(() => {});
     }
@@ -1364,7 +1363,14 @@ class Rooms {
     if (room.joined) {
       this.#link.fire('error', error);
     }
-    room.waiters.splice(0).forEach((w) => w.reject(error));
+    waiters.forEach((w) => w.reject(error));
+  }
+
+  /** No longer the client's room, nor waiting to be joined again; answers its join() calls still waiting, for the caller to reject. */
+  #forget(room) {
+    this.#rooms.delete(room.id);
+    room.endRetryWait?.();
+    return room.waiters.splice(0);
   }
 
   /**
@@ -1427,9 +1433,7 @@ class Rooms {
     }
     const room = this.#rooms.get(roomId);
     if (room && envelope.event === 'session-left') {
-      this.#rooms.delete(roomId);
-      room.endRetryWait?.();
-      room.waiters.splice(0).forEach((w) => w.reject(Object.assign(
+      this.#forget(room).forEach((w) => w.reject(Object.assign(
         new SkillbusError(409, 'taken out of ' + roomId + ' while joining it'), { sessionId: roomId })));
       this.#link.deliver(envelope);
     } else if (room) {

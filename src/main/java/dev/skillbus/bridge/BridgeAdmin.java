@@ -35,7 +35,7 @@ final class BridgeAdmin {
   private static final String SESSION_ID = "sessionId";
   /** Why {@code session-left} came: an admin took the connection out of the room. */
   private static final String REASON = "reason";
-  static final String REMOVED = "removed";
+  private static final String REMOVED = "removed";
 
   private final BridgeContext bridge;
 
